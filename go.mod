@@ -1,0 +1,3 @@
+module github.com/nsgsim/nsgsim
+
+go 1.26.8

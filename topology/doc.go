@@ -1,0 +1,17 @@
+// Package topology is nsgsim's model of an Azure deployment around Azure
+// Bastion: virtual networks and subnets, network security groups and their
+// rules, application security groups, virtual machines, Bastion hosts, the
+// clients users connect from, extra flows and expectations.
+//
+// Load reads the YAML topology format of SPEC section 1. It walks the
+// yaml.Node tree by hand so that every problem carries FILE:LINE:COL, and it
+// reports every problem at once as a sorted ErrorList. Field names follow the
+// ARM property names of Microsoft.Network (networkSecurityGroup.json,
+// SecurityRulePropertiesFormat), so a rule copied out of
+// `az network nsg rule list -o json` loads unchanged:
+// https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules
+//
+// After loading, addresses are netip values, ports are ranges, and protocol,
+// access and direction are small typed enums; names refer to other objects and
+// Validate checks that every reference resolves.
+package topology

@@ -1,0 +1,339 @@
+package topology
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Origin records where an object was written: the position of its YAML
+// mapping and of the value of each key it had. Objects made by an importer
+// carry only a file name, or nothing.
+type Origin struct {
+	Pos    Pos
+	Fields map[string]Pos // key as written in SPEC 1 ("priority", "peerings[1]")
+}
+
+// At returns the position of field, or of the object when the field's is
+// unknown.
+func (o Origin) At(field string) Pos {
+	if p, ok := o.Fields[field]; ok {
+		return p
+	}
+	return o.Pos
+}
+
+// SetField records the position of field.
+func (o *Origin) SetField(field string, p Pos) {
+	if o.Fields == nil {
+		o.Fields = make(map[string]Pos)
+	}
+	o.Fields[field] = p
+}
+
+// Topology is a whole deployment: the root of SPEC section 1.
+type Topology struct {
+	Origin
+	File     string // path the topology was read from; positions name it too
+	Name     string
+	Location string // region, for regional service tags
+	// ServiceTagsFile is the serviceTags path as written (relative to File);
+	// ServiceTags holds what was read from it, or nil for the built-in model.
+	ServiceTagsFile string
+	ServiceTags     *ServiceTags
+
+	VirtualNetworks           []*VirtualNetwork
+	NetworkSecurityGroups     []*NetworkSecurityGroup
+	ApplicationSecurityGroups []*ApplicationSecurityGroup
+	VirtualMachines           []*VirtualMachine
+	BastionHosts              []*BastionHost
+	Clients                   []*Client
+	Flows                     []*Flow
+	Expectations              []*Expectation
+}
+
+// VirtualNetwork is a VNet with its subnets.
+type VirtualNetwork struct {
+	Origin
+	Name         string
+	AddressSpace []netip.Prefix
+	// Peerings names the VNets this one is peered with. A peering is
+	// symmetric once declared on either side, and not transitive.
+	Peerings []string
+	// OnPremisesPrefixes are ranges reached through a gateway; Azure counts
+	// them in the VirtualNetwork service tag.
+	OnPremisesPrefixes []netip.Prefix
+	Subnets            []*Subnet
+}
+
+// Subnet is a subnet of a VNet. A subnet can have zero or one NSG.
+type Subnet struct {
+	Origin
+	Name                 string
+	AddressPrefix        netip.Prefix
+	NetworkSecurityGroup string // NSG name, or ""
+	RouteTable           string // route table name, or "" (only linted)
+}
+
+// BastionSubnetName is the name Azure requires, exactly, for the subnet of a
+// dedicated Bastion host (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#subnet).
+const BastionSubnetName = "AzureBastionSubnet"
+
+// NetworkSecurityGroup is an NSG and its custom rules. The default rules are
+// not stored: every NSG has them (see DefaultRules).
+type NetworkSecurityGroup struct {
+	Origin
+	Name          string
+	SecurityRules []*SecurityRule
+}
+
+// SecurityRule is one custom rule, with ARM's field meanings.
+type SecurityRule struct {
+	Origin
+	Name             string
+	Description      string
+	Priority         int
+	Direction        Direction
+	Access           Access
+	Protocol         Protocol
+	Source           Addresses
+	SourcePorts      []PortRange
+	Destination      Addresses
+	DestinationPorts []PortRange
+	Default          bool // one of the six default rules
+}
+
+// Addresses is one side of a security rule: any address, one service tag, a
+// list of prefixes (the singular field or the plural one), or application
+// security groups. Exactly one of the four is set.
+type Addresses struct {
+	Any                       bool
+	Tag                       string // canonical service tag name
+	Prefixes                  []netip.Prefix
+	ApplicationSecurityGroups []string
+}
+
+// String renders the side the way the Azure portal lists it.
+func (a Addresses) String() string {
+	switch {
+	case a.Any:
+		return "*"
+	case a.Tag != "":
+		return a.Tag
+	case len(a.ApplicationSecurityGroups) > 0:
+		return strings.Join(a.ApplicationSecurityGroups, ",")
+	}
+	parts := make([]string, len(a.Prefixes))
+	for i, p := range a.Prefixes {
+		parts[i] = PrefixString(p)
+	}
+	return strings.Join(parts, ",")
+}
+
+// PrefixString prints a host prefix as a bare address and any other prefix in
+// CIDR notation.
+func PrefixString(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+// PortRange is an inclusive range of ports.
+type PortRange struct{ Lo, Hi uint16 }
+
+// AllPorts is "*": 0-65535.
+var AllPorts = PortRange{0, 65535}
+
+// EphemeralPorts is the source port range nsgsim assumes for a documented
+// flow (SPEC 2.3).
+var EphemeralPorts = PortRange{1024, 65535}
+
+// Contains reports whether port is in r.
+func (r PortRange) Contains(port uint16) bool { return r.Lo <= port && port <= r.Hi }
+
+func (r PortRange) String() string {
+	switch {
+	case r == AllPorts:
+		return "*"
+	case r.Lo == r.Hi:
+		return strconv.Itoa(int(r.Lo))
+	}
+	return fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+}
+
+// ParsePortRange reads "443", "8080-8090" or "*".
+func ParsePortRange(s string) (PortRange, error) {
+	s = strings.TrimSpace(s)
+	if s == "*" {
+		return AllPorts, nil
+	}
+	lo, hi, isRange := strings.Cut(s, "-")
+	a, err := parsePort(lo)
+	if err != nil {
+		return PortRange{}, err
+	}
+	if !isRange {
+		return PortRange{a, a}, nil
+	}
+	b, err := parsePort(hi)
+	if err != nil {
+		return PortRange{}, err
+	}
+	if b < a {
+		return PortRange{}, fmt.Errorf("port range %q is reversed; did you mean \"%d-%d\"?", s, b, a)
+	}
+	return PortRange{a, b}, nil
+}
+
+func parsePort(s string) (uint16, error) {
+	s = strings.TrimSpace(s)
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("port %q is not a number, a range \"LOW-HIGH\" or \"*\"", s)
+	}
+	if n < 0 || n > 65535 {
+		return 0, fmt.Errorf("port %d out of range [0, 65535]", n)
+	}
+	return uint16(n), nil
+}
+
+// PortRangesString joins ranges with commas, the portal's notation.
+func PortRangesString(rs []PortRange) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// ApplicationSecurityGroup is an ASG; membership is declared on VMs.
+type ApplicationSecurityGroup struct {
+	Origin
+	Name string
+}
+
+// VirtualMachine is a VM with one NIC and one private address.
+type VirtualMachine struct {
+	Origin
+	Name                      string
+	VirtualNetwork            string // from subnet "VNET/SUBNET"
+	Subnet                    string
+	PrivateIPAddress          netip.Addr
+	OS                        OS
+	NetworkSecurityGroup      string // NIC-level NSG, or ""
+	ApplicationSecurityGroups []string
+	PublicIPAddress           netip.Addr // zero when none
+}
+
+// BastionHost is an Azure Bastion host (Microsoft.Network/bastionHosts).
+type BastionHost struct {
+	Origin
+	Name                     string
+	VirtualNetwork           string
+	SKU                      SKU
+	ScaleUnits               int
+	EnableTunneling          bool
+	EnableIPConnect          bool
+	EnableShareableLink      bool
+	EnableFileCopy           bool
+	EnableKerberos           bool
+	EnableSessionRecording   bool
+	EnablePrivateOnlyBastion bool
+	DisableCopyPaste         bool
+	CustomPorts              []uint16
+}
+
+// Client is a place users' browsers connect from.
+type Client struct {
+	Origin
+	Name            string
+	AddressPrefixes []netip.Prefix
+	// Tag is set instead of AddressPrefixes for a client that is a service
+	// tag: the default clients Internet and, for private-only Bastion,
+	// VirtualNetwork.
+	Tag string
+}
+
+// Requirement says how much a flow matters: a blocked required flow fails
+// the run; a blocked recommended flow is a warning; an optional flow is
+// reported only.
+type Requirement uint8
+
+const (
+	Required Requirement = iota
+	Recommended
+	Optional
+)
+
+var requirementNames = [...]string{Required: "required", Recommended: "recommended", Optional: "optional"}
+
+func (r Requirement) String() string {
+	if int(r) < len(requirementNames) {
+		return requirementNames[r]
+	}
+	return fmt.Sprintf("Requirement(%d)", r)
+}
+
+// ParseRequirement reads a requirement case-insensitively.
+func ParseRequirement(s string) (Requirement, bool) {
+	for i, n := range requirementNames {
+		if strings.EqualFold(s, n) {
+			return Requirement(i), true
+		}
+	}
+	return 0, false
+}
+
+// Flow is a flow the user adds beyond the documented Bastion flows. Source
+// and Destination name a VM, client, Bastion host or service tag, or are an
+// IP address or CIDR.
+type Flow struct {
+	Origin
+	Name            string
+	Source          string
+	Destination     string
+	Protocol        Protocol
+	DestinationPort uint16
+	SourcePorts     []PortRange // empty: ephemeral 1024-65535
+	Requirement     Requirement // default Optional
+}
+
+// Expectation asserts the verdict of one flow, by flow ID.
+type Expectation struct {
+	Origin
+	Flow    string
+	Verdict Verdict
+}
+
+// VirtualNetworkByName and friends find objects by name; they return nil
+// when there is none.
+func (t *Topology) VirtualNetworkByName(name string) *VirtualNetwork {
+	for _, v := range t.VirtualNetworks {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// SubnetByName finds a subnet of v.
+func (v *VirtualNetwork) SubnetByName(name string) *Subnet {
+	for _, s := range v.Subnets {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// NetworkSecurityGroupByName finds an NSG.
+func (t *Topology) NetworkSecurityGroupByName(name string) *NetworkSecurityGroup {
+	for _, n := range t.NetworkSecurityGroups {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
