@@ -1,0 +1,283 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Engine answers flow questions about one topology. Compile builds it once;
+// it is safe for concurrent use afterwards.
+type Engine struct {
+	topo     *topology.Topology
+	u        *universe
+	vnets    map[string]*vnetInfo
+	subnets  []*subnetInfo // in topology order
+	vms      map[string]*vmInfo
+	vmList   []*vmInfo // in topology order
+	vmByAddr map[Point][]*vmInfo
+	asgs     map[string]Set
+	compiled map[nsgKey]*compiledNSG
+}
+
+type vnetInfo struct {
+	vnet  *topology.VirtualNetwork
+	peers []*topology.VirtualNetwork // sorted by name
+	vnSet Set                        // the VirtualNetwork tag here
+	space Set                        // its own address space
+}
+
+type subnetInfo struct {
+	vnet   *vnetInfo
+	subnet *topology.Subnet
+	prefix Set
+	nsg    *compiledNSG // nil: no NSG
+}
+
+type vmInfo struct {
+	vm     *topology.VirtualMachine
+	point  Point
+	subnet *subnetInfo
+	nic    *compiledNSG // nil: no NIC NSG
+}
+
+// nsgKey identifies an NSG compiled for one VNet: VirtualNetwork and Internet
+// mean different things in each VNet where one NSG is attached (SPEC 2.4).
+type nsgKey struct{ nsg, vnet string }
+
+// compiledNSG is an NSG's rules with every address side resolved to a set,
+// in evaluation order for each direction, default rules last.
+type compiledNSG struct {
+	nsg   *topology.NetworkSecurityGroup
+	rules [2][]compiledRule // indexed by topology.Direction
+}
+
+type compiledRule struct {
+	rule     *topology.SecurityRule
+	src, dst Set
+	srcPorts Set
+	dstPorts Set
+}
+
+// matches reports whether the rule matches one packet. It does not allocate.
+func (r *compiledRule) matches(proto topology.Protocol, src, sport, dst, dport Point) bool {
+	return r.rule.Protocol.Matches(proto) &&
+		r.dstPorts.Contains(dport) && r.srcPorts.Contains(sport) &&
+		r.src.Contains(src) && r.dst.Contains(dst)
+}
+
+// decide returns the first rule of direction dir that matches the packet:
+// "Once traffic matches a rule, processing stops" (NSG overview, Security
+// rules). The default DenyAll rules match everything, so there always is one.
+func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, src, sport, dst, dport Point) *compiledRule {
+	rules := n.rules[dir]
+	for i := range rules {
+		if rules[i].matches(proto, src, sport, dst, dport) {
+			return &rules[i]
+		}
+	}
+	return &rules[len(rules)-1]
+}
+
+// Compile resolves a loaded, valid topology into an Engine.
+func Compile(t *topology.Topology) (*Engine, error) {
+	e := &Engine{
+		topo:     t,
+		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
+		vnets:    make(map[string]*vnetInfo),
+		vms:      make(map[string]*vmInfo),
+		vmByAddr: make(map[Point][]*vmInfo),
+		asgs:     make(map[string]Set),
+		compiled: make(map[nsgKey]*compiledNSG),
+	}
+	peers := peerMap(t)
+	for _, v := range t.VirtualNetworks {
+		vi := &vnetInfo{vnet: v, peers: peers[v.Name], space: PrefixesSet(v.AddressSpace)}
+		vi.vnSet = virtualNetwork(v, vi.peers)
+		e.vnets[v.Name] = vi
+	}
+	// ASG members are known before any rule is compiled.
+	asgMembers := make(map[string][]Point)
+	for _, vm := range t.VirtualMachines {
+		for _, a := range vm.ApplicationSecurityGroups {
+			asgMembers[a] = append(asgMembers[a], AddrPoint(vm.PrivateIPAddress))
+		}
+	}
+	for name, pts := range asgMembers {
+		spans := make([]span, len(pts))
+		for i, p := range pts {
+			spans[i] = span{p, p}
+		}
+		e.asgs[name] = normalize(spans)
+	}
+	for _, v := range t.VirtualNetworks {
+		vi := e.vnets[v.Name]
+		for _, s := range v.Subnets {
+			si := &subnetInfo{vnet: vi, subnet: s, prefix: PrefixSet(s.AddressPrefix)}
+			if s.NetworkSecurityGroup != "" {
+				n, err := e.compileNSG(s.NetworkSecurityGroup, vi)
+				if err != nil {
+					return nil, err
+				}
+				si.nsg = n
+			}
+			e.subnets = append(e.subnets, si)
+		}
+	}
+	for _, vm := range t.VirtualMachines {
+		si := e.subnet(vm.VirtualNetwork, vm.Subnet)
+		if si == nil {
+			return nil, fmt.Errorf("%s: vm %q: subnet %s/%s not found", vm.Pos, vm.Name, vm.VirtualNetwork, vm.Subnet)
+		}
+		vi := &vmInfo{vm: vm, point: AddrPoint(vm.PrivateIPAddress), subnet: si}
+		if vm.NetworkSecurityGroup != "" {
+			n, err := e.compileNSG(vm.NetworkSecurityGroup, si.vnet)
+			if err != nil {
+				return nil, err
+			}
+			vi.nic = n
+		}
+		e.vms[vm.Name] = vi
+		e.vmList = append(e.vmList, vi)
+		e.vmByAddr[vi.point] = append(e.vmByAddr[vi.point], vi)
+	}
+	return e, nil
+}
+
+// Topology returns the topology the engine was compiled from.
+func (e *Engine) Topology() *topology.Topology { return e.topo }
+
+// BuiltinServiceTags reports whether service tags use the built-in model
+// (no Service Tags file), in which an office range is assumed to hold no
+// GatewayManager or AzureCloud address (SPEC 2.4).
+func (e *Engine) BuiltinServiceTags() bool { return e.u.builtin() }
+
+func (e *Engine) subnet(vnet, name string) *subnetInfo {
+	for _, s := range e.subnets {
+		if s.vnet.vnet.Name == vnet && s.subnet.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// peerMap returns, for each VNet, the VNets it is peered with: a peering
+// declared on either side counts for both, and peering is not transitive.
+func peerMap(t *topology.Topology) map[string][]*topology.VirtualNetwork {
+	byName := make(map[string]*topology.VirtualNetwork)
+	for _, v := range t.VirtualNetworks {
+		byName[v.Name] = v
+	}
+	set := make(map[string]map[string]bool)
+	link := func(a, b string) {
+		if set[a] == nil {
+			set[a] = make(map[string]bool)
+		}
+		set[a][b] = true
+	}
+	for _, v := range t.VirtualNetworks {
+		for _, p := range v.Peerings {
+			if byName[p] != nil && p != v.Name {
+				link(v.Name, p)
+				link(p, v.Name)
+			}
+		}
+	}
+	out := make(map[string][]*topology.VirtualNetwork)
+	for a, bs := range set {
+		names := make([]string, 0, len(bs))
+		for b := range bs {
+			names = append(names, b)
+		}
+		sort.Strings(names)
+		for _, b := range names {
+			out[a] = append(out[a], byName[b])
+		}
+	}
+	return out
+}
+
+// mentionedTags lists every service tag a topology names, for the built-in
+// model's atoms.
+func mentionedTags(t *topology.Topology) []string {
+	var tags []string
+	for _, n := range t.NetworkSecurityGroups {
+		for _, r := range n.SecurityRules {
+			tags = append(tags, r.Source.Tag, r.Destination.Tag)
+		}
+	}
+	for _, c := range t.Clients {
+		tags = append(tags, c.Tag)
+	}
+	for _, f := range t.Flows {
+		for _, name := range []string{f.Source, f.Destination} {
+			if tag, ok := topology.CanonicalTag(name, t.ServiceTags); ok {
+				tags = append(tags, tag)
+			}
+		}
+	}
+	out := tags[:0]
+	for _, t := range tags {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
+	key := nsgKey{name, vi.vnet.Name}
+	if n, ok := e.compiled[key]; ok {
+		return n, nil
+	}
+	nsg := e.topo.NetworkSecurityGroupByName(name)
+	if nsg == nil {
+		return nil, fmt.Errorf("network security group %q not found", name)
+	}
+	n := &compiledNSG{nsg: nsg}
+	custom := make([]*topology.SecurityRule, len(nsg.SecurityRules))
+	copy(custom, nsg.SecurityRules)
+	// Lower priority numbers first; priorities are unique per direction.
+	sort.SliceStable(custom, func(i, j int) bool { return custom[i].Priority < custom[j].Priority })
+	for _, r := range append(custom, topology.DefaultRules()...) {
+		n.rules[r.Direction] = append(n.rules[r.Direction], compiledRule{
+			rule:     r,
+			src:      e.addresses(r.Source, vi),
+			dst:      e.addresses(r.Destination, vi),
+			srcPorts: PortSet(r.SourcePorts),
+			dstPorts: PortSet(r.DestinationPorts),
+		})
+	}
+	e.compiled[key] = n
+	return n, nil
+}
+
+// addresses resolves one side of a rule in a VNet. A rule naming ASGs
+// applies only to NICs that are members, so the side is the members'
+// addresses (https://learn.microsoft.com/en-us/azure/virtual-network/application-security-groups).
+func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
+	switch {
+	case a.Any:
+		return e.u.everything()
+	case a.Tag != "":
+		return e.u.tag(a.Tag, vi.vnSet)
+	case len(a.ApplicationSecurityGroups) > 0:
+		var s Set
+		for _, g := range a.ApplicationSecurityGroups {
+			s = s.Union(e.asgs[g])
+		}
+		return s
+	}
+	return e.u.prefixes(a.Prefixes)
+}
+
+// vmAt returns the VM whose address is p in VNet v, or nil.
+func (e *Engine) vmAt(v *vnetInfo, p Point) *vmInfo {
+	for _, vm := range e.vmByAddr[p] {
+		if vm.subnet.vnet == v {
+			return vm
+		}
+	}
+	return nil
+}

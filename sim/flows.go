@@ -1,0 +1,233 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// EndpointKind says what a flow endpoint is.
+type EndpointKind uint8
+
+const (
+	EndpointVM         EndpointKind = iota // a VM's private address, behind its subnet and NIC NSGs
+	EndpointBastion                        // a Bastion host: its whole AzureBastionSubnet
+	EndpointClient                         // a declared client range, outside Azure
+	EndpointServiceTag                     // a service tag, outside the VNet
+	EndpointAddress                        // an IP or CIDR: a VM's, a subnet's, or outside
+	EndpointExternal                       // an address always outside the VNet (Developer's 168.63.129.16)
+)
+
+// Endpoint is one end of a flow.
+type Endpoint struct {
+	Kind EndpointKind
+	Name string       // VM, Bastion host, client or tag name; the address as written
+	Addr netip.Prefix // EndpointAddress and EndpointExternal
+}
+
+func (ep Endpoint) String() string { return ep.Name }
+
+// Flow is one flow to evaluate: a documented Bastion flow (SPEC 3) or one the
+// user declared.
+type Flow struct {
+	ID          string // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
+	Kind        string // "ssh", "client-https", …; "custom" for user flows
+	Bastion     string // the Bastion host, or "" for user flows
+	Target      string // the VM or client a per-target flow is about
+	Source      Endpoint
+	Destination Endpoint
+	Protocol    topology.Protocol
+	SourcePorts []topology.PortRange
+	Port        uint16
+	Requirement topology.Requirement
+	Pos         topology.Pos // where the flow comes from in the topology
+}
+
+// Flow kinds of the documented catalogue (SPEC 3).
+const (
+	KindClientHTTPS         = "client-https"
+	KindGatewayManagerHTTPS = "gatewaymanager-https"
+	KindLoadBalancerHTTPS   = "loadbalancer-https"
+	KindDataplane8080       = "dataplane-8080"
+	KindDataplane5701       = "dataplane-5701"
+	KindAzureCloudHTTPS     = "azurecloud-https"
+	KindInternetHTTP        = "internet-http"
+	KindSSH                 = "ssh"
+	KindRDP                 = "rdp"
+	KindDeveloperSSH        = "developer-ssh"
+	KindDeveloperRDP        = "developer-rdp"
+	KindCustom              = "custom"
+)
+
+// Flows returns every flow of a topology: for each Bastion host, the flows
+// the Azure Bastion documentation requires
+// (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg), then the
+// user's flows, in a fixed order.
+func Flows(t *topology.Topology) []*Flow {
+	var flows []*Flow
+	for _, b := range t.BastionHosts {
+		flows = append(flows, BastionFlows(t, b)...)
+	}
+	for _, f := range t.Flows {
+		flows = append(flows, userFlow(t, f))
+	}
+	return flows
+}
+
+// BastionFlows returns the documented flows of one Bastion host (SPEC 3).
+func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
+	bastion := Endpoint{Kind: EndpointBastion, Name: b.Name}
+	mk := func(kind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
+		id := b.Name + "/" + kind
+		if target != "" {
+			id += "/" + target
+		}
+		return &Flow{
+			ID: id, Kind: kind, Bastion: b.Name, Target: target,
+			Source: src, Destination: dst,
+			Protocol: topology.Tcp, SourcePorts: []topology.PortRange{topology.EphemeralPorts},
+			Port: port, Requirement: req, Pos: b.Pos,
+		}
+	}
+	var flows []*Flow
+	if b.SKU == topology.Developer {
+		// Bastion Developer connects from 168.63.129.16 to VMs of its own VNet
+		// only (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
+		host := Endpoint{Kind: EndpointExternal, Name: hostVIP.String(), Addr: netip.PrefixFrom(hostVIP, 32)}
+		for _, vm := range targetVMs(t, b.VirtualNetwork, false) {
+			kind, port := KindDeveloperSSH, uint16(22)
+			if vm.OS == topology.Windows {
+				kind, port = KindDeveloperRDP, 3389
+			}
+			flows = append(flows, mk(kind, vm.Name, host, vmEndpoint(vm), port, topology.Required))
+		}
+		return flows
+	}
+	for _, c := range Clients(t, b) {
+		src := Endpoint{Kind: EndpointClient, Name: c.Name}
+		if c.Tag != "" {
+			src = Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
+		}
+		flows = append(flows, mk(KindClientHTTPS, c.Name, src, bastion, 443, topology.Required))
+	}
+	flows = append(flows,
+		mk(KindGatewayManagerHTTPS, "", Endpoint{Kind: EndpointServiceTag, Name: topology.TagGatewayManager}, bastion, 443, topology.Required),
+		mk(KindLoadBalancerHTTPS, "", Endpoint{Kind: EndpointServiceTag, Name: topology.TagAzureLoadBalancer}, bastion, 443, topology.Required),
+		mk(KindDataplane8080, "", bastion, bastion, 8080, topology.Required),
+		mk(KindDataplane5701, "", bastion, bastion, 5701, topology.Required),
+	)
+	cloud := topology.Required
+	if b.EnablePrivateOnlyBastion {
+		cloud = topology.Recommended
+	}
+	flows = append(flows, mk(KindAzureCloudHTTPS, "", bastion, Endpoint{Kind: EndpointServiceTag, Name: topology.TagAzureCloud}, 443, cloud))
+	if !b.EnablePrivateOnlyBastion {
+		// 80 to Internet serves "session validation, Bastion Shareable Link,
+		// and certificate validation": required with shareable links.
+		req := topology.Recommended
+		if b.EnableShareableLink {
+			req = topology.Required
+		}
+		flows = append(flows, mk(KindInternetHTTP, "", bastion, Endpoint{Kind: EndpointServiceTag, Name: topology.TagInternet}, 80, req))
+	}
+	for _, vm := range targetVMs(t, b.VirtualNetwork, true) {
+		kind, port := KindSSH, uint16(22)
+		if vm.OS == topology.Windows {
+			kind, port = KindRDP, 3389
+		}
+		flows = append(flows, mk(kind, vm.Name, bastion, vmEndpoint(vm), port, topology.Required))
+		if b.SKU == topology.Standard || b.SKU == topology.Premium {
+			for _, p := range b.CustomPorts {
+				flows = append(flows, mk(fmt.Sprintf("port-%d", p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
+			}
+		}
+	}
+	return flows
+}
+
+// Clients returns the clients of a Bastion host: the declared ones, or the
+// default client Internet (VirtualNetwork for private-only Bastion, whose
+// users reach it over private addresses only).
+func Clients(t *topology.Topology, b *topology.BastionHost) []*topology.Client {
+	if len(t.Clients) > 0 {
+		return t.Clients
+	}
+	if b.EnablePrivateOnlyBastion {
+		return []*topology.Client{{Name: topology.TagVirtualNetwork, Tag: topology.TagVirtualNetwork}}
+	}
+	return []*topology.Client{{Name: topology.TagInternet, Tag: topology.TagInternet}}
+}
+
+func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
+	return Endpoint{Kind: EndpointVM, Name: vm.Name}
+}
+
+// targetVMs returns the VMs of a VNet and, with peered, of the VNets peered
+// with it, in topology order.
+func targetVMs(t *topology.Topology, vnet string, peered bool) []*topology.VirtualMachine {
+	in := map[string]bool{vnet: true}
+	if peered {
+		for _, p := range peerMap(t)[vnet] {
+			in[p.Name] = true
+		}
+	}
+	var out []*topology.VirtualMachine
+	for _, vm := range t.VirtualMachines {
+		if in[vm.VirtualNetwork] {
+			out = append(out, vm)
+		}
+	}
+	return out
+}
+
+// userFlow turns a declared flow into a Flow, resolving its endpoint names.
+func userFlow(t *topology.Topology, f *topology.Flow) *Flow {
+	ports := f.SourcePorts
+	if len(ports) == 0 {
+		ports = []topology.PortRange{topology.EphemeralPorts}
+	}
+	return &Flow{
+		ID: f.Name, Kind: KindCustom,
+		Source: ResolveEndpoint(t, f.Source), Destination: ResolveEndpoint(t, f.Destination),
+		Protocol: f.Protocol, SourcePorts: ports, Port: f.DestinationPort,
+		Requirement: f.Requirement, Pos: f.Pos,
+	}
+}
+
+// ResolveEndpoint reads a flow endpoint as the user wrote it: a VM, client
+// or Bastion host name, a service tag, an IP address or a CIDR. A name that
+// is none of these resolves to an address endpoint with an invalid prefix;
+// topology.Validate rejects such flows before they get here.
+func ResolveEndpoint(t *topology.Topology, name string) Endpoint {
+	for _, vm := range t.VirtualMachines {
+		if vm.Name == name {
+			return vmEndpoint(vm)
+		}
+	}
+	for _, b := range t.BastionHosts {
+		if b.Name == name {
+			return Endpoint{Kind: EndpointBastion, Name: name}
+		}
+	}
+	for _, c := range t.Clients {
+		if c.Name == name {
+			if c.Tag != "" {
+				return Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
+			}
+			return Endpoint{Kind: EndpointClient, Name: name}
+		}
+	}
+	if tag, ok := topology.CanonicalTag(name, t.ServiceTags); ok {
+		return Endpoint{Kind: EndpointServiceTag, Name: tag}
+	}
+	p, err := netip.ParsePrefix(name)
+	if err != nil && !strings.Contains(name, "/") {
+		var a netip.Addr
+		if a, err = netip.ParseAddr(name); err == nil {
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+	}
+	return Endpoint{Kind: EndpointAddress, Name: name, Addr: p.Masked()}
+}

@@ -1,0 +1,140 @@
+package sim
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Report is the outcome of simulating a topology: every flow's result, the
+// expectations checked against them, the findings, and a summary.
+type Report struct {
+	Topology     *topology.Topology
+	Engine       *Engine
+	Results      []*Result
+	Expectations []ExpectationResult
+	Findings     []Finding
+	Summary      Summary
+}
+
+// ExpectationResult is one expectation with the verdict the flow got.
+type ExpectationResult struct {
+	Expectation *topology.Expectation
+	Got         topology.Verdict
+	Found       bool // the flow exists in this simulation
+	OK          bool
+}
+
+// Summary counts results (SPEC 6).
+type Summary struct {
+	Flows           int
+	Allowed         int
+	Denied          int
+	Partial         int
+	RequiredBlocked int
+	// RecommendedBlocked counts recommended flows that do not fully pass:
+	// warnings, not failures.
+	RecommendedBlocked int
+	ExpectationsFailed int
+	Errors             int // error findings
+}
+
+// OK reports whether the run passes: every required flow passes, every
+// expectation holds and there is no error finding (SPEC 5, exit code 0).
+func (s Summary) OK() bool {
+	return s.RequiredBlocked == 0 && s.ExpectationsFailed == 0 && s.Errors == 0
+}
+
+// Simulate compiles a topology and evaluates every flow, using every core.
+func Simulate(t *topology.Topology) (*Report, error) {
+	e, err := Compile(t)
+	if err != nil {
+		return nil, err
+	}
+	return e.Simulate(), nil
+}
+
+// Simulate evaluates every flow of the engine's topology.
+func (e *Engine) Simulate() *Report {
+	flows := Flows(e.topo)
+	results := e.EvaluateAll(flows)
+	r := &Report{Topology: e.topo, Engine: e, Results: results}
+	r.Expectations = checkExpectations(e.topo.Expectations, results)
+	r.Findings = e.Findings(results)
+	r.Summary = summarizeReport(r)
+	return r
+}
+
+// EvaluateAll evaluates flows in parallel; results keep the flows' order.
+func (e *Engine) EvaluateAll(flows []*Flow) []*Result {
+	results := make([]*Result, len(flows))
+	workers := min(runtime.GOMAXPROCS(0), len(flows))
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = e.Evaluate(flows[i])
+			}
+		}()
+	}
+	for i := range flows {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func checkExpectations(exps []*topology.Expectation, results []*Result) []ExpectationResult {
+	byID := make(map[string]*Result, len(results))
+	for _, r := range results {
+		byID[r.Flow.ID] = r
+	}
+	out := make([]ExpectationResult, len(exps))
+	for i, x := range exps {
+		er := ExpectationResult{Expectation: x}
+		if r, ok := byID[x.Flow]; ok {
+			er.Found, er.Got, er.OK = true, r.Verdict, r.Verdict == x.Verdict
+		}
+		out[i] = er
+	}
+	return out
+}
+
+func summarizeReport(r *Report) Summary {
+	var s Summary
+	s.Flows = len(r.Results)
+	for _, res := range r.Results {
+		switch res.Verdict {
+		case topology.VerdictAllow:
+			s.Allowed++
+		case topology.VerdictDeny:
+			s.Denied++
+		case topology.VerdictPartial:
+			s.Partial++
+		}
+		if res.Blocked() {
+			switch res.Flow.Requirement {
+			case topology.Required:
+				s.RequiredBlocked++
+			case topology.Recommended:
+				s.RecommendedBlocked++
+			}
+		}
+	}
+	for _, x := range r.Expectations {
+		if !x.OK {
+			s.ExpectationsFailed++
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Severity == SeverityError {
+			s.Errors++
+		}
+	}
+	return s
+}

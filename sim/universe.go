@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"net/netip"
+	"sort"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// hostVIP is 168.63.129.16, the virtual IP of the Azure host: the source of
+// load balancer health probes (the AzureLoadBalancer tag) and part of the
+// VirtualNetwork tag. https://learn.microsoft.com/en-us/azure/virtual-network/what-is-ip-address-168-63-129-16
+var hostVIP = netip.MustParseAddr("168.63.129.16")
+
+// nonPublic lists the IPv4 blocks outside the Internet service tag (SPEC 2.4):
+// "this network", RFC 1918, shared address space, loopback, link-local and
+// multicast/reserved. Internet is the rest, less the evaluating VNet's
+// VirtualNetwork set.
+var nonPublic = PrefixesSet([]netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("224.0.0.0/3"),
+})
+
+var allIPv4 = Set{[]span{{0, atomBase - 1}}}
+
+// publicIPv4 is all IPv4 space the Internet tag may hold.
+var publicIPv4 = allIPv4.Subtract(nonPublic)
+
+// universe knows what every service tag means for one topology: from the
+// Service Tags file when the topology names one, or from the built-in model
+// of SPEC 2.4, where each tag other than the platform tags is an opaque set
+// of addresses ("atoms") with GatewayManager ⊂ AzureCloud ⊂ Internet.
+type universe struct {
+	file  *topology.ServiceTags // nil: built-in model
+	atoms map[string]Point      // built-in model: tag → its atom
+	names []string              // atom names, by point
+}
+
+// newUniverse prepares the tags a topology mentions. In the built-in model
+// GatewayManager and AzureCloud always have atoms, so the documented flows
+// can name them.
+func newUniverse(file *topology.ServiceTags, tags []string) *universe {
+	u := &universe{file: file}
+	if file != nil {
+		return u
+	}
+	seen := map[string]bool{topology.TagGatewayManager: true, topology.TagAzureCloud: true}
+	names := []string{topology.TagGatewayManager, topology.TagAzureCloud}
+	var rest []string
+	for _, t := range tags {
+		if !seen[t] && !platformTag(t) {
+			seen[t] = true
+			rest = append(rest, t)
+		}
+	}
+	sort.Strings(rest)
+	names = append(names, rest...)
+	u.atoms = make(map[string]Point, len(names))
+	for i, n := range names {
+		u.atoms[n] = atomBase + Point(i)
+	}
+	u.names = names
+	return u
+}
+
+func platformTag(t string) bool {
+	return t == topology.TagVirtualNetwork || t == topology.TagInternet || t == topology.TagAzureLoadBalancer
+}
+
+// builtin reports whether the universe uses the built-in model.
+func (u *universe) builtin() bool { return u.file == nil }
+
+// allAtoms is the set of every atom: empty with a Service Tags file.
+func (u *universe) allAtoms() Set {
+	if len(u.names) == 0 {
+		return Set{}
+	}
+	return Set{[]span{{atomBase, atomBase + Point(len(u.names)) - 1}}}
+}
+
+// everything is "*": all IPv4 space and every atom.
+func (u *universe) everything() Set { return allIPv4.Union(u.allAtoms()) }
+
+// prefixes returns the set of a prefix list. In the built-in model a list
+// that covers all public IPv4 space also covers the opaque tag addresses,
+// which lie somewhere inside it.
+func (u *universe) prefixes(ps []netip.Prefix) Set {
+	s := PrefixesSet(ps)
+	if u.builtin() && s.ContainsSet(publicIPv4) {
+		s = s.Union(u.allAtoms())
+	}
+	return s
+}
+
+// virtualNetwork is the VirtualNetwork tag as seen from VNet v: its address
+// space, the spaces of the VNets peered with it (not transitively), its
+// on-premises prefixes and the host VIP.
+// https://learn.microsoft.com/en-us/azure/virtual-network/service-tags-overview#available-service-tags
+func virtualNetwork(v *topology.VirtualNetwork, peers []*topology.VirtualNetwork) Set {
+	ps := []netip.Prefix{netip.PrefixFrom(hostVIP, 32)}
+	ps = append(ps, v.AddressSpace...)
+	ps = append(ps, v.OnPremisesPrefixes...)
+	for _, p := range peers {
+		ps = append(ps, p.AddressSpace...)
+	}
+	return PrefixesSet(ps)
+}
+
+// tag returns the set of a service tag as seen from a VNet whose
+// VirtualNetwork set is vnet.
+func (u *universe) tag(name string, vnet Set) Set {
+	switch name {
+	case topology.TagVirtualNetwork:
+		return vnet
+	case topology.TagAzureLoadBalancer:
+		return PrefixSet(netip.PrefixFrom(hostVIP, 32))
+	case topology.TagInternet:
+		return publicIPv4.Subtract(vnet).Union(u.allAtoms())
+	}
+	if !u.builtin() {
+		ps, _ := u.file.Prefixes(name)
+		return PrefixesSet(ps)
+	}
+	if name == topology.TagAzureCloud {
+		return u.allAtoms()
+	}
+	if p, ok := u.atoms[name]; ok {
+		return PointSet(p)
+	}
+	return Set{}
+}
+
+// atomName returns the tag an atom stands for.
+func (u *universe) atomName(p Point) string {
+	if p >= atomBase && int(p-atomBase) < len(u.names) {
+		return u.names[p-atomBase]
+	}
+	return ""
+}
