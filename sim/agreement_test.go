@@ -253,7 +253,7 @@ func randomPorts(rng *rand.Rand, source bool) []topology.PortRange {
 	if source && rng.IntN(4) > 0 {
 		return []topology.PortRange{topology.AllPorts}
 	}
-	choices := []topology.PortRange{topology.AllPorts, {22, 22}, {443, 443}, {80, 80}, {8080, 8080}, {5701, 5701}, {3389, 3389}, {1024, 30000}, {2222, 2222}, {0, 1023}}
+	choices := []topology.PortRange{topology.AllPorts, {Lo: 22, Hi: 22}, {Lo: 443, Hi: 443}, {Lo: 80, Hi: 80}, {Lo: 8080, Hi: 8080}, {Lo: 5701, Hi: 5701}, {Lo: 3389, Hi: 3389}, {Lo: 1024, Hi: 30000}, {Lo: 2222, Hi: 2222}, {Lo: 0, Hi: 1023}}
 	n := 1 + rng.IntN(2)
 	out := make([]topology.PortRange, n)
 	for i := range out {

@@ -193,7 +193,10 @@ func refIsPublic(ip netip.Addr) bool {
 // walking the address space from 0, every gap must be private.
 func refCoversPublic(prefixes []netip.Prefix) bool {
 	type iv struct{ lo, hi uint64 }
-	toU := func(a netip.Addr) uint64 { b := a.As4(); return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3]) }
+	toU := func(a netip.Addr) uint64 {
+		b := a.As4()
+		return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+	}
 	var ivs []iv
 	for _, p := range append(prefixes, mustPrefixes(refPrivate)...) {
 		lo := toU(p.Masked().Addr())
