@@ -143,3 +143,27 @@ func (u *universe) atomName(p Point) string {
 	}
 	return ""
 }
+
+// TagAssumptionMatters reports whether the built-in service tag model's
+// assumption can change a verdict: some rule names public addresses without
+// covering all public space, so whether GatewayManager or AzureCloud
+// addresses fall inside it is unknown without a Service Tags file (SPEC 2.4).
+func (e *Engine) TagAssumptionMatters() bool {
+	if !e.u.builtin() {
+		return false
+	}
+	for _, n := range e.topo.NetworkSecurityGroups {
+		for _, r := range n.SecurityRules {
+			for _, side := range []topology.Addresses{r.Source, r.Destination} {
+				if len(side.Prefixes) == 0 {
+					continue
+				}
+				s := PrefixesSet(side.Prefixes)
+				if s.Overlaps(publicIPv4) && !s.ContainsSet(publicIPv4) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,187 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Document is the JSON result of `nsgsim simulate --format json` (SPEC 6).
+// Field names are part of the contract.
+type Document struct {
+	Topology     string        `json:"topology"`
+	Flows        []Flow        `json:"flows"`
+	Findings     []Finding     `json:"findings"`
+	Expectations []Expectation `json:"expectations"`
+	Summary      Summary       `json:"summary"`
+}
+
+// Flow is one flow's result.
+type Flow struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Bastion     string    `json:"bastion,omitempty"`
+	Source      string    `json:"source"`
+	Destination string    `json:"destination"`
+	Protocol    string    `json:"protocol"`
+	Port        int       `json:"port"`
+	Requirement string    `json:"requirement"`
+	Verdict     string    `json:"verdict"`
+	Hops        []Hop     `json:"hops"`
+	Segments    []Segment `json:"segments"`
+	// Allowed and Denied name the allowed and denied subsets of a Partial
+	// flow ("203.0.113.0/24", "Internet except 203.0.113.0/24").
+	Allowed string `json:"allowed,omitempty"`
+	Denied  string `json:"denied,omitempty"`
+}
+
+// Hop is one NSG on the deciding path.
+type Hop struct {
+	NSG       string `json:"nsg"`
+	At        string `json:"at"`
+	Direction string `json:"direction"`
+	Access    string `json:"access"`
+	Rule      string `json:"rule"`
+	Priority  int    `json:"priority"`
+	Default   bool   `json:"default"`
+}
+
+// Segment is a part of a flow's addresses and ports with its own verdict.
+type Segment struct {
+	Source      string `json:"source"`
+	SourcePorts string `json:"sourcePorts"`
+	Destination string `json:"destination"`
+	Verdict     string `json:"verdict"`
+	Hops        []Hop  `json:"hops"`
+}
+
+// Finding is one lint finding.
+type Finding struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Position string `json:"position"`
+	Doc      string `json:"doc,omitempty"`
+}
+
+// Expectation is one expectation and what the simulation found.
+type Expectation struct {
+	Flow string `json:"flow"`
+	Want string `json:"want"`
+	Got  string `json:"got"`
+	OK   bool   `json:"ok"`
+}
+
+// Summary counts the flows.
+type Summary struct {
+	Flows              int `json:"flows"`
+	Allowed            int `json:"allowed"`
+	Denied             int `json:"denied"`
+	Partial            int `json:"partial"`
+	RequiredBlocked    int `json:"requiredBlocked"`
+	RecommendedBlocked int `json:"recommendedBlocked"`
+	ExpectationsFailed int `json:"expectationsFailed"`
+	Errors             int `json:"errors"`
+}
+
+// NewDocument converts a report to its JSON form.
+func NewDocument(r *sim.Report) *Document {
+	d := &Document{
+		Topology:     r.Topology.Name,
+		Flows:        make([]Flow, len(r.Results)),
+		Findings:     make([]Finding, len(r.Findings)),
+		Expectations: make([]Expectation, len(r.Expectations)),
+		Summary: Summary{
+			Flows: r.Summary.Flows, Allowed: r.Summary.Allowed, Denied: r.Summary.Denied,
+			Partial: r.Summary.Partial, RequiredBlocked: r.Summary.RequiredBlocked,
+			RecommendedBlocked: r.Summary.RecommendedBlocked,
+			ExpectationsFailed: r.Summary.ExpectationsFailed, Errors: r.Summary.Errors,
+		},
+	}
+	for i, res := range r.Results {
+		d.Flows[i] = newFlow(r.Engine, res)
+	}
+	for i, f := range r.Findings {
+		d.Findings[i] = Finding{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Position: f.Pos.String(), Doc: f.DocURL}
+	}
+	for i, x := range r.Expectations {
+		got := x.Got.String()
+		if !x.Found {
+			got = "missing"
+		}
+		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK}
+	}
+	return d
+}
+
+func newFlow(e *sim.Engine, res *sim.Result) Flow {
+	f := res.Flow
+	out := Flow{
+		ID: f.ID, Kind: f.Kind, Bastion: f.Bastion,
+		Source: f.Source.Name, Destination: f.Destination.Name,
+		Protocol: f.Protocol.String(), Port: int(f.Port),
+		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),
+		Hops: newHops(res.Hops), Segments: []Segment{},
+	}
+	if len(res.Segments) > 1 {
+		for _, s := range res.Segments {
+			out.Segments = append(out.Segments, Segment{
+				Source:      e.Describe(s.Source, res.Source, f.Source.Name),
+				SourcePorts: sim.DescribePorts(s.SourcePorts),
+				Destination: e.Describe(s.Destination, res.Dest, f.Destination.Name),
+				Verdict:     s.Access.String(),
+				Hops:        newHops(s.Hops),
+			})
+		}
+	}
+	if res.Verdict == topology.VerdictPartial {
+		out.Allowed, out.Denied = Subsets(e, res)
+	}
+	return out
+}
+
+// Subsets names the allowed and denied parts of a Partial flow, along the
+// axis where they differ: sources when the sources differ, else
+// destinations, else source ports.
+func Subsets(e *sim.Engine, res *sim.Result) (allowed, denied string) {
+	f := res.Flow
+	aSrc, aDst := res.Allowed()
+	dSrc, dDst := res.Denied()
+	switch {
+	case !aSrc.Equal(res.Source) || !dSrc.Equal(res.Source):
+		return "from " + e.Describe(aSrc, res.Source, f.Source.Name), "from " + e.Describe(dSrc, res.Source, f.Source.Name)
+	case !aDst.Equal(res.Dest) || !dDst.Equal(res.Dest):
+		return "to " + e.Describe(aDst, res.Dest, f.Destination.Name), "to " + e.Describe(dDst, res.Dest, f.Destination.Name)
+	}
+	var aPorts, dPorts sim.Set
+	for _, s := range res.Segments {
+		if s.Access == topology.Allow {
+			aPorts = aPorts.Union(s.SourcePorts)
+		} else {
+			dPorts = dPorts.Union(s.SourcePorts)
+		}
+	}
+	return "from source ports " + sim.DescribePorts(aPorts), "from source ports " + sim.DescribePorts(dPorts)
+}
+
+func newHops(hops []sim.Hop) []Hop {
+	out := make([]Hop, len(hops))
+	for i, h := range hops {
+		out[i] = Hop{
+			NSG: h.NSG.Name, At: h.At, Direction: h.Direction.String(),
+			Access: h.Rule.Access.String(), Rule: h.Rule.Name,
+			Priority: h.Rule.Priority, Default: h.Rule.Default,
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the report as indented JSON.
+func WriteJSON(w io.Writer, r *sim.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewDocument(r))
+}

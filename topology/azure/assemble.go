@@ -1,0 +1,655 @@
+package azure
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Resource is one Azure resource for Assemble: a JSON object in the ARM REST
+// shape (name, type, id, sku, properties{...}) or in the Azure CLI's
+// flattened shape (the same members without the properties wrapper). Values
+// anywhere inside may be Located.
+type Resource struct {
+	File   string // input name, for messages and Origin.Pos
+	Path   string // JSON path of the object in File ("value[3]"); "" for the whole file
+	Object map[string]any
+}
+
+// kind is a resource type nsgsim reads.
+type kind int
+
+const (
+	kUnknown kind = iota
+	kVNet
+	kSubnet
+	kPeering
+	kNSG
+	kRule
+	kNIC
+	kASG
+	kVM
+	kBastion
+	kPublicIP
+	nKinds
+)
+
+// kindByType maps lower-case ARM resource types to kinds
+// (https://learn.microsoft.com/en-us/azure/templates/microsoft.network/allversions).
+var kindByType = map[string]kind{
+	"microsoft.network/virtualnetworks":                        kVNet,
+	"microsoft.network/virtualnetworks/subnets":                kSubnet,
+	"microsoft.network/virtualnetworks/virtualnetworkpeerings": kPeering,
+	"microsoft.network/networksecuritygroups":                  kNSG,
+	"microsoft.network/networksecuritygroups/securityrules":    kRule,
+	"microsoft.network/networkinterfaces":                      kNIC,
+	"microsoft.network/applicationsecuritygroups":              kASG,
+	"microsoft.compute/virtualmachines":                        kVM,
+	"microsoft.network/bastionhosts":                           kBastion,
+	"microsoft.network/publicipaddresses":                      kPublicIP,
+}
+
+func kindOf(typ string) kind { return kindByType[strings.ToLower(typ)] }
+
+var kindNames = [nKinds]string{
+	kVNet: "virtual network", kSubnet: "subnet", kPeering: "peering",
+	kNSG: "network security group", kRule: "security rule", kNIC: "network interface",
+	kASG: "application security group", kVM: "virtual machine", kBastion: "Bastion host",
+	kPublicIP: "public IP address",
+}
+
+// rec is one resource read from the inputs.
+type rec struct {
+	kind  kind
+	id    resourceID
+	name  string // the Azure name: the last segment of the ID
+	model string // the name in the topology, after disambiguation
+	file  string
+	n     node
+	order int
+}
+
+func (r *rec) origin() topology.Origin { return topology.Origin{Pos: topology.Pos{File: r.file}} }
+
+type assembler struct {
+	errs  topology.ErrorList
+	seen  map[string]bool
+	recs  [nKinds][]*rec
+	byID  map[string]*rec
+	byTN  map[string][]*rec // by type and names, for IDs whose subscription or group differ
+	order int
+	// implicitASGs are ASGs known only from references, by ID key.
+	implicitASGs   map[string]*topology.ApplicationSecurityGroup
+	subnetPrefixes map[*rec]netip.Prefix
+}
+
+// Assemble builds a topology from Azure resources of any mix of types, in
+// order. Types nsgsim does not model are skipped. Objects are named by their
+// resource name; when resources of one kind in different resource groups
+// share a name, the one whose resource group sorts first keeps it and the
+// others become NAME-RESOURCEGROUP. Every problem is reported, each as
+// "FILE: JSON.PATH: message".
+//
+// When the topology is built but does not validate, Assemble returns it
+// together with the validation errors, so that a caller can still write it
+// out for the user to fix.
+func Assemble(rs []Resource) (*topology.Topology, error) {
+	a := &assembler{
+		seen:         map[string]bool{},
+		byID:         map[string]*rec{},
+		byTN:         map[string][]*rec{},
+		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
+		subnetPrefixes: map[*rec]netip.Prefix{},
+	}
+	for _, r := range rs {
+		a.add(r)
+	}
+	if len(a.errs) > 0 {
+		return nil, a.errs
+	}
+	for _, k := range []kind{kVNet, kNSG, kASG, kVM, kBastion} {
+		disambiguate(a.recs[k])
+	}
+	t := a.build()
+	if len(a.errs) > 0 {
+		return nil, a.errs
+	}
+	return t, validate(t)
+}
+
+// errorf records a problem with the value at n.
+func (a *assembler) errorf(file string, n node, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if n.path != "" {
+		msg = n.path + ": " + msg
+	}
+	a.add1(file, msg)
+}
+
+func (a *assembler) add1(file, msg string) {
+	k := file + "\x00" + msg
+	if a.seen[k] {
+		return
+	}
+	a.seen[k] = true
+	a.errs = append(a.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: msg})
+}
+
+// bad reports a value that an ARM expression could not give.
+func (a *assembler) bad(file string, n node) bool {
+	if e, ok := n.v.(*exprError); ok {
+		a.add1(file, e.msg)
+		return true
+	}
+	return false
+}
+
+// str reads a string; null and absent read as "".
+func (a *assembler) str(file string, n node) string {
+	if a.bad(file, n) {
+		return ""
+	}
+	switch v := n.v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	}
+	if s, ok := scalarString(n.v); ok {
+		return s
+	}
+	a.errorf(file, n, "expected a string, got %s", typeName(n.v))
+	return ""
+}
+
+// integer reads a whole number, also from a numeric string.
+func (a *assembler) integer(file string, n node) (int, bool) {
+	if a.bad(file, n) {
+		return 0, false
+	}
+	switch v := n.v.(type) {
+	case int64:
+		return int(v), true
+	case int:
+		return v, true
+	case float64:
+		if v == float64(int(v)) {
+			return int(v), true
+		}
+	case string:
+		var i int
+		if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &i); err == nil && fmt.Sprint(i) == strings.TrimSpace(v) {
+			return i, true
+		}
+	}
+	a.errorf(file, n, "expected a whole number, got %s", describe(n.v))
+	return 0, false
+}
+
+// boolean reads a flag; absent and null read as false.
+func (a *assembler) boolean(file string, n node) bool {
+	if a.bad(file, n) {
+		return false
+	}
+	switch v := n.v.(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case string:
+		switch strings.ToLower(v) {
+		case "true":
+			return true
+		case "false", "":
+			return false
+		}
+	}
+	a.errorf(file, n, "expected true or false, got %s", describe(n.v))
+	return false
+}
+
+func describe(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return typeName(v)
+}
+
+// refID reads a reference to another resource: an object {"id": ...} or an
+// ID string.
+func (a *assembler) refID(file string, n node) (resourceID, node, bool) {
+	idn := n
+	if n.isObject() {
+		idn = n.key("id")
+	}
+	s := a.str(file, idn)
+	if s == "" {
+		if _, isErr := idn.v.(*exprError); !isErr {
+			a.errorf(file, idn, "missing resource ID; expected \"/subscriptions/.../providers/...\"")
+		}
+		return resourceID{}, idn, false
+	}
+	id, ok := parseResourceID(s)
+	if !ok {
+		a.errorf(file, idn, "%q is not an Azure resource ID; expected \"/subscriptions/SUB/resourceGroups/RG/providers/TYPE/NAME\"", s)
+		return resourceID{}, idn, false
+	}
+	return id, idn, true
+}
+
+func (a *assembler) lookup(id resourceID, k kind) *rec {
+	if r, ok := a.byID[id.key()]; ok && r.kind == k {
+		return r
+	}
+	var found *rec
+	for _, r := range a.byTN[id.typeNameKey()] {
+		if r.kind != k {
+			continue
+		}
+		if found != nil {
+			return nil // ambiguous without the resource group
+		}
+		found = r
+	}
+	return found
+}
+
+// add reads one input resource and the child resources it embeds.
+func (a *assembler) add(r Resource) {
+	n := newNode(r.Object, r.Path)
+	typ := a.str(r.File, n.key("type"))
+	k := kindOf(typ)
+	if k == kUnknown {
+		return
+	}
+	id, ok := a.resourceIDOf(r.File, n, typ)
+	if !ok {
+		return
+	}
+	a.addRec(k, id, r.File, n)
+}
+
+// resourceIDOf returns a resource's ID: its "id" member, or one made from its
+// type, name and resource group.
+func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, bool) {
+	if s := a.str(file, n.key("id")); s != "" {
+		if id, ok := parseResourceID(s); ok {
+			return id, true
+		}
+		a.errorf(file, n.key("id"), "%q is not an Azure resource ID; expected \"/subscriptions/SUB/resourceGroups/RG/providers/TYPE/NAME\"", s)
+		return resourceID{}, false
+	}
+	name := a.str(file, n.key("name"))
+	if name == "" {
+		if !a.bad(file, n.key("name")) {
+			a.errorf(file, n, "%s has neither \"id\" nor \"name\"; expected at least a name", typ)
+		}
+		return resourceID{}, false
+	}
+	rg := a.str(file, n.key("resourceGroup"))
+	if rg == "" {
+		rg = DefaultResourceGroup
+	}
+	id, ok := makeResourceID(DefaultSubscriptionID, rg, typ, strings.Split(name, "/"))
+	if !ok {
+		a.errorf(file, n.key("name"), "name %q does not fit type %s: expected %d name segments separated by \"/\"",
+			name, typ, strings.Count(typ, "/"))
+		return resourceID{}, false
+	}
+	return id, true
+}
+
+func (a *assembler) addRec(k kind, id resourceID, file string, n node) *rec {
+	key := id.key()
+	if _, ok := a.byID[key]; ok {
+		return nil // the same resource in two inputs (a list and a show): the first wins
+	}
+	r := &rec{kind: k, id: id, name: id.Name(), model: id.Name(), file: file, n: n, order: a.order}
+	a.order++
+	a.byID[key] = r
+	a.byTN[id.typeNameKey()] = append(a.byTN[id.typeNameKey()], r)
+	a.recs[k] = append(a.recs[k], r)
+	switch k {
+	case kVNet:
+		a.addChildren(r, "subnets", "subnets", kSubnet)
+		a.addChildren(r, "virtualNetworkPeerings", "virtualNetworkPeerings", kPeering)
+	case kNSG:
+		a.addChildren(r, "securityRules", "securityRules", kRule)
+	}
+	return r
+}
+
+// addChildren reads the child resources a parent embeds in a property
+// (a VNet's subnets, an NSG's securityRules).
+func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
+	for _, c := range parent.n.field(prop).list() {
+		if a.bad(parent.file, c) {
+			continue
+		}
+		if !c.isObject() {
+			a.errorf(parent.file, c, "expected an object, got %s", typeName(c.v))
+			continue
+		}
+		var id resourceID
+		if s := a.str(parent.file, c.key("id")); s != "" {
+			var ok bool
+			if id, ok = parseResourceID(s); !ok {
+				a.errorf(parent.file, c.key("id"), "%q is not an Azure resource ID", s)
+				continue
+			}
+		} else {
+			name := a.str(parent.file, c.key("name"))
+			if name == "" {
+				if !a.bad(parent.file, c.key("name")) {
+					a.errorf(parent.file, c, "%s without a name; expected \"name\"", kindNames[k])
+				}
+				continue
+			}
+			id = parent.id.Child(childType, name)
+		}
+		a.addRec(k, id, parent.file, c)
+	}
+}
+
+// disambiguate gives resources of one kind that share a name distinct model
+// names: the one whose resource group sorts first keeps the name, the others
+// get "-RESOURCEGROUP" appended (and a number if that is still taken).
+func disambiguate(rs []*rec) {
+	taken := map[string]bool{}
+	groups := map[string][]*rec{}
+	var names []string
+	for _, r := range rs {
+		taken[r.name] = true
+		if _, ok := groups[r.name]; !ok {
+			names = append(names, r.name)
+		}
+		groups[r.name] = append(groups[r.name], r)
+	}
+	for _, name := range names {
+		g := groups[name]
+		if len(g) < 2 {
+			continue
+		}
+		sort.SliceStable(g, func(i, j int) bool {
+			gi, gj := strings.ToLower(g[i].id.ResourceGroup), strings.ToLower(g[j].id.ResourceGroup)
+			if gi != gj {
+				return gi < gj
+			}
+			return strings.ToLower(g[i].id.Subscription) < strings.ToLower(g[j].id.Subscription)
+		})
+		for _, r := range g[1:] {
+			cand := name + "-" + r.id.ResourceGroup
+			for i := 2; taken[cand]; i++ {
+				cand = fmt.Sprintf("%s-%s-%d", name, r.id.ResourceGroup, i)
+			}
+			taken[cand] = true
+			r.model = cand
+		}
+	}
+}
+
+// parentOf finds the resource a child belongs to.
+func (a *assembler) parentOf(c *rec, k kind) *rec {
+	pid, ok := c.id.Parent()
+	if !ok {
+		return nil
+	}
+	return a.lookup(pid, k)
+}
+
+func (a *assembler) build() *topology.Topology {
+	t := &topology.Topology{}
+
+	// Virtual networks and their subnets.
+	vnets := map[*rec]*topology.VirtualNetwork{}
+	for _, r := range a.recs[kVNet] {
+		v := &topology.VirtualNetwork{Origin: r.origin(), Name: r.model}
+		as := r.n.field("addressSpace")
+		for _, p := range as.key("addressPrefixes").list() {
+			if pfx, ok := a.prefix(r.file, p); ok && pfx.Addr().Is4() {
+				v.AddressSpace = append(v.AddressSpace, pfx)
+			}
+		}
+		if len(v.AddressSpace) == 0 && len(a.errs) == 0 {
+			a.errorf(r.file, as.key("addressPrefixes"), "virtual network %q has no IPv4 address prefix; expected addressSpace.addressPrefixes", r.name)
+		}
+		vnets[r] = v
+		t.VirtualNetworks = append(t.VirtualNetworks, v)
+	}
+	for _, r := range a.recs[kSubnet] {
+		p := a.parentOf(r, kVNet)
+		if p == nil {
+			a.errorf(r.file, r.n, "subnet %q belongs to virtual network %q, which is not among the inputs; nsgsim needs the VNet's address space (add `az network vnet show` output or the VNet resource)",
+				r.name, r.id.Names[0])
+			continue
+		}
+		s := &topology.Subnet{Origin: r.origin(), Name: r.name}
+		s.AddressPrefix = a.subnetPrefix(r)
+		a.subnetPrefixes[r] = s.AddressPrefix
+		if nsg := r.n.field("networkSecurityGroup"); nsg.isSet() {
+			s.NetworkSecurityGroup = a.refName(r, nsg, kNSG)
+		}
+		if rt := r.n.field("routeTable"); rt.isSet() {
+			if id, _, ok := a.refID(r.file, rt); ok {
+				s.RouteTable = id.Name() // route tables are only named (SPEC 1)
+			}
+		}
+		vnets[p].Subnets = append(vnets[p].Subnets, s)
+	}
+
+	// Peerings, made symmetric.
+	peers := map[*topology.VirtualNetwork]map[string]bool{}
+	addPeer := func(v *topology.VirtualNetwork, name string) {
+		if peers[v] == nil {
+			peers[v] = map[string]bool{}
+		}
+		peers[v][name] = true
+	}
+	for _, r := range a.recs[kPeering] {
+		p := a.parentOf(r, kVNet)
+		if p == nil {
+			a.errorf(r.file, r.n, "peering %q belongs to virtual network %q, which is not among the inputs", r.name, r.id.Names[0])
+			continue
+		}
+		// Azure passes traffic only over a Connected peering that allows
+		// virtual network access (https://learn.microsoft.com/en-us/azure/virtual-network/virtual-network-manage-peering#peering-status).
+		state := a.str(r.file, r.n.field("peeringState"))
+		if strings.EqualFold(state, "Disconnected") || strings.EqualFold(state, "Initiated") {
+			continue
+		}
+		if acc := r.n.field("allowVirtualNetworkAccess"); acc.v != nil && !a.boolean(r.file, acc) {
+			continue
+		}
+		remote := r.n.field("remoteVirtualNetwork")
+		id, idn, ok := a.refID(r.file, remote)
+		if !ok {
+			continue
+		}
+		rv := a.lookup(id, kVNet)
+		if rv == nil {
+			a.errorf(r.file, idn, "peering %q of virtual network %q: remote virtual network %q is not among the inputs; add it, or remove the peering",
+				r.name, p.name, id.String())
+			continue
+		}
+		if rv == p {
+			continue
+		}
+		addPeer(vnets[p], rv.model)
+		addPeer(vnets[rv], p.model)
+	}
+	for v, set := range peers {
+		for name := range set {
+			v.Peerings = append(v.Peerings, name)
+		}
+		sort.Strings(v.Peerings)
+	}
+
+	// Network security groups and their rules.
+	nsgs := map[*rec]*topology.NetworkSecurityGroup{}
+	for _, r := range a.recs[kNSG] {
+		g := &topology.NetworkSecurityGroup{Origin: r.origin(), Name: r.model}
+		nsgs[r] = g
+		t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, g)
+	}
+	for _, r := range a.recs[kRule] {
+		p := a.parentOf(r, kNSG)
+		if p == nil {
+			a.errorf(r.file, r.n, "security rule %q belongs to network security group %q, which is not among the inputs", r.name, r.id.Names[0])
+			continue
+		}
+		if rule := a.rule(r); rule != nil {
+			nsgs[p].SecurityRules = append(nsgs[p].SecurityRules, rule)
+		}
+	}
+
+	// Application security groups.
+	for _, r := range a.recs[kASG] {
+		t.ApplicationSecurityGroups = append(t.ApplicationSecurityGroups,
+			&topology.ApplicationSecurityGroup{Origin: r.origin(), Name: r.model})
+	}
+
+	// Virtual machines.
+	t.VirtualMachines = a.virtualMachines()
+
+	// Bastion hosts.
+	for _, r := range a.recs[kBastion] {
+		if b := a.bastion(r); b != nil {
+			t.BastionHosts = append(t.BastionHosts, b)
+		}
+	}
+
+	for _, g := range a.implicitASGs {
+		t.ApplicationSecurityGroups = append(t.ApplicationSecurityGroups, g)
+	}
+
+	// Location: the region of the first VNet, for regional service tags.
+	byName := func(x, y string) int { return strings.Compare(x, y) }
+	slices.SortStableFunc(t.VirtualNetworks, func(x, y *topology.VirtualNetwork) int { return byName(x.Name, y.Name) })
+	location := map[*topology.VirtualNetwork]string{}
+	for _, r := range a.recs[kVNet] {
+		if loc, ok := r.n.key("location").v.(string); ok {
+			location[vnets[r]] = loc
+		}
+	}
+	for _, v := range t.VirtualNetworks {
+		if t.Location == "" {
+			t.Location = location[v]
+		}
+		slices.SortStableFunc(v.Subnets, func(x, y *topology.Subnet) int { return byName(x.Name, y.Name) })
+	}
+	slices.SortStableFunc(t.NetworkSecurityGroups, func(x, y *topology.NetworkSecurityGroup) int { return byName(x.Name, y.Name) })
+	for _, g := range t.NetworkSecurityGroups {
+		slices.SortStableFunc(g.SecurityRules, compareRules)
+	}
+	slices.SortStableFunc(t.ApplicationSecurityGroups, func(x, y *topology.ApplicationSecurityGroup) int { return byName(x.Name, y.Name) })
+	slices.SortStableFunc(t.VirtualMachines, func(x, y *topology.VirtualMachine) int { return byName(x.Name, y.Name) })
+	slices.SortStableFunc(t.BastionHosts, func(x, y *topology.BastionHost) int { return byName(x.Name, y.Name) })
+	return t
+}
+
+// compareRules orders rules inbound first, then by priority, then by name.
+func compareRules(x, y *topology.SecurityRule) int {
+	if x.Direction != y.Direction {
+		return int(x.Direction) - int(y.Direction)
+	}
+	if x.Priority != y.Priority {
+		return x.Priority - y.Priority
+	}
+	return strings.Compare(x.Name, y.Name)
+}
+
+// refName resolves a reference to a resource of kind k to its model name.
+func (a *assembler) refName(from *rec, n node, k kind) string {
+	id, idn, ok := a.refID(from.file, n)
+	if !ok {
+		return ""
+	}
+	if r := a.lookup(id, k); r != nil {
+		return r.model
+	}
+	a.errorf(from.file, idn, "%s %q refers to %s %q, which is not among the inputs; add it to the inputs",
+		kindNames[from.kind], from.name, kindNames[k], id.String())
+	return ""
+}
+
+// asgName resolves a reference to an application security group. An ASG
+// known only from the reference is added under the name in its ID.
+func (a *assembler) asgName(file string, n node) string {
+	id, _, ok := a.refID(file, n)
+	if !ok {
+		return ""
+	}
+	if r := a.lookup(id, kASG); r != nil {
+		return r.model
+	}
+	g, ok := a.implicitASGs[id.key()]
+	if !ok {
+		g = &topology.ApplicationSecurityGroup{Origin: topology.Origin{Pos: topology.Pos{File: file}}, Name: id.Name()}
+		a.implicitASGs[id.key()] = g
+	}
+	return g.Name
+}
+
+// prefix reads a CIDR prefix (or a bare address, as a host prefix).
+func (a *assembler) prefix(file string, n node) (netip.Prefix, bool) {
+	s := strings.TrimSpace(a.str(file, n))
+	if s == "" {
+		if _, isErr := n.v.(*exprError); !isErr {
+			a.errorf(file, n, "missing address prefix; expected a CIDR such as \"10.0.0.0/24\"")
+		}
+		return netip.Prefix{}, false
+	}
+	p, err := parsePrefix(s)
+	if err != nil {
+		a.errorf(file, n, "%v", err)
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
+// parsePrefix reads "10.0.0.0/24" or "10.0.0.4"; host bits are an error, as
+// in the topology loader.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR prefix", s)
+		}
+		return netip.PrefixFrom(addr, addr.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR prefix; expected ADDRESS/BITS such as \"10.0.0.0/24\"", s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("%s has host bits set; did you mean %s?", s, p.Masked())
+	}
+	return p, nil
+}
+
+// subnetPrefix reads addressPrefix, or the first IPv4 prefix of
+// addressPrefixes.
+func (a *assembler) subnetPrefix(r *rec) netip.Prefix {
+	if n := r.n.field("addressPrefix"); n.isSet() {
+		p, _ := a.prefix(r.file, n)
+		return p
+	}
+	if _, isErr := r.n.field("addressPrefix").v.(*exprError); isErr {
+		a.bad(r.file, r.n.field("addressPrefix"))
+		return netip.Prefix{}
+	}
+	list := r.n.field("addressPrefixes")
+	for _, n := range list.list() {
+		if p, ok := a.prefix(r.file, n); ok && p.Addr().Is4() {
+			return p
+		}
+	}
+	if !a.bad(r.file, list) {
+		a.errorf(r.file, r.n, "subnet %q has no IPv4 address prefix; expected addressPrefix or addressPrefixes", r.name)
+	}
+	return netip.Prefix{}
+}

@@ -1,0 +1,229 @@
+package azure
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Located is a JSON value together with the path it was read from. A
+// Resource handed to Assemble may hold Located values anywhere; Assemble
+// reports a problem with such a value at its own path. The Terraform importer
+// uses it to point messages at the plan rather than at the ARM shape it
+// translates the plan into.
+type Located struct {
+	Value any
+	Path  string
+}
+
+// decodeJSON decodes data into plain values: map[string]any, []any, string,
+// bool, nil, and int64 for integral numbers (float64 otherwise), so numbers
+// compare and print the way ARM treats them.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, fmt.Errorf("unexpected data after the top-level JSON value")
+	}
+	return convertNumbers(v), nil
+}
+
+func convertNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = convertNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = convertNumbers(x)
+		}
+	}
+	return v
+}
+
+// jsonSyntaxError describes a JSON decoding error with a line and column.
+func jsonSyntaxError(data []byte, err error) string {
+	var off int64 = -1
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		off = e.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return err.Error()
+	}
+	line, col := 1, 1
+	for _, c := range data[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+}
+
+// node is a JSON value with its path, for reading with messages that say
+// where a value came from. A missing value is a node whose v is nil.
+type node struct {
+	v    any
+	path string
+}
+
+func newNode(v any, path string) node { return node{v: nil, path: path}.with(v) }
+
+// with returns a node for v at n's path, unwrapping Located values.
+func (n node) with(v any) node {
+	for {
+		l, ok := v.(Located)
+		if !ok {
+			break
+		}
+		v, n.path = l.Value, l.Path
+	}
+	n.v = v
+	return n
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// key returns the member k of an object, matched exactly or else
+// case-insensitively (ARM property names are case-insensitive).
+func (n node) key(k string) node {
+	child := node{path: joinPath(n.path, k)}
+	m, ok := n.v.(map[string]any)
+	if !ok {
+		return child
+	}
+	if v, ok := m[k]; ok {
+		return child.with(v)
+	}
+	for mk, v := range m {
+		if strings.EqualFold(mk, k) {
+			child.path = joinPath(n.path, mk)
+			return child.with(v)
+		}
+	}
+	return child
+}
+
+// has reports whether an object has member k (even a null one).
+func (n node) has(k string) bool {
+	m, ok := n.v.(map[string]any)
+	if !ok {
+		return false
+	}
+	if _, ok := m[k]; ok {
+		return true
+	}
+	for mk := range m {
+		if strings.EqualFold(mk, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// field returns member k of a resource-like object in either shape: inside
+// its "properties" wrapper (ARM REST, templates) or at the top level (the
+// flattened output of the Azure CLI).
+func (n node) field(k string) node {
+	if p := n.key("properties"); p.isObject() && p.has(k) {
+		return p.key(k)
+	}
+	return n.key(k)
+}
+
+func (n node) isObject() bool {
+	_, ok := n.v.(map[string]any)
+	return ok
+}
+
+// list returns the elements of an array; nil for anything else.
+func (n node) list() []node {
+	a, ok := n.v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]node, len(a))
+	for i, v := range a {
+		out[i] = node{path: fmt.Sprintf("%s[%d]", n.path, i)}.with(v)
+	}
+	return out
+}
+
+// isSet reports whether a value is present and not empty: Azure and
+// Terraform print unused fields as null, "" or [].
+func (n node) isSet() bool {
+	switch v := n.v.(type) {
+	case nil:
+		return false
+	case string:
+		return v != ""
+	case []any:
+		return len(v) > 0
+	}
+	return true
+}
+
+// typeName names the JSON type of v for messages.
+func typeName(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case int64, float64, int:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	case *exprError:
+		return "an expression error: " + v.msg
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// scalarString renders a scalar as ARM would put it in a string.
+func scalarString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case int:
+		return strconv.Itoa(v), true
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatInt(int64(v), 10), true
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}

@@ -1,0 +1,556 @@
+package azure
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// rule reads one custom security rule (SecurityRulePropertiesFormat,
+// https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/get).
+func (a *assembler) rule(r *rec) *topology.SecurityRule {
+	n, f := r.n, r.file
+	before := len(a.errs)
+	rule := &topology.SecurityRule{Origin: r.origin(), Name: r.name}
+	rule.Description = a.str(f, n.field("description"))
+	if p := n.field("priority"); p.v == nil {
+		a.errorf(f, n, "rule %q has no priority; expected a number from 100 to 4096", r.name)
+	} else if v, ok := a.integer(f, p); ok {
+		rule.Priority = v
+	}
+	if d, ok := a.enum(r, "direction", "Inbound or Outbound", func(s string) (int, bool) {
+		d, ok := topology.ParseDirection(s)
+		return int(d), ok
+	}); ok {
+		rule.Direction = topology.Direction(d)
+	}
+	if acc, ok := a.enum(r, "access", "Allow or Deny", func(s string) (int, bool) {
+		acc, ok := topology.ParseAccess(s)
+		return int(acc), ok
+	}); ok {
+		rule.Access = topology.Access(acc)
+	}
+	if p, ok := a.enum(r, "protocol", "Tcp, Udp, Icmp, Esp, Ah or *", func(s string) (int, bool) {
+		p, ok := topology.ParseProtocol(s)
+		return int(p), ok
+	}); ok {
+		rule.Protocol = topology.Protocol(p)
+	}
+	rule.Source = a.addresses(r, "source")
+	rule.Destination = a.addresses(r, "destination")
+	rule.SourcePorts = a.ports(r, "source")
+	rule.DestinationPorts = a.ports(r, "destination")
+	if len(a.errs) > before {
+		return nil
+	}
+	return rule
+}
+
+func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bool)) (int, bool) {
+	n := r.n.field(field)
+	s := a.str(r.file, n)
+	if s == "" {
+		if _, isErr := n.v.(*exprError); !isErr {
+			a.errorf(r.file, r.n, "rule %q has no %s; expected %s", r.name, field, want)
+		}
+		return 0, false
+	}
+	v, ok := parse(s)
+	if !ok {
+		a.errorf(r.file, n, "rule %q: %s %q is not %s", r.name, field, s, want)
+	}
+	return v, ok
+}
+
+// addresses reads one side of a rule: side+"AddressPrefix",
+// side+"AddressPrefixes" or side+"ApplicationSecurityGroups".
+func (a *assembler) addresses(r *rec, side string) topology.Addresses {
+	f := r.file
+	single := r.n.field(side + "AddressPrefix")
+	plural := r.n.field(side + "AddressPrefixes")
+	asgs := r.n.field(side + "ApplicationSecurityGroups")
+	if a.bad(f, single) || a.bad(f, plural) || a.bad(f, asgs) {
+		return topology.Addresses{}
+	}
+	set := 0
+	for _, x := range []node{single, plural, asgs} {
+		if x.isSet() {
+			set++
+		}
+	}
+	if set > 1 {
+		a.errorf(f, r.n, "rule %q sets more than one of %sAddressPrefix, %sAddressPrefixes and %sApplicationSecurityGroups; expected one",
+			r.name, side, side, side)
+		return topology.Addresses{}
+	}
+	var out topology.Addresses
+	switch {
+	case single.isSet():
+		s := a.str(f, single)
+		anyAddr, tag, p, err := classifyAddress(s)
+		switch {
+		case err != nil:
+			a.errorf(f, single, "rule %q: %v", r.name, err)
+		case anyAddr:
+			out.Any = true
+		case tag != "":
+			out.Tag = tag
+		default:
+			out.Prefixes = []netip.Prefix{p}
+		}
+	case plural.isSet():
+		items := plural.list()
+		if items == nil {
+			a.errorf(f, plural, "rule %q: expected an array of addresses, got %s", r.name, typeName(plural.v))
+		}
+		for _, it := range items {
+			s := a.str(f, it)
+			anyAddr, tag, p, err := classifyAddress(s)
+			switch {
+			case err != nil:
+				a.errorf(f, it, "rule %q: %v", r.name, err)
+			case anyAddr:
+				// "*" in a list covers everything: the list means any address.
+				out.Any = true
+			case tag != "":
+				a.errorf(f, it, "rule %q: service tag %q in %sAddressPrefixes; Azure allows a service tag only in %sAddressPrefix",
+					r.name, s, side, side)
+			default:
+				out.Prefixes = append(out.Prefixes, p)
+			}
+		}
+		if out.Any {
+			out.Prefixes = nil
+		}
+	case asgs.isSet():
+		items := asgs.list()
+		if items == nil {
+			a.errorf(f, asgs, "rule %q: expected an array of application security groups, got %s", r.name, typeName(asgs.v))
+		}
+		for _, it := range items {
+			if name := a.asgName(f, it); name != "" && !slices.Contains(out.ApplicationSecurityGroups, name) {
+				out.ApplicationSecurityGroups = append(out.ApplicationSecurityGroups, name)
+			}
+		}
+	default:
+		a.errorf(f, r.n, "rule %q has no %s address; expected %sAddressPrefix, %sAddressPrefixes or %sApplicationSecurityGroups",
+			r.name, side, side, side, side)
+	}
+	return out
+}
+
+// classifyAddress reads one address of a rule: "*" (also "Any", which the
+// portal shows for "*"), an IP address or CIDR prefix, or a service tag. A
+// name that is not a tag nsgsim knows but looks like one is kept as written,
+// for validation against a Service Tags file.
+func classifyAddress(s string) (anyAddr bool, tag string, p netip.Prefix, err error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "*" || strings.EqualFold(s, "any"):
+		return true, "", netip.Prefix{}, nil
+	case s == "":
+		return false, "", netip.Prefix{}, fmt.Errorf("empty address; expected \"*\", an IP address, a CIDR prefix or a service tag")
+	}
+	if _, aerr := netip.ParseAddr(s); aerr == nil || strings.Contains(s, "/") {
+		p, err = parsePrefix(s)
+		return false, "", p, err
+	}
+	if t, ok := topology.CanonicalTag(s, nil); ok {
+		return false, t, netip.Prefix{}, nil
+	}
+	if looksLikeTag(s) {
+		return false, s, netip.Prefix{}, nil
+	}
+	return false, "", netip.Prefix{}, fmt.Errorf("%q is not \"*\", an IP address, a CIDR prefix or a service tag", s)
+}
+
+func looksLikeTag(s string) bool {
+	for i, c := range s {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if i == 0 && !letter {
+			return false
+		}
+		if !letter && !('0' <= c && c <= '9') && c != '.' && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ports reads side+"PortRange" or side+"PortRanges".
+func (a *assembler) ports(r *rec, side string) []topology.PortRange {
+	f := r.file
+	single := r.n.field(side + "PortRange")
+	plural := r.n.field(side + "PortRanges")
+	if a.bad(f, single) || a.bad(f, plural) {
+		return nil
+	}
+	switch {
+	case single.isSet() && plural.isSet():
+		a.errorf(f, r.n, "rule %q sets both %sPortRange and %sPortRanges; expected one", r.name, side, side)
+	case single.isSet():
+		pr, err := topology.ParsePortRange(a.str(f, single))
+		if err != nil {
+			a.errorf(f, single, "rule %q: %v", r.name, err)
+			return nil
+		}
+		return []topology.PortRange{pr}
+	case plural.isSet():
+		items := plural.list()
+		if items == nil {
+			a.errorf(f, plural, "rule %q: expected an array of port ranges, got %s", r.name, typeName(plural.v))
+		}
+		var out []topology.PortRange
+		for _, it := range items {
+			pr, err := topology.ParsePortRange(a.str(f, it))
+			if err != nil {
+				a.errorf(f, it, "rule %q: %v", r.name, err)
+				continue
+			}
+			out = append(out, pr)
+		}
+		return out
+	default:
+		a.errorf(f, r.n, "rule %q has no %s port; expected %sPortRange or %sPortRanges (\"*\" for any)", r.name, side, side, side)
+	}
+	return nil
+}
+
+// subnetAt is a subnet that a NIC or Bastion host refers to.
+type subnetAt struct {
+	vnet   *rec
+	name   string
+	prefix netip.Prefix
+}
+
+func (s subnetAt) key() string { return s.vnet.model + "/" + s.name }
+
+// resolveSubnet resolves a reference to a subnet. quiet suppresses messages.
+func (a *assembler) resolveSubnet(from *rec, n node, quiet bool) (subnetAt, bool) {
+	var id resourceID
+	var idn node
+	if quiet {
+		idn = n
+		if n.isObject() {
+			idn = n.key("id")
+		}
+		s, _ := idn.v.(string)
+		var ok bool
+		if id, ok = parseResourceID(s); !ok {
+			return subnetAt{}, false
+		}
+	} else {
+		var ok bool
+		if id, idn, ok = a.refID(from.file, n); !ok {
+			return subnetAt{}, false
+		}
+	}
+	if sr := a.lookup(id, kSubnet); sr != nil {
+		if v := a.parentOf(sr, kVNet); v != nil {
+			return subnetAt{vnet: v, name: sr.name, prefix: a.subnetPrefixes[sr]}, true
+		}
+		return subnetAt{}, false // reported with the subnet
+	}
+	if quiet {
+		return subnetAt{}, false
+	}
+	if !strings.EqualFold(id.Type(), "Microsoft.Network/virtualNetworks/subnets") {
+		a.errorf(from.file, idn, "%s %q: %q is not a subnet ID; expected \".../virtualNetworks/VNET/subnets/SUBNET\"",
+			kindNames[from.kind], from.name, id.String())
+		return subnetAt{}, false
+	}
+	pid, _ := id.Parent()
+	if v := a.lookup(pid, kVNet); v != nil {
+		a.errorf(from.file, idn, "%s %q: virtual network %q has no subnet %q", kindNames[from.kind], from.name, v.name, id.Name())
+	} else {
+		a.errorf(from.file, idn, "%s %q: subnet %q is in virtual network %q, which is not among the inputs; add the VNet",
+			kindNames[from.kind], from.name, id.Name(), pid.Name())
+	}
+	return subnetAt{}, false
+}
+
+// primary picks the element marked primary, or the first.
+func primary(ns []node) node {
+	for _, n := range ns {
+		if b, ok := n.field("primary").v.(bool); ok && b {
+			return n
+		}
+	}
+	return ns[0]
+}
+
+// virtualMachines reads every VM with the primary IP configuration of its
+// primary NIC. A NIC with no address (dynamic allocation, not yet deployed)
+// gets the first free address of its subnet after the five Azure reserves
+// (https://learn.microsoft.com/en-us/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets),
+// NICs taken in input order, as Azure hands out dynamic addresses in order.
+func (a *assembler) virtualMachines() []*topology.VirtualMachine {
+	used := map[string]map[netip.Addr]bool{}
+	use := func(s subnetAt, addr netip.Addr) {
+		if used[s.key()] == nil {
+			used[s.key()] = map[netip.Addr]bool{}
+		}
+		used[s.key()][addr] = true
+	}
+	// Every address a NIC already holds is taken, whether or not its VM is
+	// among the inputs.
+	for _, nic := range a.recs[kNIC] {
+		for _, ipc := range nic.n.field("ipConfigurations").list() {
+			s, _ := ipc.field("privateIPAddress").v.(string)
+			addr, err := netip.ParseAddr(strings.TrimSpace(s))
+			if err != nil {
+				continue
+			}
+			if sub, ok := a.resolveSubnet(nic, ipc.field("subnet"), true); ok {
+				use(sub, addr)
+			}
+		}
+	}
+	type pending struct {
+		vm    *topology.VirtualMachine
+		order int
+		sub   subnetAt
+		nic   *rec
+		n     node
+	}
+	var todo []pending
+	var vms []*topology.VirtualMachine
+	for _, r := range a.recs[kVM] {
+		before := len(a.errs)
+		vm := &topology.VirtualMachine{Origin: r.origin(), Name: r.model}
+		if os, ok := a.osOf(r); ok {
+			vm.OS = os
+		}
+		nics := r.n.field("networkProfile").key("networkInterfaces")
+		list := nics.list()
+		if len(list) == 0 {
+			if !a.bad(r.file, nics) {
+				a.errorf(r.file, r.n, "virtual machine %q has no network interface; expected networkProfile.networkInterfaces", r.name)
+			}
+			continue
+		}
+		nicID, idn, ok := a.refID(r.file, primary(list))
+		if !ok {
+			continue
+		}
+		nic := a.lookup(nicID, kNIC)
+		if nic == nil {
+			a.errorf(r.file, idn, "virtual machine %q: network interface %q is not among the inputs; add it (for example `az network nic list`)",
+				r.name, nicID.String())
+			continue
+		}
+		ipcs := nic.n.field("ipConfigurations").list()
+		if len(ipcs) == 0 {
+			a.errorf(nic.file, nic.n, "network interface %q of virtual machine %q has no IP configuration; expected ipConfigurations", nic.name, r.name)
+			continue
+		}
+		ipc := primary(ipcs)
+		sub, ok := a.resolveSubnet(nic, ipc.field("subnet"), false)
+		if !ok {
+			continue
+		}
+		vm.VirtualNetwork, vm.Subnet = sub.vnet.model, sub.name
+		addrN := ipc.field("privateIPAddress")
+		if s := strings.TrimSpace(a.str(nic.file, addrN)); s != "" {
+			addr, err := netip.ParseAddr(s)
+			if err != nil {
+				a.errorf(nic.file, addrN, "%q is not an IP address", s)
+			}
+			vm.PrivateIPAddress = addr
+		} else if s := firstAddr(r.n.key("privateIps").v); s.IsValid() {
+			vm.PrivateIPAddress = s // `az vm list --show-details`
+			use(sub, s)
+		} else if !a.bad(nic.file, addrN) {
+			todo = append(todo, pending{vm: vm, order: nic.order, sub: sub, nic: nic, n: ipc})
+		}
+		if g := nic.n.field("networkSecurityGroup"); g.isSet() {
+			vm.NetworkSecurityGroup = a.refName(nic, g, kNSG)
+		}
+		for _, g := range ipc.field("applicationSecurityGroups").list() {
+			if name := a.asgName(nic.file, g); name != "" && !slices.Contains(vm.ApplicationSecurityGroups, name) {
+				vm.ApplicationSecurityGroups = append(vm.ApplicationSecurityGroups, name)
+			}
+		}
+		sort.Strings(vm.ApplicationSecurityGroups)
+		if p := ipc.field("publicIPAddress"); p.isSet() {
+			if id, _, ok := a.refID(nic.file, p); ok {
+				if pip := a.lookup(id, kPublicIP); pip != nil {
+					vm.PublicIPAddress = firstAddr(pip.n.field("ipAddress").v)
+				}
+			}
+		}
+		if !vm.PublicIPAddress.IsValid() {
+			vm.PublicIPAddress = firstAddr(r.n.key("publicIps").v)
+		}
+		if len(a.errs) > before {
+			continue
+		}
+		vms = append(vms, vm)
+	}
+	sort.SliceStable(todo, func(i, j int) bool { return todo[i].order < todo[j].order })
+	for _, p := range todo {
+		addr, ok := firstFree(p.sub.prefix, used[p.sub.key()])
+		if !ok {
+			a.errorf(p.nic.file, p.n, "network interface %q: no free address left in subnet %s (%s) for a dynamic address",
+				p.nic.name, p.sub.key(), p.sub.prefix)
+			continue
+		}
+		p.vm.PrivateIPAddress = addr
+		use(p.sub, addr)
+	}
+	return vms
+}
+
+// firstAddr reads an address from a string that may list several, comma
+// separated (`az vm list -d` prints "publicIps": "20.1.2.3,20.1.2.4").
+func firstAddr(v any) netip.Addr {
+	s, _ := v.(string)
+	for _, part := range strings.Split(s, ",") {
+		if addr, err := netip.ParseAddr(strings.TrimSpace(part)); err == nil {
+			return addr
+		}
+	}
+	return netip.Addr{}
+}
+
+// firstFree returns the lowest address of p that is not one of the five
+// Azure reserves (network, .1, .2, .3, broadcast) and not in used.
+func firstFree(p netip.Prefix, used map[netip.Addr]bool) (netip.Addr, bool) {
+	if !p.IsValid() || !p.Addr().Is4() || p.Bits() > 29 {
+		return netip.Addr{}, false
+	}
+	base := p.Masked().Addr()
+	addr := base
+	for range 4 {
+		addr = addr.Next()
+	}
+	for ; p.Contains(addr); addr = addr.Next() {
+		if !p.Contains(addr.Next()) {
+			break // broadcast
+		}
+		if !used[addr] {
+			return addr, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// osOf tells a VM's operating system from storageProfile.osDisk.osType, else
+// from the presence of osProfile.windowsConfiguration or
+// linuxConfiguration, else from a well-known imageReference
+// (https://learn.microsoft.com/en-us/azure/templates/microsoft.compute/virtualmachines).
+func (a *assembler) osOf(r *rec) (topology.OS, bool) {
+	sp := r.n.field("storageProfile")
+	if n := sp.key("osDisk").key("osType"); n.isSet() {
+		s := a.str(r.file, n)
+		os, ok := topology.ParseOS(s)
+		if !ok && s != "" {
+			a.errorf(r.file, n, "virtual machine %q: OS type %q is not Linux or Windows", r.name, s)
+		}
+		return os, ok
+	}
+	op := r.n.field("osProfile")
+	if op.key("windowsConfiguration").isObject() {
+		return topology.Windows, true
+	}
+	if op.key("linuxConfiguration").isObject() {
+		return topology.Linux, true
+	}
+	img := sp.key("imageReference")
+	var words []string
+	for _, k := range []string{"publisher", "offer", "sku"} {
+		if s, ok := img.key(k).v.(string); ok {
+			words = append(words, strings.ToLower(s))
+		}
+	}
+	all := strings.Join(words, " ")
+	switch {
+	case strings.Contains(all, "windows") || strings.Contains(all, "-win-") ||
+		strings.HasPrefix(all, "microsoftsqlserver"):
+		return topology.Windows, true
+	case containsAny(all, "canonical", "ubuntu", "redhat", "rhel", "centos", "debian", "suse", "sles",
+		"openlogic", "linux", "almalinux", "rocky", "flatcar", "mariner", "kinvolk"):
+		return topology.Linux, true
+	}
+	a.errorf(r.file, r.n, "cannot tell the operating system of virtual machine %q; expected storageProfile.osDisk.osType, osProfile.linuxConfiguration or windowsConfiguration, or a well-known imageReference",
+		r.name)
+	return 0, false
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// bastion reads a Bastion host (bastionHost.json,
+// https://learn.microsoft.com/en-us/rest/api/virtualnetwork/bastion-hosts/get).
+// Without sku the host is Basic, as a template that sets none deploys; without
+// scaleUnits it has 2, the API's minimum and default.
+func (a *assembler) bastion(r *rec) *topology.BastionHost {
+	f, n := r.file, r.n
+	before := len(a.errs)
+	b := &topology.BastionHost{Origin: r.origin(), Name: r.model, SKU: topology.Basic, ScaleUnits: 2}
+	if skuN := n.key("sku").key("name"); skuN.isSet() {
+		s := a.str(f, skuN)
+		sku, ok := topology.ParseSKU(s)
+		if !ok && s != "" {
+			a.errorf(f, skuN, "Bastion host %q: SKU %q is not Developer, Basic, Standard or Premium", r.name, s)
+		}
+		b.SKU = sku
+	} else {
+		a.bad(f, skuN)
+	}
+	vn := n.field("virtualNetwork")
+	ipcs := n.field("ipConfigurations").list()
+	switch {
+	case vn.isSet() && (b.SKU == topology.Developer || len(ipcs) == 0):
+		// The Developer SKU names its VNet directly.
+		id, idn, ok := a.refID(f, vn)
+		if ok {
+			if v := a.lookup(id, kVNet); v != nil {
+				b.VirtualNetwork = v.model
+			} else {
+				a.errorf(f, idn, "Bastion host %q: virtual network %q is not among the inputs", r.name, id.String())
+			}
+		}
+	case len(ipcs) > 0:
+		if sub, ok := a.resolveSubnet(r, ipcs[0].field("subnet"), false); ok {
+			b.VirtualNetwork = sub.vnet.model
+		}
+	default:
+		a.errorf(f, n, "Bastion host %q has neither ipConfigurations[].subnet nor virtualNetwork; expected one to place it", r.name)
+	}
+	flags := []struct {
+		name string
+		dst  *bool
+	}{
+		{"enableTunneling", &b.EnableTunneling},
+		{"enableIpConnect", &b.EnableIPConnect},
+		{"enableShareableLink", &b.EnableShareableLink},
+		{"enableFileCopy", &b.EnableFileCopy},
+		{"enableKerberos", &b.EnableKerberos},
+		{"enableSessionRecording", &b.EnableSessionRecording},
+		{"enablePrivateOnlyBastion", &b.EnablePrivateOnlyBastion},
+		{"disableCopyPaste", &b.DisableCopyPaste},
+	}
+	for _, fl := range flags {
+		*fl.dst = a.boolean(f, n.field(fl.name))
+	}
+	if su := n.field("scaleUnits"); su.v != nil {
+		if v, ok := a.integer(f, su); ok {
+			b.ScaleUnits = v
+		}
+	}
+	if len(a.errs) > before {
+		return nil
+	}
+	return b
+}

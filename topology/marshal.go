@@ -1,0 +1,359 @@
+package topology
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Marshal writes t in the YAML format of SPEC section 1, the way Load reads
+// it: keys in SPEC order, zero and default values left out (a Bastion
+// host's sku Standard and scaleUnits 2, a flow's requirement optional,
+// false flags), prefixes as PrefixString prints them, ports as
+// PortRange.String prints them, and a plural field (sourceAddressPrefixes,
+// destinationPortRanges, addressPrefixes) only for more than one value.
+// Default security rules are never written. The output is deterministic, and
+// Load of it gives back t but for Origin and File.
+//
+// Marshal fails on what the format cannot say: a rule side that is not
+// exactly one of "*", a service tag, prefixes and application security
+// groups, or a rule without ports.
+func Marshal(t *Topology) ([]byte, error) {
+	if t == nil {
+		return nil, fmt.Errorf("marshal: nil topology")
+	}
+	root, err := marshalTopology(t)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ymap is a YAML mapping under construction.
+type ymap struct{ n *yaml.Node }
+
+func newMap() ymap { return ymap{&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}} }
+
+func (m ymap) add(key string, v *yaml.Node) {
+	m.n.Content = append(m.n.Content, ystr(key), v)
+}
+
+// str adds a string unless it is empty.
+func (m ymap) str(key, s string) {
+	if s != "" {
+		m.add(key, ystr(s))
+	}
+}
+
+// flag adds a boolean that is true.
+func (m ymap) flag(key string, b bool) {
+	if b {
+		m.add(key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
+}
+
+// list adds a list of strings in flow style unless it is empty.
+func (m ymap) list(key string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+	for _, s := range items {
+		seq.Content = append(seq.Content, ystr(s))
+	}
+	m.add(key, seq)
+}
+
+// block adds a list of mappings in block style unless it is empty.
+func (m ymap) block(key string, items []ymap) {
+	if len(items) == 0 {
+		return
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, it := range items {
+		seq.Content = append(seq.Content, it.n)
+	}
+	m.add(key, seq)
+}
+
+func ystr(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func yint(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+}
+
+// oneOrMany adds a singular key for one value and a plural one for more.
+func (m ymap) oneOrMany(singular, plural string, vals []string) {
+	switch len(vals) {
+	case 0:
+	case 1:
+		m.add(singular, ystr(vals[0]))
+	default:
+		m.list(plural, vals)
+	}
+}
+
+func marshalTopology(t *Topology) (*yaml.Node, error) {
+	root := newMap()
+	root.str("name", t.Name)
+	root.str("location", t.Location)
+	root.str("serviceTags", t.ServiceTagsFile)
+
+	var items []ymap
+	for _, v := range t.VirtualNetworks {
+		if v != nil {
+			items = append(items, marshalVirtualNetwork(v))
+		}
+	}
+	root.block("virtualNetworks", items)
+
+	items = nil
+	for _, g := range t.NetworkSecurityGroups {
+		if g == nil {
+			continue
+		}
+		m := newMap()
+		m.str("name", g.Name)
+		var rules []ymap
+		for _, r := range g.SecurityRules {
+			if r == nil || r.Default {
+				continue
+			}
+			rm, err := marshalRule(r)
+			if err != nil {
+				return nil, err
+			}
+			rules = append(rules, rm)
+		}
+		m.block("securityRules", rules)
+		items = append(items, m)
+	}
+	root.block("networkSecurityGroups", items)
+
+	items = nil
+	for _, a := range t.ApplicationSecurityGroups {
+		if a != nil {
+			m := newMap()
+			m.str("name", a.Name)
+			items = append(items, m)
+		}
+	}
+	root.block("applicationSecurityGroups", items)
+
+	items = nil
+	for _, vm := range t.VirtualMachines {
+		if vm != nil {
+			items = append(items, marshalVirtualMachine(vm))
+		}
+	}
+	root.block("virtualMachines", items)
+
+	items = nil
+	for _, b := range t.BastionHosts {
+		if b != nil {
+			items = append(items, marshalBastionHost(b))
+		}
+	}
+	root.block("bastionHosts", items)
+
+	items = nil
+	for _, c := range t.Clients {
+		if c == nil {
+			continue
+		}
+		m := newMap()
+		m.str("name", c.Name)
+		if c.Tag != "" {
+			if len(c.AddressPrefixes) > 0 {
+				return nil, fmt.Errorf("client %q has both a service tag and prefixes", c.Name)
+			}
+			m.str("addressPrefix", c.Tag)
+		}
+		m.oneOrMany("addressPrefix", "addressPrefixes", prefixStrings(c.AddressPrefixes))
+		items = append(items, m)
+	}
+	root.block("clients", items)
+
+	items = nil
+	for _, f := range t.Flows {
+		if f != nil {
+			items = append(items, marshalFlow(f))
+		}
+	}
+	root.block("flows", items)
+
+	items = nil
+	for _, e := range t.Expectations {
+		if e == nil {
+			continue
+		}
+		m := newMap()
+		m.str("flow", e.Flow)
+		m.add("verdict", ystr(e.Verdict.String()))
+		items = append(items, m)
+	}
+	root.block("expectations", items)
+	return root.n, nil
+}
+
+func marshalVirtualNetwork(v *VirtualNetwork) ymap {
+	m := newMap()
+	m.str("name", v.Name)
+	m.list("addressSpace", prefixStrings(v.AddressSpace))
+	m.list("peerings", v.Peerings)
+	m.list("onPremisesPrefixes", prefixStrings(v.OnPremisesPrefixes))
+	var subnets []ymap
+	for _, s := range v.Subnets {
+		if s == nil {
+			continue
+		}
+		sm := newMap()
+		sm.str("name", s.Name)
+		if s.AddressPrefix.IsValid() {
+			sm.str("addressPrefix", PrefixString(s.AddressPrefix))
+		}
+		sm.str("networkSecurityGroup", s.NetworkSecurityGroup)
+		sm.str("routeTable", s.RouteTable)
+		subnets = append(subnets, sm)
+	}
+	m.block("subnets", subnets)
+	return m
+}
+
+func marshalRule(r *SecurityRule) (ymap, error) {
+	m := newMap()
+	m.str("name", r.Name)
+	m.add("priority", yint(r.Priority))
+	m.add("direction", ystr(r.Direction.String()))
+	m.add("access", ystr(r.Access.String()))
+	m.add("protocol", ystr(r.Protocol.String()))
+	if err := marshalSide(m, r, "source", r.Source); err != nil {
+		return m, err
+	}
+	if len(r.SourcePorts) == 0 {
+		return m, fmt.Errorf("rule %q has no source port range", r.Name)
+	}
+	m.oneOrMany("sourcePortRange", "sourcePortRanges", portStrings(r.SourcePorts))
+	if err := marshalSide(m, r, "destination", r.Destination); err != nil {
+		return m, err
+	}
+	if len(r.DestinationPorts) == 0 {
+		return m, fmt.Errorf("rule %q has no destination port range", r.Name)
+	}
+	m.oneOrMany("destinationPortRange", "destinationPortRanges", portStrings(r.DestinationPorts))
+	m.str("description", r.Description)
+	return m, nil
+}
+
+func marshalSide(m ymap, r *SecurityRule, side string, a Addresses) error {
+	n := 0
+	for _, set := range []bool{a.Any, a.Tag != "", len(a.Prefixes) > 0, len(a.ApplicationSecurityGroups) > 0} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("rule %q: %s must be exactly one of \"*\", a service tag, prefixes and application security groups", r.Name, side)
+	}
+	switch {
+	case a.Any:
+		m.add(side+"AddressPrefix", ystr("*"))
+	case a.Tag != "":
+		m.add(side+"AddressPrefix", ystr(a.Tag))
+	case len(a.Prefixes) > 0:
+		m.oneOrMany(side+"AddressPrefix", side+"AddressPrefixes", prefixStrings(a.Prefixes))
+	default:
+		m.list(side+"ApplicationSecurityGroups", a.ApplicationSecurityGroups)
+	}
+	return nil
+}
+
+func marshalVirtualMachine(vm *VirtualMachine) ymap {
+	m := newMap()
+	m.str("name", vm.Name)
+	if vm.VirtualNetwork != "" || vm.Subnet != "" {
+		m.str("subnet", vm.VirtualNetwork+"/"+vm.Subnet)
+	}
+	if vm.PrivateIPAddress.IsValid() {
+		m.str("privateIpAddress", vm.PrivateIPAddress.String())
+	}
+	m.add("os", ystr(vm.OS.String()))
+	m.str("networkSecurityGroup", vm.NetworkSecurityGroup)
+	m.list("applicationSecurityGroups", vm.ApplicationSecurityGroups)
+	if vm.PublicIPAddress.IsValid() {
+		m.str("publicIpAddress", vm.PublicIPAddress.String())
+	}
+	return m
+}
+
+func marshalBastionHost(b *BastionHost) ymap {
+	m := newMap()
+	m.str("name", b.Name)
+	m.str("virtualNetwork", b.VirtualNetwork)
+	if b.SKU != Standard {
+		m.add("sku", ystr(b.SKU.String()))
+	}
+	if b.ScaleUnits != 2 {
+		m.add("scaleUnits", yint(b.ScaleUnits))
+	}
+	m.flag("enableTunneling", b.EnableTunneling)
+	m.flag("enableIpConnect", b.EnableIPConnect)
+	m.flag("enableShareableLink", b.EnableShareableLink)
+	m.flag("enableFileCopy", b.EnableFileCopy)
+	m.flag("enableKerberos", b.EnableKerberos)
+	m.flag("enableSessionRecording", b.EnableSessionRecording)
+	m.flag("enablePrivateOnlyBastion", b.EnablePrivateOnlyBastion)
+	m.flag("disableCopyPaste", b.DisableCopyPaste)
+	if len(b.CustomPorts) > 0 {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		for _, p := range b.CustomPorts {
+			seq.Content = append(seq.Content, yint(int(p)))
+		}
+		m.add("customPorts", seq)
+	}
+	return m
+}
+
+func marshalFlow(f *Flow) ymap {
+	m := newMap()
+	m.str("name", f.Name)
+	m.str("source", f.Source)
+	m.str("destination", f.Destination)
+	m.add("protocol", ystr(f.Protocol.String()))
+	if hasPorts(f.Protocol) || f.DestinationPort != 0 {
+		m.add("destinationPort", yint(int(f.DestinationPort)))
+	}
+	m.oneOrMany("sourcePortRange", "sourcePortRanges", portStrings(f.SourcePorts))
+	if f.Requirement != Optional {
+		m.add("requirement", ystr(f.Requirement.String()))
+	}
+	return m
+}
+
+func prefixStrings(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = PrefixString(p)
+	}
+	return out
+}
+
+func portStrings(rs []PortRange) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.String()
+	}
+	return out
+}

@@ -1,0 +1,820 @@
+package topology
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Validate checks what no single object can check alone: that names are
+// unique, that references resolve, that addresses fit their subnets and
+// VNets, and the invariants of the model that the YAML loader guarantees
+// but an importer might not (SPEC 1.1). It returns every problem, sorted.
+//
+// Positions come from each object's Origin; for objects an importer built
+// without positions they fall back to the object's position or to t.File.
+//
+// Validate does not lint: a topology that Azure would reject for a reason
+// Azure Bastion documents (a missing NSG rule, a /27 AzureBastionSubnet, a
+// feature flag the SKU lacks) is valid here and reported by the findings.
+func Validate(t *Topology) ErrorList {
+	if t == nil {
+		return nil
+	}
+	v := &validator{t: t}
+	v.index()
+	v.checkVirtualNetworks()
+	v.checkNetworkSecurityGroups()
+	v.checkVirtualMachines()
+	v.checkBastionHosts()
+	v.checkClients()
+	v.checkFlows()
+	v.checkExpectations()
+	v.errs.Sort()
+	return v.errs
+}
+
+type validator struct {
+	t    *Topology
+	errs ErrorList
+
+	vnets    map[string]*VirtualNetwork
+	nsgs     map[string]*NetworkSecurityGroup
+	asgs     map[string]*ApplicationSecurityGroup
+	vms      map[string]*VirtualMachine
+	bastions map[string]*BastionHost
+	clients  map[string]*Client
+	flows    map[string]*Flow
+}
+
+// at returns the position of the first of fields that o recorded, or o's.
+func (v *validator) at(o *Origin, fields ...string) Pos {
+	p := o.Pos
+	for _, f := range fields {
+		if q, ok := o.Fields[f]; ok {
+			p = q
+			break
+		}
+	}
+	if p.File == "" {
+		p.File = v.t.File
+	}
+	return p
+}
+
+func (v *validator) errorf(p Pos, ctx, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if ctx != "" {
+		msg = ctx + ": " + msg
+	}
+	v.errs = append(v.errs, &Error{Pos: p, Msg: msg})
+}
+
+// where says where an earlier declaration is, for "first declared at".
+func where(p Pos) string {
+	if !p.IsValid() {
+		return ""
+	}
+	return fmt.Sprintf(" (first at %d:%d)", p.Line, p.Col)
+}
+
+// objCtx is how messages name an object: `kind "name"`, or its place in the
+// file when it has no name.
+func objCtx(kind, name, list string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
+	return fmt.Sprintf("%s %q", kind, name)
+}
+
+// uniqueNames reports an empty name and a name used twice. Azure resource
+// names are case-insensitive, so "Hub" repeats "hub".
+type namedObj struct {
+	name string
+	o    *Origin
+	ctx  string
+}
+
+func (v *validator) uniqueNames(kind, scope string, objs []namedObj) {
+	seen := make(map[string]namedObj, len(objs))
+	for _, x := range objs {
+		if x.name == "" {
+			v.errorf(v.at(x.o, "name"), x.ctx, "missing required key \"name\"")
+			continue
+		}
+		key := strings.ToLower(x.name)
+		first, dup := seen[key]
+		if !dup {
+			seen[key] = x
+			continue
+		}
+		p := v.at(first.o, "name")
+		if first.name == x.name {
+			v.errorf(v.at(x.o, "name"), scope, "duplicate %s name %q%s", kind, x.name, where(p))
+		} else {
+			v.errorf(v.at(x.o, "name"), scope, "duplicate %s name %q: it differs only in case from %q%s, and Azure names are case-insensitive", kind, x.name, first.name, where(p))
+		}
+	}
+}
+
+// index builds the name tables and checks names are unique across the
+// topology (SPEC 1.1).
+func (v *validator) index() {
+	t := v.t
+	v.vnets = make(map[string]*VirtualNetwork)
+	v.nsgs = make(map[string]*NetworkSecurityGroup)
+	v.asgs = make(map[string]*ApplicationSecurityGroup)
+	v.vms = make(map[string]*VirtualMachine)
+	v.bastions = make(map[string]*BastionHost)
+	v.clients = make(map[string]*Client)
+	v.flows = make(map[string]*Flow)
+
+	var objs []namedObj
+	for i, x := range t.VirtualNetworks {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("virtual network", x.Name, "virtualNetworks", i)})
+			setFirst(v.vnets, x.Name, x)
+		}
+	}
+	v.uniqueNames("virtual network", "", objs)
+	objs = nil
+	for i, x := range t.NetworkSecurityGroups {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("network security group", x.Name, "networkSecurityGroups", i)})
+			setFirst(v.nsgs, x.Name, x)
+		}
+	}
+	v.uniqueNames("network security group", "", objs)
+	objs = nil
+	for i, x := range t.ApplicationSecurityGroups {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("application security group", x.Name, "applicationSecurityGroups", i)})
+			setFirst(v.asgs, x.Name, x)
+		}
+	}
+	v.uniqueNames("application security group", "", objs)
+	objs = nil
+	for i, x := range t.VirtualMachines {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("virtual machine", x.Name, "virtualMachines", i)})
+			setFirst(v.vms, x.Name, x)
+		}
+	}
+	v.uniqueNames("virtual machine", "", objs)
+	objs = nil
+	for i, x := range t.BastionHosts {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("bastion host", x.Name, "bastionHosts", i)})
+			setFirst(v.bastions, x.Name, x)
+		}
+	}
+	v.uniqueNames("bastion host", "", objs)
+	objs = nil
+	for i, x := range t.Clients {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("client", x.Name, "clients", i)})
+			setFirst(v.clients, x.Name, x)
+		}
+	}
+	v.uniqueNames("client", "", objs)
+	objs = nil
+	for i, x := range t.Flows {
+		if x != nil {
+			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("flow", x.Name, "flows", i)})
+			setFirst(v.flows, x.Name, x)
+		}
+	}
+	v.uniqueNames("flow", "", objs)
+}
+
+func setFirst[T any](m map[string]T, name string, x T) {
+	if _, ok := m[name]; !ok && name != "" {
+		m[name] = x
+	}
+}
+
+func names[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unknown reports a reference to what is not declared.
+func (v *validator) unknown(p Pos, ctx, kind, name string, candidates []string) {
+	if s := suggest(name, candidates); s != "" {
+		v.errorf(p, ctx, "unknown %s %q; did you mean %q?", kind, name, s)
+		return
+	}
+	v.errorf(p, ctx, "unknown %s %q", kind, name)
+}
+
+// prefix checks a prefix read into the model: IPv4, no host bits.
+func (v *validator) prefix(p netip.Prefix, pos Pos, ctx, field string) bool {
+	if !p.IsValid() {
+		return false // the loader reported it
+	}
+	if !p.Addr().Is4() {
+		v.errorf(pos, ctx, "%s: %s is IPv6; %s", field, p, ipv4Only)
+		return false
+	}
+	if m := p.Masked(); m != p {
+		v.errorf(pos, ctx, "%s: %s has host bits set; did you mean %s?", field, p, m)
+		return false
+	}
+	return true
+}
+
+func prefixesString(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// checkVirtualNetworks checks address spaces, subnets and peerings.
+func (v *validator) checkVirtualNetworks() {
+	type peer struct{ a, b string }
+	peered := make(map[peer]bool)
+	for i, vn := range v.t.VirtualNetworks {
+		if vn == nil {
+			continue
+		}
+		ctx := objCtx("virtual network", vn.Name, "virtualNetworks", i)
+		if len(vn.AddressSpace) == 0 {
+			v.errorf(v.at(&vn.Origin, "addressSpace"), ctx, "addressSpace is empty; expected one or more IPv4 prefixes")
+		}
+		var space []netip.Prefix
+		for j, p := range vn.AddressSpace {
+			f := fmt.Sprintf("addressSpace[%d]", j)
+			if v.prefix(p, v.at(&vn.Origin, f), ctx, f) {
+				space = append(space, p)
+			}
+		}
+		for j, p := range vn.OnPremisesPrefixes {
+			f := fmt.Sprintf("onPremisesPrefixes[%d]", j)
+			v.prefix(p, v.at(&vn.Origin, f), ctx, f)
+		}
+		v.subnets(vn, ctx, space)
+
+		listed := make(map[string]bool)
+		for j, name := range vn.Peerings {
+			f := fmt.Sprintf("peerings[%d]", j)
+			pos := v.at(&vn.Origin, f)
+			other, ok := v.vnets[name]
+			switch {
+			case name == vn.Name:
+				v.errorf(pos, ctx, "%s: a virtual network cannot be peered with itself", f)
+				continue
+			case !ok:
+				v.unknown(pos, ctx+": "+f, "virtual network", name, names(v.vnets))
+				continue
+			case listed[name]:
+				v.errorf(pos, ctx, "%s: peering with %q is listed twice", f, name)
+				continue
+			}
+			listed[name] = true
+			key := peer{vn.Name, name}
+			if key.b < key.a {
+				key.a, key.b = key.b, key.a
+			}
+			if peered[key] {
+				continue // declared on the other side too; checked there
+			}
+			peered[key] = true
+			if a, b, ok := overlap(vn.AddressSpace, other.AddressSpace); ok {
+				v.errorf(pos, ctx, "peered with %q, but their address spaces overlap (%s and %s); Azure cannot peer virtual networks whose address spaces overlap", name, a, b)
+			}
+		}
+	}
+}
+
+// overlap returns the first pair of overlapping valid IPv4 prefixes.
+func overlap(as, bs []netip.Prefix) (netip.Prefix, netip.Prefix, bool) {
+	for _, a := range as {
+		for _, b := range bs {
+			if a.IsValid() && b.IsValid() && a.Addr().Is4() && b.Addr().Is4() && a.Masked().Overlaps(b.Masked()) {
+				return a, b, true
+			}
+		}
+	}
+	return netip.Prefix{}, netip.Prefix{}, false
+}
+
+// contains reports whether prefix outer contains all of inner.
+func containsPrefix(outer, inner netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Masked().Contains(inner.Addr())
+}
+
+func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefix) {
+	var objs []namedObj
+	for i, s := range vn.Subnets {
+		if s != nil {
+			objs = append(objs, namedObj{s.Name, &s.Origin, fmt.Sprintf("%s: subnets[%d]", vctx, i)})
+		}
+	}
+	v.uniqueNames("subnet", vctx, objs)
+
+	type placed struct {
+		name string
+		p    netip.Prefix
+	}
+	var seen []placed
+	for i, s := range vn.Subnets {
+		if s == nil {
+			continue
+		}
+		ctx := fmt.Sprintf("%s: subnets[%d]", vctx, i)
+		if s.Name != "" {
+			ctx = fmt.Sprintf("subnet %q", vn.Name+"/"+s.Name)
+		}
+		pos := v.at(&s.Origin, "addressPrefix")
+		if !s.AddressPrefix.IsValid() {
+			v.errorf(pos, ctx, "missing required key \"addressPrefix\"")
+		} else if v.prefix(s.AddressPrefix, pos, ctx, "addressPrefix") {
+			p := s.AddressPrefix
+			inside := false
+			for _, sp := range space {
+				if containsPrefix(sp, p) {
+					inside = true
+					break
+				}
+			}
+			if !inside && len(space) > 0 {
+				v.errorf(pos, ctx, "addressPrefix %s is outside the address space of virtual network %q (%s)", p, vn.Name, prefixesString(space))
+			}
+			for _, q := range seen {
+				if q.p.Overlaps(p) {
+					v.errorf(pos, ctx, "addressPrefix %s overlaps subnet %q (%s)", p, q.name, q.p)
+					break
+				}
+			}
+			seen = append(seen, placed{s.Name, p})
+		}
+		if s.NetworkSecurityGroup != "" {
+			if _, ok := v.nsgs[s.NetworkSecurityGroup]; !ok {
+				v.unknown(v.at(&s.Origin, "networkSecurityGroup"), ctx, "network security group", s.NetworkSecurityGroup, names(v.nsgs))
+			}
+		}
+	}
+}
+
+// checkNetworkSecurityGroups checks rules: names, priorities, both sides.
+func (v *validator) checkNetworkSecurityGroups() {
+	for i, g := range v.t.NetworkSecurityGroups {
+		if g == nil {
+			continue
+		}
+		gctx := objCtx("network security group", g.Name, "networkSecurityGroups", i)
+		var objs []namedObj
+		for j, r := range g.SecurityRules {
+			if r != nil && !r.Default {
+				objs = append(objs, namedObj{r.Name, &r.Origin, fmt.Sprintf("%s: securityRules[%d]", gctx, j)})
+			}
+		}
+		v.uniqueNames("rule", gctx, objs)
+
+		type slot struct {
+			prio int
+			dir  Direction
+		}
+		taken := make(map[slot]*SecurityRule)
+		for j, r := range g.SecurityRules {
+			if r == nil || r.Default {
+				continue
+			}
+			ctx := fmt.Sprintf("%s: securityRules[%d]", gctx, j)
+			if r.Name != "" {
+				ctx = fmt.Sprintf("rule %q", r.Name)
+			}
+			v.rule(r, ctx)
+			// Priorities: "a number between 100 and 4096", unique per
+			// direction within the NSG
+			// (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
+			pos := v.at(&r.Origin, "priority")
+			if r.Priority < 100 || r.Priority > 4096 {
+				v.errorf(pos, ctx, "priority %d out of range [100, 4096]", r.Priority)
+				continue
+			}
+			k := slot{r.Priority, r.Direction}
+			if first, ok := taken[k]; ok {
+				v.errorf(pos, ctx, "priority %d is already used by %s rule %q%s; priorities must be unique per direction",
+					r.Priority, strings.ToLower(r.Direction.String()), first.Name, where(v.at(&first.Origin, "priority")))
+				continue
+			}
+			taken[k] = r
+		}
+	}
+}
+
+func (v *validator) rule(r *SecurityRule, ctx string) {
+	v.ruleSide(r, ctx, "source", r.Source)
+	v.ruleSide(r, ctx, "destination", r.Destination)
+	v.ports(&r.Origin, ctx, "sourcePortRange", r.SourcePorts, true)
+	v.ports(&r.Origin, ctx, "destinationPortRange", r.DestinationPorts, true)
+}
+
+func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
+	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
+	n := 0
+	for _, set := range []bool{a.Any, a.Tag != "", len(a.Prefixes) > 0, len(a.ApplicationSecurityGroups) > 0} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		v.errorf(v.at(&r.Origin), ctx, "no %s (expected %s, %s or %s)", side, singular, plural, asgs)
+	case n > 1 && len(a.ApplicationSecurityGroups) > 0:
+		v.errorf(v.at(&r.Origin, asgs, plural, singular), ctx, "%s sets application security groups and addresses; expected one of them", side)
+	case n > 1:
+		v.errorf(v.at(&r.Origin, plural, singular), ctx, "%s sets %s and prefixes; expected one of %s and %s", side, firstOf(a), singular, plural)
+	}
+	if a.Tag != "" {
+		if _, ok := CanonicalTag(a.Tag, v.t.ServiceTags); !ok {
+			v.errorf(v.at(&r.Origin, singular), ctx, "%s: unknown service tag %q", singular, a.Tag)
+		}
+	}
+	for i, p := range a.Prefixes {
+		f := fmt.Sprintf("%s[%d]", plural, i)
+		fields := []string{f}
+		if i == 0 {
+			fields = append(fields, singular)
+		}
+		if _, ok := r.Fields[f]; !ok && i == 0 {
+			f = singular
+		}
+		v.prefix(p, v.at(&r.Origin, fields...), ctx, f)
+	}
+	for i, name := range a.ApplicationSecurityGroups {
+		f := fmt.Sprintf("%s[%d]", asgs, i)
+		if _, ok := v.asgs[name]; !ok {
+			v.unknown(v.at(&r.Origin, f), ctx+": "+f, "application security group", name, names(v.asgs))
+		}
+	}
+}
+
+func firstOf(a Addresses) string {
+	if a.Any {
+		return `"*"`
+	}
+	return "service tag " + strconv.Quote(a.Tag)
+}
+
+// ports checks port ranges: present when required, and not reversed.
+func (v *validator) ports(o *Origin, ctx, singular string, rs []PortRange, required bool) {
+	plural := singular + "s"
+	if len(rs) == 0 && required {
+		what := strings.TrimSuffix(singular, "PortRange")
+		v.errorf(v.at(o), ctx, "no %s port range (expected %s or %s)", what, singular, plural)
+	}
+	for i, r := range rs {
+		if r.Lo > r.Hi {
+			f := fmt.Sprintf("%s[%d]", plural, i)
+			fields := []string{f}
+			if i == 0 {
+				fields = append(fields, singular)
+			}
+			v.errorf(v.at(o, fields...), ctx, "port range \"%d-%d\" is reversed; did you mean \"%d-%d\"?", r.Lo, r.Hi, r.Hi, r.Lo)
+		}
+	}
+}
+
+// Azure reserves five addresses in every subnet: the network address, the
+// next three (default gateway and Azure DNS) and the broadcast address
+// (https://learn.microsoft.com/en-us/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets).
+func reservedAddress(subnet netip.Prefix, a netip.Addr) bool {
+	first := subnet.Masked().Addr()
+	for range 4 {
+		if a == first {
+			return true
+		}
+		first = first.Next()
+	}
+	return a == lastAddr(subnet)
+}
+
+// lastAddr is the broadcast address of an IPv4 prefix.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	n |= uint32(1)<<(32-p.Bits()) - 1
+	if p.Bits() == 0 {
+		n = 1<<32 - 1
+	}
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
+func (v *validator) checkVirtualMachines() {
+	type key struct {
+		vnet string
+		addr netip.Addr
+	}
+	byAddr := make(map[key]*VirtualMachine)
+	for i, vm := range v.t.VirtualMachines {
+		if vm == nil {
+			continue
+		}
+		ctx := objCtx("virtual machine", vm.Name, "virtualMachines", i)
+		var subnet *Subnet
+		spos := v.at(&vm.Origin, "subnet")
+		switch vn, ok := v.vnets[vm.VirtualNetwork]; {
+		case vm.VirtualNetwork == "" || vm.Subnet == "":
+			v.errorf(spos, ctx, "missing required key \"subnet\"")
+		case !ok:
+			v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "virtual network", vm.VirtualNetwork, names(v.vnets))
+		default:
+			var subnets []string
+			for _, s := range vn.Subnets {
+				if s != nil {
+					subnets = append(subnets, s.Name)
+					if s.Name == vm.Subnet && subnet == nil {
+						subnet = s
+					}
+				}
+			}
+			if subnet == nil {
+				v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "subnet", vm.Subnet, subnets)
+			}
+		}
+
+		apos := v.at(&vm.Origin, "privateIpAddress")
+		a := vm.PrivateIPAddress
+		switch {
+		case !a.IsValid():
+			v.errorf(apos, ctx, "missing required key \"privateIpAddress\"")
+		case !a.Is4():
+			v.errorf(apos, ctx, "privateIpAddress: %s is IPv6; %s", a, ipv4Only)
+		default:
+			if subnet != nil && subnet.AddressPrefix.IsValid() && subnet.AddressPrefix.Addr().Is4() {
+				sp := subnet.AddressPrefix.Masked()
+				sname := vm.VirtualNetwork + "/" + vm.Subnet
+				switch {
+				case !sp.Contains(a):
+					v.errorf(apos, ctx, "privateIpAddress %s is outside subnet %q (%s)", a, sname, sp)
+				case reservedAddress(sp, a):
+					v.errorf(apos, ctx, "privateIpAddress %s is one of the five addresses Azure reserves in subnet %q (%s: the first four and the last)", a, sname, sp)
+				}
+			}
+			if vm.VirtualNetwork != "" {
+				k := key{vm.VirtualNetwork, a}
+				if first, ok := byAddr[k]; ok {
+					v.errorf(apos, ctx, "privateIpAddress %s is already used by virtual machine %q%s in virtual network %q",
+						a, first.Name, where(v.at(&first.Origin, "privateIpAddress")), vm.VirtualNetwork)
+				} else {
+					byAddr[k] = vm
+				}
+			}
+		}
+		if vm.NetworkSecurityGroup != "" {
+			if _, ok := v.nsgs[vm.NetworkSecurityGroup]; !ok {
+				v.unknown(v.at(&vm.Origin, "networkSecurityGroup"), ctx, "network security group", vm.NetworkSecurityGroup, names(v.nsgs))
+			}
+		}
+		for j, name := range vm.ApplicationSecurityGroups {
+			f := fmt.Sprintf("applicationSecurityGroups[%d]", j)
+			if _, ok := v.asgs[name]; !ok {
+				v.unknown(v.at(&vm.Origin, f), ctx+": "+f, "application security group", name, names(v.asgs))
+			}
+		}
+		if p := vm.PublicIPAddress; p.IsValid() && !p.Is4() {
+			v.errorf(v.at(&vm.Origin, "publicIpAddress"), ctx, "publicIpAddress: %s is IPv6; %s", p, ipv4Only)
+		}
+	}
+}
+
+func (v *validator) checkBastionHosts() {
+	for i, b := range v.t.BastionHosts {
+		if b == nil {
+			continue
+		}
+		ctx := objCtx("bastion host", b.Name, "bastionHosts", i)
+		pos := v.at(&b.Origin, "virtualNetwork")
+		vn, ok := v.vnets[b.VirtualNetwork]
+		switch {
+		case b.VirtualNetwork == "":
+			v.errorf(pos, ctx, "missing required key \"virtualNetwork\"")
+		case !ok:
+			v.unknown(pos, ctx, "virtual network", b.VirtualNetwork, names(v.vnets))
+		case b.SKU != Developer:
+			v.bastionSubnet(b, vn, pos, ctx)
+		}
+		for j, p := range b.CustomPorts {
+			if p == 0 {
+				f := fmt.Sprintf("customPorts[%d]", j)
+				v.errorf(v.at(&b.Origin, f), ctx, "%s: port 0 out of range [1, 65535]", f)
+			}
+		}
+	}
+}
+
+// bastionSubnet checks that the VNet of a dedicated Bastion host has a
+// subnet named exactly AzureBastionSubnet, as every SKU but Developer needs
+// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#subnet).
+func (v *validator) bastionSubnet(b *BastionHost, vn *VirtualNetwork, pos Pos, ctx string) {
+	near := ""
+	for _, s := range vn.Subnets {
+		if s == nil {
+			continue
+		}
+		if s.Name == BastionSubnetName {
+			return
+		}
+		if strings.EqualFold(s.Name, BastionSubnetName) && near == "" {
+			near = s.Name
+		}
+	}
+	if near != "" {
+		v.errorf(pos, ctx, "virtual network %q has no subnet named exactly %q (the %s SKU needs one); subnet %q differs in case, and Azure requires the exact name",
+			vn.Name, BastionSubnetName, b.SKU, near)
+		return
+	}
+	v.errorf(pos, ctx, "virtual network %q has no subnet named %q (the %s SKU needs one)", vn.Name, BastionSubnetName, b.SKU)
+}
+
+func (v *validator) checkClients() {
+	for i, c := range v.t.Clients {
+		if c == nil {
+			continue
+		}
+		ctx := objCtx("client", c.Name, "clients", i)
+		switch {
+		case c.Tag == "" && len(c.AddressPrefixes) == 0:
+			v.errorf(v.at(&c.Origin), ctx, "no address (expected addressPrefix or addressPrefixes)")
+		case c.Tag != "" && len(c.AddressPrefixes) > 0:
+			v.errorf(v.at(&c.Origin, "addressPrefixes", "addressPrefix"), ctx, "both a service tag and prefixes are set; expected one of them")
+		}
+		if c.Tag != "" {
+			if _, ok := CanonicalTag(c.Tag, v.t.ServiceTags); !ok {
+				v.errorf(v.at(&c.Origin, "addressPrefix"), ctx, "addressPrefix: unknown service tag %q", c.Tag)
+			}
+		}
+		for j, p := range c.AddressPrefixes {
+			f := fmt.Sprintf("addressPrefixes[%d]", j)
+			fields := []string{f}
+			if _, ok := c.Fields[f]; !ok && j == 0 {
+				f = "addressPrefix"
+				fields = append(fields, f)
+			}
+			v.prefix(p, v.at(&c.Origin, fields...), ctx, f)
+		}
+	}
+}
+
+func (v *validator) checkFlows() {
+	for i, f := range v.t.Flows {
+		if f == nil {
+			continue
+		}
+		ctx := objCtx("flow", f.Name, "flows", i)
+		v.endpoint(f, ctx, "source", f.Source)
+		v.endpoint(f, ctx, "destination", f.Destination)
+		v.ports(&f.Origin, ctx, "sourcePortRange", f.SourcePorts, false)
+	}
+}
+
+// endpoint checks a flow's source or destination: a VM, client or Bastion
+// host by name, a service tag, an IPv4 address or a CIDR (SPEC 1).
+func (v *validator) endpoint(f *Flow, ctx, key, s string) {
+	pos := v.at(&f.Origin, key)
+	if s == "" {
+		v.errorf(pos, ctx, "missing required key %q", key)
+		return
+	}
+	if _, ok := v.vms[s]; ok {
+		return
+	}
+	if _, ok := v.clients[s]; ok {
+		return
+	}
+	if _, ok := v.bastions[s]; ok {
+		return
+	}
+	if _, ok := CanonicalTag(s, v.t.ServiceTags); ok {
+		return
+	}
+	if p, msg := parsePrefix(s); msg == "" {
+		v.prefix(p, pos, ctx, key)
+		return
+	} else if strings.Contains(s, ":") {
+		v.errorf(pos, ctx, "%s: %s", key, msg)
+		return
+	}
+	var candidates []string
+	candidates = append(candidates, names(v.vms)...)
+	candidates = append(candidates, names(v.clients)...)
+	candidates = append(candidates, names(v.bastions)...)
+	msg := fmt.Sprintf("%s %q is not a virtual machine, client, bastion host, service tag, IPv4 address or CIDR", key, s)
+	if sug := suggest(s, candidates); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	} else if sug := suggest(s, builtinTags); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	}
+	v.errorf(pos, ctx, "%s", msg)
+}
+
+// flowKinds are the kinds of the documented Bastion flows (SPEC 3) that
+// take no target, and those that name a client or a VM. port-N is apart.
+var flowKinds = map[string]string{
+	"client-https":         "client",
+	"gatewaymanager-https": "",
+	"loadbalancer-https":   "",
+	"dataplane-8080":       "",
+	"dataplane-5701":       "",
+	"azurecloud-https":     "",
+	"internet-http":        "",
+	"ssh":                  "vm",
+	"rdp":                  "vm",
+	"developer-ssh":        "vm",
+	"developer-rdp":        "vm",
+}
+
+func flowKindNames() []string {
+	out := names(flowKinds)
+	return append(out, "port-N")
+}
+
+func (v *validator) checkExpectations() {
+	for i, e := range v.t.Expectations {
+		if e == nil {
+			continue
+		}
+		pos := v.at(&e.Origin, "flow")
+		if e.Flow == "" {
+			v.errorf(pos, fmt.Sprintf("expectations[%d]", i), "missing required key \"flow\"")
+			continue
+		}
+		if _, ok := v.flows[e.Flow]; ok {
+			continue
+		}
+		ctx := fmt.Sprintf("expectation for %q", e.Flow)
+		if msg := v.flowID(e.Flow); msg != "" {
+			v.errorf(pos, ctx, "%s", msg)
+		}
+	}
+}
+
+// flowID checks a documented flow ID, BASTION/KIND or BASTION/KIND/TARGET
+// (SPEC 3), and says what is wrong with it, or "".
+func (v *validator) flowID(id string) string {
+	parts := strings.Split(id, "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		msg := "not the name of a flow in flows, nor a flow ID BASTION/KIND or BASTION/KIND/TARGET"
+		if s := suggest(id, names(v.flows)); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return msg
+	}
+	bastion, kind := parts[0], parts[1]
+	if _, ok := v.bastions[bastion]; !ok {
+		if s := suggest(bastion, names(v.bastions)); s != "" {
+			return fmt.Sprintf("unknown bastion host %q; did you mean %q?", bastion, s)
+		}
+		return fmt.Sprintf("unknown bastion host %q", bastion)
+	}
+	target, known := flowKinds[kind]
+	if rest, ok := strings.CutPrefix(kind, "port-"); ok {
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != rest {
+			return fmt.Sprintf("flow kind %q is not port-N with N a port in [1, 65535]", kind)
+		}
+		target, known = "vm", true
+	}
+	if !known {
+		if s := suggest(kind, flowKindNames()); s != "" {
+			return fmt.Sprintf("unknown flow kind %q; did you mean %q?", kind, s)
+		}
+		return fmt.Sprintf("unknown flow kind %q; expected one of %s", kind, strings.Join(flowKindNames(), ", "))
+	}
+	switch {
+	case target == "" && len(parts) == 3:
+		return fmt.Sprintf("flow kind %q takes no target; expected %q", kind, bastion+"/"+kind)
+	case target == "vm" && len(parts) == 2:
+		return fmt.Sprintf("flow kind %q needs a virtual machine: %q", kind, bastion+"/"+kind+"/VM")
+	case target == "client" && len(parts) == 2:
+		return fmt.Sprintf("flow kind %q needs a client: %q", kind, bastion+"/"+kind+"/CLIENT")
+	case target == "vm":
+		if _, ok := v.vms[parts[2]]; !ok {
+			if s := suggest(parts[2], names(v.vms)); s != "" {
+				return fmt.Sprintf("unknown virtual machine %q; did you mean %q?", parts[2], s)
+			}
+			return fmt.Sprintf("unknown virtual machine %q", parts[2])
+		}
+	case target == "client":
+		// The default clients are service tags (SPEC 1, 3).
+		c := parts[2]
+		if _, ok := v.clients[c]; !ok && c != TagInternet && c != TagVirtualNetwork {
+			cands := append(names(v.clients), TagInternet, TagVirtualNetwork)
+			if s := suggest(c, cands); s != "" {
+				return fmt.Sprintf("unknown client %q; did you mean %q?", c, s)
+			}
+			return fmt.Sprintf("unknown client %q", c)
+		}
+	}
+	return ""
+}
