@@ -38,7 +38,21 @@ func Marshal(t *Topology) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	return buf.Bytes(), nil
+	return spaceSections(buf.Bytes()), nil
+}
+
+// spaceSections puts a blank line before each top-level list
+// (virtualNetworks:, networkSecurityGroups:, ...) but the first line.
+func spaceSections(b []byte) []byte {
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	var out bytes.Buffer
+	for i, l := range lines {
+		if i > 0 && len(l) > 0 && l[0] != ' ' && l[0] != '-' && bytes.HasSuffix(bytes.TrimRight(l, "\n"), []byte(":")) {
+			out.WriteByte('\n')
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
 }
 
 // ymap is a YAML mapping under construction.
@@ -88,7 +102,22 @@ func (m ymap) block(key string, items []ymap) {
 	m.add(key, seq)
 }
 
-func ystr(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+// ystr is a string scalar. One that YAML would read as something else
+// ("*", "443") is double-quoted, as in SPEC 1.
+func ystr(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	var probe yaml.Node
+	if s == "" || yaml.Unmarshal([]byte(s), &probe) != nil || len(probe.Content) != 1 ||
+		probe.Content[0].Kind != yaml.ScalarNode || probe.Content[0].ShortTag() != "!!str" || probe.Content[0].Value != s {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// yport is a port range, always a quoted string as in ARM ("443").
+func yport(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+}
 
 func yint(i int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
@@ -102,6 +131,21 @@ func (m ymap) oneOrMany(singular, plural string, vals []string) {
 		m.add(singular, ystr(vals[0]))
 	default:
 		m.list(plural, vals)
+	}
+}
+
+// ports adds port ranges, singular for one and plural for more.
+func (m ymap) ports(singular, plural string, rs []PortRange) {
+	switch len(rs) {
+	case 0:
+	case 1:
+		m.add(singular, yport(rs[0].String()))
+	default:
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		for _, r := range rs {
+			seq.Content = append(seq.Content, yport(r.String()))
+		}
+		m.add(plural, seq)
 	}
 }
 
@@ -245,14 +289,14 @@ func marshalRule(r *SecurityRule) (ymap, error) {
 	if len(r.SourcePorts) == 0 {
 		return m, fmt.Errorf("rule %q has no source port range", r.Name)
 	}
-	m.oneOrMany("sourcePortRange", "sourcePortRanges", portStrings(r.SourcePorts))
+	m.ports("sourcePortRange", "sourcePortRanges", r.SourcePorts)
 	if err := marshalSide(m, r, "destination", r.Destination); err != nil {
 		return m, err
 	}
 	if len(r.DestinationPorts) == 0 {
 		return m, fmt.Errorf("rule %q has no destination port range", r.Name)
 	}
-	m.oneOrMany("destinationPortRange", "destinationPortRanges", portStrings(r.DestinationPorts))
+	m.ports("destinationPortRange", "destinationPortRanges", r.DestinationPorts)
 	m.str("description", r.Description)
 	return m, nil
 }
@@ -335,7 +379,7 @@ func marshalFlow(f *Flow) ymap {
 	if hasPorts(f.Protocol) || f.DestinationPort != 0 {
 		m.add("destinationPort", yint(int(f.DestinationPort)))
 	}
-	m.oneOrMany("sourcePortRange", "sourcePortRanges", portStrings(f.SourcePorts))
+	m.ports("sourcePortRange", "sourcePortRanges", f.SourcePorts)
 	if f.Requirement != Optional {
 		m.add("requirement", ystr(f.Requirement.String()))
 	}
@@ -346,14 +390,6 @@ func prefixStrings(ps []netip.Prefix) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = PrefixString(p)
-	}
-	return out
-}
-
-func portStrings(rs []PortRange) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.String()
 	}
 	return out
 }

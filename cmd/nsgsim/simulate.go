@@ -40,6 +40,9 @@ func runSimulate(e *env, args []string) int {
 	}
 	var diagram render.Format
 	if *out != "" {
+		if err := checkNotInput(*out, inputsOf(path)); err != nil {
+			return fail(e, "nsgsim simulate: %v", err)
+		}
 		f, err := render.FormatFor(*out, "")
 		if err != nil {
 			return fail(e, "nsgsim simulate: %v", err)
