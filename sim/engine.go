@@ -14,6 +14,7 @@ type Engine struct {
 	u        *universe
 	vnets    map[string]*vnetInfo
 	subnets  []*subnetInfo // in topology order
+	subnetOf map[[2]string]*subnetInfo
 	vms      map[string]*vmInfo
 	vmList   []*vmInfo // in topology order
 	vmByAddr map[Point][]*vmInfo
@@ -88,6 +89,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		vnets:    make(map[string]*vnetInfo),
 		vms:      make(map[string]*vmInfo),
 		vmByAddr: make(map[Point][]*vmInfo),
+		subnetOf: make(map[[2]string]*subnetInfo),
 		asgs:     make(map[string]Set),
 		compiled: make(map[nsgKey]*compiledNSG),
 	}
@@ -123,6 +125,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 				si.nsg = n
 			}
 			e.subnets = append(e.subnets, si)
+			e.subnetOf[[2]string{v.Name, s.Name}] = si
 		}
 	}
 	for _, vm := range t.VirtualMachines {
@@ -154,12 +157,7 @@ func (e *Engine) Topology() *topology.Topology { return e.topo }
 func (e *Engine) BuiltinServiceTags() bool { return e.u.builtin() }
 
 func (e *Engine) subnet(vnet, name string) *subnetInfo {
-	for _, s := range e.subnets {
-		if s.vnet.vnet.Name == vnet && s.subnet.Name == name {
-			return s
-		}
-	}
-	return nil
+	return e.subnetOf[[2]string{vnet, name}]
 }
 
 // peerMap returns, for each VNet, the VNets it is peered with: a peering
