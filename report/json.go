@@ -101,10 +101,10 @@ func NewDocument(r *sim.Report) *Document {
 		},
 	}
 	for i, res := range r.Results {
-		d.Flows[i] = newFlow(r.Engine, res)
+		d.Flows[i] = NewFlow(r.Engine, res)
 	}
 	for i, f := range r.Findings {
-		d.Findings[i] = Finding{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Position: f.Pos.String(), Doc: f.DocURL}
+		d.Findings[i] = NewFinding(f)
 	}
 	for i, x := range r.Expectations {
 		got := x.Got.String()
@@ -116,7 +116,8 @@ func NewDocument(r *sim.Report) *Document {
 	return d
 }
 
-func newFlow(e *sim.Engine, res *sim.Result) Flow {
+// NewFlow converts one result to its JSON form.
+func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 	f := res.Flow
 	out := Flow{
 		ID: f.ID, Kind: f.Kind, Bastion: f.Bastion,
@@ -164,6 +165,11 @@ func Subsets(e *sim.Engine, res *sim.Result) (allowed, denied string) {
 		}
 	}
 	return "from source ports " + sim.DescribePorts(aPorts), "from source ports " + sim.DescribePorts(dPorts)
+}
+
+// NewFinding converts one finding to its JSON form.
+func NewFinding(f sim.Finding) Finding {
+	return Finding{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Position: f.Pos.String(), Doc: f.DocURL}
 }
 
 func newHops(hops []sim.Hop) []Hop {

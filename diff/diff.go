@@ -1,0 +1,121 @@
+// Package diff compares two simulations of a topology — before and after a
+// change — flow by flow and finding by finding: what-if analysis before an
+// NSG edit reaches Azure. A flow is matched by its stable ID (SPEC 3), so a
+// renamed rule or a moved priority shows as a changed deciding rule, and a
+// verdict that changes shows with the rule that decided it on each side.
+package diff
+
+import (
+	"sort"
+
+	"github.com/nsgsim/nsgsim/report"
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Change is one flow present on both sides whose verdict or deciding rule
+// changed.
+type Change struct {
+	ID          string
+	Old, New    *sim.Result
+	Requirement topology.Requirement
+}
+
+// Broken reports whether a required flow went from Allow to Deny or Partial:
+// the change breaks Bastion.
+func (c Change) Broken() bool {
+	return c.Requirement == topology.Required &&
+		c.Old.Verdict == topology.VerdictAllow && c.New.Verdict != topology.VerdictAllow
+}
+
+// VerdictChanged reports whether the verdict differs.
+func (c Change) VerdictChanged() bool { return c.Old.Verdict != c.New.Verdict }
+
+// Result is the comparison of two reports.
+type Result struct {
+	Old, New        *sim.Report
+	Changed         []Change      // verdict or deciding rule changed, in the new report's order
+	Added           []*sim.Result // flows only in the new report
+	Removed         []*sim.Result // flows only in the old report
+	FindingsAdded   []sim.Finding
+	FindingsRemoved []sim.Finding
+}
+
+// Broken counts required flows that went from Allow to Deny or Partial.
+func (d *Result) Broken() int {
+	n := 0
+	for _, c := range d.Changed {
+		if c.Broken() {
+			n++
+		}
+	}
+	return n
+}
+
+// Compare diffs two reports.
+func Compare(old, new *sim.Report) *Result {
+	d := &Result{Old: old, New: new}
+	before := make(map[string]*sim.Result, len(old.Results))
+	for _, r := range old.Results {
+		before[r.Flow.ID] = r
+	}
+	seen := make(map[string]bool, len(new.Results))
+	for _, r := range new.Results {
+		seen[r.Flow.ID] = true
+		o, ok := before[r.Flow.ID]
+		if !ok {
+			d.Added = append(d.Added, r)
+			continue
+		}
+		if o.Verdict != r.Verdict || report.DecidedBy(o.Hops) != report.DecidedBy(r.Hops) {
+			d.Changed = append(d.Changed, Change{ID: r.Flow.ID, Old: o, New: r, Requirement: r.Flow.Requirement})
+		}
+	}
+	for _, r := range old.Results {
+		if !seen[r.Flow.ID] {
+			d.Removed = append(d.Removed, r)
+		}
+	}
+	// Broken flows first, then verdict changes, then rule-only changes.
+	rank := func(c Change) int {
+		switch {
+		case c.Broken():
+			return 0
+		case c.VerdictChanged():
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(d.Changed, func(i, j int) bool { return rank(d.Changed[i]) < rank(d.Changed[j]) })
+	d.FindingsAdded, d.FindingsRemoved = findingDelta(old.Findings, new.Findings)
+	return d
+}
+
+// findingDelta matches findings by ID and message; positions move when a
+// file is edited, so they do not take part.
+func findingDelta(old, new []sim.Finding) (added, removed []sim.Finding) {
+	key := func(f sim.Finding) string { return f.ID + "\x00" + f.Message }
+	count := make(map[string]int)
+	for _, f := range old {
+		count[key(f)]++
+	}
+	for _, f := range new {
+		if count[key(f)] > 0 {
+			count[key(f)]--
+			continue
+		}
+		added = append(added, f)
+	}
+	count = make(map[string]int)
+	for _, f := range new {
+		count[key(f)]++
+	}
+	for _, f := range old {
+		if count[key(f)] > 0 {
+			count[key(f)]--
+			continue
+		}
+		removed = append(removed, f)
+	}
+	return added, removed
+}

@@ -1,0 +1,197 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/nsgsim/nsgsim/report"
+	"github.com/nsgsim/nsgsim/sim"
+)
+
+// Document is the JSON form of a diff.
+type Document struct {
+	Old             string           `json:"old"`
+	New             string           `json:"new"`
+	Changed         []FlowChange     `json:"changed"`
+	Added           []report.Flow    `json:"added"`
+	Removed         []report.Flow    `json:"removed"`
+	FindingsAdded   []report.Finding `json:"findingsAdded"`
+	FindingsRemoved []report.Finding `json:"findingsRemoved"`
+	Summary         DocumentSummary  `json:"summary"`
+}
+
+// FlowChange is one changed flow, before and after.
+type FlowChange struct {
+	ID          string      `json:"id"`
+	Requirement string      `json:"requirement"`
+	Broken      bool        `json:"broken"`
+	Before      report.Flow `json:"before"`
+	After       report.Flow `json:"after"`
+}
+
+// DocumentSummary counts the differences.
+type DocumentSummary struct {
+	Changed int `json:"changed"`
+	Broken  int `json:"broken"`
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+}
+
+// NewDocument converts a diff to its JSON form.
+func NewDocument(d *Result) *Document {
+	doc := &Document{
+		Old: d.Old.Topology.File, New: d.New.Topology.File,
+		Changed: []FlowChange{}, Added: []report.Flow{}, Removed: []report.Flow{},
+		FindingsAdded: []report.Finding{}, FindingsRemoved: []report.Finding{},
+		Summary: DocumentSummary{Changed: len(d.Changed), Broken: d.Broken(), Added: len(d.Added), Removed: len(d.Removed)},
+	}
+	for _, c := range d.Changed {
+		doc.Changed = append(doc.Changed, FlowChange{
+			ID: c.ID, Requirement: c.Requirement.String(), Broken: c.Broken(),
+			Before: report.NewFlow(d.Old.Engine, c.Old), After: report.NewFlow(d.New.Engine, c.New),
+		})
+	}
+	for _, r := range d.Added {
+		doc.Added = append(doc.Added, report.NewFlow(d.New.Engine, r))
+	}
+	for _, r := range d.Removed {
+		doc.Removed = append(doc.Removed, report.NewFlow(d.Old.Engine, r))
+	}
+	for _, f := range d.FindingsAdded {
+		doc.FindingsAdded = append(doc.FindingsAdded, report.NewFinding(f))
+	}
+	for _, f := range d.FindingsRemoved {
+		doc.FindingsRemoved = append(doc.FindingsRemoved, report.NewFinding(f))
+	}
+	return doc
+}
+
+// WriteJSON writes the diff as indented JSON.
+func WriteJSON(w io.Writer, d *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewDocument(d))
+}
+
+// headline is the one-line summary.
+func headline(d *Result) string {
+	s := fmt.Sprintf("%d %s changed", len(d.Changed), plural(len(d.Changed), "flow", "flows"))
+	if n := d.Broken(); n > 0 {
+		s += fmt.Sprintf(" (%d required %s broken)", n, plural(n, "flow", "flows"))
+	}
+	s += fmt.Sprintf(", %d added, %d removed; findings +%d −%d", len(d.Added), len(d.Removed), len(d.FindingsAdded), len(d.FindingsRemoved))
+	return s
+}
+
+// side describes one side of a change: the verdict and the deciding rule.
+func side(e *sim.Engine, r *sim.Result) string {
+	return report.VerdictText(e, r) + " — " + report.DecidedBy(r.Hops)
+}
+
+func label(c Change) string {
+	switch {
+	case c.Broken():
+		return "BROKEN"
+	case c.VerdictChanged():
+		return "changed"
+	}
+	return "rule"
+}
+
+// WriteTable writes the diff for a terminal.
+func WriteTable(w io.Writer, d *Result) error {
+	fmt.Fprintf(w, "%s → %s: %s\n", name(d.Old), name(d.New), headline(d))
+	if len(d.Changed)+len(d.Added)+len(d.Removed) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CHANGE\tFLOW\tPROTO/PORT\tBEFORE\tAFTER")
+		for _, c := range d.Changed {
+			f := c.New.Flow
+			fmt.Fprintf(tw, "%s\t%s\t%s/%d\t%s\t%s\n", label(c), c.ID, f.Protocol, f.Port, side(d.Old.Engine, c.Old), side(d.New.Engine, c.New))
+		}
+		for _, r := range d.Added {
+			fmt.Fprintf(tw, "added\t%s\t%s/%d\t-\t%s\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, side(d.New.Engine, r))
+		}
+		for _, r := range d.Removed {
+			fmt.Fprintf(tw, "removed\t%s\t%s/%d\t%s\t-\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, side(d.Old.Engine, r))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	writeFindings(w, "Findings added:", d.FindingsAdded, "  ")
+	writeFindings(w, "Findings removed:", d.FindingsRemoved, "  ")
+	return nil
+}
+
+func writeFindings(w io.Writer, title string, fs []sim.Finding, indent string) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, title)
+	for _, f := range fs {
+		fmt.Fprintf(w, "%s%s %s %s: %s\n", indent, f.Pos, f.Severity, f.ID, f.Message)
+	}
+}
+
+// WriteMarkdown writes the diff for a pull-request comment.
+func WriteMarkdown(w io.Writer, d *Result) error {
+	fmt.Fprintf(w, "### nsgsim: %s → %s\n\n", md(name(d.Old)), md(name(d.New)))
+	if d.Broken() > 0 {
+		fmt.Fprintf(w, "**This change blocks %d required Bastion %s.**\n\n", d.Broken(), plural(d.Broken(), "flow", "flows"))
+	}
+	fmt.Fprintf(w, "%s.\n", headline(d))
+	if len(d.Changed)+len(d.Added)+len(d.Removed) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| change | flow | proto/port | before | after |")
+		fmt.Fprintln(w, "|---|---|---|---|---|")
+		for _, c := range d.Changed {
+			f := c.New.Flow
+			fmt.Fprintf(w, "| %s | `%s` | %s/%d | %s | %s |\n", label(c), c.ID, f.Protocol, f.Port, md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)))
+		}
+		for _, r := range d.Added {
+			fmt.Fprintf(w, "| added | `%s` | %s/%d | | %s |\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
+		}
+		for _, r := range d.Removed {
+			fmt.Fprintf(w, "| removed | `%s` | %s/%d | %s | |\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
+		}
+	}
+	for _, part := range []struct {
+		title string
+		fs    []sim.Finding
+	}{{"Findings added", d.FindingsAdded}, {"Findings removed", d.FindingsRemoved}} {
+		if len(part.fs) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n**%s**\n\n", part.title)
+		for _, f := range part.fs {
+			fmt.Fprintf(w, "- %s `%s` %s (%s)\n", f.Severity, f.ID, md(f.Message), md(f.Pos.String()))
+		}
+	}
+	return nil
+}
+
+// md escapes text for a Markdown table cell.
+func md(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'")
+	return r.Replace(s)
+}
+
+func name(r *sim.Report) string {
+	if r.Topology.File != "" {
+		return r.Topology.File
+	}
+	return r.Topology.Name
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
