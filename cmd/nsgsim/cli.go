@@ -36,7 +36,9 @@ func init() {
 		{"simulate", "FILE | --scenario NAME [-o OUT] [--format table|json|markdown|sarif]", "decide every documented Bastion flow; report, check expectations, draw", runSimulate},
 		{"render", "FILE | --scenario NAME -o OUT.{svg,png,dot,mmd,html}", "draw the diagram only", runRender},
 		{"trace", "FILE --from X --to Y --protocol P --port N", "one flow, NSG by NSG, rule by rule", runTrace},
+		{"diff", "OLD NEW [-o OUT] [--format table|json|markdown]", "what-if: flows whose verdict changed, and why", runDiff},
 		{"fix", "FILE --emit yaml|az|bicep|terraform", "the rules that would make every required flow pass", runFix},
+		{"gen", "[--seed S] [--vnets N] [--subnets N] [--vms N] [--rules-per-nsg N] [-o FILE]", "a synthetic hub-and-spoke topology, for scale tests", runGen},
 		{"scenarios", "", "list the built-in scenarios", runScenarios},
 	}
 }
