@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -73,27 +74,18 @@ func sizeError(file, size string) error {
 // serviceTags path in it is read relative to file's directory. Like Load, it
 // runs Validate and returns every problem at once, sorted.
 //
+// On failure the topology is nil.
+//
 // Missing optional values take Azure's defaults: a Bastion host's sku is
 // Standard, the default of the REST API (bastionHost.json, sku.name; the
 // Terraform provider and the AVM module default to Basic instead), and its
 // scaleUnits is 2, the minimum and the Basic SKU's fixed count
-// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#instance).
+// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
-	t, errs, ok := parse(file, data)
+	t, root, errs, ok := parse(file, data)
 	if ok {
-		// Validate may find again, in other words, what parsing already
-		// reported (a rule whose priority did not parse has priority 0).
-		// Where parsing reported a problem, its message stands alone.
-		reported := make(map[Pos]bool, len(errs))
-		for _, e := range errs {
-			reported[e.Pos] = true
-		}
-		for _, e := range Validate(t) {
-			if !reported[e.Pos] {
-				errs = append(errs, e)
-			}
-		}
+		errs = append(errs, unreported(Validate(t), errs, root)...)
 	}
 	errs.Sort()
 	if err := errs.Err(); err != nil {
@@ -104,16 +96,16 @@ func Parse(file string, data []byte) (*Topology, error) {
 
 // parse decodes data into a topology. ok is false when the file could not
 // be read as a YAML mapping at all; then Validate has nothing to check.
-func parse(file string, data []byte) (t *Topology, errs ErrorList, ok bool) {
+func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
 	start := Pos{File: file, Line: 1, Col: 1}
 	if len(data) > MaxFileSize {
 		errs.Add(start, "file is %d bytes; nsgsim reads topologies up to 32 MiB", len(data))
-		return nil, errs, false
+		return nil, nil, errs, false
 	}
 	if p, msg := checkEncoding(data); msg != "" {
 		p.File = file
 		errs.Add(p, "%s", msg)
-		return nil, errs, false
+		return nil, nil, errs, false
 	}
 	root, err := decodeYAML(file, data)
 	if err != nil {
@@ -123,17 +115,66 @@ func parse(file string, data []byte) (t *Topology, errs ErrorList, ok bool) {
 		} else {
 			errs.Add(start, "%v", err)
 		}
-		return nil, errs, false
+		return nil, nil, errs, false
 	}
 	if e := checkLimits(file, root); e != nil {
-		return nil, append(errs, e), false
+		return nil, nil, append(errs, e), false
 	}
 	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file}}
 	if !d.topology(root) {
-		return nil, d.errs, false
+		return nil, nil, d.errs, false
 	}
 	d.canonicalFlowEndpoints()
-	return d.t, d.errs, true
+	return d.t, root, d.errs, true
+}
+
+// unreported returns the problems Validate found that parsing did not
+// already explain. Validate sees only the model: where a value did not
+// parse, it finds the field empty ("no source" after a bad address, "priority
+// 0" after a bad priority). So a problem Validate reports at a YAML node is
+// dropped when parsing reported one at that node or inside it.
+func unreported(found, reported ErrorList, root *yaml.Node) ErrorList {
+	if len(reported) == 0 {
+		return found
+	}
+	ends := make(map[Pos]Pos)
+	spans(root, reported[0].Pos.File, ends)
+	at := make([]Pos, len(reported))
+	for i, r := range reported {
+		at[i] = r.Pos
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	var out ErrorList
+	for _, e := range found {
+		end, ok := ends[e.Pos]
+		if !ok {
+			end = e.Pos
+		}
+		// The first reported position at or after e's; explained if it
+		// is not past the end of e's node.
+		i := sort.Search(len(at), func(i int) bool { return !at[i].Before(e.Pos) })
+		if i < len(at) && !end.Before(at[i]) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// spans records, for each position where a node starts, the last position
+// inside the largest node starting there. It does not follow aliases.
+func spans(n *yaml.Node, file string, ends map[Pos]Pos) Pos {
+	start := Pos{file, n.Line, n.Column}
+	end := start
+	for _, c := range n.Content {
+		if e := spans(c, file, ends); end.Before(e) {
+			end = e
+		}
+	}
+	if old, ok := ends[start]; !ok || old.Before(end) {
+		ends[start] = end
+	}
+	return end
 }
 
 // checkEncoding reports where data stops being UTF-8. YAML also allows
@@ -192,7 +233,7 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 	case err != io.EOF:
 		return nil, yamlError(file, data, err)
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		return nil, &Error{Pos{file, 1, 1}, "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
 	}
 	return doc.Content[0], nil
@@ -310,6 +351,7 @@ var (
 
 // decoder walks the node tree of a topology file.
 type decoder struct {
+	suggester
 	file string
 	dir  string // serviceTags is relative to it
 	t    *Topology
@@ -444,7 +486,7 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 	for _, p := range d.pairs(n, ctx, 0) {
 		k := deref(p.k)
 		if k == nil || k.Kind != yaml.ScalarNode {
-			d.errorf(p.k, ctx, "expected a key, got %s", describe(p.k))
+			d.errorf(p.k, ctx, "expected a string key, got %s", describe(p.k))
 			continue
 		}
 		key := k.Value
@@ -472,7 +514,7 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, ctx, key string, known []string) {
-	if s := suggest(key, known); s != "" {
+	if s := d.suggest(key, known); s != "" {
 		d.errorf(k, ctx, "unknown key %q; did you mean %q?", key, s)
 		return
 	}
@@ -488,12 +530,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// require reports each key of keys that m lacks, at mapping n.
+// require reports the keys of keys that m lacks, at mapping n.
 func (d *decoder) require(m map[string]*yaml.Node, n *yaml.Node, ctx string, keys ...string) {
+	var missing []string
 	for _, k := range keys {
 		if _, ok := m[k]; !ok {
-			d.errorf(deref(n), ctx, "missing required key %q", k)
+			missing = append(missing, strconv.Quote(k))
 		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		d.errorf(deref(n), ctx, "missing required key %s", missing[0])
+	default:
+		last := len(missing) - 1
+		d.errorf(deref(n), ctx, "missing required keys %s and %s", strings.Join(missing[:last], ", "), missing[last])
 	}
 }
 
@@ -581,13 +632,15 @@ func enum[T any](d *decoder, v *yaml.Node, ctx, key string, parse func(string) (
 }
 
 const (
-	protocolsExpected    = "Tcp, Udp, Icmp, Esp, Ah or * (any)"
-	accessExpected       = "Allow or Deny"
-	directionExpected    = "Inbound or Outbound"
-	osExpected           = "Linux or Windows"
-	skuExpected          = "Developer, Basic, Standard or Premium"
-	verdictExpected      = "Allow, Deny or Partial"
-	requirementExpected  = "required, recommended or optional"
+	protocolsExpected   = "Tcp, Udp, Icmp, Esp, Ah or * (any)"
+	accessExpected      = "Allow or Deny"
+	directionExpected   = "Inbound or Outbound"
+	osExpected          = "Linux or Windows"
+	skuExpected         = "Developer, Basic, Standard or Premium"
+	verdictExpected     = "Allow, Deny or Partial"
+	requirementExpected = "required, recommended or optional"
+	// Azure Bastion reaches targets over IPv4 only
+	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq).
 	ipv4Only             = "nsgsim models IPv4 only; Azure Bastion is IPv4 only"
 	addressSyntaxPrefix  = "an IPv4 address or CIDR"
 	addressSyntaxAddress = "an IPv4 address"
@@ -909,6 +962,10 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 	for _, k := range bookkeepingKeys {
 		delete(m, k)
 	}
+	r.Name, _ = d.name(m, n, ctx, "rule")
+	if r.Name != "" {
+		ctx = fmt.Sprintf("rule %q", r.Name)
+	}
 	if props, ok := m["properties"]; ok {
 		delete(m, "properties")
 		inner, ok := d.object(props, join(ctx, "properties"), ruleKeys[1:], bookkeepingKeys, &r.Origin)
@@ -926,10 +983,6 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 		for k, v := range m {
 			r.SetField(k, d.pos(v))
 		}
-	}
-	r.Name, _ = d.name(m, n, ctx, "rule")
-	if r.Name != "" {
-		ctx = fmt.Sprintf("rule %q", r.Name)
 	}
 	d.require(m, n, ctx, "priority", "direction", "access", "protocol")
 	if v, ok := m["description"]; ok {
@@ -1072,7 +1125,7 @@ func (d *decoder) unknownTag(v *yaml.Node, ctx, key, s string) {
 	if d.t.ServiceTags == nil {
 		hint = " (name a Service Tags file in serviceTags for tags nsgsim does not know)"
 	}
-	if sug := suggest(s, candidates); sug != "" {
+	if sug := d.suggest(s, candidates); sug != "" {
 		d.errorf(v, join(ctx, key), "unknown service tag %q; did you mean %q?", s, sug)
 		return
 	}
@@ -1134,13 +1187,6 @@ func (d *decoder) asgRefObject(m map[string]*yaml.Node, n *yaml.Node, ctx string
 func (d *decoder) applicationSecurityGroup(n *yaml.Node, i int) *ApplicationSecurityGroup {
 	a := &ApplicationSecurityGroup{}
 	ctx := fmt.Sprintf("applicationSecurityGroups[%d]", i)
-	// A bare name is accepted too: "- asg-web".
-	if s := deref(n); s != nil && s.Kind == yaml.ScalarNode && !isNull(s) {
-		a.Pos = d.pos(s)
-		a.SetField("name", d.pos(s))
-		a.Name = s.Value
-		return a
-	}
 	m, ok := d.object(n, ctx, asgKeys, nil, &a.Origin)
 	if !ok {
 		return nil
@@ -1186,7 +1232,7 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 
 // bastionHost reads a Bastion host. Defaults: sku Standard (the REST API's
 // default for sku.name in bastionHost.json) and scaleUnits 2 (the minimum,
-// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#instance).
+// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
 func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	b := &BastionHost{SKU: Standard, ScaleUnits: 2}
 	ctx := fmt.Sprintf("bastionHosts[%d]", i)
@@ -1206,8 +1252,10 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	}
 	if v, ok := m["scaleUnits"]; ok {
 		if u, ok := d.integer(v, ctx, "scaleUnits"); ok {
+			// Azure allows 2 to 50; outside that a finding says so. What
+			// is not a count at all is rejected here.
 			if u < 0 || u > 1<<31-1 {
-				d.errorf(v, ctx, "scaleUnits %d out of range [2, 50]", u)
+				d.errorf(v, ctx, "scaleUnits %d is not a number of instances (Azure allows 2 to 50)", u)
 			} else {
 				b.ScaleUnits = int(u)
 			}
@@ -1365,6 +1413,22 @@ func (t *Topology) endpointObject(name string) bool {
 	return t.VirtualMachineByName(name) != nil || t.ClientByName(name) != nil || t.BastionHostByName(name) != nil
 }
 
+// suggestBudget bounds the "did you mean" work for one load or Validate
+// call: a hostile file with a million misspellings gets the first
+// suggestions only, and still every problem.
+const suggestBudget = 1000
+
+// suggester makes suggestions until its budget is spent.
+type suggester struct{ used int }
+
+func (s *suggester) suggest(word string, candidates []string) string {
+	if s.used >= suggestBudget {
+		return ""
+	}
+	s.used++
+	return suggest(word, candidates)
+}
+
 // suggest returns the candidate closest to s: one equal to it but for case,
 // or else one within two edits; "" when none is close.
 func suggest(s string, candidates []string) string {
@@ -1375,38 +1439,51 @@ func suggest(s string, candidates []string) string {
 	}
 	best, bestDist := "", 3
 	ls := strings.ToLower(s)
+	n := utf8.RuneCountInString(s)
+	if n > 100 {
+		return ""
+	}
 	for _, c := range candidates {
+		if m := utf8.RuneCountInString(c); m < n-2 || m > n+2 {
+			continue // more than two edits apart
+		}
 		dist := editDistance(ls, strings.ToLower(c))
 		// Two edits turn any short word into another; demand that most of
 		// the word survive.
-		if dist < bestDist && 2*dist < utf8.RuneCountInString(s) {
+		if dist < bestDist && 2*dist < n {
 			best, bestDist = c, dist
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
+// editDistance counts the insertions, deletions, substitutions and
+// transpositions of adjacent runes that turn a into b (the optimal string
+// alignment distance: "hbu" is one edit from "hub").
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 200 || len(rb) > 200 {
 		return 1 << 30
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := make([][]int, len(ra)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(rb)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rows[i][j] = min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				rows[i][j] = min(rows[i][j], rows[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return rows[len(ra)][len(rb)]
 }

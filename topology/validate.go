@@ -3,6 +3,7 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ func Validate(t *Topology) ErrorList {
 }
 
 type validator struct {
+	suggester
 	t    *Topology
 	errs ErrorList
 
@@ -47,6 +49,10 @@ type validator struct {
 	bastions map[string]*BastionHost
 	clients  map[string]*Client
 	flows    map[string]*Flow
+	// subnets finds a subnet by VNet name and subnet name.
+	subnetIndex map[[2]string]*Subnet
+	// sorted names, for "did you mean"
+	vnetNames, nsgNames, asgNames, vmNames, bastionNames, clientNames, flowNames []string
 }
 
 // at returns the position of the first of fields that o recorded, or o's.
@@ -187,10 +193,25 @@ func (v *validator) index() {
 		}
 	}
 	v.uniqueNames("flow", "", objs)
+
+	v.subnetIndex = make(map[[2]string]*Subnet)
+	for _, vn := range t.VirtualNetworks {
+		if vn == nil || v.vnets[vn.Name] != vn {
+			continue
+		}
+		for _, s := range vn.Subnets {
+			if s != nil {
+				setFirst(v.subnetIndex, [2]string{vn.Name, s.Name}, s)
+			}
+		}
+	}
+	v.vnetNames, v.nsgNames, v.asgNames = names(v.vnets), names(v.nsgs), names(v.asgs)
+	v.vmNames, v.bastionNames, v.clientNames, v.flowNames = names(v.vms), names(v.bastions), names(v.clients), names(v.flows)
 }
 
-func setFirst[T any](m map[string]T, name string, x T) {
-	if _, ok := m[name]; !ok && name != "" {
+func setFirst[K comparable, T any](m map[K]T, name K, x T) {
+	var zero K
+	if _, ok := m[name]; !ok && name != zero {
 		m[name] = x
 	}
 }
@@ -206,7 +227,7 @@ func names[T any](m map[string]T) []string {
 
 // unknown reports a reference to what is not declared.
 func (v *validator) unknown(p Pos, ctx, kind, name string, candidates []string) {
-	if s := suggest(name, candidates); s != "" {
+	if s := v.suggest(name, candidates); s != "" {
 		v.errorf(p, ctx, "unknown %s %q; did you mean %q?", kind, name, s)
 		return
 	}
@@ -260,7 +281,7 @@ func (v *validator) checkVirtualNetworks() {
 			f := fmt.Sprintf("onPremisesPrefixes[%d]", j)
 			v.prefix(p, v.at(&vn.Origin, f), ctx, f)
 		}
-		v.subnets(vn, ctx, space)
+		v.subnets(vn, ctx, space, newCover(space))
 
 		listed := make(map[string]bool)
 		for j, name := range vn.Peerings {
@@ -272,7 +293,7 @@ func (v *validator) checkVirtualNetworks() {
 				v.errorf(pos, ctx, "%s: a virtual network cannot be peered with itself", f)
 				continue
 			case !ok:
-				v.unknown(pos, ctx+": "+f, "virtual network", name, names(v.vnets))
+				v.unknown(pos, ctx+": "+f, "virtual network", name, v.vnetNames)
 				continue
 			case listed[name]:
 				v.errorf(pos, ctx, "%s: peering with %q is listed twice", f, name)
@@ -294,24 +315,97 @@ func (v *validator) checkVirtualNetworks() {
 	}
 }
 
-// overlap returns the first pair of overlapping valid IPv4 prefixes.
-func overlap(as, bs []netip.Prefix) (netip.Prefix, netip.Prefix, bool) {
-	for _, a := range as {
-		for _, b := range bs {
-			if a.IsValid() && b.IsValid() && a.Addr().Is4() && b.Addr().Is4() && a.Masked().Overlaps(b.Masked()) {
-				return a, b, true
-			}
+// span is a valid IPv4 prefix as an interval of addresses, with the index
+// of the value it came from.
+type span struct {
+	lo, hi uint32
+	i      int
+}
+
+func toSpan(p netip.Prefix, i int) (span, bool) {
+	if !p.IsValid() || !p.Addr().Is4() {
+		return span{}, false
+	}
+	b := p.Masked().Addr().As4()
+	lo := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	return span{lo, lo | uint32(1<<(32-p.Bits())-1), i}, true
+}
+
+func sortedSpans(ps []netip.Prefix) []span {
+	var out []span
+	for i, p := range ps {
+		if s, ok := toSpan(p, i); ok {
+			out = append(out, s)
 		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].lo != out[j].lo {
+			return out[i].lo < out[j].lo
+		}
+		return out[i].hi > out[j].hi
+	})
+	return out
+}
+
+// overlap returns a pair of overlapping prefixes, one of as and one of bs,
+// sweeping both sorted by first address: a prefix overlaps one of the
+// other list that starts no later if and only if it starts before the
+// furthest end seen in that list.
+func overlap(as, bs []netip.Prefix) (netip.Prefix, netip.Prefix, bool) {
+	sa, sb := sortedSpans(as), sortedSpans(bs)
+	var endA, endB *span
+	for i, j := 0, 0; i < len(sa) || j < len(sb); {
+		if j >= len(sb) || i < len(sa) && sa[i].lo <= sb[j].lo {
+			if endB != nil && sa[i].lo <= endB.hi {
+				return as[sa[i].i], bs[endB.i], true
+			}
+			if endA == nil || sa[i].hi > endA.hi {
+				endA = &sa[i]
+			}
+			i++
+			continue
+		}
+		if endA != nil && sb[j].lo <= endA.hi {
+			return as[endA.i], bs[sb[j].i], true
+		}
+		if endB == nil || sb[j].hi > endB.hi {
+			endB = &sb[j]
+		}
+		j++
 	}
 	return netip.Prefix{}, netip.Prefix{}, false
 }
 
-// contains reports whether prefix outer contains all of inner.
-func containsPrefix(outer, inner netip.Prefix) bool {
-	return outer.Bits() <= inner.Bits() && outer.Masked().Contains(inner.Addr())
+// cover answers "is this prefix inside one of these?" in log time.
+type cover struct {
+	spans  []span
+	maxEnd []uint32 // maxEnd[i]: the furthest end among spans[:i+1]
 }
 
-func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefix) {
+func newCover(ps []netip.Prefix) cover {
+	c := cover{spans: sortedSpans(ps)}
+	c.maxEnd = make([]uint32, len(c.spans))
+	for i, s := range c.spans {
+		c.maxEnd[i] = s.hi
+		if i > 0 && c.maxEnd[i-1] > s.hi {
+			c.maxEnd[i] = c.maxEnd[i-1]
+		}
+	}
+	return c
+}
+
+// contains reports whether p lies inside one prefix of c. CIDR blocks nest
+// or are disjoint, so an interval that contains p's is a prefix that does.
+func (c cover) contains(p netip.Prefix) bool {
+	s, ok := toSpan(p, 0)
+	if !ok {
+		return false
+	}
+	i := sort.Search(len(c.spans), func(i int) bool { return c.spans[i].lo > s.lo }) - 1
+	return i >= 0 && c.maxEnd[i] >= s.hi
+}
+
+func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefix, inSpace cover) {
 	var objs []namedObj
 	for i, s := range vn.Subnets {
 		if s != nil {
@@ -320,11 +414,8 @@ func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefi
 	}
 	v.uniqueNames("subnet", vctx, objs)
 
-	type placed struct {
-		name string
-		p    netip.Prefix
-	}
-	var seen []placed
+	var good []netip.Prefix // the subnets' valid prefixes
+	var owner []int         // good[k] is the prefix of vn.Subnets[owner[k]]
 	for i, s := range vn.Subnets {
 		if s == nil {
 			continue
@@ -338,28 +429,41 @@ func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefi
 			v.errorf(pos, ctx, "missing required key \"addressPrefix\"")
 		} else if v.prefix(s.AddressPrefix, pos, ctx, "addressPrefix") {
 			p := s.AddressPrefix
-			inside := false
-			for _, sp := range space {
-				if containsPrefix(sp, p) {
-					inside = true
-					break
-				}
-			}
-			if !inside && len(space) > 0 {
+			if len(space) > 0 && !inSpace.contains(p) {
 				v.errorf(pos, ctx, "addressPrefix %s is outside the address space of virtual network %q (%s)", p, vn.Name, prefixesString(space))
 			}
-			for _, q := range seen {
-				if q.p.Overlaps(p) {
-					v.errorf(pos, ctx, "addressPrefix %s overlaps subnet %q (%s)", p, q.name, q.p)
-					break
-				}
-			}
-			seen = append(seen, placed{s.Name, p})
+			good = append(good, p)
+			owner = append(owner, i)
 		}
 		if s.NetworkSecurityGroup != "" {
 			if _, ok := v.nsgs[s.NetworkSecurityGroup]; !ok {
-				v.unknown(v.at(&s.Origin, "networkSecurityGroup"), ctx, "network security group", s.NetworkSecurityGroup, names(v.nsgs))
+				v.unknown(v.at(&s.Origin, "networkSecurityGroup"), ctx, "network security group", s.NetworkSecurityGroup, v.nsgNames)
 			}
+		}
+	}
+	v.subnetOverlaps(vn, good, owner)
+}
+
+// subnetOverlaps reports each subnet that overlaps one declared before it.
+// Sorted by first address, a prefix overlaps an earlier-sorted one if and
+// only if it starts before the furthest end seen so far.
+func (v *validator) subnetOverlaps(vn *VirtualNetwork, ps []netip.Prefix, owner []int) {
+	spans := sortedSpans(ps)
+	var far *span
+	for k := range spans {
+		s := &spans[k]
+		if far != nil && s.lo <= far.hi {
+			// Report at the subnet declared later.
+			a, b := owner[far.i], owner[s.i]
+			if a > b {
+				a, b = b, a
+			}
+			first, later := vn.Subnets[a], vn.Subnets[b]
+			ctx := fmt.Sprintf("subnet %q", vn.Name+"/"+later.Name)
+			v.errorf(v.at(&later.Origin, "addressPrefix"), ctx, "addressPrefix %s overlaps subnet %q (%s)", later.AddressPrefix, first.Name, first.AddressPrefix)
+		}
+		if far == nil || s.hi > far.hi {
+			far = s
 		}
 	}
 }
@@ -454,7 +558,7 @@ func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
 	for i, name := range a.ApplicationSecurityGroups {
 		f := fmt.Sprintf("%s[%d]", asgs, i)
 		if _, ok := v.asgs[name]; !ok {
-			v.unknown(v.at(&r.Origin, f), ctx+": "+f, "application security group", name, names(v.asgs))
+			v.unknown(v.at(&r.Origin, f), ctx+": "+f, "application security group", name, v.asgNames)
 		}
 	}
 }
@@ -527,18 +631,16 @@ func (v *validator) checkVirtualMachines() {
 		case vm.VirtualNetwork == "" || vm.Subnet == "":
 			v.errorf(spos, ctx, "missing required key \"subnet\"")
 		case !ok:
-			v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "virtual network", vm.VirtualNetwork, names(v.vnets))
+			v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "virtual network", vm.VirtualNetwork, v.vnetNames)
 		default:
-			var subnets []string
-			for _, s := range vn.Subnets {
-				if s != nil {
-					subnets = append(subnets, s.Name)
-					if s.Name == vm.Subnet && subnet == nil {
-						subnet = s
+			subnet = v.subnetIndex[[2]string{vm.VirtualNetwork, vm.Subnet}]
+			if subnet == nil {
+				var subnets []string
+				for _, s := range vn.Subnets {
+					if s != nil {
+						subnets = append(subnets, s.Name)
 					}
 				}
-			}
-			if subnet == nil {
 				v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "subnet", vm.Subnet, subnets)
 			}
 		}
@@ -573,13 +675,13 @@ func (v *validator) checkVirtualMachines() {
 		}
 		if vm.NetworkSecurityGroup != "" {
 			if _, ok := v.nsgs[vm.NetworkSecurityGroup]; !ok {
-				v.unknown(v.at(&vm.Origin, "networkSecurityGroup"), ctx, "network security group", vm.NetworkSecurityGroup, names(v.nsgs))
+				v.unknown(v.at(&vm.Origin, "networkSecurityGroup"), ctx, "network security group", vm.NetworkSecurityGroup, v.nsgNames)
 			}
 		}
 		for j, name := range vm.ApplicationSecurityGroups {
 			f := fmt.Sprintf("applicationSecurityGroups[%d]", j)
 			if _, ok := v.asgs[name]; !ok {
-				v.unknown(v.at(&vm.Origin, f), ctx+": "+f, "application security group", name, names(v.asgs))
+				v.unknown(v.at(&vm.Origin, f), ctx+": "+f, "application security group", name, v.asgNames)
 			}
 		}
 		if p := vm.PublicIPAddress; p.IsValid() && !p.Is4() {
@@ -600,7 +702,7 @@ func (v *validator) checkBastionHosts() {
 		case b.VirtualNetwork == "":
 			v.errorf(pos, ctx, "missing required key \"virtualNetwork\"")
 		case !ok:
-			v.unknown(pos, ctx, "virtual network", b.VirtualNetwork, names(v.vnets))
+			v.unknown(pos, ctx, "virtual network", b.VirtualNetwork, v.vnetNames)
 		case b.SKU != Developer:
 			v.bastionSubnet(b, vn, pos, ctx)
 		}
@@ -706,13 +808,13 @@ func (v *validator) endpoint(f *Flow, ctx, key, s string) {
 		return
 	}
 	var candidates []string
-	candidates = append(candidates, names(v.vms)...)
-	candidates = append(candidates, names(v.clients)...)
-	candidates = append(candidates, names(v.bastions)...)
+	candidates = append(candidates, v.vmNames...)
+	candidates = append(candidates, v.clientNames...)
+	candidates = append(candidates, v.bastionNames...)
 	msg := fmt.Sprintf("%s %q is not a virtual machine, client, bastion host, service tag, IPv4 address or CIDR", key, s)
-	if sug := suggest(s, candidates); sug != "" {
+	if sug := v.suggest(s, candidates); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
-	} else if sug := suggest(s, builtinTags); sug != "" {
+	} else if sug := v.suggest(s, builtinTags); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}
 	v.errorf(pos, ctx, "%s", msg)
@@ -765,14 +867,14 @@ func (v *validator) flowID(id string) string {
 	parts := strings.Split(id, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		msg := "not the name of a flow in flows, nor a flow ID BASTION/KIND or BASTION/KIND/TARGET"
-		if s := suggest(id, names(v.flows)); s != "" {
+		if s := v.suggest(id, v.flowNames); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		return msg
 	}
 	bastion, kind := parts[0], parts[1]
 	if _, ok := v.bastions[bastion]; !ok {
-		if s := suggest(bastion, names(v.bastions)); s != "" {
+		if s := v.suggest(bastion, v.bastionNames); s != "" {
 			return fmt.Sprintf("unknown bastion host %q; did you mean %q?", bastion, s)
 		}
 		return fmt.Sprintf("unknown bastion host %q", bastion)
@@ -786,7 +888,7 @@ func (v *validator) flowID(id string) string {
 		target, known = "vm", true
 	}
 	if !known {
-		if s := suggest(kind, flowKindNames()); s != "" {
+		if s := v.suggest(kind, flowKindNames()); s != "" {
 			return fmt.Sprintf("unknown flow kind %q; did you mean %q?", kind, s)
 		}
 		return fmt.Sprintf("unknown flow kind %q; expected one of %s", kind, strings.Join(flowKindNames(), ", "))
@@ -800,7 +902,7 @@ func (v *validator) flowID(id string) string {
 		return fmt.Sprintf("flow kind %q needs a client: %q", kind, bastion+"/"+kind+"/CLIENT")
 	case target == "vm":
 		if _, ok := v.vms[parts[2]]; !ok {
-			if s := suggest(parts[2], names(v.vms)); s != "" {
+			if s := v.suggest(parts[2], v.vmNames); s != "" {
 				return fmt.Sprintf("unknown virtual machine %q; did you mean %q?", parts[2], s)
 			}
 			return fmt.Sprintf("unknown virtual machine %q", parts[2])
@@ -809,8 +911,8 @@ func (v *validator) flowID(id string) string {
 		// The default clients are service tags (SPEC 1, 3).
 		c := parts[2]
 		if _, ok := v.clients[c]; !ok && c != TagInternet && c != TagVirtualNetwork {
-			cands := append(names(v.clients), TagInternet, TagVirtualNetwork)
-			if s := suggest(c, cands); s != "" {
+			cands := append(slices.Clip(v.clientNames), TagInternet, TagVirtualNetwork)
+			if s := v.suggest(c, cands); s != "" {
 				return fmt.Sprintf("unknown client %q; did you mean %q?", c, s)
 			}
 			return fmt.Sprintf("unknown client %q", c)

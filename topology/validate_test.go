@@ -1,0 +1,141 @@
+package topology
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+// randomPrefixes makes n prefixes in 10.0.0.0/16, some nested, some
+// overlapping, some disjoint.
+func randomPrefixes(r *rand.Rand, n int) []netip.Prefix {
+	out := make([]netip.Prefix, n)
+	for i := range out {
+		a := netip.AddrFrom4([4]byte{10, 0, byte(r.IntN(256)), byte(r.IntN(256))})
+		out[i] = netip.PrefixFrom(a, 16+r.IntN(17)).Masked()
+	}
+	return out
+}
+
+// The slow, obvious versions of overlap and cover.contains.
+func overlapRef(as, bs []netip.Prefix) bool {
+	for _, a := range as {
+		for _, b := range bs {
+			if a.Overlaps(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsRef(space []netip.Prefix, p netip.Prefix) bool {
+	for _, s := range space {
+		if s.Bits() <= p.Bits() && s.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestOverlapAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 2000 {
+		as, bs := randomPrefixes(r, r.IntN(6)), randomPrefixes(r, r.IntN(6))
+		a, b, got := overlap(as, bs)
+		if want := overlapRef(as, bs); got != want {
+			t.Fatalf("case %d: overlap(%v, %v) = %v, want %v", i, as, bs, got, want)
+		}
+		if got && !a.Overlaps(b) {
+			t.Fatalf("case %d: overlap(%v, %v) returned %v and %v, which do not overlap", i, as, bs, a, b)
+		}
+	}
+}
+
+func TestCoverAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		space := randomPrefixes(r, r.IntN(5))
+		c := newCover(space)
+		for _, p := range randomPrefixes(r, 5) {
+			if got, want := c.contains(p), containsRef(space, p); got != want {
+				t.Fatalf("case %d: cover(%v).contains(%v) = %v, want %v", i, space, p, got, want)
+			}
+		}
+	}
+}
+
+func TestReservedAddress(t *testing.T) {
+	subnet := netip.MustParsePrefix("10.0.1.0/24")
+	for _, c := range []struct {
+		addr string
+		want bool
+	}{
+		{"10.0.1.0", true}, {"10.0.1.1", true}, {"10.0.1.2", true}, {"10.0.1.3", true},
+		{"10.0.1.4", false}, {"10.0.1.254", false}, {"10.0.1.255", true},
+	} {
+		if got := reservedAddress(subnet, netip.MustParseAddr(c.addr)); got != c.want {
+			t.Errorf("reservedAddress(%v, %s) = %v, want %v", subnet, c.addr, got, c.want)
+		}
+	}
+	if got := lastAddr(netip.MustParsePrefix("0.0.0.0/0")); got != netip.MustParseAddr("255.255.255.255") {
+		t.Errorf("lastAddr(0.0.0.0/0) = %v", got)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	for _, c := range []struct {
+		word string
+		want string
+	}{
+		{"virtualNetwork", "virtualNetworks"},
+		{"EnableIPConnect", "enableIpConnect"}, // case only
+		{"hbu", "hub"},                         // transposition
+		{"zone", ""},                           // two edits from "name" is too far for four letters
+		{"", ""},
+	} {
+		cands := append(append([]string{"hub"}, topologyKeys...), bastionHostKeys[2:]...) // not virtualNetwork
+		if got := suggest(c.word, cands); got != c.want {
+			t.Errorf("suggest(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+}
+
+// TestLargeInputsStayFast loads topologies near the node limit whose
+// checks would take hours if they compared every pair.
+func TestLargeInputsStayFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	var subnets, vms, keys strings.Builder
+	subnets.WriteString("virtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/8]\n    subnets:\n")
+	vms.WriteString("virtualMachines:\n")
+	keys.WriteString("virtualNetworks:\n  - name: v\n    addressSpace: [10.0.0.0/8]\n")
+	for i := range 40000 {
+		// Every subnet overlaps every other: comparing pairs would take
+		// 800 million steps.
+		fmt.Fprintf(&subnets, "      - {name: s%d, addressPrefix: 10.0.0.0/24}\n", i)
+		fmt.Fprintf(&vms, "  - {name: vm%d, subnet: hub/s%d, privateIpAddress: 10.0.0.4, os: Linux}\n", i, i)
+		fmt.Fprintf(&keys, "    unknownKey%d: 1\n", i)
+	}
+	for name, src := range map[string]string{
+		"overlapping-subnets": subnets.String(),
+		"subnets-and-vms":     subnets.String() + vms.String(),
+		"unknown-keys":        keys.String(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			_, err := Parse("big.yaml", []byte(src))
+			if err == nil {
+				t.Fatal("Parse = nil error; want many problems")
+			}
+			if elapsed := time.Since(start); elapsed > 20*time.Second {
+				t.Errorf("Parse(%s) took %v", name, elapsed)
+			}
+			t.Logf("%s: %d bytes, %d problems, %v", name, len(src), strings.Count(err.Error(), "\n")+1, time.Since(start))
+		})
+	}
+}
