@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -184,10 +186,70 @@ func newHops(hops []sim.Hop) []Hop {
 	return out
 }
 
-// WriteJSON writes the report as indented JSON.
+// WriteJSON writes the report as indented JSON: the encoding of
+// NewDocument(r), byte for byte, streamed one flow at a time so that a
+// report of 50,000 flows never holds the whole document in memory.
 func WriteJSON(w io.Writer, r *sim.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(NewDocument(r))
+	d := NewDocument(&sim.Report{Topology: r.Topology, Engine: r.Engine, Findings: r.Findings,
+		Expectations: r.Expectations, Summary: r.Summary})
+	bw := bufio.NewWriterSize(w, 1<<16)
+	j := &jsonStream{w: bw}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	j.raw("{\n  \"topology\": ")
+	j.value(d.Topology, "  ")
+	j.raw(",\n  \"flows\": ")
+	if len(r.Results) == 0 {
+		j.raw("[]")
+	} else {
+		j.raw("[\n")
+		for i, res := range r.Results {
+			j.raw("    ")
+			j.value(NewFlow(r.Engine, res), "    ")
+			if i < len(r.Results)-1 {
+				j.raw(",")
+			}
+			j.raw("\n")
+		}
+		j.raw("  ]")
+	}
+	j.raw(",\n  \"findings\": ")
+	j.value(d.Findings, "  ")
+	j.raw(",\n  \"expectations\": ")
+	j.value(d.Expectations, "  ")
+	j.raw(",\n  \"summary\": ")
+	j.value(d.Summary, "  ")
+	j.raw("\n}\n")
+	if j.err != nil {
+		return j.err
+	}
+	return bw.Flush()
+}
+
+// jsonStream writes a JSON document piece by piece, each value indented as
+// it would be at its depth in the whole document.
+type jsonStream struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func (j *jsonStream) raw(s string) {
+	if j.err == nil {
+		_, j.err = j.w.WriteString(s)
+	}
+}
+
+// value writes v indented with two spaces per level below prefix.
+func (j *jsonStream) value(v any, prefix string) {
+	if j.err != nil {
+		return
+	}
+	j.buf.Reset()
+	j.enc.SetIndent(prefix, "  ")
+	if j.err = j.enc.Encode(v); j.err != nil {
+		return
+	}
+	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -20,6 +21,27 @@ type Engine struct {
 	vmByAddr map[Point][]*vmInfo
 	asgs     map[string]Set
 	compiled map[nsgKey]*compiledNSG
+	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
+}
+
+type tagKey struct {
+	tag  string
+	vnet *vnetInfo
+}
+
+// tagSet returns the addresses of a service tag as seen from VNet vi,
+// computing them once per tag and VNet: every rule on Internet in a VNet
+// shares one set.
+func (e *Engine) tagSet(name string, vi *vnetInfo) Set {
+	if vi.vnet == nil { // a topology without VNets
+		return e.u.tag(name, vi.vnSet)
+	}
+	k := tagKey{name, vi}
+	if s, ok := e.tags.Load(k); ok {
+		return s.(Set)
+	}
+	s, _ := e.tags.LoadOrStore(k, e.u.tag(name, vi.vnSet))
+	return s.(Set)
 }
 
 type vnetInfo struct {
@@ -34,13 +56,18 @@ type subnetInfo struct {
 	subnet *topology.Subnet
 	prefix Set
 	nsg    *compiledNSG // nil: no NSG
+	label  string       // "subnet VNET/SUBNET", a hop's At
+	at     *attachment  // the subnet, not a VM's NIC
 }
 
 type vmInfo struct {
-	vm     *topology.VirtualMachine
-	point  Point
-	subnet *subnetInfo
-	nic    *compiledNSG // nil: no NIC NSG
+	vm       *topology.VirtualMachine
+	point    Point
+	set      Set // the point alone
+	subnet   *subnetInfo
+	nic      *compiledNSG // nil: no NIC NSG
+	nicLabel string       // "nic VM", a hop's At
+	at       *attachment  // the VM behind its subnet and NIC
 }
 
 // nsgKey identifies an NSG compiled for one VNet: VirtualNetwork and Internet
@@ -48,10 +75,24 @@ type vmInfo struct {
 type nsgKey struct{ nsg, vnet string }
 
 // compiledNSG is an NSG's rules with every address side resolved to a set,
-// in evaluation order for each direction, default rules last.
+// in evaluation order for each direction, default rules last. A direction
+// with more than indexMinRules rules gets a rule index the first time it
+// decides a packet (index.go).
 type compiledNSG struct {
 	nsg   *topology.NetworkSecurityGroup
 	rules [2][]compiledRule // indexed by topology.Direction
+	once  [2]sync.Once
+	idx   [2]*ruleIndex
+}
+
+// index returns the rule index of direction dir, building it on first use,
+// or nil when the direction has too few rules to need one.
+func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
+	if len(n.rules[dir]) <= indexMinRules {
+		return nil
+	}
+	n.once[dir].Do(func() { n.idx[dir] = newRuleIndex(n.rules[dir]) })
+	return n.idx[dir]
 }
 
 type compiledRule struct {
@@ -71,8 +112,18 @@ func (r *compiledRule) matches(proto topology.Protocol, src, sport, dst, dport P
 // decide returns the first rule of direction dir that matches the packet:
 // "Once traffic matches a rule, processing stops" (NSG overview, Security
 // rules). The default DenyAll rules match everything, so there always is one.
+//
+// A large NSG answers from its rule index; the result is the same rule,
+// since the index's lowest matching bit is the first rule in this order
+// whose five fields match. It does not allocate.
 func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, src, sport, dst, dport Point) *compiledRule {
 	rules := n.rules[dir]
+	if x := n.index(dir); x != nil {
+		if i := x.first(proto, src, sport, dst, dport); i >= 0 {
+			return &rules[i]
+		}
+		return &rules[len(rules)-1]
+	}
 	for i := range rules {
 		if rules[i].matches(proto, src, sport, dst, dport) {
 			return &rules[i]
@@ -117,6 +168,8 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		vi := e.vnets[v.Name]
 		for _, s := range v.Subnets {
 			si := &subnetInfo{vnet: vi, subnet: s, prefix: PrefixSet(s.AddressPrefix)}
+			si.label = subnetLabel(si)
+			si.at = &attachment{subnet: si}
 			if s.NetworkSecurityGroup != "" {
 				n, err := e.compileNSG(s.NetworkSecurityGroup, vi)
 				if err != nil {
@@ -133,7 +186,9 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		if si == nil {
 			return nil, fmt.Errorf("%s: vm %q: subnet %s/%s not found", vm.Pos, vm.Name, vm.VirtualNetwork, vm.Subnet)
 		}
-		vi := &vmInfo{vm: vm, point: AddrPoint(vm.PrivateIPAddress), subnet: si}
+		vi := &vmInfo{vm: vm, point: AddrPoint(vm.PrivateIPAddress), subnet: si, nicLabel: nicLabel(vm)}
+		vi.set = PointSet(vi.point)
+		vi.at = &attachment{subnet: si, vm: vi}
 		if vm.NetworkSecurityGroup != "" {
 			n, err := e.compileNSG(vm.NetworkSecurityGroup, si.vnet)
 			if err != nil {
@@ -259,7 +314,7 @@ func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 	case a.Any:
 		return e.u.everything()
 	case a.Tag != "":
-		return e.u.tag(a.Tag, vi.vnSet)
+		return e.tagSet(a.Tag, vi)
 	case len(a.ApplicationSecurityGroups) > 0:
 		var s Set
 		for _, g := range a.ApplicationSecurityGroups {

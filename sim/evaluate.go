@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -193,11 +195,11 @@ func (e *Engine) parts(ep Endpoint, ctx *vnetInfo) []part {
 	switch ep.Kind {
 	case EndpointVM:
 		if vm := e.vms[ep.Name]; vm != nil {
-			return []part{{PointSet(vm.point), &attachment{subnet: vm.subnet, vm: vm}}}
+			return []part{{vm.set, vm.at}}
 		}
 	case EndpointBastion:
 		if si := e.bastionSubnet(ep.Name); si != nil {
-			return []part{{si.prefix, &attachment{subnet: si}}}
+			return []part{{si.prefix, si.at}}
 		}
 	case EndpointClient:
 		for _, c := range e.topo.Clients {
@@ -206,7 +208,7 @@ func (e *Engine) parts(ep Endpoint, ctx *vnetInfo) []part {
 			}
 		}
 	case EndpointServiceTag:
-		return []part{{e.u.tag(ep.Name, ctx.vnSet), nil}}
+		return []part{{e.tagSet(ep.Name, ctx), nil}}
 	case EndpointExternal:
 		return []part{{PrefixSet(ep.Addr), nil}}
 	case EndpointAddress:
@@ -227,12 +229,12 @@ func (e *Engine) addressParts(rest Set) []part {
 		rest = rest.Subtract(si.prefix)
 		for _, vm := range e.vmList {
 			if vm.subnet == si && in.Contains(vm.point) {
-				out = append(out, part{PointSet(vm.point), &attachment{subnet: si, vm: vm}})
+				out = append(out, part{vm.set, vm.at})
 				in = in.Subtract(PointSet(vm.point))
 			}
 		}
 		if !in.IsEmpty() {
-			out = append(out, part{in, &attachment{subnet: si}})
+			out = append(out, part{in, si.at})
 		}
 	}
 	if !rest.IsEmpty() {
@@ -247,22 +249,24 @@ func (e *Engine) addressParts(rest Set) []part {
 // traffic takes the full path. Source: "How network security groups filter
 // network traffic",
 // https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works
-func gates(src, dst *attachment) []gate {
-	var g []gate
+func gates(src, dst *attachment) []gate { return gatesInto(nil, src, dst) }
+
+// gatesInto appends the gates from src to dst to g.
+func gatesInto(g []gate, src, dst *attachment) []gate {
 	if src != nil {
 		if src.vm != nil && src.vm.nic != nil {
-			g = append(g, gate{src.vm.nic, "nic " + src.vm.vm.Name, topology.Outbound})
+			g = append(g, gate{src.vm.nic, src.vm.nicLabel, topology.Outbound})
 		}
 		if src.subnet.nsg != nil {
-			g = append(g, gate{src.subnet.nsg, subnetLabel(src.subnet), topology.Outbound})
+			g = append(g, gate{src.subnet.nsg, src.subnet.label, topology.Outbound})
 		}
 	}
 	if dst != nil {
 		if dst.subnet.nsg != nil {
-			g = append(g, gate{dst.subnet.nsg, subnetLabel(dst.subnet), topology.Inbound})
+			g = append(g, gate{dst.subnet.nsg, dst.subnet.label, topology.Inbound})
 		}
 		if dst.vm != nil && dst.vm.nic != nil {
-			g = append(g, gate{dst.vm.nic, "nic " + dst.vm.vm.Name, topology.Inbound})
+			g = append(g, gate{dst.vm.nic, dst.vm.nicLabel, topology.Inbound})
 		}
 	}
 	return g
@@ -272,60 +276,89 @@ func subnetLabel(si *subnetInfo) string {
 	return "subnet " + si.vnet.vnet.Name + "/" + si.subnet.Name
 }
 
+func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
+
 // evaluatePair decides every packet from one source part to one destination
 // part. The address and port axes are cut wherever a rule on the path starts
 // or stops matching, so that every cell of the grid is decided the same way
 // for all its packets; one packet per cell is evaluated, and cells with the
 // same decision are merged back into segments.
+//
+// Only the rules that can match the flow's protocol and destination port
+// cut the axes (a large NSG's rule index lists them at once), and only cuts
+// inside a part's range can split it. Buffers come from a pool, so a flow
+// whose cells all decide alike costs a few allocations for its segment.
 func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
 	}
-	path := gates(src.at, dst.at)
-	var srcCuts, portCuts, dstCuts []Point
+	sc := scratchPool.Get().(*evalScratch)
+	defer scratchPool.Put(sc)
+	path := gatesInto(sc.path[:0], src.at, dst.at)
+	sc.path = path
 	dport := Point(f.Port)
+	srcCuts, portCuts, dstCuts := sc.srcCuts[:0], sc.portCuts[:0], sc.dstCuts[:0]
+	sLo, sHi := src.set.First(), src.set.last()
+	pLo, pHi := ports.First(), ports.last()
+	dLo, dHi := dst.set.First(), dst.set.last()
+	cut := func(r *compiledRule) {
+		srcCuts = r.src.cutsIn(srcCuts, sLo, sHi)
+		portCuts = r.srcPorts.cutsIn(portCuts, pLo, pHi)
+		dstCuts = r.dst.cutsIn(dstCuts, dLo, dHi)
+	}
 	for _, g := range path {
-		for _, r := range g.nsg.rules[g.dir] {
-			if !r.rule.Protocol.Matches(f.Protocol) || !r.dstPorts.Contains(dport) {
-				continue
+		rules := g.nsg.rules[g.dir]
+		if x := g.nsg.index(g.dir); x != nil {
+			sc.rel = x.matching(f.Protocol, dport, sc.rel[:0])
+			for w, m := range sc.rel {
+				for m != 0 {
+					cut(&rules[w*64+bits.TrailingZeros64(m)])
+					m &= m - 1
+				}
 			}
-			srcCuts = r.src.cuts(srcCuts)
-			portCuts = r.srcPorts.cuts(portCuts)
-			dstCuts = r.dst.cuts(dstCuts)
+			continue
+		}
+		for i := range rules {
+			if r := &rules[i]; r.rule.Protocol.Matches(f.Protocol) && r.dstPorts.Contains(dport) {
+				cut(r)
+			}
 		}
 	}
-	srcCells := src.set.split(uniq(srcCuts))
-	portCells := ports.split(uniq(portCuts))
-	dstCells := dst.set.split(uniq(dstCuts))
+	sc.srcCuts, sc.portCuts, sc.dstCuts = srcCuts, portCuts, dstCuts
+	srcCells := src.set.splitSpans(uniq(srcCuts), sc.srcCells[:0])
+	portCells := ports.splitSpans(uniq(portCuts), sc.portCells[:0])
+	dstCells := dst.set.splitSpans(uniq(dstCuts), sc.dstCells[:0])
+	sc.srcCells, sc.portCells, sc.dstCells = srcCells, portCells, dstCells
 
-	type cell struct{ s, p, d int }
-	type decision struct {
-		n     int
-		rules [4]*compiledRule
-	}
-	groups := make(map[decision][]cell)
-	var order []decision
-	for si, sc := range srcCells {
-		for pi, pc := range portCells {
-			for di, dc := range dstCells {
+	// Decide one packet per cell; cells are numbered source-major, then
+	// source port, then destination.
+	decs := sc.decs[:0]
+	cellDec := sc.cellDec[:0]
+	for _, s := range srcCells {
+		for _, pc := range portCells {
+			for _, d := range dstCells {
 				var dec decision
 				for _, g := range path {
-					r := g.nsg.decide(g.dir, f.Protocol, sc.First(), pc.First(), dc.First(), dport)
+					r := g.nsg.decide(g.dir, f.Protocol, s.lo, pc.lo, d.lo, dport)
 					dec.rules[dec.n] = r
 					dec.n++
 					if r.rule.Access == topology.Deny {
 						break
 					}
 				}
-				if _, ok := groups[dec]; !ok {
-					order = append(order, dec)
+				k := slices.Index(decs, dec)
+				if k < 0 {
+					k = len(decs)
+					decs = append(decs, dec)
 				}
-				groups[dec] = append(groups[dec], cell{si, pi, di})
+				cellDec = append(cellDec, k)
 			}
 		}
 	}
-	var segs []Segment
-	for _, dec := range order {
+	sc.decs, sc.cellDec = decs, cellDec
+
+	segs := make([]Segment, 0, len(decs))
+	for k, dec := range decs {
 		hops := make([]Hop, dec.n)
 		access := topology.Allow
 		for i := 0; i < dec.n; i++ {
@@ -333,9 +366,29 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 			hops[i] = Hop{NSG: g.nsg.nsg, At: g.at, Direction: g.dir, Rule: r.rule}
 			access = r.rule.Access
 		}
+		if len(decs) == 1 {
+			// Every cell decides alike: merging the whole grid gives back
+			// the whole box.
+			segs = append(segs, Segment{Source: src.set, SourcePorts: ports, Destination: dst.set, Access: access, Hops: hops})
+			break
+		}
+		if n := len(srcCells) * len(portCells) * len(dstCells); n == len(srcCells) || n == len(portCells) || n == len(dstCells) {
+			// The cells lie along one axis: merging joins this decision's
+			// cells into one box, their union along that axis.
+			segs = append(segs, lineSegment(srcCells, portCells, dstCells, cellDec, k, access, hops))
+			continue
+		}
 		var boxes []box
-		for _, c := range groups[dec] {
-			boxes = append(boxes, box{srcCells[c.s], portCells[c.p], dstCells[c.d]})
+		c := 0
+		for _, s := range srcCells {
+			for _, pc := range portCells {
+				for _, d := range dstCells {
+					if cellDec[c] == k {
+						boxes = append(boxes, box{spanSet(s), spanSet(pc), spanSet(d)})
+					}
+					c++
+				}
+			}
 		}
 		for _, b := range mergeBoxes(boxes) {
 			segs = append(segs, Segment{Source: b.src, SourcePorts: b.ports, Destination: b.dst, Access: access, Hops: hops})
@@ -344,49 +397,108 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 	return segs
 }
 
+// lineSegment returns the segment of decision k when the cells lie along
+// one axis (the other two have one cell each): the other two sets whole, and
+// along the axis the union of the cells with decision k, which come in
+// increasing order.
+func lineSegment(srcCells, portCells, dstCells []span, cellDec []int, k int, access topology.Access, hops []Hop) Segment {
+	line := srcCells
+	switch {
+	case len(portCells) > 1:
+		line = portCells
+	case len(dstCells) > 1:
+		line = dstCells
+	}
+	var spans []span
+	for c, sp := range line {
+		if cellDec[c] != k {
+			continue
+		}
+		if n := len(spans); n > 0 && spans[n-1].hi+1 == sp.lo {
+			spans[n-1].hi = sp.hi
+			continue
+		}
+		spans = append(spans, sp)
+	}
+	seg := Segment{Source: spanSet(srcCells[0]), SourcePorts: spanSet(portCells[0]), Destination: spanSet(dstCells[0]), Access: access, Hops: hops}
+	switch {
+	case len(portCells) > 1:
+		seg.SourcePorts = Set{spans}
+	case len(dstCells) > 1:
+		seg.Destination = Set{spans}
+	default:
+		seg.Source = Set{spans}
+	}
+	return seg
+}
+
+// decision is the rule that decided at each gate of a path, up to the first
+// Deny.
+type decision struct {
+	n     int
+	rules [4]*compiledRule
+}
+
+// evalScratch holds the buffers of one evaluatePair call.
+type evalScratch struct {
+	path                          []gate
+	srcCuts, portCuts, dstCuts    []Point
+	rel                           []uint64
+	srcCells, portCells, dstCells []span
+	decs                          []decision
+	cellDec                       []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(evalScratch) }}
+
 type box struct{ src, ports, dst Set }
 
 // mergeBoxes joins boxes that differ along one axis only, one axis at a time:
 // sources first, then ports, then destinations.
 func mergeBoxes(boxes []box) []box {
-	boxes = mergeAlong(boxes, func(b *box) *Set { return &b.src })
-	boxes = mergeAlong(boxes, func(b *box) *Set { return &b.ports })
-	return mergeAlong(boxes, func(b *box) *Set { return &b.dst })
+	boxes = mergeAlong(boxes, axisOf(0))
+	boxes = mergeAlong(boxes, axisOf(1))
+	return mergeAlong(boxes, axisOf(2))
 }
 
-func mergeAlong(boxes []box, axis func(*box) *Set) []box {
+// axisOf returns a box's sets with the one merged along, i, first.
+func axisOf(i int) func(*box) (along, a, b *Set) {
+	switch i {
+	case 0:
+		return func(x *box) (*Set, *Set, *Set) { return &x.src, &x.ports, &x.dst }
+	case 1:
+		return func(x *box) (*Set, *Set, *Set) { return &x.ports, &x.src, &x.dst }
+	}
+	return func(x *box) (*Set, *Set, *Set) { return &x.dst, &x.src, &x.ports }
+}
+
+// mergeAlong merges each box into the first earlier box whose other two
+// sets are equal, uniting the sets along the axis; boxes keep the order in
+// which their other sets first appear. Earlier boxes are found by a hash of
+// the other two sets.
+func mergeAlong(boxes []box, axis func(*box) (along, a, b *Set)) []box {
 	var out []box
+	seen := make(map[uint64][]int, len(boxes))
 	for _, b := range boxes {
+		_, ba, bb := axis(&b)
+		h := ba.hash(bb.hash(0))
 		merged := false
-		for i := range out {
+		for _, i := range seen[h] {
 			o := &out[i]
-			if sameExcept(o, &b, axis) {
-				*axis(o) = axis(o).Union(*axis(&b))
+			along, oa, ob := axis(o)
+			if oa.Equal(*ba) && ob.Equal(*bb) {
+				bAlong, _, _ := axis(&b)
+				*along = along.Union(*bAlong)
 				merged = true
 				break
 			}
 		}
 		if !merged {
+			seen[h] = append(seen[h], len(out))
 			out = append(out, b)
 		}
 	}
 	return out
-}
-
-func sameExcept(a, b *box, axis func(*box) *Set) bool {
-	for _, f := range []func(*box) *Set{
-		func(x *box) *Set { return &x.src },
-		func(x *box) *Set { return &x.ports },
-		func(x *box) *Set { return &x.dst },
-	} {
-		if f(a) == axis(a) {
-			continue
-		}
-		if !f(a).Equal(*f(b)) {
-			return false
-		}
-	}
-	return true
 }
 
 func uniq(p []Point) []Point {

@@ -1,6 +1,42 @@
 package sim
 
-import "github.com/nsgsim/nsgsim/topology"
+import (
+	"sort"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Findings are nsgsim's lint results (SPEC section 4): what Azure would
+// reject or what defeats the design, each with a stable ID and the document
+// it rests on. A blocked required flow is not a finding (the summary counts
+// it); a blocked recommended flow is.
+//
+//	ID       severity          what                                                        documentation
+//	NSG001   error             the NSG on AzureBastionSubnet has no explicit Allow for     bastion-nsg
+//	                           one of the eight documented rules (Azure rejects it with
+//	                           NetworkSecurityGroupNotCompliantForAzureBastionSubnet)
+//	NSG002   error             the explicit Allow is there, but higher-priority Deny       bastion-nsg
+//	                           rules take its traffic first
+//	NSG003   warning           AzureCloud.<region> in the Bastion AzureCloud rule          bastion-nsg
+//	NSG004   warning           custom ports not covered by an explicit outbound Allow      bastion-nsg, configuration-settings
+//	NSG005   warning           a rule that never matches: higher-priority rules take       network-security-groups-overview
+//	                           every packet it matches (shadowed)
+//	NSG006   warning           SSH (22) or RDP (3389) open to a VM from Internet or *      bastion-nsg, network-security-groups-overview
+//	SUB001   error / warning   AzureBastionSubnet smaller than /26 (error below /27)       configuration-settings
+//	SUB002   error             a route table on AzureBastionSubnet                         bastion-faq
+//	SUB003   error             a VM in AzureBastionSubnet                                  configuration-settings
+//	SKU001   error             a feature the Bastion SKU does not have                     bastion-sku-comparison
+//	SKU002   error             scaleUnits outside 2–50, or not 2 on Basic/Developer        configuration-settings
+//	SKU003   error             a private-only Bastion client that is not a private range   private-only-deployment
+//	VM001    warning           a VM with a public IP address                               bastion-overview
+//	FLOW002  warning           a recommended flow is blocked                               bastion-nsg
+//
+// FLOW001 (a blocked required flow) and EXP001 (an unmet expectation) are
+// not findings, but the SARIF output reports them as results with these
+// IDs so that code scanning shows them too. docs/findings.md has the table
+// with the full URLs (FindingRules returns it).
+//
+// Findings are sorted by position, then ID, then message.
 
 // Severity of a finding.
 type Severity uint8
@@ -26,8 +62,108 @@ type Finding struct {
 	DocURL   string
 }
 
+// FindingRule describes one finding ID, for documentation and for SARIF's
+// rule list.
+type FindingRule struct {
+	ID       string
+	Severity Severity // the usual severity; SUB001 is a warning at /27
+	Title    string
+	DocURL   string
+}
+
+// Documentation the findings cite (Microsoft Learn).
+const (
+	urlBastionNSG      = "https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg"
+	urlConfiguration   = "https://learn.microsoft.com/en-us/azure/bastion/configuration-settings"
+	urlSubnet          = "https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#subnet"
+	urlFAQ             = "https://learn.microsoft.com/en-us/azure/bastion/bastion-faq"
+	urlSKU             = "https://learn.microsoft.com/en-us/azure/bastion/bastion-sku-comparison"
+	urlPrivateOnly     = "https://learn.microsoft.com/en-us/azure/bastion/private-only-deployment"
+	urlNSGOverview     = "https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules"
+	urlBastionOverview = "https://learn.microsoft.com/en-us/azure/bastion/bastion-overview"
+	urlTroubleshoot    = "https://learn.microsoft.com/en-us/azure/bastion/troubleshoot"
+	urlInstanceScaling = "https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#instance"
+)
+
+var findingRules = []FindingRule{
+	{"NSG001", SeverityError, "NSG on AzureBastionSubnet lacks an explicit Allow for a documented rule (NetworkSecurityGroupNotCompliantForAzureBastionSubnet)", urlBastionNSG},
+	{"NSG002", SeverityError, "Documented Bastion rule is preceded by a higher-priority Deny that takes its traffic", urlBastionNSG},
+	{"NSG003", SeverityWarning, "Regional AzureCloud tag in the Bastion AzureCloud outbound rule", urlBastionNSG},
+	{"NSG004", SeverityWarning, "Bastion custom ports not covered by an explicit outbound Allow", urlBastionNSG},
+	{"NSG005", SeverityWarning, "Shadowed rule: higher-priority rules match all its traffic", urlNSGOverview},
+	{"NSG006", SeverityWarning, "SSH or RDP open to a VM from Internet or any source", urlBastionNSG},
+	{"SUB001", SeverityError, "AzureBastionSubnet smaller than /26", urlSubnet},
+	{"SUB002", SeverityError, "Route table on AzureBastionSubnet", urlFAQ},
+	{"SUB003", SeverityError, "A resource other than Bastion in AzureBastionSubnet", urlSubnet},
+	{"SKU001", SeverityError, "Bastion feature not available in its SKU", urlSKU},
+	{"SKU002", SeverityError, "Bastion scaleUnits out of range for its SKU", urlInstanceScaling},
+	{"SKU003", SeverityError, "Private-only Bastion client outside private address space", urlPrivateOnly},
+	{"VM001", SeverityWarning, "VM with a public IP address", urlBastionOverview},
+	{"FLOW001", SeverityError, "Required Bastion flow blocked", urlBastionNSG},
+	{"FLOW002", SeverityWarning, "Recommended Bastion flow blocked", urlBastionNSG},
+	{"EXP001", SeverityError, "Expectation not met", ""},
+}
+
+// FindingRules returns the catalogue of finding IDs, sorted by ID, including
+// FLOW001 and EXP001, which the SARIF output uses for blocked required flows
+// and unmet expectations.
+func FindingRules() []FindingRule {
+	out := append([]FindingRule(nil), findingRules...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// FindingRuleByID returns the catalogue entry of id.
+func FindingRuleByID(id string) (FindingRule, bool) {
+	for _, r := range findingRules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return FindingRule{}, false
+}
+
 // Findings lints the topology, using the flow results where a check depends
 // on what the NSGs decide.
 func (e *Engine) Findings(results []*Result) []Finding {
-	return nil
+	var l findingList
+	e.checkBastionSubnets(&l)
+	e.checkExplicitRules(&l)
+	e.checkBastionHosts(&l)
+	e.checkShadowed(&l)
+	e.checkManagementPorts(&l)
+	e.checkVMs(&l)
+	checkRecommendedFlows(&l, results)
+	return l.sorted()
+}
+
+type findingList []Finding
+
+func (l *findingList) add(id string, sev Severity, pos topology.Pos, msg string) {
+	r, _ := FindingRuleByID(id)
+	*l = append(*l, Finding{ID: id, Severity: sev, Message: msg, Pos: pos, DocURL: r.DocURL})
+}
+
+// sorted orders findings by position, then ID, then message, and drops
+// exact repeats (one NSG attached to two subnets can repeat a finding).
+func (l findingList) sorted() []Finding {
+	out := []Finding(l)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Pos != b.Pos {
+			return a.Pos.Before(b.Pos)
+		}
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.Message < b.Message
+	})
+	dedup := out[:0]
+	for i, f := range out {
+		if i > 0 && f == out[i-1] {
+			continue
+		}
+		dedup = append(dedup, f)
+	}
+	return dedup
 }

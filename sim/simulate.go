@@ -3,6 +3,7 @@ package sim
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -56,9 +57,14 @@ func Simulate(t *topology.Topology) (*Report, error) {
 }
 
 // Simulate evaluates every flow of the engine's topology.
-func (e *Engine) Simulate() *Report {
+func (e *Engine) Simulate() *Report { return e.SimulateProgress(nil) }
+
+// SimulateProgress is Simulate, calling progress(done, total) as the flows
+// are decided, from several goroutines at once, and last with done == total
+// before the findings are checked. A nil progress is not called.
+func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
 	flows := Flows(e.topo)
-	results := e.EvaluateAll(flows)
+	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
 	r.Findings = e.Findings(results)
@@ -67,25 +73,40 @@ func (e *Engine) Simulate() *Report {
 }
 
 // EvaluateAll evaluates flows in parallel; results keep the flows' order.
-func (e *Engine) EvaluateAll(flows []*Flow) []*Result {
+func (e *Engine) EvaluateAll(flows []*Flow) []*Result { return e.evaluateAll(flows, nil) }
+
+// evaluateAll hands out flows in chunks to one worker per core.
+func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) []*Result {
+	const chunk = 64
 	results := make([]*Result, len(flows))
-	workers := min(runtime.GOMAXPROCS(0), len(flows))
+	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int, workers)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				results[i] = e.Evaluate(flows[i])
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(flows) {
+					return
+				}
+				hi := min(lo+chunk, len(flows))
+				for i := lo; i < hi; i++ {
+					results[i] = e.Evaluate(flows[i])
+				}
+				if progress != nil {
+					if d := int(done.Add(int64(hi - lo))); d < len(flows) {
+						progress(d, len(flows))
+					}
+				}
 			}
 		}()
 	}
-	for i := range flows {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
+	if progress != nil {
+		progress(len(flows), len(flows))
+	}
 	return results
 }
 

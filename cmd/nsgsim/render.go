@@ -1,5 +1,69 @@
 package main
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/nsgsim/nsgsim/render"
+	"github.com/nsgsim/nsgsim/sim"
+)
+
+// runRender draws the diagram of a topology and nothing else. It exits 0
+// when the diagram is written, whatever the flows' verdicts, and 2 on bad
+// usage or input, writing nothing.
 func runRender(e *env, args []string) int {
-	return fail(e, "nsgsim render: not implemented yet")
+	fs := newFlags(e, "render")
+	scenario := fs.String("scenario", "", "draw a built-in scenario (see 'nsgsim scenarios')")
+	out := fs.StringP("output", "o", "", "write the diagram to `OUT` (.svg, .png, .dot, .mmd or .html; - for standard output)")
+	format := fs.String("format", "", "diagram `FORMAT`: svg, png, dot, mmd or html (default: from OUT's extension)")
+	ropts := renderFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: nsgsim render FILE | --scenario NAME -o OUT.{svg,png,dot,mmd,html} [--format F] [--collapse-above N] [--focus NAME]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	path, code, ok := oneInput(e, fs.Args(), *scenario, "render")
+	if !ok {
+		return code
+	}
+	if *out == "" {
+		return fail(e, "nsgsim render: missing -o OUT; the format follows OUT's extension (.svg, .png, .dot, .mmd or .html)")
+	}
+	if *out == "-" && *format == "" {
+		return fail(e, "nsgsim render: -o - writes to standard output and needs --format (svg, png, dot, mmd or html)")
+	}
+	f, err := render.FormatFor(*out, *format)
+	if err != nil {
+		return fail(e, "nsgsim render: %v", err)
+	}
+	if ropts.CollapseAbove < 0 {
+		return fail(e, "nsgsim render: --collapse-above %d: want a number of VMs, 0 or more (0: never collapse)", ropts.CollapseAbove)
+	}
+	t, err := loadTopology(path, *scenario)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	r, err := sim.Simulate(t)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	draw := func(w io.Writer) error { return render.Render(w, f, r, *ropts) }
+	if *out == "-" {
+		// Drawn in memory first, so that an error writes nothing.
+		var buf bytes.Buffer
+		if err := draw(&buf); err != nil {
+			return fail(e, "nsgsim render: %v", err)
+		}
+		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+			return fail(e, "nsgsim render: %v", err)
+		}
+		return exitOK
+	}
+	if err := writeFile(*out, inputsOf(path), draw); err != nil {
+		return fail(e, "nsgsim render: %v", err)
+	}
+	return exitOK
 }

@@ -13,18 +13,20 @@ import (
 
 // reportFormats are the formats simulate writes to standard output.
 var reportFormats = map[string]func(io.Writer, *sim.Report) error{
-	"table": report.WriteTable,
-	"json":  report.WriteJSON,
+	"table":    report.WriteTable,
+	"json":     report.WriteJSON,
+	"markdown": report.WriteMarkdown,
+	"sarif":    report.WriteSARIF,
 }
 
 func runSimulate(e *env, args []string) int {
 	fs := newFlags(e, "simulate")
 	scenario := fs.String("scenario", "", "simulate a built-in scenario (see 'nsgsim scenarios')")
 	out := fs.StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
-	format := fs.String("format", "table", "report format on standard output: table or json")
+	format := fs.String("format", "table", "report format on standard output: table, json, markdown or sarif")
 	ropts := renderFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim simulate FILE | --scenario NAME [-o OUT] [--format table|json]")
+		fmt.Fprintln(e.stderr, "usage: nsgsim simulate FILE | --scenario NAME [-o OUT] [--format table|json|markdown|sarif]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -32,7 +34,7 @@ func runSimulate(e *env, args []string) int {
 	}
 	write, ok := reportFormats[*format]
 	if !ok {
-		return fail(e, "nsgsim simulate: unknown --format %q; expected table or json", *format)
+		return fail(e, "nsgsim simulate: unknown --format %q; expected table, json, markdown or sarif", *format)
 	}
 	path, code, ok := oneInput(e, fs.Args(), *scenario, "simulate")
 	if !ok {

@@ -18,6 +18,12 @@ type Resource struct {
 	File   string // input name, for messages and Origin.Pos
 	Path   string // JSON path of the object in File ("value[3]"); "" for the whole file
 	Object map[string]any
+	// Key identifies the resource for de-duplication; when empty, its
+	// resource ID does, so that one resource listed twice (by a list and a
+	// show command) counts once. The Terraform importer sets the resource
+	// address, so that two resources claiming one Azure name are both kept
+	// and validation reports them.
+	Key string
 }
 
 // kind is a resource type nsgsim reads.
@@ -81,6 +87,7 @@ type assembler struct {
 	recs  [nKinds][]*rec
 	byID  map[string]*rec
 	byTN  map[string][]*rec // by type and names, for IDs whose subscription or group differ
+	keys  map[string]bool   // de-duplication keys seen
 	order int
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
@@ -99,9 +106,10 @@ type assembler struct {
 // out for the user to fix.
 func Assemble(rs []Resource) (*topology.Topology, error) {
 	a := &assembler{
-		seen:         map[string]bool{},
-		byID:         map[string]*rec{},
-		byTN:         map[string][]*rec{},
+		seen:           map[string]bool{},
+		byID:           map[string]*rec{},
+		byTN:           map[string][]*rec{},
+		keys:           map[string]bool{},
 		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
 		subnetPrefixes: map[*rec]netip.Prefix{},
 	}
@@ -270,7 +278,23 @@ func (a *assembler) add(r Resource) {
 	if !ok {
 		return
 	}
-	a.addRec(k, id, r.File, n)
+	key := r.Key
+	if key == "" {
+		key = id.key()
+	}
+	a.addRec(k, id, key, r.File, n)
+}
+
+// nameOf is a resource's name as its "name" member spells it (IDs in
+// references do not always keep the case), else the last segment of its ID.
+func nameOf(n node, id resourceID) string {
+	if s, ok := n.key("name").v.(string); ok && s != "" {
+		parts := strings.Split(s, "/")
+		if last := parts[len(parts)-1]; strings.EqualFold(last, id.Name()) {
+			return last
+		}
+	}
+	return id.Name()
 }
 
 // resourceIDOf returns a resource's ID: its "id" member, or one made from its
@@ -303,14 +327,18 @@ func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, b
 	return id, true
 }
 
-func (a *assembler) addRec(k kind, id resourceID, file string, n node) *rec {
-	key := id.key()
-	if _, ok := a.byID[key]; ok {
+func (a *assembler) addRec(k kind, id resourceID, dedupe, file string, n node) *rec {
+	if a.keys[dedupe] {
 		return nil // the same resource in two inputs (a list and a show): the first wins
 	}
-	r := &rec{kind: k, id: id, name: id.Name(), model: id.Name(), file: file, n: n, order: a.order}
+	a.keys[dedupe] = true
+	a.keys[id.key()] = true
+	name := nameOf(n, id)
+	r := &rec{kind: k, id: id, name: name, model: name, file: file, n: n, order: a.order}
 	a.order++
-	a.byID[key] = r
+	if _, ok := a.byID[id.key()]; !ok {
+		a.byID[id.key()] = r
+	}
 	a.byTN[id.typeNameKey()] = append(a.byTN[id.typeNameKey()], r)
 	a.recs[k] = append(a.recs[k], r)
 	switch k {
@@ -351,7 +379,8 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			}
 			id = parent.id.Child(childType, name)
 		}
-		a.addRec(k, id, parent.file, c)
+		// An embedded child counts once with the same child listed on its own.
+		a.addRec(k, id, id.key(), parent.file, c)
 	}
 }
 

@@ -3,7 +3,9 @@ package azure
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -60,11 +62,18 @@ func jsonSyntaxError(data []byte, err error) string {
 	var off int64 = -1
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		off = e.Offset - 1 // Offset counts the offending byte
 	case *json.UnmarshalTypeError:
 		off = e.Offset
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		off = int64(len(data))
+		err = errors.New("unexpected end of input")
+	}
 	if off < 0 || off > int64(len(data)) {
+		off = -1
+	}
+	if off < 0 {
 		return err.Error()
 	}
 	line, col := 1, 1

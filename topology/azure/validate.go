@@ -2,11 +2,8 @@ package azure
 
 import "github.com/nsgsim/nsgsim/topology"
 
-// validate checks an imported topology the way the loader checks a file.
-// TODO(validate): call topology.Validate(t) once topology/validate.go lands:
-//
-//	return topology.Validate(t).Err()
+// validate checks an imported topology the way the loader checks a file
+// (SPEC 1.1): unique names, references that resolve, addresses that fit.
 func validate(t *topology.Topology) error {
-	_ = t
-	return nil
+	return topology.Validate(t).Err()
 }

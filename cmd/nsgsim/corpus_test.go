@@ -1,0 +1,417 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// The bad-input corpus: each testdata/bad/NAME.txtar is one broken or
+// hostile input. Its comment describes the case and may hold directives, one
+// a line:
+//
+//	args: render topo.yaml -o out.html   the command line (default: simulate FILE -o out.svg, FILE the archive's first file)
+//	generate: NAME                       also create inputs too large or too odd to commit (see generators)
+//
+// Its files are the inputs; the file "want" is the exact standard error.
+// Every case must exit 2 with that message, print nothing on standard
+// output, write nothing (the directory is as it was before), and finish
+// within caseTimeout while allocating at most caseAlloc bytes.
+//
+// NSGSIM_UPDATE=1 go test ./cmd/nsgsim -run TestBadInputs rewrites the
+// want files; review the diff.
+
+const (
+	minCorpus   = 60
+	caseTimeout = 10 * time.Second
+	// caseAlloc bounds what one case allocates in total, and so its peak
+	// memory: a topology is read whole (up to 32 MiB) and parsed once.
+	caseAlloc = 512 << 20
+)
+
+// generators make the inputs named by a "generate:" directive in dir.
+var generators = map[string]func(t *testing.T, dir string){
+	// A 100 MB topology: rejected from its size before it is read.
+	"file-100mb": func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, "topo.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		line := []byte("# " + strings.Repeat("x", 97) + "\n")
+		for range 100 << 20 / len(line) {
+			if _, err := f.Write(line); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.Truncate(100 << 20); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// One byte over the 32 MiB limit, of valid YAML.
+	"file-32mib-plus-1": func(t *testing.T, dir string) {
+		data := bytes.Repeat([]byte("#234567\n"), 32<<20/8)
+		data = append(data, '\n')
+		write(t, dir, "topo.yaml", data)
+	},
+	// A large valid-looking YAML file under the limit with an error at its end:
+	// 30 MiB of comments, then a bad key.
+	"file-30mib-error-at-end": func(t *testing.T, dir string) {
+		var b bytes.Buffer
+		for b.Len() < 30<<20 {
+			b.WriteString("# padding padding padding padding padding padding padding padding padding\n")
+		}
+		b.WriteString("name: big\nzones: [1]\n")
+		write(t, dir, "topo.yaml", b.Bytes())
+	},
+	// Flow lists nested 200 deep: deeper than nsgsim reads (100), within yaml.v3's limit.
+	"deep-200": func(t *testing.T, dir string) {
+		write(t, dir, "topo.yaml", []byte("name: deep\nflows: "+strings.Repeat("[", 200)+strings.Repeat("]", 200)+"\n"))
+	},
+	// Mappings nested 200 deep in block style, one level a line.
+	"deep-200-block": func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("name: deep\n")
+		for i := range 200 {
+			fmt.Fprintf(&b, "%sk%d:\n", strings.Repeat(" ", i), i)
+		}
+		write(t, dir, "topo.yaml", []byte(b.String()))
+	},
+	// Lists nested 50,000 deep: past yaml.v3's own limit of 10,000.
+	"deep-50000": func(t *testing.T, dir string) {
+		write(t, dir, "topo.yaml", []byte("flows: "+strings.Repeat("[", 50000)+strings.Repeat("]", 50000)+"\n"))
+	},
+	// Billion laughs: ten levels of anchors, each alias used ten times.
+	"alias-bomb": func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("name: lol\nclients:\n  - &a0 {name: c, addressPrefix: 203.0.113.0/24}\n")
+		b.WriteString("x0: &b0 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n")
+		for i := 1; i < 10; i++ {
+			p := fmt.Sprintf("*b%d", i-1)
+			fmt.Fprintf(&b, "x%d: &b%d [%s]\n", i, i, strings.Repeat(p+", ", 9)+p)
+		}
+		write(t, dir, "topo.yaml", []byte(b.String()))
+	},
+	// Billion laughs through merge keys, where a decoder that copies
+	// merged pairs would expand it.
+	"merge-bomb": func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}\n")
+		for i := 1; i < 12; i++ {
+			p := fmt.Sprintf("*m%d", i-1)
+			fmt.Fprintf(&b, "m%d: &m%d {<<: [%s], k%d: 1}\n", i, i, strings.Repeat(p+", ", 7)+p, i)
+		}
+		write(t, dir, "topo.yaml", []byte(b.String()))
+	},
+	// A million short list items: many nodes, no aliases.
+	"wide-list": func(t *testing.T, dir string) {
+		var b bytes.Buffer
+		b.WriteString("applicationSecurityGroups:\n")
+		for b.Len() < 8<<20 {
+			b.WriteString("- {}\n")
+		}
+		write(t, dir, "topo.yaml", b.Bytes())
+	},
+	// A subnet naming a 1 MB NSG name that does not exist.
+	"long-name": func(t *testing.T, dir string) {
+		write(t, dir, "topo.yaml", []byte("name: corpus\nvirtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n"+
+			"    subnets:\n      - name: workload\n        addressPrefix: 10.0.1.0/24\n        networkSecurityGroup: "+strings.Repeat("n", 1<<20)+"\n"))
+	},
+	// A directory where the topology should be.
+	"directory": func(t *testing.T, dir string) {
+		if err := os.Mkdir(filepath.Join(dir, "topo.yaml"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// A topology that cannot be read. Root reads it anyway, so the case
+	// is skipped as root.
+	"unreadable": func(t *testing.T, dir string) {
+		p := filepath.Join(dir, "topo.yaml")
+		write(t, dir, "topo.yaml", []byte("name: secret\n"))
+		if err := os.Chmod(p, 0); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(p, 0o644) })
+		if f, err := os.Open(p); err == nil {
+			f.Close()
+			t.Skip("running as root (or with CAP_DAC_OVERRIDE): a mode 000 file is still readable, so this case cannot be made")
+		}
+	},
+	// An endless character device: read up to the limit, then rejected.
+	"dev-zero": func(t *testing.T, dir string) {
+		if _, err := os.Stat("/dev/zero"); err != nil {
+			t.Skip("no /dev/zero")
+		}
+		if err := os.Symlink("/dev/zero", filepath.Join(dir, "topo.yaml")); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// A symbolic link that points nowhere.
+	"dangling-symlink": func(t *testing.T, dir string) {
+		if err := os.Symlink("missing.yaml", filepath.Join(dir, "topo.yaml")); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// The Service Tags file named by a topology is a directory.
+	"servicetags-directory": func(t *testing.T, dir string) {
+		if err := os.Mkdir(filepath.Join(dir, "tags.json"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// A Service Tags file of 100 MB of spaces and one unclosed bracket.
+	"servicetags-100mb": func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, "tags.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString("{\"values\": ["); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(100 << 20); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// JSON nested 100,000 deep, for the importers.
+	"json-deep": func(t *testing.T, dir string) {
+		write(t, dir, "in.json", []byte(`{"value": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"}"))
+	},
+	// A 100 MB JSON file, for the importers.
+	"json-100mb": func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, "in.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString(`{"value": [`); err != nil {
+			t.Fatal(err)
+		}
+		item := []byte(`{"type": "Microsoft.Network/applicationSecurityGroups", "name": "asg", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg"}, `)
+		for n := 0; n < 100<<20; n += len(item) {
+			if _, err := f.Write(item); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.WriteString(`{}]}`); err != nil {
+			t.Fatal(err)
+		}
+	},
+}
+
+func write(t *testing.T, dir, name string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBadInputs runs every case of the corpus in testdata/bad.
+func TestBadInputs(t *testing.T) {
+	files, err := filepath.Glob("testdata/bad/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < minCorpus {
+		t.Errorf("testdata/bad holds %d cases, want at least %d", len(files), minCorpus)
+	}
+	update := os.Getenv("NSGSIM_UPDATE") != ""
+	used := map[string]bool{}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		file, err := filepath.Abs(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			g := runBadCase(t, file, update)
+			if g != "" {
+				used[g] = true
+			}
+		})
+	}
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+		for g := range generators {
+			if !used[g] {
+				t.Errorf("generator %q is used by no case", g)
+			}
+		}
+	}
+}
+
+// badCase is a parsed corpus file.
+type badCase struct {
+	args     []string
+	generate string
+	want     string
+	ar       *txtar.Archive
+}
+
+func readBadCase(t *testing.T, file string) badCase {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c badCase
+	c.ar = ar
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if v, ok := strings.CutPrefix(line, "args:"); ok {
+			c.args = strings.Fields(v)
+		}
+		if v, ok := strings.CutPrefix(line, "generate:"); ok {
+			c.generate = strings.TrimSpace(v)
+		}
+	}
+	inputs := 0
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			c.want = string(f.Data)
+			continue
+		}
+		inputs++
+		if c.args == nil {
+			c.args = []string{"simulate", f.Name, "-o", "out.svg"}
+		}
+	}
+	if c.args == nil {
+		t.Fatalf("%s: no input file and no args: directive", file)
+	}
+	if c.generate != "" && generators[c.generate] == nil {
+		t.Fatalf("%s: unknown generator %q", file, c.generate)
+	}
+	return c
+}
+
+// runBadCase runs one case and returns its generator's name.
+func runBadCase(t *testing.T, file string, update bool) string {
+	c := readBadCase(t, file)
+	dir := t.TempDir()
+	for _, f := range c.ar.Files {
+		if f.Name == "want" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f.Name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, f.Name, f.Data)
+	}
+	if c.generate != "" {
+		generators[c.generate](t, dir)
+	}
+	before := snapshot(t, dir)
+	t.Chdir(dir)
+
+	code, stdout, stderr, alloc, elapsed := runBounded(t, c.args)
+
+	if after := snapshot(t, dir); after != before {
+		t.Errorf("nsgsim %s changed the directory:\nbefore:\n%safter:\n%s", strings.Join(c.args, " "), before, after)
+	}
+	if code != exitUsage {
+		t.Errorf("nsgsim %s: exit %d, want %d; stderr:\n%s", strings.Join(c.args, " "), code, exitUsage, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("nsgsim %s: wrote to standard output:\n%s", strings.Join(c.args, " "), stdout)
+	}
+	if alloc > caseAlloc {
+		t.Errorf("nsgsim %s allocated %d MiB, want at most %d MiB", strings.Join(c.args, " "), alloc>>20, caseAlloc>>20)
+	}
+	t.Logf("%v, %d KiB allocated", elapsed.Round(time.Millisecond), alloc>>10)
+	if update {
+		if stderr != c.want {
+			rewriteWant(t, file, c.ar, stderr)
+		}
+		return c.generate
+	}
+	if stderr != c.want {
+		t.Errorf("nsgsim %s: stderr:\n%s\nwant:\n%s", strings.Join(c.args, " "), stderr, c.want)
+	}
+	return c.generate
+}
+
+// runBounded runs Main with args, failing the test when it takes longer
+// than caseTimeout. It returns what Main allocated.
+func runBounded(t *testing.T, args []string) (code int, stdout, stderr string, alloc uint64, elapsed time.Duration) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	done := make(chan int, 1)
+	start := time.Now()
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				fmt.Fprintf(&errb, "PANIC: %v", r)
+				done <- -1
+			}
+		}()
+		done <- Main(args, &out, &errb)
+	}()
+	select {
+	case code = <-done:
+	case <-time.After(caseTimeout):
+		// The goroutine is abandoned; the test binary ends soon anyway.
+		t.Fatalf("nsgsim %s did not finish within %v", strings.Join(args, " "), caseTimeout)
+	}
+	elapsed = time.Since(start)
+	runtime.ReadMemStats(&m1)
+	if code == -1 {
+		t.Fatalf("nsgsim %s panicked: %s", strings.Join(args, " "), errb.String())
+	}
+	return code, out.String(), errb.String(), m1.TotalAlloc - m0.TotalAlloc, elapsed
+}
+
+// snapshot lists dir's entries with their kind, size, mode and time, so that
+// a case can check that nothing was written, renamed or left behind.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		lines = append(lines, fmt.Sprintf("%s %v %d %v\n", rel, fi.Mode(), fi.Size(), fi.ModTime().UnixNano()))
+		if d.IsDir() && fi.Mode().Perm()&0o500 != 0o500 {
+			return fs.SkipDir
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "")
+}
+
+func rewriteWant(t *testing.T, file string, ar *txtar.Archive, stderr string) {
+	t.Helper()
+	found := false
+	for i := range ar.Files {
+		if ar.Files[i].Name == "want" {
+			ar.Files[i].Data = []byte(stderr)
+			found = true
+		}
+	}
+	if !found {
+		ar.Files = append(ar.Files, txtar.File{Name: "want", Data: []byte(stderr)})
+	}
+	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("updated %s", file)
+}

@@ -1,0 +1,841 @@
+package fix
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Plan is what Compute proposes: the rules to add, the patched topology, and
+// what the fix could not do.
+type Plan struct {
+	Original *topology.Topology
+	Patched  *topology.Topology // Original plus the added rules
+	Added    []Addition         // in the order they were chosen
+	// Moves are existing rules whose priority the fix raises to make room
+	// for a rule before them, when no priority is free there (a Deny at
+	// 100). The rules keep their order; nothing else about them changes.
+	Moves []Move
+	// Expectations are the expectations of the patched topology that the
+	// fix rewrote: they asserted the verdict of a flow the fix changes
+	// (a scenario asserting the Deny it teaches), and now assert the new one.
+	Expectations []ExpectationChange
+	// Notes say what is left: flows still blocked, checks still failing,
+	// verdicts an addition changes.
+	Notes  []string
+	Before *sim.Report
+	After  *sim.Report
+}
+
+// ExpectationChange is an expectation the fix rewrote.
+type ExpectationChange struct {
+	Flow     string
+	From, To topology.Verdict
+}
+
+// Move raises the priority number of an existing rule.
+type Move struct {
+	NSG      string
+	Rule     *topology.SecurityRule // the rule as patched, with priority To
+	From, To int
+}
+
+// Addition is one security rule to add to an NSG.
+type Addition struct {
+	NSG    string
+	Rule   *topology.SecurityRule
+	Reason string // why: the finding or the blocked flow it fixes
+}
+
+// OK reports whether the patched topology has no blocked required flow and
+// no failing explicit-rule check.
+func (p *Plan) OK() bool {
+	return p.After.Summary.RequiredBlocked == 0 && len(failingChecks(p.After)) == 0
+}
+
+// maxRounds bounds the rounds of Compute: each round fixes the explicit-rule
+// checks, or the NSGs that block the required flows, one NSG further along
+// each path (a subnet NSG, then a NIC NSG behind it).
+const maxRounds = 8
+
+// Compute finds the smallest set of rules to add to t (one rule per
+// documented rule that is missing, one per NSG that blocks required flows)
+// so that every required flow passes and every NSG on AzureBastionSubnet has
+// its explicit rules, at priorities that change no other verdict.
+func Compute(t *topology.Topology) (*Plan, error) {
+	before, err := sim.Simulate(t)
+	if err != nil {
+		return nil, err
+	}
+	p := &planner{cur: t, rep: before}
+	for range maxRounds {
+		props := checkProposals(p.cur, p.rep)
+		if len(props) == 0 {
+			props = flowProposals(p.cur, p.rep)
+		}
+		if len(props) == 0 {
+			break
+		}
+		progress := false
+		for _, pr := range props {
+			ok, err := p.place(pr)
+			if err != nil {
+				return nil, err
+			}
+			progress = progress || ok
+		}
+		if !progress {
+			break
+		}
+	}
+	plan := &Plan{Original: t, Patched: p.cur, Added: p.added, Moves: p.moves, Notes: p.notes, Before: before, After: p.rep}
+	plan.rewriteExpectations()
+	for _, c := range failingChecks(p.rep) {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))
+	}
+	for _, r := range p.rep.Results {
+		if r.Blocked() && r.Flow.Requirement == topology.Required {
+			plan.Notes = append(plan.Notes, fmt.Sprintf("required flow %s is still %s: %s", r.Flow.ID, r.Verdict, sim.HopsText(r.Hops)))
+		}
+	}
+	return plan, nil
+}
+
+// rewriteExpectations makes the patched topology's expectations assert the
+// new verdict of every flow the fix changed, and re-simulates it.
+func (p *Plan) rewriteExpectations() {
+	before := make(map[string]topology.Verdict)
+	for _, r := range p.Before.Results {
+		before[r.Flow.ID] = r.Verdict
+	}
+	after := make(map[string]topology.Verdict)
+	for _, r := range p.After.Results {
+		after[r.Flow.ID] = r.Verdict
+	}
+	var exps []*topology.Expectation
+	changed := false
+	for _, x := range p.Patched.Expectations {
+		v, ok := after[x.Flow]
+		if ok && v != before[x.Flow] && x.Verdict != v {
+			nx := *x
+			nx.Verdict = v
+			p.Expectations = append(p.Expectations, ExpectationChange{Flow: x.Flow, From: x.Verdict, To: v})
+			x, changed = &nx, true
+		}
+		exps = append(exps, x)
+	}
+	if !changed {
+		return
+	}
+	t := *p.Patched
+	t.Expectations = exps
+	p.Patched = &t
+	if rep, err := sim.Simulate(p.Patched); err == nil {
+		p.After = rep
+	}
+}
+
+func failingChecks(r *sim.Report) []sim.RuleCheck {
+	var out []sim.RuleCheck
+	for _, c := range r.Engine.BastionRuleChecks() {
+		if !c.OK() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// proposal is a rule to add to one NSG, in one or more shapes, best first.
+type proposal struct {
+	nsg    string
+	shapes []*topology.SecurityRule
+	reason string
+}
+
+type planner struct {
+	cur   *topology.Topology
+	rep   *sim.Report
+	added []Addition
+	moves []Move
+	notes []string
+}
+
+// place adds one proposal at the first shape and priority that change no
+// verdict but those of the blocked required and recommended flows. It
+// reports whether it added a rule.
+func (p *planner) place(pr proposal) (bool, error) {
+	type tried struct {
+		t       *topology.Topology
+		rep     *sim.Report
+		rule    *topology.SecurityRule
+		moves   []Move
+		changed []string
+	}
+	var first *tried
+	for _, shape := range pr.shapes {
+		nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
+		if nsg == nil {
+			return false, fmt.Errorf("fix: network security group %q not found", pr.nsg)
+		}
+		bound := 4097 // after every custom rule: priorities go up to 4096
+		if bl := p.rep.Engine.Blockers(pr.nsg, shape); len(bl) > 0 {
+			bound = bl[0].Priority
+		}
+		type cand struct {
+			prio  int
+			moves []Move
+		}
+		var cands []cand
+		for _, prio := range slots(nsg, shape.Direction, bound) {
+			cands = append(cands, cand{prio, nil})
+		}
+		if len(cands) == 0 {
+			if moves, ok := makeRoom(nsg, shape.Direction, bound); ok {
+				cands = append(cands, cand{bound, moves})
+			}
+		}
+		for _, c := range cands {
+			r := *shape
+			r.Name = uniqueName(nsg, shape.Name)
+			r.Priority = c.prio
+			t := p.cur
+			for _, m := range c.moves {
+				t = withPriority(t, m)
+			}
+			t = withRule(t, pr.nsg, &r)
+			rep, err := sim.Simulate(t)
+			if err != nil {
+				return false, err
+			}
+			changed := changedVerdicts(p.rep, rep)
+			if len(changed) == 0 {
+				p.accept(t, rep, pr.nsg, &r, c.moves, pr.reason)
+				return true, nil
+			}
+			if first == nil {
+				first = &tried{t, rep, &r, c.moves, changed}
+			}
+		}
+	}
+	if first == nil {
+		p.notes = append(p.notes, fmt.Sprintf("no priority in %s can come before the Deny rules that block it: %s", pr.nsg, pr.reason))
+		return false, nil
+	}
+	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
+	p.accept(first.t, first.rep, pr.nsg, first.rule, first.moves, pr.reason)
+	return true, nil
+}
+
+func (p *planner) accept(t *topology.Topology, rep *sim.Report, nsg string, r *topology.SecurityRule, moves []Move, reason string) {
+	p.cur, p.rep = t, rep
+	p.added = append(p.added, Addition{NSG: nsg, Rule: r, Reason: reason})
+	for _, m := range moves {
+		// A rule added earlier is moved where it is added; a rule moved
+		// twice keeps one Move, from its original priority.
+		merged := false
+		for i := range p.added {
+			if p.added[i].NSG == m.NSG && p.added[i].Rule.Name == m.Rule.Name {
+				p.added[i].Rule = m.Rule
+				merged = true
+			}
+		}
+		for i := range p.moves {
+			if p.moves[i].NSG == m.NSG && p.moves[i].Rule.Name == m.Rule.Name {
+				p.moves[i].To, p.moves[i].Rule = m.To, m.Rule
+				merged = true
+			}
+		}
+		if !merged {
+			p.moves = append(p.moves, m)
+		}
+	}
+}
+
+// makeRoom frees priority bound in nsg for a new rule of direction dir when
+// every priority before it is taken: the rules at bound, bound+1, ... up to
+// the first free priority each move up by one, keeping their order. It
+// fails when that run reaches 4096 or bound is past 4096.
+func makeRoom(nsg *topology.NetworkSecurityGroup, dir topology.Direction, bound int) ([]Move, bool) {
+	if bound > 4096 {
+		return nil, false
+	}
+	at := make(map[int]*topology.SecurityRule)
+	for _, r := range nsg.SecurityRules {
+		if r.Direction == dir {
+			at[r.Priority] = r
+		}
+	}
+	var moves []Move
+	for q := bound; at[q] != nil; q++ {
+		if q+1 > 4096 {
+			return nil, false
+		}
+		moved := *at[q]
+		moved.Priority = q + 1
+		moves = append(moves, Move{NSG: nsg.Name, Rule: &moved, From: q, To: q + 1})
+	}
+	// Apply the last first, so no two rules share a priority on the way.
+	slices.Reverse(moves)
+	return moves, true
+}
+
+// withPriority returns a copy of t in which m's rule has its new priority.
+func withPriority(t *topology.Topology, m Move) *topology.Topology {
+	c := *t
+	c.NetworkSecurityGroups = slices.Clone(t.NetworkSecurityGroups)
+	for i, g := range c.NetworkSecurityGroups {
+		if g == nil || g.Name != m.NSG {
+			continue
+		}
+		ng := *g
+		ng.SecurityRules = slices.Clone(g.SecurityRules)
+		for j, r := range ng.SecurityRules {
+			if r.Name == m.Rule.Name && r.Direction == m.Rule.Direction {
+				ng.SecurityRules[j] = m.Rule
+			}
+		}
+		c.NetworkSecurityGroups[i] = &ng
+	}
+	return &c
+}
+
+// changedVerdicts lists the flows whose verdict changed from old to new,
+// except required and recommended flows that became less blocked.
+func changedVerdicts(old, new *sim.Report) []string {
+	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
+	was := make(map[string]topology.Verdict, len(old.Results))
+	for _, r := range old.Results {
+		was[r.Flow.ID] = r.Verdict
+	}
+	var out []string
+	for _, r := range new.Results {
+		v, ok := was[r.Flow.ID]
+		if !ok || v == r.Verdict {
+			continue
+		}
+		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v]
+		if !wanted {
+			out = append(out, fmt.Sprintf("%s from %s to %s", r.Flow.ID, v, r.Verdict))
+		}
+	}
+	return out
+}
+
+// slots returns the priorities a new rule of direction dir may take in nsg,
+// before bound: one per gap between the existing custom rules, the latest
+// gap first, each the first multiple of 10 in the gap if there is one. All
+// priorities in one gap are equivalent: only the order of rules matters.
+func slots(nsg *topology.NetworkSecurityGroup, dir topology.Direction, bound int) []int {
+	used := []int{99} // priorities start at 100
+	for _, r := range nsg.SecurityRules {
+		if r.Direction == dir && r.Priority < bound {
+			used = append(used, r.Priority)
+		}
+	}
+	sort.Ints(used)
+	hi := min(bound, 4097)
+	var out []int
+	for i := len(used) - 1; i >= 0; i-- {
+		lo := used[i]
+		if p := (lo/10 + 1) * 10; p < hi {
+			out = append(out, p)
+		} else if lo+1 < hi {
+			out = append(out, (lo+hi)/2)
+		}
+		hi = lo
+	}
+	return out
+}
+
+// withRule returns a copy of t with r added to NSG nsg, before the first
+// rule of the same direction with a higher priority (so a list kept in
+// priority order stays so), or after the last rule of its direction. t is
+// not changed.
+func withRule(t *topology.Topology, nsg string, r *topology.SecurityRule) *topology.Topology {
+	c := *t
+	c.NetworkSecurityGroups = make([]*topology.NetworkSecurityGroup, len(t.NetworkSecurityGroups))
+	for i, g := range t.NetworkSecurityGroups {
+		c.NetworkSecurityGroups[i] = g
+		if g == nil || g.Name != nsg {
+			continue
+		}
+		ng := *g
+		at, lastSame := -1, -1
+		for j, x := range g.SecurityRules {
+			if x.Direction != r.Direction {
+				continue
+			}
+			lastSame = j
+			if at < 0 && x.Priority > r.Priority {
+				at = j
+			}
+		}
+		switch {
+		case at < 0 && lastSame >= 0:
+			at = lastSame + 1
+		case at < 0:
+			at = len(g.SecurityRules)
+		}
+		ng.SecurityRules = slices.Insert(slices.Clone(g.SecurityRules), at, r)
+		c.NetworkSecurityGroups[i] = &ng
+	}
+	return &c
+}
+
+// uniqueName returns name, or name with a suffix, so that no rule of nsg has
+// it (names compare case-insensitively in Azure).
+func uniqueName(nsg *topology.NetworkSecurityGroup, name string) string {
+	taken := func(n string) bool {
+		for _, r := range nsg.SecurityRules {
+			if strings.EqualFold(r.Name, n) {
+				return true
+			}
+		}
+		return false
+	}
+	if !taken(name) {
+		return name
+	}
+	for i := 2; ; i++ {
+		if n := fmt.Sprintf("%s-%d", name, i); !taken(n) {
+			return n
+		}
+	}
+}
+
+// anyPorts is "*" on a port side.
+var anyPorts = []topology.PortRange{topology.AllPorts}
+
+func portRanges(ports []uint16) []topology.PortRange {
+	ps := slices.Clone(ports)
+	slices.Sort(ps)
+	ps = slices.Compact(ps)
+	out := make([]topology.PortRange, len(ps))
+	for i, p := range ps {
+		out[i] = topology.PortRange{Lo: p, Hi: p}
+	}
+	return out
+}
+
+// tableSide reads a side of the documentation's table: "*" or a tag.
+func tableSide(s string) topology.Addresses {
+	if s == "*" {
+		return topology.Addresses{Any: true}
+	}
+	return topology.Addresses{Tag: s}
+}
+
+// documented makes the documented rule br with the given ports.
+func documented(br sim.BastionRule, ports []uint16) *topology.SecurityRule {
+	return &topology.SecurityRule{
+		Name: br.Name, Description: "Azure Bastion: " + br.Purpose,
+		Direction: br.Direction, Access: topology.Allow, Protocol: br.Protocol,
+		Source: tableSide(br.Source), SourcePorts: anyPorts,
+		Destination: tableSide(br.Destination), DestinationPorts: portRanges(ports),
+	}
+}
+
+func bastionRule(name string) sim.BastionRule {
+	for _, br := range sim.BastionRules() {
+		if br.Name == name {
+			return br
+		}
+	}
+	panic("fix: no documented rule " + name)
+}
+
+// checkProposals proposes the documented rules that the explicit-rule check
+// finds missing or preceded by a Deny (NSG001, NSG002).
+func checkProposals(t *topology.Topology, rep *sim.Report) []proposal {
+	var out []proposal
+	for _, c := range failingChecks(rep) {
+		ports := slices.Clone(c.Missing)
+		for _, p := range c.Preceded {
+			ports = append(ports, p.Port)
+		}
+		r := documented(c.Rule, ports)
+		switch c.Rule.Name {
+		case "AllowHttpsInbound":
+			r.Source = httpsSource(t, c.VirtualNetwork)
+		case "AllowSshRdpOutbound":
+			r.DestinationPorts = portRanges(append(ports, customPorts(t, c.VirtualNetwork)...))
+		}
+		why := "missing explicit rule (NSG001)"
+		if len(c.Missing) == 0 {
+			why = fmt.Sprintf("explicit rule preceded by %s (NSG002)", c.Preceded[0].Denies[0].Name)
+		}
+		out = append(out, proposal{c.NSG.Name, []*topology.SecurityRule{r},
+			fmt.Sprintf("%s on %s: %s", c.Rule.Name, c.At(), why)})
+	}
+	return out
+}
+
+// hostsIn returns the dedicated Bastion hosts of a VNet.
+func hostsIn(t *topology.Topology, vnet string) []*topology.BastionHost {
+	var out []*topology.BastionHost
+	for _, b := range t.BastionHosts {
+		if b.VirtualNetwork == vnet && b.SKU != topology.Developer {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// customPorts returns the custom ports of the Standard and Premium Bastion
+// hosts of a VNet.
+func customPorts(t *topology.Topology, vnet string) []uint16 {
+	var out []uint16
+	for _, b := range hostsIn(t, vnet) {
+		if b.SKU == topology.Standard || b.SKU == topology.Premium {
+			out = append(out, b.CustomPorts...)
+		}
+	}
+	return out
+}
+
+// httpsSource is the source of AllowHttpsInbound for a VNet's Bastion: the
+// declared clients' ranges, or Internet (VirtualNetwork for a private-only
+// Bastion) when a client is a tag or none is declared.
+func httpsSource(t *topology.Topology, vnet string) topology.Addresses {
+	tag := topology.TagInternet
+	for _, b := range hostsIn(t, vnet) {
+		if b.EnablePrivateOnlyBastion {
+			tag = topology.TagVirtualNetwork
+		}
+	}
+	var ps []netip.Prefix
+	for _, c := range t.Clients {
+		if c.Tag != "" {
+			return topology.Addresses{Tag: c.Tag}
+		}
+		ps = append(ps, c.AddressPrefixes...)
+	}
+	if len(ps) == 0 {
+		return topology.Addresses{Tag: tag}
+	}
+	return topology.Addresses{Prefixes: sim.PrefixesSet(ps).Prefixes()}
+}
+
+// flowProposals proposes, for each NSG that blocks part of a required flow,
+// one rule that lets the blocked parts through.
+func flowProposals(t *topology.Topology, rep *sim.Report) []proposal {
+	type gateKey struct {
+		nsg string
+		dir topology.Direction
+	}
+	builders := make(map[gateKey]*builder)
+	var order []gateKey
+	for _, r := range rep.Results {
+		if !r.Blocked() || r.Flow.Requirement != topology.Required {
+			continue
+		}
+		// The denied segments of this flow, by the hop that denied them.
+		byAt := make(map[string][]*sim.Segment)
+		var ats []string
+		var keys []gateKey
+		for i := range r.Segments {
+			sg := &r.Segments[i]
+			if sg.Access != topology.Deny || len(sg.Hops) == 0 {
+				continue
+			}
+			h := sg.Hops[len(sg.Hops)-1]
+			if _, ok := byAt[h.At]; !ok {
+				ats = append(ats, h.At)
+				keys = append(keys, gateKey{h.NSG.Name, h.Direction})
+			}
+			byAt[h.At] = append(byAt[h.At], sg)
+		}
+		for i, at := range ats {
+			k := keys[i]
+			b := builders[k]
+			if b == nil {
+				b = &builder{t: t, nsg: k.nsg, dir: k.dir}
+				builders[k] = b
+				order = append(order, k)
+			}
+			b.add(r, byAt[at], at)
+		}
+	}
+	var out []proposal
+	for _, k := range order {
+		out = append(out, builders[k].proposals()...)
+	}
+	return out
+}
+
+// builder gathers the blocked flows of one NSG and direction into rules.
+type builder struct {
+	t   *topology.Topology
+	nsg string
+	dir topology.Direction
+	ats []string // where the NSG blocked the flows: "subnet spoke/sql"
+
+	doc       map[string]*topology.SecurityRule // documented rules by name
+	docOrder  []string
+	docFlows  map[string][]string
+	vm        *vmRule // Bastion → VM over SSH, RDP or a custom port
+	developer *vmRule // Bastion Developer → VM
+	generic   []proposal
+}
+
+// vmRule gathers Bastion → VM flows into one rule: from the Bastion
+// subnets (or 168.63.129.16) to the VMs' subnets, on the ports.
+type vmRule struct {
+	src, dstSubnets, dstVMs []netip.Prefix
+	ports                   []uint16
+	flows                   []string
+}
+
+func (b *builder) add(r *sim.Result, segs []*sim.Segment, at string) {
+	if !slices.Contains(b.ats, at) {
+		b.ats = append(b.ats, at)
+	}
+	f := r.Flow
+	bastion := b.t.BastionHostByName(f.Bastion)
+	switch {
+	case bastion != nil && bastion.SKU == topology.Developer:
+		b.vmFlow(&b.developer, f, netip.MustParsePrefix("168.63.129.16/32")) // the Developer SKU's source address
+	case bastion != nil && at == "subnet "+bastion.VirtualNetwork+"/"+topology.BastionSubnetName:
+		b.docFlow(f, bastion)
+	case bastion != nil && isVMKind(f.Kind):
+		if p, ok := bastionPrefix(b.t, bastion); ok {
+			b.vmFlow(&b.vm, f, p)
+		}
+	default:
+		b.genericFlow(r, segs, at)
+	}
+}
+
+func isVMKind(kind string) bool {
+	return kind == sim.KindSSH || kind == sim.KindRDP || strings.HasPrefix(kind, "port-")
+}
+
+func bastionPrefix(t *topology.Topology, b *topology.BastionHost) (netip.Prefix, bool) {
+	if v := t.VirtualNetworkByName(b.VirtualNetwork); v != nil {
+		if s := v.SubnetByName(topology.BastionSubnetName); s != nil {
+			return s.AddressPrefix, true
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+func (b *builder) vmFlow(into **vmRule, f *sim.Flow, src netip.Prefix) {
+	vm := b.t.VirtualMachineByName(f.Target)
+	if vm == nil {
+		return
+	}
+	v := *into
+	if v == nil {
+		v = &vmRule{}
+		*into = v
+	}
+	v.src = appendPrefix(v.src, src)
+	if vn := b.t.VirtualNetworkByName(vm.VirtualNetwork); vn != nil {
+		if s := vn.SubnetByName(vm.Subnet); s != nil {
+			v.dstSubnets = appendPrefix(v.dstSubnets, s.AddressPrefix)
+		}
+	}
+	v.dstVMs = appendPrefix(v.dstVMs, netip.PrefixFrom(vm.PrivateIPAddress, 32))
+	v.ports = append(v.ports, f.Port)
+	v.flows = append(v.flows, f.ID)
+}
+
+func appendPrefix(ps []netip.Prefix, p netip.Prefix) []netip.Prefix {
+	if slices.Contains(ps, p) {
+		return ps
+	}
+	return append(ps, p)
+}
+
+// docFlow maps a flow blocked at the AzureBastionSubnet NSG to the
+// documented rule that carries it.
+func (b *builder) docFlow(f *sim.Flow, bastion *topology.BastionHost) {
+	name := ""
+	switch f.Kind {
+	case sim.KindClientHTTPS:
+		name = "AllowHttpsInbound"
+	case sim.KindGatewayManagerHTTPS:
+		name = "AllowGatewayManagerInbound"
+	case sim.KindLoadBalancerHTTPS:
+		name = "AllowAzureLoadBalancerInbound"
+	case sim.KindDataplane8080, sim.KindDataplane5701:
+		name = "AllowBastionCommunication"
+		if b.dir == topology.Inbound {
+			name = "AllowBastionHostCommunication"
+		}
+	case sim.KindAzureCloudHTTPS:
+		name = "AllowAzureCloudOutbound"
+	case sim.KindInternetHTTP:
+		name = "AllowHttpOutbound"
+	case sim.KindSSH, sim.KindRDP:
+		name = "AllowSshRdpOutbound"
+	default:
+		if strings.HasPrefix(f.Kind, "port-") {
+			name = "AllowSshRdpOutbound"
+		}
+	}
+	if name == "" {
+		return
+	}
+	if b.doc == nil {
+		b.doc, b.docFlows = make(map[string]*topology.SecurityRule), make(map[string][]string)
+	}
+	br := bastionRule(name)
+	r := b.doc[name]
+	if r == nil {
+		r = documented(br, br.Ports)
+		if name == "AllowHttpsInbound" {
+			r.Source = topology.Addresses{}
+		}
+		if name == "AllowSshRdpOutbound" {
+			r.DestinationPorts = nil
+		}
+		b.doc[name] = r
+		b.docOrder = append(b.docOrder, name)
+	}
+	b.docFlows[name] = append(b.docFlows[name], f.ID)
+	switch name {
+	case "AllowHttpsInbound":
+		r.Source = b.clientSource(r.Source, f.Target)
+	case "AllowSshRdpOutbound":
+		r.DestinationPorts = mergePorts(r.DestinationPorts, f.Port)
+		if !hasPort(r.DestinationPorts, 22) && !hasPort(r.DestinationPorts, 3389) {
+			r.Name = "AllowBastionCustomPortsOutbound"
+		} else {
+			r.Name = name
+		}
+	}
+}
+
+func hasPort(rs []topology.PortRange, p uint16) bool {
+	for _, r := range rs {
+		if r.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientSource widens an AllowHttpsInbound source with one client.
+func (b *builder) clientSource(cur topology.Addresses, client string) topology.Addresses {
+	c := b.t.ClientByName(client)
+	switch {
+	case cur.Tag != "":
+		return cur
+	case c == nil:
+		// A default client: Internet, or VirtualNetwork for private-only.
+		return topology.Addresses{Tag: client}
+	case c.Tag != "":
+		return topology.Addresses{Tag: c.Tag}
+	}
+	ps := append(slices.Clone(cur.Prefixes), c.AddressPrefixes...)
+	return topology.Addresses{Prefixes: sim.PrefixesSet(ps).Prefixes()}
+}
+
+func mergePorts(rs []topology.PortRange, port uint16) []topology.PortRange {
+	var ports []uint16
+	for _, r := range rs {
+		ports = append(ports, r.Lo)
+	}
+	return portRanges(append(ports, port))
+}
+
+// genericFlow makes a rule for a user flow: the flow's protocol and port,
+// from its blocked sources to its blocked destinations.
+func (b *builder) genericFlow(r *sim.Result, segs []*sim.Segment, at string) {
+	f := r.Flow
+	var src, dst sim.Set
+	for _, s := range segs {
+		src, dst = src.Union(s.Source), dst.Union(s.Destination)
+	}
+	rule := &topology.SecurityRule{
+		Name:        "Allow-" + ruleNameOf(f.ID),
+		Description: "Required flow " + f.ID,
+		Direction:   b.dir, Access: topology.Allow, Protocol: f.Protocol,
+		Source: sideFor(f.Source, src), SourcePorts: anyPorts,
+		Destination: sideFor(f.Destination, dst), DestinationPorts: portRanges([]uint16{f.Port}),
+	}
+	if rule.Source.Tag == "" && !rule.Source.Any && len(rule.Source.Prefixes) == 0 ||
+		rule.Destination.Tag == "" && !rule.Destination.Any && len(rule.Destination.Prefixes) == 0 {
+		return
+	}
+	b.generic = append(b.generic, proposal{b.nsg, []*topology.SecurityRule{rule},
+		fmt.Sprintf("required flow %s is blocked by %s at %s", f.ID, b.nsg, at)})
+}
+
+// sideFor writes an endpoint's blocked addresses as a rule side: its tag
+// for a service tag, else its IPv4 prefixes.
+func sideFor(ep sim.Endpoint, s sim.Set) topology.Addresses {
+	if ep.Kind == sim.EndpointServiceTag {
+		return topology.Addresses{Tag: ep.Name}
+	}
+	return topology.Addresses{Prefixes: s.Prefixes()}
+}
+
+var badNameChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// ruleNameOf turns a flow ID into a rule name: word characters, '.', '-'
+// and '_', ending with a word character, at most 80 characters.
+func ruleNameOf(id string) string {
+	s := badNameChars.ReplaceAllString(id, "-")
+	if len(s) > 70 {
+		s = s[:70]
+	}
+	return strings.TrimRight(s, ".-")
+}
+
+func (b *builder) proposals() []proposal {
+	var out []proposal
+	for _, name := range b.docOrder {
+		r := b.doc[name]
+		out = append(out, proposal{b.nsg, []*topology.SecurityRule{r},
+			fmt.Sprintf("%s blocked at %s (%s)", listFlows(b.docFlows[name]), strings.Join(b.ats, ", "), name)})
+	}
+	for _, v := range []struct {
+		r    *vmRule
+		name string
+		what string
+	}{
+		{b.vm, "AllowSshRdpFromBastion", "SSH/RDP from the AzureBastionSubnet range"},
+		{b.developer, "AllowSshRdpFromBastionDeveloper", "SSH/RDP from 168.63.129.16 (Bastion Developer)"},
+	} {
+		if v.r == nil {
+			continue
+		}
+		if !slices.Contains(v.r.ports, 22) && !slices.Contains(v.r.ports, 3389) {
+			v.name = strings.Replace(v.name, "SshRdp", "CustomPorts", 1)
+			v.what = strings.Replace(v.what, "SSH/RDP", "custom ports", 1)
+		}
+		mk := func(dst []netip.Prefix) *topology.SecurityRule {
+			return &topology.SecurityRule{
+				Name: v.name, Description: "Azure Bastion: " + v.what,
+				Direction: topology.Inbound, Access: topology.Allow, Protocol: topology.Tcp,
+				Source: topology.Addresses{Prefixes: sortedPrefixes(v.r.src)}, SourcePorts: anyPorts,
+				Destination: topology.Addresses{Prefixes: sortedPrefixes(dst)}, DestinationPorts: portRanges(v.r.ports),
+			}
+		}
+		shapes := []*topology.SecurityRule{mk(v.r.dstSubnets)}
+		if !slices.Equal(sortedPrefixes(v.r.dstSubnets), sortedPrefixes(v.r.dstVMs)) {
+			shapes = append(shapes, mk(v.r.dstVMs))
+		}
+		out = append(out, proposal{b.nsg, shapes, fmt.Sprintf("%s blocked at %s", listFlows(v.r.flows), strings.Join(b.ats, ", "))})
+	}
+	return append(out, b.generic...)
+}
+
+func sortedPrefixes(ps []netip.Prefix) []netip.Prefix {
+	return sim.PrefixesSet(ps).Prefixes()
+}
+
+func listFlows(ids []string) string {
+	if len(ids) > 3 {
+		return strings.Join(ids[:3], ", ") + fmt.Sprintf(" and %d more", len(ids)-3)
+	}
+	return strings.Join(ids, ", ")
+}

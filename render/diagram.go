@@ -1,0 +1,898 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/report"
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// diagram is the picture every format draws (SPEC 7): outside endpoints on
+// the left and right, VNet and subnet boxes between them, one edge per flow
+// (or per group of flows when VMs are collapsed). It is built from a report's
+// results alone: no verdict is decided here.
+type diagram struct {
+	report   *sim.Report
+	title    string
+	summary  string
+	note     string // what focus or collapsing left out
+	left     []*node
+	right    []*node
+	vnets    []*vnetBox
+	edges    []*edge
+	peerings []peering
+}
+
+// vnetBox is a VNet: a cluster of subnet clusters.
+type vnetBox struct {
+	id      string
+	vnet    *topology.VirtualNetwork
+	subnets []*subnetBox
+	nodes   []*node // in the VNet but in none of its subnets
+}
+
+// subnetBox is a subnet: a cluster of VMs, a Bastion host, addresses.
+type subnetBox struct {
+	id     string
+	vnet   *vnetBox
+	subnet *topology.Subnet
+	nodes  []*node
+}
+
+// nodeKind says what a node stands for; it decides the node's shape.
+type nodeKind uint8
+
+const (
+	nodeSource      nodeKind = iota // outside Azure, where flows come from: clients, GatewayManager, …
+	nodeEgress                      // outside Azure, where flows go: AzureCloud, Internet
+	nodeBastion                     // a Bastion host in AzureBastionSubnet
+	nodeVM                          // a VM
+	nodeVMGroup                     // the VMs of one subnet, collapsed
+	nodeAddress                     // an IP or CIDR of a user flow inside a subnet or VNet
+	nodePlaceholder                 // keeps an empty subnet or VNet visible
+)
+
+// node is one box of the picture.
+type node struct {
+	id      string
+	kind    nodeKind
+	name    string   // first line, bold
+	lines   []string // more lines
+	tooltip string
+
+	// What the node stands for, for focus and collapsing.
+	vm      *topology.VirtualMachine
+	bastion *topology.BastionHost
+	subnet  *subnetBox
+	vnet    *vnetBox
+	used    bool
+}
+
+// tone is the colour of an edge: green, orange or red (SPEC 7).
+type tone uint8
+
+const (
+	toneAllow   tone = iota // Allow
+	tonePartial             // Partial, or a blocked recommended flow
+	toneDeny                // Deny
+)
+
+// toneOf is the colour of one flow's result.
+func toneOf(res *sim.Result) tone {
+	switch {
+	case res.Verdict == topology.VerdictAllow:
+		return toneAllow
+	case res.Verdict == topology.VerdictPartial, res.Flow.Requirement == topology.Recommended:
+		return tonePartial
+	}
+	return toneDeny
+}
+
+// Colours of SPEC 7 (Material palette: green 800, red 800, orange 800).
+const (
+	colorAllow   = "#2e7d32"
+	colorDeny    = "#c62828"
+	colorPartial = "#ef6c00"
+	colorPeering = "#757575"
+)
+
+func (t tone) color() string {
+	switch t {
+	case toneDeny:
+		return colorDeny
+	case tonePartial:
+		return colorPartial
+	}
+	return colorAllow
+}
+
+// edge is one flow, or a group of flows between a collapsed subnet and
+// another node.
+type edge struct {
+	id      string // SVG id: "flow:ID" or "group:N"
+	class   string // "flow verdict-deny", …
+	from    *node
+	to      *node
+	tone    tone
+	verdict topology.Verdict // the worst verdict of results
+	label   []string
+	tooltip string
+	anchor  string // the first result's trace in the HTML report
+	note    string // Options.Highlight note
+	results []*sim.Result
+}
+
+// peering is a peering between two drawn VNets.
+type peering struct{ a, b *vnetBox }
+
+// verdictRank orders verdicts from best to worst.
+func verdictRank(v topology.Verdict) int {
+	switch v {
+	case topology.VerdictDeny:
+		return 2
+	case topology.VerdictPartial:
+		return 1
+	}
+	return 0
+}
+
+// builder holds the state of building a diagram.
+type builder struct {
+	r      *sim.Report
+	t      *topology.Topology
+	o      Options
+	d      *diagram
+	vnets  map[string]*vnetBox
+	vms    map[string]*node
+	vmByIP map[netip.Addr]*node
+	bast   map[string]*node
+	outer  map[string]*node // "L:key" and "R:key"
+	inner  map[string]*node // address nodes inside subnets and VNets
+}
+
+// build makes the diagram of a report.
+func build(r *sim.Report, o Options) (*diagram, error) {
+	t := r.Topology
+	b := &builder{
+		r: r, t: t, o: o,
+		d:      &diagram{report: r},
+		vnets:  map[string]*vnetBox{},
+		vms:    map[string]*node{},
+		vmByIP: map[netip.Addr]*node{},
+		bast:   map[string]*node{},
+		outer:  map[string]*node{},
+		inner:  map[string]*node{},
+	}
+	b.d.title = t.Name
+	if b.d.title == "" {
+		b.d.title = t.File
+	}
+	if b.d.title == "" {
+		b.d.title = "topology"
+	}
+	b.boxes()
+
+	match, err := b.focus()
+	if err != nil {
+		return nil, err
+	}
+	type pair struct {
+		res      *sim.Result
+		from, to *node
+	}
+	var kept []pair
+	for _, res := range r.Results {
+		from, to := b.endpoint(res.Flow.Source, res.Flow, false), b.endpoint(res.Flow.Destination, res.Flow, true)
+		if match != nil && !match(res, from, to) {
+			continue
+		}
+		kept = append(kept, pair{res, from, to})
+	}
+
+	// Collapse when the picture would have too many VMs.
+	drawn := len(t.VirtualMachines)
+	if match != nil {
+		seen := map[*node]bool{}
+		for _, p := range kept {
+			for _, n := range []*node{p.from, p.to} {
+				if n.kind == nodeVM {
+					seen[n] = true
+				}
+			}
+		}
+		drawn = len(seen)
+	}
+	collapse := o.CollapseAbove > 0 && drawn > o.CollapseAbove
+	var groupOf map[*node]*node
+	if collapse {
+		groupOf = b.collapse(match != nil, func(yield func(*node)) {
+			for _, p := range kept {
+				yield(p.from)
+				yield(p.to)
+			}
+		})
+	}
+
+	// Edges: one per flow; with collapsed VMs, one per group of flows of
+	// one kind between the same two nodes.
+	type groupKey struct {
+		from, to *node
+		kind     string
+		proto    topology.Protocol
+		port     uint16
+	}
+	groups := map[groupKey]*edge{}
+	for _, p := range kept {
+		from, to := p.from, p.to
+		grouped := false
+		if g := groupOf[from]; g != nil {
+			from, grouped = g, true
+		}
+		if g := groupOf[to]; g != nil {
+			to, grouped = g, true
+		}
+		from.used, to.used = true, true
+		f := p.res.Flow
+		if !grouped {
+			b.d.edges = append(b.d.edges, &edge{from: from, to: to, results: []*sim.Result{p.res}})
+			continue
+		}
+		k := groupKey{from, to, f.Kind, f.Protocol, f.Port}
+		if f.Kind == sim.KindCustom {
+			k.kind += ":" + f.ID
+		}
+		e := groups[k]
+		if e == nil {
+			e = &edge{from: from, to: to}
+			groups[k] = e
+			b.d.edges = append(b.d.edges, e)
+		}
+		e.results = append(e.results, p.res)
+	}
+	for i, e := range b.d.edges {
+		b.finishEdge(i, e)
+	}
+
+	b.layoutNodes(match != nil)
+	b.d.summary = summaryLine(r.Summary)
+	var notes []string
+	if match != nil {
+		notes = append(notes, fmt.Sprintf("only the %d of %d flows that touch %q", len(kept), len(r.Results), o.Focus))
+	}
+	if collapse {
+		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, o.CollapseAbove))
+	}
+	b.d.note = strings.Join(notes, "; ")
+	b.assignIDs()
+	return b.d, nil
+}
+
+func summaryLine(s sim.Summary) string {
+	line := fmt.Sprintf("%d flows: %d allowed, %d denied, %d partial", s.Flows, s.Allowed, s.Denied, s.Partial)
+	if s.RequiredBlocked > 0 {
+		line += fmt.Sprintf("; %d required blocked", s.RequiredBlocked)
+	}
+	if s.RecommendedBlocked > 0 {
+		line += fmt.Sprintf("; %d recommended blocked", s.RecommendedBlocked)
+	}
+	return line
+}
+
+// boxes makes the VNet and subnet clusters, the VMs and the Bastion hosts.
+func (b *builder) boxes() {
+	t := b.t
+	subnets := map[string]*subnetBox{}
+	for _, v := range t.VirtualNetworks {
+		vb := &vnetBox{vnet: v}
+		b.vnets[v.Name] = vb
+		b.d.vnets = append(b.d.vnets, vb)
+		for _, s := range v.Subnets {
+			sb := &subnetBox{vnet: vb, subnet: s}
+			vb.subnets = append(vb.subnets, sb)
+			subnets[v.Name+"/"+s.Name] = sb
+		}
+	}
+	for _, bh := range t.BastionHosts {
+		n := &node{kind: nodeBastion, name: bh.Name, bastion: bh, lines: bastionLines(bh)}
+		n.tooltip = "Bastion host " + bh.Name
+		b.bast[bh.Name] = n
+		if bh.SKU == topology.Developer {
+			continue // drawn outside, as 168.63.129.16
+		}
+		if sb := subnets[bh.VirtualNetwork+"/"+topology.BastionSubnetName]; sb != nil {
+			n.subnet, n.vnet = sb, sb.vnet
+			sb.nodes = append(sb.nodes, n)
+		} else if vb := b.vnets[bh.VirtualNetwork]; vb != nil {
+			n.vnet = vb
+			vb.nodes = append(vb.nodes, n)
+		}
+	}
+	for _, vm := range t.VirtualMachines {
+		n := &node{kind: nodeVM, name: vm.Name, vm: vm, lines: vmLines(vm)}
+		n.tooltip = "VM " + vm.Name
+		b.vms[vm.Name] = n
+		if vm.PrivateIPAddress.IsValid() {
+			if _, dup := b.vmByIP[vm.PrivateIPAddress]; !dup {
+				b.vmByIP[vm.PrivateIPAddress] = n
+			}
+		}
+		if sb := subnets[vm.VirtualNetwork+"/"+vm.Subnet]; sb != nil {
+			n.subnet, n.vnet = sb, sb.vnet
+			sb.nodes = append(sb.nodes, n)
+		} else if vb := b.vnets[vm.VirtualNetwork]; vb != nil {
+			n.vnet = vb
+			vb.nodes = append(vb.nodes, n)
+		}
+	}
+	seen := map[[2]string]bool{}
+	for _, v := range t.VirtualNetworks {
+		for _, p := range v.Peerings {
+			pv := b.vnets[p]
+			if pv == nil || p == v.Name {
+				continue
+			}
+			k := [2]string{v.Name, p}
+			if k[1] < k[0] {
+				k[0], k[1] = k[1], k[0]
+			}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			b.d.peerings = append(b.d.peerings, peering{b.vnets[v.Name], pv})
+		}
+	}
+}
+
+func bastionLines(bh *topology.BastionHost) []string {
+	lines := []string{"Azure Bastion " + bh.SKU.String()}
+	var feats []string
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{
+		{bh.EnableTunneling, "native client"},
+		{bh.EnableIPConnect, "IP connect"},
+		{bh.EnableShareableLink, "shareable link"},
+		{bh.EnableFileCopy, "file copy"},
+		{bh.EnableKerberos, "Kerberos"},
+		{bh.EnableSessionRecording, "session recording"},
+		{bh.EnablePrivateOnlyBastion, "private-only"},
+	} {
+		if f.on {
+			feats = append(feats, f.name)
+		}
+	}
+	if len(feats) > 0 {
+		lines = append(lines, strings.Join(feats, ", "))
+	}
+	if len(bh.CustomPorts) > 0 {
+		ports := make([]string, len(bh.CustomPorts))
+		for i, p := range bh.CustomPorts {
+			ports[i] = strconv.Itoa(int(p))
+		}
+		lines = append(lines, "custom ports "+strings.Join(ports, ", "))
+	}
+	return lines
+}
+
+func vmLines(vm *topology.VirtualMachine) []string {
+	first := vm.OS.String()
+	if vm.PrivateIPAddress.IsValid() {
+		first = vm.PrivateIPAddress.String() + " · " + first
+	}
+	lines := []string{first}
+	if vm.NetworkSecurityGroup != "" {
+		lines = append(lines, "NIC NSG "+vm.NetworkSecurityGroup)
+	}
+	if len(vm.ApplicationSecurityGroups) > 0 {
+		lines = append(lines, "ASG "+strings.Join(vm.ApplicationSecurityGroups, ", "))
+	}
+	if vm.PublicIPAddress.IsValid() {
+		lines = append(lines, "public IP "+vm.PublicIPAddress.String())
+	}
+	return lines
+}
+
+// endpoint returns the node a flow endpoint is drawn as; dst says which end
+// it is (outside endpoints are drawn left as sources, right as destinations).
+func (b *builder) endpoint(ep sim.Endpoint, f *sim.Flow, dst bool) *node {
+	switch ep.Kind {
+	case sim.EndpointVM:
+		if n := b.vms[ep.Name]; n != nil {
+			return n
+		}
+	case sim.EndpointBastion:
+		if n := b.bast[ep.Name]; n != nil && n.bastion.SKU != topology.Developer {
+			return n
+		}
+		return b.outside(dst, "bastion:"+ep.Name, ep.Name, []string{"Azure Bastion Developer", "168.63.129.16"}, "Bastion host "+ep.Name)
+	case sim.EndpointClient:
+		var lines []string
+		if c := b.t.ClientByName(ep.Name); c != nil {
+			ps := make([]string, len(c.AddressPrefixes))
+			for i, p := range c.AddressPrefixes {
+				ps[i] = topology.PrefixString(p)
+			}
+			lines = append(lines, strings.Join(ps, ", "))
+		}
+		lines = append(lines, "client")
+		return b.outside(dst, "client:"+ep.Name, ep.Name, lines, "client "+ep.Name)
+	case sim.EndpointServiceTag:
+		return b.outside(dst, "tag:"+ep.Name, ep.Name, tagLines(ep.Name, f, dst), "service tag "+ep.Name)
+	case sim.EndpointExternal:
+		if f.Bastion != "" && !dst {
+			// Bastion Developer: its sessions come from 168.63.129.16.
+			return b.outside(dst, "bastion:"+f.Bastion, f.Bastion, []string{"Azure Bastion Developer", "from " + ep.Name}, "Bastion host "+f.Bastion+" (Developer) connects from "+ep.Name)
+		}
+		return b.outside(dst, "ext:"+ep.Name, ep.Name, []string{"outside address"}, ep.Name)
+	case sim.EndpointAddress:
+		return b.address(ep, dst)
+	}
+	return b.outside(dst, "other:"+ep.Name, ep.Name, nil, ep.Name)
+}
+
+func tagLines(tag string, f *sim.Flow, dst bool) []string {
+	switch {
+	case f.Kind == sim.KindClientHTTPS && !dst:
+		return []string{"clients (service tag)"}
+	case tag == topology.TagAzureLoadBalancer:
+		return []string{"service tag · 168.63.129.16"} // SPEC 2.4
+	case dst:
+		return []string{"service tag · egress"}
+	}
+	return []string{"service tag"}
+}
+
+// outside returns the node of an endpoint outside the VNets, on the left
+// for a source and on the right for a destination.
+func (b *builder) outside(dst bool, key, name string, lines []string, tooltip string) *node {
+	side, kind := "L:", nodeSource
+	if dst {
+		side, kind = "R:", nodeEgress
+	}
+	if n := b.outer[side+key]; n != nil {
+		return n
+	}
+	n := &node{kind: kind, name: name, lines: lines, tooltip: tooltip}
+	b.outer[side+key] = n
+	if dst {
+		b.d.right = append(b.d.right, n)
+	} else {
+		b.d.left = append(b.d.left, n)
+	}
+	return n
+}
+
+// address places an IP or CIDR endpoint: on the VM that has the address,
+// in the subnet or VNet that contains it, or outside.
+func (b *builder) address(ep sim.Endpoint, dst bool) *node {
+	p := ep.Addr
+	if p.IsValid() && p.IsSingleIP() {
+		if n := b.vmByIP[p.Addr()]; n != nil {
+			return n
+		}
+	}
+	if p.IsValid() {
+		for _, vb := range b.d.vnets {
+			for _, sb := range vb.subnets {
+				sp := sb.subnet.AddressPrefix
+				if sp.IsValid() && sp.Bits() <= p.Bits() && sp.Contains(p.Addr()) {
+					return b.innerNode("s:"+sb.vnet.vnet.Name+"/"+sb.subnet.Name+":"+ep.Name, ep.Name, sb, vb)
+				}
+			}
+		}
+		for _, vb := range b.d.vnets {
+			for _, sp := range vb.vnet.AddressSpace {
+				if sp.Bits() <= p.Bits() && sp.Contains(p.Addr()) {
+					return b.innerNode("v:"+vb.vnet.Name+":"+ep.Name, ep.Name, nil, vb)
+				}
+			}
+		}
+	}
+	return b.outside(dst, "ext:"+ep.Name, ep.Name, []string{"outside address"}, ep.Name)
+}
+
+func (b *builder) innerNode(key, name string, sb *subnetBox, vb *vnetBox) *node {
+	if n := b.inner[key]; n != nil {
+		return n
+	}
+	n := &node{kind: nodeAddress, name: name, lines: []string{"address"}, subnet: sb, vnet: vb, tooltip: name}
+	b.inner[key] = n
+	if sb != nil {
+		sb.nodes = append(sb.nodes, n)
+	} else {
+		vb.nodes = append(vb.nodes, n)
+	}
+	return n
+}
+
+// collapse replaces the VMs of each subnet by one node. It returns the group
+// node of each VM node; with onlyUsed, only VMs among nodes count.
+func (b *builder) collapse(onlyUsed bool, nodes func(func(*node))) map[*node]*node {
+	used := map[*node]bool{}
+	nodes(func(n *node) { used[n] = true })
+	groupOf := map[*node]*node{}
+	regroup := func(list []*node, sb *subnetBox, vb *vnetBox) []*node {
+		var out []*node
+		var vms []*node
+		at := -1
+		for _, n := range list {
+			if n.kind != nodeVM {
+				out = append(out, n)
+				continue
+			}
+			if onlyUsed && !used[n] {
+				continue
+			}
+			if at < 0 {
+				at = len(out)
+				out = append(out, nil)
+			}
+			vms = append(vms, n)
+		}
+		if len(vms) == 0 {
+			return out
+		}
+		linux, windows := 0, 0
+		for _, n := range vms {
+			if n.vm.OS == topology.Windows {
+				windows++
+			} else {
+				linux++
+			}
+		}
+		g := &node{kind: nodeVMGroup, subnet: sb, vnet: vb}
+		g.name = fmt.Sprintf("%d VMs", len(vms))
+		if len(vms) == 1 {
+			g.name = "1 VM"
+		}
+		g.lines = []string{fmt.Sprintf("%d Linux, %d Windows", linux, windows)}
+		names := make([]string, len(vms))
+		for i, n := range vms {
+			names[i] = n.name
+			groupOf[n] = g
+		}
+		g.tooltip = strings.Join(names, ", ")
+		out[at] = g
+		return out
+	}
+	for _, vb := range b.d.vnets {
+		vb.nodes = regroup(vb.nodes, nil, vb)
+		for _, sb := range vb.subnets {
+			sb.nodes = regroup(sb.nodes, sb, vb)
+		}
+	}
+	return groupOf
+}
+
+// finishEdge sets an edge's colour, label and tooltip from its results.
+func (b *builder) finishEdge(i int, e *edge) {
+	eng := b.r.Engine
+	first := e.results[0]
+	f := first.Flow
+	worst := first
+	for _, res := range e.results {
+		if t := toneOf(res); t > e.tone {
+			e.tone = t
+		}
+		if verdictRank(res.Verdict) > verdictRank(worst.Verdict) {
+			worst = res
+		}
+	}
+	e.verdict = worst.Verdict
+	e.anchor = traceID(f.ID)
+	proto := fmt.Sprintf("%s/%d", f.Protocol, f.Port)
+	if len(e.results) == 1 {
+		e.id = "flow:" + escapeID(f.ID)
+		head := proto
+		switch {
+		case f.Kind == sim.KindCustom:
+			head = f.ID + ": " + proto
+		case f.Requirement == topology.Recommended:
+			head = proto + " (recommended)"
+		}
+		e.label = []string{head}
+		switch first.Verdict {
+		case topology.VerdictDeny:
+			e.label = append(e.label, blockedBy(first.Hops))
+		case topology.VerdictPartial:
+			allowed, _ := report.Subsets(eng, first)
+			e.label = append(e.label, "allowed only "+allowed, "rest: "+blockedBy(first.Hops))
+		}
+		e.tooltip = fmt.Sprintf("%s: %s; %s", f.ID, report.VerdictText(eng, first), report.DecidedBy(first.Hops))
+	} else {
+		e.id = "group:" + strconv.Itoa(i)
+		kind := f.Kind
+		if kind == sim.KindCustom {
+			kind = f.ID
+		}
+		e.label = []string{fmt.Sprintf("%s %s × %d", kind, proto, len(e.results))}
+		var counts [3]int
+		var denied []*sim.Result
+		for _, res := range e.results {
+			counts[verdictRank(res.Verdict)]++
+			if res.Verdict != topology.VerdictAllow {
+				denied = append(denied, res)
+			}
+		}
+		var parts []string
+		for _, c := range []struct {
+			n    int
+			what string
+		}{{counts[0], "allowed"}, {counts[2], "denied"}, {counts[1], "partial"}} {
+			if c.n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+			}
+		}
+		e.label = append(e.label, strings.Join(parts, ", "))
+		if len(denied) > 0 {
+			rules := map[string]bool{}
+			for _, res := range denied {
+				rules[blockedBy(res.Hops)] = true
+			}
+			line := "blocked by " + blockedBy(denied[0].Hops)
+			if len(rules) > 1 {
+				line += fmt.Sprintf(" and %d more rules", len(rules)-1)
+			}
+			e.label = append(e.label, line)
+			e.anchor = traceID(denied[0].Flow.ID)
+		}
+		ids := make([]string, 0, len(e.results))
+		for _, res := range e.results {
+			ids = append(ids, res.Flow.ID+": "+res.Verdict.String())
+		}
+		const maxTip = 40
+		if len(ids) > maxTip {
+			ids = append(ids[:maxTip], fmt.Sprintf("… and %d more", len(ids)-maxTip))
+		}
+		e.tooltip = strings.Join(ids, "\n")
+	}
+	for _, res := range e.results {
+		if note, ok := b.o.Highlight[res.Flow.ID]; ok {
+			e.note = note
+			break
+		}
+	}
+	if e.note != "" {
+		e.label = append(e.label, "▲ "+e.note)
+	}
+	e.class = "flow verdict-" + strings.ToLower(e.verdict.String())
+	if e.tone == tonePartial && e.verdict == topology.VerdictDeny {
+		e.class += " recommended"
+	}
+	if e.note != "" {
+		e.class += " changed"
+	}
+}
+
+// blockedBy names the rule that ended a path: "nsg / rule / priority".
+func blockedBy(hops []sim.Hop) string {
+	if len(hops) == 0 {
+		return "no address to reach"
+	}
+	h := hops[len(hops)-1]
+	return fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+}
+
+// layoutNodes drops what focus left out and keeps empty boxes visible.
+func (b *builder) layoutNodes(focused bool) {
+	keep := func(list []*node) []*node {
+		if !focused {
+			return list
+		}
+		return slices.DeleteFunc(list, func(n *node) bool { return !n.used })
+	}
+	b.d.left = slices.DeleteFunc(b.d.left, func(n *node) bool { return !n.used })
+	b.d.right = slices.DeleteFunc(b.d.right, func(n *node) bool { return !n.used })
+	var vnets []*vnetBox
+	for _, vb := range b.d.vnets {
+		vb.nodes = keep(vb.nodes)
+		var subnets []*subnetBox
+		for _, sb := range vb.subnets {
+			sb.nodes = keep(sb.nodes)
+			if len(sb.nodes) == 0 {
+				if focused && !b.focusedSubnet(sb) {
+					continue
+				}
+				sb.nodes = []*node{{kind: nodePlaceholder, name: "no VMs", subnet: sb, vnet: vb}}
+			}
+			subnets = append(subnets, sb)
+		}
+		vb.subnets = subnets
+		if len(vb.subnets) == 0 && len(vb.nodes) == 0 {
+			if focused {
+				continue
+			}
+			vb.nodes = []*node{{kind: nodePlaceholder, name: "no subnets", vnet: vb}}
+		}
+		vnets = append(vnets, vb)
+	}
+	b.d.vnets = vnets
+	drawn := map[*vnetBox]bool{}
+	for _, vb := range vnets {
+		drawn[vb] = true
+	}
+	b.d.peerings = slices.DeleteFunc(b.d.peerings, func(p peering) bool { return !drawn[p.a] || !drawn[p.b] })
+}
+
+func (b *builder) focusedSubnet(sb *subnetBox) bool {
+	return strings.EqualFold(sb.subnet.Name, b.o.Focus) || strings.EqualFold(sb.vnet.vnet.Name+"/"+sb.subnet.Name, b.o.Focus)
+}
+
+// assignIDs numbers nodes and clusters in drawing order, so that the same
+// topology always gives the same names.
+func (b *builder) assignIDs() {
+	n := 0
+	name := func(x *node) {
+		x.id = "n" + strconv.Itoa(n)
+		n++
+	}
+	for _, x := range b.d.left {
+		name(x)
+	}
+	for i, vb := range b.d.vnets {
+		vb.id = fmt.Sprintf("v%d", i)
+		for j, sb := range vb.subnets {
+			sb.id = fmt.Sprintf("v%ds%d", i, j)
+			for _, x := range sb.nodes {
+				name(x)
+			}
+		}
+		for _, x := range vb.nodes {
+			name(x)
+		}
+	}
+	for _, x := range b.d.right {
+		name(x)
+	}
+}
+
+// anchorOf returns a node of a VNet box to hang a peering edge on.
+func (vb *vnetBox) anchorOf() *node {
+	for _, sb := range vb.subnets {
+		if len(sb.nodes) > 0 {
+			return sb.nodes[0]
+		}
+	}
+	if len(vb.nodes) > 0 {
+		return vb.nodes[0]
+	}
+	return nil
+}
+
+// focus returns the test that keeps the flows touching Options.Focus, or
+// nil when there is no focus. A name that is no VM, Bastion host, subnet,
+// VNet or NSG is an error listing the names it could be.
+func (b *builder) focus() (func(res *sim.Result, from, to *node) bool, error) {
+	name := b.o.Focus
+	if name == "" {
+		return nil, nil
+	}
+	t := b.t
+	eq := strings.EqualFold
+	var vm, bastion, vnet, nsg bool
+	var subnets []*topology.Subnet
+	for _, v := range t.VirtualMachines {
+		vm = vm || eq(v.Name, name)
+	}
+	for _, h := range t.BastionHosts {
+		bastion = bastion || eq(h.Name, name)
+	}
+	for _, n := range t.NetworkSecurityGroups {
+		nsg = nsg || eq(n.Name, name)
+	}
+	for _, v := range t.VirtualNetworks {
+		vnet = vnet || eq(v.Name, name)
+		for _, s := range v.Subnets {
+			if eq(s.Name, name) || eq(v.Name+"/"+s.Name, name) {
+				subnets = append(subnets, s)
+			}
+		}
+	}
+	if !vm && !bastion && !nsg && !vnet && len(subnets) == 0 {
+		return nil, b.unknownFocus()
+	}
+	inSubnet := func(sb *subnetBox) bool { return sb != nil && slices.Contains(subnets, sb.subnet) }
+	touches := func(n *node) bool {
+		switch {
+		case vm && n.vm != nil && eq(n.vm.Name, name),
+			bastion && n.bastion != nil && eq(n.bastion.Name, name),
+			vnet && n.vnet != nil && eq(n.vnet.vnet.Name, name),
+			inSubnet(n.subnet):
+			return true
+		case nsg && n.subnet != nil && eq(n.subnet.subnet.NetworkSecurityGroup, name),
+			nsg && n.vm != nil && eq(n.vm.NetworkSecurityGroup, name):
+			return true
+		}
+		return false
+	}
+	hopsName := func(hops []sim.Hop) bool {
+		for _, h := range hops {
+			if eq(h.NSG.Name, name) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(res *sim.Result, from, to *node) bool {
+		if touches(from) || touches(to) {
+			return true
+		}
+		if bastion && eq(res.Flow.Bastion, name) {
+			return true
+		}
+		if nsg {
+			if hopsName(res.Hops) {
+				return true
+			}
+			for _, s := range res.Segments {
+				if hopsName(s.Hops) {
+					return true
+				}
+			}
+		}
+		return false
+	}, nil
+}
+
+func (b *builder) unknownFocus() error {
+	t := b.t
+	var names []string
+	for _, v := range t.VirtualMachines {
+		names = append(names, v.Name)
+	}
+	for _, h := range t.BastionHosts {
+		names = append(names, h.Name)
+	}
+	for _, n := range t.NetworkSecurityGroups {
+		names = append(names, n.Name)
+	}
+	for _, v := range t.VirtualNetworks {
+		names = append(names, v.Name)
+		for _, s := range v.Subnets {
+			names = append(names, v.Name+"/"+s.Name)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	names = slices.Compact(names)
+	const maxListed = 20
+	more := ""
+	if len(names) > maxListed {
+		more = fmt.Sprintf(" and %d more", len(names)-maxListed)
+		names = names[:maxListed]
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	if len(quoted) == 0 {
+		return fmt.Errorf("--focus %q: the topology has no VM, Bastion host, subnet, VNet or NSG to focus on", b.o.Focus)
+	}
+	return fmt.Errorf("--focus %q: no VM, Bastion host, subnet, VNet or NSG has that name; expected one of %s%s", b.o.Focus, strings.Join(quoted, ", "), more)
+}
+
+// escapeID makes a flow ID safe as an SVG id or an HTML fragment: letters,
+// digits and "._:/-" stay, every other byte is written %XX.
+func escapeID(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("._:/-", c) >= 0:
+			sb.WriteByte(c)
+		default:
+			fmt.Fprintf(&sb, "%%%02X", c)
+		}
+	}
+	return sb.String()
+}
+
+// traceID is the HTML id of a flow's trace in the report.
+func traceID(flowID string) string { return "trace:" + escapeID(flowID) }

@@ -1,0 +1,189 @@
+package render
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// writeMermaid writes the diagram as a Mermaid flowchart, which GitHub,
+// GitLab and many wikis draw from a ```mermaid block. Every name is written
+// with Mermaid's entity codes (#quot;, #lt;, …), so that no name can end a
+// label or inject markup.
+func writeMermaid(w io.Writer, d *diagram) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+
+	// json.Marshal escapes <, > and & as \u003c…; YAML double-quoted
+	// strings read those escapes back.
+	title, _ := json.Marshal(oneLine(d.title))
+	p("---\ntitle: %s\n---\n", title)
+	p("%%%% Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial or blocked recommended.\n")
+	p("flowchart LR\n")
+	var ext, vm, bastion, group, addr, empty []string
+	shape := func(n *node) string {
+		label := mmdNodeLabel(n)
+		switch n.kind {
+		case nodeSource, nodeEgress:
+			ext = append(ext, n.id)
+			return n.id + `(["` + label + `"])`
+		case nodeBastion:
+			bastion = append(bastion, n.id)
+			return n.id + `[["` + label + `"]]`
+		case nodeVMGroup:
+			group = append(group, n.id)
+		case nodeAddress:
+			addr = append(addr, n.id)
+		case nodePlaceholder:
+			empty = append(empty, n.id)
+			return n.id + `["` + mmdText(n.name) + `"]`
+		default:
+			vm = append(vm, n.id)
+		}
+		return n.id + `["` + label + `"]`
+	}
+	for _, n := range d.left {
+		p("  %s\n", shape(n))
+	}
+	for _, vb := range d.vnets {
+		p("  subgraph %s [\"<b>%s</b> %s\"]\n", vb.id, mmdText(vb.vnet.Name), mmdText(prefixList(vb.vnet.AddressSpace)))
+		for _, sb := range vb.subnets {
+			nsg := "no NSG"
+			if sb.subnet.NetworkSecurityGroup != "" {
+				nsg = "NSG " + sb.subnet.NetworkSecurityGroup
+			}
+			p("    subgraph %s [\"<b>%s</b> %s · %s\"]\n", sb.id, mmdText(sb.subnet.Name), mmdText(prefixString(sb.subnet.AddressPrefix)), mmdText(nsg))
+			for _, n := range sb.nodes {
+				p("      %s\n", shape(n))
+			}
+			p("    end\n")
+		}
+		for _, n := range vb.nodes {
+			p("    %s\n", shape(n))
+		}
+		p("  end\n")
+	}
+	for _, n := range d.right {
+		p("  %s\n", shape(n))
+	}
+	p("  subgraph lgd [\"Legend\"]\n")
+	p("    lgdAllow[\"Allow\"]\n")
+	p("    lgdDeny[\"Deny: NSG / rule / priority\"]\n")
+	p("    lgdPartial[\"Partial, or blocked recommended\"]\n")
+	p("  end\n")
+
+	var styles []string
+	link := 0
+	for _, e := range d.edges {
+		arrow, width := "-->", "2px"
+		if e.tone == toneDeny {
+			arrow, width = "==>", "3px"
+		}
+		if e.note != "" {
+			width = "5px"
+		}
+		labels := make([]string, len(e.label))
+		for i, l := range e.label {
+			labels[i] = mmdText(l)
+		}
+		p("  %s %s|\"%s\"| %s\n", e.from.id, arrow, strings.Join(labels, "<br/>"), e.to.id)
+		c := e.tone.color()
+		styles = append(styles, fmt.Sprintf("  linkStyle %d stroke:%s,stroke-width:%s,color:%s\n", link, c, width, c))
+		link++
+	}
+	for _, pe := range d.peerings {
+		p("  %s -.-|\"peering\"| %s\n", pe.a.id, pe.b.id)
+		styles = append(styles, fmt.Sprintf("  linkStyle %d stroke:%s,stroke-width:2px,stroke-dasharray:6 4,color:%s\n", link, colorPeering, colorPeering))
+		link++
+	}
+	for _, s := range styles {
+		p("%s", s)
+	}
+	p("  classDef outside fill:#fff8e1,stroke:#f9a825,color:#212121\n")
+	p("  classDef bastion fill:#ede7f6,stroke:#5e35b1,stroke-width:2px,color:#212121\n")
+	p("  classDef vm fill:#ffffff,stroke:#607d8b,color:#212121\n")
+	p("  classDef vmgroup fill:#eceff1,stroke:#607d8b,stroke-width:3px,color:#212121\n")
+	p("  classDef address fill:#ffffff,stroke:#607d8b,stroke-dasharray:4 3,color:#212121\n")
+	p("  classDef empty fill:none,stroke:none,color:#90a4ae\n")
+	p("  classDef allow fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorAllow, colorAllow)
+	p("  classDef deny fill:#ffffff,stroke:%s,stroke-width:4px,color:%s\n", colorDeny, colorDeny)
+	p("  classDef partial fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorPartial, colorPartial)
+	for _, c := range []struct {
+		class string
+		ids   []string
+	}{{"outside", ext}, {"bastion", bastion}, {"vm", vm}, {"vmgroup", group}, {"address", addr}, {"empty", empty}} {
+		if len(c.ids) > 0 {
+			p("  class %s %s\n", strings.Join(c.ids, ","), c.class)
+		}
+	}
+	p("  class lgdAllow allow\n  class lgdDeny deny\n  class lgdPartial partial\n")
+	for _, vb := range d.vnets {
+		p("  style %s fill:#e3f2fd,stroke:#1565c0,stroke-width:2px\n", vb.id)
+		for _, sb := range vb.subnets {
+			fill := "#ffffff"
+			if sb.subnet.Name == "AzureBastionSubnet" {
+				fill = "#f3e5f5"
+			}
+			p("  style %s fill:%s,stroke:#78909c\n", sb.id, fill)
+		}
+	}
+	p("  style lgd fill:#ffffff,stroke:#b0bec5\n")
+	return bw.Flush()
+}
+
+func mmdNodeLabel(n *node) string {
+	var sb strings.Builder
+	sb.WriteString("<b>")
+	sb.WriteString(mmdText(n.name))
+	sb.WriteString("</b>")
+	for _, l := range n.lines {
+		sb.WriteString("<br/>")
+		sb.WriteString(mmdText(l))
+	}
+	return sb.String()
+}
+
+// mmdText escapes s for a quoted Mermaid label: characters that could end
+// the label or be read as markup are written as Mermaid entity codes, a
+// newline becomes a line break, other control characters are dropped.
+func mmdText(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		switch r {
+		case '"':
+			sb.WriteString("#quot;")
+		case '<':
+			sb.WriteString("#lt;")
+		case '>':
+			sb.WriteString("#gt;")
+		case '&':
+			sb.WriteString("#amp;")
+		case '#':
+			sb.WriteString("#35;")
+		case '|':
+			sb.WriteString("#124;")
+		case '`':
+			sb.WriteString("#96;")
+		case '\n':
+			sb.WriteString("<br/>")
+		default:
+			if r < 0x20 || r == 0x7f || r == '\uFFFD' {
+				continue
+			}
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+// oneLine joins the lines of s with spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+}

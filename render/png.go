@@ -1,0 +1,389 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/fogleman/gg"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+)
+
+// PNG images are painted here rather than by Graphviz: go-graphviz's own PNG
+// renderer draws garbled text (goccy/go-graphviz#106). Graphviz lays the
+// diagram out and writes every object's xdot drawing operations in its
+// "json" format; paintPNG replays them with gg, in the Go fonts, so no system
+// font is needed and the picture is the same on every machine.
+
+// xgraph is the part of Graphviz's json output that paintPNG reads.
+type xgraph struct {
+	BB string `json:"bb"`
+	xdraw
+	Objects []xobject `json:"objects"`
+	Edges   []xdraw   `json:"edges"`
+}
+
+// xobject is a cluster, another subgraph or a node.
+type xobject struct {
+	Name  string `json:"name"`
+	Nodes []int  `json:"nodes"` // set for subgraphs
+	xdraw
+}
+
+// xdraw holds the drawing operations of one object.
+type xdraw struct {
+	Draw   []xop `json:"_draw_"`
+	LDraw  []xop `json:"_ldraw_"`
+	HDraw  []xop `json:"_hdraw_"`
+	TDraw  []xop `json:"_tdraw_"`
+	HLDraw []xop `json:"_hldraw_"`
+	TLDraw []xop `json:"_tldraw_"`
+}
+
+// xop is one xdot operation (https://graphviz.org/docs/outputs/canon/#xdot).
+type xop struct {
+	Op       string       `json:"op"`
+	Color    string       `json:"color"`
+	Grad     string       `json:"grad"`
+	Stops    []xstop      `json:"stops"`
+	Points   [][2]float64 `json:"points"`
+	Rect     [4]float64   `json:"rect"`
+	Pt       [2]float64   `json:"pt"`
+	Align    string       `json:"align"`
+	Width    float64      `json:"width"`
+	Text     string       `json:"text"`
+	Size     float64      `json:"size"`
+	Face     string       `json:"face"`
+	Style    string       `json:"style"`
+	Fontchar int          `json:"fontchar"`
+}
+
+type xstop struct {
+	Frac  float64 `json:"frac"`
+	Color string  `json:"color"`
+}
+
+// pngScale is how many pixels a point of the layout takes; pngMaxPixels
+// caps the image for very large topologies.
+const (
+	pngScale     = 2.0
+	pngMaxPixels = 40_000_000
+)
+
+// paintPNG paints Graphviz's json output as a PNG image.
+func paintPNG(w io.Writer, js []byte) error {
+	var g xgraph
+	if err := json.Unmarshal(js, &g); err != nil {
+		return fmt.Errorf("reading the Graphviz layout: %w", err)
+	}
+	bb, err := parseBB(g.BB)
+	if err != nil {
+		return err
+	}
+	width, height := bb[2]-bb[0], bb[3]-bb[1]
+	scale := pngScale
+	if a := width * height * scale * scale; a > pngMaxPixels {
+		scale *= math.Sqrt(pngMaxPixels / a)
+	}
+	pw, ph := int(math.Ceil(width*scale)), int(math.Ceil(height*scale))
+	p := &painter{
+		dc:    gg.NewContext(max(pw, 1), max(ph, 1)),
+		scale: scale,
+		x0:    bb[0],
+		top:   bb[3],
+	}
+	p.dc.SetColor(color.White)
+	p.dc.Clear()
+
+	// Clusters first (parents before children, as Graphviz lists them),
+	// then edges, then nodes on top, then edge labels on top of all.
+	p.paint(g.Draw)
+	p.paint(g.LDraw)
+	for _, o := range g.Objects {
+		if o.Nodes != nil || strings.HasPrefix(o.Name, "cluster") {
+			p.paint(o.Draw)
+			p.paint(o.LDraw)
+		}
+	}
+	for _, e := range g.Edges {
+		p.paint(e.Draw)
+		p.paint(e.HDraw)
+		p.paint(e.TDraw)
+	}
+	for _, o := range g.Objects {
+		if o.Nodes == nil && !strings.HasPrefix(o.Name, "cluster") {
+			p.paint(o.Draw)
+			p.paint(o.LDraw)
+		}
+	}
+	for _, e := range g.Edges {
+		p.paint(e.LDraw)
+		p.paint(e.HLDraw)
+		p.paint(e.TLDraw)
+	}
+	return p.dc.EncodePNG(w)
+}
+
+func parseBB(s string) ([4]float64, error) {
+	var bb [4]float64
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return bb, fmt.Errorf("reading the Graphviz layout: bounding box %q", s)
+	}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return bb, fmt.Errorf("reading the Graphviz layout: bounding box %q", s)
+		}
+		bb[i] = v
+	}
+	return bb, nil
+}
+
+// painter replays xdot operations. Graphviz's y axis grows upwards; the
+// image's grows downwards.
+type painter struct {
+	dc      *gg.Context
+	scale   float64
+	x0, top float64
+
+	pen, fill color.Color
+	fillSet   bool // the list set a fill colour
+	lineW     float64
+	dash      []float64
+	invisible bool
+	fontSize  float64
+	bold      bool
+	fontchar  int
+}
+
+func (p *painter) xy(pt [2]float64) (float64, float64) {
+	return (pt[0] - p.x0) * p.scale, (p.top - pt[1]) * p.scale
+}
+
+// paint replays one list of operations; each list sets its own state.
+func (p *painter) paint(ops []xop) {
+	p.pen, p.fill, p.fillSet = color.Black, color.Black, false
+	p.lineW, p.dash, p.invisible = 1, nil, false
+	p.fontSize, p.bold, p.fontchar = 14, false, 0
+	for i := range ops {
+		op := &ops[i]
+		switch op.Op {
+		case "c":
+			p.pen = opColor(op)
+		case "C":
+			p.fill, p.fillSet = opColor(op), true
+		case "S":
+			p.setStyle(op.Style)
+		case "F":
+			p.fontSize = op.Size
+			p.bold = strings.Contains(strings.ToLower(op.Face), "bold")
+		case "t":
+			p.fontchar = op.Fontchar
+		case "T":
+			p.text(op)
+		case "P", "p", "L":
+			if p.invisible || len(op.Points) == 0 {
+				continue
+			}
+			p.path(op.Points, op.Op != "L", false)
+			p.finish(op.Op == "P")
+		case "B", "b":
+			if p.invisible || len(op.Points) == 0 {
+				continue
+			}
+			// Graphviz 12's json output marks B-splines filled or not
+			// unreliably (edges "b", filled rounded clusters "B"): fill
+			// when the list set a fill colour.
+			filled := p.fillSet
+			p.path(op.Points, filled, true)
+			p.finish(filled)
+		case "E", "e":
+			if p.invisible {
+				continue
+			}
+			x, y := p.xy([2]float64{op.Rect[0], op.Rect[1]})
+			p.dc.DrawEllipse(x, y, op.Rect[2]*p.scale, op.Rect[3]*p.scale)
+			p.finish(op.Op == "E")
+		}
+	}
+}
+
+func (p *painter) setStyle(s string) {
+	switch {
+	case s == "solid":
+		p.dash = nil
+	case s == "dashed":
+		p.dash = []float64{5 * p.scale, 3 * p.scale}
+	case s == "dotted":
+		p.dash = []float64{1 * p.scale, 3 * p.scale}
+	case s == "bold":
+		p.lineW = 2
+	case s == "invis" || s == "invisible":
+		p.invisible = true
+	case strings.HasPrefix(s, "setlinewidth("):
+		if v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(s, "setlinewidth("), ")"), 64); err == nil {
+			p.lineW = v
+		}
+	}
+}
+
+// path lays out a polygon, polyline or B-spline (1+3n points) in the image.
+func (p *painter) path(pts [][2]float64, closed, bezier bool) {
+	dc := p.dc
+	dc.ClearPath()
+	x, y := p.xy(pts[0])
+	dc.MoveTo(x, y)
+	if bezier {
+		for i := 1; i+2 < len(pts); i += 3 {
+			x1, y1 := p.xy(pts[i])
+			x2, y2 := p.xy(pts[i+1])
+			x3, y3 := p.xy(pts[i+2])
+			dc.CubicTo(x1, y1, x2, y2, x3, y3)
+		}
+	} else {
+		for _, pt := range pts[1:] {
+			x, y := p.xy(pt)
+			dc.LineTo(x, y)
+		}
+	}
+	if closed {
+		dc.ClosePath()
+	}
+}
+
+// finish fills the current path when filled, then strokes it with the pen.
+func (p *painter) finish(filled bool) {
+	dc := p.dc
+	if filled && p.fillSet {
+		dc.SetColor(p.fill)
+		dc.FillPreserve()
+	}
+	if isTransparent(p.pen) {
+		dc.ClearPath()
+		return
+	}
+	dc.SetColor(p.pen)
+	dc.SetLineWidth(p.lineW * p.scale)
+	if p.dash != nil {
+		dc.SetDash(p.dash...)
+	} else {
+		dc.SetDash()
+	}
+	dc.SetLineJoinRound()
+	dc.Stroke()
+}
+
+// text draws one line of text. Graphviz measured it with Helvetica's
+// metrics; the Go fonts are a little wider, so a line that would overflow
+// the width Graphviz gave it is set smaller.
+func (p *painter) text(op *xop) {
+	if p.invisible || op.Text == "" {
+		return
+	}
+	bold := p.bold || p.fontchar&1 != 0
+	size := p.fontSize * p.scale
+	face := fontFace(bold, size)
+	p.dc.SetFontFace(face)
+	w, _ := p.dc.MeasureString(op.Text)
+	if limit := op.Width * p.scale; w > limit*1.01 && w > 0 {
+		size *= limit / w
+		p.dc.SetFontFace(fontFace(bold, size))
+		w, _ = p.dc.MeasureString(op.Text)
+	}
+	x, y := p.xy(op.Pt)
+	switch op.Align {
+	case "c":
+		x -= w / 2
+	case "r":
+		x -= w
+	}
+	p.dc.SetColor(p.pen)
+	p.dc.DrawString(op.Text, x, y)
+}
+
+var fonts struct {
+	once          sync.Once
+	regular, bold *opentype.Font
+	mu            sync.Mutex
+	faces         map[fontKey]font.Face
+}
+
+type fontKey struct {
+	bold bool
+	size float64
+}
+
+// fontFace returns a Go font face of a size in pixels, cached.
+func fontFace(bold bool, size float64) font.Face {
+	fonts.once.Do(func() {
+		// The Go fonts are embedded in the binary; parsing them cannot fail.
+		fonts.regular, _ = opentype.Parse(goregular.TTF)
+		fonts.bold, _ = opentype.Parse(gobold.TTF)
+		fonts.faces = map[fontKey]font.Face{}
+	})
+	size = max(math.Round(size*4)/4, 1)
+	k := fontKey{bold, size}
+	fonts.mu.Lock()
+	defer fonts.mu.Unlock()
+	if f, ok := fonts.faces[k]; ok {
+		return f
+	}
+	ft := fonts.regular
+	if bold {
+		ft = fonts.bold
+	}
+	f, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+	if err != nil {
+		// Only invalid options fail, and these are valid.
+		panic(fmt.Sprintf("render: Go font at %v px: %v", size, err))
+	}
+	fonts.faces[k] = f
+	return f
+}
+
+// opColor reads the colour of a "c" or "C" operation; a gradient gives its
+// first stop.
+func opColor(op *xop) color.Color {
+	s := op.Color
+	if s == "" && len(op.Stops) > 0 {
+		s = op.Stops[0].Color
+	}
+	return parseColor(s)
+}
+
+// parseColor reads "#rrggbb" and "#rrggbbaa"; Graphviz writes every colour
+// so in its json output. Anything else is black.
+func parseColor(s string) color.Color {
+	s = strings.TrimPrefix(s, "#")
+	if len(s) != 6 && len(s) != 8 {
+		switch strings.ToLower(s) {
+		case "white":
+			return color.White
+		case "transparent", "none", "invis":
+			return color.Transparent
+		}
+		return color.Black
+	}
+	v, err := strconv.ParseUint(s, 16, 32)
+	if err != nil {
+		return color.Black
+	}
+	if len(s) == 6 {
+		return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+	}
+	return color.NRGBA{uint8(v >> 24), uint8(v >> 16), uint8(v >> 8), uint8(v)}
+}
+
+func isTransparent(c color.Color) bool {
+	_, _, _, a := c.RGBA()
+	return a == 0
+}

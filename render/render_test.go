@@ -1,0 +1,629 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nsgsim/nsgsim/scenarios"
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// simulate loads and simulates a built-in scenario.
+func simulate(t testing.TB, name string) *sim.Report {
+	t.Helper()
+	topo, err := scenarios.Load(name)
+	if err != nil {
+		t.Fatalf("scenarios.Load(%q): %v", name, err)
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatalf("sim.Simulate(%q): %v", name, err)
+	}
+	return r
+}
+
+func render(t testing.TB, f Format, r *sim.Report, o Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, f, r, o); err != nil {
+		t.Fatalf("Render(%s, %s): %v", r.Topology.Name, f, err)
+	}
+	return buf.Bytes()
+}
+
+var defaults = Options{CollapseAbove: 60}
+
+func scenarioNames(t testing.TB) []string {
+	var names []string
+	for _, s := range scenarios.List() {
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		t.Fatal("no built-in scenarios")
+	}
+	return names
+}
+
+// TestGolden compares the DOT and Mermaid text of every built-in scenario
+// with testdata/golden. NSGSIM_UPDATE=1 go test ./render/ rewrites them.
+func TestGolden(t *testing.T) {
+	update := os.Getenv("NSGSIM_UPDATE") != ""
+	dir := filepath.Join("testdata", "golden")
+	want := map[string]bool{}
+	for _, name := range scenarioNames(t) {
+		r := simulate(t, name)
+		for _, f := range []Format{DOT, Mermaid} {
+			file := name + "." + string(f)
+			want[file] = true
+			t.Run(file, func(t *testing.T) {
+				got := render(t, f, r, defaults)
+				path := filepath.Join(dir, file)
+				if update {
+					if err := os.MkdirAll(dir, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				golden, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run NSGSIM_UPDATE=1 go test ./render/ to write it)", err)
+				}
+				if !bytes.Equal(got, golden) {
+					t.Errorf("Render(%s, %s) differs from %s (NSGSIM_UPDATE=1 rewrites it):\n%s", name, f, path, firstDiff(string(golden), string(got)))
+				}
+			})
+		}
+	}
+	// Golden files of scenarios that are gone.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if want[e.Name()] {
+			continue
+		}
+		if update {
+			os.Remove(filepath.Join(dir, e.Name()))
+			continue
+		}
+		t.Errorf("%s has no built-in scenario; NSGSIM_UPDATE=1 removes it", filepath.Join(dir, e.Name()))
+	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+		}
+	}
+	return "(no line differs)"
+}
+
+// TestDeterministic renders each format twice, from two simulations, and
+// wants the same bytes.
+func TestDeterministic(t *testing.T) {
+	for _, name := range []string{"reference", "hub-three-spokes"} {
+		for _, f := range Formats {
+			if testing.Short() && f == PNG {
+				continue
+			}
+			t.Run(name+"."+string(f), func(t *testing.T) {
+				a := render(t, f, simulate(t, name), defaults)
+				b := render(t, f, simulate(t, name), defaults)
+				if !bytes.Equal(a, b) {
+					t.Errorf("two renderings differ:\n%s", firstDiff(string(a), string(b)))
+				}
+			})
+		}
+	}
+}
+
+// svgEdge is an edge group of Graphviz's SVG output.
+type svgEdge struct {
+	id, class string
+	strokes   []string
+}
+
+// parseSVG parses an SVG document as XML and returns its edge groups.
+func parseSVG(t *testing.T, data []byte) []svgEdge {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	var edges []svgEdge
+	var cur *svgEdge
+	depth, at := 0, -1
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the SVG is not well-formed XML: %v", err)
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+			attr := func(name string) string {
+				for _, a := range el.Attr {
+					if a.Name.Local == name {
+						return a.Value
+					}
+				}
+				return ""
+			}
+			if el.Name.Local == "script" {
+				t.Errorf("the SVG has a <script> element")
+			}
+			if el.Name.Local == "g" && strings.Contains(" "+attr("class")+" ", " edge ") {
+				edges = append(edges, svgEdge{id: attr("id"), class: attr("class")})
+				cur, at = &edges[len(edges)-1], depth
+			}
+			if cur != nil && el.Name.Local == "path" {
+				cur.strokes = append(cur.strokes, attr("stroke"))
+			}
+		case xml.EndElement:
+			if depth == at {
+				cur, at = nil, -1
+			}
+			depth--
+		}
+	}
+	return edges
+}
+
+// TestSVG checks the SVG of every built-in scenario: well-formed XML, one
+// edge per flow, each with its flow's id, verdict class and colour.
+func TestSVG(t *testing.T) {
+	for _, name := range scenarioNames(t) {
+		t.Run(name, func(t *testing.T) {
+			r := simulate(t, name)
+			edges := parseSVG(t, render(t, SVG, r, Options{}))
+			byID := map[string]svgEdge{}
+			for _, e := range edges {
+				if strings.Contains(" "+e.class+" ", " flow ") {
+					if _, dup := byID[e.id]; dup {
+						t.Errorf("two edges with id %q", e.id)
+					}
+					byID[e.id] = e
+				}
+			}
+			if len(byID) != len(r.Results) {
+				t.Errorf("SVG has %d flow edges, want one per flow: %d", len(byID), len(r.Results))
+			}
+			for _, res := range r.Results {
+				id := "flow:" + escapeID(res.Flow.ID)
+				e, ok := byID[id]
+				if !ok {
+					t.Errorf("flow %s has no edge %q", res.Flow.ID, id)
+					continue
+				}
+				wantClass := "verdict-" + strings.ToLower(res.Verdict.String())
+				if !strings.Contains(" "+e.class+" ", " "+wantClass+" ") {
+					t.Errorf("edge %s: class %q, want %s", id, e.class, wantClass)
+				}
+				want := toneOf(res).color()
+				if len(e.strokes) == 0 || e.strokes[0] != want {
+					t.Errorf("edge %s (%s %s): stroke %v, want %s", id, res.Verdict, res.Flow.Requirement, e.strokes, want)
+				}
+			}
+		})
+	}
+}
+
+// TestColours pins the colour of each verdict (SPEC 7) on scenarios that
+// have them.
+func TestColours(t *testing.T) {
+	seen := map[string]bool{}
+	for _, name := range scenarioNames(t) {
+		r := simulate(t, name)
+		for _, res := range r.Results {
+			want := map[topology.Verdict]string{topology.VerdictAllow: colorAllow, topology.VerdictDeny: colorDeny, topology.VerdictPartial: colorPartial}[res.Verdict]
+			if res.Verdict == topology.VerdictDeny && res.Flow.Requirement == topology.Recommended {
+				want = colorPartial
+			}
+			if got := toneOf(res).color(); got != want {
+				t.Errorf("%s: %s %s flow drawn %s, want %s", res.Flow.ID, res.Flow.Requirement, res.Verdict, got, want)
+			}
+			seen[res.Verdict.String()] = true
+		}
+	}
+	for _, v := range []string{"Allow", "Deny", "Partial"} {
+		if !seen[v] {
+			t.Logf("no built-in scenario has a %s flow", v)
+		}
+	}
+}
+
+// TestLabels checks what SPEC 7 asks of edge labels: protocol and port on
+// every edge, and on a Deny edge the NSG, rule and priority that blocked it.
+func TestLabels(t *testing.T) {
+	for _, name := range scenarioNames(t) {
+		r := simulate(t, name)
+		d, err := build(r, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range d.edges {
+			res := e.results[0]
+			f := res.Flow
+			label := strings.Join(e.label, "\n")
+			if pp := fmt.Sprintf("%s/%d", f.Protocol, f.Port); !strings.Contains(label, pp) {
+				t.Errorf("%s: label %q lacks %s", f.ID, label, pp)
+			}
+			if res.Verdict != topology.VerdictAllow && len(res.Hops) > 0 {
+				h := res.Hops[len(res.Hops)-1]
+				want := fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+				if !strings.Contains(label, want) {
+					t.Errorf("%s: %s label %q does not name %q", f.ID, res.Verdict, label, want)
+				}
+			}
+			if res.Verdict == topology.VerdictPartial && !strings.Contains(label, "allowed only ") {
+				t.Errorf("%s: Partial label %q does not name the allowed part", f.ID, label)
+			}
+		}
+	}
+}
+
+// hostile is a name that tries to break out of every format.
+const hostile = "<script>alert(1)</script> & \"q\" 'a' \\N `b` #x; |p| ]]>\nnext line"
+
+// hostileReport is a topology whose every name is hostile.
+func hostileReport(t *testing.T) *sim.Report {
+	t.Helper()
+	n := func(s string) string { return s + hostile }
+	vnet := &topology.VirtualNetwork{
+		Name:         n("vnet"),
+		AddressSpace: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+		Subnets: []*topology.Subnet{
+			{Name: topology.BastionSubnetName, AddressPrefix: netip.MustParsePrefix("10.0.0.0/26"), NetworkSecurityGroup: n("nsg")},
+			{Name: n("subnet"), AddressPrefix: netip.MustParsePrefix("10.0.1.0/24"), NetworkSecurityGroup: n("nsg")},
+		},
+	}
+	deny := &topology.SecurityRule{
+		Name: n("rule"), Description: hostile, Priority: 100, Direction: topology.Inbound, Access: topology.Deny,
+		Protocol: topology.Tcp, Source: topology.Addresses{Any: true}, SourcePorts: []topology.PortRange{topology.AllPorts},
+		Destination: topology.Addresses{Any: true}, DestinationPorts: []topology.PortRange{{Lo: 22, Hi: 22}},
+	}
+	topo := &topology.Topology{
+		Name:                  n("topology"),
+		VirtualNetworks:       []*topology.VirtualNetwork{vnet},
+		NetworkSecurityGroups: []*topology.NetworkSecurityGroup{{Name: n("nsg"), SecurityRules: []*topology.SecurityRule{deny}}},
+		VirtualMachines: []*topology.VirtualMachine{{
+			Name: n("vm"), VirtualNetwork: vnet.Name, Subnet: vnet.Subnets[1].Name,
+			PrivateIPAddress: netip.MustParseAddr("10.0.1.4"), OS: topology.Linux,
+		}},
+		BastionHosts: []*topology.BastionHost{{Name: n("bastion"), VirtualNetwork: vnet.Name, SKU: topology.Standard}},
+		Clients:      []*topology.Client{{Name: n("client"), AddressPrefixes: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}},
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatalf("sim.Simulate: %v", err)
+	}
+	return r
+}
+
+// TestEscaping draws a topology whose names hold markup, quotes, entities,
+// backslashes and newlines, and checks that no format lets them out.
+func TestEscaping(t *testing.T) {
+	r := hostileReport(t)
+	for _, f := range []Format{DOT, Mermaid, SVG, HTML} {
+		t.Run(string(f), func(t *testing.T) {
+			out := string(render(t, f, r, Options{}))
+			if strings.Contains(strings.ToLower(out), "<script") {
+				t.Errorf("%s output holds a raw <script", f)
+			}
+			switch f {
+			case DOT:
+				// Every quoted string must end where it should: the
+				// hostile quote is escaped, and Graphviz reads the text
+				// (TestSVG's layout of the same text would fail otherwise).
+				if strings.Contains(out, `"q"`) || strings.Contains(out, "\nnext line") {
+					t.Errorf("DOT has an unescaped quote or newline")
+				}
+				for _, want := range []string{`\"q\"`, `\\N`, "&amp;", "&lt;script&gt;"} {
+					if !strings.Contains(out, want) {
+						t.Errorf("DOT lacks %s: quotes, backslashes, & and < are not all escaped", want)
+					}
+				}
+			case Mermaid:
+				// The title is a YAML string in the front matter, JSON-quoted.
+				_, body, _ := strings.Cut(strings.TrimPrefix(out, "---\n"), "---\n")
+				for _, bad := range []string{`"q"`, "`b`", "|p|", "#x;", "\nnext line"} {
+					if strings.Contains(body, bad) {
+						t.Errorf("Mermaid has an unescaped %q", bad)
+					}
+				}
+				if !strings.Contains(out, "#lt;script#gt;") {
+					t.Errorf("Mermaid does not write < as #lt;")
+				}
+			case SVG, HTML:
+				if f == SVG {
+					parseSVG(t, []byte(out))
+				}
+				if !strings.Contains(out, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+					t.Errorf("%s does not show the name as text", f)
+				}
+			}
+		})
+	}
+	if _, err := layout(render(t, DOT, r, Options{}), "svg"); err != nil {
+		t.Errorf("Graphviz cannot read the DOT text of hostile names: %v", err)
+	}
+}
+
+// TestSVGText checks that Graphviz shows a hostile name as the same text:
+// the escaping round-trips.
+func TestSVGText(t *testing.T) {
+	r := hostileReport(t)
+	svg := render(t, SVG, r, Options{})
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var texts []string
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			inText = el.Name.Local == "text"
+		case xml.CharData:
+			if inText {
+				texts = append(texts, string(el))
+			}
+		case xml.EndElement:
+			inText = false
+		}
+	}
+	want := strings.SplitN(hostile, "\n", 2)[0]
+	found := false
+	for _, s := range texts {
+		if strings.Contains(s, want) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no SVG text shows %q; texts: %q", want, texts)
+	}
+}
+
+// TestFocus draws only the flows that touch one VM, subnet or NSG.
+func TestFocus(t *testing.T) {
+	r := simulate(t, "reference")
+	for _, tc := range []struct {
+		focus string
+		want  []string // flow IDs
+	}{
+		{"vm-linux-1", []string{"bastion-hub/ssh/vm-linux-1"}},
+		{"workload", []string{"bastion-hub/ssh/vm-linux-1", "bastion-hub/rdp/vm-windows-1"}},
+		{"hub/workload", []string{"bastion-hub/ssh/vm-linux-1", "bastion-hub/rdp/vm-windows-1"}},
+		{"nsg-workload", []string{"bastion-hub/ssh/vm-linux-1", "bastion-hub/rdp/vm-windows-1"}},
+	} {
+		t.Run(tc.focus, func(t *testing.T) {
+			d, err := build(r, Options{Focus: tc.focus})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range d.edges {
+				for _, res := range e.results {
+					got = append(got, res.Flow.ID)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("focus %q draws %v, want %v", tc.focus, got, tc.want)
+			}
+			if d.note == "" {
+				t.Errorf("focus %q: the title does not say flows were left out", tc.focus)
+			}
+		})
+	}
+	d, err := build(r, Options{Focus: "nsg-bastion"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.edges) != len(r.Results) {
+		t.Errorf("focus nsg-bastion draws %d flows, want every one of %d", len(d.edges), len(r.Results))
+	}
+
+	err = Render(io.Discard, DOT, r, Options{Focus: "vm-nope"})
+	if err == nil || !strings.Contains(err.Error(), `"vm-nope"`) || !strings.Contains(err.Error(), `"vm-linux-1"`) {
+		t.Errorf("Render(focus vm-nope) = %v, want an error naming it and the candidates", err)
+	}
+}
+
+// TestCollapse draws one node per subnet when there are too many VMs, and
+// one edge per kind of flow with the worst verdict.
+func TestCollapse(t *testing.T) {
+	name := largest(t)
+	r := simulate(t, name)
+	d, err := build(r, Options{CollapseAbove: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, e := range d.edges {
+		total += len(e.results)
+		worst := topology.VerdictAllow
+		for _, res := range e.results {
+			if verdictRank(res.Verdict) > verdictRank(worst) {
+				worst = res.Verdict
+			}
+		}
+		if e.verdict != worst {
+			t.Errorf("edge %s: verdict %s, want the worst %s", e.id, e.verdict, worst)
+		}
+		if len(e.results) > 1 && !strings.Contains(e.label[0], fmt.Sprintf("× %d", len(e.results))) {
+			t.Errorf("edge %s: label %q lacks the count %d", e.id, e.label[0], len(e.results))
+		}
+	}
+	if total != len(r.Results) {
+		t.Errorf("collapsed edges carry %d flows, want %d", total, len(r.Results))
+	}
+	if len(d.edges) >= len(r.Results) {
+		t.Errorf("collapsing %s left %d edges for %d flows", name, len(d.edges), len(r.Results))
+	}
+	for _, vb := range d.vnets {
+		for _, sb := range vb.subnets {
+			for _, n := range sb.nodes {
+				if n.kind == nodeVM {
+					t.Errorf("VM %s still drawn when collapsed", n.name)
+				}
+			}
+		}
+	}
+	edges := parseSVG(t, render(t, SVG, r, Options{CollapseAbove: 1}))
+	flows := 0
+	for _, e := range edges {
+		if strings.Contains(e.class, "flow") {
+			flows++
+		}
+	}
+	if flows != len(d.edges) {
+		t.Errorf("collapsed SVG has %d flow edges, want %d", flows, len(d.edges))
+	}
+	// Not collapsed at or under the threshold.
+	d, _ = build(r, Options{CollapseAbove: len(r.Topology.VirtualMachines)})
+	if len(d.edges) != len(r.Results) {
+		t.Errorf("CollapseAbove = #VMs collapsed the picture")
+	}
+}
+
+// TestHighlight marks changed flows, as `nsgsim diff -o` does.
+func TestHighlight(t *testing.T) {
+	r := simulate(t, "reference")
+	id := "bastion-hub/ssh/vm-linux-1"
+	d, err := build(r, Options{Highlight: map[string]string{id: "was Deny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, e := range d.edges {
+		if e.note != "" {
+			marked++
+			if e.results[0].Flow.ID != id || !strings.Contains(strings.Join(e.label, "\n"), "was Deny") || !strings.Contains(e.class, "changed") {
+				t.Errorf("edge %s: note %q, label %q, class %q", e.id, e.note, e.label, e.class)
+			}
+		}
+	}
+	if marked != 1 {
+		t.Errorf("%d edges highlighted, want 1", marked)
+	}
+}
+
+// TestPNG paints the reference scenario and a scenario with a Deny, and
+// looks for the colours of their edges in the image.
+func TestPNG(t *testing.T) {
+	for _, name := range []string{"reference", largest(t)} {
+		t.Run(name, func(t *testing.T) {
+			r := simulate(t, name)
+			img, err := png.Decode(bytes.NewReader(render(t, PNG, r, defaults)))
+			if err != nil {
+				t.Fatalf("png.Decode: %v", err)
+			}
+			b := img.Bounds()
+			if b.Dx() < 400 || b.Dy() < 200 {
+				t.Errorf("image is %dx%d", b.Dx(), b.Dy())
+			}
+			if c := color.NRGBAModel.Convert(img.At(b.Min.X, b.Min.Y)).(color.NRGBA); c != (color.NRGBA{255, 255, 255, 255}) {
+				t.Errorf("corner pixel %v, want a white background", c)
+			}
+			for _, tn := range []tone{toneAllow, toneDeny, tonePartial} {
+				drawn := false
+				for _, res := range r.Results {
+					drawn = drawn || toneOf(res) == tn
+				}
+				if drawn && !hasColor(img, parseColor(tn.color())) {
+					t.Errorf("no pixel of %s in the image", tn.color())
+				}
+			}
+		})
+	}
+}
+
+func hasColor(img image.Image, c color.Color) bool {
+	want := color.NRGBAModel.Convert(c).(color.NRGBA)
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA) == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestFormatFor(t *testing.T) {
+	for _, tc := range []struct {
+		path, override string
+		want           Format
+		err            bool
+	}{
+		{"a.svg", "", SVG, false},
+		{"a.SVG", "", SVG, false},
+		{"a.png", "", PNG, false},
+		{"a.dot", "", DOT, false},
+		{"a.mmd", "", Mermaid, false},
+		{"a.html", "", HTML, false},
+		{"a.txt", "mermaid", Mermaid, false},
+		{"-", "svg", SVG, false},
+		{"a.txt", "", "", true},
+		{"a.svg", "pdf", "", true},
+	} {
+		got, err := FormatFor(tc.path, tc.override)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("FormatFor(%q, %q) = %q, %v; want %q, error %v", tc.path, tc.override, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+// largest returns the built-in scenario with the most flows.
+func largest(t testing.TB) string {
+	best, n := "", -1
+	for _, name := range scenarioNames(t) {
+		if k := len(simulate(t, name).Results); k > n {
+			best, n = name, k
+		}
+	}
+	return best
+}
+
+// BenchmarkRenderSVG lays out and renders the reference scenario and the
+// largest built-in one to SVG.
+func BenchmarkRenderSVG(b *testing.B) {
+	for _, name := range []string{"reference", largest(b)} {
+		r := simulate(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Render(io.Discard, SVG, r, defaults); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

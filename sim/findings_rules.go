@@ -1,0 +1,258 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// checkShadowed reports NSG005: a custom rule whose every packet is matched
+// first by higher-priority rules of its direction, so it never decides
+// anything ("Once traffic matches a rule, processing stops", NSG overview).
+// The check is exact: the rule's match set (protocols × sources × source
+// ports × destinations × destination ports) is walked through the rules
+// before it, in every VNet where the NSG is attached (VirtualNetwork and
+// Internet differ from one VNet to another), and the rule is shadowed only
+// when nothing of it is left in any of them. The finding names the rules
+// that take its traffic. NSGs attached nowhere are not checked, and neither
+// are the explicit rules an AzureBastionSubnet NSG must have (RuleCheck):
+// Azure requires AllowGatewayManagerInbound even when AllowHttpsInbound from
+// Internet already admits the GatewayManager addresses.
+func (e *Engine) checkShadowed(l *findingList) {
+	documented := make(map[*topology.SecurityRule]bool)
+	for _, c := range e.BastionRuleChecks() {
+		for _, r := range c.Rules {
+			documented[r] = true
+		}
+	}
+	for _, nsg := range e.topo.NetworkSecurityGroups {
+		ctxs := e.contextsOf(nsg.Name)
+		if len(ctxs) == 0 {
+			continue
+		}
+		for _, r := range nsg.SecurityRules {
+			if documented[r] {
+				continue
+			}
+			if takers, ok := shadowedBy(ctxs, r); ok {
+				l.add("NSG005", SeverityWarning, r.Pos, shadowMessage(nsg, r, takers))
+			}
+		}
+	}
+}
+
+// contextsOf returns an NSG compiled in every VNet where it is attached,
+// sorted by VNet name.
+func (e *Engine) contextsOf(nsg string) []*compiledNSG {
+	var keys []nsgKey
+	for k := range e.compiled {
+		if k.nsg == nsg {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].vnet < keys[j].vnet })
+	out := make([]*compiledNSG, len(keys))
+	for i, k := range keys {
+		out[i] = e.compiled[k]
+	}
+	return out
+}
+
+// shadowedBy reports whether r is shadowed in every context, and the rules
+// that take its traffic, sorted by priority. A rule that matches nothing in
+// any context (an ASG without members) is not reported: nothing shadows it.
+func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.SecurityRule, bool) {
+	seen := make(map[*topology.SecurityRule]bool)
+	nonEmpty := false
+	for _, c := range ctxs {
+		rules := c.rules[r.Direction]
+		i := indexOf(rules, r)
+		if i < 0 {
+			return nil, false
+		}
+		b := ruleBox(&rules[i])
+		if b.isEmpty() {
+			continue
+		}
+		nonEmpty = true
+		takers, left, ok := firstMatches(rules, b, i)
+		if !ok || left {
+			return nil, false
+		}
+		for _, t := range takers {
+			seen[rules[t].rule] = true
+		}
+	}
+	if !nonEmpty {
+		return nil, false
+	}
+	out := make([]*topology.SecurityRule, 0, len(seen))
+	for t := range seen {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
+	return out, true
+}
+
+func indexOf(rules []compiledRule, r *topology.SecurityRule) int {
+	for i := range rules {
+		if rules[i].rule == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func shadowMessage(nsg *topology.NetworkSecurityGroup, r *topology.SecurityRule, takers []*topology.SecurityRule) string {
+	same := true
+	for _, t := range takers {
+		if t.Access != r.Access {
+			same = false
+		}
+	}
+	effect := "it is redundant"
+	if !same {
+		effect = fmt.Sprintf("its %s never applies", r.Access)
+	}
+	return fmt.Sprintf("rule %q (priority %d, %s) of network security group %q never matches: higher-priority %s %s match%s all its traffic; %s",
+		r.Name, r.Priority, r.Direction, nsg.Name, pluralWord(len(takers), "rule", "rules"), ruleNames(takers), verbES(len(takers)), effect)
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func verbES(n int) string {
+	if n == 1 {
+		return "es"
+	}
+	return ""
+}
+
+// checkManagementPorts reports NSG006: a custom Allow rule with source
+// Internet or * (or all public space) that lets SSH (22) or RDP (3389) from
+// the Internet reach a VM. With Azure Bastion the VM subnet needs these
+// ports from the AzureBastionSubnet range only ("As a best practice, scope
+// the source to the AzureBastionSubnet IP address range", bastion-nsg). The
+// check evaluates Internet → VM on both ports through the VM's NSGs, so a
+// rule that a Deny before it or the NIC NSG overrides is not reported.
+func (e *Engine) checkManagementPorts(l *findingList) {
+	type key struct {
+		rule *topology.SecurityRule
+		nsg  *topology.NetworkSecurityGroup
+		port uint16
+	}
+	var flows []*Flow
+	for _, vm := range e.vmList {
+		for _, port := range []uint16{22, 3389} {
+			flows = append(flows, &Flow{
+				ID: "internet/" + vm.vm.Name, Kind: KindCustom, Target: vm.vm.Name,
+				Source:      Endpoint{Kind: EndpointServiceTag, Name: topology.TagInternet},
+				Destination: vmEndpoint(vm.vm), Protocol: topology.Tcp,
+				SourcePorts: []topology.PortRange{topology.EphemeralPorts}, Port: port,
+			})
+		}
+	}
+	vms := make(map[key][]string)
+	var order []key
+	for _, res := range e.EvaluateAll(flows) {
+		for _, sg := range res.Segments {
+			if sg.Access != topology.Allow {
+				continue
+			}
+			for _, h := range sg.Hops {
+				if h.Rule.Default || h.Rule.Access != topology.Allow || !openSource(h.Rule.Source) {
+					continue
+				}
+				k := key{h.Rule, h.NSG, res.Flow.Port}
+				if _, ok := vms[k]; !ok {
+					order = append(order, k)
+				}
+				if !containsString(vms[k], res.Flow.Target) {
+					vms[k] = append(vms[k], res.Flow.Target)
+				}
+			}
+		}
+	}
+	for _, k := range order {
+		what := "SSH (22)"
+		if k.port == 3389 {
+			what = "RDP (3389)"
+		}
+		l.add("NSG006", SeverityWarning, k.rule.Pos, fmt.Sprintf(
+			"rule %q (priority %d) of network security group %q allows %s from %s to %s; with Azure Bastion, allow it from the AzureBastionSubnet range only",
+			k.rule.Name, k.rule.Priority, k.nsg.Name, what, k.rule.Source, listNames(vms[k])))
+	}
+}
+
+// openSource reports whether a rule side admits the whole Internet: *,
+// Internet, or prefixes covering all public IPv4 space.
+func openSource(a topology.Addresses) bool {
+	return a.Any || a.Tag == topology.TagInternet || len(a.Prefixes) > 0 && PrefixesSet(a.Prefixes).ContainsSet(publicIPv4)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// listNames joins names, eliding past five.
+func listNames(names []string) string {
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkVMs reports VM001: a VM with a public IP address. With Azure Bastion
+// "the virtual machines do not need a public IP address"
+// (https://learn.microsoft.com/en-us/azure/bastion/bastion-overview).
+func (e *Engine) checkVMs(l *findingList) {
+	for _, vm := range e.topo.VirtualMachines {
+		if vm.PublicIPAddress.IsValid() {
+			l.add("VM001", SeverityWarning, vm.At("publicIpAddress"), fmt.Sprintf(
+				"VM %q has public IP address %s; with Azure Bastion a VM needs no public IP, and one exposes it to the Internet", vm.Name, vm.PublicIPAddress))
+		}
+	}
+}
+
+// checkRecommendedFlows reports FLOW002: a recommended flow that does not
+// fully pass (SPEC 3: "a blocked recommended flow is a warning").
+func checkRecommendedFlows(l *findingList, results []*Result) {
+	for _, r := range results {
+		if !r.Blocked() || r.Flow.Requirement != topology.Recommended {
+			continue
+		}
+		f := r.Flow
+		l.add("FLOW002", SeverityWarning, f.Pos, fmt.Sprintf(
+			"recommended flow %s (%s → %s, %s/%d) is %s: %s", f.ID, f.Source.Name, f.Destination.Name, f.Protocol, f.Port, r.Verdict, HopsText(r.Hops)))
+	}
+}
+
+// HopsText says which rule decided a path: "blocked by nsg-bastion /
+// DenyAllOutBound / 65500 (default) at subnet hub/AzureBastionSubnet", or
+// "no NSG on the path".
+func HopsText(hops []Hop) string {
+	if len(hops) == 0 {
+		return "no NSG on the path"
+	}
+	h := hops[len(hops)-1]
+	verb := "allowed by"
+	if h.Rule.Access == topology.Deny {
+		verb = "blocked by"
+	}
+	s := fmt.Sprintf("%s %s / %s / %d", verb, h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+	if h.Rule.Default {
+		s += " (default)"
+	}
+	return s + " at " + h.At
+}

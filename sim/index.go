@@ -1,0 +1,186 @@
+package sim
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// This file finds the first matching rule of a large NSG without walking
+// its rules: the bit-vector scheme of T. V. Lakshman and D. Stiliadis,
+// "High-speed policy-based packet forwarding using efficient
+// multi-dimensional range matching" (SIGCOMM 1998).
+//
+// Each of the four range fields of a rule (source address, source port,
+// destination address, destination port) is an axis. The boundaries of all
+// rules' sets cut an axis into elementary intervals; every point of an
+// interval is matched by the same rules, so an interval stores the bitset of
+// those rules, bit i for the i-th rule in evaluation order. The protocol is
+// a fifth, discrete axis. A packet's rules are the AND of its five bitsets,
+// and the rule that decides is the lowest set bit: the first match, as the
+// linear scan finds it ("Once traffic matches a rule, processing stops",
+// https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
+//
+// Intervals that hold the same rules share one bitset, so an axis costs a
+// point and a class number per interval plus one bitset per distinct class.
+
+// indexMinRules is the number of rules in one direction above which an NSG
+// gets an index. Below it the linear scan is as fast, and the index would
+// only cost memory on topologies with thousands of small NSGs.
+const indexMinRules = 32
+
+// numProtocols is the number of topology.Protocol values.
+const numProtocols = int(topology.Ah) + 1
+
+// Axes of a rule index.
+const (
+	axisSrc = iota
+	axisSport
+	axisDst
+	axisDport
+	numAxes
+)
+
+// ruleIndex answers first-match queries for the rules of one direction of
+// a compiled NSG. It is read-only once built.
+type ruleIndex struct {
+	words int                    // 64-bit words per bitset
+	proto [numProtocols][]uint64 // rules whose protocol matches each protocol
+	axes  [numAxes]axis
+}
+
+// axis is one field cut into elementary intervals: interval k holds the
+// points from starts[k] up to starts[k+1]-1 (the last one, to the end of the
+// universe), and its rules are the bitset of class[k].
+type axis struct {
+	starts []Point
+	class  []uint32
+	sets   []uint64 // class c is sets[c*words : (c+1)*words]
+}
+
+// find returns the bitset of the interval holding p. It does not allocate.
+func (a *axis) find(p Point, words int) []uint64 {
+	// The last start <= p; starts[0] is 0, so there is one.
+	i, j := 0, len(a.starts)
+	for j-i > 1 {
+		h := int(uint(i+j) >> 1)
+		if a.starts[h] <= p {
+			i = h
+		} else {
+			j = h
+		}
+	}
+	c := int(a.class[i]) * words
+	return a.sets[c : c+words : c+words]
+}
+
+// first returns the position of the first rule that matches the packet, or
+// -1 when none does. It does not allocate.
+func (x *ruleIndex) first(proto topology.Protocol, src, sport, dst, dport Point) int {
+	w := x.words
+	p := x.proto[proto][:w]
+	s := x.axes[axisSrc].find(src, w)
+	sp := x.axes[axisSport].find(sport, w)
+	d := x.axes[axisDst].find(dst, w)
+	dp := x.axes[axisDport].find(dport, w)
+	for i := range w {
+		if m := p[i] & dp[i] & sp[i] & s[i] & d[i]; m != 0 {
+			return i*64 + bits.TrailingZeros64(m)
+		}
+	}
+	return -1
+}
+
+// matching appends to out the words of the bitset of the rules that match
+// proto and dport whatever the addresses and source port: the rules that
+// can decide some packet of a flow to port dport.
+func (x *ruleIndex) matching(proto topology.Protocol, dport Point, out []uint64) []uint64 {
+	p := x.proto[proto][:x.words]
+	dp := x.axes[axisDport].find(dport, x.words)
+	for i := range p {
+		out = append(out, p[i]&dp[i])
+	}
+	return out
+}
+
+// newRuleIndex builds the index of rules, in evaluation order.
+func newRuleIndex(rules []compiledRule) *ruleIndex {
+	x := &ruleIndex{words: (len(rules) + 63) / 64}
+	for q := range numProtocols {
+		set := make([]uint64, x.words)
+		for i := range rules {
+			if rules[i].rule.Protocol.Matches(topology.Protocol(q)) {
+				set[i/64] |= 1 << (i % 64)
+			}
+		}
+		x.proto[q] = set
+	}
+	field := [numAxes]func(*compiledRule) Set{
+		axisSrc:   func(r *compiledRule) Set { return r.src },
+		axisSport: func(r *compiledRule) Set { return r.srcPorts },
+		axisDst:   func(r *compiledRule) Set { return r.dst },
+		axisDport: func(r *compiledRule) Set { return r.dstPorts },
+	}
+	for a := range numAxes {
+		x.axes[a] = newAxis(rules, field[a], x.words)
+	}
+	return x
+}
+
+func newAxis(rules []compiledRule, field func(*compiledRule) Set, words int) axis {
+	// Elementary intervals start at 0 and wherever some rule's set starts
+	// or stops.
+	starts := []Point{0}
+	for i := range rules {
+		starts = field(&rules[i]).cuts(starts)
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+
+	// Mark each rule in the intervals its spans cover. Sets are normalised,
+	// so a span's lo and hi+1 are starts.
+	marks := make([]uint64, len(starts)*words)
+	for i := range rules {
+		bit, word := uint64(1)<<(i%64), i/64
+		for _, sp := range field(&rules[i]).spans {
+			k, _ := slices.BinarySearch(starts, sp.lo)
+			for ; k < len(starts) && starts[k] <= sp.hi; k++ {
+				marks[k*words+word] |= bit
+			}
+		}
+	}
+
+	// Number the distinct bitsets, in order of first appearance.
+	ax := axis{starts: starts, class: make([]uint32, len(starts))}
+	classes := make(map[uint64][]uint32) // hash of a bitset → its classes
+	for k := range starts {
+		set := marks[k*words : (k+1)*words]
+		h := hashWords(set)
+		c, found := uint32(0), false
+		for _, c = range classes[h] {
+			if slices.Equal(ax.sets[int(c)*words:(int(c)+1)*words], set) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			c = uint32(len(ax.sets) / words)
+			classes[h] = append(classes[h], c)
+			ax.sets = append(ax.sets, set...)
+		}
+		ax.class[k] = c
+	}
+	ax.sets = slices.Clip(ax.sets)
+	return ax
+}
+
+// hashWords is FNV-1a over 64-bit words.
+func hashWords(ws []uint64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, w := range ws {
+		h ^= w
+		h *= 1099511628211
+	}
+	return h
+}

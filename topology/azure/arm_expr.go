@@ -1,0 +1,657 @@
+package azure
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// This file reads and evaluates ARM template expressions: the strings in
+// brackets, "[concat(parameters('a'), '-nsg')]"
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-expressions).
+// Values are those of encoding/json with int64 for numbers; an object
+// returned by reference() is a deployedValue so that asking it for a
+// property the template does not declare says why it is unknown.
+
+// exprError is a value an expression could not give. It stands in the
+// evaluated JSON where the value would be, and is reported only when the
+// importer reads that value; its message names the JSON path and the
+// expression.
+type exprError struct{ msg string }
+
+func (e *exprError) Error() string { return e.msg }
+
+// isExpression reports whether a JSON string is an ARM expression, and
+// returns the text between the brackets. A string that starts with "[[" is
+// the literal without its first bracket.
+func isExpression(s string) (expr string, literal string, ok bool) {
+	if len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		if s[1] == '[' {
+			return "", s[1:], false
+		}
+		return s[1 : len(s)-1], "", true
+	}
+	return "", s, false
+}
+
+type tokKind int
+
+const (
+	tEOF tokKind = iota
+	tIdent
+	tString
+	tNumber
+	tLParen
+	tRParen
+	tComma
+	tDot
+	tLBrack
+	tRBrack
+)
+
+type token struct {
+	kind tokKind
+	text string
+	num  int64
+	pos  int
+}
+
+// lexExpr splits an expression into tokens; positions count from base, so
+// that messages give offsets into the JSON string as written.
+func lexExpr(s string, base int) ([]token, error) {
+	var toks []token
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '(':
+			toks = append(toks, token{kind: tLParen, pos: base + i})
+			i++
+		case c == ')':
+			toks = append(toks, token{kind: tRParen, pos: base + i})
+			i++
+		case c == ',':
+			toks = append(toks, token{kind: tComma, pos: base + i})
+			i++
+		case c == '.':
+			toks = append(toks, token{kind: tDot, pos: base + i})
+			i++
+		case c == '[':
+			toks = append(toks, token{kind: tLBrack, pos: base + i})
+			i++
+		case c == ']':
+			toks = append(toks, token{kind: tRBrack, pos: base + i})
+			i++
+		case c == '\'':
+			var b strings.Builder
+			j := i + 1
+			for {
+				if j >= len(s) {
+					return nil, fmt.Errorf("string starting at offset %d is not closed with '", base+i)
+				}
+				if s[j] == '\'' {
+					if j+1 < len(s) && s[j+1] == '\'' {
+						b.WriteByte('\'')
+						j += 2
+						continue
+					}
+					break
+				}
+				b.WriteByte(s[j])
+				j++
+			}
+			toks = append(toks, token{kind: tString, text: b.String(), pos: base + i})
+			i = j + 1
+		case c >= '0' && c <= '9' || c == '-' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			j := i + 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			n, err := strconv.ParseInt(s[i:j], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("number %q at offset %d is out of range", s[i:j], base+i)
+			}
+			toks = append(toks, token{kind: tNumber, num: n, text: s[i:j], pos: base + i})
+			i = j
+		case isIdentStart(c):
+			j := i + 1
+			for j < len(s) && isIdentPart(s[j]) {
+				j++
+			}
+			toks = append(toks, token{kind: tIdent, text: s[i:j], pos: base + i})
+			i = j
+		default:
+			return nil, fmt.Errorf("unexpected character %q at offset %d", c, base+i)
+		}
+	}
+	toks = append(toks, token{kind: tEOF, pos: base + len(s)})
+	return toks, nil
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$'
+}
+
+func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '-' }
+
+// The syntax tree of an expression.
+type (
+	exprNode interface{}
+	callNode struct {
+		name string // lower case; "namespace.member" for user-defined functions
+		text string // as written
+		args []exprNode
+	}
+	litNode    struct{ v any }
+	memberNode struct {
+		x    exprNode
+		name string
+	}
+	indexNode struct{ x, idx exprNode }
+)
+
+type exprParser struct {
+	toks  []token
+	i     int
+	depth int
+}
+
+// parseExpr parses the text of an expression (without its brackets);
+// offsets in messages count from the opening bracket.
+func parseExpr(s string) (exprNode, error) {
+	toks, err := lexExpr(s, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := &exprParser{toks: toks}
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tEOF {
+		return nil, fmt.Errorf("unexpected %s at offset %d after the end of the expression", p.describe(t), t.pos)
+	}
+	return e, nil
+}
+
+func (p *exprParser) peek() token { return p.toks[p.i] }
+
+func (p *exprParser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tEOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *exprParser) describe(t token) string {
+	switch t.kind {
+	case tEOF:
+		return "end of expression"
+	case tIdent:
+		return fmt.Sprintf("%q", t.text)
+	case tString:
+		return fmt.Sprintf("string '%s'", t.text)
+	case tNumber:
+		return "number " + t.text
+	}
+	return `"` + map[tokKind]string{tLParen: "(", tRParen: ")", tComma: ",", tDot: ".", tLBrack: "[", tRBrack: "]"}[t.kind] + `"`
+}
+
+func (p *exprParser) expect(k tokKind, what string) (token, error) {
+	t := p.next()
+	if t.kind != k {
+		return t, fmt.Errorf("expected %s at offset %d, found %s", what, t.pos, p.describe(t))
+	}
+	return t, nil
+}
+
+func (p *exprParser) expr() (exprNode, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > 200 {
+		return nil, fmt.Errorf("expression nested too deeply")
+	}
+	var x exprNode
+	t := p.next()
+	switch t.kind {
+	case tString:
+		x = litNode{t.text}
+	case tNumber:
+		x = litNode{t.num}
+	case tIdent:
+		name := t.text
+		if p.peek().kind == tDot && p.i+2 < len(p.toks) && p.toks[p.i+1].kind == tIdent && p.toks[p.i+2].kind == tLParen {
+			p.next()
+			name += "." + p.next().text
+		}
+		if _, err := p.expect(tLParen, "( after function name "+name); err != nil {
+			return nil, err
+		}
+		call := callNode{name: strings.ToLower(name), text: name}
+		if p.peek().kind == tRParen {
+			p.next()
+		} else {
+			for {
+				arg, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				call.args = append(call.args, arg)
+				t := p.next()
+				if t.kind == tRParen {
+					break
+				}
+				if t.kind != tComma {
+					return nil, fmt.Errorf("expected , or ) in the arguments of %s() at offset %d, found %s", name, t.pos, p.describe(t))
+				}
+			}
+		}
+		x = call
+	default:
+		return nil, fmt.Errorf("expected a function call, a string or a number at offset %d, found %s", t.pos, p.describe(t))
+	}
+	for {
+		switch p.peek().kind {
+		case tDot:
+			p.next()
+			t, err := p.expect(tIdent, "a property name after .")
+			if err != nil {
+				return nil, err
+			}
+			x = memberNode{x: x, name: t.text}
+		case tLBrack:
+			p.next()
+			idx, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.expect(tRBrack, "]"); err != nil {
+				return nil, err
+			}
+			x = indexNode{x: x, idx: idx}
+		default:
+			return x, nil
+		}
+	}
+}
+
+// deployedValue is (part of) what reference() returns: the properties a
+// template declares for a resource. Properties Azure sets at deployment are
+// missing, and asking for one says so.
+type deployedValue struct {
+	v    any    // map[string]any or []any
+	what string // "reference('vnet1')" and the path read so far
+}
+
+func unwrapDeployed(v any) any {
+	if d, ok := v.(deployedValue); ok {
+		return d.v
+	}
+	return v
+}
+
+// evalCtx is where an expression is evaluated: a template and the copy
+// loops around the expression.
+type evalCtx struct {
+	t       *template
+	loops   map[string]int // copy loop name (lower case) to index
+	resLoop int            // index of the enclosing resource copy loop
+	inRes   bool
+	fn      map[string]any // arguments of a user-defined function being evaluated
+}
+
+func (c *evalCtx) withLoop(name string, i int, resource bool) *evalCtx {
+	n := *c
+	n.loops = make(map[string]int, len(c.loops)+1)
+	for k, v := range c.loops {
+		n.loops[k] = v
+	}
+	if name != "" {
+		n.loops[strings.ToLower(name)] = i
+	}
+	if resource {
+		n.resLoop, n.inRes = i, true
+	}
+	return &n
+}
+
+// maxSteps bounds the work one import may spend on expressions.
+const maxSteps = 100_000
+
+func (c *evalCtx) eval(e exprNode) (any, error) {
+	root := c.t.root
+	root.steps++
+	if root.steps > maxSteps {
+		return nil, fmt.Errorf("evaluation takes too many steps; is there a loop?")
+	}
+	switch e := e.(type) {
+	case litNode:
+		return e.v, nil
+	case memberNode:
+		x, err := c.eval(e.x)
+		if err != nil {
+			return nil, err
+		}
+		return member(x, e.name)
+	case indexNode:
+		x, err := c.eval(e.x)
+		if err != nil {
+			return nil, err
+		}
+		idx, err := c.eval(e.idx)
+		if err != nil {
+			return nil, err
+		}
+		return index(x, unwrapDeployed(idx))
+	case callNode:
+		switch e.name {
+		case "if":
+			return c.evalIf(e)
+		case "and", "or":
+			return c.evalAndOr(e)
+		}
+		args := make([]any, len(e.args))
+		for i, a := range e.args {
+			v, err := c.eval(a)
+			if err != nil {
+				return nil, err
+			}
+			if ee, ok := v.(*exprError); ok {
+				return nil, ee
+			}
+			if e.name != "reference" {
+				v = unwrapDeployed(v)
+			}
+			args[i] = v
+		}
+		if strings.Contains(e.name, ".") {
+			return c.callUser(e, args)
+		}
+		f, ok := armFuncs[e.name]
+		if !ok {
+			if strings.HasPrefix(e.name, "list") {
+				return nil, fmt.Errorf("%s() reads a deployed resource; its result is known only in Azure", e.text)
+			}
+			return nil, fmt.Errorf("unknown function %s()", e.text)
+		}
+		v, err := f(c, args)
+		if s, ok := v.(string); ok {
+			root.steps += len(s) / 256 // long strings cost more
+		}
+		if err != nil {
+			if _, ok := err.(*exprError); ok {
+				return nil, err
+			}
+			if strings.HasPrefix(strings.ToLower(err.Error()), e.name+"(") {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s(): %v", e.text, err)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("bad expression")
+}
+
+func (c *evalCtx) evalIf(e callNode) (any, error) {
+	if len(e.args) != 3 {
+		return nil, fmt.Errorf("if() expects 3 arguments, got %d", len(e.args))
+	}
+	cond, err := c.eval(e.args[0])
+	if err != nil {
+		return nil, err
+	}
+	b, ok := cond.(bool)
+	if !ok {
+		return nil, fmt.Errorf("if(): the condition is %s, expected a boolean", typeName(cond))
+	}
+	// Only the branch taken is evaluated (template-functions-logical#if).
+	if b {
+		return c.eval(e.args[1])
+	}
+	return c.eval(e.args[2])
+}
+
+func (c *evalCtx) evalAndOr(e callNode) (any, error) {
+	if len(e.args) < 2 {
+		return nil, fmt.Errorf("%s() expects at least 2 arguments, got %d", e.text, len(e.args))
+	}
+	isAnd := e.name == "and"
+	for _, a := range e.args {
+		v, err := c.eval(a)
+		if err != nil {
+			return nil, err
+		}
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Errorf("%s(): argument is %s, expected a boolean", e.text, typeName(v))
+		}
+		if b != isAnd {
+			return b, nil
+		}
+	}
+	return isAnd, nil
+}
+
+// member reads x.name; ARM property names are case-insensitive.
+func member(x any, name string) (any, error) {
+	switch x := x.(type) {
+	case deployedValue:
+		v, ok := lookupKey(x.v, name)
+		what := x.what + "." + name
+		if !ok {
+			return nil, fmt.Errorf("%s is not set in the template; Azure sets it when the resource is deployed, so nsgsim cannot know it", what)
+		}
+		return wrapDeployed(v, what)
+	case map[string]any:
+		v, ok := lookupKey(x, name)
+		if !ok {
+			return nil, fmt.Errorf("the object has no property %q", name)
+		}
+		if ee, ok := v.(*exprError); ok {
+			return nil, ee
+		}
+		return v, nil
+	case *exprError:
+		return nil, x
+	}
+	return nil, fmt.Errorf("cannot read property %q of %s", name, typeName(x))
+}
+
+func wrapDeployed(v any, what string) (any, error) {
+	switch v := v.(type) {
+	case *exprError:
+		return nil, v
+	case map[string]any, []any:
+		return deployedValue{v: v, what: what}, nil
+	}
+	return v, nil
+}
+
+func lookupKey(x any, name string) (any, bool) {
+	m, ok := x.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	if v, ok := m[name]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// index reads x[idx]: an array element or an object property.
+func index(x any, idx any) (any, error) {
+	if d, ok := x.(deployedValue); ok {
+		if s, ok := idx.(string); ok {
+			return member(d, s)
+		}
+		v, err := index(d.v, idx)
+		if err != nil {
+			return nil, err
+		}
+		return wrapDeployed(v, fmt.Sprintf("%s[%v]", d.what, idx))
+	}
+	switch x := x.(type) {
+	case []any:
+		i, ok := idx.(int64)
+		if !ok {
+			return nil, fmt.Errorf("an array index must be a number, got %s", typeName(idx))
+		}
+		if i < 0 || i >= int64(len(x)) {
+			return nil, fmt.Errorf("index %d is out of range for an array of length %d", i, len(x))
+		}
+		if ee, ok := x[i].(*exprError); ok {
+			return nil, ee
+		}
+		return x[i], nil
+	case map[string]any:
+		s, ok := idx.(string)
+		if !ok {
+			return nil, fmt.Errorf("an object index must be a string, got %s", typeName(idx))
+		}
+		return member(x, s)
+	case *exprError:
+		return nil, x
+	}
+	return nil, fmt.Errorf("cannot index %s", typeName(x))
+}
+
+// evalString evaluates a JSON string of a template: an expression, an
+// escaped literal, or a plain string. A failure becomes an *exprError value
+// naming path and the expression.
+func (c *evalCtx) evalString(s, path string) any {
+	text, lit, ok := isExpression(s)
+	if !ok {
+		return lit
+	}
+	fail := func(err error) any {
+		if ee, ok := err.(*exprError); ok {
+			return ee
+		}
+		return &exprError{msg: fmt.Sprintf("%s: cannot evaluate %q: %v", path, s, err)}
+	}
+	root := c.t.root
+	e, ok := root.parsed[text]
+	if !ok {
+		var err error
+		if e, err = parseExpr(text); err != nil {
+			return fail(fmt.Errorf("syntax error: %v", err))
+		}
+		root.parsed[text] = e
+	}
+	v, err := c.eval(e)
+	if err != nil {
+		return fail(err)
+	}
+	return unwrapDeployed(v)
+}
+
+// evalTree evaluates every expression in a JSON value and expands property
+// copy loops ("copy": [{"name", "count", "input"}],
+// https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/copy-properties).
+func (c *evalCtx) evalTree(v any, path string) any {
+	root := c.t.root
+	root.steps++
+	if root.steps > maxSteps {
+		return tooLong(path)
+	}
+	switch v := v.(type) {
+	case string:
+		return c.evalString(v, path)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			if root.steps > maxSteps {
+				return tooLong(path)
+			}
+			out[i] = c.evalTree(x, fmt.Sprintf("%s[%d]", path, i))
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		var loops []any
+		for k, x := range v {
+			if root.steps > maxSteps {
+				return tooLong(path)
+			}
+			if strings.EqualFold(k, "copy") {
+				if arr, ok := x.([]any); ok && isPropertyCopy(arr) {
+					loops = arr
+					continue
+				}
+			}
+			out[k] = c.evalTree(x, joinPath(path, k))
+		}
+		for i, l := range loops {
+			lp := fmt.Sprintf("%s[%d]", joinPath(path, "copy"), i)
+			lm := l.(map[string]any)
+			name, _ := lm["name"].(string)
+			out[name] = c.copyArray(lm, lp)
+		}
+		return out
+	}
+	return v
+}
+
+func isPropertyCopy(arr []any) bool {
+	if len(arr) == 0 {
+		return false
+	}
+	for _, l := range arr {
+		m, ok := l.(map[string]any)
+		if !ok {
+			return false
+		}
+		if _, ok := m["name"].(string); !ok {
+			return false
+		}
+		if _, ok := m["input"]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// maxCopy is ARM's limit on the count of a copy loop
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/copy-resources).
+const maxCopy = 800
+
+// copyArray expands one property or variable copy loop into an array.
+func (c *evalCtx) copyArray(loop map[string]any, path string) any {
+	name, _ := loop["name"].(string)
+	n, err := c.copyCount(loop["count"], joinPath(path, "count"))
+	if err != nil {
+		return err
+	}
+	out := make([]any, n)
+	for i := range n {
+		if c.t.root.steps > maxSteps {
+			return tooLong(path)
+		}
+		out[i] = c.withLoop(name, i, false).evalTree(loop["input"], fmt.Sprintf("%s.input", path))
+	}
+	return out
+}
+
+func tooLong(path string) *exprError {
+	return &exprError{msg: path + ": evaluation takes too many steps; is there a loop, or are copy loops nested too deeply?"}
+}
+
+// copyCount evaluates the count of a copy loop.
+func (c *evalCtx) copyCount(raw any, path string) (int, *exprError) {
+	v := c.evalTree(raw, path)
+	if ee, ok := v.(*exprError); ok {
+		return 0, ee
+	}
+	n, ok := v.(int64)
+	if !ok || n < 0 || n > maxCopy {
+		return 0, &exprError{msg: fmt.Sprintf("%s: copy count is %s; expected a number from 0 to %d", path, describe(v), maxCopy)}
+	}
+	return int(n), nil
+}

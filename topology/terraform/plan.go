@@ -1,0 +1,291 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure"
+)
+
+// ImportPlan imports the JSON of `terraform show -json PLANFILE`: planned
+// is the topology after the plan (planned_values), prior the one before it
+// (prior_state), or nil when the plan has no prior state (nothing deployed
+// yet). name is the file name, for messages.
+//
+// Values unknown until apply (the IDs of resources the plan creates) are
+// linked through the references recorded in the plan's configuration:
+// "subnet_id = azurerm_subnet.bastion.id" records
+// ["azurerm_subnet.bastion.id", "azurerm_subnet.bastion"], which names the
+// planned subnet. References through module variables and module outputs are
+// followed; references through locals are not recorded by Terraform and are
+// an error when the value is needed.
+//
+// The JSON of `terraform show -json` for a state (no plan) is accepted too:
+// it imports as planned, with prior nil.
+//
+// As with azure.Assemble, a topology that is built but does not validate is
+// returned together with the validation errors.
+func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, err error) {
+	v, err := decode(plan)
+	if err != nil {
+		if looksLikeHCL(plan) {
+			return nil, nil, fmt.Errorf("%s: this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`", name)
+		}
+		return nil, nil, fmt.Errorf("%s: not JSON (%v); expected the output of `terraform show -json PLANFILE`", name, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: the top level is not an object; expected the output of `terraform show -json PLANFILE`", name)
+	}
+	var cfg *cfgModule
+	if c, ok := m["configuration"].(map[string]any); ok {
+		cfg = readModule(c["root_module"], 0)
+	}
+	p := &planReader{file: name, cfg: cfg}
+	switch {
+	case m["planned_values"] != nil:
+		pv, _ := m["planned_values"].(map[string]any)
+		p.planned = p.collect(pv["root_module"], "planned_values.root_module", "")
+		if ps, ok := m["prior_state"].(map[string]any); ok {
+			if vals, ok := ps["values"].(map[string]any); ok {
+				p.prior = p.collect(vals["root_module"], "prior_state.values.root_module", "")
+				p.hasPrior = true
+			}
+		}
+		p.changes = p.collectChanges(m["resource_changes"])
+	case m["values"] != nil:
+		vals, _ := m["values"].(map[string]any)
+		p.planned = p.collect(vals["root_module"], "values.root_module", "")
+	case m["resources"] != nil && m["version"] != nil:
+		return nil, nil, fmt.Errorf("%s: this is a raw Terraform state file; import the JSON of `terraform show -json` (of a plan file, or of the state) instead", name)
+	case m["$schema"] != nil || m["value"] != nil || m["type"] != nil:
+		return nil, nil, fmt.Errorf("%s: this is Azure JSON, not a Terraform plan; import it with `nsgsim import az` or `nsgsim import arm`", name)
+	default:
+		return nil, nil, fmt.Errorf("%s: no planned_values; expected the output of `terraform show -json PLANFILE`", name)
+	}
+	if len(p.errs) > 0 {
+		return nil, nil, p.errs
+	}
+	// Data sources read during the plan describe resources that exist
+	// already; they belong to both sides.
+	var data []*instance
+	for _, i := range p.prior {
+		if i.mode == "data" {
+			data = append(data, i)
+		}
+	}
+	planned, err = p.topology(merge(p.planned, data), p.prior, p.changes)
+	if err != nil && planned == nil {
+		return nil, nil, err
+	}
+	if !p.hasPrior {
+		return planned, nil, err
+	}
+	prior, perr := p.topology(p.prior, p.planned, p.changes)
+	if perr != nil && prior == nil {
+		return nil, nil, perr
+	}
+	if err == nil {
+		err = perr
+	}
+	return planned, prior, err
+}
+
+// looksLikeHCL tells Terraform configuration from other text.
+func looksLikeHCL(data []byte) bool {
+	s := string(data)
+	for _, kw := range []string{"resource \"", "provider \"", "variable \"", "module \"", "terraform {", "output \"", "locals {", "data \""} {
+		if strings.Contains(s, kw) {
+			return true
+		}
+	}
+	return false
+}
+
+func decode(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if se, ok := err.(*json.SyntaxError); ok {
+			line, col := position(data, se.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %v", line, col, err)
+		}
+		return nil, err
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, fmt.Errorf("unexpected data after the top-level JSON value")
+	}
+	return numbers(v), nil
+}
+
+func position(data []byte, off int64) (line, col int) {
+	line, col = 1, 1
+	for i, c := range data {
+		if int64(i) >= off {
+			break
+		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// numbers turns json.Number into int64 where integral, else float64.
+func numbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = numbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = numbers(x)
+		}
+	}
+	return v
+}
+
+type planReader struct {
+	file     string
+	cfg      *cfgModule
+	planned  []*instance
+	prior    []*instance
+	changes  []*instance // before and after values of resource_changes
+	hasPrior bool
+	errs     topology.ErrorList
+}
+
+// collect reads the resources of a module and its child modules, in order.
+func (p *planReader) collect(v any, path, modAddr string) []*instance {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []*instance
+	rs, _ := m["resources"].([]any)
+	for k, r := range rs {
+		rpath := fmt.Sprintf("%s.resources[%d]", path, k)
+		rm, ok := r.(map[string]any)
+		if !ok {
+			p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: rpath + ": expected a resource object"})
+			continue
+		}
+		if i := p.instance(rm, rpath); i != nil {
+			out = append(out, i)
+		}
+	}
+	cms, _ := m["child_modules"].([]any)
+	for k, c := range cms {
+		cm, _ := c.(map[string]any)
+		addr, _ := cm["address"].(string)
+		out = append(out, p.collect(cm, fmt.Sprintf("%s.child_modules[%d]", path, k), addr)...)
+	}
+	return out
+}
+
+func (p *planReader) instance(rm map[string]any, path string) *instance {
+	addr, _ := rm["address"].(string)
+	a, err := parseResourceAddr(addr)
+	if err != nil {
+		p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: fmt.Sprintf("%s.address: %v", path, err)})
+		return nil
+	}
+	i := &instance{addr: addr, modules: a.modules, mode: a.mode, typ: a.typ, name: a.name, index: a.index, path: path}
+	if mode, ok := rm["mode"].(string); ok {
+		i.mode = mode
+	}
+	if idx, ok := rm["index"]; ok && idx != nil {
+		i.index = idx
+	}
+	i.values, _ = rm["values"].(map[string]any)
+	if i.values == nil {
+		i.values = map[string]any{}
+	}
+	if p.cfg != nil {
+		if mod := p.cfg.module(a.modules); mod != nil {
+			key := a.typ + "." + a.name
+			if i.mode == "data" {
+				key = "data." + key
+			}
+			i.cfg = mod.resources[key]
+		}
+	}
+	return i
+}
+
+// collectChanges reads the before and after values of resource_changes, to
+// find separately managed rules and subnets even when the plan deletes them.
+func (p *planReader) collectChanges(v any) []*instance {
+	list, _ := v.([]any)
+	var out []*instance
+	for k, c := range list {
+		cm, _ := c.(map[string]any)
+		ch, _ := cm["change"].(map[string]any)
+		for _, side := range []string{"before", "after"} {
+			vals, ok := ch[side].(map[string]any)
+			if !ok {
+				continue
+			}
+			rm := map[string]any{"address": cm["address"], "mode": cm["mode"], "index": cm["index"], "values": vals}
+			if i := p.instance(rm, fmt.Sprintf("resource_changes[%d].change.%s", k, side)); i != nil {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+func merge(a, b []*instance) []*instance {
+	seen := map[string]bool{}
+	var out []*instance
+	for _, set := range [][]*instance{a, b} {
+		for _, i := range set {
+			key := i.mode + " " + i.addr
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// topology translates one set of instances and assembles it; others are
+// the instances of the other side and of the changes, consulted only to
+// tell which rules and subnets are separate resources.
+func (p *planReader) topology(set []*instance, others ...[]*instance) (*topology.Topology, error) {
+	// Instances are shared between the sides only for data sources; reset
+	// their memoized IDs, which depend on the side's other instances.
+	for _, i := range set {
+		i.id, i.idState = "", 0
+	}
+	link := &linker{root: p.cfg, instances: set}
+	if p.cfg == nil {
+		link.root = &cfgModule{resources: map[string]map[string]any{}, calls: map[string]*cfgCall{}, outputs: map[string]any{}}
+	}
+	t := &translator{file: p.file, link: link, seen: map[string]bool{}}
+	t.byType = map[string][]*instance{}
+	for _, i := range set {
+		t.byType[i.typ] = append(t.byType[i.typ], i)
+	}
+	t.standaloneParents(append([][]*instance{set}, others...)...)
+	rs := t.resources(set)
+	if len(t.errs) > 0 {
+		return nil, t.errs
+	}
+	return azure.Assemble(rs)
+}
