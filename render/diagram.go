@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -553,7 +554,14 @@ func (b *builder) collapse(onlyUsed bool, nodes func(func(*node))) map[*node]*no
 		if len(vms) == 1 {
 			g.name = "1 VM"
 		}
-		g.lines = []string{fmt.Sprintf("%d Linux, %d Windows", linux, windows)}
+		var oses []string
+		if linux > 0 {
+			oses = append(oses, fmt.Sprintf("%d Linux", linux))
+		}
+		if windows > 0 {
+			oses = append(oses, fmt.Sprintf("%d Windows", windows))
+		}
+		g.lines = []string{strings.Join(oses, ", ")}
 		names := make([]string, len(vms))
 		for i, n := range vms {
 			names[i] = n.name
@@ -844,38 +852,75 @@ func (b *builder) focus() (func(res *sim.Result, from, to *node) bool, error) {
 
 func (b *builder) unknownFocus() error {
 	t := b.t
-	var names []string
-	for _, v := range t.VirtualMachines {
-		names = append(names, v.Name)
+	focus := b.o.Focus
+	var kinds []struct {
+		what  string
+		names []string
 	}
-	for _, h := range t.BastionHosts {
-		names = append(names, h.Name)
-	}
-	for _, n := range t.NetworkSecurityGroups {
-		names = append(names, n.Name)
-	}
-	for _, v := range t.VirtualNetworks {
-		names = append(names, v.Name)
-		for _, s := range v.Subnets {
-			names = append(names, v.Name+"/"+s.Name)
+	add := func(what string, names []string) {
+		if len(names) > 0 {
+			kinds = append(kinds, struct {
+				what  string
+				names []string
+			}{what, names})
 		}
 	}
-	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	names = slices.Compact(names)
-	const maxListed = 20
-	more := ""
-	if len(names) > maxListed {
-		more = fmt.Sprintf(" and %d more", len(names)-maxListed)
-		names = names[:maxListed]
+	var nsgs, subnets, vnets, bastions, vms []string
+	for _, n := range t.NetworkSecurityGroups {
+		nsgs = append(nsgs, n.Name)
 	}
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = strconv.Quote(n)
+	for _, v := range t.VirtualNetworks {
+		vnets = append(vnets, v.Name)
+		for _, s := range v.Subnets {
+			subnets = append(subnets, v.Name+"/"+s.Name)
+		}
 	}
-	if len(quoted) == 0 {
-		return fmt.Errorf("--focus %q: the topology has no VM, Bastion host, subnet, VNet or NSG to focus on", b.o.Focus)
+	for _, h := range t.BastionHosts {
+		bastions = append(bastions, h.Name)
 	}
-	return fmt.Errorf("--focus %q: no VM, Bastion host, subnet, VNet or NSG has that name; expected one of %s%s", b.o.Focus, strings.Join(quoted, ", "), more)
+	for _, v := range t.VirtualMachines {
+		vms = append(vms, v.Name)
+	}
+	add("NSGs", nsgs)
+	add("subnets", subnets)
+	add("VNets", vnets)
+	add("Bastion hosts", bastions)
+	add("VMs", vms)
+	if len(kinds) == 0 {
+		return fmt.Errorf("--focus %q: the topology has no VM, Bastion host, subnet, VNet or NSG to focus on", focus)
+	}
+	// Names that contain the focus, or that it contains, come first.
+	var close []string
+	lf := strings.ToLower(focus)
+	for _, k := range kinds {
+		for _, n := range k.names {
+			ln := strings.ToLower(n)
+			if lf != "" && (strings.Contains(ln, lf) || strings.Contains(lf, ln)) {
+				close = append(close, strconv.Quote(n))
+			}
+		}
+	}
+	msg := fmt.Sprintf("--focus %q: no VM, Bastion host, subnet, VNet or NSG has that name", focus)
+	if len(close) > 0 {
+		const maxClose = 8
+		if len(close) > maxClose {
+			close = append(close[:maxClose], "…")
+		}
+		msg += "; did you mean " + strings.Join(close, ", ") + "?"
+	}
+	var parts []string
+	for _, k := range kinds {
+		names := slices.Clone(k.names)
+		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
+		const maxListed = 10
+		more := ""
+		if len(names) > maxListed {
+			more = fmt.Sprintf(" and %d more", len(names)-maxListed)
+			names = names[:maxListed]
+		}
+		parts = append(parts, k.what+": "+strings.Join(names, ", ")+more)
+	}
+	return errors.New(msg + " (" + strings.Join(parts, "; ") + ")")
 }
 
 // escapeID makes a flow ID safe as an SVG id or an HTML fragment: letters,

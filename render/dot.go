@@ -73,6 +73,9 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		// In a rank of a left-to-right graph, an edge between two nodes
 		// puts the tail above the head: the legend goes below the egress.
 		p("\t%s -> legend [style=invis];\n", d.right[len(d.right)-1].id)
+	} else if n := lastInside(d); n != nil {
+		// Nothing goes out: keep the legend right of the VNets.
+		p("\t%s -> legend [style=invis];\n", n.id)
 	}
 
 	if len(d.edges) > 0 {
@@ -285,4 +288,20 @@ func prefixList(ps []netip.Prefix) string {
 		parts[i] = prefixString(p)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// lastInside returns the last node drawn inside a VNet, or nil.
+func lastInside(d *diagram) *node {
+	var last *node
+	for _, vb := range d.vnets {
+		for _, sb := range vb.subnets {
+			if len(sb.nodes) > 0 {
+				last = sb.nodes[len(sb.nodes)-1]
+			}
+		}
+		if len(vb.nodes) > 0 {
+			last = vb.nodes[len(vb.nodes)-1]
+		}
+	}
+	return last
 }

@@ -130,9 +130,9 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vert
 th { background: #eceff1; font-weight: 600; }
 td.num { text-align: right; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
-tr.deny td.verdict, .deny > .verdict { color: var(--deny); font-weight: 600; }
-tr.partial td.verdict, .partial > .verdict { color: var(--partial); font-weight: 600; }
-tr.allow td.verdict, .allow > .verdict { color: var(--allow); }
+tr.deny td.verdict, details.deny .verdict { color: var(--deny); font-weight: 600; }
+tr.partial td.verdict, details.partial .verdict { color: var(--partial); font-weight: 600; }
+tr.allow td.verdict, details.allow .verdict { color: var(--allow); }
 tr.deny td:first-child { border-left: 4px solid var(--deny); }
 tr.partial td:first-child { border-left: 4px solid var(--partial); }
 tr.allow td:first-child { border-left: 4px solid var(--allow); }

@@ -76,6 +76,7 @@ type xstop struct {
 const (
 	pngScale     = 2.0
 	pngMaxPixels = 40_000_000
+	pngPad       = 16.0 // points of white around the layout, which Graphviz's bb leaves out
 )
 
 // paintPNG paints Graphviz's json output as a PNG image.
@@ -88,7 +89,7 @@ func paintPNG(w io.Writer, js []byte) error {
 	if err != nil {
 		return err
 	}
-	width, height := bb[2]-bb[0], bb[3]-bb[1]
+	width, height := bb[2]-bb[0]+2*pngPad, bb[3]-bb[1]+2*pngPad
 	scale := pngScale
 	if a := width * height * scale * scale; a > pngMaxPixels {
 		scale *= math.Sqrt(pngMaxPixels / a)
@@ -97,8 +98,8 @@ func paintPNG(w io.Writer, js []byte) error {
 	p := &painter{
 		dc:    gg.NewContext(max(pw, 1), max(ph, 1)),
 		scale: scale,
-		x0:    bb[0],
-		top:   bb[3],
+		x0:    bb[0] - pngPad,
+		top:   bb[3] + pngPad,
 	}
 	p.dc.SetColor(color.White)
 	p.dc.Clear()

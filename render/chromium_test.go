@@ -1,0 +1,96 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chromium finds a headless browser: Debian's chromium package, which
+// .ci/run installs. Without one the test is skipped, except in CI.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed; .ci/run installs Debian's chromium package")
+	}
+	t.Skip("chromium is not installed (apt-get install chromium); CI runs this test")
+	return ""
+}
+
+// loadInChromium opens a file in headless Chromium and returns the DOM it
+// built and the console messages it logged.
+func loadInChromium(t *testing.T, bin, path string) (dom string, console []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--dump-dom", "file://"+path)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", bin, err, stderr.String())
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Uncaught") {
+			console = append(console, line)
+		}
+	}
+	return stdout.String(), console
+}
+
+// TestHTMLInChromium loads HTML reports in headless Chromium: each must
+// render with no console message at all (no script error, nothing the
+// Content-Security-Policy had to block). A control page first proves that
+// console messages are seen.
+func TestHTMLInChromium(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+
+	control := filepath.Join(dir, "control.html")
+	if err := os.WriteFile(control, []byte(`<!DOCTYPE html><html><body><script>console.error("nsgsim-control")</script></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, console := loadInChromium(t, bin, control); !strings.Contains(strings.Join(console, "\n"), "nsgsim-control") {
+		t.Fatalf("the control page's console.error was not seen; console: %q", console)
+	}
+
+	pages := map[string][]byte{
+		"reference": render(t, HTML, simulate(t, "reference"), defaults),
+		"largest":   render(t, HTML, simulate(t, largest(t)), defaults),
+		"hostile":   render(t, HTML, hostileReport(t), defaults),
+	}
+	for _, name := range []string{"reference", "largest", "hostile"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel() // Chromium mostly waits
+			path := filepath.Join(dir, name+".html")
+			if err := os.WriteFile(path, pages[name], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dom, console := loadInChromium(t, bin, path)
+			for _, line := range console {
+				t.Errorf("console: %s", line)
+			}
+			for _, want := range []string{"<svg", `id="flows"`, `id="traces"`, `id="findings"`, "flow verdict-"} {
+				if !strings.Contains(dom, want) {
+					t.Errorf("the page Chromium built lacks %q", want)
+				}
+			}
+			if strings.Contains(strings.ToLower(dom), "<script") {
+				t.Errorf("the page Chromium built has a <script> element")
+			}
+		})
+	}
+}
