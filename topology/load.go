@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -39,6 +40,16 @@ const maxServiceTagsSize = 256 << 20
 // "FILE:LINE:COL: message" per line and sorted by position, or an I/O error
 // that wraps the one from the os package.
 func Load(path string) (*Topology, error) {
+	data, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// ReadFile reads an input file whole, refusing a directory and a file over
+// MaxFileSize before reading it. The importers' inputs are read with it too.
+func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading topology: %w", err)
@@ -49,7 +60,7 @@ func Load(path string) (*Topology, error) {
 		return nil, fmt.Errorf("reading topology: %w", err)
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("reading topology: %s is a directory; expected a YAML file", path)
+		return nil, fmt.Errorf("reading topology: %s is a directory; expected a topology file", path)
 	}
 	if fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
 		return nil, sizeError(path, fmt.Sprint(fi.Size()))
@@ -61,7 +72,7 @@ func Load(path string) (*Topology, error) {
 	if len(data) > MaxFileSize {
 		return nil, sizeError(path, fmt.Sprintf("more than %d", MaxFileSize))
 	}
-	return Parse(path, data)
+	return data, nil
 }
 
 func sizeError(file, size string) error {
@@ -203,8 +214,9 @@ func checkEncoding(data []byte) (Pos, string) {
 }
 
 var (
-	yamlLineErr   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	yamlAnchorErr = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+	decimalLiteral = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+	yamlLineErr    = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	yamlAnchorErr  = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 )
 
 // decodeYAML parses data into a node tree. It returns the root node, or an
@@ -243,9 +255,20 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 // ':'") into an Error at FILE:LINE:1; yaml.v3 reports no column.
 func yamlError(file string, data []byte, err error) *Error {
 	msg := err.Error()
+	if strings.HasSuffix(msg, "control characters are not allowed") {
+		if i, r := firstControl(data); i >= 0 {
+			return &Error{offsetPos(file, data, i), fmt.Sprintf("YAML syntax: control character %U is not allowed", r)}
+		}
+	}
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{Pos{file, max(line, 1), 1}, "YAML syntax: " + m[2]}
+		line = max(line, 1)
+		if m[2] == "found character that cannot start any token" {
+			if col := leadingTab(data, line); col > 0 {
+				return &Error{Pos{file, line, col}, "YAML syntax: a tab in the indentation; YAML indents with spaces"}
+			}
+		}
+		return &Error{Pos{file, line, 1}, "YAML syntax: " + m[2]}
 	}
 	if m := yamlAnchorErr.FindStringSubmatch(msg); m != nil {
 		p := Pos{file, 1, 1}
@@ -255,6 +278,40 @@ func yamlError(file string, data []byte, err error) *Error {
 		return &Error{p, fmt.Sprintf("YAML syntax: alias *%s names no anchor &%s defined before it", m[1], m[1])}
 	}
 	return &Error{Pos{file, 1, 1}, "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// leadingTab returns the column of a tab in the indentation of line n of
+// data, or 0.
+func leadingTab(data []byte, n int) int {
+	lines := bytes.SplitN(data, []byte("\n"), n+1)
+	if n > len(lines) {
+		return 0
+	}
+	for i, c := range lines[n-1] {
+		switch c {
+		case ' ':
+		case '\t':
+			return i + 1
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// firstControl returns the offset of the first character YAML does not
+// allow in a stream (YAML 1.2, section 5.1, c-printable), and the
+// character; -1 when there is none. data is valid UTF-8.
+func firstControl(data []byte) (int, rune) {
+	for i, r := range string(data) {
+		switch {
+		case r == '\t', r == '\n', r == '\r', 0x20 <= r && r <= 0x7E, r == 0x85,
+			0xA0 <= r && r <= 0xD7FF, 0xE000 <= r && r <= 0xFFFD, 0x10000 <= r && r <= 0x10FFFF:
+		default:
+			return i, r
+		}
+	}
+	return -1, 0
 }
 
 // offsetPos converts a byte offset into a line and a column counted in
@@ -371,7 +428,7 @@ func (d *decoder) errorf(n *yaml.Node, ctx, format string, args ...any) {
 	if ctx != "" {
 		msg = ctx + ": " + msg
 	}
-	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: msg})
+	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: clipQuoted(msg)})
 }
 
 // deref follows an alias to the node it names.
@@ -581,6 +638,11 @@ func (d *decoder) str(v *yaml.Node, ctx, key string) (string, bool) {
 // integer, as in JSON.
 func (d *decoder) integer(v *yaml.Node, ctx, key string) (int64, bool) {
 	n := deref(v)
+	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && decimalLiteral.MatchString(n.Value) {
+		// yaml.v3 takes an integer past 64 bits for a float.
+		d.errorf(v, join(ctx, key), "integer %q is out of range", n.Value)
+		return 0, false
+	}
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
 		d.errorf(v, join(ctx, key), "expected an integer, got %s", describe(v))
 		return 0, false
@@ -1414,9 +1476,10 @@ func (t *Topology) endpointObject(name string) bool {
 }
 
 // suggestBudget bounds the "did you mean" work for one load or Validate
-// call: a hostile file with a million misspellings gets the first
-// suggestions only, and still every problem.
-const suggestBudget = 1000
+// call, counted in characters compared: a hostile file with thousands of
+// misspellings among a hundred thousand names gets the first suggestions
+// only, and still every problem, in well under a second.
+const suggestBudget = 20_000_000
 
 // suggester makes suggestions until its budget is spent.
 type suggester struct{ used int }
@@ -1425,27 +1488,45 @@ func (s *suggester) suggest(word string, candidates []string) string {
 	if s.used >= suggestBudget {
 		return ""
 	}
-	s.used++
-	return suggest(word, candidates)
+	sug, work := suggestWithin(word, candidates, suggestBudget-s.used)
+	s.used += work
+	return sug
 }
 
 // suggest returns the candidate closest to s: one equal to it but for case,
 // or else one within two edits; "" when none is close.
 func suggest(s string, candidates []string) string {
+	sug, _ := suggestWithin(s, candidates, math.MaxInt)
+	return sug
+}
+
+// suggestWithin is suggest that gives up, returning "", once it has
+// compared more than budget characters. It returns the characters compared.
+func suggestWithin(s string, candidates []string, budget int) (string, int) {
+	work := 0
 	for _, c := range candidates {
+		if work += len(c) + 1; work > budget {
+			return "", work
+		}
 		if strings.EqualFold(s, c) {
-			return c
+			return c, work
 		}
 	}
 	best, bestDist := "", 3
 	ls := strings.ToLower(s)
 	n := utf8.RuneCountInString(s)
 	if n > 100 {
-		return ""
+		return "", work
 	}
 	for _, c := range candidates {
+		if work++; work > budget {
+			return "", work
+		}
 		if m := utf8.RuneCountInString(c); m < n-2 || m > n+2 {
 			continue // more than two edits apart
+		}
+		if work += (n + 1) * (n + 3); work > budget {
+			return "", work
 		}
 		dist := editDistance(ls, strings.ToLower(c))
 		// Two edits turn any short word into another; demand that most of
@@ -1454,7 +1535,7 @@ func suggest(s string, candidates []string) string {
 			best, bestDist = c, dist
 		}
 	}
-	return best
+	return best, work
 }
 
 // editDistance counts the insertions, deletions, substitutions and

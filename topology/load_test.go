@@ -781,7 +781,7 @@ func TestEncoding(t *testing.T) {
 
 func TestLoadIOErrors(t *testing.T) {
 	_, err := Load("testdata")
-	if want := "reading topology: testdata is a directory; expected a YAML file"; err == nil || err.Error() != want {
+	if want := "reading topology: testdata is a directory; expected a topology file"; err == nil || err.Error() != want {
 		t.Errorf("Load(directory) = %v, want %s", err, want)
 	}
 	_, err = Load("testdata/no-such-file.yaml")

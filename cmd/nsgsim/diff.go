@@ -7,6 +7,8 @@ import (
 	"github.com/nsgsim/nsgsim/diff"
 	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/terraform"
 )
 
 var diffFormats = map[string]func(io.Writer, *diff.Result) error{
@@ -19,9 +21,11 @@ func runDiff(e *env, args []string) int {
 	fs := newFlags(e, "diff")
 	out := fs.StringP("output", "o", "", "draw the new topology to `OUT` with the changed edges highlighted")
 	format := fs.String("format", "table", "table, json or markdown (for a pull-request comment)")
+	inputFormat := inputFormatFlag(fs)
+	plan := fs.String("plan", "", "compare a Terraform plan's prior state with its planned values (`PLAN.json` from terraform show -json)")
 	ropts := renderFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim diff OLD NEW [-o OUT] [--format table|json|markdown]")
+		fmt.Fprintln(e.stderr, "usage: nsgsim diff OLD NEW | --plan PLAN.json [-o OUT] [--format table|json|markdown]")
 		fmt.Fprintln(e.stderr, "Exit 1 when a required flow goes from Allow to Deny or Partial.")
 		fs.PrintDefaults()
 	}
@@ -32,13 +36,20 @@ func runDiff(e *env, args []string) int {
 	if !ok {
 		return fail(e, "nsgsim diff: unknown --format %q; expected table, json or markdown", *format)
 	}
-	if fs.NArg() != 2 {
-		return fail(e, "nsgsim diff: want OLD and NEW topology files, got %d argument(s)", fs.NArg())
+	var inputs []string
+	switch {
+	case *plan != "" && fs.NArg() > 0:
+		return fail(e, "nsgsim diff: give OLD NEW or --plan, not both")
+	case *plan != "":
+		inputs = []string{*plan}
+	case fs.NArg() == 2:
+		inputs = fs.Args()
+	default:
+		return fail(e, "nsgsim diff: want OLD and NEW topology files (or --plan PLAN.json), got %d argument(s)", fs.NArg())
 	}
-	oldPath, newPath := fs.Arg(0), fs.Arg(1)
 	var diagram render.Format
 	if *out != "" {
-		if err := checkNotInput(*out, []string{oldPath, newPath}); err != nil {
+		if err := checkNotInput(*out, inputs); err != nil {
 			return fail(e, "nsgsim diff: %v", err)
 		}
 		f, err := render.FormatFor(*out, "")
@@ -47,19 +58,34 @@ func runDiff(e *env, args []string) int {
 		}
 		diagram = f
 	}
-	oldR, code, ok := simulateFile(e, oldPath)
-	if !ok {
-		return code
+	var oldT, newT *topology.Topology
+	if *plan != "" {
+		var err error
+		if oldT, newT, err = planSides(*plan); err != nil {
+			return fail(e, "%v", err)
+		}
+	} else {
+		var err error
+		if oldT, err = loadTopology(inputs[0], "", *inputFormat); err != nil {
+			return fail(e, "%v", err)
+		}
+		if newT, err = loadTopology(inputs[1], "", *inputFormat); err != nil {
+			return fail(e, "%v", err)
+		}
 	}
-	newR, code, ok := simulateFile(e, newPath)
-	if !ok {
-		return code
+	oldR, err := sim.Simulate(oldT)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	newR, err := sim.Simulate(newT)
+	if err != nil {
+		return fail(e, "%v", err)
 	}
 	d := diff.Compare(oldR, newR)
 	if *out != "" {
 		opts := *ropts
 		opts.Highlight = highlights(d)
-		err := writeFile(*out, []string{oldPath, newPath}, func(w io.Writer) error {
+		err := writeFile(*out, inputs, func(w io.Writer) error {
 			return render.Render(w, diagram, newR, opts)
 		})
 		if err != nil {
@@ -91,15 +117,22 @@ func highlights(d *diff.Result) map[string]string {
 	return h
 }
 
-// simulateFile loads and simulates one input.
-func simulateFile(e *env, path string) (*sim.Report, int, bool) {
-	t, err := loadTopology(path, "")
+// planSides imports a Terraform plan's prior state and planned values: what
+// the change will do. A plan with no prior state (everything is created)
+// compares against an empty topology.
+func planSides(path string) (prior, planned *topology.Topology, err error) {
+	data, err := topology.ReadFile(path)
 	if err != nil {
-		return nil, fail(e, "%v", err), false
+		return nil, nil, err
 	}
-	r, err := sim.Simulate(t)
+	planned, prior, err = terraform.ImportPlan(data, path)
 	if err != nil {
-		return nil, fail(e, "%v", err), false
+		return nil, nil, err
 	}
-	return r, 0, true
+	if prior == nil {
+		prior = &topology.Topology{}
+	}
+	nameAfter(prior, path+" (prior state)")
+	nameAfter(planned, path+" (planned)")
+	return prior, planned, nil
 }

@@ -11,6 +11,7 @@ import (
 func runFix(e *env, args []string) int {
 	fs := newFlags(e, "fix")
 	scenario := fs.String("scenario", "", "fix a built-in scenario (see 'nsgsim scenarios')")
+	inputFormat := inputFormatFlag(fs)
 	emit := fs.String("emit", "yaml", "what to write: yaml (the patched topology), az (CLI commands), bicep or terraform")
 	out := fs.StringP("output", "o", "", "write to `OUT` instead of standard output")
 	fs.Usage = func() {
@@ -33,7 +34,7 @@ func runFix(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	t, err := loadTopology(path, *scenario)
+	t, err := loadTopology(path, *scenario, *inputFormat)
 	if err != nil {
 		return fail(e, "%v", err)
 	}

@@ -15,6 +15,7 @@ import (
 func runRender(e *env, args []string) int {
 	fs := newFlags(e, "render")
 	scenario := fs.String("scenario", "", "draw a built-in scenario (see 'nsgsim scenarios')")
+	inputFormat := inputFormatFlag(fs)
 	out := fs.StringP("output", "o", "", "write the diagram to `OUT` (.svg, .png, .dot, .mmd or .html; - for standard output)")
 	format := fs.String("format", "", "diagram `FORMAT`: svg, png, dot, mmd or html (default: from OUT's extension)")
 	ropts := renderFlags(fs)
@@ -42,7 +43,7 @@ func runRender(e *env, args []string) int {
 	if ropts.CollapseAbove < 0 {
 		return fail(e, "nsgsim render: --collapse-above %d: want a number of VMs, 0 or more (0: never collapse)", ropts.CollapseAbove)
 	}
-	t, err := loadTopology(path, *scenario)
+	t, err := loadTopology(path, *scenario, *inputFormat)
 	if err != nil {
 		return fail(e, "%v", err)
 	}

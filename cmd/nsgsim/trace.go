@@ -19,6 +19,7 @@ var traceFormats = map[string]func(io.Writer, *sim.Engine, *sim.Trace) error{
 func runTrace(e *env, args []string) int {
 	fs := newFlags(e, "trace")
 	scenario := fs.String("scenario", "", "trace in a built-in scenario (see 'nsgsim scenarios')")
+	inputFormat := inputFormatFlag(fs)
 	from := fs.String("from", "", "source: a VM, client, Bastion host, service tag, IP address or CIDR")
 	to := fs.String("to", "", "destination: a VM, client, Bastion host, service tag, IP address or CIDR")
 	protocol := fs.String("protocol", "Tcp", "protocol: Tcp, Udp, Icmp, Esp, Ah or *")
@@ -71,7 +72,7 @@ func runTrace(e *env, args []string) int {
 		}
 		sports = []topology.PortRange{r}
 	}
-	t, err := loadTopology(path, *scenario)
+	t, err := loadTopology(path, *scenario, *inputFormat)
 	if err != nil {
 		return fail(e, "%v", err)
 	}

@@ -277,3 +277,43 @@ func TestReadARMParameters(t *testing.T) {
 		})
 	}
 }
+
+// TestImportARMSymbolic reads a languageVersion 2.0 template (resources by
+// symbolic name, an existing resource) with an outer-scope nested
+// deployment.
+func TestImportARMSymbolic(t *testing.T) {
+	tpl := []byte(`{
+	  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+	  "languageVersion": "2.0",
+	  "parameters": {"space": {"type": "string", "defaultValue": "10.5.0.0/16"}},
+	  "resources": {
+	    "oldVnet": {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "legacy", "existing": true},
+	    "vnet": {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "net",
+	      "properties": {"addressSpace": {"addressPrefixes": ["[parameters('space')]"]},
+	        "subnets": [{"name": "AzureBastionSubnet", "properties": {"addressPrefix": "[cidrSubnet(parameters('space'), 26, 0)]"}}]}},
+	    "nsg": {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg",
+	      "properties": {"securityRules": [{"name": "from-net", "properties": {"priority": 100, "direction": "Inbound", "access": "Allow",
+	        "protocol": "*", "sourceAddressPrefix": "[reference('vnet').addressSpace.addressPrefixes[0]]", "destinationAddressPrefix": "*",
+	        "sourcePortRange": "*", "destinationPortRange": "*"}}]}},
+	    "module": {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "outer",
+	      "properties": {"mode": "Incremental", "template": {"resources": [
+	        {"type": "Microsoft.Network/bastionHosts", "apiVersion": "2024-05-01", "name": "[concat('bastion-', parameters('space') == null)]",
+	         "sku": {"name": "Developer"}, "properties": {"virtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'net')]"}}}]}}}
+	  }
+	}`)
+	_, err := ImportARM(tpl, nil, "sym.json")
+	if err == nil || !strings.Contains(err.Error(), `sym.json: resources.module.properties.template.resources[0].name: cannot evaluate`) {
+		t.Errorf("ImportARM error = %v, want a syntax error in the nested template's name", err)
+	}
+	tpl = []byte(strings.Replace(string(tpl), `[concat('bastion-', parameters('space') == null)]`, `[concat('bastion-', replace(parameters('space'), '/', '-'))]`, 1))
+	top, err := ImportARM(tpl, nil, "sym.json")
+	if err != nil {
+		t.Fatalf("ImportARM error: %v", err)
+	}
+	want := "vnet net [10.5.0.0/16]\n  subnet AzureBastionSubnet 10.5.0.0/26\n" +
+		"nsg nsg\n  rule from-net 100 Inbound Allow * 10.5.0.0/16:* -> *:*\n" +
+		"bastion bastion-10.5.0.0-16 vnet=net sku=Developer scaleUnits=2\n"
+	if got := dump(top); got != want {
+		t.Errorf("ImportARM =\n%s\nwant\n%s", got, want)
+	}
+}

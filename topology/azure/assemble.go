@@ -411,6 +411,9 @@ func disambiguate(rs []*rec) {
 			return strings.ToLower(g[i].id.Subscription) < strings.ToLower(g[j].id.Subscription)
 		})
 		for _, r := range g[1:] {
+			if r.id.key() == g[0].id.key() {
+				continue // one Azure resource claimed twice (a Terraform mistake): validation reports the duplicate
+			}
 			cand := name + "-" + r.id.ResourceGroup
 			for i := 2; taken[cand]; i++ {
 				cand = fmt.Sprintf("%s-%s-%d", name, r.id.ResourceGroup, i)
@@ -437,13 +440,14 @@ func (a *assembler) build() *topology.Topology {
 	vnets := map[*rec]*topology.VirtualNetwork{}
 	for _, r := range a.recs[kVNet] {
 		v := &topology.VirtualNetwork{Origin: r.origin(), Name: r.model}
+		before := len(a.errs)
 		as := r.n.field("addressSpace")
 		for _, p := range as.key("addressPrefixes").list() {
 			if pfx, ok := a.prefix(r.file, p); ok && pfx.Addr().Is4() {
 				v.AddressSpace = append(v.AddressSpace, pfx)
 			}
 		}
-		if len(v.AddressSpace) == 0 && len(a.errs) == 0 {
+		if len(v.AddressSpace) == 0 && len(a.errs) == before && !a.bad(r.file, as.key("addressPrefixes")) {
 			a.errorf(r.file, as.key("addressPrefixes"), "virtual network %q has no IPv4 address prefix; expected addressSpace.addressPrefixes", r.name)
 		}
 		vnets[r] = v

@@ -349,6 +349,10 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 			continue
 		}
 		ipc := primary(ipcs)
+		if !ipc.field("subnet").isSet() {
+			a.errorf(nic.file, ipc, "network interface %q: the IP configuration of virtual machine %q has no subnet; expected subnet.id", nic.name, r.name)
+			continue
+		}
 		sub, ok := a.resolveSubnet(nic, ipc.field("subnet"), false)
 		if !ok {
 			continue

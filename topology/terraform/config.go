@@ -140,6 +140,12 @@ type linker struct {
 // resolve follows references made in module instance mod (from an instance
 // with key selfIndex) to resource instances, in order, without repeats.
 func (l *linker) resolve(mod []addrStep, refs []string, selfIndex any, depth int) ([]*instance, error) {
+	return l.resolveSeen(mod, refs, selfIndex, depth, map[string]bool{})
+}
+
+// resolveSeen is resolve with the references already followed, so that
+// variables and outputs that refer to each other are followed once.
+func (l *linker) resolveSeen(mod []addrStep, refs []string, selfIndex any, depth int, seenRefs map[string]bool) ([]*instance, error) {
 	if depth > 20 {
 		return nil, fmt.Errorf("references nest too deeply")
 	}
@@ -157,6 +163,11 @@ func (l *linker) resolve(mod []addrStep, refs []string, selfIndex any, depth int
 	// A reference list names each resource twice (with and without the
 	// attribute); only the resource matters.
 	for _, ref := range refs {
+		key := moduleKey(mod) + " " + ref
+		if seenRefs[key] {
+			continue
+		}
+		seenRefs[key] = true
 		switch {
 		case strings.HasPrefix(ref, "var."):
 			name, _ := cutIdent(ref[len("var."):])
@@ -173,7 +184,7 @@ func (l *linker) resolve(mod []addrStep, refs []string, selfIndex any, depth int
 			if call == nil {
 				continue
 			}
-			is, err := l.resolve(parent, references(call.expressions[name]), mod[len(mod)-1].index, depth+1)
+			is, err := l.resolveSeen(parent, references(call.expressions[name]), mod[len(mod)-1].index, depth+1, seenRefs)
 			firstErrSet(&firstErr, err)
 			add(is)
 		case strings.HasPrefix(ref, "module."):
@@ -192,7 +203,7 @@ func (l *linker) resolve(mod []addrStep, refs []string, selfIndex any, depth int
 				// matching ours, or the only one.
 				child[len(child)-1].index = l.moduleIndex(mod, steps[0].name, selfIndex)
 			}
-			is, err := l.resolve(child, references(cm.outputs[out1]), selfIndex, depth+1)
+			is, err := l.resolveSeen(child, references(cm.outputs[out1]), selfIndex, depth+1, seenRefs)
 			firstErrSet(&firstErr, err)
 			add(is)
 		case strings.HasPrefix(ref, "local."):

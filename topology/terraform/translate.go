@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -389,8 +388,9 @@ func (t *translator) translate(i *instance) map[string]any {
 	id := t.idOf(i)
 	obj := map[string]any{"id": id, "name": azure.Located{Value: t.nameOf(i), Path: i.vpath("name")}}
 	setIf(obj, "location", i.at("location"))
-	props := map[string]any{}
-	obj["properties"] = props
+	// The flattened shape (no "properties" wrapper), so that messages about
+	// a member name the plan's path with the ARM member's name.
+	props := obj
 	switch i.typ {
 	case "azurerm_virtual_network":
 		obj["type"] = "Microsoft.Network/virtualNetworks"
@@ -401,7 +401,7 @@ func (t *translator) translate(i *instance) map[string]any {
 			bs, paths := blocks(i, "subnet")
 			for k, b := range bs {
 				s := map[string]any{"name": atIn(b, "name", paths[k])}
-				sp := map[string]any{}
+				sp := s
 				setIf(s, "id", atIn(b, "id", paths[k]))
 				if v := atIn(b, "address_prefixes", paths[k]); v != nil {
 					sp["addressPrefixes"] = v
@@ -413,10 +413,9 @@ func (t *translator) translate(i *instance) map[string]any {
 					expr = bm["security_group"]
 				}
 				setIf(sp, "networkSecurityGroup", idObj(t.ref(i, b["security_group"], paths[k]+".security_group", expr, "azurerm_network_security_group")))
-				s["properties"] = sp
-				subs = append(subs, s)
+				subs = append(subs, azure.Located{Value: s, Path: paths[k]})
 			}
-			props["subnets"] = subs
+			props["subnets"] = azure.Located{Value: subs, Path: i.vpath("subnet")}
 		}
 	case "azurerm_subnet":
 		obj["type"] = "Microsoft.Network/virtualNetworks/subnets"
@@ -447,16 +446,17 @@ func (t *translator) translate(i *instance) map[string]any {
 			for k, b := range bs {
 				name, _ := b["name"].(string)
 				exprs := blockWithName(i.cfg, "security_rule", name)
-				rules = append(rules, map[string]any{
-					"name":       atIn(b, "name", paths[k]),
-					"properties": t.ruleProps(i, b, paths[k], exprs),
-				})
+				r := t.ruleProps(i, b, paths[k], exprs)
+				r["name"] = atIn(b, "name", paths[k])
+				rules = append(rules, azure.Located{Value: r, Path: paths[k]})
 			}
-			props["securityRules"] = rules
+			props["securityRules"] = azure.Located{Value: rules, Path: i.vpath("security_rule")}
 		}
 	case "azurerm_network_security_rule":
 		obj["type"] = "Microsoft.Network/networkSecurityGroups/securityRules"
-		obj["properties"] = t.ruleProps(i, i.values, i.path+".values", i.cfg)
+		for k, v := range t.ruleProps(i, i.values, i.path+".values", i.cfg) {
+			obj[k] = v
+		}
 	case "azurerm_application_security_group":
 		obj["type"] = "Microsoft.Network/applicationSecurityGroups"
 	case "azurerm_public_ip":
@@ -529,9 +529,10 @@ func (t *translator) nic(i *instance, id string, props map[string]any) {
 		if len(asgs) > 0 {
 			ip["applicationSecurityGroups"] = asgs
 		}
-		ipcs = append(ipcs, map[string]any{"name": atIn(b, "name", paths[k]), "properties": ip})
+		ip["name"] = atIn(b, "name", paths[k])
+		ipcs = append(ipcs, azure.Located{Value: ip, Path: paths[k]})
 	}
-	props["ipConfigurations"] = ipcs
+	props["ipConfigurations"] = azure.Located{Value: ipcs, Path: i.vpath("ip_configuration")}
 	nsg := t.nicNSG[key]
 	if nsg == nil {
 		nsg = t.ref(i, i.values["network_security_group_id"], i.vpath("network_security_group_id"), i.cfg["network_security_group_id"], "azurerm_network_security_group")
@@ -553,9 +554,9 @@ func (t *translator) vm(i *instance, obj, props map[string]any) {
 				isPrimary = strings.EqualFold(fmt.Sprint(l.Value), fmt.Sprint(p.Value))
 			}
 		}
-		nics = append(nics, map[string]any{"id": id, "properties": map[string]any{"primary": isPrimary}})
+		nics = append(nics, map[string]any{"id": id, "primary": isPrimary})
 	}
-	props["networkProfile"] = map[string]any{"networkInterfaces": nics}
+	props["networkProfile"] = map[string]any{"networkInterfaces": azure.Located{Value: nics, Path: i.vpath("network_interface_ids")}}
 	osPath := i.path + ".type"
 	switch i.typ {
 	case "azurerm_linux_virtual_machine":
@@ -601,10 +602,11 @@ func (t *translator) bastion(i *instance, obj, props map[string]any) {
 	for k, b := range bs {
 		ip := map[string]any{}
 		setIf(ip, "subnet", idObj(t.ref(i, b["subnet_id"], paths[k]+".subnet_id", exprAt(i.cfg, "ip_configuration", k, "subnet_id"), "azurerm_subnet")))
-		ipcs = append(ipcs, map[string]any{"name": atIn(b, "name", paths[k]), "properties": ip})
+		ip["name"] = atIn(b, "name", paths[k])
+		ipcs = append(ipcs, azure.Located{Value: ip, Path: paths[k]})
 	}
 	if len(ipcs) > 0 {
-		props["ipConfigurations"] = ipcs
+		props["ipConfigurations"] = azure.Located{Value: ipcs, Path: i.vpath("ip_configuration")}
 	}
 	setIf(props, "virtualNetwork", idObj(t.ref(i, i.values["virtual_network_id"], i.vpath("virtual_network_id"), i.cfg["virtual_network_id"], "azurerm_virtual_network")))
 	for _, f := range [][2]string{
@@ -651,13 +653,4 @@ func (t *translator) parentName(i *instance, attr, typ string) string {
 		return t.nameOf(p)
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,0 +1,40 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func FuzzImportPlan(f *testing.F) {
+	for _, name := range []string{"plan.json", "plan-create.json", "state.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"planned_values": {"root_module": {"child_modules": [{"address": "module.a", "resources": [{"address": "module.a.azurerm_subnet.s[0]",
+	  "type": "azurerm_subnet", "name": "s", "index": 0, "values": {"name": "s"}}]}]}},
+	  "configuration": {"root_module": {"module_calls": {"a": {"expressions": {"x": {"references": ["var.x"]}},
+	    "module": {"resources": [{"address": "azurerm_subnet.s", "type": "azurerm_subnet", "name": "s",
+	      "expressions": {"virtual_network_name": {"references": ["var.x", "module.a.y"]}}}]}}}}}}`))
+	if data, err := os.ReadFile(filepath.Join(realDir, "tfplan-regula-azurerm-nsg/security_group_no_inbound_22_infra.json")); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		planned, _, err := ImportPlan(data, "p.json")
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "p.json:") {
+					t.Fatalf("error line %q does not start with p.json:", line)
+				}
+			}
+			return
+		}
+		if planned == nil {
+			t.Fatal("ImportPlan returned neither a topology nor an error")
+		}
+	})
+}
