@@ -22,9 +22,11 @@ var reportFormats = map[string]func(io.Writer, *sim.Report) error{
 func runSimulate(e *env, args []string) int {
 	fs := newFlags(e, "simulate")
 	scenario := fs.String("scenario", "", "simulate a built-in scenario (see 'nsgsim scenarios')")
+	inputFormat := inputFormatFlag(fs)
 	out := fs.StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
 	format := fs.String("format", "table", "report format on standard output: table, json, markdown or sarif")
 	ropts := renderFlags(fs)
+	quiet := fs.Bool("quiet", false, "no progress bar on standard error")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: nsgsim simulate FILE | --scenario NAME [-o OUT] [--format table|json|markdown|sarif]")
 		fs.PrintDefaults()
@@ -51,22 +53,29 @@ func runSimulate(e *env, args []string) int {
 		}
 		diagram = f
 	}
-	t, err := loadTopology(path, *scenario)
+	prog := newProgress(e, *quiet)
+	defer prog.finish()
+	t, err := loadWithProgress(prog, path, *scenario, *inputFormat)
 	if err != nil {
+		prog.finish()
 		return fail(e, "%v", err)
 	}
-	r, err := sim.Simulate(t)
+	r, err := simulateWithProgress(prog, t)
 	if err != nil {
+		prog.finish()
 		return fail(e, "%v", err)
 	}
 	if *out != "" {
+		prog.phase("drawing "+*out, 0)
 		err := writeFile(*out, inputsOf(path), func(w io.Writer) error {
 			return render.Render(w, diagram, r, *ropts)
 		})
 		if err != nil {
+			prog.finish()
 			return fail(e, "nsgsim simulate: %v", err)
 		}
 	}
+	prog.finish()
 	if err := write(e.stdout, r); err != nil {
 		return fail(e, "nsgsim simulate: %v", err)
 	}
