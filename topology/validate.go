@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Validate checks what no single object can check alone: that names are
@@ -75,7 +76,40 @@ func (v *validator) errorf(p Pos, ctx, format string, args ...any) {
 	if ctx != "" {
 		msg = ctx + ": " + msg
 	}
-	v.errs = append(v.errs, &Error{Pos: p, Msg: msg})
+	v.errs = append(v.errs, &Error{Pos: p, Msg: clipQuoted(msg)})
+}
+
+// maxQuoted is the most characters of a quoted value that a message shows,
+// so that a hostile megabyte-long name still gives a readable line.
+const maxQuoted = 100
+
+// clipQuoted shortens each quoted value in msg that is longer than
+// maxQuoted characters to its first maxQuoted characters and "...".
+func clipQuoted(msg string) string {
+	if len(msg) <= maxQuoted {
+		return msg
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			break
+		}
+		q, err := strconv.QuotedPrefix(msg[i:])
+		if err != nil {
+			b.WriteString(msg[:i+1])
+			msg = msg[i+1:]
+			continue
+		}
+		b.WriteString(msg[:i])
+		msg = msg[i+len(q):]
+		if s, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(s) > maxQuoted {
+			q = strconv.Quote(string([]rune(s)[:maxQuoted]) + "...")
+		}
+		b.WriteString(q)
+	}
+	b.WriteString(msg)
+	return b.String()
 }
 
 // where says where an earlier declaration is, for "first declared at".
