@@ -50,13 +50,19 @@ func loadInput(path, kind string) (*topology.Topology, error) {
 	if err != nil {
 		return nil, err
 	}
-	if kind == "" {
+	detected := kind == ""
+	if detected {
 		kind = detectKind(data)
 	}
 	var t *topology.Topology
 	switch kind {
 	case kindYAML:
-		return topology.Parse(path, data)
+		t, err := topology.Parse(path, data)
+		if err != nil && detected && terraform.LooksLikeHCL(data) {
+			// Terraform source: say what to give instead of a YAML error.
+			_, _, err = terraform.ImportPlan(data, path)
+		}
+		return t, err
 	case kindAz:
 		t, err = azure.ImportAz(map[string][]byte{path: data})
 	case kindARM:

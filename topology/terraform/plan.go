@@ -31,7 +31,7 @@ import (
 func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, err error) {
 	v, err := decode(plan)
 	if err != nil {
-		if looksLikeHCL(plan) {
+		if LooksLikeHCL(plan) {
 			return nil, nil, fmt.Errorf("%s: this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`", name)
 		}
 		return nil, nil, fmt.Errorf("%s: not JSON (%v); expected the output of `terraform show -json PLANFILE`", name, err)
@@ -94,8 +94,9 @@ func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, er
 	return planned, prior, err
 }
 
-// looksLikeHCL tells Terraform configuration from other text.
-func looksLikeHCL(data []byte) bool {
+// LooksLikeHCL tells Terraform configuration (HCL) from other text, so that
+// a .tf file given where a topology or plan is expected gets a clear message.
+func LooksLikeHCL(data []byte) bool {
 	s := string(data)
 	for _, kw := range []string{"resource \"", "provider \"", "variable \"", "module \"", "terraform {", "output \"", "locals {", "data \""} {
 		if strings.Contains(s, kw) {
