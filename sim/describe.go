@@ -21,10 +21,10 @@ func (e *Engine) Describe(s, whole Set, wholeName string) string {
 	}
 	in := e.list(s)
 	if len(in) <= maxListed {
-		return strings.Join(in, ", ")
+		return joinAnd(in)
 	}
 	if out := e.list(whole.Subtract(s)); len(out) <= maxListed && whole.ContainsSet(s) {
-		return wholeName + " except " + strings.Join(out, ", ")
+		return wholeName + " except " + joinAnd(out)
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(in[:maxListed], ", "), len(in)-maxListed)
 }
@@ -52,4 +52,12 @@ func DescribePorts(s Set) string {
 		parts[i] = r.String()
 	}
 	return strings.Join(parts, ",")
+}
+
+// joinAnd joins names as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
