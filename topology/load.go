@@ -868,47 +868,27 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	if v, ok := m["serviceTags"]; ok {
 		d.serviceTags(v)
 	}
-	for i, n := range d.list(m["virtualNetworks"], "", "virtualNetworks", "virtual networks") {
-		if v := d.virtualNetwork(n, i); v != nil {
-			t.VirtualNetworks = append(t.VirtualNetworks, v)
-		}
-	}
-	for i, n := range d.list(m["networkSecurityGroups"], "", "networkSecurityGroups", "network security groups") {
-		if g := d.networkSecurityGroup(n, i); g != nil {
-			t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, g)
-		}
-	}
-	for i, n := range d.list(m["applicationSecurityGroups"], "", "applicationSecurityGroups", "application security groups") {
-		if a := d.applicationSecurityGroup(n, i); a != nil {
-			t.ApplicationSecurityGroups = append(t.ApplicationSecurityGroups, a)
-		}
-	}
-	for i, n := range d.list(m["virtualMachines"], "", "virtualMachines", "virtual machines") {
-		if vm := d.virtualMachine(n, i); vm != nil {
-			t.VirtualMachines = append(t.VirtualMachines, vm)
-		}
-	}
-	for i, n := range d.list(m["bastionHosts"], "", "bastionHosts", "Bastion hosts") {
-		if b := d.bastionHost(n, i); b != nil {
-			t.BastionHosts = append(t.BastionHosts, b)
-		}
-	}
-	for i, n := range d.list(m["clients"], "", "clients", "clients") {
-		if c := d.client(n, i); c != nil {
-			t.Clients = append(t.Clients, c)
-		}
-	}
-	for i, n := range d.list(m["flows"], "", "flows", "flows") {
-		if f := d.flow(n, i); f != nil {
-			t.Flows = append(t.Flows, f)
-		}
-	}
-	for i, n := range d.list(m["expectations"], "", "expectations", "expectations") {
-		if e := d.expectation(n, i); e != nil {
-			t.Expectations = append(t.Expectations, e)
-		}
-	}
+	t.VirtualNetworks = decodeList(d, m, "virtualNetworks", "virtual networks", d.virtualNetwork)
+	t.NetworkSecurityGroups = decodeList(d, m, "networkSecurityGroups", "network security groups", d.networkSecurityGroup)
+	t.ApplicationSecurityGroups = decodeList(d, m, "applicationSecurityGroups", "application security groups", d.applicationSecurityGroup)
+	t.VirtualMachines = decodeList(d, m, "virtualMachines", "virtual machines", d.virtualMachine)
+	t.BastionHosts = decodeList(d, m, "bastionHosts", "Bastion hosts", d.bastionHost)
+	t.Clients = decodeList(d, m, "clients", "clients", d.client)
+	t.Flows = decodeList(d, m, "flows", "flows", d.flow)
+	t.Expectations = decodeList(d, m, "expectations", "expectations", d.expectation)
 	return true
+}
+
+// decodeList decodes the top-level list m[key] of what, one object at a
+// time with decode, keeping the objects that decode.
+func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, decode func(*yaml.Node, int) *T) []*T {
+	var out []*T
+	for i, n := range d.list(m[key], "", key, what) {
+		if x := decode(n, i); x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // serviceTags reads the Service Tags file named by v, relative to the
@@ -1323,22 +1303,9 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 			}
 		}
 	}
-	flags := []struct {
-		key string
-		p   *bool
-	}{
-		{"enableTunneling", &b.EnableTunneling},
-		{"enableIpConnect", &b.EnableIPConnect},
-		{"enableShareableLink", &b.EnableShareableLink},
-		{"enableFileCopy", &b.EnableFileCopy},
-		{"enableKerberos", &b.EnableKerberos},
-		{"enableSessionRecording", &b.EnableSessionRecording},
-		{"enablePrivateOnlyBastion", &b.EnablePrivateOnlyBastion},
-		{"disableCopyPaste", &b.DisableCopyPaste},
-	}
-	for _, f := range flags {
-		if v, ok := m[f.key]; ok {
-			*f.p = d.boolean(v, ctx, f.key)
+	for _, f := range b.Flags() {
+		if v, ok := m[f.Name]; ok {
+			*f.Value = d.boolean(v, ctx, f.Name)
 		}
 	}
 	for j, item := range d.list(m["customPorts"], ctx, "customPorts", "ports") {

@@ -155,15 +155,10 @@ func marshalTopology(t *Topology) (*yaml.Node, error) {
 	root.str("location", t.Location)
 	root.str("serviceTags", t.ServiceTagsFile)
 
-	var items []ymap
-	for _, v := range t.VirtualNetworks {
-		if v != nil {
-			items = append(items, marshalVirtualNetwork(v))
-		}
-	}
-	root.block("virtualNetworks", items)
+	root.block("virtualNetworks", marshalEach(t.VirtualNetworks, marshalVirtualNetwork))
 
-	items = nil
+	// An NSG and a client can fail to marshal; the other objects cannot.
+	var items []ymap
 	for _, g := range t.NetworkSecurityGroups {
 		if g == nil {
 			continue
@@ -186,31 +181,9 @@ func marshalTopology(t *Topology) (*yaml.Node, error) {
 	}
 	root.block("networkSecurityGroups", items)
 
-	items = nil
-	for _, a := range t.ApplicationSecurityGroups {
-		if a != nil {
-			m := newMap()
-			m.str("name", a.Name)
-			items = append(items, m)
-		}
-	}
-	root.block("applicationSecurityGroups", items)
-
-	items = nil
-	for _, vm := range t.VirtualMachines {
-		if vm != nil {
-			items = append(items, marshalVirtualMachine(vm))
-		}
-	}
-	root.block("virtualMachines", items)
-
-	items = nil
-	for _, b := range t.BastionHosts {
-		if b != nil {
-			items = append(items, marshalBastionHost(b))
-		}
-	}
-	root.block("bastionHosts", items)
+	root.block("applicationSecurityGroups", marshalEach(t.ApplicationSecurityGroups, marshalApplicationSecurityGroup))
+	root.block("virtualMachines", marshalEach(t.VirtualMachines, marshalVirtualMachine))
+	root.block("bastionHosts", marshalEach(t.BastionHosts, marshalBastionHost))
 
 	items = nil
 	for _, c := range t.Clients {
@@ -230,26 +203,33 @@ func marshalTopology(t *Topology) (*yaml.Node, error) {
 	}
 	root.block("clients", items)
 
-	items = nil
-	for _, f := range t.Flows {
-		if f != nil {
-			items = append(items, marshalFlow(f))
-		}
-	}
-	root.block("flows", items)
-
-	items = nil
-	for _, e := range t.Expectations {
-		if e == nil {
-			continue
-		}
-		m := newMap()
-		m.str("flow", e.Flow)
-		m.add("verdict", ystr(e.Verdict.String()))
-		items = append(items, m)
-	}
-	root.block("expectations", items)
+	root.block("flows", marshalEach(t.Flows, marshalFlow))
+	root.block("expectations", marshalEach(t.Expectations, marshalExpectation))
 	return root.n, nil
+}
+
+// marshalEach marshals the objects of xs with marshal, skipping nil ones.
+func marshalEach[T any](xs []*T, marshal func(*T) ymap) []ymap {
+	var out []ymap
+	for _, x := range xs {
+		if x != nil {
+			out = append(out, marshal(x))
+		}
+	}
+	return out
+}
+
+func marshalApplicationSecurityGroup(a *ApplicationSecurityGroup) ymap {
+	m := newMap()
+	m.str("name", a.Name)
+	return m
+}
+
+func marshalExpectation(e *Expectation) ymap {
+	m := newMap()
+	m.str("flow", e.Flow)
+	m.add("verdict", ystr(e.Verdict.String()))
+	return m
 }
 
 func marshalVirtualNetwork(v *VirtualNetwork) ymap {
@@ -352,14 +332,9 @@ func marshalBastionHost(b *BastionHost) ymap {
 	if b.ScaleUnits != 2 {
 		m.add("scaleUnits", yint(b.ScaleUnits))
 	}
-	m.flag("enableTunneling", b.EnableTunneling)
-	m.flag("enableIpConnect", b.EnableIPConnect)
-	m.flag("enableShareableLink", b.EnableShareableLink)
-	m.flag("enableFileCopy", b.EnableFileCopy)
-	m.flag("enableKerberos", b.EnableKerberos)
-	m.flag("enableSessionRecording", b.EnableSessionRecording)
-	m.flag("enablePrivateOnlyBastion", b.EnablePrivateOnlyBastion)
-	m.flag("disableCopyPaste", b.DisableCopyPaste)
+	for _, f := range b.Flags() {
+		m.flag(f.Name, *f.Value)
+	}
 	if len(b.CustomPorts) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
 		for _, p := range b.CustomPorts {

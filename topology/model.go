@@ -245,6 +245,30 @@ type BastionHost struct {
 	CustomPorts              []uint16
 }
 
+// BastionFlag is one of a Bastion host's feature flags: its ARM property
+// name and the field of the BastionHost that holds it.
+type BastionFlag struct {
+	Name  string
+	Value *bool
+}
+
+// Flags returns b's feature flags by the ARM property names of
+// Microsoft.Network/bastionHosts (bastionHost.json,
+// BastionHostPropertiesFormat), in the order of SPEC section 1:
+// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings
+func (b *BastionHost) Flags() []BastionFlag {
+	return []BastionFlag{
+		{"enableTunneling", &b.EnableTunneling},
+		{"enableIpConnect", &b.EnableIPConnect},
+		{"enableShareableLink", &b.EnableShareableLink},
+		{"enableFileCopy", &b.EnableFileCopy},
+		{"enableKerberos", &b.EnableKerberos},
+		{"enableSessionRecording", &b.EnableSessionRecording},
+		{"enablePrivateOnlyBastion", &b.EnablePrivateOnlyBastion},
+		{"disableCopyPaste", &b.DisableCopyPaste},
+	}
+}
+
 // Client is a place users' browsers connect from.
 type Client struct {
 	Origin

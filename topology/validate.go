@@ -163,70 +163,20 @@ func (v *validator) uniqueNames(kind, scope string, objs []namedObj) {
 // topology (SPEC 1.1).
 func (v *validator) index() {
 	t := v.t
-	v.vnets = make(map[string]*VirtualNetwork)
-	v.nsgs = make(map[string]*NetworkSecurityGroup)
-	v.asgs = make(map[string]*ApplicationSecurityGroup)
-	v.vms = make(map[string]*VirtualMachine)
-	v.bastions = make(map[string]*BastionHost)
-	v.clients = make(map[string]*Client)
-	v.flows = make(map[string]*Flow)
-
-	var objs []namedObj
-	for i, x := range t.VirtualNetworks {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("virtual network", x.Name, "virtualNetworks", i)})
-			setFirst(v.vnets, x.Name, x)
-		}
-	}
-	v.uniqueNames("virtual network", "", objs)
-	objs = nil
-	for i, x := range t.NetworkSecurityGroups {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("network security group", x.Name, "networkSecurityGroups", i)})
-			setFirst(v.nsgs, x.Name, x)
-		}
-	}
-	v.uniqueNames("network security group", "", objs)
-	objs = nil
-	for i, x := range t.ApplicationSecurityGroups {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("application security group", x.Name, "applicationSecurityGroups", i)})
-			setFirst(v.asgs, x.Name, x)
-		}
-	}
-	v.uniqueNames("application security group", "", objs)
-	objs = nil
-	for i, x := range t.VirtualMachines {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("virtual machine", x.Name, "virtualMachines", i)})
-			setFirst(v.vms, x.Name, x)
-		}
-	}
-	v.uniqueNames("virtual machine", "", objs)
-	objs = nil
-	for i, x := range t.BastionHosts {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("bastion host", x.Name, "bastionHosts", i)})
-			setFirst(v.bastions, x.Name, x)
-		}
-	}
-	v.uniqueNames("bastion host", "", objs)
-	objs = nil
-	for i, x := range t.Clients {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("client", x.Name, "clients", i)})
-			setFirst(v.clients, x.Name, x)
-		}
-	}
-	v.uniqueNames("client", "", objs)
-	objs = nil
-	for i, x := range t.Flows {
-		if x != nil {
-			objs = append(objs, namedObj{x.Name, &x.Origin, objCtx("flow", x.Name, "flows", i)})
-			setFirst(v.flows, x.Name, x)
-		}
-	}
-	v.uniqueNames("flow", "", objs)
+	v.vnets = indexNames(v, "virtual network", "virtualNetworks", t.VirtualNetworks,
+		func(x *VirtualNetwork) (string, *Origin) { return x.Name, &x.Origin })
+	v.nsgs = indexNames(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups,
+		func(x *NetworkSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
+	v.asgs = indexNames(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups,
+		func(x *ApplicationSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
+	v.vms = indexNames(v, "virtual machine", "virtualMachines", t.VirtualMachines,
+		func(x *VirtualMachine) (string, *Origin) { return x.Name, &x.Origin })
+	v.bastions = indexNames(v, "bastion host", "bastionHosts", t.BastionHosts,
+		func(x *BastionHost) (string, *Origin) { return x.Name, &x.Origin })
+	v.clients = indexNames(v, "client", "clients", t.Clients,
+		func(x *Client) (string, *Origin) { return x.Name, &x.Origin })
+	v.flows = indexNames(v, "flow", "flows", t.Flows,
+		func(x *Flow) (string, *Origin) { return x.Name, &x.Origin })
 
 	v.subnetIndex = make(map[[2]string]*Subnet)
 	for _, vn := range t.VirtualNetworks {
@@ -241,6 +191,23 @@ func (v *validator) index() {
 	}
 	v.vnetNames, v.nsgNames, v.asgNames = names(v.vnets), names(v.nsgs), names(v.asgs)
 	v.vmNames, v.bastionNames, v.clientNames, v.flowNames = names(v.vms), names(v.bastions), names(v.clients), names(v.flows)
+}
+
+// indexNames checks that the names of the objects of one kind are unique
+// and returns the objects by name (the first of a name wins). list is their
+// key in the topology; name gives an object's name and origin.
+func indexNames[T any](v *validator, kind, list string, xs []*T, name func(*T) (string, *Origin)) map[string]*T {
+	m := make(map[string]*T)
+	var objs []namedObj
+	for i, x := range xs {
+		if x != nil {
+			n, o := name(x)
+			objs = append(objs, namedObj{n, o, objCtx(kind, n, list, i)})
+			setFirst(m, n, x)
+		}
+	}
+	v.uniqueNames(kind, "", objs)
+	return m
 }
 
 func setFirst[K comparable, T any](m map[K]T, name K, x T) {

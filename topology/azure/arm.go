@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -52,7 +53,7 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		opts.Location = DefaultLocation
 	}
 	file := opts.Name
-	v, err := decodeJSON(data)
+	v, err := jsonpos.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not JSON (%s); expected an ARM deployment template", file, jsonSyntaxError(data, err))
 	}
@@ -441,7 +442,7 @@ func coerceParam(typ string, v any) (any, error) {
 		return nil, fmt.Errorf("value is %s, expected a string", typeName(v))
 	case "array":
 		if s, ok := v.(string); ok {
-			d, err := decodeJSON([]byte(s))
+			d, err := jsonpos.Decode([]byte(s))
 			if a, ok := d.([]any); err == nil && ok {
 				return a, nil
 			}
@@ -453,7 +454,7 @@ func coerceParam(typ string, v any) (any, error) {
 		return nil, fmt.Errorf("value is %s, expected an array", typeName(v))
 	case "object", "secureobject":
 		if s, ok := v.(string); ok {
-			d, err := decodeJSON([]byte(s))
+			d, err := jsonpos.Decode([]byte(s))
 			if o, ok := d.(map[string]any); err == nil && ok {
 				return o, nil
 			}
@@ -796,7 +797,7 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := decodeJSON(data)
+	v, err := jsonpos.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not JSON (%s); expected an ARM parameters file", name, jsonSyntaxError(data, err))
 	}

@@ -6,12 +6,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"math"
 	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // armFunc is an ARM template function
@@ -160,7 +163,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			v, err := decodeJSON([]byte(s))
+			v, err := jsonpos.Decode([]byte(s))
 			if err != nil {
 				return nil, fmt.Errorf("%q is not JSON", s)
 			}
@@ -443,12 +446,9 @@ func init() {
 			return out, nil
 		},
 		"items": func(c *evalCtx, a []any) (any, error) {
-			if err := arity(a, 1, 1); err != nil {
+			m, err := oneObject(a)
+			if err != nil {
 				return nil, err
-			}
-			m, ok := a[0].(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("expected an object, got %s", typeName(a[0]))
 			}
 			keys := sortedKeys(m)
 			out := make([]any, len(keys))
@@ -458,12 +458,9 @@ func init() {
 			return out, nil
 		},
 		"objectkeys": func(c *evalCtx, a []any) (any, error) {
-			if err := arity(a, 1, 1); err != nil {
+			m, err := oneObject(a)
+			if err != nil {
 				return nil, err
-			}
-			m, ok := a[0].(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("expected an object, got %s", typeName(a[0]))
 			}
 			var out []any
 			for _, k := range sortedKeys(m) {
@@ -546,6 +543,17 @@ func oneString(a []any) (string, error) {
 	return s, nil
 }
 
+func oneObject(a []any) (map[string]any, error) {
+	if err := arity(a, 1, 1); err != nil {
+		return nil, err
+	}
+	m, ok := a[0].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an object, got %s", typeName(a[0]))
+	}
+	return m, nil
+}
+
 func strings3(a []any) ([3]string, error) {
 	var out [3]string
 	if err := arity(a, 3, 3); err != nil {
@@ -577,15 +585,23 @@ func stringFn(f func(string) string) armFunc {
 	}
 }
 
+func twoStrings(a []any) (s, t string, err error) {
+	if err := arity(a, 2, 2); err != nil {
+		return "", "", err
+	}
+	s, ok := a[0].(string)
+	t, ok2 := a[1].(string)
+	if !ok || !ok2 {
+		return "", "", fmt.Errorf("expected two strings")
+	}
+	return s, t, nil
+}
+
 func strPosFn(f func(s, t string) int) armFunc {
 	return func(c *evalCtx, a []any) (any, error) {
-		if err := arity(a, 2, 2); err != nil {
+		s, t, err := twoStrings(a)
+		if err != nil {
 			return nil, err
-		}
-		s, ok := a[0].(string)
-		t, ok2 := a[1].(string)
-		if !ok || !ok2 {
-			return nil, fmt.Errorf("expected two strings")
 		}
 		return int64(f(s, t)), nil
 	}
@@ -593,13 +609,9 @@ func strPosFn(f func(s, t string) int) armFunc {
 
 func strPredFn(f func(s, t string) bool) armFunc {
 	return func(c *evalCtx, a []any) (any, error) {
-		if err := arity(a, 2, 2); err != nil {
+		s, t, err := twoStrings(a)
+		if err != nil {
 			return nil, err
-		}
-		s, ok := a[0].(string)
-		t, ok2 := a[1].(string)
-		if !ok || !ok2 {
-			return nil, fmt.Errorf("expected two strings")
 		}
 		return f(s, t), nil
 	}
@@ -1081,17 +1093,9 @@ func fnIntersection(c *evalCtx, a []any) (any, error) {
 // offline in general, as it depends on the real subscription), only a stable
 // stand-in with the same shape.
 func fnUniqueString(c *evalCtx, a []any) (any, error) {
-	if len(a) == 0 {
-		return nil, fmt.Errorf("expects at least one argument")
-	}
 	h := fnv.New64a()
-	for i, v := range a {
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(v))
-		}
-		h.Write([]byte(s))
-		h.Write([]byte{'-'})
+	if err := hashArgs(h, a); err != nil {
+		return nil, err
 	}
 	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
 	x := h.Sum64()
@@ -1106,23 +1110,32 @@ func fnUniqueString(c *evalCtx, a []any) (any, error) {
 // fnGUID returns a deterministic GUID from its arguments (a name-based UUID
 // over SHA-1, as guid() is deterministic too; not Azure's exact value).
 func fnGUID(c *evalCtx, a []any) (any, error) {
-	if len(a) == 0 {
-		return nil, fmt.Errorf("expects at least one argument")
-	}
 	h := sha1.New()
-	for i, v := range a {
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(v))
-		}
-		h.Write([]byte(s))
-		h.Write([]byte{'-'})
+	if err := hashArgs(h, a); err != nil {
+		return nil, err
 	}
 	sum := h.Sum(nil)
 	sum[6] = sum[6]&0x0f | 0x50
 	sum[8] = sum[8]&0x3f | 0x80
 	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x",
 		binary.BigEndian.Uint32(sum[0:4]), sum[4:6], sum[6:8], sum[8:10], sum[10:16]), nil
+}
+
+// hashArgs writes the arguments of uniqueString() or guid(), one or more
+// strings, to h, each followed by '-'.
+func hashArgs(h hash.Hash, a []any) error {
+	if len(a) == 0 {
+		return fmt.Errorf("expects at least one argument")
+	}
+	for i, v := range a {
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(v))
+		}
+		h.Write([]byte(s))
+		h.Write([]byte{'-'})
+	}
+	return nil
 }
 
 func stringArgs(a []any) ([]string, error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -33,13 +34,13 @@ func TestImportARM(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportARM error: %v", err)
 	}
-	checkGolden(t, "arm-template.txt", dump(top))
+	topotest.Golden(t, "testdata/golden/arm-template.txt", topotest.Dump(top))
 
 	// Variables, toLower/concat, format, and the inner nested deployment's
 	// peering (a child resource named "VNET/PEERING").
 	hub, spoke := top.VirtualNetworkByName("contoso-vnet"), top.VirtualNetworkByName("Contoso-spoke")
 	if hub == nil || spoke == nil {
-		t.Fatalf("VNets = %s, want contoso-vnet and Contoso-spoke", dump(top))
+		t.Fatalf("VNets = %s, want contoso-vnet and Contoso-spoke", topotest.Dump(top))
 	}
 	if !slices.Equal(hub.Peerings, []string{"Contoso-spoke"}) || !slices.Equal(spoke.Peerings, []string{"contoso-vnet"}) {
 		t.Errorf("peerings hub %v spoke %v, want each other", hub.Peerings, spoke.Peerings)
@@ -64,16 +65,16 @@ func TestImportARM(t *testing.T) {
 	if g == nil || len(g.SecurityRules) != 4 {
 		t.Fatalf("Contoso-nsg-bastion = %+v, want 4 rules", g)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowHttpsInbound"); r.Description != "[literal description]" {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowHttpsInbound"); r.Description != "[literal description]" {
 		t.Errorf("description = %q, want the [[ escape undone", r.Description)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowGatewayManagerInbound"); r.Priority != 110 || r.DestinationPorts[0] != (topology.PortRange{Lo: 443, Hi: 443}) {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowGatewayManagerInbound"); r.Priority != 110 || r.DestinationPorts[0] != (topology.PortRange{Lo: 443, Hi: 443}) {
 		t.Errorf("AllowGatewayManagerInbound = %+v, want priority add(100, 10) and numeric port 443", r)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowSshRdpOutbound"); topology.PortRangesString(r.DestinationPorts) != "22,3389,2222" {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowSshRdpOutbound"); topology.PortRangesString(r.DestinationPorts) != "22,3389,2222" {
 		t.Errorf("AllowSshRdpOutbound ports = %v, want if() to add 2222 for Standard", r.DestinationPorts)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowAzureCloudOutbound"); r.Destination.Tag != "AzureCloud.eastus" {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowAzureCloudOutbound"); r.Destination.Tag != "AzureCloud.eastus" {
 		t.Errorf("AllowAzureCloudOutbound destination = %v, want AzureCloud.eastus (resourceGroup().location)", r.Destination)
 	}
 	office := top.NetworkSecurityGroupByName("Contoso-nsg-workload").SecurityRules
@@ -81,7 +82,7 @@ func TestImportARM(t *testing.T) {
 		office[1].Source.Prefixes[0] != netip.MustParsePrefix("198.51.100.0/25") {
 		t.Errorf("property copy rules = %+v, want allow-office-1 and -2 at 200, 201", office)
 	}
-	ref := findRule(top, "nsg-from-reference", "ssh-from-bastion-subnet")
+	ref := topotest.FindRule(top, "nsg-from-reference", "ssh-from-bastion-subnet")
 	if ref.Source.String() != "10.10.0.0/26" || ref.Destination.String() != "10.10.1.0/24" {
 		t.Errorf("reference() rule = %v -> %v, want 10.10.0.0/26 -> 10.10.1.0/24", ref.Source, ref.Destination)
 	}
@@ -97,7 +98,7 @@ func TestImportARM(t *testing.T) {
 	}
 	if vms[0].Name != "Contoso-vm01" || vms[0].PrivateIPAddress.String() != "10.10.1.5" || vms[0].OS != topology.Linux ||
 		vms[1].Name != "Contoso-vm02" || vms[1].PrivateIPAddress.String() != "10.10.1.6" || vms[1].OS != topology.Windows {
-		t.Errorf("VMs = %s, want Contoso-vm01 10.10.1.5 Linux and Contoso-vm02 10.10.1.6 Windows", dump(&topology.Topology{VirtualMachines: vms}))
+		t.Errorf("VMs = %s, want Contoso-vm01 10.10.1.5 Linux and Contoso-vm02 10.10.1.6 Windows", topotest.Dump(&topology.Topology{VirtualMachines: vms}))
 	}
 	b := top.BastionHosts[0]
 	if !strings.HasPrefix(b.Name, "Contoso-bastion-") || len(b.Name) != len("Contoso-bastion-")+5 || b.SKU != topology.Standard ||
@@ -122,7 +123,7 @@ func TestImportARMParameters(t *testing.T) {
 	if n := len(top.VirtualMachines); n != 1 {
 		t.Errorf("%d VMs, want 1", n)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowSshRdpOutbound"); topology.PortRangesString(r.DestinationPorts) != "22,3389" {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowSshRdpOutbound"); topology.PortRangesString(r.DestinationPorts) != "22,3389" {
 		t.Errorf("ports = %v, want 22,3389 for Basic", r.DestinationPorts)
 	}
 	if rs := top.NetworkSecurityGroupByName("Contoso-nsg-workload").SecurityRules; len(rs) != 1 {
@@ -134,7 +135,7 @@ func TestImportARMParameters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := findRule(top, "Contoso-nsg-bastion", "AllowAzureCloudOutbound"); r.Destination.Tag != "AzureCloud.northeurope" || top.Location != "northeurope" {
+	if r := topotest.FindRule(top, "Contoso-nsg-bastion", "AllowAzureCloudOutbound"); r.Destination.Tag != "AzureCloud.northeurope" || top.Location != "northeurope" {
 		t.Errorf("with Location northeurope: tag %v, location %q", r.Destination, top.Location)
 	}
 }
@@ -214,14 +215,7 @@ func TestImportARMErrors(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatalf("ImportARM = %s, want an error", dump(top))
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ImportARM error:\n%v\nwant it to contain:\n%s", err, w)
-				}
-			}
+			topotest.WantErrors(t, "ImportARM", top, err, tt.want)
 		})
 	}
 }
@@ -313,7 +307,7 @@ func TestImportARMSymbolic(t *testing.T) {
 	want := "vnet net [10.5.0.0/16]\n  subnet AzureBastionSubnet 10.5.0.0/26\n" +
 		"nsg nsg\n  rule from-net 100 Inbound Allow * 10.5.0.0/16:* -> *:*\n" +
 		"bastion bastion-10.5.0.0-16 vnet=net sku=Developer scaleUnits=2\n"
-	if got := dump(top); got != want {
+	if got := topotest.Dump(top); got != want {
 		t.Errorf("ImportARM =\n%s\nwant\n%s", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -44,7 +45,7 @@ const azExpected = "expected the JSON output of an `az` list or show command (an
 
 // azResources finds the resources in one file.
 func azResources(file string, data []byte) ([]Resource, error) {
-	v, err := decodeJSON(data)
+	v, err := jsonpos.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("not JSON (%s); %s", jsonSyntaxError(data, err), azExpected)
 	}

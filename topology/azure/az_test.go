@@ -2,10 +2,12 @@ package azure
 
 import (
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -14,7 +16,7 @@ func TestImportAz(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportAz(testdata/az) error: %v", err)
 	}
-	checkGolden(t, "az.txt", dump(top))
+	topotest.Golden(t, "testdata/golden/az.txt", topotest.Dump(top))
 
 	// Names: two VNets and two NSGs share a name across resource groups.
 	var vnets, nsgs []string
@@ -56,7 +58,7 @@ func TestImportAz(t *testing.T) {
 	if n := len(bastionNSG.SecurityRules); n != 8 {
 		t.Errorf("nsg-bastion has %d rules, want 8 (the 6 default rules dropped)", n)
 	}
-	web := findRule(top, "nsg-workload", "allow-web")
+	web := topotest.FindRule(top, "nsg-workload", "allow-web")
 	if web == nil {
 		t.Fatal("rule nsg-workload/allow-web missing")
 	}
@@ -65,7 +67,7 @@ func TestImportAz(t *testing.T) {
 		web.Protocol != topology.Tcp || web.Priority != 110 {
 		t.Errorf("allow-web = %+v, want Tcp 110 from %v to asg-web", web, wantSrc)
 	}
-	app := findRule(top, "nsg-workload-rg-spoke", "allow-app")
+	app := topotest.FindRule(top, "nsg-workload-rg-spoke", "allow-app")
 	if app == nil || app.SourcePorts[0] != (topology.PortRange{Lo: 1024, Hi: 65535}) || app.Protocol != topology.Udp {
 		t.Errorf("allow-app = %+v, want Udp from source ports 1024-65535", app)
 	}
@@ -80,7 +82,7 @@ func TestImportAz(t *testing.T) {
 		{"app-1", "spoke", "app", "10.1.0.10", "", "", topology.Linux, nil}, // the NIC marked primary, the OS from the image
 	}
 	for _, tt := range tests {
-		vm := findVM(top, tt.vm)
+		vm := top.VirtualMachineByName(tt.vm)
 		if vm == nil {
 			t.Errorf("VM %s missing", tt.vm)
 			continue
@@ -119,8 +121,8 @@ func TestImportAzREST(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportAz(testdata/rest) error: %v", err)
 	}
-	checkGolden(t, "rest.txt", dump(top))
-	esp := findRule(top, "nsg-rest", "esp-out")
+	topotest.Golden(t, "testdata/golden/rest.txt", topotest.Dump(top))
+	esp := topotest.FindRule(top, "nsg-rest", "esp-out")
 	if esp == nil || esp.Protocol != topology.Esp || esp.Direction != topology.Outbound || len(esp.Destination.Prefixes) != 2 {
 		t.Errorf("esp-out = %+v, want Esp outbound to 2 prefixes", esp)
 	}
@@ -138,13 +140,13 @@ func TestImportAzOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := dump(first)
+	want := topotest.Dump(first)
 	for range 5 {
 		again, err := ImportAz(files)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := dump(again); got != want {
+		if got := topotest.Dump(again); got != want {
 			t.Fatalf("ImportAz is not deterministic:\n%s\nvs\n%s", got, want)
 		}
 	}
@@ -205,14 +207,7 @@ func TestImportAzErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			top, err := ImportAz(map[string][]byte{tt.file: []byte(tt.data)})
-			if err == nil {
-				t.Fatalf("ImportAz = %s, want an error", dump(top))
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ImportAz error:\n%v\nwant it to contain:\n%s", err, w)
-				}
-			}
+			topotest.WantErrors(t, "ImportAz", top, err, tt.want)
 		})
 	}
 }
@@ -232,29 +227,25 @@ func TestImportAzSkips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportAz error: %v", err)
 	}
-	if got := dump(top); got != "asg asg1\n" {
+	if got := topotest.Dump(top); got != "asg asg1\n" {
 		t.Errorf("ImportAz = %q, want one ASG (the list and the show are one resource)", got)
 	}
 }
 
-func findRule(t *topology.Topology, nsg, rule string) *topology.SecurityRule {
-	g := t.NetworkSecurityGroupByName(nsg)
-	if g == nil {
-		return nil
+// readDir reads every *.json file of dir, keyed by file name.
+func readDir(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no JSON files in %s: %v", dir, err)
 	}
-	for _, r := range g.SecurityRules {
-		if r.Name == rule {
-			return r
+	files := map[string][]byte{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
 		}
+		files[filepath.ToSlash(p)] = data
 	}
-	return nil
-}
-
-func findVM(t *topology.Topology, name string) *topology.VirtualMachine {
-	for _, vm := range t.VirtualMachines {
-		if vm.Name == name {
-			return vm
-		}
-	}
-	return nil
+	return files
 }

@@ -3,23 +3,10 @@ package azure
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-)
 
-// checkErrorPositions checks that every line of an importer error starts
-// with the input's name.
-func checkErrorPositions(t *testing.T, err error, name string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if !strings.HasPrefix(line, name+":") {
-			t.Fatalf("error line %q does not start with %q", line, name+":")
-		}
-	}
-}
+	"github.com/nsgsim/nsgsim/internal/topotest"
+)
 
 func FuzzImportAz(f *testing.F) {
 	for _, dir := range []string{"testdata/az", "testdata/rest"} {
@@ -35,7 +22,7 @@ func FuzzImportAz(f *testing.F) {
 	f.Add([]byte(`{"value": [{"type": "Microsoft.Network/virtualNetworks", "name": "v"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		top, err := ImportAz(map[string][]byte{"in.json": data})
-		checkErrorPositions(t, err, "in.json")
+		topotest.ErrorPositions(t, err, "in.json")
 		if err == nil && top == nil {
 			t.Fatal("ImportAz returned neither a topology nor an error")
 		}
@@ -57,18 +44,18 @@ func FuzzImportARM(f *testing.F) {
 	f.Add([]byte(`{"resources": [{"type": "Microsoft.Network/virtualNetworks", "name": "[concat('v', copyIndex())]", "copy": {"name": "c", "count": 3},
 	  "properties": {"copy": [{"name": "subnets", "count": 2, "input": {"name": "[string(copyIndex('subnets'))]", "copy": [{"name": "x", "count": 2, "input": "[copyIndex('x')]"}]}}]}}]}`), []byte(`{}`))
 	for _, dir := range []string{"arm-azure-bastion-nsg", "arm-mspnp-azure-hub-spoke"} {
-		if data, err := os.ReadFile(filepath.Join(realDir, dir, "azuredeploy.json")); err == nil {
+		if data, err := os.ReadFile(filepath.Join(topotest.RealDir(), dir, "azuredeploy.json")); err == nil {
 			f.Add(data, []byte(`{"bastion-host-name": {"value": "b"}, "adminPassword": {"value": "p"}}`))
 		}
 	}
 	f.Fuzz(func(t *testing.T, tpl, paramsFile []byte) {
 		params, err := ReadARMParameters(paramsFile, "p.json")
 		if err != nil {
-			checkErrorPositions(t, err, "p.json")
+			topotest.ErrorPositions(t, err, "p.json")
 			params = nil
 		}
 		top, err := ImportARM(tpl, params, "t.json")
-		checkErrorPositions(t, err, "t.json")
+		topotest.ErrorPositions(t, err, "t.json")
 		if err == nil && top == nil {
 			t.Fatal("ImportARM returned neither a topology nor an error")
 		}

@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // Located is a JSON value together with the path it was read from. A
@@ -19,42 +20,6 @@ import (
 type Located struct {
 	Value any
 	Path  string
-}
-
-// decodeJSON decodes data into plain values: map[string]any, []any, string,
-// bool, nil, and int64 for integral numbers (float64 otherwise), so numbers
-// compare and print the way ARM treats them.
-func decodeJSON(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("unexpected data after the top-level JSON value")
-	}
-	return convertNumbers(v), nil
-}
-
-func convertNumbers(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := v.Int64(); err == nil {
-			return i
-		}
-		f, _ := v.Float64()
-		return f
-	case map[string]any:
-		for k, x := range v {
-			v[k] = convertNumbers(x)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = convertNumbers(x)
-		}
-	}
-	return v
 }
 
 // jsonSyntaxError describes a JSON decoding error with a line and column.
@@ -76,15 +41,7 @@ func jsonSyntaxError(data []byte, err error) string {
 	if off < 0 {
 		return err.Error()
 	}
-	line, col := 1, 1
-	for _, c := range data[:off] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
+	line, col := jsonpos.LineCol(data, off)
 	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 }
 

@@ -532,21 +532,8 @@ func (a *assembler) bastion(r *rec) *topology.BastionHost {
 	default:
 		a.errorf(f, n, "Bastion host %q has neither ipConfigurations[].subnet nor virtualNetwork; expected one to place it", r.name)
 	}
-	flags := []struct {
-		name string
-		dst  *bool
-	}{
-		{"enableTunneling", &b.EnableTunneling},
-		{"enableIpConnect", &b.EnableIPConnect},
-		{"enableShareableLink", &b.EnableShareableLink},
-		{"enableFileCopy", &b.EnableFileCopy},
-		{"enableKerberos", &b.EnableKerberos},
-		{"enableSessionRecording", &b.EnableSessionRecording},
-		{"enablePrivateOnlyBastion", &b.EnablePrivateOnlyBastion},
-		{"disableCopyPaste", &b.DisableCopyPaste},
-	}
-	for _, fl := range flags {
-		*fl.dst = a.boolean(f, n.field(fl.name))
+	for _, fl := range b.Flags() {
+		*fl.Value = a.boolean(f, n.field(fl.Name))
 	}
 	if su := n.field("scaleUnits"); su.v != nil {
 		if v, ok := a.integer(f, su); ok {

@@ -8,28 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
 )
-
-// realDir is where the real third-party inputs live, outside the repository.
-const realDir = "../../../shared/fixtures/real"
-
-func readReal(t *testing.T, rel string) []byte {
-	t.Helper()
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real fixtures not available (%s): %v", realDir, err)
-	}
-	data, err := os.ReadFile(filepath.Join(realDir, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 func realParams(t *testing.T, dir string, extra map[string]any) map[string]any {
 	t.Helper()
 	params := map[string]any{}
-	if data, err := os.ReadFile(filepath.Join(realDir, dir, "azuredeploy.parameters.json")); err == nil {
+	if data, err := os.ReadFile(filepath.Join(topotest.RealDir(), dir, "azuredeploy.parameters.json")); err == nil {
 		if params, err = ReadARMParameters(data, dir+"/azuredeploy.parameters.json"); err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +189,7 @@ func TestRealARM(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tpl := readReal(t, filepath.Join(tt.dir, "azuredeploy.json"))
+			tpl := topotest.ReadReal(t, filepath.Join(tt.dir, "azuredeploy.json"))
 			params := realParams(t, tt.dir, tt.extra)
 			for k, v := range params {
 				if v == nil {
@@ -227,7 +213,7 @@ func TestRealARM(t *testing.T) {
 
 // TestRealARMRules pins the rules of the real templates' Bastion NSGs.
 func TestRealARMRules(t *testing.T) {
-	tpl := readReal(t, "arm-azure-bastion-nsg/azuredeploy.json")
+	tpl := topotest.ReadReal(t, "arm-azure-bastion-nsg/azuredeploy.json")
 	top, err := ImportARM(tpl, map[string]any{"bastion-host-name": "bh"}, "azuredeploy.json")
 	if err != nil {
 		t.Fatal(err)
@@ -253,14 +239,14 @@ func TestRealARMRules(t *testing.T) {
 		t.Errorf("bh-nsg rules =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
-	tpl = readReal(t, "arm-mspnp-azure-hub-spoke/azuredeploy.json")
+	tpl = topotest.ReadReal(t, "arm-mspnp-azure-hub-spoke/azuredeploy.json")
 	top, err = ImportARM(tpl, map[string]any{"adminPassword": "unused"}, "azuredeploy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The spoke rules' source is reference() to the hub's AzureBastionSubnet.
 	for _, name := range []string{"AllowBastionRdpFromHub", "AllowBastionSshFromHub"} {
-		if r := findRule(top, "nsg-spoke-resources", name); r == nil || r.Source.String() != "10.0.1.0/26" {
+		if r := topotest.FindRule(top, "nsg-spoke-resources", name); r == nil || r.Source.String() != "10.0.1.0/26" {
 			t.Errorf("nsg-spoke-resources/%s = %+v, want source 10.0.1.0/26", name, r)
 		}
 	}
@@ -282,7 +268,7 @@ func TestRealAz(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			data := readReal(t, tt.file)
+			data := topotest.ReadReal(t, tt.file)
 			top, err := ImportAz(map[string][]byte{tt.file: data})
 			if tt.wantErr != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
@@ -293,7 +279,7 @@ func TestRealAz(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ImportAz error: %v", err)
 			}
-			if got := dump(top); got != tt.want {
+			if got := topotest.Dump(top); got != tt.want {
 				t.Errorf("ImportAz = %q, want %q", got, tt.want)
 			}
 		})

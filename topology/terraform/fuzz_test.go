@@ -3,8 +3,9 @@ package terraform
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/internal/topotest"
 )
 
 func FuzzImportPlan(f *testing.F) {
@@ -20,17 +21,13 @@ func FuzzImportPlan(f *testing.F) {
 	  "configuration": {"root_module": {"module_calls": {"a": {"expressions": {"x": {"references": ["var.x"]}},
 	    "module": {"resources": [{"address": "azurerm_subnet.s", "type": "azurerm_subnet", "name": "s",
 	      "expressions": {"virtual_network_name": {"references": ["var.x", "module.a.y"]}}}]}}}}}}`))
-	if data, err := os.ReadFile(filepath.Join(realDir, "tfplan-regula-azurerm-nsg/security_group_no_inbound_22_infra.json")); err == nil {
+	if data, err := os.ReadFile(filepath.Join(topotest.RealDir(), "tfplan-regula-azurerm-nsg/security_group_no_inbound_22_infra.json")); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		planned, _, err := ImportPlan(data, "p.json")
 		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "p.json:") {
-					t.Fatalf("error line %q does not start with p.json:", line)
-				}
-			}
+			topotest.ErrorPositions(t, err, "p.json")
 			return
 		}
 		if planned == nil {

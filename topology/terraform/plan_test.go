@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -16,19 +17,6 @@ func readPlan(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-func findRule(t *topology.Topology, nsg, rule string) *topology.SecurityRule {
-	g := t.NetworkSecurityGroupByName(nsg)
-	if g == nil {
-		return nil
-	}
-	for _, r := range g.SecurityRules {
-		if r.Name == rule {
-			return r
-		}
-	}
-	return nil
 }
 
 func vmLine(vm *topology.VirtualMachine) string {
@@ -47,8 +35,8 @@ func TestImportPlan(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportPlan error: %v", err)
 	}
-	checkGolden(t, "plan-planned.txt", dump(planned))
-	checkGolden(t, "plan-prior.txt", dump(prior))
+	topotest.Golden(t, "testdata/golden/plan-planned.txt", topotest.Dump(planned))
+	topotest.Golden(t, "testdata/golden/plan-prior.txt", topotest.Dump(prior))
 
 	// Subnets and their NSGs come through associations whose IDs are
 	// unknown until apply: linked by configuration references, with count
@@ -80,13 +68,13 @@ func TestImportPlan(t *testing.T) {
 	if n := len(planned.NetworkSecurityGroupByName("nsg-bastion").SecurityRules); n != 8 {
 		t.Errorf("nsg-bastion has %d rules, want 8", n)
 	}
-	if r := findRule(planned, "nsg-workload", "allow-old"); r != nil {
+	if r := topotest.FindRule(planned, "nsg-workload", "allow-old"); r != nil {
 		t.Errorf("planned nsg-workload still has allow-old, which the plan deletes")
 	}
-	if r := findRule(planned, "nsg-workload", "allow-web"); r == nil || !slices.Equal(r.Destination.ApplicationSecurityGroups, []string{"asg-web"}) {
+	if r := topotest.FindRule(planned, "nsg-workload", "allow-web"); r == nil || !slices.Equal(r.Destination.ApplicationSecurityGroups, []string{"asg-web"}) {
 		t.Errorf("allow-web = %+v, want destination asg-web", r)
 	}
-	if r := findRule(prior, "nsg-workload", "allow-old"); r == nil || r.Priority != 300 {
+	if r := topotest.FindRule(prior, "nsg-workload", "allow-old"); r == nil || r.Priority != 300 {
 		t.Errorf("prior allow-old = %+v, want priority 300", r)
 	}
 
@@ -113,7 +101,7 @@ func TestImportPlan(t *testing.T) {
 		t.Errorf("prior Bastion = %+v, want Basic", b)
 	}
 	if len(prior.VirtualNetworks) != 1 || len(prior.VirtualMachines) != 0 {
-		t.Errorf("prior = %s, want one VNet and no VM", dump(prior))
+		t.Errorf("prior = %s, want one VNet and no VM", topotest.Dump(prior))
 	}
 	if planned.Location != "westeurope" {
 		t.Errorf("Location = %q", planned.Location)
@@ -126,9 +114,9 @@ func TestImportPlanNoPrior(t *testing.T) {
 		t.Fatalf("ImportPlan error: %v", err)
 	}
 	if prior != nil {
-		t.Errorf("prior = %s, want nil for a plan without prior_state", dump(prior))
+		t.Errorf("prior = %s, want nil for a plan without prior_state", topotest.Dump(prior))
 	}
-	if got, want := dump(planned), mustGolden(t, "plan-planned.txt"); got != want {
+	if got, want := topotest.Dump(planned), mustGolden(t, "plan-planned.txt"); got != want {
 		t.Errorf("planned topology of the first plan differs from the second's:\n%s\nwant\n%s", got, want)
 	}
 }
@@ -151,7 +139,7 @@ func TestImportState(t *testing.T) {
 	if prior != nil {
 		t.Errorf("prior = %v, want nil for a state", prior)
 	}
-	if got, want := dump(planned), mustGolden(t, "plan-prior.txt"); got != want {
+	if got, want := topotest.Dump(planned), mustGolden(t, "plan-prior.txt"); got != want {
 		t.Errorf("state topology =\n%s\nwant the plan's prior:\n%s", got, want)
 	}
 }
@@ -205,14 +193,7 @@ func TestImportPlanErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			planned, _, err := ImportPlan([]byte(tt.data), "p.json")
-			if err == nil {
-				t.Fatalf("ImportPlan = %s, want an error", dump(planned))
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ImportPlan error:\n%v\nwant it to contain:\n%s", err, w)
-				}
-			}
+			topotest.WantErrors(t, "ImportPlan", planned, err, tt.want)
 		})
 	}
 }

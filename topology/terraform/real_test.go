@@ -1,28 +1,13 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
 )
-
-// realDir is where the real third-party inputs live, outside the repository.
-const realDir = "../../../shared/fixtures/real"
-
-func readReal(t *testing.T, rel string) []byte {
-	t.Helper()
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real fixtures not available (%s): %v", realDir, err)
-	}
-	data, err := os.ReadFile(filepath.Join(realDir, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // TestRealPlans imports fugue/regula's plans: four NSGs and five standalone
 // rules, two of which share the name validrule2 (and all five priority 100),
@@ -48,7 +33,7 @@ func TestRealPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
-			planned, prior, err := ImportPlan(readReal(t, tt.file), tt.file)
+			planned, prior, err := ImportPlan(topotest.ReadReal(t, tt.file), tt.file)
 			wantErr := tt.file + `: network security group "testnsg": duplicate rule name "validrule2"`
 			if err == nil || !strings.Contains(err.Error(), wantErr) {
 				t.Errorf("ImportPlan error = %v, want %s", err, wantErr)
@@ -57,10 +42,10 @@ func TestRealPlans(t *testing.T) {
 				t.Fatal("ImportPlan returned no topology with the validation errors")
 			}
 			if prior != nil {
-				t.Errorf("prior = %s, want nil (the plan has no prior_state)", dump(prior))
+				t.Errorf("prior = %s, want nil (the plan has no prior_state)", topotest.Dump(prior))
 			}
 			if len(planned.VirtualNetworks) != 0 || len(planned.NetworkSecurityGroups) != len(tt.want) {
-				t.Errorf("topology = %s, want %d NSGs and no VNet", dump(planned), len(tt.want))
+				t.Errorf("topology = %s, want %d NSGs and no VNet", topotest.Dump(planned), len(tt.want))
 			}
 			for nsg, want := range tt.want {
 				g := planned.NetworkSecurityGroupByName(nsg)
@@ -94,7 +79,7 @@ func TestRealHCL(t *testing.T) {
 		"tfplan-regula-azurerm-nsg/security_group_no_inbound_22_infra.tf",
 	} {
 		t.Run(rel, func(t *testing.T) {
-			_, _, err := ImportPlan(readReal(t, rel), rel)
+			_, _, err := ImportPlan(topotest.ReadReal(t, rel), rel)
 			want := rel + ": this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan"
 			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("ImportPlan error = %v, want %s", err, want)

@@ -1,4 +1,4 @@
-package azure
+package topotest
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// dump renders a topology as stable text, for golden files and messages.
-func dump(t *topology.Topology) string {
+// Dump renders a topology as stable text, for golden files and messages.
+func Dump(t *topology.Topology) string {
 	if t == nil {
 		return "<nil>\n"
 	}

@@ -1,4 +1,4 @@
-package terraform
+package topotest
 
 import (
 	"os"
@@ -6,11 +6,10 @@ import (
 	"testing"
 )
 
-// checkGolden compares got with testdata/golden/NAME; NSGSIM_UPDATE=1
-// rewrites the file.
-func checkGolden(t *testing.T, name, got string) {
+// Golden compares got with the file at path; with NSGSIM_UPDATE set (as in
+// NSGSIM_UPDATE=1 go test ./...) it writes got to path instead.
+func Golden(t *testing.T, path, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
 	if os.Getenv("NSGSIM_UPDATE") != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -25,6 +24,6 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run with NSGSIM_UPDATE=1 to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from the golden file (NSGSIM_UPDATE=1 updates it)\ngot:\n%s\nwant:\n%s", name, got, want)
+		t.Errorf("%s differs from the golden file (NSGSIM_UPDATE=1 updates it)\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }
