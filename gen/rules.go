@@ -47,10 +47,15 @@ func pickPosture(r *rng) posture {
 	return postureDefault
 }
 
+// spokesPerNSG is how many consecutive VNets share a workload NSG: a
+// landing-zone group whose subnets take one rule set.
+const spokesPerNSG = 20
+
 // securityGroups writes the NSGs and attaches them: the documented Bastion
 // NSG, a few legacy NSGs near Azure's 1,000-rule limit, the workload NSGs
-// (one per block of consecutive VNets, shared by the block's subnets) and
-// the NIC NSG pool.
+// (one per group of spokesPerNSG consecutive VNets, shared by the group's
+// subnets, fewer groups if the loader's limits demand it) and the NIC NSG
+// pool.
 func (p *plan) securityGroups(t *topology.Topology) error {
 	o := p.o
 	r := newRNG(o.Seed, 3)
@@ -90,7 +95,7 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 		workload = append(workload, vp)
 	}
 	if len(workload) > 0 {
-		k := len(workload)
+		k := (len(workload) + spokesPerNSG - 1) / spokesPerNSG
 		if o.RulesPerNSG > 0 {
 			k = max(1, min(k, budget/o.RulesPerNSG))
 		}

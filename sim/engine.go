@@ -58,6 +58,7 @@ type subnetInfo struct {
 	nsg    *compiledNSG // nil: no NSG
 	label  string       // "subnet VNET/SUBNET", a hop's At
 	at     *attachment  // the subnet, not a VM's NIC
+	vms    []*vmInfo    // its VMs, in topology order
 }
 
 type vmInfo struct {
@@ -83,6 +84,9 @@ type compiledNSG struct {
 	rules [2][]compiledRule // indexed by topology.Direction
 	once  [2]sync.Once
 	idx   [2]*ruleIndex
+
+	cutsMu sync.RWMutex
+	cuts   map[cutKey]*gateCuts // see cutsFor
 }
 
 // index returns the rule index of direction dir, building it on first use,
@@ -198,6 +202,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		}
 		e.vms[vm.Name] = vi
 		e.vmList = append(e.vmList, vi)
+		si.vms = append(si.vms, vi)
 		e.vmByAddr[vi.point] = append(e.vmByAddr[vi.point], vi)
 	}
 	return e, nil

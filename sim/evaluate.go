@@ -1,9 +1,8 @@
 package sim
 
 import (
-	"math/bits"
+	"cmp"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -86,30 +85,41 @@ func (e *Engine) Evaluate(f *Flow) *Result {
 	srcParts := e.parts(f.Source, srcCtx)
 	dstParts := e.parts(f.Destination, dstCtx)
 	ports := PortSet(f.SourcePorts)
-	res := &Result{Flow: f}
-	for _, sp := range srcParts {
-		res.Source = res.Source.Union(sp.set)
-	}
-	for _, dp := range dstParts {
-		res.Dest = res.Dest.Union(dp.set)
-	}
+	res := &Result{Flow: f, Source: unionOf(srcParts), Dest: unionOf(dstParts)}
 	for _, sp := range srcParts {
 		for _, dp := range dstParts {
-			res.Segments = append(res.Segments, e.evaluatePair(f, sp, ports, dp)...)
+			segs := e.evaluatePair(f, sp, ports, dp)
+			if res.Segments == nil {
+				res.Segments = segs
+				continue
+			}
+			res.Segments = append(res.Segments, segs...)
 		}
 	}
-	sort.SliceStable(res.Segments, func(i, j int) bool {
-		a, b := res.Segments[i], res.Segments[j]
-		if x, y := a.Source.First(), b.Source.First(); x != y {
-			return x < y
-		}
-		if x, y := a.Destination.First(), b.Destination.First(); x != y {
-			return x < y
-		}
-		return a.SourcePorts.First() < b.SourcePorts.First()
+	if len(res.Segments) < 2 {
+		res.Verdict, res.Hops = summarize(res.Segments)
+		return res
+	}
+	slices.SortStableFunc(res.Segments, func(a, b Segment) int {
+		return cmp.Or(cmp.Compare(a.Source.First(), b.Source.First()),
+			cmp.Compare(a.Destination.First(), b.Destination.First()),
+			cmp.Compare(a.SourcePorts.First(), b.SourcePorts.First()))
 	})
 	res.Verdict, res.Hops = summarize(res.Segments)
 	return res
+}
+
+// unionOf returns the union of the parts' sets; one part's set is shared,
+// not copied (sets are values).
+func unionOf(parts []part) Set {
+	if len(parts) == 1 {
+		return parts[0].set
+	}
+	var s Set
+	for _, p := range parts {
+		s = s.Union(p.set)
+	}
+	return s
 }
 
 // summarize combines segment decisions into a verdict: Allow when all are
@@ -227,8 +237,8 @@ func (e *Engine) addressParts(rest Set) []part {
 			continue
 		}
 		rest = rest.Subtract(si.prefix)
-		for _, vm := range e.vmList {
-			if vm.subnet == si && in.Contains(vm.point) {
+		for _, vm := range si.vms {
+			if in.Contains(vm.point) {
 				out = append(out, part{vm.set, vm.at})
 				in = in.Subtract(PointSet(vm.point))
 			}
@@ -285,9 +295,10 @@ func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
 // same decision are merged back into segments.
 //
 // Only the rules that can match the flow's protocol and destination port
-// cut the axes (a large NSG's rule index lists them at once), and only cuts
-// inside a part's range can split it. Buffers come from a pool, so a flow
-// whose cells all decide alike costs a few allocations for its segment.
+// cut the axes, and only cuts inside a part's range can split it; each
+// NSG keeps these cuts per protocol and port (gateCuts). Buffers come from
+// a pool, so a flow whose cells all decide alike costs a few allocations
+// for its segment.
 func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
@@ -297,37 +308,25 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 	path := gatesInto(sc.path[:0], src.at, dst.at)
 	sc.path = path
 	dport := Point(f.Port)
-	srcCuts, portCuts, dstCuts := sc.srcCuts[:0], sc.portCuts[:0], sc.dstCuts[:0]
+	// Each gate's cuts, sorted, are cached for the flow's protocol and port;
+	// the cuts inside a part's range are a window of them.
 	sLo, sHi := src.set.First(), src.set.last()
 	pLo, pHi := ports.First(), ports.last()
 	dLo, dHi := dst.set.First(), dst.set.last()
-	cut := func(r *compiledRule) {
-		srcCuts = r.src.cutsIn(srcCuts, sLo, sHi)
-		portCuts = r.srcPorts.cutsIn(portCuts, pLo, pHi)
-		dstCuts = r.dst.cutsIn(dstCuts, dLo, dHi)
+	var srcLists, portLists, dstLists [4][]Point
+	for i, g := range path {
+		gc := g.nsg.cutsFor(g.dir, f.Protocol, f.Port)
+		srcLists[i] = window(gc.src, sLo, sHi)
+		portLists[i] = window(gc.sport, pLo, pHi)
+		dstLists[i] = window(gc.dst, dLo, dHi)
 	}
-	for _, g := range path {
-		rules := g.nsg.rules[g.dir]
-		if x := g.nsg.index(g.dir); x != nil {
-			sc.rel = x.matching(f.Protocol, dport, sc.rel[:0])
-			for w, m := range sc.rel {
-				for m != 0 {
-					cut(&rules[w*64+bits.TrailingZeros64(m)])
-					m &= m - 1
-				}
-			}
-			continue
-		}
-		for i := range rules {
-			if r := &rules[i]; r.rule.Protocol.Matches(f.Protocol) && r.dstPorts.Contains(dport) {
-				cut(r)
-			}
-		}
-	}
-	sc.srcCuts, sc.portCuts, sc.dstCuts = srcCuts, portCuts, dstCuts
-	srcCells := src.set.splitSpans(uniq(srcCuts), sc.srcCells[:0])
-	portCells := ports.splitSpans(uniq(portCuts), sc.portCells[:0])
-	dstCells := dst.set.splitSpans(uniq(dstCuts), sc.dstCells[:0])
+	n := len(path)
+	sc.srcCuts = mergeSorted(sc.srcCuts[:0], srcLists[:n])
+	sc.portCuts = mergeSorted(sc.portCuts[:0], portLists[:n])
+	sc.dstCuts = mergeSorted(sc.dstCuts[:0], dstLists[:n])
+	srcCells := src.set.splitSpans(sc.srcCuts, sc.srcCells[:0])
+	portCells := ports.splitSpans(sc.portCuts, sc.portCells[:0])
+	dstCells := dst.set.splitSpans(sc.dstCuts, sc.dstCells[:0])
 	sc.srcCells, sc.portCells, sc.dstCells = srcCells, portCells, dstCells
 
 	// Decide one packet per cell; cells are numbered source-major, then
@@ -375,7 +374,16 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 		if n := len(srcCells) * len(portCells) * len(dstCells); n == len(srcCells) || n == len(portCells) || n == len(dstCells) {
 			// The cells lie along one axis: merging joins this decision's
 			// cells into one box, their union along that axis.
-			segs = append(segs, lineSegment(srcCells, portCells, dstCells, cellDec, k, access, hops))
+			seg := Segment{Source: src.set, SourcePorts: ports, Destination: dst.set, Access: access, Hops: hops}
+			switch {
+			case len(srcCells) > 1:
+				seg.Source = lineUnion(srcCells, cellDec, k)
+			case len(portCells) > 1:
+				seg.SourcePorts = lineUnion(portCells, cellDec, k)
+			default:
+				seg.Destination = lineUnion(dstCells, cellDec, k)
+			}
+			segs = append(segs, seg)
 			continue
 		}
 		var boxes []box
@@ -397,20 +405,12 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 	return segs
 }
 
-// lineSegment returns the segment of decision k when the cells lie along
-// one axis (the other two have one cell each): the other two sets whole, and
-// along the axis the union of the cells with decision k, which come in
-// increasing order.
-func lineSegment(srcCells, portCells, dstCells []span, cellDec []int, k int, access topology.Access, hops []Hop) Segment {
-	line := srcCells
-	switch {
-	case len(portCells) > 1:
-		line = portCells
-	case len(dstCells) > 1:
-		line = dstCells
-	}
+// lineUnion returns the union of the cells with decision k when the cells
+// lie along one axis (the other two have one cell each, which is their whole
+// set): what mergeBoxes makes of them. The cells come in increasing order.
+func lineUnion(cells []span, cellDec []int, k int) Set {
 	var spans []span
-	for c, sp := range line {
+	for c, sp := range cells {
 		if cellDec[c] != k {
 			continue
 		}
@@ -420,16 +420,7 @@ func lineSegment(srcCells, portCells, dstCells []span, cellDec []int, k int, acc
 		}
 		spans = append(spans, sp)
 	}
-	seg := Segment{Source: spanSet(srcCells[0]), SourcePorts: spanSet(portCells[0]), Destination: spanSet(dstCells[0]), Access: access, Hops: hops}
-	switch {
-	case len(portCells) > 1:
-		seg.SourcePorts = Set{spans}
-	case len(dstCells) > 1:
-		seg.Destination = Set{spans}
-	default:
-		seg.Source = Set{spans}
-	}
-	return seg
+	return Set{spans}
 }
 
 // decision is the rule that decided at each gate of a path, up to the first
@@ -443,7 +434,6 @@ type decision struct {
 type evalScratch struct {
 	path                          []gate
 	srcCuts, portCuts, dstCuts    []Point
-	rel                           []uint64
 	srcCells, portCells, dstCells []span
 	decs                          []decision
 	cellDec                       []int
@@ -499,9 +489,4 @@ func mergeAlong(boxes []box, axis func(*box) (along, a, b *Set)) []box {
 		}
 	}
 	return out
-}
-
-func uniq(p []Point) []Point {
-	slices.Sort(p)
-	return slices.Compact(p)
 }

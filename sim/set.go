@@ -1,9 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"math/bits"
 	"net/netip"
-	"sort"
+	"slices"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -64,11 +65,15 @@ func PointAddr(p Point) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(p >> 24), byte(p >> 16), byte(p >> 8), byte(p)})
 }
 
+func compareLo(a, b span) int { return cmp.Compare(a.lo, b.lo) }
+
 func normalize(spans []span) Set {
 	if len(spans) == 0 {
 		return Set{}
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].lo < spans[j].lo })
+	if !slices.IsSortedFunc(spans, compareLo) {
+		slices.SortFunc(spans, compareLo)
+	}
 	out := spans[:1]
 	for _, s := range spans[1:] {
 		last := &out[len(out)-1]
@@ -250,6 +255,9 @@ func (s Set) split(cuts []Point) []Set {
 
 // PortSet returns the set of the ports in ranges.
 func PortSet(ranges []topology.PortRange) Set {
+	if len(ranges) == 1 {
+		return Set{[]span{{Point(ranges[0].Lo), Point(ranges[0].Hi)}}}
+	}
 	spans := make([]span, 0, len(ranges))
 	for _, r := range ranges {
 		spans = append(spans, span{Point(r.Lo), Point(r.Hi)})

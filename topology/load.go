@@ -899,6 +899,10 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		return
 	}
 	d.t.ServiceTagsFile = path
+	if strings.Contains(path, "://") {
+		d.errorf(v, "", "serviceTags %q is a URL; nsgsim works offline: download the file (https://www.microsoft.com/download/details.aspx?id=56519) and name its path", path)
+		return
+	}
 	full := path
 	if !filepath.IsAbs(full) {
 		full = filepath.Join(d.dir, path)
