@@ -167,7 +167,7 @@ func TestRealisticMix(t *testing.T) {
 // it loads: under the loader's size and node limits, with the generator's
 // estimates above the real counts.
 func TestIssueSizeFitsTheLoader(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("generates and loads a 50,000-VM topology")
 	}
 	o := Options{Seed: 1, VNets: 200, Subnets: 4000, VMs: 50000, RulesPerNSG: 200}

@@ -43,10 +43,10 @@ const (
 	caseAlloc = 512 << 20
 )
 
-// heavy are the generators whose cases read tens of megabytes. They are
-// skipped with -short, and under the race detector, which slows parsing
-// tenfold and finds nothing in this single-goroutine code; the plain run
-// covers them.
+// heavy are the generators whose cases read tens of megabytes or parse a
+// million nodes: a second or more each. They are skipped with -short, and
+// under the race detector, which slows parsing tenfold and finds nothing in
+// this single-goroutine code; the plain run covers them.
 var heavy = map[string]bool{
 	"file-32mib-plus-1":       true,
 	"file-30mib-error-at-end": true,
@@ -54,6 +54,7 @@ var heavy = map[string]bool{
 	"dev-zero":                true,
 	"servicetags-100mb":       true,
 	"json-100mb":              true,
+	"suggest-bomb":            true,
 }
 
 // raceEnabled reports whether the test binary was built with -race.
@@ -364,7 +365,7 @@ func readBadCase(t *testing.T, file string) badCase {
 func runBadCase(t *testing.T, file string, update bool) {
 	c := readBadCase(t, file)
 	if heavy[c.generate] && (testing.Short() || raceEnabled) {
-		t.Skip("reads tens of megabytes; skipped with -short and -race")
+		t.Skip("a heavy case (seconds of parsing); skipped with -short and under -race, run by the plain go test")
 	}
 	dir := t.TempDir()
 	for _, f := range c.ar.Files {
