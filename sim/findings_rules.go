@@ -147,9 +147,35 @@ func (e *Engine) checkManagementPorts(l *findingList) {
 		nsg  *topology.NetworkSecurityGroup
 		port uint16
 	}
+	// Only an NSG with a custom Allow rule open to the Internet on the port
+	// can give NSG006: a VM behind none is skipped without an evaluation.
+	open := make(map[*compiledNSG][2]bool)
+	opens := func(n *compiledNSG, i int) bool {
+		if n == nil {
+			return false
+		}
+		o, ok := open[n]
+		if !ok {
+			for j, p := range []uint16{22, 3389} {
+				for k := range n.rules[topology.Inbound] {
+					r := &n.rules[topology.Inbound][k]
+					if !r.rule.Default && r.rule.Access == topology.Allow && openSource(r.rule.Source) &&
+						r.rule.Protocol.Matches(topology.Tcp) && r.dstPorts.Contains(Point(p)) {
+						o[j] = true
+						break
+					}
+				}
+			}
+			open[n] = o
+		}
+		return o[i]
+	}
 	var flows []*Flow
 	for _, vm := range e.vmList {
-		for _, port := range []uint16{22, 3389} {
+		for i, port := range []uint16{22, 3389} {
+			if !opens(vm.subnet.nsg, i) && !opens(vm.nic, i) {
+				continue
+			}
 			flows = append(flows, &Flow{
 				ID: "internet/" + vm.vm.Name, Kind: KindCustom, Target: vm.vm.Name,
 				Source:      Endpoint{Kind: EndpointServiceTag, Name: topology.TagInternet},
