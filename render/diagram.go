@@ -30,12 +30,14 @@ type diagram struct {
 	peerings []peering
 }
 
-// vnetBox is a VNet: a cluster of subnet clusters.
+// vnetBox is a VNet: a cluster of subnet clusters, or one node when
+// collapsed.
 type vnetBox struct {
-	id      string
-	vnet    *topology.VirtualNetwork
-	subnets []*subnetBox
-	nodes   []*node // in the VNet but in none of its subnets
+	id        string
+	vnet      *topology.VirtualNetwork
+	subnets   []*subnetBox
+	nodes     []*node // in the VNet but in none of its subnets
+	collapsed *node   // the VNet drawn as one node, or nil
 }
 
 // subnetBox is a subnet: a cluster of VMs, a Bastion host, addresses.
@@ -55,6 +57,7 @@ const (
 	nodeBastion                     // a Bastion host in AzureBastionSubnet
 	nodeVM                          // a VM
 	nodeVMGroup                     // the VMs of one subnet, collapsed
+	nodeVNet                        // a whole VNet, collapsed
 	nodeAddress                     // an IP or CIDR of a user flow inside a subnet or VNet
 	nodePlaceholder                 // keeps an empty subnet or VNet visible
 )
@@ -126,6 +129,7 @@ type edge struct {
 	tooltip string
 	anchor  string // the first result's trace in the HTML report
 	note    string // Options.Highlight note
+	group   string // to or from a collapsed VNet: the kind group ("SSH/RDP")
 	results []*sim.Result
 }
 
@@ -183,22 +187,21 @@ func build(r *sim.Report, o Options) (*diagram, error) {
 	if err != nil {
 		return nil, err
 	}
-	type pair struct {
-		res      *sim.Result
-		from, to *node
-	}
-	var kept []pair
+	var kept []flowEnds
 	for _, res := range r.Results {
 		from, to := b.endpoint(res.Flow.Source, res.Flow, false), b.endpoint(res.Flow.Destination, res.Flow, true)
 		if match != nil && !match(res, from, to) {
 			continue
 		}
-		kept = append(kept, pair{res, from, to})
+		kept = append(kept, flowEnds{res, from, to})
 	}
+	focused := match != nil
 
-	// Collapse when the picture would have too many VMs.
+	// Collapse in levels (Options.CollapseAbove): VMs per subnet when
+	// there are too many VMs, then whole VNets when that picture still has
+	// too many subnet boxes or edges.
 	drawn := len(t.VirtualMachines)
-	if match != nil {
+	if focused {
 		seen := map[*node]bool{}
 		for _, p := range kept {
 			for _, n := range []*node{p.from, p.to} {
@@ -209,19 +212,70 @@ func build(r *sim.Report, o Options) (*diagram, error) {
 		}
 		drawn = len(seen)
 	}
-	collapse := o.CollapseAbove > 0 && drawn > o.CollapseAbove
+	level := levelVMs
 	var groupOf map[*node]*node
-	if collapse {
-		groupOf = b.collapse(match != nil, func(yield func(*node)) {
+	if o.CollapseAbove > 0 && drawn > o.CollapseAbove {
+		level = levelSubnets
+		groupOf = b.collapse(focused, func(yield func(*node)) {
 			for _, p := range kept {
 				yield(p.from)
 				yield(p.to)
 			}
 		})
+		edges := b.edges(kept, groupOf)
+		if subnets := b.subnetBoxes(edges, focused); subnets > maxSubnetBoxes || len(edges) > maxEdges {
+			level = levelVNets
+			b.collapseVNets(kept, groupOf, focused)
+		}
+	}
+	b.d.edges = b.edges(kept, groupOf)
+	for i, e := range b.d.edges {
+		e.from.used, e.to.used = true, true
+		b.finishEdge(i, e)
 	}
 
-	// Edges: one per flow; with collapsed VMs, one per group of flows of
-	// one kind between the same two nodes.
+	b.layoutNodes(focused)
+	b.d.summary = summaryLine(r.Summary)
+	var notes []string
+	if focused {
+		notes = append(notes, fmt.Sprintf("only the %d of %d flows that touch %q", len(kept), len(r.Results), o.Focus))
+	}
+	switch level {
+	case levelSubnets:
+		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, o.CollapseAbove))
+	case levelVNets:
+		notes = append(notes, b.vnetNote(drawn))
+	}
+	b.d.note = strings.Join(notes, "; ")
+	b.assignIDs()
+	return b.d, nil
+}
+
+// Levels of collapsing, from the most detailed.
+const (
+	levelVMs     = iota // every VM drawn
+	levelSubnets        // the VMs of a subnet drawn as one box
+	levelVNets          // a VNet drawn as one box, but for those that host a Bastion host or hold the focus
+)
+
+// Past these sizes a diagram of one box per subnet is collapsed to one box
+// per VNet: Graphviz lays out 40 subnet boxes and 150 edges in about a
+// second, and a reader follows no more.
+const (
+	maxSubnetBoxes = 40
+	maxEdges       = 150
+)
+
+// flowEnds is a flow's result and the nodes of its two ends.
+type flowEnds struct {
+	res      *sim.Result
+	from, to *node
+}
+
+// edges makes the edges of the flows: one per flow, or, between a
+// collapsed node and another, one per group of flows of one kind (of one
+// kind group, for a collapsed VNet). It sets no state of the builder.
+func (b *builder) edges(kept []flowEnds, groupOf map[*node]*node) []*edge {
 	type groupKey struct {
 		from, to *node
 		kind     string
@@ -229,49 +283,78 @@ func build(r *sim.Report, o Options) (*diagram, error) {
 		port     uint16
 	}
 	groups := map[groupKey]*edge{}
+	var edges []*edge
 	for _, p := range kept {
 		from, to := p.from, p.to
 		grouped := false
-		if g := groupOf[from]; g != nil {
-			from, grouped = g, true
+		for _, n := range []**node{&from, &to} {
+			if g := groupOf[*n]; g != nil {
+				*n, grouped = g, true
+			}
+			if vb := (*n).vnet; vb != nil && vb.collapsed != nil {
+				*n, grouped = vb.collapsed, true
+			}
 		}
-		if g := groupOf[to]; g != nil {
-			to, grouped = g, true
-		}
-		from.used, to.used = true, true
-		f := p.res.Flow
 		if !grouped {
-			b.d.edges = append(b.d.edges, &edge{from: from, to: to, results: []*sim.Result{p.res}})
+			edges = append(edges, &edge{from: from, to: to, results: []*sim.Result{p.res}})
 			continue
 		}
+		f := p.res.Flow
 		k := groupKey{from, to, f.Kind, f.Protocol, f.Port}
-		if f.Kind == sim.KindCustom {
+		vnetGroup := ""
+		if from.kind == nodeVNet || to.kind == nodeVNet {
+			vnetGroup = kindGroup(f.Kind)
+			k = groupKey{from: from, to: to, kind: vnetGroup}
+		} else if f.Kind == sim.KindCustom {
 			k.kind += ":" + f.ID
 		}
 		e := groups[k]
 		if e == nil {
-			e = &edge{from: from, to: to}
+			e = &edge{from: from, to: to, group: vnetGroup}
 			groups[k] = e
-			b.d.edges = append(b.d.edges, e)
+			edges = append(edges, e)
 		}
 		e.results = append(e.results, p.res)
 	}
-	for i, e := range b.d.edges {
-		b.finishEdge(i, e)
-	}
+	return edges
+}
 
-	b.layoutNodes(match != nil)
-	b.d.summary = summaryLine(r.Summary)
-	var notes []string
-	if match != nil {
-		notes = append(notes, fmt.Sprintf("only the %d of %d flows that touch %q", len(kept), len(r.Results), o.Focus))
+// kindGroup names the group of flow kinds drawn as one edge to a collapsed
+// VNet: the sessions to its VMs, over Bastion or its Developer SKU, are
+// one group; every other kind is a group of its own.
+func kindGroup(kind string) string {
+	switch kind {
+	case sim.KindSSH, sim.KindRDP, sim.KindDeveloperSSH, sim.KindDeveloperRDP:
+		return "SSH/RDP"
 	}
-	if collapse {
-		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, o.CollapseAbove))
+	return kind
+}
+
+// subnetBoxes counts the subnet boxes a diagram of these edges draws.
+func (b *builder) subnetBoxes(edges []*edge, focused bool) int {
+	if !focused {
+		n := 0
+		for _, vb := range b.d.vnets {
+			n += len(vb.subnets)
+		}
+		return n
 	}
-	b.d.note = strings.Join(notes, "; ")
-	b.assignIDs()
-	return b.d, nil
+	seen := map[*subnetBox]bool{}
+	for _, e := range edges {
+		for _, n := range []*node{e.from, e.to} {
+			if n.subnet != nil {
+				seen[n.subnet] = true
+			}
+		}
+	}
+	for _, vb := range b.d.vnets {
+		for _, sb := range vb.subnets {
+			if b.focusedSubnet(sb) {
+				seen[sb] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 func summaryLine(s sim.Summary) string {
@@ -580,6 +663,193 @@ func (b *builder) collapse(onlyUsed bool, nodes func(func(*node))) map[*node]*no
 	return groupOf
 }
 
+// collapseVNets draws each VNet as one node, but for the VNets that host a
+// Bastion host the flows start from, or that hold the focus: those keep
+// their subnet boxes. groupOf is the group node of each VM drawn. Peerings
+// of a collapsed VNet are written in its node instead of drawn.
+func (b *builder) collapseVNets(kept []flowEnds, groupOf map[*node]*node, focused bool) {
+	expanded := map[*vnetBox]bool{}
+	for _, p := range kept {
+		for _, n := range []*node{p.from, p.to} {
+			if n.kind == nodeBastion && n.vnet != nil {
+				expanded[n.vnet] = true
+			}
+		}
+	}
+	for vb := range b.focusVNets() {
+		expanded[vb] = true
+	}
+
+	// The drawn VMs of each VNet, and the subnets that hold them.
+	type census struct {
+		linux, windows int
+		subnets        map[*subnetBox]bool
+	}
+	counts := map[*vnetBox]*census{}
+	for _, vm := range b.t.VirtualMachines {
+		n := b.vms[vm.Name]
+		if n == nil || n.vnet == nil || groupOf[n] == nil {
+			continue
+		}
+		c := counts[n.vnet]
+		if c == nil {
+			c = &census{subnets: map[*subnetBox]bool{}}
+			counts[n.vnet] = c
+		}
+		if vm.OS == topology.Windows {
+			c.windows++
+		} else {
+			c.linux++
+		}
+		if n.subnet != nil {
+			c.subnets[n.subnet] = true
+		}
+	}
+	peers := map[*vnetBox][]string{}
+	for _, pe := range b.d.peerings {
+		peers[pe.a] = append(peers[pe.a], pe.b.vnet.Name)
+		peers[pe.b] = append(peers[pe.b], pe.a.vnet.Name)
+	}
+
+	for _, vb := range b.d.vnets {
+		if expanded[vb] {
+			continue
+		}
+		c := counts[vb]
+		if c == nil {
+			c = &census{subnets: map[*subnetBox]bool{}}
+		}
+		subnets := vb.subnets
+		if focused {
+			subnets = slices.DeleteFunc(slices.Clone(subnets), func(sb *subnetBox) bool { return !c.subnets[sb] })
+		}
+		n := &node{kind: nodeVNet, name: vb.vnet.Name, vnet: vb}
+		if s := prefixList(vb.vnet.AddressSpace); s != "" {
+			n.lines = append(n.lines, s)
+		}
+		n.lines = append(n.lines, fmt.Sprintf("%s, %s", plural(len(subnets), "subnet"), vmCount(c.linux, c.windows)))
+		if s := nsgSummary(subnets); s != "" {
+			n.lines = append(n.lines, s)
+		}
+		if p := peers[vb]; len(p) > 0 {
+			n.lines = append(n.lines, "peered with "+listSome(p, 2))
+		}
+		names := make([]string, len(subnets))
+		for i, sb := range subnets {
+			names[i] = sb.subnet.Name
+		}
+		n.tooltip = "VNet " + vb.vnet.Name
+		if len(names) > 0 {
+			n.tooltip += "\nsubnets " + listSome(names, 40)
+		}
+		vb.collapsed = n
+	}
+	b.d.peerings = slices.DeleteFunc(b.d.peerings, func(p peering) bool { return p.a.collapsed != nil || p.b.collapsed != nil })
+}
+
+// focusVNets returns the VNets that Options.Focus names, or whose subnet
+// or VM it names: their detail stays drawn.
+func (b *builder) focusVNets() map[*vnetBox]bool {
+	name := b.o.Focus
+	if name == "" {
+		return nil
+	}
+	eq := strings.EqualFold
+	in := map[*vnetBox]bool{}
+	for _, vb := range b.d.vnets {
+		if eq(vb.vnet.Name, name) || slices.ContainsFunc(vb.subnets, b.focusedSubnet) {
+			in[vb] = true
+		}
+	}
+	for _, n := range b.vms {
+		if n.vnet != nil && eq(n.vm.Name, name) {
+			in[n.vnet] = true
+		}
+	}
+	return in
+}
+
+// vnetNote says how the diagram was collapsed to one node per VNet.
+func (b *builder) vnetNote(vms int) string {
+	var kept []string
+	for _, vb := range b.d.vnets {
+		if vb.collapsed == nil {
+			kept = append(kept, vb.vnet.Name)
+		}
+	}
+	s := "collapsed: one node per VNet"
+	if len(kept) > 0 {
+		s += " but " + listSome(kept, 3) + ", drawn by subnet"
+	}
+	return s + " (" + plural(vms, "VM") + "); use --focus NAME to see a VNet's subnets and VMs"
+}
+
+// vmCount is "12 VMs (7 Linux, 5 Windows)".
+func vmCount(linux, windows int) string {
+	s := plural(linux+windows, "VM")
+	var oses []string
+	if linux > 0 {
+		oses = append(oses, fmt.Sprintf("%d Linux", linux))
+	}
+	if windows > 0 {
+		oses = append(oses, fmt.Sprintf("%d Windows", windows))
+	}
+	if len(oses) > 0 {
+		s += " (" + strings.Join(oses, ", ") + ")"
+	}
+	return s
+}
+
+// nsgSummary names the NSGs of subnets, the most used first, and counts
+// the subnets that have none.
+func nsgSummary(subnets []*subnetBox) string {
+	uses := map[string]int{}
+	var names []string
+	none := 0
+	for _, sb := range subnets {
+		nsg := sb.subnet.NetworkSecurityGroup
+		if nsg == "" {
+			none++
+			continue
+		}
+		if uses[nsg] == 0 {
+			names = append(names, nsg)
+		}
+		uses[nsg]++
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(uses[b], uses[a]), cmp.Compare(a, b))
+	})
+	var parts []string
+	switch len(names) {
+	case 0:
+	case 1:
+		parts = append(parts, "NSG "+names[0])
+	default:
+		parts = append(parts, "NSGs "+listSome(names, 2))
+	}
+	if none > 0 {
+		parts = append(parts, plural(none, "subnet")+" without NSG")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// listSome joins the first max names and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(" and %d more", len(names)-n)
+}
+
+// plural is "1 VM", "2 VMs".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
 // finishEdge sets an edge's colour, label and tooltip from its results.
 func (b *builder) finishEdge(i int, e *edge) {
 	eng := b.r.Engine
@@ -597,7 +867,10 @@ func (b *builder) finishEdge(i int, e *edge) {
 	e.verdict = worst.Verdict
 	e.anchor = traceID(f.ID)
 	proto := fmt.Sprintf("%s/%d", f.Protocol, f.Port)
-	if len(e.results) == 1 {
+	if e.group != "" {
+		e.id = "group:" + strconv.Itoa(i)
+		b.groupLabel(e)
+	} else if len(e.results) == 1 {
 		e.id = "flow:" + escapeID(f.ID)
 		head := proto
 		switch {
@@ -680,6 +953,80 @@ func (b *builder) finishEdge(i int, e *edge) {
 	}
 }
 
+// groupLabel labels an edge to or from a collapsed VNet: its kind group,
+// its protocols and ports, how many flows had each verdict and, when some
+// were blocked, the rule that blocked most of them. The tooltip lists the
+// flows.
+func (b *builder) groupLabel(e *edge) {
+	var counts [3]int
+	var ports []string
+	seen := map[string]bool{}
+	blocks := map[string]int{}
+	var rules []string
+	first := map[string]*sim.Result{}
+	for _, res := range e.results {
+		counts[verdictRank(res.Verdict)]++
+		f := res.Flow
+		if pp := fmt.Sprintf("%s/%d", f.Protocol, f.Port); !seen[pp] {
+			seen[pp] = true
+			ports = append(ports, pp)
+		}
+		if res.Verdict != topology.VerdictAllow {
+			rule := blockedBy(res.Hops)
+			if blocks[rule] == 0 {
+				rules = append(rules, rule)
+				first[rule] = res
+			}
+			blocks[rule]++
+		}
+	}
+	slices.Sort(ports)
+	const maxPorts = 4
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{counts[0], "allowed"}, {counts[2], "denied"}, {counts[1], "partial"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	e.label = []string{
+		fmt.Sprintf("%s %s: %s", e.group, plural(len(e.results), "flow"), strings.Join(parts, ", ")),
+		listSome(ports, maxPorts),
+	}
+	if len(rules) > 0 {
+		// The most common rule; of rules as common, the first met.
+		top := rules[0]
+		for _, r := range rules[1:] {
+			if blocks[r] > blocks[top] {
+				top = r
+			}
+		}
+		blocked := counts[1] + counts[2]
+		if blocks[top] == blocked {
+			e.label = append(e.label, "blocked by "+top)
+		} else {
+			e.label = append(e.label, fmt.Sprintf("%d of %d blocked by %s", blocks[top], blocked, top))
+		}
+		e.anchor = traceID(first[top].Flow.ID)
+	}
+	// The tooltip lists the blocked flows first.
+	ids := make([]string, 0, len(e.results))
+	for _, blocked := range []bool{true, false} {
+		for _, res := range e.results {
+			if (res.Verdict != topology.VerdictAllow) == blocked {
+				ids = append(ids, res.Flow.ID+": "+res.Verdict.String())
+			}
+		}
+	}
+	const maxTip = 40
+	if len(ids) > maxTip {
+		ids = append(ids[:maxTip], fmt.Sprintf("… and %d more", len(ids)-maxTip))
+	}
+	e.tooltip = strings.Join(ids, "\n")
+}
+
 // blockedBy names the rule that ended a path: "nsg / rule / priority".
 func blockedBy(hops []sim.Hop) string {
 	if len(hops) == 0 {
@@ -701,6 +1048,12 @@ func (b *builder) layoutNodes(focused bool) {
 	b.d.right = slices.DeleteFunc(b.d.right, func(n *node) bool { return !n.used })
 	var vnets []*vnetBox
 	for _, vb := range b.d.vnets {
+		if vb.collapsed != nil {
+			if !focused || vb.collapsed.used {
+				vnets = append(vnets, vb)
+			}
+			continue
+		}
 		vb.nodes = keep(vb.nodes)
 		var subnets []*subnetBox
 		for _, sb := range vb.subnets {
@@ -747,6 +1100,10 @@ func (b *builder) assignIDs() {
 	}
 	for i, vb := range b.d.vnets {
 		vb.id = fmt.Sprintf("v%d", i)
+		if vb.collapsed != nil {
+			name(vb.collapsed)
+			continue
+		}
 		for j, sb := range vb.subnets {
 			sb.id = fmt.Sprintf("v%ds%d", i, j)
 			for _, x := range sb.nodes {
@@ -764,6 +1121,9 @@ func (b *builder) assignIDs() {
 
 // anchorOf returns a node of a VNet box to hang a peering edge on.
 func (vb *vnetBox) anchorOf() *node {
+	if vb.collapsed != nil {
+		return vb.collapsed
+	}
 	for _, sb := range vb.subnets {
 		if len(sb.nodes) > 0 {
 			return sb.nodes[0]

@@ -41,6 +41,10 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		p("\t}\n")
 	}
 	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			p("\n\t%s\n", nodeDOT(vb.collapsed))
+			continue
+		}
 		p("\n\tsubgraph cluster_%s {\n", vb.id)
 		p("\t\tlabel=<%s>; tooltip=%s;\n", vnetHTML(vb), dotString("VNet "+vb.vnet.Name))
 		p("\t\tstyle=\"rounded,filled\"; color=\"#1565c0\"; fillcolor=\"#e3f2fd\"; penwidth=1.5; margin=12;\n")
@@ -141,6 +145,8 @@ func nodeDOT(n *node) string {
 		style = `fillcolor="#ffffff"`
 	case nodeVMGroup:
 		style = `style="rounded,filled", fillcolor="#eceff1", peripheries=2`
+	case nodeVNet:
+		style = `style="rounded,filled", fillcolor="#e3f2fd", color="#1565c0", penwidth=1.5`
 	case nodeAddress:
 		style = `style="rounded,filled,dashed", fillcolor="#ffffff"`
 	case nodePlaceholder:
@@ -294,6 +300,10 @@ func prefixList(ps []netip.Prefix) string {
 func lastInside(d *diagram) *node {
 	var last *node
 	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			last = vb.collapsed
+			continue
+		}
 		for _, sb := range vb.subnets {
 			if len(sb.nodes) > 0 {
 				last = sb.nodes[len(sb.nodes)-1]

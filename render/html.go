@@ -21,6 +21,7 @@ type htmlPage struct {
 	Title        string
 	Summary      string
 	Note         string
+	Listed       string // which flows are listed, when not all drawn are
 	OK           bool
 	SVG          template.HTML // Graphviz's SVG of a DOT text whose every name was escaped
 	Flows        []htmlFlow
@@ -43,6 +44,12 @@ type htmlFlow struct {
 	Segments     []report.Segment
 }
 
+// maxHTMLFlows caps the flows an HTML report lists with their traces:
+// Chromium takes minutes and gigabytes over the 50,000 flows (57 MB) of
+// issue 6's topology. Past the cap the report lists the flow each edge
+// links to, then the others, blocked ones first, up to the cap.
+const maxHTMLFlows = 2000
+
 func writeHTML(w io.Writer, d *diagram, svg []byte) error {
 	r := d.report
 	doc := report.NewDocument(r)
@@ -50,12 +57,7 @@ func writeHTML(w io.Writer, d *diagram, svg []byte) error {
 	for i, res := range r.Results {
 		index[res] = i
 	}
-	drawn := map[*sim.Result]bool{}
-	for _, e := range d.edges {
-		for _, res := range e.results {
-			drawn[res] = true
-		}
-	}
+	drawn, listed := listedFlows(d)
 	page := htmlPage{
 		Title:        d.title,
 		Summary:      d.summary,
@@ -66,8 +68,12 @@ func writeHTML(w io.Writer, d *diagram, svg []byte) error {
 		Expectations: doc.Expectations,
 		TagNote:      r.Engine != nil && r.Engine.TagAssumptionMatters(),
 	}
+	if len(listed) < drawn {
+		page.Listed = fmt.Sprintf("Listed: %d of the %d flows drawn, the flow each edge links to first, then blocked flows. "+
+			"nsgsim simulate --format json reports every flow with its trace; nsgsim trace follows one.", len(listed), drawn)
+	}
 	for _, res := range report.Ordered(r.Results) {
-		if !drawn[res] {
+		if !listed[res] {
 			continue
 		}
 		f, df := res.Flow, doc.Flows[index[res]]
@@ -92,6 +98,43 @@ func writeHTML(w io.Writer, d *diagram, svg []byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// listedFlows returns how many flows the diagram draws and those the
+// report lists: all of them, or, past maxHTMLFlows, the flow each edge
+// links to and then, blocked ones first, others up to the cap.
+func listedFlows(d *diagram) (int, map[*sim.Result]bool) {
+	drawn := 0
+	for _, e := range d.edges {
+		drawn += len(e.results)
+	}
+	listed := make(map[*sim.Result]bool, min(drawn, maxHTMLFlows))
+	if drawn <= maxHTMLFlows {
+		for _, e := range d.edges {
+			for _, res := range e.results {
+				listed[res] = true
+			}
+		}
+		return drawn, listed
+	}
+	onEdge := make(map[*sim.Result]bool, drawn)
+	for _, e := range d.edges {
+		for _, res := range e.results {
+			onEdge[res] = true
+			if traceID(res.Flow.ID) == e.anchor {
+				listed[res] = true
+			}
+		}
+	}
+	for _, res := range report.Ordered(d.report.Results) {
+		if len(listed) >= maxHTMLFlows {
+			break
+		}
+		if onEdge[res] {
+			listed[res] = true
+		}
+	}
+	return drawn, listed
 }
 
 // svgElement drops the XML declaration and doctype before <svg>, which do
@@ -167,6 +210,9 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 
 <section id="flows">
 <h2>Flows</h2>
+{{- if .Listed}}
+<p class="note">{{.Listed}}</p>
+{{- end}}
 <table>
 <thead><tr><th>Flow</th><th>Source → destination</th><th>Proto/port</th><th>Requirement</th><th>Verdict</th><th>Decided by (NSG / rule / priority)</th></tr></thead>
 <tbody>

@@ -22,7 +22,7 @@ func writeMermaid(w io.Writer, d *diagram) error {
 	p("---\ntitle: %s\n---\n", title)
 	p("%%%% Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial or blocked recommended.\n")
 	p("flowchart LR\n")
-	var ext, vm, bastion, group, addr, empty []string
+	var ext, vm, bastion, group, vnet, addr, empty []string
 	shape := func(n *node) string {
 		label := mmdNodeLabel(n)
 		switch n.kind {
@@ -34,6 +34,8 @@ func writeMermaid(w io.Writer, d *diagram) error {
 			return n.id + `[["` + label + `"]]`
 		case nodeVMGroup:
 			group = append(group, n.id)
+		case nodeVNet:
+			vnet = append(vnet, n.id)
 		case nodeAddress:
 			addr = append(addr, n.id)
 		case nodePlaceholder:
@@ -48,6 +50,10 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		p("  %s\n", shape(n))
 	}
 	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			p("  %s\n", shape(vb.collapsed))
+			continue
+		}
 		p("  subgraph %s [\"<b>%s</b> %s\"]\n", vb.id, mmdText(vb.vnet.Name), mmdText(prefixList(vb.vnet.AddressSpace)))
 		for _, sb := range vb.subnets {
 			nsg := "no NSG"
@@ -107,19 +113,25 @@ func writeMermaid(w io.Writer, d *diagram) error {
 	p("  classDef vmgroup fill:#eceff1,stroke:#607d8b,stroke-width:3px,color:#212121\n")
 	p("  classDef address fill:#ffffff,stroke:#607d8b,stroke-dasharray:4 3,color:#212121\n")
 	p("  classDef empty fill:none,stroke:none,color:#90a4ae\n")
+	if len(vnet) > 0 {
+		p("  classDef vnet fill:#e3f2fd,stroke:#1565c0,stroke-width:2px,color:#212121\n")
+	}
 	p("  classDef allow fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorAllow, colorAllow)
 	p("  classDef deny fill:#ffffff,stroke:%s,stroke-width:4px,color:%s\n", colorDeny, colorDeny)
 	p("  classDef partial fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorPartial, colorPartial)
 	for _, c := range []struct {
 		class string
 		ids   []string
-	}{{"outside", ext}, {"bastion", bastion}, {"vm", vm}, {"vmgroup", group}, {"address", addr}, {"empty", empty}} {
+	}{{"outside", ext}, {"bastion", bastion}, {"vm", vm}, {"vmgroup", group}, {"vnet", vnet}, {"address", addr}, {"empty", empty}} {
 		if len(c.ids) > 0 {
 			p("  class %s %s\n", strings.Join(c.ids, ","), c.class)
 		}
 	}
 	p("  class lgdAllow allow\n  class lgdDeny deny\n  class lgdPartial partial\n")
 	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			continue
+		}
 		p("  style %s fill:#e3f2fd,stroke:#1565c0,stroke-width:2px\n", vb.id)
 		for _, sb := range vb.subnets {
 			fill := "#ffffff"

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/gen"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
@@ -612,12 +613,196 @@ func largest(t testing.TB) string {
 	return best
 }
 
-// BenchmarkRenderSVG lays out and renders the reference scenario and the
-// largest built-in one to SVG.
+// enterprise is a generated hub-and-spoke topology in the proportions of
+// issue 6's (200 VNets, 4,000 subnets, 50,000 VMs), a fifth of its size.
+var enterprise = gen.Options{Seed: 1, VNets: 40, Subnets: 800, VMs: 10000, RulesPerNSG: 200}
+
+// generated generates, loads and simulates a topology, as `nsgsim gen`
+// then `nsgsim render` do.
+func generated(tb testing.TB, o gen.Options) *sim.Report {
+	tb.Helper()
+	topo, err := gen.Generate(o)
+	if err != nil {
+		tb.Fatalf("gen.Generate(%+v): %v", o, err)
+	}
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, topo, "test"); err != nil {
+		tb.Fatalf("gen.Write: %v", err)
+	}
+	topo, err = topology.Parse("gen.yaml", buf.Bytes())
+	if err != nil {
+		tb.Fatalf("topology.Parse(gen.Write(%+v)): %v", o, err)
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		tb.Fatalf("sim.Simulate: %v", err)
+	}
+	return r
+}
+
+// TestCollapseVNets draws a generated enterprise topology: too large for
+// one box per subnet, it collapses to one node per VNet but the hub, whose
+// subnets, AzureBastionSubnet and Bastion host stay drawn.
+func TestCollapseVNets(t *testing.T) {
+	o := gen.Options{Seed: 1, VNets: 12, Subnets: 120, VMs: 1200, RulesPerNSG: 20}
+	r := generated(t, o)
+	d, err := build(r, defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, boxes := len(d.left)+len(d.right), 0
+	var hub *vnetBox
+	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			nodes++
+			continue
+		}
+		if hub != nil {
+			t.Errorf("VNets %s and %s both drawn by subnet", hub.vnet.Name, vb.vnet.Name)
+		}
+		hub = vb
+		for _, sb := range vb.subnets {
+			boxes++
+			nodes += len(sb.nodes)
+		}
+	}
+	// The hub's subnets, a node per other VNet, one edge per kind group
+	// and VNet (and a few of user flows).
+	const maxNodes, maxEdges = 40, 80
+	if nodes > maxNodes || len(d.edges) > maxEdges || boxes > maxSubnetBoxes {
+		t.Errorf("collapsed to %d nodes, %d subnet boxes, %d edges; want at most %d, %d, %d", nodes, boxes, len(d.edges), maxNodes, maxSubnetBoxes, maxEdges)
+	}
+	if len(d.vnets) != o.VNets {
+		t.Errorf("%d VNets drawn, want %d", len(d.vnets), o.VNets)
+	}
+	if hub == nil || hub.vnet.Name != r.Topology.BastionHosts[0].VirtualNetwork {
+		t.Fatalf("the hub is not drawn by subnet")
+	}
+	bastion := false
+	for _, sb := range hub.subnets {
+		for _, n := range sb.nodes {
+			bastion = bastion || n.kind == nodeBastion && sb.subnet.Name == topology.BastionSubnetName
+		}
+	}
+	if !bastion {
+		t.Errorf("the Bastion host is not drawn in AzureBastionSubnet")
+	}
+	if len(d.peerings) != 0 {
+		t.Errorf("%d peerings drawn; a collapsed VNet's peerings are written in its node", len(d.peerings))
+	}
+	if !strings.Contains(d.note, "one node per VNet") || !strings.Contains(d.note, "--focus") {
+		t.Errorf("note %q does not say the VNets were collapsed and how to see one", d.note)
+	}
+
+	// Every flow is on one edge; an edge to a collapsed VNet counts its
+	// verdicts, has the worst colour, and names the rule that blocked most.
+	flows, vnetEdges := 0, 0
+	for _, e := range d.edges {
+		flows += len(e.results)
+		if e.from.kind != nodeVNet && e.to.kind != nodeVNet {
+			continue
+		}
+		vnetEdges++
+		var counts [3]int
+		worst := toneAllow
+		rules := map[string]int{}
+		for _, res := range e.results {
+			counts[verdictRank(res.Verdict)]++
+			worst = max(worst, toneOf(res))
+			if res.Verdict != topology.VerdictAllow {
+				rules[blockedBy(res.Hops)]++
+			}
+		}
+		if e.tone != worst {
+			t.Errorf("edge %s: tone %d, want the worst %d", e.id, e.tone, worst)
+		}
+		label := strings.Join(e.label, "\n")
+		if want := fmt.Sprintf("%s %s: ", e.group, plural(len(e.results), "flow")); !strings.HasPrefix(label, want) {
+			t.Errorf("edge %s: label %q does not start with %q", e.id, label, want)
+		}
+		if counts[0] > 0 && !strings.Contains(label, fmt.Sprintf("%d allowed", counts[0])) ||
+			counts[2] > 0 && !strings.Contains(label, fmt.Sprintf("%d denied", counts[2])) ||
+			counts[1] > 0 && !strings.Contains(label, fmt.Sprintf("%d partial", counts[1])) {
+			t.Errorf("edge %s: label %q does not count %v", e.id, label, counts)
+		}
+		f := e.results[0].Flow
+		if pp := fmt.Sprintf("%s/%d", f.Protocol, f.Port); !strings.Contains(label, pp) {
+			t.Errorf("edge %s: label %q lacks %s", e.id, label, pp)
+		}
+		top := 0
+		for _, n := range rules {
+			top = max(top, n)
+		}
+		if top > 0 && !strings.Contains(label, "blocked by ") {
+			t.Errorf("edge %s: label %q does not name the rule that blocked", e.id, label)
+		}
+		for rule, n := range rules {
+			if n == top && strings.Contains(label, rule) {
+				top = -1
+			}
+		}
+		if top > 0 {
+			t.Errorf("edge %s: label %q does not name the most common blocking rule of %v", e.id, label, rules)
+		}
+	}
+	if flows != len(r.Results) {
+		t.Errorf("the edges carry %d flows, want %d", flows, len(r.Results))
+	}
+	if vnetEdges < o.VNets-1 {
+		t.Errorf("%d edges to collapsed VNets, want one at least per spoke: %d", vnetEdges, o.VNets-1)
+	}
+
+	t.Logf("%d nodes, %d subnet boxes, %d edges", nodes, boxes, len(d.edges))
+	svg := parseSVG(t, render(t, SVG, r, defaults))
+	drawn := 0
+	for _, e := range svg {
+		if strings.Contains(" "+e.class+" ", " flow ") {
+			drawn++
+		}
+	}
+	if drawn != len(d.edges) {
+		t.Errorf("the SVG has %d flow edges, want %d", drawn, len(d.edges))
+	}
+
+	// Focus on a spoke shows its subnets again.
+	spoke := r.Topology.VirtualNetworks[1].Name
+	d, err = build(r, Options{CollapseAbove: defaults.CollapseAbove, Focus: spoke})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vb := range d.vnets {
+		if vb.vnet.Name == spoke && (vb.collapsed != nil || len(vb.subnets) == 0) {
+			t.Errorf("focus %s: the VNet is not drawn by subnet", spoke)
+		}
+	}
+
+	// Collapsing off draws every VM.
+	d, err = build(r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.edges) != len(r.Results) {
+		t.Errorf("CollapseAbove = 0: %d edges for %d flows", len(d.edges), len(r.Results))
+	}
+}
+
+// BenchmarkRenderSVG lays out and renders the reference scenario, the
+// largest built-in one and, unless -short, a generated enterprise topology
+// (collapsed to one node per VNet) to SVG.
 func BenchmarkRenderSVG(b *testing.B) {
-	for _, name := range []string{"reference", largest(b)} {
-		r := simulate(b, name)
+	reports := map[string]func() *sim.Report{}
+	names := []string{"reference", largest(b)}
+	for _, name := range names {
+		reports[name] = func() *sim.Report { return simulate(b, name) }
+	}
+	names = append(names, "enterprise")
+	reports["enterprise"] = func() *sim.Report { return generated(b, enterprise) }
+	for _, name := range names {
 		b.Run(name, func(b *testing.B) {
+			if name == "enterprise" && testing.Short() {
+				b.Skip("a generated topology of 10,000 VMs; not with -short")
+			}
+			r := reports[name]()
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := Render(io.Discard, SVG, r, defaults); err != nil {

@@ -1,14 +1,17 @@
 package topology
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // FuzzServiceTags checks that ParseServiceTags never panics, that its
-// errors name the file, and that what it accepts is what nsgsim relies on:
+// errors name the file and place a problem inside it, and that what it accepts is what nsgsim relies on:
 // sorted names, each found again case-insensitively, with masked IPv4
 // prefixes only.
 func FuzzServiceTags(f *testing.F) {
@@ -35,8 +38,14 @@ func FuzzServiceTags(f *testing.F) {
 			if st != nil {
 				t.Fatalf("ParseServiceTags = %v, %v; want nil with an error", st, err)
 			}
-			if !strings.HasPrefix(err.Error(), "tags.json: ") {
-				t.Fatalf("error %q does not start with the file name", err)
+			var se *ServiceTagsError
+			if !errors.As(err, &se) || se.File != "tags.json" || !strings.HasPrefix(err.Error(), "tags.json:") {
+				t.Fatalf("error %q is not a *ServiceTagsError naming the file", err)
+			}
+			if se.Line > 0 {
+				if line, col := jsonpos.LineCol(data, int64(len(data))); se.Line > line || se.Line == line && se.Col > col {
+					t.Fatalf("error %q is placed past the end of the input (%d:%d)", err, line, col)
+				}
 			}
 			return
 		}

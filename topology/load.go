@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/netip"
 	"os"
@@ -30,10 +31,6 @@ const (
 	// MaxDepth is the deepest nesting of mappings and lists read.
 	MaxDepth = 100
 )
-
-// maxServiceTagsSize bounds the Service Tags file named by serviceTags. The
-// weekly download is about 5 MB.
-const maxServiceTagsSize = 256 << 20
 
 // Load reads the topology file at path (SPEC section 1), checks it with
 // Validate, and returns it. On failure the error is an ErrorList, one
@@ -116,6 +113,13 @@ func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorLi
 	if p, msg := checkEncoding(data); msg != "" {
 		p.File = file
 		errs.Add(p, "%s", msg)
+		return nil, nil, errs, false
+	}
+	// yaml.v3 builds every node before checkLimits can count them: refuse
+	// a file with too many first, at the node past the limit.
+	if n, past := countNodes(data, MaxNodes); n > MaxNodes {
+		past.File = file
+		errs.Add(past, "more than %d YAML nodes; nsgsim reads topologies of at most %d nodes", MaxNodes, MaxNodes)
 		return nil, nil, errs, false
 	}
 	root, err := decodeYAML(file, data)
@@ -911,7 +915,7 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 	fi, err := os.Stat(full)
 	switch {
 	case err != nil:
-		d.errorf(v, "", "serviceTags %q: %v", path, err)
+		d.errorf(v, "", "serviceTags %q: %v", path, pathErrorCause(err))
 		return
 	case fi.IsDir():
 		d.errorf(v, "", "serviceTags %q is a directory; expected an Azure Service Tags JSON file", path)
@@ -920,15 +924,33 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		d.errorf(v, "", "serviceTags %q is not a regular file; expected an Azure Service Tags JSON file", path)
 		return
 	case fi.Size() > maxServiceTagsSize:
-		d.errorf(v, "", "serviceTags %q is %d bytes; nsgsim reads Service Tags files up to 256 MiB", path, fi.Size())
+		d.errorf(v, "", "serviceTags %q is %d bytes; nsgsim reads Service Tags files up to 64 MiB", path, fi.Size())
 		return
 	}
 	st, err := ReadServiceTags(full)
-	if err != nil {
-		d.errorf(v, "", "serviceTags %q: %v", path, err)
-		return
+	var se *ServiceTagsError
+	switch {
+	case errors.As(err, &se) && se.Line > 0:
+		// The message names the file once, as written in the topology.
+		d.errorf(v, "", "serviceTags %q: line %d, column %d: %s", path, se.Line, se.Col, se.Msg)
+	case errors.As(err, &se):
+		d.errorf(v, "", "serviceTags %q: %s", path, se.Msg)
+	case err != nil:
+		d.errorf(v, "", "serviceTags %q: %v", path, pathErrorCause(err))
+	default:
+		d.t.ServiceTags = st
 	}
-	d.t.ServiceTags = st
+}
+
+// pathErrorCause returns what went wrong in an I/O error without the path
+// it names ("no such file or directory"), for a message that names the
+// file already.
+func pathErrorCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func (d *decoder) virtualNetwork(n *yaml.Node, i int) *VirtualNetwork {

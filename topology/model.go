@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -170,16 +171,24 @@ func ParsePortRange(s string) (PortRange, error) {
 		return AllPorts, nil
 	}
 	lo, hi, isRange := strings.Cut(s, "-")
+	if !isRange {
+		p, err := parsePort(s)
+		if errors.Is(err, errNotPort) {
+			return PortRange{}, fmt.Errorf("port %q is not a number, a range \"LOW-HIGH\" or \"*\"", s)
+		}
+		return PortRange{p, p}, err
+	}
+	const expected = `expected "LOW-HIGH" with LOW and HIGH in [0, 65535]`
+	if negative := strings.TrimSpace(lo) == "" && startsWithDigit(hi) || strings.HasPrefix(strings.TrimSpace(hi), "-"); negative {
+		return PortRange{}, fmt.Errorf("port range %q: a port cannot be negative; %s", s, expected)
+	}
 	a, err := parsePort(lo)
 	if err != nil {
-		return PortRange{}, err
-	}
-	if !isRange {
-		return PortRange{a, a}, nil
+		return PortRange{}, rangeError(s, lo, err, expected)
 	}
 	b, err := parsePort(hi)
 	if err != nil {
-		return PortRange{}, err
+		return PortRange{}, rangeError(s, hi, err, expected)
 	}
 	if b < a {
 		return PortRange{}, fmt.Errorf("port range %q is reversed; did you mean \"%d-%d\"?", s, b, a)
@@ -187,16 +196,34 @@ func ParsePortRange(s string) (PortRange, error) {
 	return PortRange{a, b}, nil
 }
 
+func startsWithDigit(s string) bool { return s != "" && '0' <= s[0] && s[0] <= '9' }
+
+// errNotPort is parsePort's error for what is not a decimal number.
+var errNotPort = errors.New("not a number")
+
 func parsePort(s string) (uint16, error) {
 	s = strings.TrimSpace(s)
 	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("port %q is not a number, a range \"LOW-HIGH\" or \"*\"", s)
-	}
-	if n < 0 || n > 65535 {
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("port %s out of range [0, 65535]", s)
+	case err != nil:
+		return 0, errNotPort
+	case n < 0 || n > 65535:
 		return 0, fmt.Errorf("port %d out of range [0, 65535]", n)
 	}
 	return uint16(n), nil
+}
+
+// rangeError explains why side, one end of the port range s, did not parse.
+func rangeError(s, side string, err error, expected string) error {
+	switch side = strings.TrimSpace(side); {
+	case side == "":
+		return fmt.Errorf("port range %q: %s", s, expected)
+	case errors.Is(err, errNotPort):
+		return fmt.Errorf("port range %q: %q is not a number; %s", s, side, expected)
+	}
+	return err
 }
 
 // PortRangesString joins ranges with commas, the portal's notation.

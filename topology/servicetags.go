@@ -1,12 +1,18 @@
 package topology
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // Service tags whose addresses nsgsim computes itself. Microsoft's download
@@ -153,36 +159,103 @@ type serviceTagsFile struct {
 	} `json:"values"`
 }
 
+// maxServiceTagsSize bounds a Service Tags file. The weekly download is
+// about 5 MB; the output of `az network list-service-tags`, about 4 MB.
+const maxServiceTagsSize = 64 << 20
+
+// A ServiceTagsError is a problem with a Service Tags file, at a line and
+// column of the file when Line is not 0.
+type ServiceTagsError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *ServiceTagsError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
 // ReadServiceTags reads an Azure Service Tags JSON file: the download from
 // https://www.microsoft.com/download/details.aspx?id=56519 or the output of
-// `az network list-service-tags`.
+// `az network list-service-tags`. A file over 64 MiB is refused before it is
+// read. A problem with the content is a *ServiceTagsError; an I/O error
+// wraps the one from the os package.
 func ReadServiceTags(path string) (*ServiceTags, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading service tags: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading service tags: %w", err)
+	}
+	if fi.Mode().IsRegular() && fi.Size() > maxServiceTagsSize {
+		return nil, &ServiceTagsError{File: path, Msg: serviceTagsSizeMsg(fmt.Sprint(fi.Size()))}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxServiceTagsSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading service tags: %w", err)
+	}
+	if len(data) > maxServiceTagsSize {
+		return nil, &ServiceTagsError{File: path, Msg: serviceTagsSizeMsg(fmt.Sprintf("more than %d", maxServiceTagsSize))}
 	}
 	return ParseServiceTags(path, data)
 }
 
-// ParseServiceTags parses the content of a Service Tags file.
+func serviceTagsSizeMsg(size string) string {
+	return fmt.Sprintf("file is %s bytes; nsgsim reads Service Tags files up to 64 MiB", size)
+}
+
+// ParseServiceTags parses the content of a Service Tags file; path names
+// it in errors, which are *ServiceTagsError. A UTF-8 byte-order mark, which
+// PowerShell writes, is skipped.
 func ParseServiceTags(path string, data []byte) (*ServiceTags, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	fail := func(off int64, format string, args ...any) error {
+		e := &ServiceTagsError{File: path, Msg: fmt.Sprintf(format, args...)}
+		if off >= 0 {
+			e.Line, e.Col = jsonpos.LineCol(data, off)
+		}
+		return e
+	}
 	var f serviceTagsFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%s: not a Service Tags JSON file: %v", path, err)
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			off := se.Offset - 1 // Offset counts the offending byte
+			if strings.HasSuffix(se.Error(), "unexpected end of JSON input") {
+				off = int64(len(data))
+			}
+			return nil, fail(off, "not JSON: %s; expected an Azure Service Tags JSON file", strings.TrimPrefix(se.Error(), "json: "))
+		case errors.As(err, &te) && te.Field == "":
+			return nil, fail(valueStart(data, te.Offset), "expected a JSON object with \"values\", got %s", article(te.Value))
+		case errors.As(err, &te):
+			return nil, fail(valueStart(data, te.Offset), "%s: expected %s, got %s", te.Field, jsonKind(te.Type), article(te.Value))
+		}
+		return nil, fail(-1, "not a Service Tags JSON file: %v", err)
 	}
 	if len(f.Values) == 0 {
-		return nil, fmt.Errorf("%s: no service tags in \"values\"; expected the Azure Service Tags JSON format", path)
+		return nil, fail(-1, "no service tags in \"values\"; expected the Azure Service Tags JSON format")
 	}
 	s := &ServiceTags{File: path, tags: make(map[string]serviceTag, len(f.Values))}
 	for i, v := range f.Values {
 		if v.Name == "" {
-			return nil, fmt.Errorf("%s: values[%d] has no name", path, i)
+			return nil, fail(-1, "values[%d] has no name", i)
 		}
 		var ps []netip.Prefix
 		for _, a := range v.Properties.AddressPrefixes {
 			p, err := netip.ParsePrefix(a)
 			if err != nil {
-				return nil, fmt.Errorf("%s: values[%d] (%s): bad address prefix %q", path, i, v.Name, a)
+				// Where the prefix is written; any place it is written
+				// as is will do, since each is as wrong.
+				off := int64(bytes.Index(data, []byte(`"`+a+`"`)))
+				return nil, fail(off, "values[%d] (%s): bad address prefix %q", i, v.Name, a)
 			}
 			if p.Addr().Is4() {
 				ps = append(ps, p.Masked())
@@ -191,4 +264,65 @@ func ParseServiceTags(path string, data []byte) (*ServiceTags, error) {
 		s.tags[strings.ToLower(v.Name)] = serviceTag{name: v.Name, prefixes: ps}
 	}
 	return s, nil
+}
+
+// valueStart returns the offset where the JSON value starts that a
+// json.UnmarshalTypeError with Offset end is about: encoding/json gives the
+// offset just past a string, number or literal, and just past the "[" or "{"
+// of an array or object.
+func valueStart(data []byte, end int64) int64 {
+	i := int(end) - 1
+	if i < 0 || i >= len(data) {
+		return max(0, min(end, int64(len(data))))
+	}
+	switch c := data[i]; {
+	case c == '[' || c == '{':
+	case c == '"':
+		for j := i - 1; j >= 0; j-- {
+			if data[j] == '"' && !escaped(data, j) {
+				return int64(j)
+			}
+		}
+	default:
+		for i > 0 && isJSONLiteralByte(data[i-1]) {
+			i--
+		}
+	}
+	return int64(i)
+}
+
+// escaped reports whether data[i] follows an odd number of backslashes.
+func escaped(data []byte, i int) bool {
+	n := 0
+	for i > 0 && data[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n%2 == 1
+}
+
+func isJSONLiteralByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E'
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.Kind().String()
+}
+
+// article puts "a" or "an" before the name of a JSON kind ("number",
+// "array").
+func article(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }

@@ -26,6 +26,7 @@ import (
 //
 //	args: render topo.yaml -o out.html   the command line (default: simulate FILE -o out.svg, FILE the archive's first file)
 //	generate: NAME                       also create inputs too large or too odd to commit (see generators)
+//	within: 5s                           a tighter time bound than caseTimeout
 //
 // Its files are the inputs; the file "want" is the exact standard error.
 // Every case must exit 2 with that message, print nothing on standard
@@ -52,7 +53,7 @@ var heavy = map[string]bool{
 	"file-30mib-error-at-end": true,
 	"wide-list":               true,
 	"dev-zero":                true,
-	"servicetags-100mb":       true,
+	"servicetags-60mb":        true,
 	"json-100mb":              true,
 	"suggest-bomb":            true,
 }
@@ -155,6 +156,18 @@ var generators = map[string]func(t *testing.T, dir string){
 		b.WriteString("]\n")
 		write(t, dir, "topo.yaml", b.Bytes())
 	},
+	// 32 MiB of empty flow lists, the smallest nodes there are: yaml.v3
+	// took a minute and gigabytes to build them before the node limit
+	// could be checked.
+	"tiny-flow-nodes-32mib": func(t *testing.T, dir string) {
+		head := "flows: ["
+		data := append([]byte(head), bytes.Repeat([]byte("[],"), (topology.MaxFileSize-len(head)-2)/3)...)
+		write(t, dir, "topo.yaml", append(data, "]\n"...))
+	},
+	// 32 MiB of "- {}" lines: a block list of empty mappings.
+	"tiny-block-nodes-32mib": func(t *testing.T, dir string) {
+		write(t, dir, "topo.yaml", bytes.Repeat([]byte("- {}\n"), topology.MaxFileSize/5))
+	},
 	// A subnet naming a 1 MB NSG name that does not exist.
 	"long-name": func(t *testing.T, dir string) {
 		write(t, dir, "topo.yaml", []byte("name: corpus\nvirtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n"+
@@ -220,7 +233,23 @@ var generators = map[string]func(t *testing.T, dir string){
 			t.Fatal(err)
 		}
 	},
-	// A Service Tags file of 100 MB of spaces and one unclosed bracket.
+	// A Service Tags file of 60 MB, under the 64 MiB limit, that is not
+	// JSON after its first bytes: read, and placed at its first zero byte.
+	"servicetags-60mb": func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, "tags.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString("{\"values\": [\n"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(60 << 20); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// A Service Tags file of 100 MB of zero bytes after an unclosed
+	// bracket: refused from its size.
 	"servicetags-100mb": func(t *testing.T, dir string) {
 		f, err := os.Create(filepath.Join(dir, "tags.json"))
 		if err != nil {
@@ -316,13 +345,13 @@ var positioned = regexp.MustCompile(`^(?:` +
 	`|[^\s:]+: \S` + // nsg.json: [0].properties...: ... (JSON has a path, not lines)
 	`|reading topology: \S` + // reading topology: open topo.yaml: ...
 	`|nsgsim [a-z]+: \S` + // nsgsim import: unknown kind ...
-	`|unknown input format "[^"]*"; expected ` + // from loadInput, without the command's name
 	`)`)
 
 // badCase is a parsed corpus file.
 type badCase struct {
 	args     []string
 	generate string
+	within   time.Duration // 0: caseTimeout
 	want     string
 	ar       *txtar.Archive
 }
@@ -341,6 +370,13 @@ func readBadCase(t *testing.T, file string) badCase {
 		}
 		if v, ok := strings.CutPrefix(line, "generate:"); ok {
 			c.generate = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "within:"); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d <= 0 || d > caseTimeout {
+				t.Fatalf("%s: within: %q: expected a duration up to %v", file, strings.TrimSpace(v), caseTimeout)
+			}
+			c.within = d
 		}
 	}
 	for _, f := range ar.Files {
@@ -398,6 +434,9 @@ func runBadCase(t *testing.T, file string, update bool) {
 		if !positioned.MatchString(line) {
 			t.Errorf("nsgsim %s: message line %q says neither where nor which command", strings.Join(c.args, " "), line)
 		}
+	}
+	if c.within > 0 && elapsed > c.within {
+		t.Errorf("nsgsim %s took %v, want at most %v", strings.Join(c.args, " "), elapsed.Round(time.Millisecond), c.within)
 	}
 	if alloc > caseAlloc {
 		t.Errorf("nsgsim %s allocated %d MiB, want at most %d MiB", strings.Join(c.args, " "), alloc>>20, caseAlloc>>20)

@@ -36,6 +36,9 @@ func runDiff(e *env, args []string) int {
 	if !ok {
 		return fail(e, "nsgsim diff: unknown --format %q; expected table, json or markdown", *format)
 	}
+	if err := checkInputFormat("diff", *inputFormat); err != nil {
+		return fail(e, "%v", err)
+	}
 	var inputs []string
 	switch {
 	case *plan != "" && fs.NArg() > 0:

@@ -30,6 +30,9 @@ func runFix(e *env, args []string) int {
 	if !known {
 		return fail(e, "nsgsim fix: unknown --emit %q; expected %s", *emit, strings.Join(fix.Formats, ", "))
 	}
+	if err := checkInputFormat("fix", *inputFormat); err != nil {
+		return fail(e, "%v", err)
+	}
 	path, code, ok := oneInput(e, fs.Args(), *scenario, "fix")
 	if !ok {
 		return code

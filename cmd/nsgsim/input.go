@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/topology"
 	"github.com/nsgsim/nsgsim/topology/azure"
@@ -42,6 +45,21 @@ func inputFormatFlag(fs *pflag.FlagSet) *string {
 	return fs.String("input-format", "", "read the input as "+strings.Join(inputKinds, ", ")+" (default: detected from its content)")
 }
 
+// checkInputFormat checks the value of --input-format of command cmd before
+// anything is read: "" (detect) or one of inputKinds.
+func checkInputFormat(cmd, kind string) error {
+	if kind == "" || slices.Contains(inputKinds, kind) {
+		return nil
+	}
+	return fmt.Errorf("nsgsim %s: --input-format %q: expected %s", cmd, kind, inputKindsList())
+}
+
+// inputKindsList is "yaml, az, arm or terraform".
+func inputKindsList() string {
+	last := len(inputKinds) - 1
+	return strings.Join(inputKinds[:last], ", ") + " or " + inputKinds[last]
+}
+
 // loadInput reads one input of the given kind, or of the kind its content
 // shows when kind is "": JSON from az, ARM or Terraform is imported, anything
 // else is read as a YAML topology. A Terraform plan gives its planned values.
@@ -58,9 +76,15 @@ func loadInput(path, kind string) (*topology.Topology, error) {
 	switch kind {
 	case kindYAML:
 		t, err := topology.Parse(path, data)
-		if err != nil && detected && terraform.LooksLikeHCL(data) {
-			// Terraform source: say what to give instead of a YAML error.
-			_, _, err = terraform.ImportPlan(data, path)
+		if err != nil && detected {
+			if jerr := jsonSyntaxError(path, data); jerr != nil {
+				// JSON that is not YAML either: the user meant JSON.
+				return nil, jerr
+			}
+			if terraform.LooksLikeHCL(data) {
+				// Terraform source: say what to give instead of a YAML error.
+				_, _, err = terraform.ImportPlan(data, path)
+			}
 		}
 		return t, err
 	case kindAz:
@@ -70,7 +94,8 @@ func loadInput(path, kind string) (*topology.Topology, error) {
 	case kindTerraform:
 		t, _, err = terraform.ImportPlan(data, path)
 	default:
-		return nil, fmt.Errorf("unknown input format %q; expected %s", kind, strings.Join(inputKinds, ", "))
+		// The commands check --input-format first (checkInputFormat).
+		return nil, fmt.Errorf("--input-format %q: expected %s", kind, inputKindsList())
 	}
 	if err != nil {
 		return nil, err
@@ -100,8 +125,8 @@ func detectKind(data []byte) string {
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(trimmed, &top) != nil {
-		// Not valid JSON: YAML flow mappings start with '{' too, and the
-		// YAML loader reports the problem with a position.
+		// Not valid JSON: YAML flow mappings start with '{' too. If it is
+		// not YAML either, loadInput reports the JSON error.
 		return kindYAML
 	}
 	_, planned := top["planned_values"]
@@ -119,4 +144,30 @@ func detectKind(data []byte) string {
 		return kindARM
 	}
 	return kindAz
+}
+
+// jsonSyntaxError returns the syntax error of data, at FILE:LINE:COL, when
+// data opens like a JSON object ("{" and a quoted key, as az, ARM and
+// Terraform write it) but is not JSON; nil otherwise. A YAML flow mapping
+// ("{name: hub}") is left to the YAML loader's messages.
+func jsonSyntaxError(path string, data []byte) error {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil
+	}
+	if rest := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(rest) > 0 && rest[0] != '"' {
+		return nil
+	}
+	var v json.RawMessage
+	var se *json.SyntaxError
+	if err := json.Unmarshal(data, &v); !errors.As(err, &se) {
+		return nil
+	}
+	off := se.Offset - 1 // Offset counts the offending byte
+	if strings.HasSuffix(se.Error(), "unexpected end of JSON input") {
+		off = int64(len(data))
+	}
+	line, col := jsonpos.LineCol(data, off)
+	return fmt.Errorf("%s:%d:%d: JSON syntax: %s", path, line, col, strings.TrimPrefix(se.Error(), "json: "))
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/nsgsim/nsgsim/render"
-	"github.com/nsgsim/nsgsim/sim"
 )
 
 // runRender draws the diagram of a topology and nothing else. It exits 0
@@ -19,12 +18,16 @@ func runRender(e *env, args []string) int {
 	out := fs.StringP("output", "o", "", "write the diagram to `OUT` (.svg, .png, .dot, .mmd or .html; - for standard output)")
 	format := fs.String("format", "", "diagram `FORMAT`: svg, png, dot, mmd or html (default: from OUT's extension)")
 	ropts := renderFlags(fs)
+	quiet := fs.Bool("quiet", false, "no progress bar on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim render FILE | --scenario NAME -o OUT.{svg,png,dot,mmd,html} [--format F] [--collapse-above N] [--focus NAME]")
+		fmt.Fprintln(e.stderr, "usage: nsgsim render FILE | --scenario NAME -o OUT.{svg,png,dot,mmd,html} [--format F] [--collapse-above N] [--focus NAME] [--quiet]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	if err := checkInputFormat("render", *inputFormat); err != nil {
+		return fail(e, "%v", err)
 	}
 	path, code, ok := oneInput(e, fs.Args(), *scenario, "render")
 	if !ok {
@@ -43,19 +46,27 @@ func runRender(e *env, args []string) int {
 	if ropts.CollapseAbove < 0 {
 		return fail(e, "nsgsim render: --collapse-above %d: want a number of VMs, 0 or more (0: never collapse)", ropts.CollapseAbove)
 	}
-	t, err := loadTopology(path, *scenario, *inputFormat)
+	prog := newProgress(e, *quiet)
+	defer prog.finish()
+	t, err := loadWithProgress(prog, path, *scenario, *inputFormat)
 	if err != nil {
+		prog.finish()
 		return fail(e, "%v", err)
 	}
-	r, err := sim.Simulate(t)
+	r, err := simulateWithProgress(prog, t)
 	if err != nil {
+		prog.finish()
 		return fail(e, "%v", err)
 	}
-	draw := func(w io.Writer) error { return render.Render(w, f, r, *ropts) }
+	opts := *ropts
+	opts.Step = func(step string) { prog.phase("drawing "+*out+": "+step, 0) }
+	draw := func(w io.Writer) error { return render.Render(w, f, r, opts) }
 	if *out == "-" {
 		// Drawn in memory first, so that an error writes nothing.
 		var buf bytes.Buffer
-		if err := draw(&buf); err != nil {
+		err := draw(&buf)
+		prog.finish()
+		if err != nil {
 			return fail(e, "nsgsim render: %v", err)
 		}
 		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
@@ -63,7 +74,9 @@ func runRender(e *env, args []string) int {
 		}
 		return exitOK
 	}
-	if err := writeFile(*out, inputsOf(path), draw); err != nil {
+	err = writeFile(*out, inputsOf(path), draw)
+	prog.finish()
+	if err != nil {
 		return fail(e, "nsgsim render: %v", err)
 	}
 	return exitOK

@@ -38,6 +38,9 @@ func runSimulate(e *env, args []string) int {
 	if !ok {
 		return fail(e, "nsgsim simulate: unknown --format %q; expected table, json, markdown or sarif", *format)
 	}
+	if err := checkInputFormat("simulate", *inputFormat); err != nil {
+		return fail(e, "%v", err)
+	}
 	path, code, ok := oneInput(e, fs.Args(), *scenario, "simulate")
 	if !ok {
 		return code

@@ -39,6 +39,9 @@ func runTrace(e *env, args []string) int {
 	if !ok {
 		return fail(e, "nsgsim trace: unknown --format %q; expected table or json", *format)
 	}
+	if err := checkInputFormat("trace", *inputFormat); err != nil {
+		return fail(e, "%v", err)
+	}
 	path, code, ok := oneInput(e, fs.Args(), *scenario, "trace")
 	if !ok {
 		return code

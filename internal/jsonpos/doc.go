@@ -4,8 +4,11 @@
 //
 // Decode uses encoding/json with UseNumber, so that integral numbers become
 // int64 rather than float64, the way ARM templates treat them
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/data-types#integers).
-// encoding/json reports where an error is as a byte offset
-// (json.SyntaxError.Offset); LineCol turns an offset into the 1-based line
-// and column people look for in an editor.
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/data-types#integers);
+// an integer beyond int64 is kept as written (BigInt), for messages.
+// JSON is UTF-8 (RFC 8259, section 8.1): Decode skips a UTF-8 byte-order
+// mark, which Windows PowerShell writes, and refuses UTF-16 and invalid
+// UTF-8, which encoding/json would otherwise turn into U+FFFD without a
+// word. Its errors give the 1-based line and column (counting bytes) of the
+// offending byte, or of the end of the input when it ends too soon.
 package jsonpos

@@ -1,7 +1,9 @@
 package azure
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,9 +55,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		opts.Location = DefaultLocation
 	}
 	file := opts.Name
-	v, err := jsonpos.Decode(data)
+	v, err := decodeInput(data, "expected an ARM deployment template", armSaveAs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not JSON (%s); expected an ARM deployment template", file, jsonSyntaxError(data, err))
+		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -78,6 +80,16 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	if len(root.errs) > 0 {
 		return nil, root.errs
 	}
+	types, network := map[string]bool{}, false
+	for _, r := range root.resources {
+		if !r.existing && !isDeployment(r.typ) {
+			types[r.typ] = true
+			network = network || networkKinds[r.kind]
+		}
+	}
+	if !network {
+		return nil, fmt.Errorf("%s: resources: %s", file, topology.ClipQuoted(noNetwork("the template", types)))
+	}
 	var rs []Resource
 	for _, r := range root.resources {
 		if r.kind == kUnknown || r.existing {
@@ -93,6 +105,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	}
 	return Assemble(rs)
 }
+
+// armSaveAs says how to save a template or parameters file as UTF-8.
+const armSaveAs = "e.g. with Out-File -Encoding utf8 in PowerShell, or in your editor"
 
 // checkTemplateShape tells an ARM template from the other JSON files a user
 // may pass by mistake.
@@ -142,7 +157,13 @@ func (t *template) fatal(path, format string, args ...any) {
 	if path != "" {
 		msg = path + ": " + msg
 	}
-	t.root.errs = append(t.root.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: msg})
+	t.report(msg)
+}
+
+// report records a message that names its JSON path, with long quoted
+// values (expressions, names) clipped.
+func (t *template) report(msg string) {
+	t.root.errs = append(t.root.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: topology.ClipQuoted(msg)})
 }
 
 // maxDepth bounds the nesting of user-defined function calls.
@@ -246,6 +267,7 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 		cv, err := coerceParam(typ, v)
 		if err != nil {
 			t.fatal(p.path, "parameter %q: %v", p.name, err)
+			p.given = true // a value was given, though a wrong one: no "has no value" too
 			continue
 		}
 		p.value, p.given, p.state = cv, true, evaluated
@@ -416,12 +438,18 @@ func coerceParam(typ string, v any) (any, error) {
 		case int:
 			return int64(x), nil
 		case float64:
-			if x == float64(int64(x)) {
+			if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
 				return int64(x), nil
 			}
+		case jsonpos.BigInt:
+			return nil, fmt.Errorf("value %s is out of range for an int (64 bits)", x)
 		case string:
-			if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			if err == nil {
 				return n, nil
+			}
+			if errors.Is(err, strconv.ErrRange) {
+				return nil, fmt.Errorf("value %q is out of range for an int (64 bits)", x)
 			}
 		}
 		return nil, fmt.Errorf("value %s is not an int", describe(v))
@@ -538,7 +566,7 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 	typ, ok := typV.(string)
 	if !ok || typ == "" {
 		if ee, isErr := typV.(*exprError); isErr {
-			t.root.errs = append(t.root.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: ee.msg})
+			t.report(ee.msg)
 		} else {
 			t.fatal(joinPath(path, "type"), "resource type is %s; expected a string such as \"Microsoft.Network/virtualNetworks\"", describe(typV))
 		}
@@ -556,7 +584,7 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 	}
 	failErr := func(ee *exprError) {
 		if relevant {
-			t.root.errs = append(t.root.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: ee.msg})
+			t.report(ee.msg)
 		}
 	}
 	copyRaw, hasCopy := lookupKey(m, "copy")
@@ -797,9 +825,9 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := jsonpos.Decode(data)
+	v, err := decodeInput(data, "expected an ARM parameters file", armSaveAs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not JSON (%s); expected an ARM parameters file", name, jsonSyntaxError(data, err))
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // This file reads and evaluates ARM template expressions: the strings in
@@ -650,7 +652,11 @@ func (c *evalCtx) copyCount(raw any, path string) (int, *exprError) {
 		return 0, ee
 	}
 	n, ok := v.(int64)
-	if !ok || n < 0 || n > maxCopy {
+	_, big := v.(jsonpos.BigInt)
+	switch {
+	case big || ok && (n < 0 || n > maxCopy):
+		return 0, &exprError{msg: fmt.Sprintf("%s: copy count %s is out of range; expected a number from 0 to %d", path, describe(v), maxCopy)}
+	case !ok:
 		return 0, &exprError{msg: fmt.Sprintf("%s: copy count is %s; expected a number from 0 to %d", path, describe(v), maxCopy)}
 	}
 	return int(n), nil

@@ -766,6 +766,9 @@ func deepEqual(x, y any) bool {
 	case bool:
 		yv, ok := y.(bool)
 		return ok && xv == yv
+	case jsonpos.BigInt:
+		yv, ok := y.(jsonpos.BigInt)
+		return ok && xv == yv
 	case int64:
 		switch yv := y.(type) {
 		case int64:

@@ -174,8 +174,10 @@ func TestImportARMErrors(t *testing.T) {
 		{"undeclared parameter", tpl, with("nope", "1"), []string{`a value is given for parameter "nope", which the template does not declare; declared: adminPassword, bastionSku,`}},
 		{"not allowed", tpl, with("bastionSku", "Gold"), []string{`template.json: parameters.bastionSku: parameter "bastionSku": value "Gold" is not one of the allowed values "Basic", "Standard", "Premium"`}},
 		{"bad int", tpl, with("vmCount", "two"), []string{`parameters.vmCount: parameter "vmCount": value "two" is not an int`}},
+		{"int out of range", tpl, with("vmCount", "99999999999999999999"),
+			[]string{`parameters.vmCount: parameter "vmCount": value "99999999999999999999" is out of range for an int (64 bits)`}},
 		{"key vault value needed", tpl, with("prefix", "[[x]"), nil}, // a literal: no error
-		{"copy count", tpl, with("vmCount", 1000), []string{`template.json: resources[6].copy.count: copy count is a number; expected a number from 0 to 800`}},
+		{"copy count", tpl, with("vmCount", 1000), []string{`template.json: resources[6].copy.count: copy count 1000 is out of range; expected a number from 0 to 800`}},
 		{"unknown function", small(vnet("[frobnicate('a')]")), nil,
 			[]string{`template.json: resources[0].properties.addressSpace.addressPrefixes[0]: cannot evaluate "[frobnicate('a')]": unknown function frobnicate()`}},
 		{"syntax", small(vnet("[concat('a', ]")), nil, []string{`cannot evaluate "[concat('a', ]": syntax error: expected a function call, a string or a number at offset 13, found end of expression`}},
@@ -205,6 +207,15 @@ func TestImportARMErrors(t *testing.T) {
 			[]string{`this is an ARM parameters file`}},
 		{"az output", []byte(`{"value": []}`), nil, []string{"this looks like Azure CLI or REST output, not a template; import it with `nsgsim import az`"}},
 		{"no resources", []byte(`{"foo": 1}`), nil, []string{`template.json: no "resources"; expected an ARM deployment template`}},
+		{"no network", small(`{"type": "Microsoft.Storage/storageAccounts", "name": "sa"}`), nil,
+			[]string{`template.json: resources: the template has no resource nsgsim models (it has "Microsoft.Storage/storageAccounts"); nsgsim reads Microsoft.Network/virtualNetworks`}},
+		{"empty", small(``), nil, []string{`template.json: resources: the template has no resources; nsgsim reads`}},
+		{"copy count enormous", small(`{"type": "Microsoft.Network/virtualNetworks", "name": "v", "copy": {"name": "c", "count": 99999999999999999999}}`), nil,
+			[]string{`template.json: resources[0].copy.count: copy count 99999999999999999999 is out of range; expected a number from 0 to 800`}},
+		{"deep expression", small(vnet("[" + strings.Repeat("concat(", 20000) + "'a'" + strings.Repeat(")", 20000) + "]")), nil,
+			[]string{`template.json: resources[0].properties.addressSpace.addressPrefixes[0]: cannot evaluate "[` + strings.Repeat("concat(", 14) + `c...": syntax error: expression nested too deeply`}},
+		{"bom", append([]byte("\xef\xbb\xbf"), small(vnet("10.0.0.0/16"))...), nil, nil},
+		{"utf-16", []byte("\xfe\xff\x00{\x00}"), nil, []string{`template.json: file is UTF-16; save it as UTF-8`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +228,17 @@ func TestImportARMErrors(t *testing.T) {
 			}
 			topotest.WantErrors(t, "ImportARM", top, err, tt.want)
 		})
+	}
+}
+
+// TestImportARMParameterOneError checks that a parameter given a value of
+// the wrong type is reported once, not also as a parameter with no value.
+func TestImportARMParameterOneError(t *testing.T) {
+	tpl := []byte(`{"parameters": {"prio": {"type": "int"}}, "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg"}]}`)
+	_, err := ImportARM(tpl, map[string]any{"prio": "high"}, "t.json")
+	want := `t.json: parameters.prio: parameter "prio": value "high" is not an int`
+	if err == nil || err.Error() != want {
+		t.Errorf("ImportARM error = %v, want only %s", err, want)
 	}
 }
 

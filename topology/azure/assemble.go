@@ -1,12 +1,17 @@
 package azure
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -68,6 +73,35 @@ var kindNames = [nKinds]string{
 	kPublicIP: "public IP address",
 }
 
+// networkKinds are the kinds that make a network to simulate; ASGs and
+// public IPs only qualify them.
+var networkKinds = map[kind]bool{kVNet: true, kSubnet: true, kPeering: true, kNSG: true, kRule: true, kNIC: true, kVM: true, kBastion: true}
+
+const readTypes = "Microsoft.Network/virtualNetworks (with subnets and virtualNetworkPeerings), " +
+	"Microsoft.Network/networkSecurityGroups (with securityRules), Microsoft.Network/networkInterfaces, " +
+	"Microsoft.Compute/virtualMachines and Microsoft.Network/bastionHosts, " +
+	"with the application security groups and public IP addresses they use"
+
+// noNetwork says that inputs hold no resource of networkKinds, and so
+// would import as an empty network in which nothing can be simulated.
+// what names the inputs ("the file", "the template"); types are the
+// resource types they hold.
+func noNetwork(what string, types map[string]bool) string {
+	if len(types) == 0 {
+		return fmt.Sprintf("%s has no resources; nsgsim reads %s", what, readTypes)
+	}
+	names := slices.Sorted(maps.Keys(types))
+	quoted := make([]string, 0, 10)
+	for _, n := range names[:min(len(names), 10)] {
+		quoted = append(quoted, strconv.Quote(n))
+	}
+	list := strings.Join(quoted, ", ")
+	if len(names) > 10 {
+		list += fmt.Sprintf(" and %d more", len(names)-10)
+	}
+	return fmt.Sprintf("%s has no resource nsgsim models (it has %s); nsgsim reads %s", what, list, readTypes)
+}
+
 // rec is one resource read from the inputs.
 type rec struct {
 	kind  kind
@@ -79,7 +113,33 @@ type rec struct {
 	order int
 }
 
-func (r *rec) origin() topology.Origin { return topology.Origin{Pos: topology.Pos{File: r.file}} }
+// origin is where a resource was read, for the object made from it, with
+// its "name".
+func (a *assembler) origin(r *rec) topology.Origin {
+	o := topology.Origin{Pos: a.posOf(r.file, r.n)}
+	a.setField(&o, r.file, "name", r.n.key("name"))
+	return o
+}
+
+// posOf is the position of a value for topology.Validate: "FILE: PATH" as
+// its File, which a Pos without a line prints as it is, so that a
+// validation error names the JSON path as every other message does.
+// restoreFiles puts the plain file names back after validation.
+func (a *assembler) posOf(file string, n node) topology.Pos {
+	if n.path == "" {
+		return topology.Pos{File: file}
+	}
+	at := file + ": " + n.path
+	a.fileOf[at] = file
+	return topology.Pos{File: at}
+}
+
+// setField records where field of o was read, when it was there.
+func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
+	if n.v != nil {
+		o.SetField(field, a.posOf(file, n))
+	}
+}
 
 type assembler struct {
 	errs  topology.ErrorList
@@ -92,6 +152,7 @@ type assembler struct {
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
+	fileOf         map[string]string // "FILE: PATH" of a position to FILE
 }
 
 // Assemble builds a topology from Azure resources of any mix of types, in
@@ -112,6 +173,7 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 		keys:           map[string]bool{},
 		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
 		subnetPrefixes: map[*rec]netip.Prefix{},
+		fileOf:         map[string]string{},
 	}
 	for _, r := range rs {
 		a.add(r)
@@ -126,7 +188,9 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 	if len(a.errs) > 0 {
 		return nil, a.errs
 	}
-	return t, validate(t)
+	err := validate(t)
+	a.restoreFiles(t)
+	return t, err
 }
 
 // errorf records a problem with the value at n.
@@ -144,7 +208,7 @@ func (a *assembler) add1(file, msg string) {
 		return
 	}
 	a.seen[k] = true
-	a.errs = append(a.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: msg})
+	a.errs = append(a.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: topology.ClipQuoted(msg)})
 }
 
 // bad reports a value that an ARM expression could not give.
@@ -174,25 +238,58 @@ func (a *assembler) str(file string, n node) string {
 	return ""
 }
 
-// integer reads a whole number, also from a numeric string.
-func (a *assembler) integer(file string, n node) (int, bool) {
+// array returns the elements of an array. Absent and null read as no
+// elements; anything else is an error that says an array of what was
+// expected.
+func (a *assembler) array(file string, n node, of string) []node {
+	if a.bad(file, n) {
+		return nil
+	}
+	if _, ok := n.v.([]any); !ok && n.v != nil {
+		a.errorf(file, n, "expected an array of %s, got %s", of, typeName(n.v))
+	}
+	return n.list()
+}
+
+// integer reads a whole number, also from a numeric string. A number too
+// large for an int is reported, as written, as what (`rule "r": priority`)
+// out of [lo, hi], the range Azure allows; a number that fits is returned
+// for validation to check against that range.
+func (a *assembler) integer(file string, n node, what string, lo, hi int) (int, bool) {
 	if a.bad(file, n) {
 		return 0, false
 	}
+	var big string // a whole number that does not fit an int, as written
 	switch v := n.v.(type) {
 	case int64:
-		return int(v), true
-	case int:
-		return v, true
-	case float64:
-		if v == float64(int(v)) {
+		if int64(int(v)) == v {
 			return int(v), true
 		}
+		big = strconv.FormatInt(v, 10)
+	case int:
+		return v, true
+	case jsonpos.BigInt:
+		big = string(v)
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int(v), true
+		}
+		if v == math.Trunc(v) {
+			big = strconv.FormatFloat(v, 'g', -1, 64)
+		}
 	case string:
-		var i int
-		if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &i); err == nil && fmt.Sprint(i) == strings.TrimSpace(v) {
+		s := strings.TrimSpace(v)
+		i, err := strconv.Atoi(s)
+		if err == nil && strconv.Itoa(i) == s {
 			return i, true
 		}
+		if errors.Is(err, strconv.ErrRange) {
+			big = strconv.Quote(v)
+		}
+	}
+	if big != "" {
+		a.errorf(file, n, "%s %s out of range [%d, %d]", what, big, lo, hi)
+		return 0, false
 	}
 	a.errorf(file, n, "expected a whole number, got %s", describe(n.v))
 	return 0, false
@@ -220,9 +317,15 @@ func (a *assembler) boolean(file string, n node) bool {
 	return false
 }
 
+// describe shows a scalar as written (strings quoted), and names the type
+// of anything else.
 func describe(v any) string {
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", s)
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", v)
+	case int64, int, float64, bool, jsonpos.BigInt:
+		s, _ := scalarString(v)
+		return s
 	}
 	return typeName(v)
 }
@@ -354,7 +457,7 @@ func (a *assembler) addRec(k kind, id resourceID, dedupe, file string, n node) *
 // addChildren reads the child resources a parent embeds in a property
 // (a VNet's subnets, an NSG's securityRules).
 func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
-	for _, c := range parent.n.field(prop).list() {
+	for _, c := range a.array(parent.file, parent.n.field(prop), kindNames[k]+"s") {
 		if a.bad(parent.file, c) {
 			continue
 		}
@@ -439,11 +542,13 @@ func (a *assembler) build() *topology.Topology {
 	// Virtual networks and their subnets.
 	vnets := map[*rec]*topology.VirtualNetwork{}
 	for _, r := range a.recs[kVNet] {
-		v := &topology.VirtualNetwork{Origin: r.origin(), Name: r.model}
+		v := &topology.VirtualNetwork{Origin: a.origin(r), Name: r.model}
 		before := len(a.errs)
 		as := r.n.field("addressSpace")
-		for _, p := range as.key("addressPrefixes").list() {
+		a.setField(&v.Origin, r.file, "addressSpace", as.key("addressPrefixes"))
+		for _, p := range a.array(r.file, as.key("addressPrefixes"), "address prefixes") {
 			if pfx, ok := a.prefix(r.file, p); ok && pfx.Addr().Is4() {
+				a.setField(&v.Origin, r.file, fmt.Sprintf("addressSpace[%d]", len(v.AddressSpace)), p)
 				v.AddressSpace = append(v.AddressSpace, pfx)
 			}
 		}
@@ -460,13 +565,17 @@ func (a *assembler) build() *topology.Topology {
 				r.name, r.id.Names[0])
 			continue
 		}
-		s := &topology.Subnet{Origin: r.origin(), Name: r.name}
-		s.AddressPrefix = a.subnetPrefix(r)
+		s := &topology.Subnet{Origin: a.origin(r), Name: r.name}
+		var pn node
+		s.AddressPrefix, pn = a.subnetPrefix(r)
+		a.setField(&s.Origin, r.file, "addressPrefix", pn)
 		a.subnetPrefixes[r] = s.AddressPrefix
 		if nsg := r.n.field("networkSecurityGroup"); nsg.isSet() {
+			a.setField(&s.Origin, r.file, "networkSecurityGroup", nsg)
 			s.NetworkSecurityGroup = a.refName(r, nsg, kNSG)
 		}
 		if rt := r.n.field("routeTable"); rt.isSet() {
+			a.setField(&s.Origin, r.file, "routeTable", rt)
 			if id, _, ok := a.refID(r.file, rt); ok {
 				s.RouteTable = id.Name() // route tables are only named (SPEC 1)
 			}
@@ -475,12 +584,15 @@ func (a *assembler) build() *topology.Topology {
 	}
 
 	// Peerings, made symmetric.
-	peers := map[*topology.VirtualNetwork]map[string]bool{}
-	addPeer := func(v *topology.VirtualNetwork, name string) {
+	// peers holds each VNet's peers, with where the peering was read.
+	peers := map[*topology.VirtualNetwork]map[string]topology.Pos{}
+	addPeer := func(v *topology.VirtualNetwork, name string, at topology.Pos) {
 		if peers[v] == nil {
-			peers[v] = map[string]bool{}
+			peers[v] = map[string]topology.Pos{}
 		}
-		peers[v][name] = true
+		if _, ok := peers[v][name]; !ok {
+			peers[v][name] = at
+		}
 	}
 	for _, r := range a.recs[kPeering] {
 		p := a.parentOf(r, kVNet)
@@ -511,20 +623,23 @@ func (a *assembler) build() *topology.Topology {
 		if rv == p {
 			continue
 		}
-		addPeer(vnets[p], rv.model)
-		addPeer(vnets[rv], p.model)
+		addPeer(vnets[p], rv.model, a.posOf(r.file, r.n))
+		addPeer(vnets[rv], p.model, a.posOf(r.file, r.n))
 	}
 	for v, set := range peers {
 		for name := range set {
 			v.Peerings = append(v.Peerings, name)
 		}
 		sort.Strings(v.Peerings)
+		for j, name := range v.Peerings {
+			v.SetField(fmt.Sprintf("peerings[%d]", j), set[name])
+		}
 	}
 
 	// Network security groups and their rules.
 	nsgs := map[*rec]*topology.NetworkSecurityGroup{}
 	for _, r := range a.recs[kNSG] {
-		g := &topology.NetworkSecurityGroup{Origin: r.origin(), Name: r.model}
+		g := &topology.NetworkSecurityGroup{Origin: a.origin(r), Name: r.model}
 		nsgs[r] = g
 		t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, g)
 	}
@@ -542,7 +657,7 @@ func (a *assembler) build() *topology.Topology {
 	// Application security groups.
 	for _, r := range a.recs[kASG] {
 		t.ApplicationSecurityGroups = append(t.ApplicationSecurityGroups,
-			&topology.ApplicationSecurityGroup{Origin: r.origin(), Name: r.model})
+			&topology.ApplicationSecurityGroup{Origin: a.origin(r), Name: r.model})
 	}
 
 	// Virtual machines.
@@ -612,7 +727,7 @@ func (a *assembler) refName(from *rec, n node, k kind) string {
 // asgName resolves a reference to an application security group. An ASG
 // known only from the reference is added under the name in its ID.
 func (a *assembler) asgName(file string, n node) string {
-	id, _, ok := a.refID(file, n)
+	id, idn, ok := a.refID(file, n)
 	if !ok {
 		return ""
 	}
@@ -621,7 +736,7 @@ func (a *assembler) asgName(file string, n node) string {
 	}
 	g, ok := a.implicitASGs[id.key()]
 	if !ok {
-		g = &topology.ApplicationSecurityGroup{Origin: topology.Origin{Pos: topology.Pos{File: file}}, Name: id.Name()}
+		g = &topology.ApplicationSecurityGroup{Origin: topology.Origin{Pos: a.posOf(file, idn)}, Name: id.Name()}
 		a.implicitASGs[id.key()] = g
 	}
 	return g.Name
@@ -665,24 +780,25 @@ func parsePrefix(s string) (netip.Prefix, error) {
 }
 
 // subnetPrefix reads addressPrefix, or the first IPv4 prefix of
-// addressPrefixes.
-func (a *assembler) subnetPrefix(r *rec) netip.Prefix {
+// addressPrefixes; it returns the value it read the prefix from.
+func (a *assembler) subnetPrefix(r *rec) (netip.Prefix, node) {
 	if n := r.n.field("addressPrefix"); n.isSet() {
 		p, _ := a.prefix(r.file, n)
-		return p
+		return p, n
 	}
 	if _, isErr := r.n.field("addressPrefix").v.(*exprError); isErr {
 		a.bad(r.file, r.n.field("addressPrefix"))
-		return netip.Prefix{}
+		return netip.Prefix{}, node{}
 	}
 	list := r.n.field("addressPrefixes")
-	for _, n := range list.list() {
+	before := len(a.errs)
+	for _, n := range a.array(r.file, list, "address prefixes") {
 		if p, ok := a.prefix(r.file, n); ok && p.Addr().Is4() {
-			return p
+			return p, n
 		}
 	}
-	if !a.bad(r.file, list) {
+	if len(a.errs) == before && !a.bad(r.file, list) {
 		a.errorf(r.file, r.n, "subnet %q has no IPv4 address prefix; expected addressPrefix or addressPrefixes", r.name)
 	}
-	return netip.Prefix{}
+	return netip.Prefix{}, node{}
 }

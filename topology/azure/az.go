@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -38,16 +37,30 @@ func ImportAz(files map[string][]byte) (*topology.Topology, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return Assemble(rs)
+	types := map[string]map[string]bool{} // by file
+	for _, r := range rs {
+		typ, _ := r.Object["type"].(string)
+		if networkKinds[kindOf(typ)] {
+			return Assemble(rs)
+		}
+		if types[r.File] == nil {
+			types[r.File] = map[string]bool{}
+		}
+		types[r.File][typ] = true
+	}
+	for _, name := range names {
+		errs = append(errs, &topology.Error{Pos: topology.Pos{File: name}, Msg: topology.ClipQuoted(noNetwork("the file", types[name]))})
+	}
+	return nil, errs
 }
 
 const azExpected = "expected the JSON output of an `az` list or show command (an array of resources, or one resource with \"type\") or an ARM REST response ({\"value\": [...]})"
 
 // azResources finds the resources in one file.
 func azResources(file string, data []byte) ([]Resource, error) {
-	v, err := jsonpos.Decode(data)
+	v, err := decodeInput(data, azExpected, "e.g. `az ... -o json > "+file+"` in bash, or Out-File -Encoding utf8")
 	if err != nil {
-		return nil, fmt.Errorf("not JSON (%s); %s", jsonSyntaxError(data, err), azExpected)
+		return nil, err
 	}
 	return azValue(file, v, "")
 }

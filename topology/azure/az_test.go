@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nsgsim/nsgsim/internal/topotest"
@@ -203,6 +204,32 @@ func TestImportAzErrors(t *testing.T) {
 				`b.json: virtualNetwork.id: "bad" is not an Azure resource ID`}},
 		{"subnet outside inputs", "s.json", `{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "other/s1", "addressPrefix": "10.0.0.0/24"}`,
 			[]string{`s.json: subnet "s1" belongs to virtual network "other", which is not among the inputs`}},
+		{"syntax column", "x.json", "[\n  {\"type\": x}]", []string{"x.json: not JSON (line 2, column 12: invalid character 'x' looking for beginning of value)"}},
+		{"not utf-8", "x.json", "[{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"caf\xe9\"}]",
+			[]string{"x.json: not UTF-8 (line 1, column 66: invalid byte 0xE9); nsgsim reads UTF-8 JSON (save the file as UTF-8)"}},
+		{"utf-16", "x.json", "\xff\xfe[\x00]\x00", []string{"x.json: file is UTF-16; save it as UTF-8 (e.g. `az ... -o json > x.json` in bash, or Out-File -Encoding utf8)"}},
+		{"utf-8 bom", "x.json", "\xef\xbb\xbf" + nsg(`{"name": "r", "priority": 5000, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"}`),
+			[]string{`x.json: [0].securityRules[0].priority: rule "r": priority 5000 out of range [100, 4096]`}},
+		{"priority enormous", "r.json", nsg(`{"name": "r", "priority": 99999999999999999999, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"}`),
+			[]string{`r.json: [0].securityRules[0].priority: rule "r": priority 99999999999999999999 out of range [100, 4096]`}},
+		{"priority fraction", "r.json", nsg(`{"name": "r", "priority": 100.5, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"}`),
+			[]string{`r.json: [0].securityRules[0].priority: expected a whole number, got 100.5`}},
+		{"sku string", "b.json", `{"type": "Microsoft.Network/bastionHosts", "name": "b", "sku": "Standard"}`,
+			[]string{`b.json: sku: Bastion host "b": expected an object {"name": SKU}, got "Standard"`}},
+		{"rules object", "r.json", `[{"type": "Microsoft.Network/networkSecurityGroups", "name": "g", "securityRules": {"name": "r"}}]`,
+			[]string{`r.json: [0].securityRules: expected an array of security rules, got an object`}},
+		{"subnets string", "v.json", `{"type": "Microsoft.Network/virtualNetworks", "name": "v", "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": "a"}`,
+			[]string{`v.json: subnets: expected an array of subnets, got a string`}},
+		{"duplicate priority", "r.json", nsg(`{"name": "a", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"},
+			{"name": "b", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"}`),
+			[]string{`r.json: [0].securityRules[1].priority: rule "b": priority 100 is already used by inbound rule "a"`}},
+		{"long name", "v.json", `{"type": "Microsoft.Network/virtualNetworks", "name": "` + strings.Repeat("v", 1000) + `"}`,
+			[]string{`v.json: addressSpace.addressPrefixes: virtual network "` + strings.Repeat("v", 100) + `..." has no IPv4 address prefix`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,11 +239,35 @@ func TestImportAzErrors(t *testing.T) {
 	}
 }
 
+// TestImportAzPositions checks that validation errors name the JSON path
+// while the topology keeps plain file names in its positions, which the
+// reports take for files.
+func TestImportAzPositions(t *testing.T) {
+	data := `[{"type": "Microsoft.Network/networkSecurityGroups", "name": "g", "securityRules": [{"name": "r", "priority": 5000,
+	  "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "destinationAddressPrefix": "*",
+	  "sourcePortRange": "*", "destinationPortRange": "*"}]}]`
+	top, err := ImportAz(map[string][]byte{"nsg.json": []byte(data)})
+	want := `nsg.json: [0].securityRules[0].priority: rule "r": priority 5000 out of range [100, 4096]`
+	if err == nil || err.Error() != want {
+		t.Fatalf("ImportAz error = %v, want %s", err, want)
+	}
+	r := topotest.FindRule(top, "g", "r")
+	if r == nil {
+		t.Fatalf("ImportAz = %s, want the topology with the error", topotest.Dump(top))
+	}
+	for _, p := range []topology.Pos{top.NetworkSecurityGroups[0].Pos, r.Pos, r.At("priority"), r.At("destinationPortRange")} {
+		if p != (topology.Pos{File: "nsg.json"}) {
+			t.Errorf("position %+v, want {File: nsg.json}", p)
+		}
+	}
+}
+
 // TestImportAzSkips checks that unknown types, empty lists and duplicate
 // listings are not errors.
 func TestImportAzSkips(t *testing.T) {
 	files := map[string][]byte{
 		"empty.json":   []byte(`{"nextLink": null, "value": []}`),
+		"nsg.json":     []byte(`[{"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg1"}]`),
 		"storage.json": []byte(`[{"type": "Microsoft.Storage/storageAccounts", "name": "sa", "whatever": [1, 2]}]`),
 		"show.json": []byte(`{"type": "Microsoft.Network/applicationSecurityGroups", "name": "asg1",
 			"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg1"}`),
@@ -227,9 +278,23 @@ func TestImportAzSkips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportAz error: %v", err)
 	}
-	if got := topotest.Dump(top); got != "asg asg1\n" {
-		t.Errorf("ImportAz = %q, want one ASG (the list and the show are one resource)", got)
+	if got := topotest.Dump(top); got != "nsg nsg1\nasg asg1\n" {
+		t.Errorf("ImportAz = %q, want the NSG and one ASG (the list and the show are one resource)", got)
 	}
+}
+
+// TestImportAzNoNetwork checks that inputs without a resource that makes a
+// network are an error that says what they hold, file by file.
+func TestImportAzNoNetwork(t *testing.T) {
+	files := map[string][]byte{
+		"empty.json":   []byte(`{"nextLink": null, "value": []}`),
+		"storage.json": []byte(`[{"type": "Microsoft.Storage/storageAccounts", "name": "sa"}, {"type": "Microsoft.Network/applicationSecurityGroups", "name": "asg1"}]`),
+	}
+	top, err := ImportAz(files)
+	topotest.WantErrors(t, "ImportAz", top, err, []string{
+		"empty.json: the file has no resources; nsgsim reads Microsoft.Network/virtualNetworks",
+		`storage.json: the file has no resource nsgsim models (it has "Microsoft.Network/applicationSecurityGroups", "Microsoft.Storage/storageAccounts"); nsgsim reads`,
+	})
 }
 
 // readDir reads every *.json file of dir, keyed by file name.

@@ -80,8 +80,15 @@
 // # Errors
 //
 // Every problem is reported, each as "FILE: JSON.PATH: what is wrong, and
-// what was expected". A topology that is built but does not pass
-// topology.Validate is returned together with the validation errors.
+// what was expected", and so are the errors of topology.Validate: a
+// topology that is built but does not pass it is returned together with
+// them. A value of the wrong JSON type (an object where an array of rules
+// belongs) is an error, never read as absent. Input is UTF-8 JSON (RFC
+// 8259): a UTF-8 byte-order mark, which PowerShell's Out-File writes, is
+// skipped; UTF-16 and invalid UTF-8 are errors, the latter at its line and
+// column. Inputs that hold no virtual network, NSG, network interface, VM or
+// Bastion host are an error that names the resource types they hold: they
+// would import as an empty network.
 //
 // # Known limits
 //

@@ -1,10 +1,8 @@
 package azure
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -22,27 +20,22 @@ type Located struct {
 	Path  string
 }
 
-// jsonSyntaxError describes a JSON decoding error with a line and column.
-func jsonSyntaxError(data []byte, err error) string {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset - 1 // Offset counts the offending byte
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+// decodeInput decodes one input file. A problem says where it is and what
+// was expected; for a file in UTF-16, which Windows PowerShell's ">" writes,
+// saveAs says how to write it as UTF-8.
+func decodeInput(data []byte, expected, saveAs string) (any, error) {
+	v, err := jsonpos.Decode(data)
+	if err == nil {
+		return v, nil
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		off = int64(len(data))
-		err = errors.New("unexpected end of input")
+	var ee *jsonpos.EncodingError
+	switch {
+	case errors.As(err, &ee) && ee.UTF16:
+		return nil, fmt.Errorf("%v; save it as UTF-8 (%s)", err, saveAs)
+	case errors.As(err, &ee):
+		return nil, fmt.Errorf("%v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", err)
 	}
-	if off < 0 || off > int64(len(data)) {
-		off = -1
-	}
-	if off < 0 {
-		return err.Error()
-	}
-	line, col := jsonpos.LineCol(data, off)
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	return nil, fmt.Errorf("%v; %s", err, expected)
 }
 
 // node is a JSON value with its path, for reading with messages that say
@@ -162,7 +155,7 @@ func typeName(v any) string {
 		return "a string"
 	case bool:
 		return "a boolean"
-	case int64, float64, int:
+	case int64, float64, int, jsonpos.BigInt:
 		return "a number"
 	case []any:
 		return "an array"
@@ -190,6 +183,8 @@ func scalarString(v any) (string, bool) {
 		return strconv.FormatFloat(v, 'g', -1, 64), true
 	case bool:
 		return strconv.FormatBool(v), true
+	case jsonpos.BigInt:
+		return string(v), true
 	}
 	return "", false
 }

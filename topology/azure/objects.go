@@ -15,11 +15,15 @@ import (
 func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
 	before := len(a.errs)
-	rule := &topology.SecurityRule{Origin: r.origin(), Name: r.name}
+	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
 	rule.Description = a.str(f, n.field("description"))
+	for _, k := range []string{"priority", "direction", "access", "protocol"} {
+		a.setField(&rule.Origin, f, k, n.field(k))
+	}
 	if p := n.field("priority"); p.v == nil {
 		a.errorf(f, n, "rule %q has no priority; expected a number from 100 to 4096", r.name)
-	} else if v, ok := a.integer(f, p); ok {
+	} else if v, ok := a.integer(f, p, fmt.Sprintf("rule %q: priority", r.name), 100, 4096); ok {
+		// The range is Azure's (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
 		rule.Priority = v
 	}
 	if d, ok := a.enum(r, "direction", "Inbound or Outbound", func(s string) (int, bool) {
@@ -40,10 +44,10 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	rule.Source = a.addresses(r, "source")
-	rule.Destination = a.addresses(r, "destination")
-	rule.SourcePorts = a.ports(r, "source")
-	rule.DestinationPorts = a.ports(r, "destination")
+	rule.Source = a.addresses(r, &rule.Origin, "source")
+	rule.Destination = a.addresses(r, &rule.Origin, "destination")
+	rule.SourcePorts = a.ports(r, &rule.Origin, "source")
+	rule.DestinationPorts = a.ports(r, &rule.Origin, "destination")
 	if len(a.errs) > before {
 		return nil
 	}
@@ -67,8 +71,9 @@ func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bo
 }
 
 // addresses reads one side of a rule: side+"AddressPrefix",
-// side+"AddressPrefixes" or side+"ApplicationSecurityGroups".
-func (a *assembler) addresses(r *rec, side string) topology.Addresses {
+// side+"AddressPrefixes" or side+"ApplicationSecurityGroups". It records
+// in o where each value was read.
+func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.Addresses {
 	f := r.file
 	single := r.n.field(side + "AddressPrefix")
 	plural := r.n.field(side + "AddressPrefixes")
@@ -90,6 +95,7 @@ func (a *assembler) addresses(r *rec, side string) topology.Addresses {
 	var out topology.Addresses
 	switch {
 	case single.isSet():
+		a.setField(o, f, side+"AddressPrefix", single)
 		s := a.str(f, single)
 		anyAddr, tag, p, err := classifyAddress(s)
 		switch {
@@ -107,6 +113,7 @@ func (a *assembler) addresses(r *rec, side string) topology.Addresses {
 		if items == nil {
 			a.errorf(f, plural, "rule %q: expected an array of addresses, got %s", r.name, typeName(plural.v))
 		}
+		a.setField(o, f, side+"AddressPrefixes", plural)
 		for _, it := range items {
 			s := a.str(f, it)
 			anyAddr, tag, p, err := classifyAddress(s)
@@ -120,6 +127,7 @@ func (a *assembler) addresses(r *rec, side string) topology.Addresses {
 				a.errorf(f, it, "rule %q: service tag %q in %sAddressPrefixes; Azure allows a service tag only in %sAddressPrefix",
 					r.name, s, side, side)
 			default:
+				a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)), it)
 				out.Prefixes = append(out.Prefixes, p)
 			}
 		}
@@ -131,8 +139,10 @@ func (a *assembler) addresses(r *rec, side string) topology.Addresses {
 		if items == nil {
 			a.errorf(f, asgs, "rule %q: expected an array of application security groups, got %s", r.name, typeName(asgs.v))
 		}
+		a.setField(o, f, side+"ApplicationSecurityGroups", asgs)
 		for _, it := range items {
 			if name := a.asgName(f, it); name != "" && !slices.Contains(out.ApplicationSecurityGroups, name) {
+				a.setField(o, f, fmt.Sprintf("%sApplicationSecurityGroups[%d]", side, len(out.ApplicationSecurityGroups)), it)
 				out.ApplicationSecurityGroups = append(out.ApplicationSecurityGroups, name)
 			}
 		}
@@ -181,8 +191,8 @@ func looksLikeTag(s string) bool {
 	return s != ""
 }
 
-// ports reads side+"PortRange" or side+"PortRanges".
-func (a *assembler) ports(r *rec, side string) []topology.PortRange {
+// ports reads side+"PortRange" or side+"PortRanges", recording in o where.
+func (a *assembler) ports(r *rec, o *topology.Origin, side string) []topology.PortRange {
 	f := r.file
 	single := r.n.field(side + "PortRange")
 	plural := r.n.field(side + "PortRanges")
@@ -193,6 +203,7 @@ func (a *assembler) ports(r *rec, side string) []topology.PortRange {
 	case single.isSet() && plural.isSet():
 		a.errorf(f, r.n, "rule %q sets both %sPortRange and %sPortRanges; expected one", r.name, side, side)
 	case single.isSet():
+		a.setField(o, f, side+"PortRange", single)
 		pr, err := topology.ParsePortRange(a.str(f, single))
 		if err != nil {
 			a.errorf(f, single, "rule %q: %v", r.name, err)
@@ -204,6 +215,7 @@ func (a *assembler) ports(r *rec, side string) []topology.PortRange {
 		if items == nil {
 			a.errorf(f, plural, "rule %q: expected an array of port ranges, got %s", r.name, typeName(plural.v))
 		}
+		a.setField(o, f, side+"PortRanges", plural)
 		var out []topology.PortRange
 		for _, it := range items {
 			pr, err := topology.ParsePortRange(a.str(f, it))
@@ -211,6 +223,7 @@ func (a *assembler) ports(r *rec, side string) []topology.PortRange {
 				a.errorf(f, it, "rule %q: %v", r.name, err)
 				continue
 			}
+			a.setField(o, f, fmt.Sprintf("%sPortRanges[%d]", side, len(out)), it)
 			out = append(out, pr)
 		}
 		return out
@@ -299,7 +312,7 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 	// Every address a NIC already holds is taken, whether or not its VM is
 	// among the inputs.
 	for _, nic := range a.recs[kNIC] {
-		for _, ipc := range nic.n.field("ipConfigurations").list() {
+		for _, ipc := range a.array(nic.file, nic.n.field("ipConfigurations"), "IP configurations") {
 			s, _ := ipc.field("privateIPAddress").v.(string)
 			addr, err := netip.ParseAddr(strings.TrimSpace(s))
 			if err != nil {
@@ -321,14 +334,15 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 	var vms []*topology.VirtualMachine
 	for _, r := range a.recs[kVM] {
 		before := len(a.errs)
-		vm := &topology.VirtualMachine{Origin: r.origin(), Name: r.model}
+		vm := &topology.VirtualMachine{Origin: a.origin(r), Name: r.model}
 		if os, ok := a.osOf(r); ok {
 			vm.OS = os
 		}
 		nics := r.n.field("networkProfile").key("networkInterfaces")
-		list := nics.list()
+		n0 := len(a.errs)
+		list := a.array(r.file, nics, "network interface references")
 		if len(list) == 0 {
-			if !a.bad(r.file, nics) {
+			if len(a.errs) == n0 {
 				a.errorf(r.file, r.n, "virtual machine %q has no network interface; expected networkProfile.networkInterfaces", r.name)
 			}
 			continue
@@ -343,9 +357,12 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 				r.name, nicID.String())
 			continue
 		}
-		ipcs := nic.n.field("ipConfigurations").list()
+		ipcN := nic.n.field("ipConfigurations")
+		ipcs := ipcN.list()
 		if len(ipcs) == 0 {
-			a.errorf(nic.file, nic.n, "network interface %q of virtual machine %q has no IP configuration; expected ipConfigurations", nic.name, r.name)
+			if _, isArray := ipcN.v.([]any); isArray || ipcN.v == nil { // else reported with the NIC
+				a.errorf(nic.file, nic.n, "network interface %q of virtual machine %q has no IP configuration; expected ipConfigurations", nic.name, r.name)
+			}
 			continue
 		}
 		ipc := primary(ipcs)
@@ -358,6 +375,7 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 			continue
 		}
 		vm.VirtualNetwork, vm.Subnet = sub.vnet.model, sub.name
+		a.setField(&vm.Origin, nic.file, "subnet", ipc.field("subnet"))
 		addrN := ipc.field("privateIPAddress")
 		if s := strings.TrimSpace(a.str(nic.file, addrN)); s != "" {
 			addr, err := netip.ParseAddr(s)
@@ -365,30 +383,41 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 				a.errorf(nic.file, addrN, "%q is not an IP address", s)
 			}
 			vm.PrivateIPAddress = addr
+			a.setField(&vm.Origin, nic.file, "privateIpAddress", addrN)
 		} else if s := firstAddr(r.n.key("privateIps").v); s.IsValid() {
 			vm.PrivateIPAddress = s // `az vm list --show-details`
+			a.setField(&vm.Origin, r.file, "privateIpAddress", r.n.key("privateIps"))
 			use(sub, s)
 		} else if !a.bad(nic.file, addrN) {
+			a.setField(&vm.Origin, nic.file, "privateIpAddress", ipc)
 			todo = append(todo, pending{vm: vm, order: nic.order, sub: sub, nic: nic, n: ipc})
 		}
 		if g := nic.n.field("networkSecurityGroup"); g.isSet() {
+			a.setField(&vm.Origin, nic.file, "networkSecurityGroup", g)
 			vm.NetworkSecurityGroup = a.refName(nic, g, kNSG)
 		}
-		for _, g := range ipc.field("applicationSecurityGroups").list() {
+		asgAt := map[string]node{}
+		for _, g := range a.array(nic.file, ipc.field("applicationSecurityGroups"), "application security group references") {
 			if name := a.asgName(nic.file, g); name != "" && !slices.Contains(vm.ApplicationSecurityGroups, name) {
 				vm.ApplicationSecurityGroups = append(vm.ApplicationSecurityGroups, name)
+				asgAt[name] = g
 			}
 		}
 		sort.Strings(vm.ApplicationSecurityGroups)
+		for j, name := range vm.ApplicationSecurityGroups {
+			a.setField(&vm.Origin, nic.file, fmt.Sprintf("applicationSecurityGroups[%d]", j), asgAt[name])
+		}
 		if p := ipc.field("publicIPAddress"); p.isSet() {
 			if id, _, ok := a.refID(nic.file, p); ok {
 				if pip := a.lookup(id, kPublicIP); pip != nil {
 					vm.PublicIPAddress = firstAddr(pip.n.field("ipAddress").v)
+					a.setField(&vm.Origin, pip.file, "publicIpAddress", pip.n.field("ipAddress"))
 				}
 			}
 		}
 		if !vm.PublicIPAddress.IsValid() {
 			vm.PublicIPAddress = firstAddr(r.n.key("publicIps").v)
+			a.setField(&vm.Origin, r.file, "publicIpAddress", r.n.key("publicIps"))
 		}
 		if len(a.errs) > before {
 			continue
@@ -501,8 +530,12 @@ func containsAny(s string, subs ...string) bool {
 func (a *assembler) bastion(r *rec) *topology.BastionHost {
 	f, n := r.file, r.n
 	before := len(a.errs)
-	b := &topology.BastionHost{Origin: r.origin(), Name: r.model, SKU: topology.Basic, ScaleUnits: 2}
+	b := &topology.BastionHost{Origin: a.origin(r), Name: r.model, SKU: topology.Basic, ScaleUnits: 2}
+	if sku := n.key("sku"); sku.v != nil && !sku.isObject() && !a.bad(f, sku) {
+		a.errorf(f, sku, "Bastion host %q: expected an object {\"name\": SKU}, got %s", r.name, describe(sku.v))
+	}
 	if skuN := n.key("sku").key("name"); skuN.isSet() {
+		a.setField(&b.Origin, f, "sku", skuN)
 		s := a.str(f, skuN)
 		sku, ok := topology.ParseSKU(s)
 		if !ok && s != "" {
@@ -513,10 +546,12 @@ func (a *assembler) bastion(r *rec) *topology.BastionHost {
 		a.bad(f, skuN)
 	}
 	vn := n.field("virtualNetwork")
-	ipcs := n.field("ipConfigurations").list()
+	n0 := len(a.errs)
+	ipcs := a.array(f, n.field("ipConfigurations"), "IP configurations")
 	switch {
 	case vn.isSet() && (b.SKU == topology.Developer || len(ipcs) == 0):
 		// The Developer SKU names its VNet directly.
+		a.setField(&b.Origin, f, "virtualNetwork", vn)
 		id, idn, ok := a.refID(f, vn)
 		if ok {
 			if v := a.lookup(id, kVNet); v != nil {
@@ -526,17 +561,21 @@ func (a *assembler) bastion(r *rec) *topology.BastionHost {
 			}
 		}
 	case len(ipcs) > 0:
+		a.setField(&b.Origin, f, "virtualNetwork", ipcs[0].field("subnet"))
 		if sub, ok := a.resolveSubnet(r, ipcs[0].field("subnet"), false); ok {
 			b.VirtualNetwork = sub.vnet.model
 		}
-	default:
+	case len(a.errs) == n0:
 		a.errorf(f, n, "Bastion host %q has neither ipConfigurations[].subnet nor virtualNetwork; expected one to place it", r.name)
 	}
 	for _, fl := range b.Flags() {
+		a.setField(&b.Origin, f, fl.Name, n.field(fl.Name))
 		*fl.Value = a.boolean(f, n.field(fl.Name))
 	}
 	if su := n.field("scaleUnits"); su.v != nil {
-		if v, ok := a.integer(f, su); ok {
+		a.setField(&b.Origin, f, "scaleUnits", su)
+		// 2 to 50 instances (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#instance).
+		if v, ok := a.integer(f, su, fmt.Sprintf("Bastion host %q: scaleUnits", r.name), 2, 50); ok {
 			b.ScaleUnits = v
 		}
 	}

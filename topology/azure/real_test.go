@@ -260,7 +260,8 @@ func TestRealAz(t *testing.T) {
 		wantErr string
 	}{
 		{file: "rest-api-nsg-get-example/NetworkSecurityGroupGet.json", want: "nsg testnsg\n  rule rule1 130 Inbound Allow * *:* -> *:80\n"},
-		{file: "az-cli-nic-list-effective-nsg/scenario0-hub-vnet-vm.json", want: ""}, // an empty list: nothing to import
+		{file: "az-cli-nic-list-effective-nsg/scenario0-hub-vnet-vm.json", // an empty list: nothing to import
+			wantErr: "az-cli-nic-list-effective-nsg/scenario0-hub-vnet-vm.json: the file has no resources; nsgsim reads Microsoft.Network/virtualNetworks"},
 		{file: "az-cli-nic-list-effective-nsg/scenario1-hub-vnet-vm.json",
 			wantErr: "az-cli-nic-list-effective-nsg/scenario1-hub-vnet-vm.json: value: this is the output of `az network nic list-effective-nsg`"},
 		{file: "az-cli-nic-list-effective-nsg/scenario4-spoke-vnet-vm.json",

@@ -39,6 +39,12 @@
 // them, possibly stale; it is then ignored, so that deleting a rule resource
 // deletes the rule.
 //
+// Messages name the plan's JSON paths, validation errors included. A value
+// of the wrong JSON type ("resources": 5, a name that is a number) is an
+// error; so is a plan with none of the network resources above, which would
+// import as an empty network. The JSON is read as package azure reads it:
+// UTF-8, with or without a byte-order mark.
+//
 // Known limits: Terraform configuration (HCL) is not parsed: it is
 // recognised and refused with the commands that make a JSON plan; references
 // through locals are not recorded in a plan and cannot be followed; the

@@ -1,7 +1,7 @@
 package terraform
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -29,12 +29,18 @@ import (
 // As with azure.Assemble, a topology that is built but does not validate is
 // returned together with the validation errors.
 func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, err error) {
-	v, err := decode(plan)
+	v, err := jsonpos.Decode(plan)
 	if err != nil {
-		if LooksLikeHCL(plan) {
+		var ee *jsonpos.EncodingError
+		switch {
+		case LooksLikeHCL(plan):
 			return nil, nil, fmt.Errorf("%s: this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`", name)
+		case errors.As(err, &ee) && ee.UTF16:
+			return nil, nil, fmt.Errorf("%s: %v; save it as UTF-8 (e.g. `terraform show -json tfplan > %s` in bash, or Out-File -Encoding utf8)", name, err, name)
+		case errors.As(err, &ee):
+			return nil, nil, fmt.Errorf("%s: %v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", name, err)
 		}
-		return nil, nil, fmt.Errorf("%s: not JSON (%v); expected the output of `terraform show -json PLANFILE`", name, err)
+		return nil, nil, fmt.Errorf("%s: %v; expected the output of `terraform show -json PLANFILE`", name, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -45,20 +51,23 @@ func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, er
 		cfg = readModule(c["root_module"], 0)
 	}
 	p := &planReader{file: name, cfg: cfg}
+	var root string // where the planned resources are, for messages
 	switch {
 	case m["planned_values"] != nil:
-		pv, _ := m["planned_values"].(map[string]any)
-		p.planned = p.collect(pv["root_module"], "planned_values.root_module", "")
-		if ps, ok := m["prior_state"].(map[string]any); ok {
-			if vals, ok := ps["values"].(map[string]any); ok {
-				p.prior = p.collect(vals["root_module"], "prior_state.values.root_module", "")
+		pv := p.object(m, "planned_values", "")
+		root = "planned_values.root_module"
+		p.planned = p.collect(p.object(pv, "root_module", "planned_values"), root, "")
+		if ps := p.object(m, "prior_state", ""); ps != nil {
+			if vals := p.object(ps, "values", "prior_state"); vals != nil {
+				p.prior = p.collect(p.object(vals, "root_module", "prior_state.values"), "prior_state.values.root_module", "")
 				p.hasPrior = true
 			}
 		}
-		p.changes = p.collectChanges(m["resource_changes"])
+		p.changes = p.collectChanges(m)
 	case m["values"] != nil:
-		vals, _ := m["values"].(map[string]any)
-		p.planned = p.collect(vals["root_module"], "values.root_module", "")
+		vals := p.object(m, "values", "")
+		root = "values.root_module"
+		p.planned = p.collect(p.object(vals, "root_module", "values"), root, "")
 	case m["resources"] != nil && m["version"] != nil:
 		return nil, nil, fmt.Errorf("%s: this is a raw Terraform state file; import the JSON of `terraform show -json` (of a plan file, or of the state) instead", name)
 	case m["$schema"] != nil || m["value"] != nil || m["type"] != nil:
@@ -68,6 +77,9 @@ func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, er
 	}
 	if len(p.errs) > 0 {
 		return nil, nil, p.errs
+	}
+	if err := p.checkModelled(root); err != nil {
+		return nil, nil, err
 	}
 	// Data sources read during the plan describe resources that exist
 	// already; they belong to both sides.
@@ -106,18 +118,6 @@ func LooksLikeHCL(data []byte) bool {
 	return false
 }
 
-// decode decodes a plan, placing a syntax error at its offset: the column
-// after the offending byte, where topology/azure names the byte itself.
-// The command's tests pin these messages (testdata/bad/*.txtar).
-func decode(data []byte) (any, error) {
-	v, err := jsonpos.Decode(data)
-	if se, ok := err.(*json.SyntaxError); ok {
-		line, col := jsonpos.LineCol(data, se.Offset)
-		return nil, fmt.Errorf("line %d, column %d: %v", line, col, err)
-	}
-	return v, err
-}
-
 type planReader struct {
 	file     string
 	cfg      *cfgModule
@@ -128,39 +128,104 @@ type planReader struct {
 	errs     topology.ErrorList
 }
 
-// collect reads the resources of a module and its child modules, in order.
-func (p *planReader) collect(v any, path, modAddr string) []*instance {
-	m, ok := v.(map[string]any)
+// errorf records a problem with the value at path.
+func (p *planReader) errorf(path, format string, args ...any) {
+	msg := path + ": " + fmt.Sprintf(format, args...)
+	p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: topology.ClipQuoted(msg)})
+}
+
+// object returns member key of m, an object; absent and null read as nil,
+// anything else is an error. path is m's.
+func (p *planReader) object(m map[string]any, key, path string) map[string]any {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return nil
+	}
+	o, ok := v.(map[string]any)
 	if !ok {
+		p.errorf(joinPath(path, key), "expected an object, got %s", typeName(v))
+	}
+	return o
+}
+
+// array returns member key of m, an array; absent and null read as nil,
+// anything else is an error. path is m's.
+func (p *planReader) array(m map[string]any, key, path, of string) []any {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return nil
+	}
+	a, ok := v.([]any)
+	if !ok {
+		p.errorf(joinPath(path, key), "expected an array of %s, got %s", of, typeName(v))
+	}
+	return a
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// typeName names the JSON type of v for messages.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return "a number"
+}
+
+// collect reads the resources of a module (m, at path) and its child
+// modules, in order.
+func (p *planReader) collect(m map[string]any, path, modAddr string) []*instance {
+	if m == nil {
 		return nil
 	}
 	var out []*instance
-	rs, _ := m["resources"].([]any)
-	for k, r := range rs {
+	for k, r := range p.array(m, "resources", path, "resource objects") {
 		rpath := fmt.Sprintf("%s.resources[%d]", path, k)
 		rm, ok := r.(map[string]any)
 		if !ok {
-			p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: rpath + ": expected a resource object"})
+			p.errorf(rpath, "expected a resource object, got %s", typeName(r))
 			continue
 		}
 		if i := p.instance(rm, rpath); i != nil {
 			out = append(out, i)
 		}
 	}
-	cms, _ := m["child_modules"].([]any)
-	for k, c := range cms {
-		cm, _ := c.(map[string]any)
+	for k, c := range p.array(m, "child_modules", path, "module objects") {
+		cpath := fmt.Sprintf("%s.child_modules[%d]", path, k)
+		cm, ok := c.(map[string]any)
+		if !ok {
+			p.errorf(cpath, "expected a module object, got %s", typeName(c))
+			continue
+		}
 		addr, _ := cm["address"].(string)
-		out = append(out, p.collect(cm, fmt.Sprintf("%s.child_modules[%d]", path, k), addr)...)
+		out = append(out, p.collect(cm, cpath, addr)...)
 	}
 	return out
 }
 
 func (p *planReader) instance(rm map[string]any, path string) *instance {
-	addr, _ := rm["address"].(string)
+	addr, ok := rm["address"].(string)
+	if !ok && rm["address"] != nil {
+		p.errorf(path+".address", "expected a resource address such as \"azurerm_subnet.this[0]\", got %s", typeName(rm["address"]))
+		return nil
+	}
 	a, err := parseResourceAddr(addr)
 	if err != nil {
-		p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: fmt.Sprintf("%s.address: %v", path, err)})
+		p.errorf(path+".address", "%v", err)
 		return nil
 	}
 	i := &instance{addr: addr, modules: a.modules, mode: a.mode, typ: a.typ, name: a.name, index: a.index, path: path}
@@ -170,7 +235,7 @@ func (p *planReader) instance(rm map[string]any, path string) *instance {
 	if idx, ok := rm["index"]; ok && idx != nil {
 		i.index = idx
 	}
-	i.values, _ = rm["values"].(map[string]any)
+	i.values = p.object(rm, "values", path)
 	if i.values == nil {
 		i.values = map[string]any{}
 	}
@@ -186,21 +251,26 @@ func (p *planReader) instance(rm map[string]any, path string) *instance {
 	return i
 }
 
-// collectChanges reads the before and after values of resource_changes, to
-// find separately managed rules and subnets even when the plan deletes them.
-func (p *planReader) collectChanges(v any) []*instance {
-	list, _ := v.([]any)
+// collectChanges reads the before and after values of the plan's
+// resource_changes, to find separately managed rules and subnets even when
+// the plan deletes them.
+func (p *planReader) collectChanges(plan map[string]any) []*instance {
 	var out []*instance
-	for k, c := range list {
-		cm, _ := c.(map[string]any)
-		ch, _ := cm["change"].(map[string]any)
+	for k, c := range p.array(plan, "resource_changes", "", "resource changes") {
+		cpath := fmt.Sprintf("resource_changes[%d]", k)
+		cm, ok := c.(map[string]any)
+		if !ok {
+			p.errorf(cpath, "expected a resource change object, got %s", typeName(c))
+			continue
+		}
+		ch := p.object(cm, "change", cpath)
 		for _, side := range []string{"before", "after"} {
-			vals, ok := ch[side].(map[string]any)
-			if !ok {
+			vals := p.object(ch, side, cpath+".change")
+			if vals == nil {
 				continue
 			}
 			rm := map[string]any{"address": cm["address"], "mode": cm["mode"], "index": cm["index"], "values": vals}
-			if i := p.instance(rm, fmt.Sprintf("resource_changes[%d].change.%s", k, side)); i != nil {
+			if i := p.instance(rm, cpath+".change."+side); i != nil {
 				out = append(out, i)
 			}
 		}

@@ -171,7 +171,7 @@ func TestImportPlanErrors(t *testing.T) {
 	}{
 		{"hcl", "resource \"azurerm_virtual_network\" \"v\" {\n  name = \"v\"\n}\n",
 			[]string{"p.json: this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`"}},
-		{"not json", `{"planned_values": `, []string{"p.json: not JSON (unexpected EOF); expected the output of `terraform show -json PLANFILE`"}},
+		{"not json", `{"planned_values": `, []string{"p.json: not JSON (line 1, column 20: unexpected end of input); expected the output of `terraform show -json PLANFILE`"}},
 		{"array", `[1]`, []string{"p.json: the top level is not an object"}},
 		{"raw state", `{"version": 4, "terraform_version": "1.9.5", "resources": []}`, []string{"p.json: this is a raw Terraform state file"}},
 		{"azure json", `{"value": []}`, []string{"p.json: this is Azure JSON, not a Terraform plan"}},
@@ -189,12 +189,49 @@ func TestImportPlanErrors(t *testing.T) {
 		  "values": {"name": "g", "security_rule": [{"name": "r", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
 		    "source_address_prefix": "*", "destination_address_prefix": "*", "source_port_range": "*", "destination_port_range": "70000"}]}}`, ""),
 			[]string{`p.json: planned_values.root_module.resources[0].values.security_rule[0].destination_port_range: rule "r": port 70000 out of range [0, 65535]`}},
+		{"syntax column", "{\n  \"planned_values\": x}", []string{"p.json: not JSON (line 2, column 21: invalid character 'x' looking for beginning of value)"}},
+		{"truncated", "{\"planned_values\": {\n", []string{"p.json: not JSON (line 2, column 1: unexpected end of input)"}},
+		{"not utf-8", "{\"planned_values\": {\"x\": \"\xff\"}}", []string{"p.json: not UTF-8 (line 1, column 27: invalid byte 0xFF); nsgsim reads UTF-8 JSON"}},
+		{"utf-16", "\xff\xfe{\x00}\x00", []string{"p.json: file is UTF-16; save it as UTF-8 (e.g. `terraform show -json tfplan > p.json` in bash, or Out-File -Encoding utf8)"}},
+		{"resources number", `{"planned_values": {"root_module": {"resources": 5}}}`,
+			[]string{"p.json: planned_values.root_module.resources: expected an array of resource objects, got a number"}},
+		{"planned_values array", `{"planned_values": []}`, []string{"p.json: planned_values: expected an object, got an array"}},
+		{"child_modules object", `{"planned_values": {"root_module": {"child_modules": {}}}}`,
+			[]string{"p.json: planned_values.root_module.child_modules: expected an array of module objects, got an object"}},
+		{"values string", `{"planned_values": {"root_module": {"resources": [{"address": "azurerm_network_security_group.g", "values": "g"}]}}}`,
+			[]string{"p.json: planned_values.root_module.resources[0].values: expected an object, got a string"}},
+		{"resource_changes object", `{"planned_values": {}, "resource_changes": {}}`,
+			[]string{"p.json: resource_changes: expected an array of resource changes, got an object"}},
+		{"name number", plan(`{"address": "azurerm_network_security_group.g", "mode": "managed", "type": "azurerm_network_security_group", "name": "g",
+		  "values": {"name": 7}}`, ""), []string{"p.json: planned_values.root_module.resources[0].values.name: expected a string, got a number"}},
+		{"security_rule object", plan(`{"address": "azurerm_network_security_group.g", "mode": "managed", "type": "azurerm_network_security_group", "name": "g",
+		  "values": {"name": "g", "security_rule": {"name": "r"}}}`, ""),
+			[]string{"p.json: planned_values.root_module.resources[0].values.security_rule: expected a list of security_rule blocks, got an object"}},
+		{"priority enormous", plan(`{"address": "azurerm_network_security_rule.r", "mode": "managed", "type": "azurerm_network_security_rule", "name": "r",
+		  "values": {"name": "r", "network_security_group_name": "g", "priority": 99999999999999999999}},
+		  {"address": "azurerm_network_security_group.g", "mode": "managed", "type": "azurerm_network_security_group", "name": "g", "values": {"name": "g"}}`, ""),
+			[]string{`p.json: planned_values.root_module.resources[0].values.priority: rule "r": priority 99999999999999999999 out of range [100, 4096]`}},
+		{"no resources", `{"planned_values": {"root_module": {}}}`,
+			[]string{"p.json: planned_values.root_module: the plan has no resources; nsgsim reads azurerm_virtual_network,"}},
+		{"no network", `{"values": {"root_module": {"resources": [{"address": "azurerm_resource_group.rg", "values": {"name": "rg"}},
+		  {"address": "azurerm_public_ip.ip", "values": {"name": "ip"}}]}}}`,
+			[]string{`p.json: values.root_module: the plan has no resource nsgsim models (it has "azurerm_public_ip", "azurerm_resource_group"); nsgsim reads`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			planned, _, err := ImportPlan([]byte(tt.data), "p.json")
 			topotest.WantErrors(t, "ImportPlan", planned, err, tt.want)
 		})
+	}
+}
+
+// TestImportPlanBOM checks that a plan saved with a UTF-8 byte-order mark
+// (PowerShell's Out-File -Encoding utf8) is read.
+func TestImportPlanBOM(t *testing.T) {
+	data := append([]byte("\xef\xbb\xbf"), readPlan(t, "state.json")...)
+	planned, _, err := ImportPlan(data, "state.json")
+	if err != nil || planned == nil || len(planned.VirtualNetworks) == 0 {
+		t.Errorf("ImportPlan(BOM + state.json) = %s, %v, want the topology", topotest.Dump(planned), err)
 	}
 }
 

@@ -34,7 +34,7 @@ func TestRealPlans(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
 			planned, prior, err := ImportPlan(topotest.ReadReal(t, tt.file), tt.file)
-			wantErr := tt.file + `: network security group "testnsg": duplicate rule name "validrule2"`
+			wantErr := tt.file + `: planned_values.root_module.resources[8].values.name: network security group "testnsg": duplicate rule name "validrule2"`
 			if err == nil || !strings.Contains(err.Error(), wantErr) {
 				t.Errorf("ImportPlan error = %v, want %s", err, wantErr)
 			}

@@ -2,6 +2,9 @@ package terraform
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -64,7 +67,7 @@ func (t *translator) errorf(path, format string, args ...any) {
 		return
 	}
 	t.seen[msg] = true
-	t.errs = append(t.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: msg})
+	t.errs = append(t.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: topology.ClipQuoted(msg)})
 }
 
 const sub0 = "/subscriptions/" + azure.DefaultSubscriptionID
@@ -279,18 +282,42 @@ func addrs(is []*instance) string {
 	return strings.Join(s, ", ")
 }
 
-// blocks returns a nested block list with the path of each block.
-func blocks(i *instance, key string) ([]map[string]any, []string) {
-	l, _ := i.values[key].([]any)
+// blocks returns a nested block list with the path of each block. A value
+// that is not a list of objects is an error.
+func (t *translator) blocks(i *instance, key string) ([]map[string]any, []string) {
+	v := i.values[key]
+	l, ok := v.([]any)
+	if !ok && v != nil {
+		t.errorf(i.vpath(key), "expected a list of %s blocks, got %s", key, typeName(v))
+	}
 	var ms []map[string]any
 	var paths []string
 	for k, b := range l {
-		if m, ok := b.(map[string]any); ok {
-			ms = append(ms, m)
-			paths = append(paths, fmt.Sprintf("%s[%d]", i.vpath(key), k))
+		path := fmt.Sprintf("%s[%d]", i.vpath(key), k)
+		m, ok := b.(map[string]any)
+		if !ok {
+			t.errorf(path, "expected a %s block (an object), got %s", key, typeName(b))
+			continue
 		}
+		ms = append(ms, m)
+		paths = append(paths, path)
 	}
 	return ms, paths
+}
+
+// stringAttrs are the attributes read as strings wherever they appear.
+var stringAttrs = []string{"name", "id", "resource_group_name", "virtual_network_name", "network_security_group_name", "private_ip_address"}
+
+// checkStrings reports an attribute of stringAttrs that is not a string:
+// read as absent, it would be replaced silently (a name by the address).
+func (t *translator) checkStrings(i *instance) {
+	for _, k := range stringAttrs {
+		if v, ok := i.values[k]; ok && v != nil {
+			if _, ok := v.(string); !ok {
+				t.errorf(i.vpath(k), "expected a string, got %s", typeName(v))
+			}
+		}
+	}
 }
 
 func atIn(m map[string]any, key, base string) any {
@@ -398,7 +425,7 @@ func (t *translator) translate(i *instance) map[string]any {
 		_, inlineInConfig := i.cfg["subnet"]
 		if inlineInConfig || !t.standaloneSubnets[strings.ToLower(t.nameOf(i))] {
 			var subs []any
-			bs, paths := blocks(i, "subnet")
+			bs, paths := t.blocks(i, "subnet")
 			for k, b := range bs {
 				s := map[string]any{"name": atIn(b, "name", paths[k])}
 				sp := s
@@ -442,7 +469,7 @@ func (t *translator) translate(i *instance) map[string]any {
 		_, inlineInConfig := i.cfg["security_rule"]
 		if inlineInConfig || !t.standaloneRules[strings.ToLower(t.nameOf(i))] {
 			var rules []any
-			bs, paths := blocks(i, "security_rule")
+			bs, paths := t.blocks(i, "security_rule")
 			for k, b := range bs {
 				name, _ := b["name"].(string)
 				exprs := blockWithName(i.cfg, "security_rule", name)
@@ -474,6 +501,7 @@ func (t *translator) translate(i *instance) map[string]any {
 	default:
 		return nil
 	}
+	t.checkStrings(i)
 	return obj
 }
 
@@ -508,7 +536,7 @@ func (t *translator) ruleProps(i *instance, m map[string]any, base string, exprs
 func (t *translator) nic(i *instance, id string, props map[string]any) {
 	key := strings.ToLower(id)
 	var ipcs []any
-	bs, paths := blocks(i, "ip_configuration")
+	bs, paths := t.blocks(i, "ip_configuration")
 	for k, b := range bs {
 		ip := map[string]any{}
 		setIf(ip, "subnet", idObj(t.ref(i, b["subnet_id"], paths[k]+".subnet_id", exprAt(i.cfg, "ip_configuration", k, "subnet_id"), "azurerm_subnet")))
@@ -565,14 +593,14 @@ func (t *translator) vm(i *instance, obj, props map[string]any) {
 		props["storageProfile"] = map[string]any{"osDisk": map[string]any{"osType": azure.Located{Value: "Windows", Path: osPath}}}
 	default: // azurerm_virtual_machine
 		sp := map[string]any{}
-		if ds, paths := blocks(i, "storage_os_disk"); len(ds) > 0 {
+		if ds, paths := t.blocks(i, "storage_os_disk"); len(ds) > 0 {
 			if ost := atIn(ds[0], "os_type", paths[0]); ost != nil {
 				if s, _ := ds[0]["os_type"].(string); s != "" {
 					sp["osDisk"] = map[string]any{"osType": ost}
 				}
 			}
 		}
-		if refs, paths := blocks(i, "storage_image_reference"); len(refs) > 0 {
+		if refs, paths := t.blocks(i, "storage_image_reference"); len(refs) > 0 {
 			img := map[string]any{}
 			for _, k := range []string{"publisher", "offer", "sku"} {
 				setIf(img, k, atIn(refs[0], k, paths[0]))
@@ -581,10 +609,10 @@ func (t *translator) vm(i *instance, obj, props map[string]any) {
 		}
 		props["storageProfile"] = sp
 		op := map[string]any{}
-		if w, _ := blocks(i, "os_profile_windows_config"); len(w) > 0 {
+		if w, _ := t.blocks(i, "os_profile_windows_config"); len(w) > 0 {
 			op["windowsConfiguration"] = map[string]any{}
 		}
-		if l, _ := blocks(i, "os_profile_linux_config"); len(l) > 0 {
+		if l, _ := t.blocks(i, "os_profile_linux_config"); len(l) > 0 {
 			op["linuxConfiguration"] = map[string]any{}
 		}
 		props["osProfile"] = op
@@ -598,7 +626,7 @@ func (t *translator) bastion(i *instance, obj, props map[string]any) {
 		obj["sku"] = map[string]any{"name": s}
 	}
 	var ipcs []any
-	bs, paths := blocks(i, "ip_configuration")
+	bs, paths := t.blocks(i, "ip_configuration")
 	for k, b := range bs {
 		ip := map[string]any{}
 		setIf(ip, "subnet", idObj(t.ref(i, b["subnet_id"], paths[k]+".subnet_id", exprAt(i.cfg, "ip_configuration", k, "subnet_id"), "azurerm_subnet")))
@@ -653,4 +681,53 @@ func (t *translator) parentName(i *instance, attr, typ string) string {
 		return t.nameOf(p)
 	}
 	return ""
+}
+
+// networkTypes are the azurerm types that make a network to simulate.
+var networkTypes = map[string]bool{
+	"azurerm_virtual_network": true, "azurerm_subnet": true, "azurerm_virtual_network_peering": true,
+	"azurerm_network_security_group": true, "azurerm_network_security_rule": true,
+	"azurerm_network_interface": true, "azurerm_linux_virtual_machine": true,
+	"azurerm_windows_virtual_machine": true, "azurerm_virtual_machine": true, "azurerm_bastion_host": true,
+}
+
+const readTypes = "azurerm_virtual_network, azurerm_subnet, azurerm_network_security_group, azurerm_network_security_rule, " +
+	"azurerm_network_interface, azurerm_linux_virtual_machine, azurerm_windows_virtual_machine, azurerm_virtual_machine " +
+	"and azurerm_bastion_host, with their associations, peerings, application security groups and public IPs"
+
+// checkModelled reports a plan that holds none of networkTypes, on either
+// side: it would import as an empty network, in which nothing can be
+// simulated. root is where the planned resources are.
+func (p *planReader) checkModelled(root string) error {
+	seen := map[string]bool{}
+	for _, set := range [][]*instance{p.planned, p.prior, p.changes} {
+		for _, i := range set {
+			if networkTypes[i.typ] {
+				return nil
+			}
+			seen[i.typ] = true
+		}
+	}
+	if len(seen) == 0 {
+		return fmt.Errorf("%s: %s: the plan has no resources; nsgsim reads %s", p.file, root, readTypes)
+	}
+	return fmt.Errorf("%s: %s: the plan has no resource nsgsim models (it has %s); nsgsim reads %s",
+		p.file, root, quoteSome(seen), readTypes)
+}
+
+// quoteSome lists the first ten of a set of names, sorted and quoted.
+func quoteSome(set map[string]bool) string {
+	names := slices.Sorted(maps.Keys(set))
+	var b strings.Builder
+	for k, n := range names {
+		if k == 10 {
+			fmt.Fprintf(&b, " and %d more", len(names)-k)
+			break
+		}
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(topology.ClipQuoted(strconv.Quote(n)))
+	}
+	return b.String()
 }
