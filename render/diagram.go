@@ -222,13 +222,13 @@ func build(r *sim.Report, o Options) (*diagram, error) {
 				yield(p.to)
 			}
 		})
-		edges := b.edges(kept, groupOf)
-		if subnets := b.subnetBoxes(edges, focused); subnets > maxSubnetBoxes || len(edges) > maxEdges {
-			level = levelVNets
-			b.collapseVNets(kept, groupOf, focused)
-		}
 	}
 	b.d.edges = b.edges(kept, groupOf)
+	if level == levelSubnets && (len(b.d.edges) > maxEdges || b.subnetBoxes(b.d.edges, focused) > maxSubnetBoxes) {
+		level = levelVNets
+		b.collapseVNets(kept, groupOf, focused)
+		b.d.edges = b.edges(kept, groupOf)
+	}
 	for i, e := range b.d.edges {
 		e.from.used, e.to.used = true, true
 		b.finishEdge(i, e)

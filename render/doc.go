@@ -13,6 +13,12 @@
 // self-contained HTML report with the diagram, the flows, each flow's trace
 // and the findings.
 //
+// A large topology is collapsed in levels (Options.CollapseAbove): the VMs
+// of each subnet as one node, then, when that is still too much to read or
+// to lay out in seconds, each VNet as one node but the hub that hosts the
+// Bastion host; Options.Focus brings back the detail of one VNet, subnet
+// or VM.
+//
 // Everything drawn comes from the flows' results (sim.Result): nothing here
 // decides a verdict. The flows follow "Configure NSG rules for Azure
 // Bastion", https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg.

@@ -29,11 +29,18 @@ import (
 // by at most a small factor. Quoted and block scalars, comments, tags and
 // anchors are skipped whole. Where data is not YAML that yaml.v3 reads, the
 // count stops (parsing reports the error); so it does at a byte-order mark
-// after the first character, which yaml.v3 handles in ways not modelled here.
+// after the start: once it has read one, yaml.v3 may skip a character at
+// the start of a line (is_bom looks at its buffer's start).
+//
+// data is UTF-8, as checkEncoding ensures.
 func countNodes(data []byte, limit int) (nodes int, past Pos) {
 	s := nodeScanner{data: data, limit: limit, indent: -1, simpleKeyAllowed: true}
 	if bytes.HasPrefix(data, byteOrderMark) {
 		s.i = len(byteOrderMark) // the reader drops it
+	}
+	s.stopAt = len(data) + 1
+	if i := bytes.Index(data[s.i:], byteOrderMark); i >= 0 {
+		s.stopAt = s.i + i
 	}
 	s.run()
 	return s.nodes, s.past
@@ -52,8 +59,9 @@ const (
 // boundaries go: the block indentation stack, the flow level, and where a
 // simple key may start. Field and method names follow that file's.
 type nodeScanner struct {
-	data []byte
-	i    int // offset in data
+	data   []byte
+	i      int // offset in data
+	stopAt int // no token is counted from here: a byte-order mark
 
 	// The mark of data[i], in yaml.v3's terms: 0-based line, and column
 	// in characters.
@@ -80,7 +88,7 @@ type nodeScanner struct {
 func (s *nodeScanner) run() {
 	for !s.done {
 		s.scanToNextToken()
-		if s.done {
+		if s.done || s.i >= s.stopAt {
 			return
 		}
 		s.unrollIndent(s.col)
@@ -235,10 +243,6 @@ func (s *nodeScanner) count(line, col int) {
 // (yaml_parser_scan_to_next_token).
 func (s *nodeScanner) scanToNextToken() {
 	for {
-		if s.i > 0 && s.col == 0 && bytes.HasPrefix(s.data[s.i:], byteOrderMark) {
-			s.fail()
-			return
-		}
 		for s.at(0) == ' ' || (s.flowLevel > 0 || !s.simpleKeyAllowed) && s.at(0) == '\t' {
 			s.skip()
 		}
