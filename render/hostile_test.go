@@ -194,22 +194,6 @@ func hostileRender(t *testing.T, f Format, r *sim.Report) []byte {
 	return buf.Bytes()
 }
 
-// hostileChromium finds headless Chromium; without it the test is skipped,
-// except in CI (CI=true), where .ci/run installs it.
-func hostileChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the hostile-text test (apt-get install chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); CI runs this test")
-	return ""
-}
-
 // dumpDOM loads path in headless Chromium, lets it run for a virtual
 // second, and returns the DOM it built, serialized.
 func dumpDOM(t *testing.T, bin, path string) string {
@@ -238,7 +222,7 @@ var cspMeta = regexp.MustCompile(`(?i)<meta[^>]*http-equiv="?Content-Security-Po
 // hostileYAML in headless Chromium and checks that no payload ran or became
 // markup, and that the payloads show as text.
 func TestHostileTextInChromium(t *testing.T) {
-	bin := hostileChromium(t)
+	bin := chromium(t)
 	r := hostileReportFromYAML(t)
 	report := hostileRender(t, HTML, r)
 	svg := hostileRender(t, SVG, r)

@@ -22,15 +22,7 @@ func (s Set) cutsIn(b []Point, lo, hi Point) []Point {
 	}
 	sp := s.spans
 	// Skip the spans that stop before lo: their cuts are at most lo.
-	i, j := 0, len(sp)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if sp[h].hi < lo {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := s.spanFrom(lo)
 	for ; i < len(sp) && sp[i].lo <= hi; i++ {
 		if c := sp[i].lo; c > lo {
 			b = append(b, c)

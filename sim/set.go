@@ -93,8 +93,14 @@ func (s Set) IsEmpty() bool { return len(s.spans) == 0 }
 
 // Contains reports whether p is in s. It does not allocate.
 func (s Set) Contains(p Point) bool {
+	i := s.spanFrom(p)
+	return i < len(s.spans) && s.spans[i].lo <= p
+}
+
+// spanFrom returns the index of the first span that ends at or after p
+// (len(s.spans) when none does), by binary search. It does not allocate.
+func (s Set) spanFrom(p Point) int {
 	sp := s.spans
-	// Binary search for the first span whose hi >= p.
 	i, j := 0, len(sp)
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -104,7 +110,7 @@ func (s Set) Contains(p Point) bool {
 			j = h
 		}
 	}
-	return i < len(sp) && sp[i].lo <= p
+	return i
 }
 
 // Union returns s ∪ t.
