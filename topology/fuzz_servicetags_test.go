@@ -11,9 +11,9 @@ import (
 )
 
 // FuzzServiceTags checks that ParseServiceTags never panics, that its
-// errors name the file and place a problem inside it, and that what it accepts is what nsgsim relies on:
-// sorted names, each found again case-insensitively, with masked IPv4
-// prefixes only.
+// errors name the file and place a problem inside it, and that what it
+// accepts is what nsgsim relies on: sorted names, each found again
+// case-insensitively, with masked IPv4 prefixes only.
 func FuzzServiceTags(f *testing.F) {
 	if data, err := os.ReadFile("testdata/servicetags.json"); err == nil {
 		f.Add(data)

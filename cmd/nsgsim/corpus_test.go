@@ -52,6 +52,8 @@ var heavy = map[string]bool{
 	"file-32mib-plus-1":       true,
 	"file-30mib-error-at-end": true,
 	"wide-list":               true,
+	"tiny-flow-nodes-32mib":   true,
+	"tiny-block-nodes-32mib":  true,
 	"dev-zero":                true,
 	"servicetags-60mb":        true,
 	"json-100mb":              true,
