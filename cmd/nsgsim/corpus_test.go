@@ -37,7 +37,7 @@ import (
 // want files; review the diff.
 
 const (
-	minCorpus   = 60
+	minCorpus = 60
 	// caseTimeout catches a hang, not slowness: generous, so that a loaded
 	// CI machine does not fail a case that takes a second when idle.
 	caseTimeout = 30 * time.Second
