@@ -1,0 +1,6 @@
+// Package diff compares two simulations of a topology — before and after a
+// change — flow by flow and finding by finding: what-if analysis before an
+// NSG edit reaches Azure. A flow is matched by its stable ID (SPEC 3), so a
+// renamed rule or a moved priority shows as a changed deciding rule, and a
+// verdict that changes shows with the rule that decided it on each side.
+package diff

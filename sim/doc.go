@@ -1,0 +1,30 @@
+// Package sim decides flows through Azure network security groups the way
+// Azure does, and holds the Azure Bastion flow catalogue, the lint findings
+// and the rule-by-rule traces built on those decisions. It is pure: no I/O.
+//
+// Semantics, with the documents they come from:
+//   - One NSG: custom rules of the flow's direction by priority, then the six
+//     default rules; the first rule whose protocol, source, source port,
+//     destination and destination port all match decides ("Security rules",
+//     https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview).
+//   - A path: source NIC NSG then source subnet NSG outbound, destination
+//     subnet NSG then destination NIC NSG inbound; a missing NSG passes;
+//     intra-subnet traffic takes the whole path; only the initiating direction
+//     is evaluated (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works).
+//   - Service tags: VirtualNetwork, AzureLoadBalancer and Internet are
+//     computed per VNet; other tags come from a Service Tags file or from a
+//     built-in model in which GatewayManager ⊂ AzureCloud ⊂ Internet are
+//     opaque address sets (https://learn.microsoft.com/en-us/azure/virtual-network/service-tags-overview).
+//   - The documented Bastion flows, per SKU
+//     (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg).
+//
+// Endpoints are address sets and documented flows come from every ephemeral
+// source port, so Evaluate decides a whole box of (source, source port,
+// destination) at once: it cuts each axis where a rule on the path starts or
+// stops matching, decides one packet per cell, and merges cells with the same
+// decision into segments. A flow is Allow, Deny or Partial, and its Result
+// carries the trace (NSG, rule, priority) that every output is built from.
+//
+// The tests hold a slow reference evaluator written as the plainest reading
+// of the same documents; the engine must agree with it on random topologies.
+package sim
