@@ -17,37 +17,18 @@ func TestEngineAgreesWithReferenceLargeNSGs(t *testing.T) {
 	if testing.Short() {
 		minPackets = 3_000
 	}
-	seed := uint64(20261124)
-	packets, flows, indexed := 0, 0, 0
-	for i := 0; packets < minPackets; i++ {
-		s := seed + uint64(i)
-		rng := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
-		topo := randomTopology(rng)
-		growRules(rng, topo, 50, 300)
-		e, err := Compile(topo)
-		if err != nil {
-			t.Fatalf("seed %d: Compile: %v", s, err)
-		}
-		for _, n := range e.compiled {
-			for dir := range n.rules {
-				if n.index(topology.Direction(dir)) != nil {
-					indexed++
+	indexed := 0
+	flows, packets := agreeOnRandomTopologies(t, 20261124, minPackets,
+		func(rng *rand.Rand, topo *topology.Topology) { growRules(rng, topo, 50, 300) },
+		func(e *Engine) {
+			for _, n := range e.compiled {
+				for dir := range n.rules {
+					if n.index(topology.Direction(dir)) != nil {
+						indexed++
+					}
 				}
 			}
-		}
-		all := append(Flows(topo), randomFlows(rng, topo)...)
-		for _, f := range all {
-			res := e.Evaluate(f)
-			flows++
-			for _, pkt := range samplePackets(rng, e, f, res) {
-				packets++
-				checkPacket(t, s, topo, e, f, res, pkt)
-				if t.Failed() {
-					return
-				}
-			}
-		}
-	}
+		})
 	if indexed == 0 {
 		t.Fatal("no NSG direction was indexed; the test does not exercise the rule index")
 	}

@@ -15,16 +15,29 @@ import (
 // to be the reference evaluator's. A disagreement prints the seed, the
 // topology and the packet.
 func TestEngineAgreesWithReference(t *testing.T) {
-	const minPackets = 100_000
-	seed := uint64(20261123)
-	packets, flows := 0, 0
+	flows, packets := agreeOnRandomTopologies(t, 20261123, 100_000, nil)
+	t.Logf("%d flows, %d packets compared", flows, packets)
+}
+
+// agreeOnRandomTopologies compares the engine with the reference on random
+// topologies from consecutive seeds until minPackets packets have been
+// checked. shape, when set, changes each topology before it is compiled;
+// inspect, when set, sees each compiled engine.
+func agreeOnRandomTopologies(t *testing.T, seed uint64, minPackets int, shape func(*rand.Rand, *topology.Topology), inspect ...func(*Engine)) (flows, packets int) {
+	t.Helper()
 	for i := 0; packets < minPackets; i++ {
 		s := seed + uint64(i)
 		rng := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
 		topo := randomTopology(rng)
+		if shape != nil {
+			shape(rng, topo)
+		}
 		e, err := Compile(topo)
 		if err != nil {
 			t.Fatalf("seed %d: Compile: %v", s, err)
+		}
+		for _, f := range inspect {
+			f(e)
 		}
 		all := append(Flows(topo), randomFlows(rng, topo)...)
 		for _, f := range all {
@@ -34,12 +47,12 @@ func TestEngineAgreesWithReference(t *testing.T) {
 				packets++
 				checkPacket(t, s, topo, e, f, res, pkt)
 				if t.Failed() {
-					return
+					return flows, packets
 				}
 			}
 		}
 	}
-	t.Logf("%d flows, %d packets compared", flows, packets)
+	return flows, packets
 }
 
 type sampled struct {
