@@ -434,7 +434,9 @@ func runBadCase(t *testing.T, file string, update bool) {
 	if stdout != "" {
 		t.Errorf("nsgsim %s: wrote to standard output:\n%s", strings.Join(c.args, " "), stdout)
 	}
-	for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+	// A usage error is followed by the command's usage, which is not a message.
+	message, _, _ := strings.Cut(stderr, "\n\nUsage:\n")
+	for _, line := range strings.Split(strings.TrimSuffix(message, "\n"), "\n") {
 		if !positioned.MatchString(line) {
 			t.Errorf("nsgsim %s: message line %q says neither where nor which command", strings.Join(c.args, " "), line)
 		}

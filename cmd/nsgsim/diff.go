@@ -1,8 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/diff"
 	"github.com/nsgsim/nsgsim/render"
@@ -17,91 +18,100 @@ var diffFormats = map[string]func(io.Writer, *diff.Result) error{
 	"markdown": diff.WriteMarkdown,
 }
 
-func runDiff(e *env, args []string) int {
-	fs := newFlags(e, "diff")
-	out := fs.StringP("output", "o", "", "draw the new topology to `OUT` with the changed edges highlighted")
-	format := fs.String("format", "table", "table, json or markdown (for a pull-request comment)")
-	inputFormat := inputFormatFlag(fs)
-	plan := fs.String("plan", "", "compare a Terraform plan's prior state with its planned values (`PLAN.json` from terraform show -json)")
-	ropts := renderFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim diff OLD NEW | --plan PLAN.json [-o OUT] [--format table|json|markdown]")
-		fmt.Fprintln(e.stderr, "Exit 1 when a required flow goes from Allow to Deny or Partial.")
-		fs.PrintDefaults()
+// diffFormatNames are diffFormats' names, in the order help lists them.
+var diffFormatNames = []string{"table", "json", "markdown"}
+
+func newDiffCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "diff OLD NEW | --plan PLAN.json",
+		Short: "what-if: flows whose verdict changed, and why",
+		Long: `Diff simulates two topologies (or a Terraform plan's prior state and its planned
+values) and prints the flows whose verdict or deciding rule changed, and why.
+With -o it draws the new topology with the changed edges highlighted.`,
+		Args: cobra.ArbitraryArgs,
+		Annotations: map[string]string{annotationExitCodes: `  0  no required flow goes from Allow to Deny or Partial
+  1  a required flow goes from Allow to Deny or Partial
+  2  bad usage or bad input (nothing is written)`},
+		Example: "  nsgsim diff main.yaml branch.yaml --format markdown",
 	}
-	if code, ok := parseFlags(e, fs, args); !ok {
-		return code
-	}
-	write, ok := diffFormats[*format]
-	if !ok {
-		return fail(e, "nsgsim diff: unknown --format %q; expected table, json or markdown", *format)
-	}
-	if err := checkInputFormat("diff", *inputFormat); err != nil {
-		return fail(e, "%v", err)
-	}
-	var inputs []string
-	switch {
-	case *plan != "" && fs.NArg() > 0:
-		return fail(e, "nsgsim diff: give OLD NEW or --plan, not both")
-	case *plan != "":
-		inputs = []string{*plan}
-	case fs.NArg() == 2:
-		inputs = fs.Args()
-	default:
-		return fail(e, "nsgsim diff: want OLD and NEW topology files (or --plan PLAN.json), got %d argument(s)", fs.NArg())
-	}
-	var diagram render.Format
-	if *out != "" {
-		if err := checkNotInput(*out, inputs); err != nil {
-			return fail(e, "nsgsim diff: %v", err)
+	out := c.Flags().StringP("output", "o", "", "draw the new topology to `OUT` with the changed edges highlighted")
+	format := enumFlag(c, "format", "", "table", "`FORMAT`: "+orList(diffFormatNames)+" (markdown for a pull-request comment)", diffFormatNames)
+	inputFormat := inputFormatFlag(c)
+	plan := c.Flags().String("plan", "", "compare a Terraform plan's prior state with its planned values (`PLAN.json` from terraform show -json)")
+	ropts := renderFlags(c)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if err := checkEnum("format", *format, diffFormatNames); err != nil {
+			return err
 		}
-		f, err := render.FormatFor(*out, "")
+		write := diffFormats[*format]
+		if err := checkInputFormat(*inputFormat); err != nil {
+			return err
+		}
+		var inputs []string
+		switch {
+		case *plan != "" && len(args) > 0:
+			return usagef("give OLD NEW or --plan, not both")
+		case *plan != "":
+			inputs = []string{*plan}
+		case len(args) == 2:
+			inputs = args
+		default:
+			return usagef("want OLD and NEW topology files (or --plan PLAN.json), got %d argument(s)", len(args))
+		}
+		var diagram render.Format
+		if *out != "" {
+			if err := checkNotInput(*out, inputs); err != nil {
+				return usagef("%v", err)
+			}
+			f, err := render.FormatFor(*out, "")
+			if err != nil {
+				return usagef("%v", err)
+			}
+			diagram = f
+		}
+		var oldT, newT *topology.Topology
+		if *plan != "" {
+			var err error
+			if oldT, newT, err = planSides(*plan); err != nil {
+				return &inputError{err}
+			}
+		} else {
+			var err error
+			if oldT, err = loadTopology(inputs[0], "", *inputFormat); err != nil {
+				return &inputError{err}
+			}
+			if newT, err = loadTopology(inputs[1], "", *inputFormat); err != nil {
+				return &inputError{err}
+			}
+		}
+		oldR, err := sim.Simulate(oldT)
 		if err != nil {
-			return fail(e, "nsgsim diff: %v", err)
+			return &inputError{err}
 		}
-		diagram = f
-	}
-	var oldT, newT *topology.Topology
-	if *plan != "" {
-		var err error
-		if oldT, newT, err = planSides(*plan); err != nil {
-			return fail(e, "%v", err)
-		}
-	} else {
-		var err error
-		if oldT, err = loadTopology(inputs[0], "", *inputFormat); err != nil {
-			return fail(e, "%v", err)
-		}
-		if newT, err = loadTopology(inputs[1], "", *inputFormat); err != nil {
-			return fail(e, "%v", err)
-		}
-	}
-	oldR, err := sim.Simulate(oldT)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	newR, err := sim.Simulate(newT)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	d := diff.Compare(oldR, newR)
-	if *out != "" {
-		opts := *ropts
-		opts.Highlight = highlights(d)
-		err := writeFile(*out, inputs, func(w io.Writer) error {
-			return render.Render(w, diagram, newR, opts)
-		})
+		newR, err := sim.Simulate(newT)
 		if err != nil {
-			return fail(e, "nsgsim diff: %v", err)
+			return &inputError{err}
 		}
+		d := diff.Compare(oldR, newR)
+		if *out != "" {
+			opts := *ropts
+			opts.Highlight = highlights(d)
+			err := writeFile(*out, inputs, func(w io.Writer) error {
+				return render.Render(w, diagram, newR, opts)
+			})
+			if err != nil {
+				return commandError(c, err)
+			}
+		}
+		if err := write(e.stdout, d); err != nil {
+			return commandError(c, err)
+		}
+		if d.Broken() > 0 {
+			return errFailed
+		}
+		return nil
 	}
-	if err := write(e.stdout, d); err != nil {
-		return fail(e, "nsgsim diff: %v", err)
-	}
-	if d.Broken() > 0 {
-		return exitFail
-	}
-	return exitOK
+	return c
 }
 
 // highlights notes each changed or added flow with what it was before.

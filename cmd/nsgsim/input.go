@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/scenarios"
@@ -41,23 +40,17 @@ func loadTopology(path, scenario, kind string) (*topology.Topology, error) {
 
 // inputFormatFlag adds --input-format, for when an input's content does not
 // show its kind.
-func inputFormatFlag(fs *pflag.FlagSet) *string {
-	return fs.String("input-format", "", "read the input as "+strings.Join(inputKinds, ", ")+" (default: detected from its content)")
+func inputFormatFlag(c *cobra.Command) *string {
+	return enumFlag(c, "input-format", "", "", "read the input as `KIND`: "+orList(inputKinds)+" (default: detected from its content)", inputKinds)
 }
 
-// checkInputFormat checks the value of --input-format of command cmd before
-// anything is read: "" (detect) or one of inputKinds.
-func checkInputFormat(cmd, kind string) error {
-	if kind == "" || slices.Contains(inputKinds, kind) {
+// checkInputFormat checks the value of --input-format before anything is
+// read: "" (detect) or one of inputKinds.
+func checkInputFormat(kind string) error {
+	if kind == "" {
 		return nil
 	}
-	return fmt.Errorf("nsgsim %s: --input-format %q: expected %s", cmd, kind, inputKindsList())
-}
-
-// inputKindsList is "yaml, az, arm or terraform".
-func inputKindsList() string {
-	last := len(inputKinds) - 1
-	return strings.Join(inputKinds[:last], ", ") + " or " + inputKinds[last]
+	return checkEnum("input-format", kind, inputKinds)
 }
 
 // loadInput reads one input of the given kind, or of the kind its content
@@ -95,7 +88,7 @@ func loadInput(path, kind string) (*topology.Topology, error) {
 		t, _, err = terraform.ImportPlan(data, path)
 	default:
 		// The commands check --input-format first (checkInputFormat).
-		return nil, fmt.Errorf("--input-format %q: expected %s", kind, inputKindsList())
+		return nil, fmt.Errorf("--input-format %q: expected %s", kind, orList(inputKinds))
 	}
 	if err != nil {
 		return nil, err

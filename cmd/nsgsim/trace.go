@@ -1,9 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
@@ -16,83 +17,94 @@ var traceFormats = map[string]func(io.Writer, *sim.Engine, *sim.Trace) error{
 	"json":  report.WriteTraceJSON,
 }
 
-func runTrace(e *env, args []string) int {
-	fs := newFlags(e, "trace")
-	scenario := fs.String("scenario", "", "trace in a built-in scenario (see 'nsgsim scenarios')")
-	inputFormat := inputFormatFlag(fs)
-	from := fs.String("from", "", "source: a VM, client, Bastion host, service tag, IP address or CIDR")
-	to := fs.String("to", "", "destination: a VM, client, Bastion host, service tag, IP address or CIDR")
-	protocol := fs.String("protocol", "Tcp", "protocol: Tcp, Udp, Icmp, Esp, Ah or *")
-	port := fs.String("port", "", "destination `PORT`")
-	sourcePort := fs.String("source-port", "", "source `PORT` or range LOW-HIGH (default: the ephemeral ports 1024-65535)")
-	format := fs.String("format", "table", "output format: table or json")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim trace FILE | --scenario NAME --from X --to Y [--protocol P] --port N [--source-port N] [--format table|json]")
-		fmt.Fprintln(e.stderr, "Walks one flow NSG by NSG and rule by rule, as Network Watcher's NSG diagnostics does.")
-		fmt.Fprintln(e.stderr, "Exit code 0 when the flow is allowed, 1 when it is denied or partial, 2 on bad usage.")
-		fs.PrintDefaults()
+// traceFormatNames are traceFormats' names, in the order help lists them.
+var traceFormatNames = []string{"table", "json"}
+
+// protocolNames are the values of trace's --protocol.
+var protocolNames = []string{"Tcp", "Udp", "Icmp", "Esp", "Ah", "*"}
+
+func newTraceCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "trace FILE | --scenario NAME --from X --to Y [--protocol P] --port N",
+		Short: "one flow, NSG by NSG, rule by rule",
+		Long: `Trace walks one flow NSG by NSG and rule by rule, as Network Watcher's NSG
+diagnostics does: which NSGs the packet meets (subnet, then NIC; outbound at
+the source, inbound at the destination), and in each, which rule decides.`,
+		Args: cobra.ArbitraryArgs,
+		Annotations: map[string]string{annotationExitCodes: `  0  the flow is allowed
+  1  the flow is denied or partial
+  2  bad usage or bad input`},
+		Example: "  nsgsim trace topology.yaml --from bastion-hub --to vm-linux-1 --protocol Tcp --port 22",
 	}
-	if code, ok := parseFlags(e, fs, args); !ok {
-		return code
-	}
-	write, ok := traceFormats[*format]
-	if !ok {
-		return fail(e, "nsgsim trace: unknown --format %q; expected table or json", *format)
-	}
-	if err := checkInputFormat("trace", *inputFormat); err != nil {
-		return fail(e, "%v", err)
-	}
-	path, code, ok := oneInput(e, fs.Args(), *scenario, "trace")
-	if !ok {
-		return code
-	}
-	switch {
-	case *from == "":
-		return fail(e, "nsgsim trace: missing --from")
-	case *to == "":
-		return fail(e, "nsgsim trace: missing --to")
-	}
-	proto, ok := topology.ParseProtocol(*protocol)
-	if !ok {
-		return fail(e, "nsgsim trace: --protocol %q: expected Tcp, Udp, Icmp, Esp, Ah or *", *protocol)
-	}
-	var dport uint16
-	switch {
-	case *port != "":
-		n, err := strconv.Atoi(*port)
-		if err != nil || n < 0 || n > 65535 {
-			return fail(e, "nsgsim trace: --port %q: expected a port number 0-65535", *port)
+	scenario := scenarioFlag(c, "trace in")
+	inputFormat := inputFormatFlag(c)
+	from := c.Flags().String("from", "", "`X`, the source: a VM, client, Bastion host, service tag, IP address or CIDR")
+	to := c.Flags().String("to", "", "`Y`, the destination: a VM, client, Bastion host, service tag, IP address or CIDR")
+	protocol := enumFlag(c, "protocol", "", "Tcp", "`PROTOCOL`: "+orList(protocolNames), protocolNames)
+	port := c.Flags().String("port", "", "destination `PORT`")
+	sourcePort := c.Flags().String("source-port", "", "source `PORT` or range LOW-HIGH (default: the ephemeral ports 1024-65535)")
+	format := enumFlag(c, "format", "", "table", "output `FORMAT`: "+orList(traceFormatNames), traceFormatNames)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if err := checkEnum("format", *format, traceFormatNames); err != nil {
+			return err
 		}
-		dport = uint16(n)
-	case proto == topology.Tcp || proto == topology.Udp:
-		return fail(e, "nsgsim trace: missing --port")
-	}
-	var sports []topology.PortRange
-	if *sourcePort != "" {
-		r, err := topology.ParsePortRange(*sourcePort)
+		write := traceFormats[*format]
+		if err := checkInputFormat(*inputFormat); err != nil {
+			return err
+		}
+		path, err := oneInput(args, *scenario)
 		if err != nil {
-			return fail(e, "nsgsim trace: --source-port: %v", err)
+			return err
 		}
-		sports = []topology.PortRange{r}
+		switch {
+		case *from == "":
+			return usagef("missing --from")
+		case *to == "":
+			return usagef("missing --to")
+		}
+		proto, ok := topology.ParseProtocol(*protocol)
+		if !ok {
+			return usagef("--protocol %q: expected %s", *protocol, orList(protocolNames))
+		}
+		var dport uint16
+		switch {
+		case *port != "":
+			n, err := strconv.Atoi(*port)
+			if err != nil || n < 0 || n > 65535 {
+				return usagef("--port %q: expected a port number 0-65535", *port)
+			}
+			dport = uint16(n)
+		case proto == topology.Tcp || proto == topology.Udp:
+			return usagef("missing --port")
+		}
+		var sports []topology.PortRange
+		if *sourcePort != "" {
+			r, err := topology.ParsePortRange(*sourcePort)
+			if err != nil {
+				return usagef("--source-port: %v", err)
+			}
+			sports = []topology.PortRange{r}
+		}
+		t, err := loadTopology(path, *scenario, *inputFormat)
+		if err != nil {
+			return &inputError{err}
+		}
+		flow, err := sim.NewFlow(t, "trace", *from, *to, proto, sports, dport)
+		if err != nil {
+			return commandError(c, err)
+		}
+		eng, err := sim.Compile(t)
+		if err != nil {
+			return &inputError{err}
+		}
+		tr := eng.Trace(flow)
+		if err := write(e.stdout, eng, tr); err != nil {
+			return commandError(c, err)
+		}
+		if tr.Result.Blocked() {
+			return errFailed
+		}
+		return nil
 	}
-	t, err := loadTopology(path, *scenario, *inputFormat)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	flow, err := sim.NewFlow(t, "trace", *from, *to, proto, sports, dport)
-	if err != nil {
-		return fail(e, "nsgsim trace: %v", err)
-	}
-	eng, err := sim.Compile(t)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	tr := eng.Trace(flow)
-	if err := write(e.stdout, eng, tr); err != nil {
-		return fail(e, "nsgsim trace: %v", err)
-	}
-	if tr.Result.Blocked() {
-		return exitFail
-	}
-	return exitOK
+	return c
 }
