@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -59,6 +60,9 @@ With -o it draws the new topology with the changed edges highlighted.`,
 			return usagef("want OLD and NEW topology files (or --plan PLAN.json), got %d argument(s)", len(args))
 		}
 		var diagram render.Format
+		if *out == "-" {
+			return usagef("-o - would mix the diagram into the report on standard output; draw it to a file")
+		}
 		if *out != "" {
 			if err := checkNotInput(*out, inputs); err != nil {
 				return usagef("%v", err)
@@ -96,7 +100,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		if *out != "" {
 			opts := *ropts
 			opts.Highlight = highlights(d)
-			err := writeFile(*out, inputs, func(w io.Writer) error {
+			err := writeFile(*out, append(slices.Clone(inputs), serviceTagsPath(oldT), serviceTagsPath(newT)), func(w io.Writer) error {
 				return render.Render(w, diagram, newR, opts)
 			})
 			if err != nil {

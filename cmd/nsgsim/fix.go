@@ -48,7 +48,7 @@ Terraform.`,
 		}
 		write := func(w io.Writer) error { return plan.Write(w, *emit) }
 		if *out != "" {
-			err = writeFile(*out, inputsOf(path), write)
+			err = e.writeOutput(*out, topologyInputs(path, t), write)
 		} else {
 			err = write(e.stdout)
 		}

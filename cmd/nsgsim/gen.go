@@ -39,7 +39,7 @@ random rules. The same seed and sizes give a byte-identical file.`,
 		if *out == "" {
 			err = produce(e.stdout)
 		} else {
-			err = writeFile(*out, nil, produce)
+			err = e.writeOutput(*out, nil, produce)
 		}
 		if err != nil {
 			return commandError(c, err)

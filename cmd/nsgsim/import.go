@@ -84,7 +84,7 @@ the YAML.`,
 		if *out == "" {
 			_, err = e.stdout.Write(data)
 		} else {
-			err = writeFile(*out, inputs, func(w io.Writer) error { _, err := w.Write(data); return err })
+			err = e.writeOutput(*out, inputs, func(w io.Writer) error { _, err := w.Write(data); return err })
 		}
 		if err != nil {
 			return commandError(c, err)

@@ -67,19 +67,16 @@ standard output and needs --format.`,
 		opts.Step = func(step string) { prog.phase("drawing "+*out+": "+step, 0) }
 		draw := func(w io.Writer) error { return render.Render(w, f, r, opts) }
 		if *out == "-" {
-			// Drawn in memory first, so that an error writes nothing.
+			// Drawn in memory first: the progress line ends before the
+			// diagram reaches standard output.
 			var buf bytes.Buffer
-			err := draw(&buf)
+			if err := draw(&buf); err != nil {
+				return commandError(c, err)
+			}
 			prog.finish()
-			if err != nil {
-				return commandError(c, err)
-			}
-			if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-				return commandError(c, err)
-			}
-			return nil
+			draw = func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
 		}
-		if err := writeFile(*out, inputsOf(path), draw); err != nil {
+		if err := e.writeOutput(*out, topologyInputs(path, t), draw); err != nil {
 			return commandError(c, err)
 		}
 		return nil

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // reportFormats are the formats simulate writes to standard output.
@@ -59,6 +61,9 @@ also draws the diagram.`,
 			return err
 		}
 		var diagram render.Format
+		if *out == "-" {
+			return usagef("-o - would mix the diagram into the report on standard output; draw it to a file, or use nsgsim render -o - --format FORMAT")
+		}
 		if *out != "" {
 			if err := checkNotInput(*out, inputsOf(path)); err != nil {
 				return usagef("%v", err)
@@ -81,7 +86,7 @@ also draws the diagram.`,
 		}
 		if *out != "" {
 			prog.phase("drawing "+*out, 0)
-			err := writeFile(*out, inputsOf(path), func(w io.Writer) error {
+			err := writeFile(*out, topologyInputs(path, t), func(w io.Writer) error {
 				return render.Render(w, diagram, r, *ropts)
 			})
 			if err != nil {
@@ -126,6 +131,29 @@ func inputsOf(path string) []string {
 		return nil
 	}
 	return []string{path}
+}
+
+// topologyInputs are the files a loaded topology was read from: its own
+// path (empty for a scenario) and its Service Tags file, which no output may
+// replace either.
+func topologyInputs(path string, t *topology.Topology) []string {
+	inputs := inputsOf(path)
+	if tags := serviceTagsPath(t); tags != "" {
+		inputs = append(inputs, tags)
+	}
+	return inputs
+}
+
+// serviceTagsPath is the path of t's Service Tags file, relative to its
+// topology file's directory as the loader reads it, or "".
+func serviceTagsPath(t *topology.Topology) string {
+	switch {
+	case t == nil:
+		return ""
+	case t.ServiceTagsFile == "" || filepath.IsAbs(t.ServiceTagsFile) || t.File == "":
+		return t.ServiceTagsFile
+	}
+	return filepath.Join(filepath.Dir(t.File), t.ServiceTagsFile)
 }
 
 // renderFlags adds the diagram flags shared by simulate, render and diff.
