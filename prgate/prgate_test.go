@@ -321,6 +321,8 @@ func TestGateFork(t *testing.T) {
 		t.Fatalf("comment body for the workflow_run job: %v %q", err, body)
 	}
 
+	ghOut := filepath.Join(t.TempDir(), "github_output")
+	c.Output = ghOut
 	fake.forbid = true
 	log.Reset()
 	c.Event.HeadRepo = "o/r"
@@ -329,6 +331,9 @@ func TestGateFork(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "pull-requests: write") {
 		t.Fatalf("log does not say what permission is missing: %q", log.String())
+	}
+	if out, err := os.ReadFile(ghOut); err != nil || string(out) != fmt.Sprintf("broken=%d\n", n) {
+		t.Fatalf("step output: %q, %v", out, err)
 	}
 }
 

@@ -26,6 +26,9 @@ type Check struct {
 	// CommentOut, when set, receives the comment body ("" when the change
 	// touches no flow): the read-only half of the fork-safe pattern.
 	CommentOut string
+	// Output is the step's output file (GITHUB_OUTPUT): the gate appends
+	// broken=N to it; "" skips it.
+	Output string
 	// Post updates the pull request's comment through Client for Event.
 	Post   bool
 	Event  Event
@@ -72,6 +75,11 @@ func (c *Check) Run(ctx context.Context) (broken int, err error) {
 			return 0, err
 		}
 	}
+	if c.Output != "" {
+		if err := appendFile(c.Output, []byte(fmt.Sprintf("broken=%d\n", Broken(ds)))); err != nil {
+			return 0, err
+		}
+	}
 	return Broken(ds), nil
 }
 
@@ -110,6 +118,11 @@ func appendSummary(path string, ds []FileDiff) error {
 		}
 		out = append(out[:n], cut...)
 	}
+	return appendFile(path, out)
+}
+
+// appendFile appends to one of the files GitHub gives a step.
+func appendFile(path string, out []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
