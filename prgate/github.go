@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Marker starts every comment the gate writes; the gate finds its own
@@ -285,4 +286,47 @@ func (c *Client) Sync(ctx context.Context, n int, body string) (Outcome, error) 
 		}
 	}
 	return outcome, nil
+}
+
+// PullHead returns the head commit of pull request n.
+func (c *Client) PullHead(ctx context.Context, n int) (string, error) {
+	var pr struct {
+		Head struct {
+			SHA string `json:"sha"`
+		} `json:"head"`
+	}
+	if _, err := c.do(ctx, http.MethodGet, c.url("/pulls/%d", n), nil, &pr); err != nil {
+		return "", err
+	}
+	return pr.Head.SHA, nil
+}
+
+// Relay posts a comment body that a read-only job wrote (the fork-safe
+// pattern's second half, run by a `workflow_run` job with write permission
+// and without the pull request's code). The body and the number come from
+// an artifact the pull request's job made, so neither is trusted: the body
+// must be a gate comment (it starts with the marker, or is empty to delete)
+// of at most MaxComment characters, and when headSHA is given (the
+// workflow_run event's head_sha) the pull request must have that head, so
+// an artifact cannot aim the comment at another pull request.
+func (c *Client) Relay(ctx context.Context, n int, headSHA, body string) (Outcome, error) {
+	if n <= 0 {
+		return "", fmt.Errorf("pull request number %d is not valid", n)
+	}
+	if body != "" && !strings.HasPrefix(body, Marker) {
+		return "", errors.New("the comment body is not an nsgsim gate comment (it lacks the marker)")
+	}
+	if utf8.RuneCountInString(body) > MaxComment {
+		return "", fmt.Errorf("the comment body is longer than GitHub's %d characters", MaxComment)
+	}
+	if headSHA != "" {
+		got, err := c.PullHead(ctx, n)
+		if err != nil {
+			return "", err
+		}
+		if !strings.EqualFold(got, headSHA) {
+			return "", fmt.Errorf("pull request #%d's head is %s, not %s: refusing to comment on it", n, got, headSHA)
+		}
+	}
+	return c.Sync(ctx, n, body)
 }

@@ -409,3 +409,32 @@ func TestReadEvent(t *testing.T) {
 		t.Fatalf("push event: %v", err)
 	}
 }
+
+// TestRelay: the workflow_run half posts only gate comments, on the pull
+// request whose head the event names.
+func TestRelay(t *testing.T) {
+	fake, srv := newFakeGitHub(t, "o/r", 5)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/repos/o/r/pulls/5", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"number":5,"head":{"sha":"abc123"}}`)
+	})
+	mux.Handle("/", fake)
+	srv.Config.Handler = mux
+	c := &Client{API: srv.URL, Token: "tok", Repo: "o/r"}
+	ctx := context.Background()
+	if _, err := c.Relay(ctx, 5, "abc123", "rm -rf / # not a gate comment"); err == nil {
+		t.Fatal("a body without the marker was relayed")
+	}
+	if _, err := c.Relay(ctx, 5, "fff999", Marker+"\nhello"); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Fatalf("a head mismatch was relayed: %v", err)
+	}
+	if _, err := c.Relay(ctx, 5, "abc123", Marker+strings.Repeat("x", MaxComment)); err == nil {
+		t.Fatal("an over-long body was relayed")
+	}
+	if out, err := c.Relay(ctx, 5, "ABC123", Marker+"\nhello"); err != nil || out != Created {
+		t.Fatalf("relay: %v %v", out, err)
+	}
+	if out, err := c.Relay(ctx, 5, "abc123", ""); err != nil || out != Deleted {
+		t.Fatalf("relay of an empty body: %v %v", out, err)
+	}
+}
