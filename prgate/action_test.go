@@ -81,3 +81,61 @@ func TestActionYAML(t *testing.T) {
 		t.Error("no step runs nsgsim pr check")
 	}
 }
+
+// TestReadmeWorkflows checks the workflows the README tells users to copy:
+// each parses, and every `with:` given to this action names an input that
+// action.yml declares.
+func TestReadmeWorkflows(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	action, err := os.ReadFile("../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Inputs map[string]any `yaml:"inputs"`
+	}
+	if err := yaml.Unmarshal(action, &a); err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```yaml\n(# \\.github/workflows/[^\n]*\n.*?)```")
+	found := 0
+	for _, m := range block.FindAllStringSubmatch(string(readme), -1) {
+		found++
+		var wf struct {
+			Name string         `yaml:"name"`
+			On   map[string]any `yaml:"on"`
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string            `yaml:"uses"`
+					Run  string            `yaml:"run"`
+					With map[string]string `yaml:"with"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		if err := yaml.Unmarshal([]byte(m[1]), &wf); err != nil {
+			t.Errorf("README workflow does not parse: %v\n%s", err, m[1])
+			continue
+		}
+		if wf.Name == "" || len(wf.On) == 0 || len(wf.Jobs) == 0 {
+			t.Errorf("README workflow lacks a name, a trigger or a job:\n%s", m[1])
+		}
+		for _, job := range wf.Jobs {
+			for _, s := range job.Steps {
+				if !strings.HasPrefix(s.Uses, "nsgsim/nsgsim@") {
+					continue
+				}
+				for k := range s.With {
+					if _, ok := a.Inputs[k]; !ok {
+						t.Errorf("README workflow gives the action an input it does not have: %q", k)
+					}
+				}
+			}
+		}
+	}
+	if found < 3 {
+		t.Fatalf("found %d workflows in the README, want the plain one and the two fork-safe ones", found)
+	}
+}
