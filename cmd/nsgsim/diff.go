@@ -99,7 +99,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		d := diff.Compare(oldR, newR)
 		if *out != "" {
 			opts := *ropts
-			opts.Highlight = highlights(d)
+			opts.Highlight = d.Highlights()
 			err := writeFile(*out, append(slices.Clone(inputs), serviceTagsPath(oldT), serviceTagsPath(newT)), func(w io.Writer) error {
 				return render.Render(w, diagram, newR, opts)
 			})
@@ -116,22 +116,6 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		return nil
 	}
 	return c
-}
-
-// highlights notes each changed or added flow with what it was before.
-func highlights(d *diff.Result) map[string]string {
-	h := make(map[string]string)
-	for _, c := range d.Changed {
-		if c.VerdictChanged() {
-			h[c.ID] = "was " + c.Old.Verdict.String()
-		} else {
-			h[c.ID] = "rule changed"
-		}
-	}
-	for _, r := range d.Added {
-		h[r.Flow.ID] = "new"
-	}
-	return h
 }
 
 // planSides imports a Terraform plan's prior state and planned values: what
