@@ -255,10 +255,9 @@ func writeUsage(w io.Writer, c *cobra.Command) {
 	}
 }
 
-// scenarioFlag adds --scenario, completed with the built-in scenarios' names.
-func scenarioFlag(c *cobra.Command, verb string) *string {
-	s := c.Flags().String("scenario", "", verb+" a built-in scenario `NAME` instead of a FILE (see 'nsgsim scenarios')")
-	c.RegisterFlagCompletionFunc("scenario", func(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+// completeScenarios completes flag name with the built-in scenarios' names.
+func completeScenarios(c *cobra.Command, name string) {
+	c.RegisterFlagCompletionFunc(name, func(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		var names []cobra.Completion
 		for _, s := range scenarios.List() {
 			if strings.HasPrefix(s.Name, prefix) {
@@ -267,17 +266,22 @@ func scenarioFlag(c *cobra.Command, verb string) *string {
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
-	return s
 }
 
 // enumFlag adds a string flag whose values are the fixed list values,
 // completed in the shell; the command checks the value with checkEnum.
 func enumFlag(c *cobra.Command, name, shorthand, value, usage string, values []string) *string {
-	p := c.Flags().StringP(name, shorthand, value, usage)
+	p := new(string)
+	enumVar(c, p, name, shorthand, value, usage, values)
+	return p
+}
+
+// enumVar is enumFlag storing the value in p.
+func enumVar(c *cobra.Command, p *string, name, shorthand, value, usage string, values []string) {
+	c.Flags().StringVarP(p, name, shorthand, value, usage)
 	c.RegisterFlagCompletionFunc(name, func(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return withPrefix(values, prefix), cobra.ShellCompDirectiveNoFileComp
 	})
-	return p
 }
 
 // withPrefix is the values that start with prefix.

@@ -346,12 +346,11 @@ func TestBadInputs(t *testing.T) {
 
 // positioned matches a message line that says where the problem is:
 // FILE:LINE:COL in a YAML topology, FILE and a JSON path (or a message about
-// the whole file) in JSON, an I/O error naming the file, or a usage error
+// the whole file) in JSON, or a usage error
 // naming the command.
 var positioned = regexp.MustCompile(`^(?:` +
 	`[^\s:]+:\d+:\d+: \S` + // topo.yaml:12:7: ...
 	`|[^\s:]+: \S` + // nsg.json: [0].properties...: ... (JSON has a path, not lines)
-	`|reading topology: \S` + // reading topology: open topo.yaml: ...
 	`|nsgsim [a-z]+: \S` + // nsgsim import: unknown kind ...
 	`)`)
 

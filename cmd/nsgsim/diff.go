@@ -2,15 +2,14 @@ package main
 
 import (
 	"io"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/diff"
+	"github.com/nsgsim/nsgsim/input"
 	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
-	"github.com/nsgsim/nsgsim/topology/terraform"
 )
 
 var diffFormats = map[string]func(io.Writer, *diff.Result) error{
@@ -37,7 +36,8 @@ With -o it draws the new topology with the changed edges highlighted.`,
 	}
 	out := c.Flags().StringP("output", "o", "", "draw the new topology to `OUT` with the changed edges highlighted")
 	format := enumFlag(c, "format", "", "table", "`FORMAT`: "+orList(diffFormatNames)+" (markdown for a pull-request comment)", diffFormatNames)
-	inputFormat := inputFormatFlag(c)
+	in := &inputFlags{}
+	addReadFlags(c, in)
 	plan := c.Flags().String("plan", "", "compare a Terraform plan's prior state with its planned values (`PLAN.json` from terraform show -json)")
 	ropts := renderFlags(c)
 	c.RunE = func(c *cobra.Command, args []string) error {
@@ -45,7 +45,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 			return err
 		}
 		write := diffFormats[*format]
-		if err := checkInputFormat(*inputFormat); err != nil {
+		if err := in.check(); err != nil {
 			return err
 		}
 		var inputs []string
@@ -64,7 +64,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 			return usagef("-o - would mix the diagram into the report on standard output; draw it to a file")
 		}
 		if *out != "" {
-			if err := checkNotInput(*out, inputs); err != nil {
+			if err := checkNotInput(*out, in.files(inputs...)); err != nil {
 				return usagef("%v", err)
 			}
 			f, err := render.FormatFor(*out, "")
@@ -76,15 +76,15 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		var oldT, newT *topology.Topology
 		if *plan != "" {
 			var err error
-			if oldT, newT, err = planSides(*plan); err != nil {
+			if oldT, newT, err = input.Plan(*plan); err != nil {
 				return &inputError{err}
 			}
 		} else {
 			var err error
-			if oldT, err = loadTopology(inputs[0], "", *inputFormat); err != nil {
+			if oldT, err = in.load(inputs[0]); err != nil {
 				return &inputError{err}
 			}
-			if newT, err = loadTopology(inputs[1], "", *inputFormat); err != nil {
+			if newT, err = in.load(inputs[1]); err != nil {
 				return &inputError{err}
 			}
 		}
@@ -100,7 +100,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		if *out != "" {
 			opts := *ropts
 			opts.Highlight = d.Highlights()
-			err := writeFile(*out, append(slices.Clone(inputs), serviceTagsPath(oldT), serviceTagsPath(newT)), func(w io.Writer) error {
+			err := writeFile(*out, in.read(inputs, oldT, newT), func(w io.Writer) error {
 				return render.Render(w, diagram, newR, opts)
 			})
 			if err != nil {
@@ -116,24 +116,4 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		return nil
 	}
 	return c
-}
-
-// planSides imports a Terraform plan's prior state and planned values: what
-// the change will do. A plan with no prior state (everything is created)
-// compares against an empty topology.
-func planSides(path string) (prior, planned *topology.Topology, err error) {
-	data, err := topology.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	planned, prior, err = terraform.ImportPlan(data, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if prior == nil {
-		prior = &topology.Topology{}
-	}
-	nameAfter(prior, path+" (prior state)")
-	nameAfter(planned, path+" (planned)")
-	return prior, planned, nil
 }

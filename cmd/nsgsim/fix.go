@@ -23,22 +23,21 @@ Terraform.`,
   2  bad usage or bad input (nothing is written)`},
 		Example: "  nsgsim fix topology.yaml --emit az",
 	}
-	scenario := scenarioFlag(c, "fix")
-	inputFormat := inputFormatFlag(c)
+	in := addInputFlags(c, "fix")
 	emit := enumFlag(c, "emit", "", "yaml", "`FORMAT` to write: yaml (the patched topology), az (CLI commands), bicep or terraform", fix.Formats)
 	out := c.Flags().StringP("output", "o", "", "write to `OUT` instead of standard output")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if err := checkEnum("emit", *emit, fix.Formats); err != nil {
 			return err
 		}
-		if err := checkInputFormat(*inputFormat); err != nil {
+		if err := in.check(); err != nil {
 			return err
 		}
-		path, err := oneInput(args, *scenario)
+		path, err := oneInput(args, in.scenario)
 		if err != nil {
 			return err
 		}
-		t, err := loadTopology(path, *scenario, *inputFormat)
+		t, err := in.load(path)
 		if err != nil {
 			return &inputError{err}
 		}
@@ -48,7 +47,7 @@ Terraform.`,
 		}
 		write := func(w io.Writer) error { return plan.Write(w, *emit) }
 		if *out != "" {
-			err = e.writeOutput(*out, topologyInputs(path, t), write)
+			err = e.writeOutput(*out, in.read([]string{path}, t), write)
 		} else {
 			err = write(e.stdout)
 		}

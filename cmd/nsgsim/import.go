@@ -1,19 +1,16 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nsgsim/nsgsim/input"
 	"github.com/nsgsim/nsgsim/topology"
-	"github.com/nsgsim/nsgsim/topology/azure"
-	"github.com/nsgsim/nsgsim/topology/terraform"
 )
 
 // importKinds are the first argument of `nsgsim import`.
-var importKinds = []string{kindAz, kindARM, kindTerraform}
+var importKinds = []string{string(input.Az), string(input.ARM), string(input.Terraform)}
 
 func newImportCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
@@ -56,24 +53,14 @@ the YAML.`,
 				return usagef("%v", err)
 			}
 		}
-		var t *topology.Topology
-		var err error
-		switch kind {
-		case kindAz:
-			t, err = importAz(files)
-		case kindARM:
-			if len(files) != 1 {
-				return usagef("arm: want one TEMPLATE, got %d", len(files))
-			}
-			t, err = importARM(files[0], *paramsFile, *overrides)
-		case kindTerraform:
-			if len(files) != 1 {
-				return usagef("terraform: want one PLAN.json, got %d", len(files))
-			}
-			t, err = importPlan(files[0], *prior)
-		default:
+		k, ok := input.ParseKind(kind)
+		if !ok || k == input.YAML {
 			return usagef("unknown kind %q; expected %s", kind, orList(importKinds))
 		}
+		if len(files) != 1 && k != input.Az {
+			return usagef("%s: want one file, got %d", kind, len(files))
+		}
+		t, err := input.Import(k, files, input.Options{ParametersFile: *paramsFile, Parameters: *overrides, Prior: *prior})
 		if err != nil {
 			return &inputError{err}
 		}
@@ -92,75 +79,4 @@ the YAML.`,
 		return nil
 	}
 	return c
-}
-
-func importAz(files []string) (*topology.Topology, error) {
-	in := make(map[string][]byte, len(files))
-	for _, f := range files {
-		data, err := topology.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		in[f] = data
-	}
-	t, err := azure.ImportAz(in)
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 1 {
-		nameAfter(t, files[0])
-	} else {
-		t.Name = "imported"
-	}
-	return t, nil
-}
-
-func importARM(template, paramsFile string, overrides []string) (*topology.Topology, error) {
-	data, err := topology.ReadFile(template)
-	if err != nil {
-		return nil, err
-	}
-	params := map[string]any{}
-	if paramsFile != "" {
-		pdata, err := topology.ReadFile(paramsFile)
-		if err != nil {
-			return nil, err
-		}
-		if params, err = azure.ReadARMParameters(pdata, paramsFile); err != nil {
-			return nil, err
-		}
-	}
-	for _, o := range overrides {
-		name, value, ok := strings.Cut(o, "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("--parameter %q: expected NAME=VALUE", o)
-		}
-		params[name] = value
-	}
-	t, err := azure.ImportARM(data, params, template)
-	if err != nil {
-		return nil, err
-	}
-	nameAfter(t, template)
-	return t, nil
-}
-
-func importPlan(path string, prior bool) (*topology.Topology, error) {
-	data, err := topology.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	planned, before, err := terraform.ImportPlan(data, path)
-	if err != nil {
-		return nil, err
-	}
-	t := planned
-	if prior {
-		if before == nil {
-			return nil, fmt.Errorf("%s: the plan has no prior state (every resource is new)", path)
-		}
-		t = before
-	}
-	nameAfter(t, path)
-	return t, nil
 }

@@ -26,17 +26,16 @@ standard output and needs --format.`,
   2  bad usage or bad input (nothing is written)`},
 		Example: "  nsgsim render topology.yaml -o topology.svg",
 	}
-	scenario := scenarioFlag(c, "draw")
-	inputFormat := inputFormatFlag(c)
+	in := addInputFlags(c, "draw")
 	out := c.Flags().StringP("output", "o", "", "write the diagram to `OUT` (.svg, .png, .dot, .mmd or .html; - for standard output)")
 	format := enumFlag(c, "format", "", "", "diagram `FORMAT`: "+orList(diagramFormats)+" (default: from OUT's extension)", diagramFormats)
 	ropts := renderFlags(c)
 	quiet := c.Flags().Bool("quiet", false, "no progress bar on standard error")
 	c.RunE = func(c *cobra.Command, args []string) error {
-		if err := checkInputFormat(*inputFormat); err != nil {
+		if err := in.check(); err != nil {
 			return err
 		}
-		path, err := oneInput(args, *scenario)
+		path, err := oneInput(args, in.scenario)
 		if err != nil {
 			return err
 		}
@@ -55,7 +54,7 @@ standard output and needs --format.`,
 		}
 		prog := newProgress(e, *quiet)
 		defer prog.finish()
-		t, err := loadWithProgress(prog, path, *scenario, *inputFormat)
+		t, err := loadWithProgress(prog, in, path)
 		if err != nil {
 			return &inputError{err}
 		}
@@ -76,7 +75,7 @@ standard output and needs --format.`,
 			prog.finish()
 			draw = func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
 		}
-		if err := e.writeOutput(*out, topologyInputs(path, t), draw); err != nil {
+		if err := e.writeOutput(*out, in.read([]string{path}, t), draw); err != nil {
 			return commandError(c, err)
 		}
 		return nil

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
-	"github.com/nsgsim/nsgsim/topology"
 )
 
 // reportFormats are the formats simulate writes to standard output.
@@ -42,8 +40,7 @@ also draws the diagram.`,
   2  bad usage or bad input (nothing is written)`},
 		Example: "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
 	}
-	scenario := scenarioFlag(c, "simulate")
-	inputFormat := inputFormatFlag(c)
+	in := addInputFlags(c, "simulate")
 	out := c.Flags().StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
 	format := enumFlag(c, "format", "", "table", "report `FORMAT` on standard output: "+orList(reportFormatNames), reportFormatNames)
 	ropts := renderFlags(c)
@@ -53,10 +50,10 @@ also draws the diagram.`,
 			return err
 		}
 		write := reportFormats[*format]
-		if err := checkInputFormat(*inputFormat); err != nil {
+		if err := in.check(); err != nil {
 			return err
 		}
-		path, err := oneInput(args, *scenario)
+		path, err := oneInput(args, in.scenario)
 		if err != nil {
 			return err
 		}
@@ -65,7 +62,7 @@ also draws the diagram.`,
 			return usagef("-o - would mix the diagram into the report on standard output; draw it to a file, or use nsgsim render -o - --format FORMAT")
 		}
 		if *out != "" {
-			if err := checkNotInput(*out, inputsOf(path)); err != nil {
+			if err := checkNotInput(*out, in.files(path)); err != nil {
 				return usagef("%v", err)
 			}
 			f, err := render.FormatFor(*out, "")
@@ -76,7 +73,7 @@ also draws the diagram.`,
 		}
 		prog := newProgress(e, *quiet)
 		defer prog.finish()
-		t, err := loadWithProgress(prog, path, *scenario, *inputFormat)
+		t, err := loadWithProgress(prog, in, path)
 		if err != nil {
 			return &inputError{err}
 		}
@@ -86,7 +83,7 @@ also draws the diagram.`,
 		}
 		if *out != "" {
 			prog.phase("drawing "+*out, 0)
-			err := writeFile(*out, topologyInputs(path, t), func(w io.Writer) error {
+			err := writeFile(*out, in.read([]string{path}, t), func(w io.Writer) error {
 				return render.Render(w, diagram, r, *ropts)
 			})
 			if err != nil {
@@ -124,36 +121,6 @@ func oneInput(args []string, scenario string) (string, error) {
 		return "", usagef("missing topology FILE (or --scenario NAME; 'nsgsim scenarios' lists them)")
 	}
 	return "", usagef("want one topology FILE, got %d: %q", len(args), args)
-}
-
-func inputsOf(path string) []string {
-	if path == "" {
-		return nil
-	}
-	return []string{path}
-}
-
-// topologyInputs are the files a loaded topology was read from: its own
-// path (empty for a scenario) and its Service Tags file, which no output may
-// replace either.
-func topologyInputs(path string, t *topology.Topology) []string {
-	inputs := inputsOf(path)
-	if tags := serviceTagsPath(t); tags != "" {
-		inputs = append(inputs, tags)
-	}
-	return inputs
-}
-
-// serviceTagsPath is the path of t's Service Tags file, relative to its
-// topology file's directory as the loader reads it, or "".
-func serviceTagsPath(t *topology.Topology) string {
-	switch {
-	case t == nil:
-		return ""
-	case t.ServiceTagsFile == "" || filepath.IsAbs(t.ServiceTagsFile) || t.File == "":
-		return t.ServiceTagsFile
-	}
-	return filepath.Join(filepath.Dir(t.File), t.ServiceTagsFile)
 }
 
 // renderFlags adds the diagram flags shared by simulate, render and diff.

@@ -36,8 +36,7 @@ the source, inbound at the destination), and in each, which rule decides.`,
   2  bad usage or bad input`},
 		Example: "  nsgsim trace topology.yaml --from bastion-hub --to vm-linux-1 --protocol Tcp --port 22",
 	}
-	scenario := scenarioFlag(c, "trace in")
-	inputFormat := inputFormatFlag(c)
+	in := addInputFlags(c, "trace in")
 	from := c.Flags().String("from", "", "`X`, the source: a VM, client, Bastion host, service tag, IP address or CIDR")
 	to := c.Flags().String("to", "", "`Y`, the destination: a VM, client, Bastion host, service tag, IP address or CIDR")
 	protocol := enumFlag(c, "protocol", "", "Tcp", "`PROTOCOL`: "+orList(protocolNames), protocolNames)
@@ -49,10 +48,10 @@ the source, inbound at the destination), and in each, which rule decides.`,
 			return err
 		}
 		write := traceFormats[*format]
-		if err := checkInputFormat(*inputFormat); err != nil {
+		if err := in.check(); err != nil {
 			return err
 		}
-		path, err := oneInput(args, *scenario)
+		path, err := oneInput(args, in.scenario)
 		if err != nil {
 			return err
 		}
@@ -85,7 +84,7 @@ the source, inbound at the destination), and in each, which rule decides.`,
 			}
 			sports = []topology.PortRange{r}
 		}
-		t, err := loadTopology(path, *scenario, *inputFormat)
+		t, err := in.load(path)
 		if err != nil {
 			return &inputError{err}
 		}
