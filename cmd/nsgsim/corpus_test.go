@@ -440,8 +440,15 @@ func runBadCase(t *testing.T, file string, update bool) {
 	if stdout != "" {
 		t.Errorf("nsgsim %s: wrote to standard output:\n%s", strings.Join(c.args, " "), stdout)
 	}
-	// A usage error is followed by the command's usage, which is not a message.
-	message, _, _ := strings.Cut(stderr, "\n\nUsage:\n")
+	// A usage error is followed by the command's usage (cli_test.go checks
+	// it), which is not a message: the want file holds the message alone.
+	message, usage, isUsage := strings.Cut(stderr, "\n\nUsage:\n")
+	if isUsage {
+		if !strings.HasPrefix(usage, "  nsgsim ") {
+			t.Errorf("nsgsim %s: the usage after the message is not a command's:\n%s", strings.Join(c.args, " "), usage)
+		}
+		stderr = message + "\n"
+	}
 	for _, line := range strings.Split(strings.TrimSuffix(message, "\n"), "\n") {
 		if !positioned.MatchString(line) {
 			t.Errorf("nsgsim %s: message line %q says neither where nor which command", strings.Join(c.args, " "), line)

@@ -34,8 +34,9 @@ With -o it draws the new topology with the changed edges highlighted.`,
   2  bad usage or bad input (nothing is written)`},
 		Example: "  nsgsim diff main.yaml branch.yaml --format markdown",
 	}
+	format := enumFlag(c, "format", "", "table", "report `FORMAT` on standard output: "+orList(diffFormatNames)+" (markdown for a pull-request comment)", diffFormatNames)
 	out := c.Flags().StringP("output", "o", "", "draw the new topology to `OUT` with the changed edges highlighted")
-	format := enumFlag(c, "format", "", "table", "`FORMAT`: "+orList(diffFormatNames)+" (markdown for a pull-request comment)", diffFormatNames)
+	diagramFmt := enumFlag(c, "diagram-format", "", "", "diagram `FORMAT` of -o: "+orList(diagramFormatNames())+" (default: from OUT's extension; must agree with it)", diagramFormatNames())
 	in := &inputFlags{}
 	addReadFlags(c, in)
 	plan := c.Flags().String("plan", "", "compare a Terraform plan's prior state with its planned values (`PLAN.json` from terraform show -json)")
@@ -67,9 +68,9 @@ With -o it draws the new topology with the changed edges highlighted.`,
 			if err := checkNotInput(*out, in.files(inputs...)); err != nil {
 				return usagef("%v", err)
 			}
-			f, err := render.FormatFor(*out, "")
+			f, err := diagramFormat(*out, *diagramFmt, "diagram-format")
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			diagram = f
 		}

@@ -24,10 +24,16 @@ Terraform.`,
 		Example: "  nsgsim fix topology.yaml --emit az",
 	}
 	in := addInputFlags(c, "fix")
-	emit := enumFlag(c, "emit", "", "yaml", "`FORMAT` to write: yaml (the patched topology), az (CLI commands), bicep or terraform", fix.Formats)
+	emit := enumFlag(c, "emit", "", "", "`FORMAT` to write: yaml (the patched topology), az (CLI commands), bicep or terraform (default: from OUT's extension, else yaml; must agree with it)", fix.Formats)
 	out := c.Flags().StringP("output", "o", "", "write to `OUT` instead of standard output")
 	c.RunE = func(c *cobra.Command, args []string) error {
-		if err := checkEnum("emit", *emit, fix.Formats); err != nil {
+		if *emit != "" {
+			if err := checkEnum("emit", *emit, fix.Formats); err != nil {
+				return err
+			}
+		}
+		form, err := emitFormat(*out, *emit)
+		if err != nil {
 			return err
 		}
 		if err := in.check(); err != nil {
@@ -45,7 +51,7 @@ Terraform.`,
 		if err != nil {
 			return &inputError{err}
 		}
-		write := func(w io.Writer) error { return plan.Write(w, *emit) }
+		write := func(w io.Writer) error { return plan.Write(w, form) }
 		if *out != "" {
 			err = e.writeOutput(*out, in.read([]string{path}, t), write)
 		} else {

@@ -28,7 +28,7 @@ standard output and needs --format.`,
 	}
 	in := addInputFlags(c, "draw")
 	out := c.Flags().StringP("output", "o", "", "write the diagram to `OUT` (.svg, .png, .dot, .mmd or .html; - for standard output)")
-	format := enumFlag(c, "format", "", "", "diagram `FORMAT`: "+orList(diagramFormats)+" (default: from OUT's extension)", diagramFormats)
+	format := enumFlag(c, "format", "", "", "diagram `FORMAT`: "+orList(diagramFormatNames())+" (default: from OUT's extension; must agree with it)", diagramFormatNames())
 	ropts := renderFlags(c)
 	quiet := c.Flags().Bool("quiet", false, "no progress bar on standard error")
 	c.RunE = func(c *cobra.Command, args []string) error {
@@ -42,12 +42,9 @@ standard output and needs --format.`,
 		if *out == "" {
 			return usagef("missing -o OUT; the format follows OUT's extension (.svg, .png, .dot, .mmd or .html)")
 		}
-		if *out == "-" && *format == "" {
-			return usagef("-o - writes to standard output and needs --format (svg, png, dot, mmd or html)")
-		}
-		f, err := render.FormatFor(*out, *format)
+		f, err := diagramFormat(*out, *format, "format")
 		if err != nil {
-			return usagef("%v", err)
+			return err
 		}
 		if ropts.CollapseAbove < 0 {
 			return usagef("--collapse-above %d: want a number of VMs, 0 or more (0: never collapse)", ropts.CollapseAbove)

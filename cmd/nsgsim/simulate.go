@@ -22,9 +22,6 @@ var reportFormats = map[string]func(io.Writer, *sim.Report) error{
 // reportFormatNames are reportFormats' names, in the order help lists them.
 var reportFormatNames = []string{"table", "json", "markdown", "sarif"}
 
-// diagramFormats are the diagram formats render, simulate and diff draw.
-var diagramFormats = []string{"svg", "png", "dot", "mmd", "html"}
-
 func newSimulateCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "simulate FILE | --scenario NAME",
@@ -41,8 +38,9 @@ also draws the diagram.`,
 		Example: "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
 	}
 	in := addInputFlags(c, "simulate")
-	out := c.Flags().StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
 	format := enumFlag(c, "format", "", "table", "report `FORMAT` on standard output: "+orList(reportFormatNames), reportFormatNames)
+	out := c.Flags().StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
+	diagramFmt := enumFlag(c, "diagram-format", "", "", "diagram `FORMAT` of -o: "+orList(diagramFormatNames())+" (default: from OUT's extension; must agree with it)", diagramFormatNames())
 	ropts := renderFlags(c)
 	quiet := c.Flags().Bool("quiet", false, "no progress bar on standard error")
 	c.RunE = func(c *cobra.Command, args []string) error {
@@ -65,9 +63,9 @@ also draws the diagram.`,
 			if err := checkNotInput(*out, in.files(path)); err != nil {
 				return usagef("%v", err)
 			}
-			f, err := render.FormatFor(*out, "")
+			f, err := diagramFormat(*out, *diagramFmt, "diagram-format")
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			diagram = f
 		}
