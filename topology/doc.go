@@ -5,7 +5,11 @@
 //
 // Load reads the YAML topology format of SPEC section 1. It walks the
 // yaml.Node tree by hand so that every problem carries FILE:LINE:COL, and it
-// reports every problem at once as a sorted ErrorList. Field names follow the
+// reports every problem at once as a sorted ErrorList. Error, with Pos
+// (file, line, column and, for JSON input, the JSON path) and related
+// positions such as "first at", is the one positioned error of every input:
+// the YAML loader, the JSON importers and the Service Tags reader report
+// through it, and ErrorText prints a list, one problem a line. Field names follow the
 // ARM property names of Microsoft.Network (networkSecurityGroup.json,
 // SecurityRulePropertiesFormat), so a rule copied out of
 // `az network nsg rule list -o json` loads unchanged:

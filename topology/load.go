@@ -179,7 +179,7 @@ func unreported(found, reported ErrorList, root *yaml.Node) ErrorList {
 // spans records, for each position where a node starts, the last position
 // inside the largest node starting there. It does not follow aliases.
 func spans(n *yaml.Node, file string, ends map[Pos]Pos) Pos {
-	start := Pos{file, n.Line, n.Column}
+	start := Pos{File: file, Line: n.Line, Col: n.Column}
 	end := start
 	for _, c := range n.Content {
 		if e := spans(c, file, ends); end.Before(e) {
@@ -231,26 +231,26 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 		// yaml.v3 reports its own errors by panicking and recovering; any
 		// other panic is a parser bug, and a bad file must not crash nsgsim.
 		if r := recover(); r != nil {
-			root, err = nil, &Error{Pos{file, 1, 1}, fmt.Sprintf("YAML parser failed: %v", r)}
+			root, err = nil, &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: fmt.Sprintf("YAML parser failed: %v", r)}
 		}
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
-			return nil, &Error{Pos{file, 1, 1}, "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
+			return nil, &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
 		}
 		return nil, yamlError(file, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == nil:
-		return nil, &Error{Pos{file, next.Line, max(next.Column, 1)}, "a second YAML document; a topology file holds one document"}
+		return nil, &Error{Pos: Pos{File: file, Line: next.Line, Col: max(next.Column, 1)}, Msg: "a second YAML document; a topology file holds one document"}
 	case err != io.EOF:
 		return nil, yamlError(file, data, err)
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return nil, &Error{Pos{file, 1, 1}, "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
+		return nil, &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
 	}
 	return doc.Content[0], nil
 }
@@ -261,7 +261,7 @@ func yamlError(file string, data []byte, err error) *Error {
 	msg := err.Error()
 	if strings.HasSuffix(msg, "control characters are not allowed") {
 		if i, r := firstControl(data); i >= 0 {
-			return &Error{offsetPos(file, data, i), fmt.Sprintf("YAML syntax: control character %U is not allowed", r)}
+			return &Error{Pos: offsetPos(file, data, i), Msg: fmt.Sprintf("YAML syntax: control character %U is not allowed", r)}
 		}
 	}
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
@@ -269,19 +269,19 @@ func yamlError(file string, data []byte, err error) *Error {
 		line = max(line, 1)
 		if m[2] == "found character that cannot start any token" {
 			if col := leadingTab(data, line); col > 0 {
-				return &Error{Pos{file, line, col}, "YAML syntax: a tab in the indentation; YAML indents with spaces"}
+				return &Error{Pos: Pos{File: file, Line: line, Col: col}, Msg: "YAML syntax: a tab in the indentation; YAML indents with spaces"}
 			}
 		}
-		return &Error{Pos{file, line, 1}, "YAML syntax: " + m[2]}
+		return &Error{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "YAML syntax: " + m[2]}
 	}
 	if m := yamlAnchorErr.FindStringSubmatch(msg); m != nil {
-		p := Pos{file, 1, 1}
+		p := Pos{File: file, Line: 1, Col: 1}
 		if i := bytes.Index(data, []byte("*"+m[1])); i >= 0 {
 			p = offsetPos(file, data, i)
 		}
-		return &Error{p, fmt.Sprintf("YAML syntax: alias *%s names no anchor &%s defined before it", m[1], m[1])}
+		return &Error{Pos: p, Msg: fmt.Sprintf("YAML syntax: alias *%s names no anchor &%s defined before it", m[1], m[1])}
 	}
-	return &Error{Pos{file, 1, 1}, "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
 // leadingTab returns the column of a tab in the indentation of line n of
@@ -326,7 +326,7 @@ func offsetPos(file string, data []byte, off int) Pos {
 	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
 		before = before[i+1:]
 	}
-	return Pos{file, line, 1 + utf8.RuneCount(before)}
+	return Pos{File: file, Line: line, Col: 1 + utf8.RuneCount(before)}
 }
 
 // checkLimits walks the whole tree, following aliases, and stops at the
@@ -359,11 +359,11 @@ func (l *limiter) walk(n *yaml.Node, depth int, via *yaml.Node) bool {
 	l.nodes++
 	switch {
 	case l.nodes > MaxNodes:
-		l.err = &Error{Pos{l.file, at.Line, at.Column}, fmt.Sprintf(
+		l.err = &Error{Pos: Pos{File: l.file, Line: at.Line, Col: at.Column}, Msg: fmt.Sprintf(
 			"more than %d YAML nodes once aliases are expanded; nsgsim reads topologies up to %d nodes", MaxNodes, MaxNodes)}
 		return false
 	case depth > MaxDepth:
-		l.err = &Error{Pos{l.file, at.Line, at.Column}, fmt.Sprintf(
+		l.err = &Error{Pos: Pos{File: l.file, Line: at.Line, Col: at.Column}, Msg: fmt.Sprintf(
 			"nested more than %d levels deep; nsgsim reads topologies up to %d levels", MaxDepth, MaxDepth)}
 		return false
 	}
@@ -426,13 +426,16 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 	return Pos{File: d.file, Line: n.Line, Col: n.Column}
 }
 
-// errorf reports a problem at n, prefixed with the context ctx when there is one.
-func (d *decoder) errorf(n *yaml.Node, ctx, format string, args ...any) {
+// errorf reports a problem at n, prefixed with the context ctx when there
+// is one. It returns the problem, for adding related positions.
+func (d *decoder) errorf(n *yaml.Node, ctx, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
 	if ctx != "" {
 		msg = ctx + ": " + msg
 	}
-	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: clipQuoted(msg)})
+	e := &Error{Pos: d.pos(n), Msg: clipQuoted(msg)}
+	d.errs = append(d.errs, e)
+	return e
 }
 
 // deref follows an alias to the node it names.
@@ -553,7 +556,7 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 		key := k.Value
 		if first, dup := seen[key]; dup {
 			if !p.merged {
-				d.errorf(k, ctx, "duplicate key %q; first at %d:%d", key, first.Line, first.Column)
+				d.errorf(k, ctx, "duplicate key %q", key).At("first at", d.pos(first))
 			}
 			continue
 		}
@@ -928,13 +931,12 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		return
 	}
 	st, err := ReadServiceTags(full)
-	var se *ServiceTagsError
+	var se *Error
 	switch {
-	case errors.As(err, &se) && se.Line > 0:
-		// The message names the file once, as written in the topology.
-		d.errorf(v, "", "serviceTags %q: line %d, column %d: %s", path, se.Line, se.Col, se.Msg)
 	case errors.As(err, &se):
-		d.errorf(v, "", "serviceTags %q: %s", path, se.Msg)
+		// The problem is in the Service Tags file; the topology names it.
+		se.Msg = clipQuoted(se.Msg)
+		d.errs = append(d.errs, se.At("named by serviceTags at", d.pos(v)))
 	case err != nil:
 		d.errorf(v, "", "serviceTags %q: %v", path, pathErrorCause(err))
 	default:
@@ -1040,7 +1042,7 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 		if ok {
 			for k, v := range inner {
 				if first, dup := m[k]; dup {
-					d.errorf(v, ctx, "key %q is set both inside and outside properties (first at %d:%d)", k, first.Line, first.Column)
+					d.errorf(v, ctx, "key %q is set both inside and outside properties", k).At("first at", d.pos(first))
 					continue
 				}
 				m[k] = v
