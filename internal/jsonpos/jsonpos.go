@@ -157,12 +157,3 @@ func convertNumbers(v any) any {
 	return v
 }
 
-// EncodingError is no longer returned: every problem is a *topology.Error.
-// It stays until the importers stop naming it.
-type EncodingError struct {
-	UTF16     bool
-	Line, Col int
-	Byte      byte
-}
-
-func (e *EncodingError) Error() string { return "not UTF-8" }
