@@ -57,9 +57,9 @@ var rejectCases = []struct {
 }{
 	// YAML and structure.
 	{"syntax", "virtualNetworks: [\n  - name: hub\n",
-		"topo.yaml:1:1: YAML syntax: did not find expected node content"},
+		"topo.yaml:1:18: YAML syntax: this [ is never closed; expected ',' or ']' before line 2"},
 	{"syntax-colon", "name: a\nlocation b\nflows: []\n",
-		"topo.yaml:2:1: YAML syntax: could not find expected ':'"},
+		"topo.yaml:2:1: YAML syntax: \"location b\" has no colon; expected KEY: VALUE"},
 	{"unknown-anchor", "name: a\nlocation: *where\n",
 		"topo.yaml:2:11: YAML syntax: alias *where names no anchor &where defined before it"},
 	{"second-document", "name: a\n---\nname: b\n",

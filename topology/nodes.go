@@ -179,6 +179,10 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, ctx, key string, known []string) {
+	if azOnlyKeys[key] {
+		d.errorf(k, ctx, "unknown key %q: this object looks pasted from az output (such as `az network nsg show`); use nsgsim import az FILE to convert az output", key)
+		return
+	}
 	if s := d.suggest(key, known); s != "" {
 		d.errorf(k, ctx, "unknown key %q; did you mean %q?", key, s)
 		return

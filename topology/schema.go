@@ -44,6 +44,10 @@ var (
 func (d *decoder) topology(root *yaml.Node) bool {
 	t := d.t
 	root = deref(root)
+	if what := azResource(root); what != "" {
+		d.errorf(root, "", "this is %s as the az CLI or the ARM REST API prints it, not an nsgsim topology; use nsgsim import az FILE to convert it (every command also reads az output directly)", what)
+		return false
+	}
 	if root == nil || root.Kind != yaml.MappingNode {
 		d.errorf(root, "", "expected a mapping with keys such as virtualNetworks and networkSecurityGroups, got %s", describe(root))
 		return false
@@ -69,6 +73,42 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	t.Expectations = decodeList(d, m, "expectations", "expectations", d.expectation)
 	return true
 }
+
+// azResource says what n is when it is an Azure resource, or a list of
+// them, as `az ... show` or `az ... list` prints it: "an Azure resource
+// of type \"Microsoft.Network/networkSecurityGroups\"". It is "" for
+// anything else.
+func azResource(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.SequenceNode && len(n.Content) > 0 {
+		if what := azResource(deref(n.Content[0])); what != "" {
+			return "a list of Azure resources (the first " + strings.TrimPrefix(what, "an ") + ")"
+		}
+		return ""
+	}
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	azOnly := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i].Value, deref(n.Content[i+1])
+		switch {
+		case k == "type" && v != nil && v.Kind == yaml.ScalarNode && strings.HasPrefix(strings.ToLower(v.Value), "microsoft."):
+			return fmt.Sprintf("an Azure resource of type %s", quoteClip(v.Value))
+		case azOnlyKeys[k]:
+			azOnly = true
+		}
+	}
+	if azOnly {
+		return "an Azure resource"
+	}
+	return ""
+}
+
+// azOnlyKeys are keys of az CLI output that an nsgsim topology never has.
+var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": true, "provisioningState": true, "etag": true}
 
 // decodeList decodes the top-level list m[key] of what, one object at a
 // time with decode, keeping the objects that decode.

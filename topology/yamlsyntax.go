@@ -49,7 +49,9 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 }
 
 // yamlError turns a yaml.v3 error ("yaml: line 3: could not find expected
-// ':'") into an Error at FILE:LINE:1; yaml.v3 reports no column.
+// ':'") into an Error at the offending token, which locateSyntax finds in
+// the text; where it finds none, at yaml.v3's line, column 1, as yaml.v3
+// reports no column.
 func yamlError(file string, data []byte, err error) *Error {
 	msg := err.Error()
 	if strings.HasSuffix(msg, "control characters are not allowed") {
@@ -58,6 +60,9 @@ func yamlError(file string, data []byte, err error) *Error {
 		}
 	}
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+		if slip, ok := locateSyntax(data, m[2]); ok {
+			return &Error{Pos: Pos{File: file, Line: slip.line, Col: slip.col}, Msg: slip.msg}
+		}
 		line, _ := strconv.Atoi(m[1])
 		line = max(line, 1)
 		if m[2] == "found character that cannot start any token" {
