@@ -56,7 +56,7 @@ type Addition struct {
 // OK reports whether the patched topology has no blocked required flow and
 // no failing explicit-rule check.
 func (p *Plan) OK() bool {
-	return p.After.Summary.RequiredBlocked == 0 && len(failingChecks(p.After)) == 0
+	return p.After.Summary.RequiredBlocked == 0 && len(failingChecks(p.After.Engine)) == 0
 }
 
 // maxRounds bounds the rounds of Compute: each round fixes the explicit-rule
@@ -68,16 +68,22 @@ const maxRounds = 8
 // documented rule that is missing, one per NSG that blocks required flows)
 // so that every required flow passes and every NSG on AzureBastionSubnet has
 // its explicit rules, at priorities that change no other verdict.
+//
+// t is simulated once in full. Each candidate placement is then simulated
+// incrementally (sim.Engine.Revise): only the flows that cross the NSG it
+// changes, and that the new rule or the rules it moves can match, are
+// evaluated again; the findings are computed once, for the patched
+// topology.
 func Compute(t *topology.Topology) (*Plan, error) {
 	before, err := sim.Simulate(t)
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{cur: t, rep: before}
+	p := &planner{cur: t, eng: before.Engine, results: before.Results}
 	for range maxRounds {
-		props := checkProposals(p.cur, p.rep)
+		props := checkProposals(p.cur, p.eng)
 		if len(props) == 0 {
-			props = flowProposals(p.cur, p.rep)
+			props = flowProposals(p.cur, p.results)
 		}
 		if len(props) == 0 {
 			break
@@ -94,12 +100,23 @@ func Compute(t *topology.Topology) (*Plan, error) {
 			break
 		}
 	}
-	plan := &Plan{Original: t, Patched: p.cur, Added: p.added, Moves: p.moves, Notes: p.notes, Before: before, After: p.rep}
-	plan.rewriteExpectations()
-	for _, c := range failingChecks(p.rep) {
+	plan := &Plan{Original: t, Patched: p.cur, Added: p.added, Moves: p.moves, Notes: p.notes, Before: before}
+	plan.rewriteExpectations(p.results)
+	if plan.Patched == t {
+		plan.After = before
+	} else {
+		// The patched topology differs from the last one simulated in its
+		// expectations at most: no flow is evaluated again.
+		rev, err := p.eng.Revise(p.results, plan.Patched)
+		if err != nil {
+			return nil, err
+		}
+		plan.After = rev.Report()
+	}
+	for _, c := range failingChecks(plan.After.Engine) {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))
 	}
-	for _, r := range p.rep.Results {
+	for _, r := range plan.After.Results {
 		if r.Blocked() && r.Flow.Requirement == topology.Required {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("required flow %s is still %s: %s", r.Flow.ID, r.Verdict, sim.HopsText(r.Hops)))
 		}
@@ -108,14 +125,15 @@ func Compute(t *topology.Topology) (*Plan, error) {
 }
 
 // rewriteExpectations makes the patched topology's expectations assert the
-// new verdict of every flow the fix changed, and re-simulates it.
-func (p *Plan) rewriteExpectations() {
+// new verdict of every flow the fix changed, given the patched topology's
+// results.
+func (p *Plan) rewriteExpectations(results []*sim.Result) {
 	before := make(map[string]topology.Verdict)
 	for _, r := range p.Before.Results {
 		before[r.Flow.ID] = r.Verdict
 	}
 	after := make(map[string]topology.Verdict)
-	for _, r := range p.After.Results {
+	for _, r := range results {
 		after[r.Flow.ID] = r.Verdict
 	}
 	var exps []*topology.Expectation
@@ -136,14 +154,11 @@ func (p *Plan) rewriteExpectations() {
 	t := *p.Patched
 	t.Expectations = exps
 	p.Patched = &t
-	if rep, err := sim.Simulate(p.Patched); err == nil {
-		p.After = rep
-	}
 }
 
-func failingChecks(r *sim.Report) []sim.RuleCheck {
+func failingChecks(e *sim.Engine) []sim.RuleCheck {
 	var out []sim.RuleCheck
-	for _, c := range r.Engine.BastionRuleChecks() {
+	for _, c := range e.BastionRuleChecks() {
 		if !c.OK() {
 			out = append(out, c)
 		}
@@ -158,12 +173,15 @@ type proposal struct {
 	reason string
 }
 
+// planner is the state of Compute: the topology patched so far, its
+// engine and flow results (without findings), and what it changed.
 type planner struct {
-	cur   *topology.Topology
-	rep   *sim.Report
-	added []Addition
-	moves []Move
-	notes []string
+	cur     *topology.Topology
+	eng     *sim.Engine
+	results []*sim.Result
+	added   []Addition
+	moves   []Move
+	notes   []string
 }
 
 // place adds one proposal at the first shape and priority that change no
@@ -172,7 +190,7 @@ type planner struct {
 func (p *planner) place(pr proposal) (bool, error) {
 	type tried struct {
 		t       *topology.Topology
-		rep     *sim.Report
+		rev     *sim.Revision
 		rule    *topology.SecurityRule
 		moves   []Move
 		changed []string
@@ -184,7 +202,7 @@ func (p *planner) place(pr proposal) (bool, error) {
 			return false, fmt.Errorf("fix: network security group %q not found", pr.nsg)
 		}
 		bound := 4097 // after every custom rule: priorities go up to 4096
-		if bl := p.rep.Engine.Blockers(pr.nsg, shape); len(bl) > 0 {
+		if bl := p.eng.Blockers(pr.nsg, shape); len(bl) > 0 {
 			bound = bl[0].Priority
 		}
 		type cand struct {
@@ -209,17 +227,17 @@ func (p *planner) place(pr proposal) (bool, error) {
 				t = withPriority(t, m)
 			}
 			t = withRule(t, pr.nsg, &r)
-			rep, err := sim.Simulate(t)
+			rev, err := p.eng.Revise(p.results, t, pr.nsg)
 			if err != nil {
 				return false, err
 			}
-			changed := changedVerdicts(p.rep, rep)
+			changed := changedVerdicts(p.results, rev)
 			if len(changed) == 0 {
-				p.accept(t, rep, pr.nsg, &r, c.moves, pr.reason)
+				p.accept(t, rev, pr.nsg, &r, c.moves, pr.reason)
 				return true, nil
 			}
 			if first == nil {
-				first = &tried{t, rep, &r, c.moves, changed}
+				first = &tried{t, rev, &r, c.moves, changed}
 			}
 		}
 	}
@@ -228,12 +246,12 @@ func (p *planner) place(pr proposal) (bool, error) {
 		return false, nil
 	}
 	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
-	p.accept(first.t, first.rep, pr.nsg, first.rule, first.moves, pr.reason)
+	p.accept(first.t, first.rev, pr.nsg, first.rule, first.moves, pr.reason)
 	return true, nil
 }
 
-func (p *planner) accept(t *topology.Topology, rep *sim.Report, nsg string, r *topology.SecurityRule, moves []Move, reason string) {
-	p.cur, p.rep = t, rep
+func (p *planner) accept(t *topology.Topology, rev *sim.Revision, nsg string, r *topology.SecurityRule, moves []Move, reason string) {
+	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
 	p.added = append(p.added, Addition{NSG: nsg, Rule: r, Reason: reason})
 	for _, m := range moves {
 		// A rule added earlier is moved where it is added; a rule moved
@@ -305,18 +323,19 @@ func withPriority(t *topology.Topology, m Move) *topology.Topology {
 	return &c
 }
 
-// changedVerdicts lists the flows whose verdict changed from old to new,
-// except required and recommended flows that became less blocked.
-func changedVerdicts(old, new *sim.Report) []string {
+// changedVerdicts lists the flows whose verdict changed from the results
+// old to the revision rev, except required and recommended flows that
+// became less blocked. Only the flows the revision changed can have.
+func changedVerdicts(old []*sim.Result, rev *sim.Revision) []string {
 	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
-	was := make(map[string]topology.Verdict, len(old.Results))
-	for _, r := range old.Results {
-		was[r.Flow.ID] = r.Verdict
-	}
 	var out []string
-	for _, r := range new.Results {
-		v, ok := was[r.Flow.ID]
-		if !ok || v == r.Verdict {
+	for _, i := range rev.Changed {
+		r := rev.Results[i]
+		if i >= len(old) || old[i].Flow.ID != r.Flow.ID {
+			continue // a flow new to the revision
+		}
+		v := old[i].Verdict
+		if v == r.Verdict {
 			continue
 		}
 		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v]
@@ -452,9 +471,9 @@ func bastionRule(name string) sim.BastionRule {
 
 // checkProposals proposes the documented rules that the explicit-rule check
 // finds missing or preceded by a Deny (NSG001, NSG002).
-func checkProposals(t *topology.Topology, rep *sim.Report) []proposal {
+func checkProposals(t *topology.Topology, e *sim.Engine) []proposal {
 	var out []proposal
-	for _, c := range failingChecks(rep) {
+	for _, c := range failingChecks(e) {
 		ports := slices.Clone(c.Missing)
 		for _, p := range c.Preceded {
 			ports = append(ports, p.Port)
@@ -524,14 +543,14 @@ func httpsSource(t *topology.Topology, vnet string) topology.Addresses {
 
 // flowProposals proposes, for each NSG that blocks part of a required flow,
 // one rule that lets the blocked parts through.
-func flowProposals(t *topology.Topology, rep *sim.Report) []proposal {
+func flowProposals(t *topology.Topology, results []*sim.Result) []proposal {
 	type gateKey struct {
 		nsg string
 		dir topology.Direction
 	}
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
-	for _, r := range rep.Results {
+	for _, r := range results {
 		if !r.Blocked() || r.Flow.Requirement != topology.Required {
 			continue
 		}
