@@ -74,7 +74,15 @@ const maxRounds = 8
 // changes, and that the new rule or the rules it moves can match, are
 // evaluated again; the findings are computed once, for the patched
 // topology.
-func Compute(t *topology.Topology) (*Plan, error) {
+//
+// Proposals for different NSGs that no flow depends on together are placed
+// at once (placeTogether), which gives the plan placing them one at a time
+// would.
+func Compute(t *topology.Topology) (*Plan, error) { return compute(t, true) }
+
+// compute is Compute; together says whether proposals may be placed at
+// once (the tests compare with one at a time).
+func compute(t *topology.Topology, together bool) (*Plan, error) {
 	before, err := sim.Simulate(t)
 	if err != nil {
 		return nil, err
@@ -89,12 +97,26 @@ func Compute(t *topology.Topology) (*Plan, error) {
 			break
 		}
 		progress := false
-		for _, pr := range props {
-			ok, err := p.place(pr)
+		for i := 0; i < len(props); {
+			n, ok, err := 0, false, error(nil)
+			if together {
+				n, ok, err = p.placeTogether(props[i:])
+			}
 			if err != nil {
 				return nil, err
 			}
-			progress = progress || ok
+			if ok {
+				progress = true
+				i += n
+				continue
+			}
+			for end := i + max(n, 1); i < end; i++ {
+				ok, err := p.place(props[i])
+				if err != nil {
+					return nil, err
+				}
+				progress = progress || ok
+			}
 		}
 		if !progress {
 			break
@@ -191,53 +213,28 @@ func (p *planner) place(pr proposal) (bool, error) {
 	type tried struct {
 		t       *topology.Topology
 		rev     *sim.Revision
-		rule    *topology.SecurityRule
-		moves   []Move
+		pl      placement
 		changed []string
 	}
 	var first *tried
 	for _, shape := range pr.shapes {
-		nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
-		if nsg == nil {
-			return false, fmt.Errorf("fix: network security group %q not found", pr.nsg)
+		pls, err := p.placements(pr, shape)
+		if err != nil {
+			return false, err
 		}
-		bound := 4097 // after every custom rule: priorities go up to 4096
-		if bl := p.eng.Blockers(pr.nsg, shape); len(bl) > 0 {
-			bound = bl[0].Priority
-		}
-		type cand struct {
-			prio  int
-			moves []Move
-		}
-		var cands []cand
-		for _, prio := range slots(nsg, shape.Direction, bound) {
-			cands = append(cands, cand{prio, nil})
-		}
-		if len(cands) == 0 {
-			if moves, ok := makeRoom(nsg, shape.Direction, bound); ok {
-				cands = append(cands, cand{bound, moves})
-			}
-		}
-		for _, c := range cands {
-			r := *shape
-			r.Name = uniqueName(nsg, shape.Name)
-			r.Priority = c.prio
-			t := p.cur
-			for _, m := range c.moves {
-				t = withPriority(t, m)
-			}
-			t = withRule(t, pr.nsg, &r)
+		for _, pl := range pls {
+			t := pl.apply(p.cur)
 			rev, err := p.eng.Revise(p.results, t, pr.nsg)
 			if err != nil {
 				return false, err
 			}
 			changed := changedVerdicts(p.results, rev)
 			if len(changed) == 0 {
-				p.accept(t, rev, pr.nsg, &r, c.moves, pr.reason)
+				p.accept(t, rev, pl)
 				return true, nil
 			}
 			if first == nil {
-				first = &tried{t, rev, &r, c.moves, changed}
+				first = &tried{t, rev, pl, changed}
 			}
 		}
 	}
@@ -245,15 +242,138 @@ func (p *planner) place(pr proposal) (bool, error) {
 		p.notes = append(p.notes, fmt.Sprintf("no priority in %s can come before the Deny rules that block it: %s", pr.nsg, pr.reason))
 		return false, nil
 	}
-	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
-	p.accept(first.t, first.rev, pr.nsg, first.rule, first.moves, pr.reason)
+	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.pl.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
+	p.accept(first.t, first.rev, first.pl)
 	return true, nil
 }
 
-func (p *planner) accept(t *topology.Topology, rev *sim.Revision, nsg string, r *topology.SecurityRule, moves []Move, reason string) {
+// placeTogether places the longest run of proposals at the start of props
+// that are for different NSGs and each have a placement, all at once at
+// their first placements, when that gives what placing them one at a time
+// (place) would: no flow can be changed by two of them (sim.Revision's
+// Causes), so each changes the flows it alone changes, and none changes a
+// verdict it should not. It returns the length of the run and whether it
+// placed it; a run of one is not tried.
+func (p *planner) placeTogether(props []proposal) (int, bool, error) {
+	var run []placement
+	seen := make(map[string]bool)
+	for _, pr := range props {
+		if seen[pr.nsg] {
+			break
+		}
+		pl, ok, err := p.firstPlacement(pr)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
+			break
+		}
+		seen[pr.nsg] = true
+		run = append(run, pl)
+	}
+	if len(run) < 2 {
+		return len(run), false, nil
+	}
+	t := p.cur
+	names := make([]string, len(run))
+	for i, pl := range run {
+		t = pl.apply(t)
+		names[i] = pl.pr.nsg
+	}
+	rev, err := p.eng.Revise(p.results, t, names...)
+	if err != nil {
+		return 0, false, err
+	}
+	if rev.Causes == nil {
+		return len(run), false, nil
+	}
+	for _, causes := range rev.Causes {
+		if len(causes) > 1 {
+			return len(run), false, nil
+		}
+	}
+	if len(changedVerdicts(p.results, rev)) > 0 {
+		return len(run), false, nil
+	}
+	for _, pl := range run {
+		p.record(pl)
+	}
 	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
-	p.added = append(p.added, Addition{NSG: nsg, Rule: r, Reason: reason})
-	for _, m := range moves {
+	return len(run), true, nil
+}
+
+// placement is one way to add a proposal's rule: the rule, named and
+// given its priority, and the existing rules moved to make room for it.
+type placement struct {
+	pr    proposal
+	rule  *topology.SecurityRule
+	moves []Move
+}
+
+// apply returns a copy of t with the placement made.
+func (pl placement) apply(t *topology.Topology) *topology.Topology {
+	for _, m := range pl.moves {
+		t = withPriority(t, m)
+	}
+	return withRule(t, pl.pr.nsg, pl.rule)
+}
+
+// placements returns the placements of one shape of pr in the current
+// topology, best first: a priority in each gap between the rules before
+// the first Deny that would take its traffic (slots), or, when there is
+// none, that Deny's priority with the rules from there moved up by one
+// (makeRoom).
+func (p *planner) placements(pr proposal, shape *topology.SecurityRule) ([]placement, error) {
+	nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
+	if nsg == nil {
+		return nil, fmt.Errorf("fix: network security group %q not found", pr.nsg)
+	}
+	bound := 4097 // after every custom rule: priorities go up to 4096
+	if bl := p.eng.Blockers(pr.nsg, shape); len(bl) > 0 {
+		bound = bl[0].Priority
+	}
+	at := func(prio int, moves []Move) placement {
+		r := *shape
+		r.Name = uniqueName(nsg, shape.Name)
+		r.Priority = prio
+		return placement{pr, &r, moves}
+	}
+	var out []placement
+	for _, prio := range slots(nsg, shape.Direction, bound) {
+		out = append(out, at(prio, nil))
+	}
+	if len(out) == 0 {
+		if moves, ok := makeRoom(nsg, shape.Direction, bound); ok {
+			out = append(out, at(bound, moves))
+		}
+	}
+	return out, nil
+}
+
+// firstPlacement returns the placement place tries first, if there is one.
+func (p *planner) firstPlacement(pr proposal) (placement, bool, error) {
+	for _, shape := range pr.shapes {
+		pls, err := p.placements(pr, shape)
+		if err != nil {
+			return placement{}, false, err
+		}
+		if len(pls) > 0 {
+			return pls[0], true, nil
+		}
+	}
+	return placement{}, false, nil
+}
+
+// accept makes t, simulated as rev, the current topology, with pl placed.
+func (p *planner) accept(t *topology.Topology, rev *sim.Revision, pl placement) {
+	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
+	p.record(pl)
+}
+
+// record notes a placed rule and the moves it took.
+func (p *planner) record(pl placement) {
+	p.added = append(p.added, Addition{NSG: pl.pr.nsg, Rule: pl.rule, Reason: pl.pr.reason})
+	for _, m := range pl.moves {
 		// A rule added earlier is moved where it is added; a rule moved
 		// twice keeps one Move, from its original priority.
 		merged := false

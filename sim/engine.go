@@ -141,14 +141,18 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 }
 
 // Compile resolves a loaded, valid topology into an Engine.
-func Compile(t *topology.Topology) (*Engine, error) { return compileReusing(t, nil) }
+func Compile(t *topology.Topology) (*Engine, error) { return compileReusing(t, nil, nil) }
 
 // compileReusing is Compile, taking each NSG found in reuse as compiled
-// there instead of compiling it again (Revise, incremental.go).
-func compileReusing(t *topology.Topology, reuse map[nsgKey]*compiledNSG) (*Engine, error) {
+// there instead of compiling it again, and u, when not nil, as the
+// topology's universe (Revise, incremental.go).
+func compileReusing(t *topology.Topology, reuse map[nsgKey]*compiledNSG, u *universe) (*Engine, error) {
+	if u == nil {
+		u = newUniverse(t.ServiceTags, mentionedTags(t))
+	}
 	e := &Engine{
 		topo:     t,
-		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
+		u:        u,
 		vnets:    make(map[string]*vnetInfo),
 		vms:      make(map[string]*vmInfo),
 		vmByAddr: make(map[Point][]*vmInfo),

@@ -19,15 +19,16 @@ import (
 // rule. A packet that matches no changed rule is decided by the same rule
 // before and after: its first match before is unchanged, so it is there
 // after, and any rule before it after that the packet matches would be an
-// unchanged rule before it before as well. So a flow can change only if
+// unchanged rule before it before as well. So a flow can change only if,
+// for some edited NSG,
 //   - its path reaches the NSG: some segment's hops pass it (a gate after a
-//     Deny is never reached, and the gates before it did not change), and
+//     Deny is never reached, and the gates before it decide as before), and
 //   - some changed rule of the NSG can match one of its packets: the rule's
 //     protocol, destination port, sources, source ports and destinations
 //     overlap the flow's.
-// Every other flow keeps its result; where its hops name the NSG, they are
-// pointed at the edited NSG and its rules (a rule moved to another priority
-// keeps deciding, under its new priority).
+// Every other flow keeps its result; where its hops name an edited NSG,
+// they are pointed at the edited NSG and its rules (a rule moved to another
+// priority keeps deciding, under its new priority).
 
 // Revision is the simulation of a topology that differs from an earlier
 // one in its network security groups only: every flow's result, of which
@@ -47,6 +48,13 @@ type Revision struct {
 	Changed []int
 	// Reevaluated counts the flows that were evaluated again.
 	Reevaluated int
+	// Causes names, for each flow evaluated again (by its index in
+	// Results), the changed NSGs that can change it: those with a changed
+	// rule that can match one of its packets, sorted. A flow with one cause
+	// changes as that NSG's edit alone would change it, whatever the other
+	// edits; fix relies on this to place rules in several NSGs at once.
+	// Causes is nil when every flow was evaluated again.
+	Causes map[int][]string
 }
 
 // Revise simulates t, a revision of r's topology. The NSGs named in changed,
@@ -111,8 +119,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	if !sameBesidesNSGs(e.topo, t) {
 		return e.reviseAll(results, t)
 	}
-	u := newUniverse(t.ServiceTags, mentionedTags(t))
-	if !slices.Equal(u.names, e.u.names) {
+	if !e.sameUniverse(t, names) {
 		return e.reviseAll(results, t)
 	}
 	reuse := make(map[nsgKey]*compiledNSG, len(e.compiled))
@@ -121,7 +128,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 			reuse[k] = n
 		}
 	}
-	e2, err := compileReusing(t, reuse)
+	e2, err := compileReusing(t, reuse, e.u)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +136,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 
 	// The changed rules and the new pointers of the unchanged ones, over
 	// every VNet where a changed NSG is compiled, before and after.
-	var diffs []ruleDiff
+	diffs := make(map[string]ruleDiff)
 	remap := make(map[*topology.SecurityRule]*topology.SecurityRule)
 	newNSG := make(map[string]*topology.NetworkSecurityGroup)
 	for k, old := range e.compiled {
@@ -144,7 +151,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 		}
 		newNSG[k.nsg] = cur.nsg
 		for dir := range old.rules {
-			diffs = append(diffs, diffRules(old.rules[dir], cur.rules[dir], remap))
+			diffs[k.nsg] = append(diffs[k.nsg], diffRules(old.rules[dir], cur.rules[dir], remap)...)
 		}
 	}
 	for k := range e2.compiled {
@@ -153,14 +160,24 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 		}
 	}
 
-	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results))}
+	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results)), Causes: make(map[int][]string)}
 	var again []int
+	var reached []string
 	for i, res := range results {
+		reached = reachedNSGs(res, names, reached[:0])
 		switch {
-		case !reaches(res, names):
+		case len(reached) == 0:
 			v.Results[i] = res
-		case mayChange(res, diffs):
+		case slices.ContainsFunc(reached, func(n string) bool { return mayChange(res, diffs[n]) }):
 			again = append(again, i)
+			var causes []string
+			for n, d := range diffs {
+				if mayChange(res, d) {
+					causes = append(causes, n)
+				}
+			}
+			slices.Sort(causes)
+			v.Causes[i] = causes
 		default:
 			v.Results[i] = repointed(res, names, newNSG, remap)
 		}
@@ -236,6 +253,50 @@ func sameBesidesNSGs(a, b *topology.Topology) bool {
 		slices.Equal(a.BastionHosts, b.BastionHosts) &&
 		slices.Equal(a.Clients, b.Clients) &&
 		slices.Equal(a.Flows, b.Flows)
+}
+
+// sameUniverse reports whether t, a revision of the engine's topology in
+// the NSGs named only, has the engine's universe: always with a Service
+// Tags file; in the built-in model, when the tags the topology mentions
+// make the same atoms. That is so when the edited NSGs mention no tag
+// without an atom and drop none they mentioned; otherwise every rule is
+// looked at.
+func (e *Engine) sameUniverse(t *topology.Topology, names map[string]bool) bool {
+	if !e.u.builtin() {
+		return true
+	}
+	tagsOf := func(t *topology.Topology) map[string]bool {
+		out := make(map[string]bool)
+		for _, n := range t.NetworkSecurityGroups {
+			if !names[n.Name] {
+				continue
+			}
+			for _, r := range n.SecurityRules {
+				for _, tag := range []string{r.Source.Tag, r.Destination.Tag} {
+					if tag != "" && !platformTag(tag) {
+						out[tag] = true
+					}
+				}
+			}
+		}
+		return out
+	}
+	before, after := tagsOf(e.topo), tagsOf(t)
+	same := true
+	for tag := range after {
+		if _, ok := e.u.atoms[tag]; !ok {
+			same = false
+		}
+	}
+	for tag := range before {
+		if !after[tag] {
+			same = false
+		}
+	}
+	if same {
+		return true
+	}
+	return slices.Equal(newUniverse(t.ServiceTags, mentionedTags(t)).names, e.u.names)
 }
 
 // ruleDiff is the changed rules of one NSG direction in one VNet, before
@@ -317,36 +378,38 @@ func sameMatch(a, b *compiledRule) bool {
 		a.srcPorts.Equal(b.srcPorts) && a.dstPorts.Equal(b.dstPorts)
 }
 
-// reaches reports whether the result's hops pass one of the named NSGs.
-func reaches(res *Result, names map[string]bool) bool {
+// reachedNSGs appends to out the named NSGs that the result's hops pass,
+// each once.
+func reachedNSGs(res *Result, names map[string]bool, out []string) []string {
 	for _, sg := range res.Segments {
 		for _, h := range sg.Hops {
-			if names[h.NSG.Name] {
-				return true
+			if names[h.NSG.Name] && !slices.Contains(out, h.NSG.Name) {
+				out = append(out, h.NSG.Name)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // mayChange reports whether a changed rule can match a packet of the flow.
 // Destination ports narrow only TCP and UDP flows; the other protocols are
 // kept to the protocol test, whatever the engine makes of their ports.
-func mayChange(res *Result, diffs []ruleDiff) bool {
+func mayChange(res *Result, d ruleDiff) bool {
 	f := res.Flow
-	ports := PortSet(f.SourcePorts)
 	portsMatter := f.Protocol == topology.Tcp || f.Protocol == topology.Udp
-	for _, d := range diffs {
-		for _, r := range d {
-			if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
-				continue
-			}
-			if portsMatter && (!r.dstPorts.Contains(Point(f.Port)) || !r.srcPorts.Overlaps(ports)) {
-				continue
-			}
-			if r.src.Overlaps(res.Source) && r.dst.Overlaps(res.Dest) {
-				return true
-			}
+	var ports Set
+	if portsMatter && len(d) > 0 {
+		ports = PortSet(f.SourcePorts)
+	}
+	for _, r := range d {
+		if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
+			continue
+		}
+		if portsMatter && (!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
+			continue
+		}
+		if meets(r.src, res.Source) && meets(r.dst, res.Dest) {
+			return true
 		}
 	}
 	return false

@@ -66,13 +66,24 @@ func reviseChain(t *testing.T, rng *rand.Rand, topo *topology.Topology, n int) {
 		if len(base.NetworkSecurityGroups) == 0 {
 			return
 		}
-		nsg, what := randomEdit(rng, base, base.NetworkSecurityGroups[rng.IntN(len(base.NetworkSecurityGroups))])
+		nsgs := base.NetworkSecurityGroups
+		nsg, what := randomEdit(rng, base, nsgs[rng.IntN(len(nsgs))])
+		edited := []*topology.NetworkSecurityGroup{nsg}
 		next := WithNSG(base, nsg)
+		if other := nsgs[rng.IntN(len(nsgs))]; other.Name != nsg.Name && rng.IntN(3) == 0 {
+			// Two NSGs at once.
+			o, w := randomEdit(rng, base, other)
+			edited = append(edited, o)
+			next = WithNSG(next, o)
+			what += ", " + w
+		}
 		v, err := eng.Revise(results, next, nsg.Name)
 		if err != nil {
 			t.Fatalf("step %d (%s): Revise: %v", step, what, err)
 		}
-		checkRevision(t, fmt.Sprintf("step %d (%s)", step, what), results, v)
+		label := fmt.Sprintf("step %d (%s)", step, what)
+		checkRevision(t, label, results, v)
+		checkCauses(t, label, base, edited, v)
 		if t.Failed() {
 			return
 		}
@@ -120,6 +131,39 @@ func checkRevision(t *testing.T, step string, before []*Result, v *Revision) {
 	for i := range rep.Findings {
 		if rep.Findings[i] != full.Findings[i] {
 			t.Fatalf("%s: finding %d: %+v, Simulate %+v", step, i, rep.Findings[i], full.Findings[i])
+		}
+	}
+}
+
+// checkCauses requires that a flow with one cause changes as that NSG's
+// edit alone changes it: its result in the revision decides as its result
+// in the topology with only that edit made (the same segments and rules;
+// a rule the other edit moved shows its new priority).
+func checkCauses(t *testing.T, step string, base *topology.Topology, edited []*topology.NetworkSecurityGroup, v *Revision) {
+	t.Helper()
+	if len(edited) < 2 {
+		return
+	}
+	alone := make(map[string]*Report)
+	for i, causes := range v.Causes {
+		if len(causes) != 1 {
+			continue
+		}
+		rep := alone[causes[0]]
+		if rep == nil {
+			for _, n := range edited {
+				if n.Name == causes[0] {
+					var err error
+					if rep, err = Simulate(WithNSG(base, n)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			alone[causes[0]] = rep
+		}
+		if !sameResult(v.Results[i], rep.Results[i]) {
+			g, w := resultText(v.Results[i]), resultText(rep.Results[i])
+			t.Fatalf("%s: flow %s, caused by %s alone:\nrevision:\n%s\nthat edit alone:\n%s", step, w, causes[0], g, w)
 		}
 	}
 }
