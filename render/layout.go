@@ -7,11 +7,10 @@ package render
 // go-graphviz v0.2.10 compiles its WebAssembly to native code in a package
 // init, so every nsgsim command pays for it at start-up, rendering or not:
 // 0.4 to 1.6 s on a busy 2-core machine without a cache, 30 to 150 ms with
-// one. It caches
-// that native code in os.TempDir()/go-graphviz and reuses the directory
-// whoever made it: on a shared machine another user could plant code there
+// one. It caches that native code in os.TempDir()/go-graphviz and reuses the
+// directory whoever made it: on a shared machine another user could plant code there
 // that nsgsim would run, and a directory root made first would make every
-// other user's run panic. We keep the cache, because 1.5 s on every command
+// other user's run panic. We keep the cache, because a second on every command
 // is too much, but make it private: package internal/graphvizcache, whose
 // init Go runs before go-graphviz's, points TMPDIR for go-graphviz's init at
 // $XDG_CACHE_HOME/nsgsim, a directory made 0700 and checked to be the

@@ -18,8 +18,8 @@
 // use: $XDG_CACHE_HOME/nsgsim (os.UserCacheDir). go-graphviz then caches in
 // $XDG_CACHE_HOME/nsgsim/go-graphviz. When no such directory can be had
 // safely, TMPDIR points at /dev/null for the length of the init, where no
-// directory can exist, and go-graphviz runs without a cache (0.4
-// to 1.6 s of compilation per run). Restore, called from package render's init
+// directory can exist, and go-graphviz runs without a cache (0.4 to 1.6 s
+// of compilation per run). Restore, called from package render's init
 // (after go-graphviz's), puts TMPDIR back as it was, so nothing else in
 // the process or its children sees the change.
 //

@@ -6,4 +6,6 @@ package graphvizcache
 func Restore() {}
 
 // Dir returns "": go-graphviz caches in the user's own temporary directory.
-func Dir() (dir, whyNot string) { return "", "not a Unix system: the temporary directory is the user's own" }
+func Dir() (dir, whyNot string) {
+	return "", "not a Unix system: the temporary directory is the user's own"
+}
