@@ -70,10 +70,12 @@ type Flow struct {
 	Result   *sim.Result
 }
 
-func (f *Flow) From() graph.Node         { return f.from }
-func (f *Flow) To() graph.Node           { return f.to }
-func (f *Flow) ID() int64                { return f.id }
-func (f *Flow) ReversedLine() graph.Line { return &Flow{id: f.id, from: f.to, to: f.from, Result: f.Result} }
+func (f *Flow) From() graph.Node { return f.from }
+func (f *Flow) To() graph.Node   { return f.to }
+func (f *Flow) ID() int64        { return f.id }
+func (f *Flow) ReversedLine() graph.Line {
+	return &Flow{id: f.id, from: f.to, to: f.from, Result: f.Result}
+}
 
 // Source and Destination are the flow's two endpoints.
 func (f *Flow) Source() *Node      { return f.from }

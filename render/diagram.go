@@ -149,16 +149,16 @@ func verdictRank(v topology.Verdict) int {
 
 // builder holds the state of building a diagram.
 type builder struct {
-	r      *sim.Report
-	t      *topology.Topology
-	o      Options
-	d      *diagram
-	vnets  map[string]*vnetBox
-	g      *flowgraph.Graph
-	vms    map[string]*node
-	bast   map[string]*node
-	outer  map[string]*node // "L:key" and "R:key"
-	inner  map[string]*node // address nodes inside subnets and VNets
+	r     *sim.Report
+	t     *topology.Topology
+	o     Options
+	d     *diagram
+	vnets map[string]*vnetBox
+	g     *flowgraph.Graph
+	vms   map[string]*node
+	bast  map[string]*node
+	outer map[string]*node // "L:key" and "R:key"
+	inner map[string]*node // address nodes inside subnets and VNets
 }
 
 // build makes the diagram of a report's graph of flows.
@@ -171,8 +171,8 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		vnets: map[string]*vnetBox{},
 		vms:   map[string]*node{},
 		bast:  map[string]*node{},
-		outer:  map[string]*node{},
-		inner:  map[string]*node{},
+		outer: map[string]*node{},
+		inner: map[string]*node{},
 	}
 	b.d.title = t.Name
 	if b.d.title == "" {
