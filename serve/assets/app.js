@@ -1,0 +1,878 @@
+// The page of `nsgsim serve`. It keeps its state (edits, focus, the selected
+// flow) in the URL and sends the whole list of edits with every request; the
+// server keeps nothing per user. Every name from the topology goes into the
+// page as text (textContent), never as markup.
+"use strict";
+
+(function () {
+  const token = document.querySelector('meta[name="nsgsim-token"]').content;
+  const $ = (id) => document.getElementById(id);
+
+  // state is what the URL carries.
+  const state = { edits: [], focus: "", flow: "", tab: "rules" };
+  let model = null; // the file's flows and NSGs (GET /api/model)
+  let rowsByID = new Map(); // flow ID -> table row
+  let baseByID = new Map(); // flow ID -> the file's flow row
+  let lastEval = null;
+  let overlaid = new Set(); // rows showing an edited verdict
+  let evalSeq = 0;
+  let diagramSeq = 0;
+  let diagramKey = "";
+  let edgesByID = new Map();
+  let nodeFocus = {};
+  let viewBox = null; // the diagram's current view, kept across layouts
+  let pendingClick = null; // performance.now() of the edit being measured
+  window.nsgsimTimings = []; // click-to-repaint times, in ms, for tests and the README
+
+  // ---- URL state ----------------------------------------------------------
+
+  function encodeState() {
+    const s = { e: state.edits, f: state.focus, t: state.flow, v: state.tab };
+    const bytes = new TextEncoder().encode(JSON.stringify(s));
+    let bin = "";
+    bytes.forEach((b) => { bin += String.fromCharCode(b); });
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function decodeState(hash) {
+    const m = /^#s=([A-Za-z0-9_-]*)$/.exec(hash);
+    if (!m) return;
+    try {
+      const bin = atob(m[1].replace(/-/g, "+").replace(/_/g, "/"));
+      const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+      const s = JSON.parse(new TextDecoder().decode(bytes));
+      if (Array.isArray(s.e)) state.edits = s.e.filter((e) => e && typeof e === "object");
+      if (typeof s.f === "string") state.focus = s.f;
+      if (typeof s.t === "string") state.flow = s.t;
+      if (typeof s.v === "string") state.tab = s.v;
+    } catch (err) {
+      showBanner("The link's state could not be read; starting from the file.", false);
+    }
+  }
+
+  function saveState() {
+    history.replaceState(null, "", "#s=" + encodeState());
+  }
+
+  // ---- requests -------------------------------------------------------------
+
+  async function api(path, body) {
+    const opts = { headers: { "X-Nsgsim-Token": token } };
+    if (body !== undefined) {
+      opts.method = "POST";
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(Object.assign({ version: model ? model.version : "" }, body));
+    }
+    const resp = await fetch(path, opts);
+    if (resp.status === 409) {
+      await loadModel();
+      throw new Error("reloaded");
+    }
+    if (!resp.ok) throw new Error((await resp.text()).trim());
+    return resp;
+  }
+
+  // ---- banner and status ----------------------------------------------------
+
+  function showBanner(text, isError) {
+    const b = $("banner");
+    b.textContent = text;
+    b.className = isError ? "banner error" : "banner";
+    b.hidden = !text;
+  }
+
+  function setStatus(text) { $("status").textContent = text; }
+
+  // ---- model ------------------------------------------------------------------
+
+  async function loadModel() {
+    const resp = await fetch("/api/model", { headers: { "X-Nsgsim-Token": token } });
+    if (!resp.ok) {
+      showBanner((await resp.text()).trim(), true);
+      return false;
+    }
+    const fresh = model !== null;
+    model = await resp.json();
+    if (fresh) showBanner("The file changed on disk and was loaded again; your edits are kept.", false);
+    $("title").textContent = model.title || model.file || "nsgsim";
+    document.title = "nsgsim serve: " + ($("title").textContent);
+    baseByID = new Map(model.flows.map((f) => [f.id, f]));
+    buildFlowTable();
+    diagramKey = "";
+    return true;
+  }
+
+  // ---- flow table ---------------------------------------------------------------
+
+  function cell(tr, text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function buildFlowTable() {
+    const tbody = $("flows").tBodies[0];
+    tbody.textContent = "";
+    rowsByID = new Map();
+    overlaid = new Set();
+    const frag = document.createDocumentFragment();
+    for (const f of model.flows) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = f.id;
+      cell(tr, "", "v");
+      cell(tr, f.id);
+      cell(tr, f.source);
+      cell(tr, f.destination);
+      cell(tr, f.port ? f.protocol + "/" + f.port : f.protocol);
+      cell(tr, f.requirement);
+      cell(tr, "");
+      showRow(tr, f, null);
+      rowsByID.set(f.id, tr);
+      frag.appendChild(tr);
+    }
+    tbody.appendChild(frag);
+    filterFlows();
+  }
+
+  function showRow(tr, f, was) {
+    const v = tr.cells[0];
+    v.textContent = f.verdict;
+    v.className = "v v-" + f.verdict;
+    if (was) {
+      const s = document.createElement("span");
+      s.className = "was";
+      s.textContent = " (was " + was.was + ")";
+      v.appendChild(s);
+    }
+    tr.cells[6].textContent = f.by;
+    tr.classList.toggle("changed", !!was && was.was !== f.verdict);
+    tr.dataset.search = (f.id + " " + f.source + " " + f.destination + " " + f.verdict + " " + f.by + " " + f.requirement).toLowerCase();
+  }
+
+  function filterFlows() {
+    const q = $("flow-filter").value.trim().toLowerCase();
+    const only = $("only-changed").checked;
+    let shown = 0;
+    for (const tr of rowsByID.values()) {
+      const ok = (!q || tr.dataset.search.includes(q)) && (!only || overlaid.has(tr.dataset.id));
+      tr.hidden = !ok;
+      if (ok) shown++;
+    }
+    $("flow-count").textContent = shown + " of " + rowsByID.size;
+  }
+
+  $("flows").tBodies[0].addEventListener("click", (ev) => {
+    const tr = ev.target.closest("tr");
+    if (tr) selectFlow(tr.dataset.id);
+  });
+  $("flow-filter").addEventListener("input", filterFlows);
+  $("only-changed").addEventListener("change", filterFlows);
+
+  // ---- evaluation ------------------------------------------------------------------
+
+  async function evaluate() {
+    const seq = ++evalSeq;
+    setStatus("evaluating…");
+    let out;
+    try {
+      const resp = await api("/api/eval", { edits: state.edits, focus: state.focus });
+      out = await resp.json();
+    } catch (err) {
+      if (err.message !== "reloaded") setStatus(err.message);
+      else evaluate();
+      return;
+    }
+    if (seq !== evalSeq) return;
+    lastEval = out;
+    applyEval(out);
+    const t0 = pendingClick;
+    pendingClick = null;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (t0 !== null) {
+        const ms = performance.now() - t0;
+        window.nsgsimTimings.push(ms);
+        setStatus("recoloured in " + Math.round(ms) + " ms");
+      } else {
+        setStatus("");
+      }
+    }));
+    scheduleDiagram();
+  }
+
+  function applyEval(out) {
+    const s = out.summary;
+    $("summary").textContent = s.flows + " flows: " + s.allowed + " allowed, " + s.denied + " denied, " +
+      s.partial + " partial; " + s.requiredBlocked + " required blocked";
+    $("problems").textContent = (out.problems || []).join("\n");
+
+    // Flow rows: back to the file's verdicts, then the changed ones.
+    for (const id of overlaid) {
+      const tr = rowsByID.get(id);
+      if (tr) showRow(tr, baseByID.get(id), null);
+    }
+    overlaid = new Set();
+    for (const f of out.flows || []) {
+      const tr = rowsByID.get(f.id);
+      if (!tr) continue;
+      showRow(tr, f, f);
+      overlaid.add(f.id);
+    }
+    filterFlows();
+
+    // Diagram: recolour at once; the new layout follows.
+    edgesByID = new Map((out.edges || []).map((e) => [e.id, e]));
+    nodeFocus = out.nodes || {};
+    recolour();
+
+    renderNSGs(out.nsgs || []);
+    renderFindings(out.findings || []);
+    renderChanges(out);
+    if (state.flow) showTrace(state.flow, false);
+  }
+
+  // ---- the diagram ----------------------------------------------------------------
+
+  const SVGNS = "http://www.w3.org/2000/svg";
+
+  function scheduleDiagram() {
+    const key = JSON.stringify([model.version, state.edits, state.focus]);
+    if (key === diagramKey) return;
+    diagramKey = key;
+    const seq = ++diagramSeq;
+    setTimeout(() => { if (seq === diagramSeq) loadDiagram(seq); }, 150);
+  }
+
+  async function loadDiagram(seq) {
+    let text;
+    try {
+      const resp = await api("/api/diagram", { edits: state.edits, focus: state.focus });
+      text = await resp.text();
+    } catch (err) {
+      if (err.message !== "reloaded") showBanner(err.message, true);
+      return;
+    }
+    if (seq !== diagramSeq) return;
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    const svg = doc.documentElement;
+    if (svg.nodeName !== "svg") {
+      showBanner("The diagram could not be read.", true);
+      return;
+    }
+    sanitize(svg);
+    const box = $("diagram");
+    const keep = viewBox;
+    box.textContent = "";
+    const node = document.importNode(svg, true);
+    node.removeAttribute("width");
+    node.removeAttribute("height");
+    box.appendChild(node);
+    const vb = node.viewBox.baseVal;
+    node.dataset.full = [vb.x, vb.y, vb.width, vb.height].join(" ");
+    if (keep && keep.key === state.focus) setViewBox(keep); else fit();
+    recolour();
+    markSelected();
+    document.body.dataset.ready = "1";
+  }
+
+  // sanitize removes from the SVG anything that could run or load: Graphviz
+  // writes none of it, and names are escaped, but the page does not rely on it.
+  function sanitize(root) {
+    const bad = root.querySelectorAll("script, foreignObject, iframe, object, embed, use, image, style");
+    bad.forEach((n) => n.remove());
+    const all = [root, ...root.querySelectorAll("*")];
+    for (const el of all) {
+      for (const a of [...el.attributes]) {
+        const n = a.name.toLowerCase();
+        if (n.startsWith("on") || n === "style" ||
+            ((n === "href" || n === "xlink:href") && !a.value.startsWith("#"))) {
+          el.removeAttribute(a.name);
+        }
+      }
+    }
+    // Links in the SVG go nowhere: the page handles clicks.
+    root.querySelectorAll("a").forEach((a) => { a.removeAttribute("href"); a.removeAttributeNS("http://www.w3.org/1999/xlink", "href"); });
+  }
+
+  // recolour paints each edge of the laid-out picture with the latest
+  // verdicts, before the new layout arrives.
+  function recolour() {
+    const svg = $("diagram").querySelector("svg");
+    if (!svg) return;
+    for (const g of svg.querySelectorAll("g.edge")) {
+      const e = edgesByID.get(g.id);
+      if (!e) continue;
+      g.setAttribute("class", "edge " + e.class);
+      for (const p of g.querySelectorAll("path")) {
+        p.setAttribute("stroke", e.color);
+        if (e.width) p.setAttribute("stroke-width", e.width);
+      }
+      for (const p of g.querySelectorAll("polygon")) {
+        p.setAttribute("stroke", e.color);
+        p.setAttribute("fill", e.color);
+      }
+      const texts = [...g.querySelectorAll("text")];
+      texts.forEach((t, i) => {
+        t.setAttribute("fill", e.color);
+        if (i < e.label.length) {
+          t.textContent = i === texts.length - 1 ? e.label.slice(i).join(" · ") : e.label[i];
+        } else {
+          t.textContent = "";
+        }
+      });
+      const a = g.querySelector("a");
+      if (a) a.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:title", e.tooltip);
+    }
+  }
+
+  function markSelected() {
+    const svg = $("diagram").querySelector("svg");
+    if (!svg) return;
+    svg.querySelectorAll("g.edge.selected").forEach((g) => g.classList.remove("selected"));
+    if (!state.flow) return;
+    const g = svg.querySelector("g.edge[id='" + CSS.escape("flow:" + escapeID(state.flow)) + "']") || groupEdgeOf(state.flow);
+    if (g) g.classList.add("selected");
+  }
+
+  function groupEdgeOf(flowID) {
+    for (const e of edgesByID.values()) {
+      if (e.id.startsWith("group:") && e.tooltip.split("\n").some((l) => l.startsWith(flowID + ": "))) {
+        return document.getElementById(e.id);
+      }
+    }
+    return null;
+  }
+
+  // escapeID is render's escapeID: the SVG id of a flow's edge.
+  function escapeID(s) {
+    const bytes = new TextEncoder().encode(s);
+    let out = "";
+    for (const c of bytes) {
+      const ch = String.fromCharCode(c);
+      if (/[A-Za-z0-9._:\/-]/.test(ch)) out += ch;
+      else out += "%" + c.toString(16).toUpperCase().padStart(2, "0");
+    }
+    return out;
+  }
+
+  function unescapeID(s) {
+    try { return decodeURIComponent(s); } catch (err) { return s; }
+  }
+
+  // ---- pan and zoom -------------------------------------------------------------
+
+  function currentSVG() { return $("diagram").querySelector("svg"); }
+
+  function setViewBox(v) {
+    const svg = currentSVG();
+    if (!svg) return;
+    viewBox = { x: v.x, y: v.y, w: v.w, h: v.h, key: state.focus };
+    svg.setAttribute("viewBox", [v.x, v.y, v.w, v.h].join(" "));
+  }
+
+  function fit() {
+    const svg = currentSVG();
+    if (!svg) return;
+    const [x, y, w, h] = svg.dataset.full.split(" ").map(Number);
+    setViewBox({ x, y, w, h });
+  }
+
+  function zoom(factor, cx, cy) {
+    if (!viewBox) return;
+    const svg = currentSVG();
+    const r = svg.getBoundingClientRect();
+    // The point under (cx, cy) stays put; preserveAspectRatio is xMidYMid meet.
+    const scale = Math.max(viewBox.w / r.width, viewBox.h / r.height);
+    const ox = viewBox.x + (viewBox.w - r.width * scale) / 2;
+    const oy = viewBox.y + (viewBox.h - r.height * scale) / 2;
+    const px = ox + (cx - r.left) * scale;
+    const py = oy + (cy - r.top) * scale;
+    const w = viewBox.w * factor, h = viewBox.h * factor;
+    setViewBox({ x: px - (px - viewBox.x) * factor, y: py - (py - viewBox.y) * factor, w, h });
+  }
+
+  const pane = $("diagram");
+  pane.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    zoom(ev.deltaY > 0 ? 1.15 : 1 / 1.15, ev.clientX, ev.clientY);
+  }, { passive: false });
+
+  let drag = null;
+  pane.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== 0 || !viewBox) return;
+    drag = { x: ev.clientX, y: ev.clientY, vb: Object.assign({}, viewBox), moved: false };
+  });
+  window.addEventListener("pointermove", (ev) => {
+    if (!drag) return;
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (!drag.moved && Math.hypot(dx, dy) < 4) return;
+    drag.moved = true;
+    pane.classList.add("dragging");
+    const r = currentSVG().getBoundingClientRect();
+    const scale = Math.max(drag.vb.w / r.width, drag.vb.h / r.height);
+    setViewBox({ x: drag.vb.x - dx * scale, y: drag.vb.y - dy * scale, w: drag.vb.w, h: drag.vb.h });
+  });
+  window.addEventListener("pointerup", () => {
+    if (drag && drag.moved) {
+      // The click that ends a drag is not a click on what is under it.
+      pane.addEventListener("click", (e) => e.stopPropagation(), { capture: true, once: true });
+    }
+    drag = null;
+    pane.classList.remove("dragging");
+  });
+  $("zoom-in").addEventListener("click", () => { const r = pane.getBoundingClientRect(); zoom(1 / 1.3, r.left + r.width / 2, r.top + r.height / 2); });
+  $("zoom-out").addEventListener("click", () => { const r = pane.getBoundingClientRect(); zoom(1.3, r.left + r.width / 2, r.top + r.height / 2); });
+  $("zoom-fit").addEventListener("click", fit);
+
+  pane.addEventListener("click", (ev) => {
+    const edge = ev.target.closest("g.edge");
+    if (edge) {
+      if (edge.id.startsWith("flow:")) selectFlow(unescapeID(edge.id.slice(5)));
+      else if (edge.id.startsWith("group:")) showGroup(edge.id);
+      return;
+    }
+    const n = ev.target.closest("g.node, g.cluster");
+    if (n) {
+      const title = n.querySelector("title");
+      const f = title && nodeFocus[title.textContent];
+      if (f && f !== state.focus) setFocus(f);
+    }
+  });
+
+  // ---- focus ------------------------------------------------------------------------
+
+  function setFocus(f) {
+    state.focus = f;
+    saveState();
+    renderCrumbs();
+    evaluate();
+  }
+
+  function renderCrumbs() {
+    const nav = $("crumbs");
+    nav.textContent = "";
+    const all = document.createElement("button");
+    all.type = "button";
+    all.textContent = "whole estate";
+    all.addEventListener("click", () => setFocus(""));
+    nav.appendChild(all);
+    if (state.focus) {
+      const sep = document.createElement("span");
+      sep.className = "sep";
+      sep.textContent = " › ";
+      nav.appendChild(sep);
+      const cur = document.createElement("span");
+      cur.textContent = state.focus;
+      nav.appendChild(cur);
+    }
+  }
+
+  // ---- traces -----------------------------------------------------------------------
+
+  function selectFlow(id) {
+    state.flow = id;
+    saveState();
+    for (const tr of $("flows").tBodies[0].querySelectorAll("tr.selected")) tr.classList.remove("selected");
+    const tr = rowsByID.get(id);
+    if (tr) {
+      tr.classList.add("selected");
+      if (tr.hidden === false) tr.scrollIntoView({ block: "nearest" });
+    }
+    markSelected();
+    showTab("trace");
+    showTrace(id, true);
+  }
+
+  async function showTrace(id, announce) {
+    const box = $("trace");
+    if (announce) box.textContent = "Tracing " + id + "…";
+    try {
+      const resp = await api("/api/trace", { edits: state.edits, flow: id });
+      const out = await resp.json();
+      box.textContent = "";
+      const h = document.createElement("h3");
+      h.textContent = out.flow;
+      const pre = document.createElement("pre");
+      pre.className = "pre";
+      pre.id = "trace-text";
+      pre.textContent = out.text;
+      box.append(h, pre);
+    } catch (err) {
+      if (err.message !== "reloaded") box.textContent = err.message;
+    }
+  }
+
+  function showGroup(edgeID) {
+    const e = edgesByID.get(edgeID);
+    if (!e) return;
+    showTab("trace");
+    const box = $("trace");
+    box.textContent = "";
+    const h = document.createElement("h3");
+    h.textContent = e.label.join(" · ");
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = "This edge stands for several flows; pick one to trace it, or click a VNet or subnet to expand it.";
+    const ul = document.createElement("ul");
+    ul.className = "flowlist";
+    for (const line of e.tooltip.split("\n")) {
+      const li = document.createElement("li");
+      const m = /^(.*): (Allow|Deny|Partial|NoTraffic)$/.exec(line);
+      if (m) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = m[1];
+        b.addEventListener("click", () => selectFlow(m[1]));
+        const v = document.createElement("span");
+        v.className = "v v-" + m[2];
+        v.textContent = " " + m[2];
+        li.append(b, v);
+      } else {
+        li.textContent = line;
+      }
+      ul.appendChild(li);
+    }
+    box.append(h, p, ul);
+  }
+
+  // ---- tabs ---------------------------------------------------------------------------
+
+  function showTab(name) {
+    state.tab = name;
+    for (const b of document.querySelectorAll(".tabs button")) b.classList.toggle("active", b.dataset.tab === name);
+    for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== "tab-" + name;
+    if (name === "changes") loadEmit();
+  }
+  for (const b of document.querySelectorAll(".tabs button")) {
+    b.addEventListener("click", () => { showTab(b.dataset.tab); saveState(); });
+  }
+
+  // ---- rules panel --------------------------------------------------------------------
+
+  const fields = ["access", "priority", "direction", "protocol", "source", "sourcePorts", "destination", "destinationPorts"];
+
+  function baseNSG(name) { return model.nsgs.find((g) => g.name === name); }
+
+  function baseRule(nsg, rule) {
+    const g = baseNSG(nsg);
+    return g && g.rules.find((r) => r.name === rule && !r.default);
+  }
+
+  function editsOf(nsg, rule) { return state.edits.filter((e) => e.nsg === nsg && e.rule === rule); }
+
+  // pushEdit records an edit and re-evaluates; a field set back to the file's
+  // value drops out of the list, so that the URL stays short.
+  function edited(measure) {
+    if (measure) pendingClick = performance.now();
+    saveState();
+    evaluate();
+  }
+
+  function toggleRule(nsg, rule) {
+    const mine = editsOf(nsg, rule);
+    const add = mine.find((e) => e.op === "add");
+    const dis = mine.find((e) => e.op === "disable");
+    if (dis) {
+      state.edits = state.edits.filter((e) => e !== dis);
+    } else if (add) {
+      state.edits = state.edits.filter((e) => !(e.nsg === nsg && e.rule === rule));
+    } else {
+      state.edits.push({ op: "disable", nsg, rule });
+    }
+    edited(true);
+  }
+
+  function setField(nsg, rule, field, value) {
+    const add = state.edits.find((e) => e.op === "add" && e.nsg === nsg && e.rule === rule);
+    if (add) {
+      add.set[field] = value;
+      edited(true);
+      return;
+    }
+    let set = state.edits.find((e) => e.op === "set" && e.nsg === nsg && e.rule === rule);
+    const base = baseRule(nsg, rule);
+    if (!set) {
+      set = { op: "set", nsg, rule, set: {} };
+      state.edits.push(set);
+    }
+    if (base && String(base[field]) === String(value)) delete set.set[field];
+    else set.set[field] = String(value);
+    if (Object.keys(set.set).length === 0) state.edits = state.edits.filter((e) => e !== set);
+    edited(true);
+  }
+
+  function addRule(nsg, form) {
+    const name = form.name.trim();
+    if (!name) return;
+    const set = {};
+    for (const f of fields) if (form[f] !== undefined && form[f] !== "") set[f] = String(form[f]);
+    state.edits.push({ op: "add", nsg, rule: name, set });
+    edited(true);
+  }
+
+  let openNSGs = new Set();
+  let editedViews = new Map(); // NSG name -> its rules after the edits
+
+  function renderNSGs(views) {
+    editedViews = new Map(views.map((v) => [v.name, v]));
+    const box = $("nsgs");
+    const q = $("nsg-filter").value.trim().toLowerCase();
+    box.textContent = "";
+    for (const g of model.nsgs) {
+      if (q && !g.name.toLowerCase().includes(q) && !g.attached.join(" ").toLowerCase().includes(q)) continue;
+      const d = document.createElement("details");
+      d.className = "nsg";
+      d.dataset.nsg = g.name;
+      if (editedViews.has(g.name)) d.classList.add("edited");
+      const s = document.createElement("summary");
+      const custom = g.rules.filter((r) => !r.default).length;
+      s.textContent = g.name + " (" + custom + " rules)";
+      d.appendChild(s);
+      d.addEventListener("toggle", () => {
+        if (d.open) { openNSGs.add(g.name); fillNSG(d, g); } else openNSGs.delete(g.name);
+      });
+      if (openNSGs.has(g.name)) d.open = true;
+      box.appendChild(d);
+    }
+  }
+  $("nsg-filter").addEventListener("input", () => renderNSGs([...editedViews.values()]));
+
+  function fillNSG(d, g) {
+    while (d.children.length > 1) d.lastChild.remove();
+    const at = document.createElement("div");
+    at.className = "attached";
+    at.textContent = g.attached.length ? "on " + g.attached.join(", ") : "attached nowhere";
+    d.appendChild(at);
+    const view = editedViews.get(g.name) || g;
+    const table = document.createElement("table");
+    table.className = "rules";
+    const head = table.createTHead().insertRow();
+    for (const h of ["on", "priority", "name", "dir", "access", "proto", "source", "sport", "destination", "dport"]) {
+      const th = document.createElement("th");
+      th.textContent = h;
+      head.appendChild(th);
+    }
+    const body = table.createTBody();
+    const disabled = state.edits.filter((e) => e.op === "disable" && e.nsg === g.name).map((e) => baseRule(g.name, e.rule)).filter(Boolean);
+    const rules = view.rules.filter((r) => !r.default).concat(disabled).sort((a, b) =>
+      a.direction === b.direction ? a.priority - b.priority : (a.direction < b.direction ? -1 : 1));
+    const defaults = view.rules.filter((r) => r.default);
+    for (const r of rules.concat(defaults)) body.appendChild(ruleRow(g.name, r, disabled.includes(r)));
+    d.appendChild(table);
+    d.appendChild(addForm(g.name));
+  }
+
+  function ruleRow(nsg, r, isDisabled) {
+    const tr = document.createElement("tr");
+    tr.dataset.rule = r.name;
+    const mine = editsOf(nsg, r.name);
+    if (r.default) tr.className = "default";
+    else if (isDisabled) tr.className = "disabled";
+    else if (mine.some((e) => e.op === "add")) tr.className = "added";
+    else if (mine.length) tr.className = "edited";
+    const td = () => tr.insertCell();
+    const on = document.createElement("input");
+    on.type = "checkbox";
+    on.className = "enable";
+    on.checked = !isDisabled;
+    on.disabled = r.default;
+    on.title = r.default ? "A default rule: every NSG has it" : "Uncheck to leave this rule out";
+    on.addEventListener("change", () => toggleRule(nsg, r.name));
+    td().appendChild(on);
+    const text = (field, cls) => {
+      const c = td();
+      if (r.default || isDisabled) { c.textContent = r[field]; return; }
+      const inp = document.createElement("input");
+      inp.type = "text";
+      inp.value = r[field];
+      inp.dataset.field = field;
+      if (cls) inp.className = cls;
+      inp.addEventListener("change", () => setField(nsg, r.name, field, inp.value));
+      c.appendChild(inp);
+    };
+    text("priority", "prio");
+    td().textContent = r.name;
+    td().textContent = r.direction === "Inbound" ? "In" : "Out";
+    const ac = td();
+    if (r.default || isDisabled) {
+      ac.textContent = r.access;
+    } else {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "access " + r.access;
+      b.textContent = r.access;
+      b.title = "Flip Allow/Deny";
+      b.addEventListener("click", () => setField(nsg, r.name, "access", r.access === "Allow" ? "Deny" : "Allow"));
+      ac.appendChild(b);
+    }
+    const pc = td();
+    if (r.default || isDisabled) {
+      pc.textContent = r.protocol;
+    } else {
+      const sel = document.createElement("select");
+      for (const p of model.protocols) {
+        const o = document.createElement("option");
+        o.value = p;
+        o.textContent = p;
+        sel.appendChild(o);
+      }
+      sel.value = r.protocol;
+      sel.addEventListener("change", () => setField(nsg, r.name, "protocol", sel.value));
+      pc.appendChild(sel);
+    }
+    text("source");
+    text("sourcePorts");
+    text("destination");
+    text("destinationPorts");
+    return tr;
+  }
+
+  function addForm(nsg) {
+    const det = document.createElement("details");
+    det.className = "addrule";
+    const s = document.createElement("summary");
+    s.textContent = "Add a rule";
+    det.appendChild(s);
+    const inputs = {};
+    const row = (label, field, value) => {
+      const l = document.createElement("label");
+      l.textContent = label + " ";
+      const i = document.createElement("input");
+      i.type = "text";
+      i.value = value;
+      i.name = field;
+      inputs[field] = i;
+      l.appendChild(i);
+      det.appendChild(l);
+      det.appendChild(document.createElement("br"));
+    };
+    row("name", "name", "");
+    row("priority", "priority", "");
+    row("direction", "direction", "Inbound");
+    row("access", "access", "Deny");
+    row("protocol", "protocol", "Tcp");
+    row("source", "source", "*");
+    row("source ports", "sourcePorts", "*");
+    row("destination", "destination", "*");
+    row("destination ports", "destinationPorts", "22");
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Add";
+    b.addEventListener("click", () => {
+      const form = {};
+      for (const [k, i] of Object.entries(inputs)) form[k] = i.value;
+      addRule(nsg, form);
+    });
+    det.appendChild(b);
+    return det;
+  }
+
+  // ---- findings and changes ------------------------------------------------------------
+
+  function renderFindings(list) {
+    const ul = $("findings");
+    ul.textContent = "";
+    for (const f of list) {
+      const li = document.createElement("li");
+      const sev = document.createElement("span");
+      sev.className = "sev-" + f.severity;
+      sev.textContent = f.severity + " " + f.id;
+      const msg = document.createElement("div");
+      msg.textContent = f.message;
+      const pos = document.createElement("div");
+      pos.className = "muted";
+      pos.textContent = f.position || "";
+      li.append(sev, msg, pos);
+      ul.appendChild(li);
+    }
+    $("findings-count").textContent = list.length ? String(list.length) : "";
+  }
+
+  function renderChanges(out) {
+    const ul = $("rule-edits");
+    ul.textContent = "";
+    for (const r of out.rules || []) {
+      const li = document.createElement("li");
+      li.textContent = r.nsg + " / " + r.rule + ": " + r.what;
+      ul.appendChild(li);
+    }
+    if (!(out.rules || []).length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "none: this is the file on disk";
+      ul.appendChild(li);
+    }
+    $("diff").textContent = out.diff || "";
+    const n = (out.flows || []).filter((f) => f.was !== f.verdict).length;
+    $("changes-count").textContent = n ? String(n) : "";
+    if (state.tab === "changes") loadEmit();
+  }
+
+  async function loadEmit() {
+    const format = $("emit-format").value;
+    try {
+      const resp = await api("/api/emit", { edits: state.edits, format });
+      const out = await resp.json();
+      $("emit").textContent = out.text;
+    } catch (err) {
+      if (err.message !== "reloaded") $("emit").textContent = err.message;
+    }
+  }
+  $("emit-format").addEventListener("change", loadEmit);
+  $("emit-copy").addEventListener("click", () => {
+    navigator.clipboard.writeText($("emit").textContent).then(() => setStatus("copied"), () => setStatus("copy failed: select the text"));
+  });
+
+  // ---- header buttons --------------------------------------------------------------------
+
+  $("reset").addEventListener("click", () => {
+    state.edits = [];
+    edited(true);
+  });
+  $("copylink").addEventListener("click", () => {
+    saveState();
+    navigator.clipboard.writeText(location.href).then(() => setStatus("link copied"), () => setStatus("copy the address bar"));
+  });
+
+  // ---- the file on disk ------------------------------------------------------------------
+
+  async function watchFile() {
+    try {
+      const resp = await fetch("/api/version", { headers: { "X-Nsgsim-Token": token } });
+      if (resp.ok) {
+        const v = await resp.json();
+        if (v.error) {
+          showBanner("The file on disk does not load; \n" + v.error, true);
+        } else if (model && v.version !== model.version) {
+          if (await loadModel()) {
+            renderNSGs([]);
+            evaluate();
+          }
+        }
+      }
+    } catch (err) {
+      setStatus("server not answering");
+    }
+    setTimeout(watchFile, 1500);
+  }
+
+  // ---- start -----------------------------------------------------------------------------
+
+  async function start() {
+    decodeState(location.hash);
+    renderCrumbs();
+    showTab(state.tab);
+    if (!(await loadModel())) return;
+    renderNSGs([]);
+    await evaluate();
+    if (state.flow) selectFlow(state.flow);
+    setTimeout(watchFile, 1500);
+  }
+  window.addEventListener("hashchange", () => {
+    decodeState(location.hash);
+    renderCrumbs();
+    evaluate();
+  });
+  start();
+})();
