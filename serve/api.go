@@ -104,12 +104,12 @@ func nsgViews(t *topology.Topology, only map[string]bool) []nsgView {
 
 // model is what the page loads once per version of the file.
 type model struct {
-	Version  string    `json:"version"`
-	Title    string    `json:"title"`
-	File     string    `json:"file"`
-	Flows    []flowRow `json:"flows"`
-	NSGs     []nsgView `json:"nsgs"`
-	Protocols []string `json:"protocols"`
+	Version   string    `json:"version"`
+	Title     string    `json:"title"`
+	File      string    `json:"file"`
+	Flows     []flowRow `json:"flows"`
+	NSGs      []nsgView `json:"nsgs"`
+	Protocols []string  `json:"protocols"`
 }
 
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"strings"
@@ -89,8 +88,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	static, _ := fs.Sub(assets, "assets")
-	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /assets/{name}", s.handleAsset)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
 	s.mux.HandleFunc("GET /api/version", s.handleVersion)
 	s.mux.HandleFunc("GET /api/model", s.handleModel)
@@ -171,6 +169,28 @@ func (s *Server) Run(ctx context.Context, ready func(url string)) error {
 		return err
 	}
 	return nil
+}
+
+// assetTypes are the page's files, by name, with their content types.
+var assetTypes = map[string]string{
+	"app.js":  "text/javascript; charset=utf-8",
+	"app.css": "text/css; charset=utf-8",
+}
+
+func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	typ, ok := assetTypes[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := assets.ReadFile("assets/" + name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", typ)
+	w.Write(data)
 }
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
