@@ -104,12 +104,14 @@ func nsgViews(t *topology.Topology, only map[string]bool) []nsgView {
 
 // model is what the page loads once per version of the file.
 type model struct {
-	Version   string    `json:"version"`
-	Title     string    `json:"title"`
-	File      string    `json:"file"`
-	Flows     []flowRow `json:"flows"`
-	NSGs      []nsgView `json:"nsgs"`
-	Protocols []string  `json:"protocols"`
+	Version   string           `json:"version"`
+	Title     string           `json:"title"`
+	File      string           `json:"file"`
+	Flows     []flowRow        `json:"flows"`
+	NSGs      []nsgView        `json:"nsgs"`
+	Protocols []string         `json:"protocols"`
+	Findings  []report.Finding `json:"findings"`
+	Summary   report.Summary   `json:"summary"`
 }
 
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
@@ -137,6 +139,8 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	for _, res := range report.Ordered(b.report.Results) {
 		m.Flows = append(m.Flows, newFlowRow(b.report.Engine, res))
 	}
+	doc := report.NewDocument(b.report)
+	m.Findings, m.Summary = doc.Findings, doc.Summary
 	writeJSON(w, m)
 }
 
@@ -155,17 +159,19 @@ type ruleEdit struct {
 	What string `json:"what"`
 }
 
-// evalResponse is what an edit brings back: everything that changed.
+// evalResponse is what an edit brings back: what changed against the
+// file on disk, so that it stays small on a large estate.
 type evalResponse struct {
-	Problems []string         `json:"problems"`
-	Summary  report.Summary   `json:"summary"`
-	Findings []report.Finding `json:"findings"`
-	Flows    []changedFlow    `json:"flows"` // against the file on disk
-	Rules    []ruleEdit       `json:"rules"`
-	Diff     string           `json:"diff"` // as `nsgsim diff` prints it
-	Edges    []edgeStyle      `json:"edges"`
-	Nodes    nodeFocus        `json:"nodes"`
-	NSGs     []nsgView        `json:"nsgs"` // the edited NSGs
+	Problems        []string         `json:"problems"`
+	Summary         report.Summary   `json:"summary"`
+	FindingsAdded   []report.Finding `json:"findingsAdded"`
+	FindingsRemoved []report.Finding `json:"findingsRemoved"`
+	Flows           []changedFlow    `json:"flows"` // against the file on disk
+	Rules           []ruleEdit       `json:"rules"`
+	Diff            string           `json:"diff"` // as `nsgsim diff` prints it
+	Edges           []edgeStyle      `json:"edges"`
+	Nodes           nodeFocus        `json:"nodes"`
+	NSGs            []nsgView        `json:"nsgs"` // the edited NSGs
 }
 
 func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +180,13 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc := report.NewDocument(ev.report)
-	out := evalResponse{Problems: ev.problems, Summary: doc.Summary, Findings: doc.Findings, Nodes: nodeFocus{}}
+	out := evalResponse{Problems: ev.problems, Summary: doc.Summary, Nodes: nodeFocus{}}
+	for _, f := range ev.diff.FindingsAdded {
+		out.FindingsAdded = append(out.FindingsAdded, report.NewFinding(f))
+	}
+	for _, f := range ev.diff.FindingsRemoved {
+		out.FindingsRemoved = append(out.FindingsRemoved, report.NewFinding(f))
+	}
 	eng := ev.report.Engine
 	for _, c := range ev.diff.Changed {
 		out.Flows = append(out.Flows, changedFlow{

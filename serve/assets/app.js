@@ -23,6 +23,7 @@
   let viewBox = null; // the diagram's current view, kept across layouts
   let pendingClick = null; // performance.now() of the edit being measured
   window.nsgsimTimings = []; // click-to-repaint times, in ms, for tests and the README
+  window.nsgsimTimingParts = []; // the same, split: server round trip, applying, painting
 
   // ---- URL state ----------------------------------------------------------
 
@@ -98,6 +99,8 @@
     document.title = "nsgsim serve: " + ($("title").textContent);
     baseByID = new Map(model.flows.map((f) => [f.id, f]));
     buildFlowTable();
+    buildFindings();
+    nsgState = new Map();
     diagramKey = "";
     return true;
   }
@@ -138,17 +141,11 @@
 
   function showRow(tr, f, was) {
     const v = tr.cells[0];
-    v.textContent = f.verdict;
+    v.textContent = was ? f.verdict + " (was " + was.was + ")" : f.verdict;
     v.className = "v v-" + f.verdict;
-    if (was) {
-      const s = document.createElement("span");
-      s.className = "was";
-      s.textContent = " (was " + was.was + ")";
-      v.appendChild(s);
-    }
     tr.cells[6].textContent = f.by;
-    tr.classList.toggle("changed", !!was && was.was !== f.verdict);
-    tr.dataset.search = (f.id + " " + f.source + " " + f.destination + " " + f.verdict + " " + f.by + " " + f.requirement).toLowerCase();
+    const changed = !!was && was.was !== f.verdict;
+    if (tr.classList.contains("changed") !== changed) tr.classList.toggle("changed", changed);
   }
 
   function filterFlows() {
@@ -156,8 +153,8 @@
     const only = $("only-changed").checked;
     let shown = 0;
     for (const tr of rowsByID.values()) {
-      const ok = (!q || tr.dataset.search.includes(q)) && (!only || overlaid.has(tr.dataset.id));
-      tr.hidden = !ok;
+      const ok = (!q || tr.textContent.toLowerCase().includes(q)) && (!only || overlaid.has(tr.dataset.id));
+      if (tr.hidden === ok) tr.hidden = !ok;
       if (ok) shown++;
     }
     $("flow-count").textContent = shown + " of " + rowsByID.size;
@@ -175,10 +172,12 @@
   async function evaluate() {
     const seq = ++evalSeq;
     setStatus("evaluating…");
-    let out;
+    const tSent = performance.now();
+    let out, tGot;
     try {
       const resp = await api("/api/eval", { edits: state.edits, focus: state.focus });
       out = await resp.json();
+      tGot = performance.now();
     } catch (err) {
       if (err.message !== "reloaded") setStatus(err.message);
       else evaluate();
@@ -187,12 +186,15 @@
     if (seq !== evalSeq) return;
     lastEval = out;
     applyEval(out);
+    const tApplied = performance.now();
     const t0 = pendingClick;
     pendingClick = null;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (t0 !== null) {
-        const ms = performance.now() - t0;
+        const now = performance.now();
+        const ms = now - t0;
         window.nsgsimTimings.push(ms);
+        window.nsgsimTimingParts.push({ request: tGot - tSent, apply: tApplied - tGot, paint: now - tApplied });
         setStatus("recoloured in " + Math.round(ms) + " ms");
       } else {
         setStatus("");
@@ -219,7 +221,7 @@
       showRow(tr, f, f);
       overlaid.add(f.id);
     }
-    filterFlows();
+    if ($("flow-filter").value.trim() || $("only-changed").checked) filterFlows();
 
     // Diagram: recolour at once; the new layout follows.
     edgesByID = new Map((out.edges || []).map((e) => [e.id, e]));
@@ -227,7 +229,7 @@
     recolour();
 
     renderNSGs(out.nsgs || []);
-    renderFindings(out.findings || []);
+    renderFindings(out.findingsAdded || [], out.findingsRemoved || []);
     renderChanges(out);
     if (state.flow) showTrace(state.flow, false);
   }
@@ -613,30 +615,44 @@
 
   let openNSGs = new Set();
   let editedViews = new Map(); // NSG name -> its rules after the edits
+  let nsgState = new Map(); // NSG name -> what its panel shows, to redraw only what changed
 
   function renderNSGs(views) {
     editedViews = new Map(views.map((v) => [v.name, v]));
     const box = $("nsgs");
     const q = $("nsg-filter").value.trim().toLowerCase();
-    box.textContent = "";
-    for (const g of model.nsgs) {
-      if (q && !g.name.toLowerCase().includes(q) && !g.attached.join(" ").toLowerCase().includes(q)) continue;
-      const d = document.createElement("details");
-      d.className = "nsg";
-      d.dataset.nsg = g.name;
-      if (editedViews.has(g.name)) d.classList.add("edited");
-      const s = document.createElement("summary");
-      const custom = g.rules.filter((r) => !r.default).length;
-      s.textContent = g.name + " (" + custom + " rules)";
-      d.appendChild(s);
-      d.addEventListener("toggle", () => {
-        if (d.open) { openNSGs.add(g.name); fillNSG(d, g); } else openNSGs.delete(g.name);
-      });
-      if (openNSGs.has(g.name)) d.open = true;
-      box.appendChild(d);
+    if (box.dataset.filter !== q || box.childElementCount === 0) {
+      box.dataset.filter = q;
+      box.textContent = "";
+      nsgState = new Map();
+      for (const g of model.nsgs) {
+        if (q && !g.name.toLowerCase().includes(q) && !g.attached.join(" ").toLowerCase().includes(q)) continue;
+        const d = document.createElement("details");
+        d.className = "nsg";
+        d.dataset.nsg = g.name;
+        const s = document.createElement("summary");
+        const custom = g.rules.filter((r) => !r.default).length;
+        s.textContent = g.name + " (" + custom + " rules)";
+        d.appendChild(s);
+        d.addEventListener("toggle", () => {
+          if (d.open) { openNSGs.add(g.name); fillNSG(d, g); } else openNSGs.delete(g.name);
+        });
+        box.appendChild(d);
+        if (openNSGs.has(g.name)) d.open = true;
+      }
+    }
+    for (const d of box.children) {
+      const name = d.dataset.nsg;
+      const key = JSON.stringify([editedViews.get(name) || null, editsOfNSG(name)]);
+      if (nsgState.get(name) === key) continue;
+      nsgState.set(name, key);
+      d.classList.toggle("edited", editedViews.has(name));
+      if (d.open) fillNSG(d, baseNSG(name));
     }
   }
   $("nsg-filter").addEventListener("input", () => renderNSGs([...editedViews.values()]));
+
+  function editsOfNSG(nsg) { return state.edits.filter((e) => e.nsg === nsg); }
 
   function fillNSG(d, g) {
     while (d.children.length > 1) d.lastChild.remove();
@@ -770,23 +786,58 @@
 
   // ---- findings and changes ------------------------------------------------------------
 
-  function renderFindings(list) {
+  // Findings: the file's, listed once per version; an edit brings only the
+  // findings it adds and removes.
+  let findingItems = new Map(); // key -> li of the file's findings
+  let findingsMarked = [];
+
+  function findingKey(f) { return f.id + "\x00" + f.position + "\x00" + f.message; }
+
+  function findingItem(f) {
+    const li = document.createElement("li");
+    const sev = document.createElement("span");
+    sev.className = "sev-" + f.severity;
+    sev.textContent = f.severity + " " + f.id;
+    const msg = document.createElement("div");
+    msg.textContent = f.message;
+    const pos = document.createElement("div");
+    pos.className = "muted";
+    pos.textContent = f.position || "";
+    li.append(sev, msg, pos);
+    return li;
+  }
+
+  function buildFindings() {
     const ul = $("findings");
     ul.textContent = "";
-    for (const f of list) {
-      const li = document.createElement("li");
-      const sev = document.createElement("span");
-      sev.className = "sev-" + f.severity;
-      sev.textContent = f.severity + " " + f.id;
-      const msg = document.createElement("div");
-      msg.textContent = f.message;
-      const pos = document.createElement("div");
-      pos.className = "muted";
-      pos.textContent = f.position || "";
-      li.append(sev, msg, pos);
+    findingItems = new Map();
+    findingsMarked = [];
+    const added = document.createElement("div");
+    added.id = "findings-added";
+    ul.appendChild(added);
+    for (const f of model.findings || []) {
+      const li = findingItem(f);
+      findingItems.set(findingKey(f), li);
       ul.appendChild(li);
     }
-    $("findings-count").textContent = list.length ? String(list.length) : "";
+  }
+
+  function renderFindings(added, removed) {
+    for (const li of findingsMarked) li.classList.remove("gone");
+    findingsMarked = [];
+    for (const f of removed) {
+      const li = findingItems.get(findingKey(f));
+      if (li) { li.classList.add("gone"); findingsMarked.push(li); }
+    }
+    const box = $("findings-added");
+    box.textContent = "";
+    for (const f of added) {
+      const li = findingItem(f);
+      li.classList.add("new");
+      box.appendChild(li);
+    }
+    const n = (model.findings || []).length - findingsMarked.length + added.length;
+    $("findings-count").textContent = n ? String(n) : "";
   }
 
   function renderChanges(out) {
@@ -846,6 +897,7 @@
           showBanner("The file on disk does not load; \n" + v.error, true);
         } else if (model && v.version !== model.version) {
           if (await loadModel()) {
+            $("nsgs").textContent = "";
             renderNSGs([]);
             evaluate();
           }
