@@ -144,12 +144,15 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, m)
 }
 
-// changedFlow is a flow whose verdict or deciding rule the edits changed.
+// changedFlow is a flow whose verdict or deciding rule the edits changed;
+// the page has the rest of the flow from the model.
 type changedFlow struct {
-	flowRow
-	Was    string `json:"was"`
-	WasBy  string `json:"wasBy"`
-	Broken bool   `json:"broken"` // a required flow that passed and no longer does
+	ID      string `json:"id"`
+	Verdict string `json:"verdict"`
+	By      string `json:"by"`
+	Was     string `json:"was"`
+	WasBy   string `json:"wasBy"`
+	Broken  bool   `json:"broken"` // a required flow that passed and no longer does
 }
 
 // ruleEdit is one rule the edits changed, said in words.
@@ -187,10 +190,10 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 	for _, f := range ev.diff.FindingsRemoved {
 		out.FindingsRemoved = append(out.FindingsRemoved, report.NewFinding(f))
 	}
-	eng := ev.report.Engine
 	for _, c := range ev.diff.Changed {
 		out.Flows = append(out.Flows, changedFlow{
-			flowRow: newFlowRow(eng, c.New), Was: c.Old.Verdict.String(), WasBy: report.DecidedBy(c.Old.Hops), Broken: c.Broken(),
+			ID: c.ID, Verdict: c.New.Verdict.String(), By: report.DecidedBy(c.New.Hops),
+			Was: c.Old.Verdict.String(), WasBy: report.DecidedBy(c.Old.Hops), Broken: c.Broken(),
 		})
 	}
 	edited := map[string]bool{}
@@ -209,10 +212,6 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 		edited[e.NSG] = true
 	}
 	out.NSGs = nsgViews(ev.topo, edited)
-	var buf bytes.Buffer
-	if err := diff.WriteTable(&buf, ev.diff); err == nil {
-		out.Diff = buf.String()
-	}
 	dot, err := ev.dot(ev.renderOptions(s.opts.CollapseAbove, req.Focus))
 	if err != nil {
 		out.Problems = append(out.Problems, err.Error())
@@ -252,6 +251,8 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	}{req.Flow, text})
 }
 
+// handleEmit answers the changes panel: the flows that change as `nsgsim
+// diff` prints them, and the edits in one of fix's forms.
 func (s *Server) handleEmit(w http.ResponseWriter, r *http.Request) {
 	req, ev, ok := s.readRequest(w, r)
 	if !ok {
@@ -266,8 +267,14 @@ func (s *Server) handleEmit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	var d bytes.Buffer
+	if err := diff.WriteTable(&d, ev.diff); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	writeJSON(w, struct {
 		Format string `json:"format"`
 		Text   string `json:"text"`
-	}{req.Format, buf.String()})
+		Diff   string `json:"diff"` // as `nsgsim diff` prints it
+	}{req.Format, buf.String(), d.String()})
 }

@@ -101,7 +101,11 @@ func TestBrowserScale(t *testing.T) {
 		if strings.HasPrefix(want, "!") {
 			cond = edgeStroke(edge) + ` !== "` + first + `"`
 		}
-		b.do(t, toggle(nsg, rule), poll(cond+` && window.nsgsimTimings.length === `+fmt.Sprint(i+1)))
+		// Toggle, see the edge recoloured, and wait for the new layout, as
+		// a reviewer looks at the picture before the next click.
+		layouts := get(t, b, chromedp.Evaluate[string](`document.body.dataset.layouts`))
+		b.do(t, toggle(nsg, rule), poll(cond+` && window.nsgsimTimings.length === `+fmt.Sprint(i+1)),
+			poll(`document.body.dataset.layouts !== "`+layouts+`"`))
 	}
 	parts := get(t, b, chromedp.Evaluate[[]map[string]float64](`window.nsgsimTimingParts`))
 	for _, p := range parts {

@@ -151,8 +151,11 @@ func TestEditsAgreeWithSimulate(t *testing.T) {
 	if len(out.Rules) != 3 {
 		t.Errorf("rule edits = %+v, want 3", out.Rules)
 	}
-	if !strings.Contains(out.Diff, "BROKEN") {
-		t.Errorf("diff text lacks BROKEN:\n%s", out.Diff)
+	_, data := call(t, s, ts, "/api/emit", request{Version: version(t, s, ts), Edits: edits, Format: "az"})
+	var changes struct{ Diff string }
+	json.Unmarshal(data, &changes)
+	if !strings.Contains(changes.Diff, "BROKEN") {
+		t.Errorf("diff text lacks BROKEN:\n%s", changes.Diff)
 	}
 	// The diagram's edges carry the new colours.
 	var red bool

@@ -14,7 +14,6 @@
   let rowsByID = new Map(); // flow ID -> table row
   let baseByID = new Map(); // flow ID -> the file's flow row
   let lastEval = null;
-  let overlaid = new Set(); // rows showing an edited verdict
   let evalSeq = 0;
   let diagramSeq = 0;
   let diagramKey = "";
@@ -106,63 +105,100 @@
   }
 
   // ---- flow table ---------------------------------------------------------------
+  // The table draws only the rows in view (a large estate has thousands of
+  // flows), so that an edit that changes a thousand verdicts repaints a few
+  // dozen rows.
+
+  const ROW = 21; // px, as app.css sets #flows rows
+  let shownIDs = []; // flow IDs that pass the filter, in the file's order
+  let overlay = new Map(); // flow ID -> its changed result
+  let scrollQueued = false;
+
+  function buildFlowTable() {
+    rowsByID = new Map();
+    overlay = new Map();
+    filterFlows();
+  }
 
   function cell(tr, text, cls) {
     const td = document.createElement("td");
     td.textContent = text;
     if (cls) td.className = cls;
     tr.appendChild(td);
-    return td;
   }
 
-  function buildFlowTable() {
+  function flowRow(f) {
+    const ch = overlay.get(f.id);
+    const cur = ch || f;
+    const tr = document.createElement("tr");
+    tr.dataset.id = f.id;
+    cell(tr, ch ? cur.verdict + " (was " + ch.was + ")" : cur.verdict, "v v-" + cur.verdict);
+    cell(tr, f.id);
+    cell(tr, f.source);
+    cell(tr, f.destination);
+    cell(tr, f.port ? f.protocol + "/" + f.port : f.protocol);
+    cell(tr, f.requirement);
+    cell(tr, cur.by);
+    if (ch && ch.was !== ch.verdict) tr.classList.add("changed");
+    if (f.id === state.flow) tr.classList.add("selected");
+    tr.title = f.id;
+    return tr;
+  }
+
+  function spacer(h) {
+    const tr = document.createElement("tr");
+    tr.className = "spacer";
+    const td = document.createElement("td");
+    td.colSpan = 7;
+    td.style.height = h + "px";
+    tr.appendChild(td);
+    return tr;
+  }
+
+  // drawRows draws the rows in view, and a few more either side.
+  function drawRows() {
+    scrollQueued = false;
+    const box = document.querySelector(".flows-scroll");
     const tbody = $("flows").tBodies[0];
-    tbody.textContent = "";
-    rowsByID = new Map();
-    overlaid = new Set();
+    const first = Math.max(0, Math.floor(box.scrollTop / ROW) - 20);
+    const last = Math.min(shownIDs.length, Math.ceil((box.scrollTop + box.clientHeight) / ROW) + 20);
     const frag = document.createDocumentFragment();
-    for (const f of model.flows) {
-      const tr = document.createElement("tr");
-      tr.dataset.id = f.id;
-      cell(tr, "", "v");
-      cell(tr, f.id);
-      cell(tr, f.source);
-      cell(tr, f.destination);
-      cell(tr, f.port ? f.protocol + "/" + f.port : f.protocol);
-      cell(tr, f.requirement);
-      cell(tr, "");
-      showRow(tr, f, null);
-      rowsByID.set(f.id, tr);
+    if (first > 0) frag.appendChild(spacer(first * ROW));
+    rowsByID = new Map();
+    for (let i = first; i < last; i++) {
+      const tr = flowRow(baseByID.get(shownIDs[i]));
+      rowsByID.set(shownIDs[i], tr);
       frag.appendChild(tr);
     }
+    if (last < shownIDs.length) frag.appendChild(spacer((shownIDs.length - last) * ROW));
+    tbody.textContent = "";
     tbody.appendChild(frag);
-    filterFlows();
   }
 
-  function showRow(tr, f, was) {
-    const v = tr.cells[0];
-    v.textContent = was ? f.verdict + " (was " + was.was + ")" : f.verdict;
-    v.className = "v v-" + f.verdict;
-    tr.cells[6].textContent = f.by;
-    const changed = !!was && was.was !== f.verdict;
-    if (tr.classList.contains("changed") !== changed) tr.classList.toggle("changed", changed);
-  }
+  document.querySelector(".flows-scroll").addEventListener("scroll", () => {
+    if (!scrollQueued) { scrollQueued = true; requestAnimationFrame(drawRows); }
+  });
 
   function filterFlows() {
     const q = $("flow-filter").value.trim().toLowerCase();
     const only = $("only-changed").checked;
-    let shown = 0;
-    for (const tr of rowsByID.values()) {
-      const ok = (!q || tr.textContent.toLowerCase().includes(q)) && (!only || overlaid.has(tr.dataset.id));
-      if (tr.hidden === ok) tr.hidden = !ok;
-      if (ok) shown++;
+    shownIDs = [];
+    for (const f of model.flows) {
+      if (only && !overlay.has(f.id)) continue;
+      if (q) {
+        const cur = overlay.get(f.id) || f;
+        const text = (f.id + " " + f.source + " " + f.destination + " " + cur.verdict + " " + cur.by + " " + f.requirement).toLowerCase();
+        if (!text.includes(q)) continue;
+      }
+      shownIDs.push(f.id);
     }
-    $("flow-count").textContent = shown + " of " + rowsByID.size;
+    $("flow-count").textContent = shownIDs.length + " of " + model.flows.length;
+    drawRows();
   }
 
   $("flows").tBodies[0].addEventListener("click", (ev) => {
     const tr = ev.target.closest("tr");
-    if (tr) selectFlow(tr.dataset.id);
+    if (tr && tr.dataset.id) selectFlow(tr.dataset.id);
   });
   $("flow-filter").addEventListener("input", filterFlows);
   $("only-changed").addEventListener("change", filterFlows);
@@ -209,19 +245,9 @@
       s.partial + " partial; " + s.requiredBlocked + " required blocked";
     $("problems").textContent = (out.problems || []).join("\n");
 
-    // Flow rows: back to the file's verdicts, then the changed ones.
-    for (const id of overlaid) {
-      const tr = rowsByID.get(id);
-      if (tr) showRow(tr, baseByID.get(id), null);
-    }
-    overlaid = new Set();
-    for (const f of out.flows || []) {
-      const tr = rowsByID.get(f.id);
-      if (!tr) continue;
-      showRow(tr, f, f);
-      overlaid.add(f.id);
-    }
-    if ($("flow-filter").value.trim() || $("only-changed").checked) filterFlows();
+    // Flow rows: the file's verdicts, with the changed ones over them.
+    overlay = new Map((out.flows || []).map((f) => [f.id, f]));
+    if ($("flow-filter").value.trim() || $("only-changed").checked) filterFlows(); else drawRows();
 
     // Diagram: recolour at once; the new layout follows.
     edgesByID = new Map((out.edges || []).map((e) => [e.id, e]));
@@ -276,6 +302,7 @@
     recolour();
     markSelected();
     document.body.dataset.ready = "1";
+    document.body.dataset.layouts = String(Number(document.body.dataset.layouts || 0) + 1);
   }
 
   // sanitize removes from the SVG anything that could run or load: Graphviz
@@ -475,12 +502,13 @@
   function selectFlow(id) {
     state.flow = id;
     saveState();
-    for (const tr of $("flows").tBodies[0].querySelectorAll("tr.selected")) tr.classList.remove("selected");
-    const tr = rowsByID.get(id);
-    if (tr) {
-      tr.classList.add("selected");
-      if (tr.hidden === false) tr.scrollIntoView({ block: "nearest" });
+    const i = shownIDs.indexOf(id);
+    if (i >= 0) {
+      const box = document.querySelector(".flows-scroll");
+      const top = i * ROW, bottom = top + 2 * ROW;
+      if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
     }
+    drawRows();
     markSelected();
     showTab("trace");
     showTrace(id, true);
@@ -854,7 +882,6 @@
       li.textContent = "none: this is the file on disk";
       ul.appendChild(li);
     }
-    $("diff").textContent = out.diff || "";
     const n = (out.flows || []).filter((f) => f.was !== f.verdict).length;
     $("changes-count").textContent = n ? String(n) : "";
     if (state.tab === "changes") loadEmit();
@@ -866,6 +893,7 @@
       const resp = await api("/api/emit", { edits: state.edits, format });
       const out = await resp.json();
       $("emit").textContent = out.text;
+      $("diff").textContent = out.diff;
     } catch (err) {
       if (err.message !== "reloaded") $("emit").textContent = err.message;
     }
