@@ -247,6 +247,13 @@ func TestBrowser(t *testing.T) {
 	if got := get(t, b, chromedp.TextContent(chromedp.CSS("#diff"))); !strings.Contains(got, "bastion-hub/rdp/data-sql-1") {
 		t.Errorf("changes panel lacks the flow the flip fixed:\n%s", got)
 	}
+	// The picture for the README: the az commands, the diagram zoomed in.
+	b.do(t,
+		eval(`(function(){ const s = document.getElementById("emit-format"); s.value = "az"; s.dispatchEvent(new Event("change")); })()`),
+		poll(`document.getElementById("emit").textContent.includes("az network nsg rule create")`),
+		click("#only-changed"),
+		click("#zoom-in"), click("#zoom-in"),
+	)
 	shot := screenshot(t, b)
 	if dest := os.Getenv("NSGSIM_SERVE_SCREENSHOT"); dest != "" {
 		if err := os.WriteFile(dest, shot, 0o644); err != nil {
