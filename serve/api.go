@@ -211,7 +211,7 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 	for _, e := range req.Edits {
 		edited[e.NSG] = true
 	}
-	out.NSGs = nsgViews(ev.topo, edited)
+	out.NSGs = nsgViews(ev.edited, edited)
 	dot, err := ev.dot(ev.renderOptions(s.opts.CollapseAbove, req.Focus))
 	if err != nil {
 		out.Problems = append(out.Problems, err.Error())

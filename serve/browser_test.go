@@ -137,7 +137,13 @@ func get[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
 
 // poll waits until a JavaScript expression is true.
 func poll(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))(ctx, t)
+		if err != nil {
+			err = fmt.Errorf("waiting for %s: %w", expr, err)
+		}
+		return chromedp.Void{}, err
+	}
 }
 
 // eval runs JavaScript for its effect.
@@ -179,11 +185,17 @@ func clickEdge(t *testing.T, b *browser, id string) {
 	b.do(t, chromedp.MouseClickXY(pt[0], pt[1]))
 }
 
+// setInput types a value into a text box and commits it, as leaving the box does.
+func setInput(sel, value string) chromedp.Action[chromedp.Void] {
+	return eval(fmt.Sprintf(`(function(){ const i = document.querySelector(%q); i.value = %q; i.dispatchEvent(new Event("change", {bubbles: true})); })()`, sel, value))
+}
+
 // toggle clicks the "on" box of a rule in the rules panel.
 func toggle(nsg, rule string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		click(`.tabs button[data-tab="rules"]`),
 		eval(fmt.Sprintf(`document.querySelector('details[data-nsg=%q]').open = true`, nsg)),
+		poll(fmt.Sprintf(`document.querySelector('details[data-nsg=%q] tr[data-rule=%q]') !== null`, nsg, rule)),
 		click(fmt.Sprintf(`details[data-nsg=%q] tr[data-rule=%q] input.enable`, nsg, rule)),
 	)
 }
@@ -239,6 +251,7 @@ func TestBrowser(t *testing.T) {
 	// Flip DenyRdpFromHub to Allow; the changes panel has the flows and the edit.
 	b.do(t,
 		eval(`document.querySelector('details[data-nsg="nsg-data"]').open = true`),
+		poll(`document.querySelector('details[data-nsg="nsg-data"] tr[data-rule="DenyRdpFromHub"]') !== null`),
 		click(`details[data-nsg="nsg-data"] tr[data-rule="DenyRdpFromHub"] button.access`),
 		poll(edgeStroke("flow:bastion-hub/rdp/data-sql-1")+` === "`+green+`"`),
 		click(`.tabs button[data-tab="changes"]`),
@@ -247,6 +260,33 @@ func TestBrowser(t *testing.T) {
 	if got := get(t, b, chromedp.TextContent(chromedp.CSS("#diff"))); !strings.Contains(got, "bastion-hub/rdp/data-sql-1") {
 		t.Errorf("changes panel lacks the flow the flip fixed:\n%s", got)
 	}
+	// Add a rule that denies Bastion's SSH to the web subnet, before the
+	// rule that allows it: the edge turns red. Move it after: green again.
+	const web = "flow:bastion-hub/ssh/app-web-1"
+	b.do(t,
+		click(`.tabs button[data-tab="rules"]`),
+		eval(`document.querySelector('details[data-nsg="nsg-app-web"]').open = true`),
+		poll(`document.querySelector('details[data-nsg="nsg-app-web"] details.addrule') !== null`),
+		eval(`document.querySelector('details[data-nsg="nsg-app-web"] details.addrule').open = true`),
+		setInput(`details[data-nsg="nsg-app-web"] details.addrule input[name="name"]`, "DenySshFromBastion"),
+		setInput(`details[data-nsg="nsg-app-web"] details.addrule input[name="priority"]`, "105"),
+		setInput(`details[data-nsg="nsg-app-web"] details.addrule input[name="source"]`, "10.0.0.0/26"),
+		click(`details[data-nsg="nsg-app-web"] details.addrule button`),
+		poll(edgeStroke(web)+` === "`+red+`"`),
+		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "120"),
+		poll(edgeStroke(web)+` === "`+green+`"`),
+	)
+	if got := get(t, b, text("#problems")); got != "" {
+		t.Errorf("problems after valid edits: %q", got)
+	}
+	// A priority taken by another rule is refused, and the verdicts stay.
+	b.do(t,
+		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "100"),
+		poll(`document.getElementById("problems").textContent.includes("already used")`),
+		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "120"),
+		poll(`document.getElementById("problems").textContent === ""`),
+	)
+
 	// The picture for the README: the az commands, the diagram zoomed in.
 	b.do(t,
 		eval(`(function(){ const s = document.getElementById("emit-format"); s.value = "az"; s.dispatchEvent(new Event("change")); })()`),

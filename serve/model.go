@@ -91,7 +91,8 @@ func versionOf(b *base) string {
 // evaluation is a topology with a reviewer's edits applied and simulated.
 type evaluation struct {
 	base     *base
-	topo     *topology.Topology
+	topo     *topology.Topology // what was simulated: edited, or the file's when the edits are invalid
+	edited   *topology.Topology // the edits applied, valid or not, for the rules panel
 	report   *sim.Report
 	changes  []ruleChange
 	problems []string // edits skipped, and what Validate says of the rest
@@ -103,13 +104,13 @@ type evaluation struct {
 // invalid topology, are reported; with an invalid topology the verdicts are
 // the file's.
 func evaluate(b *base, edits []Edit) *evaluation {
-	ev := &evaluation{base: b, topo: b.topo, report: b.report}
+	ev := &evaluation{base: b, topo: b.topo, edited: b.topo, report: b.report}
 	if len(edits) == 0 {
 		ev.diff = diff.Compare(b.report, b.report)
 		return ev
 	}
 	t, changes, problems := applyEdits(b.topo, edits)
-	ev.problems = problems
+	ev.problems, ev.edited = problems, t
 	if errs := validateEdited(t, changes); len(errs) > 0 {
 		ev.problems = append(ev.problems, errs...)
 		ev.diff = diff.Compare(b.report, b.report)
