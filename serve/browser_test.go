@@ -228,6 +228,14 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("trace after clicking the edge =\n%s\nwant\n%s", got, want)
 	}
 
+	// Click a row of the flow table: its trace.
+	const rowFlow = "bastion-hub/rdp/data-sql-1"
+	b.do(t, click(`#flows tr[data-id="`+rowFlow+`"] td:nth-child(2)`),
+		poll(`document.querySelector("#trace h3") && document.querySelector("#trace h3").textContent === "`+rowFlow+`"`))
+	if got, want := get(t, b, chromedp.TextContent(chromedp.CSS("#trace-text"))), traceText(t, "hub-three-spokes", rowFlow); strings.TrimSpace(got) != strings.TrimSpace(want) {
+		t.Errorf("trace after clicking the row =\n%s\nwant\n%s", got, want)
+	}
+
 	// Toggle the rule that lets Bastion's SSH out of AzureBastionSubnet.
 	b.do(t, toggle("nsg-bastion", "AllowSshRdpOutbound"), poll(edgeStroke(edge)+` === "`+red+`"`))
 	row := get(t, b, text(`#flows tr[data-id="`+flow+`"] td.v`))
@@ -375,5 +383,57 @@ func TestBrowserHostile(t *testing.T) {
 	)
 	if logged := strings.Join(b.logged(), "\n"); !strings.Contains(logged, "Content Security Policy") {
 		t.Errorf("the control payload's refusal was not seen; logged: %q", logged)
+	}
+}
+
+// TestBrowserReload: when the file changes on disk, the page loads it again
+// and keeps its edits; the file is never written.
+func TestBrowserReload(t *testing.T) {
+	b := newBrowser(t)
+	_, data, err := scenarios.Source("hub-three-spokes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "topo.yaml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path, CollapseAbove: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	const edge = "flow:bastion-hub/rdp/data-sql-1"
+	b.do(t, chromedp.Navigate(ts.URL+"/"), ready,
+		toggle("nsg-bastion", "AllowAzureCloudOutbound"),
+		poll(`document.getElementById("changes-count").textContent !== ""`),
+	)
+	if got := get(t, b, chromedp.Evaluate[string](edgeStroke(edge))); got != red {
+		t.Fatalf("edge %s = %q before the file changes, want Deny's %s", edge, got, red)
+	}
+	// Someone fixes the file: DenyRdpFromHub becomes an Allow.
+	fixed := bytes.Replace(data, []byte("name: DenyRdpFromHub\n        priority: 100\n        direction: Inbound\n        access: Deny"),
+		[]byte("name: DenyRdpFromHub\n        priority: 100\n        direction: Inbound\n        access: Allow"), 1)
+	if bytes.Equal(fixed, data) {
+		t.Fatal("DenyRdpFromHub moved in the scenario; update the test")
+	}
+	time.Sleep(20 * time.Millisecond)
+	if err := os.WriteFile(path, fixed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t,
+		poll(edgeStroke(edge)+` === "`+green+`"`),
+		poll(`document.getElementById("banner").textContent.includes("changed on disk")`),
+	)
+	// The edit survived the reload.
+	if got := get(t, b, chromedp.Evaluate[bool](`document.querySelector('details[data-nsg="nsg-bastion"] tr[data-rule="AllowAzureCloudOutbound"] input.enable').checked`)); got {
+		t.Error("the switched-off rule is on again after the reload")
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, fixed) {
+		t.Error("the page changed the file on disk")
+	}
+	for _, l := range b.logged() {
+		t.Errorf("browser logged: %s", l)
 	}
 }

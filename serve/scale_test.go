@@ -89,7 +89,9 @@ func TestBrowserScale(t *testing.T) {
 	t.Logf("toggling %s/%s recolours %s", nsg, rule, edge)
 	b := newBrowser(t)
 	url := serveTopology(t, func() (*topology.Topology, error) { return topo, nil })
+	start := time.Now()
 	b.do(t, chromedp.Navigate(url), ready)
+	t.Logf("page ready with its diagram in %v", time.Since(start).Round(time.Millisecond))
 	first := get(t, b, chromedp.Evaluate[string](edgeStroke(edge)))
 	const toggles = 8
 	for i := range toggles {
