@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nsgsim/nsgsim/scenarios"
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // Exit codes (SPEC 5).
@@ -94,7 +95,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFailed):
 		return exitFail
 	case errors.As(err, &ie):
-		msg := ie.Error()
+		msg := topology.ErrorText(ie.err)
 		if !strings.HasSuffix(msg, "\n") {
 			msg += "\n"
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The README is tested, so that it cannot drift from what nsgsim does:
@@ -23,10 +24,11 @@ const readmePath = "../../README.md"
 // readmeExempt are the command lines, by their first words, that the test
 // does not run, and why.
 var readmeExempt = map[string]string{
-	"az ":         "the Azure CLI needs an Azure login; its output is stood in for by topology/azure/testdata/az",
-	"terraform ":  "Terraform needs a configuration and providers; its output is stood in for by topology/terraform/testdata/plan.json",
-	"go install ": "fetches the module from the network; TestInstallFromClone runs go install ./cmd/nsgsim from a clone",
-	"make test":   "runs the whole test suite, this test included",
+	"az ":           "the Azure CLI needs an Azure login; its output is stood in for by topology/azure/testdata/az",
+	"terraform ":    "Terraform needs a configuration and providers; its output is stood in for by topology/terraform/testdata/plan.json",
+	"go install ":   "fetches the module from the network; TestInstallFromClone runs go install ./cmd/nsgsim from a clone",
+	"make test":     "runs the whole test suite, this test included",
+	"nsgsim serve ": "serves until interrupted; package serve's tests run the server and its page",
 }
 
 // readmeYAMLExempt are the YAML blocks, by their first line, that are not
@@ -206,8 +208,15 @@ func TestREADMECommands(t *testing.T) {
 				}
 				t.Chdir(dir)
 				var stdout, stderr bytes.Buffer
-				if code := Main(args, &stdout, &stderr); code == exitUsage {
-					t.Errorf("%s: %s = exit 2:\n%s", where, line, stderr.String())
+				done := make(chan int, 1)
+				go func() { done <- Main(args, &stdout, &stderr) }()
+				select {
+				case code := <-done:
+					if code == exitUsage {
+						t.Errorf("%s: %s = exit 2:\n%s", where, line, stderr.String())
+					}
+				case <-time.After(caseTimeout):
+					t.Fatalf("%s: %s still runs after %v; a command that does not end (a server) belongs in readmeExempt", where, line, caseTimeout)
 				}
 				for i, a := range args {
 					if (a == "-o" || a == "--output") && i+1 < len(args) && args[i+1] != "-" {
