@@ -1,7 +1,9 @@
 package input
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +24,12 @@ type Options struct {
 	// Prior imports a Terraform plan's prior state instead of its planned
 	// values.
 	Prior bool
+	// ServiceTags is an Azure Service Tags JSON file (--service-tags),
+	// from anywhere, used instead of the one a topology names and for
+	// imported topologies, which name none.
+	ServiceTags string
+
+	tags *topology.ServiceTags // read from ServiceTags by Import
 }
 
 // file is one input: its path and its content, without a byte-order mark.
@@ -74,6 +82,11 @@ func Import(kind Kind, paths []string, o Options) (*topology.Topology, error) {
 	if len(paths) > 1 && kind != Auto && !manyFiles[kind] {
 		return nil, fmt.Errorf("%s reads one file, got %d", kind, len(paths))
 	}
+	tags, err := readServiceTags(o.ServiceTags)
+	if err != nil {
+		return nil, err
+	}
+	o.tags = tags
 	files := make([]file, len(paths))
 	for i, p := range paths {
 		data, err := ReadFile(p, what[kind])
@@ -94,6 +107,9 @@ func Import(kind Kind, paths []string, o Options) (*topology.Topology, error) {
 	}
 	if kind != YAML {
 		nameAfter(t, files)
+		if tags != nil {
+			t.ServiceTags = tags
+		}
 	}
 	return t, nil
 }
@@ -118,14 +134,54 @@ func Plan(path string) (prior, planned *topology.Topology, err error) {
 	return prior, planned, nil
 }
 
-// Scenario loads the built-in scenario name.
-func Scenario(name string) (*topology.Topology, error) {
-	return scenarios.Load(name)
+// Scenario loads the built-in scenario name, with the Service Tags file
+// of o.ServiceTags when there is one.
+func Scenario(name string, o Options) (*topology.Topology, error) {
+	if o.ServiceTags == "" {
+		return scenarios.Load(name)
+	}
+	tags, err := readServiceTags(o.ServiceTags)
+	if err != nil {
+		return nil, err
+	}
+	file, data, err := scenarios.Source(name)
+	if err != nil {
+		return nil, err
+	}
+	return topology.ParseWithServiceTags(file, data, tags)
+}
+
+// readServiceTags reads the Service Tags file at path, or returns nil for
+// "". Like any input, a missing, unreadable or directory file is a
+// positioned error; so is a device or a FIFO, which could be endless.
+func readServiceTags(path string) (*topology.ServiceTags, error) {
+	if path == "" {
+		return nil, nil
+	}
+	const what = "an Azure Service Tags JSON file"
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, fileError(path, "%v; expected %s", cause(err), what)
+	case fi.IsDir():
+		return nil, fileError(path, "is a directory; expected %s", what)
+	case !fi.Mode().IsRegular():
+		return nil, fileError(path, "is not a regular file; expected %s", what)
+	}
+	tags, err := topology.ReadServiceTags(path)
+	var e *topology.Error
+	switch {
+	case errors.As(err, &e):
+		return nil, err
+	case err != nil:
+		return nil, fileError(path, "%v; expected %s", cause(err), what)
+	}
+	return tags, nil
 }
 
 // loadYAML loads a YAML topology.
-func loadYAML(files []file, _ Options) (*topology.Topology, error) {
-	return topology.Parse(files[0].path, files[0].data)
+func loadYAML(files []file, o Options) (*topology.Topology, error) {
+	return topology.ParseWithServiceTags(files[0].path, files[0].data, o.tags)
 }
 
 // loadDetectedYAML loads a file whose content did not look like JSON: when

@@ -33,7 +33,15 @@ func Load(path string) (*Topology, error) {
 // (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
-	t, root, errs, ok := parse(file, data)
+	return ParseWithServiceTags(file, data, nil)
+}
+
+// ParseWithServiceTags is Parse with a Service Tags file the caller read
+// (nsgsim's --service-tags FILE, which may be anywhere): tags, when not
+// nil, stands in for the file the topology's serviceTags names, which is
+// then not read.
+func ParseWithServiceTags(file string, data []byte, tags *ServiceTags) (*Topology, error) {
+	t, root, errs, ok := parse(file, data, tags)
 	if ok {
 		errs = append(errs, unreported(Validate(t), errs, root)...)
 	}
@@ -46,7 +54,7 @@ func Parse(file string, data []byte) (*Topology, error) {
 
 // parse decodes data into a topology. ok is false when the file could not
 // be read as a YAML mapping at all; then Validate has nothing to check.
-func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
+func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
 	start := Pos{File: file, Line: 1, Col: 1}
 	if len(data) > MaxFileSize {
 		errs.Add(start, "file is %d bytes; nsgsim reads topologies up to 32 MiB", len(data))
@@ -77,7 +85,7 @@ func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorLi
 	if e := checkLimits(file, root); e != nil {
 		return nil, nil, append(errs, e), false
 	}
-	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file}}
+	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}}
 	if !d.topology(root) {
 		return nil, nil, d.errs, false
 	}

@@ -78,7 +78,7 @@ var raceEnabled = func() bool {
 
 // platformGenerators are the generators defined for Linux only
 // (output_devices_test.go), where mknod and mkfifo are at hand.
-var platformGenerators = map[string]bool{"block-device-output": true, "socket-output": true}
+var platformGenerators = map[string]bool{"block-device-output": true, "socket-output": true, "servicetags-fifo": true}
 
 // generators make the inputs named by a "generate:" directive in dir.
 var generators = map[string]func(t *testing.T, dir string){
@@ -233,6 +233,15 @@ var generators = map[string]func(t *testing.T, dir string){
 	"dangling-symlink": func(t *testing.T, dir string) {
 		if err := os.Symlink("missing.yaml", filepath.Join(dir, "topo.yaml")); err != nil {
 			t.Fatal(err)
+		}
+	},
+	// The Service Tags file named by a topology is a symbolic link out of
+	// the topology's directory, to a file that is valid JSON.
+	"servicetags-symlink-out": func(t *testing.T, dir string) {
+		outside := filepath.Join(t.TempDir(), "secret.json")
+		write(t, filepath.Dir(outside), "secret.json", []byte(`{"values": []}`))
+		if err := os.Symlink(outside, filepath.Join(dir, "tags.json")); err != nil {
+			t.Skipf("symlink: %v", err)
 		}
 	},
 	// The Service Tags file named by a topology is a directory.

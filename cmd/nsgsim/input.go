@@ -25,11 +25,13 @@ func addInputFlags(c *cobra.Command, verb string) *inputFlags {
 	return f
 }
 
-// addReadFlags adds --input-format and the ARM parameters flags to f.
+// addReadFlags adds --input-format, the ARM parameters flags and
+// --service-tags to f.
 func addReadFlags(c *cobra.Command, f *inputFlags) {
 	enumVar(c, &f.kind, "input-format", "", "", "read the input as `KIND`: "+orList(input.KindNames())+" (default: detected from its content)", input.KindNames())
 	c.Flags().StringVar(&f.opts.ParametersFile, "parameters", "", "an ARM template input's parameters `FILE`")
 	c.Flags().StringArrayVar(&f.opts.Parameters, "parameter", nil, "an ARM template input's parameter value `NAME=VALUE` (repeatable; wins over --parameters)")
+	c.Flags().StringVar(&f.opts.ServiceTags, "service-tags", "", "an Azure Service Tags JSON `FILE` from anywhere, instead of the topology's serviceTags (which must be in the topology's directory)")
 }
 
 // check checks the flags' values before anything is read.
@@ -47,13 +49,13 @@ func (f *inputFlags) check() error {
 // load reads the topology at path, or the built-in scenario.
 func (f *inputFlags) load(path string) (*topology.Topology, error) {
 	if f.scenario != "" {
-		return input.Scenario(f.scenario)
+		return input.Scenario(f.scenario, f.opts)
 	}
 	return input.Load(path, f.opts)
 }
 
 // files are the files the flags name, before anything is read: the given
-// input paths and the parameters file. No output may replace them.
+// input paths, the parameters file and the Service Tags file. No output may replace them.
 func (f *inputFlags) files(paths ...string) []string {
 	var files []string
 	for _, p := range paths {
@@ -61,8 +63,10 @@ func (f *inputFlags) files(paths ...string) []string {
 			files = append(files, p)
 		}
 	}
-	if f.opts.ParametersFile != "" {
-		files = append(files, f.opts.ParametersFile)
+	for _, p := range []string{f.opts.ParametersFile, f.opts.ServiceTags} {
+		if p != "" {
+			files = append(files, p)
+		}
 	}
 	return files
 }

@@ -25,6 +25,13 @@ func init() {
 	generators["block-device-output"] = func(t *testing.T, dir string) {
 		mknod(t, filepath.Join(dir, "disk.svg"), syscall.S_IFBLK, 7, 200) // a loop device number; never opened
 	}
+	// A Service Tags file that is a FIFO: it could be endless, so it is
+	// refused before it is opened.
+	generators["servicetags-fifo"] = func(t *testing.T, dir string) {
+		if err := syscall.Mkfifo(filepath.Join(dir, "tags.json"), 0o644); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+	}
 	generators["socket-output"] = func(t *testing.T, dir string) {
 		l, err := net.Listen("unix", filepath.Join(dir, "out.svg"))
 		if err != nil {
