@@ -77,6 +77,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	}
 	root.root = root
 	root.load(m, opts.Parameters)
+	if root.overBudget != nil {
+		return nil, fmt.Errorf("%s: %s", file, root.overBudget.msg)
+	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
 	}
@@ -99,6 +102,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 			return nil, fmt.Errorf("%s: %s", file, tooLong(r.path).msg)
 		}
 		rs = append(rs, Resource{File: file, Path: r.path, Object: r.object()})
+	}
+	if root.overBudget != nil {
+		return nil, fmt.Errorf("%s: %s", file, root.overBudget.msg)
 	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
@@ -140,15 +146,17 @@ type template struct {
 	outputs any
 
 	// Only in the root: state shared by every template of a deployment.
-	steps     int
-	depth     int // nesting of user-defined function calls
-	parsed    map[string]exprNode
-	errs      topology.ErrorList
-	resources []*armResource
-	byID      map[string]*armResource
-	byTN      map[string][]*armResource
-	byName    map[string][]*armResource
-	bySymbol  map[string]*armResource
+	steps      int
+	cells      int        // value budget spent (maxCells)
+	overBudget *exprError // the first evaluation that exceeded maxCells
+	depth      int        // nesting of user-defined function calls
+	parsed     map[string]exprNode
+	errs       topology.ErrorList
+	resources  []*armResource
+	byID       map[string]*armResource
+	byTN       map[string][]*armResource
+	byName     map[string][]*armResource
+	bySymbol   map[string]*armResource
 }
 
 // fatal records a problem that stops the import.

@@ -322,6 +322,14 @@ func (c *evalCtx) withLoop(name string, i int, resource bool) *evalCtx {
 // maxSteps bounds the work one import may spend on expressions.
 const maxSteps = 100_000
 
+// walksArgs are the functions whose cost follows the whole size of their
+// arguments (they print, compare or hash them); eval charges that size to
+// the value budget before calling them.
+var walksArgs = map[string]bool{
+	"string": true, "equals": true, "contains": true, "union": true, "intersection": true,
+	"indexof": true, "lastindexof": true, "uniquestring": true, "guid": true,
+}
+
 func (c *evalCtx) eval(e exprNode) (any, error) {
 	root := c.t.root
 	root.steps++
@@ -378,9 +386,28 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 			}
 			return nil, fmt.Errorf("unknown function %s()", e.text)
 		}
+		if walksArgs[e.name] {
+			for _, a := range args {
+				if err := c.chargeWalk(a); err != nil {
+					return nil, err
+				}
+			}
+		}
 		v, err := f(c, args)
-		if s, ok := v.(string); ok {
-			root.steps += len(s) / 256 // long strings cost more
+		switch r := v.(type) {
+		case string:
+			root.steps += len(r) / 256 // long strings cost more
+		case []any:
+			if err == nil {
+				err = c.charge(len(r))
+			}
+		case map[string]any:
+			if err == nil {
+				err = c.charge(len(r))
+			}
+		}
+		if err == nil && e.name == "json" {
+			err = c.chargeWalk(v)
 		}
 		if err != nil {
 			if _, ok := err.(*exprError); ok {
@@ -532,13 +559,17 @@ func (c *evalCtx) evalString(s, path string) any {
 	if !ok {
 		return lit
 	}
-	fail := func(err error) any {
-		if ee, ok := err.(*exprError); ok {
-			return ee
-		}
-		return &exprError{msg: fmt.Sprintf("%s: cannot evaluate %q: %v", path, s, err)}
-	}
 	root := c.t.root
+	fail := func(err error) any {
+		ee, ok := err.(*exprError)
+		if !ok {
+			ee = &exprError{msg: fmt.Sprintf("%s: cannot evaluate %q: %v", path, s, err)}
+		}
+		if root.cells > maxCells && root.overBudget == nil {
+			root.overBudget = ee
+		}
+		return ee
+	}
 	e, ok := root.parsed[text]
 	if !ok {
 		var err error

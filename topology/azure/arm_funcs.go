@@ -27,6 +27,9 @@ var armFuncs map[string]armFunc
 // maxString bounds the strings functions build, against runaway templates.
 const maxString = 1 << 20
 
+// maxPadLeft bounds padLeft's total length.
+const maxPadLeft = 1 << 16
+
 func init() {
 	armFuncs = map[string]armFunc{
 		// Deployment values.
@@ -259,11 +262,11 @@ func init() {
 				}
 				pad = p
 			}
-			if n > 1<<16 {
-				return nil, fmt.Errorf("total length %d is too large", n)
+			if n > maxPadLeft {
+				return nil, fmt.Errorf("total length %d is too large; nsgsim pads to at most %d characters", n, maxPadLeft)
 			}
-			for int64(len(s)) < n {
-				s = pad + s
+			if k := int(n) - len(s); k > 0 {
+				s = strings.Repeat(pad, k) + s
 			}
 			return s, nil
 		},
@@ -985,6 +988,10 @@ func fnInt(c *evalCtx, a []any) (any, error) {
 	return nil, fmt.Errorf("cannot convert %s to an int", describe(a[0]))
 }
 
+// fnUnion returns the union of arrays (elements in order of first
+// appearance, without duplicates) or of objects (later members win, nested
+// objects merge). Duplicates are found by key, so the cost is linear in the
+// size of the arguments, which eval charges to the value budget.
 func fnUnion(c *evalCtx, a []any) (any, error) {
 	if len(a) == 0 {
 		return nil, fmt.Errorf("expects at least one argument")
@@ -992,20 +999,16 @@ func fnUnion(c *evalCtx, a []any) (any, error) {
 	switch a[0].(type) {
 	case []any:
 		var out []any
+		seen := map[string]bool{}
 		for _, v := range a {
 			arr, ok := v.([]any)
 			if !ok {
 				return nil, fmt.Errorf("cannot take the union of an array and %s", typeName(v))
 			}
 			for _, x := range arr {
-				dup := false
-				for _, y := range out {
-					if deepEqual(x, y) {
-						dup = true
-						break
-					}
-				}
-				if !dup {
+				k := keyOf(x)
+				if !seen[k] {
+					seen[k] = true
 					out = append(out, x)
 				}
 			}
@@ -1042,30 +1045,36 @@ func mergeInto(out, m map[string]any) {
 	}
 }
 
+// fnIntersection returns the elements (or members) common to every
+// argument, in linear time, as fnUnion.
 func fnIntersection(c *evalCtx, a []any) (any, error) {
 	if len(a) < 2 {
 		return nil, fmt.Errorf("expects at least two arguments")
 	}
 	switch first := a[0].(type) {
 	case []any:
-		var out []any
-		for _, x := range first {
-			in := true
-			for _, v := range a[1:] {
-				arr, ok := v.([]any)
-				if !ok {
-					return nil, fmt.Errorf("cannot intersect an array and %s", typeName(v))
-				}
-				found := false
-				for _, y := range arr {
-					if deepEqual(x, y) {
-						found = true
-						break
-					}
-				}
-				in = in && found
+		in := make([]map[string]bool, 0, len(a)-1)
+		for _, v := range a[1:] {
+			arr, ok := v.([]any)
+			if !ok {
+				return nil, fmt.Errorf("cannot intersect an array and %s", typeName(v))
 			}
-			if in {
+			set := make(map[string]bool, len(arr))
+			for _, y := range arr {
+				set[keyOf(y)] = true
+			}
+			in = append(in, set)
+		}
+		var out []any
+		seen := map[string]bool{}
+		for _, x := range first {
+			k := keyOf(x)
+			all := !seen[k]
+			for _, set := range in {
+				all = all && set[k]
+			}
+			if all {
+				seen[k] = true
 				out = append(out, x)
 			}
 		}

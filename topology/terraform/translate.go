@@ -52,6 +52,7 @@ type translator struct {
 	errs   topology.ErrorList
 	seen   map[string]bool
 	byType map[string][]*instance
+	byName map[string][]*instance // "TYPE NAME", built on first use
 	// Parents whose children are separate resources: NSGs with
 	// azurerm_network_security_rule, VNets with azurerm_subnet (lower-case
 	// names). Their inline lists are then computed copies, ignored.
@@ -180,12 +181,16 @@ func (t *translator) parent(i *instance, attr, typ string) *instance {
 	if name == "" {
 		return nil
 	}
-	var found []*instance
-	for _, p := range t.byType[typ] {
-		if p.str("name") == name {
-			found = append(found, p)
+	if t.byName == nil {
+		t.byName = map[string][]*instance{}
+		for typ, is := range t.byType {
+			for _, p := range is {
+				k := typ + " " + p.str("name")
+				t.byName[k] = append(t.byName[k], p)
+			}
 		}
 	}
+	found := t.byName[typ+" "+name]
 	if len(found) > 1 {
 		rg := i.str("resource_group_name")
 		var same []*instance
