@@ -55,7 +55,7 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		opts.Location = DefaultLocation
 	}
 	file := opts.Name
-	v, err := decodeInput(data, "expected an ARM deployment template", armSaveAs)
+	v, err := decodeARM(data, "expected an ARM deployment template")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
@@ -249,11 +249,17 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 		t.fatal(joinPath(t.path, "parameters"), "expected an object of parameter declarations, got %s", typeName(declRaw))
 		return
 	}
+	defs, _ := lookupKey(m, "definitions")
 	for name, d := range decls {
 		dm, ok := d.(map[string]any)
 		path := joinPath(joinPath(t.path, "parameters"), name)
 		if !ok {
 			t.fatal(path, "expected a parameter declaration object, got %s", typeName(d))
+			continue
+		}
+		dm, err := resolveType(dm, defs)
+		if err != nil {
+			t.fatal(path, "%v", err)
 			continue
 		}
 		t.params[strings.ToLower(name)] = &armParam{name: name, decl: dm, path: path}
@@ -271,6 +277,11 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 			continue
 		}
 		v := supplied[name]
+		if v == nil {
+			// A null value is no value: the default applies
+			// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/bicep/parameters#nullable-parameters).
+			continue
+		}
 		typ, _ := p.decl["type"].(string)
 		cv, err := coerceParam(typ, v)
 		if err != nil {
@@ -278,6 +289,7 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 			p.given = true // a value was given, though a wrong one: no "has no value" too
 			continue
 		}
+		cv = applyPropertyDefaults(p.decl, cv)
 		p.value, p.given, p.state = cv, true, evaluated
 		if err := checkAllowed(p.decl, cv); err != nil {
 			t.fatal(p.path, "parameter %q: %v", p.name, err)
@@ -285,7 +297,7 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 	}
 	for _, name := range t.paramNames() {
 		p := t.params[strings.ToLower(name)]
-		if _, hasDefault := lookupKey(p.decl, "defaultValue"); !p.given && !hasDefault {
+		if _, hasDefault := lookupKey(p.decl, "defaultValue"); !p.given && !hasDefault && !isNullable(p.decl) {
 			t.fatal(p.path, "required parameter %q has no value and no defaultValue; give it a value (in a parameters file, or as %s=VALUE)", p.name, p.name)
 		}
 	}
@@ -362,7 +374,7 @@ func (t *template) param(name string) (any, error) {
 	case unevaluated:
 		p.state = evaluating
 		def, _ := lookupKey(p.decl, "defaultValue")
-		p.value = (&evalCtx{t: t}).evalTree(def, joinPath(p.path, "defaultValue"))
+		p.value = applyPropertyDefaults(p.decl, (&evalCtx{t: t}).evalTree(def, joinPath(p.path, "defaultValue")))
 		p.state = evaluated
 		if _, isErr := p.value.(*exprError); !isErr {
 			if err := checkAllowed(p.decl, p.value); err != nil {
@@ -543,11 +555,12 @@ func isDeployment(typ string) bool { return strings.EqualFold(typ, "Microsoft.Re
 // expand reads a "resources" array (or, in languageVersion 2.0, an object of
 // symbolic names) and the child resources inside each.
 func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCtx) {
+	var decls []declared
 	switch rs := raw.(type) {
 	case nil:
 	case []any:
 		for i, r := range rs {
-			t.expandOne(r, fmt.Sprintf("%s[%d]", path, i), "", parent, ctx)
+			decls = append(decls, declared{raw: r, path: fmt.Sprintf("%s[%d]", path, i)})
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(rs))
@@ -556,10 +569,13 @@ func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCt
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			t.expandOne(rs[k], joinPath(path, k), k, parent, ctx)
+			decls = append(decls, declared{raw: rs[k], path: joinPath(path, k), symbol: k})
 		}
 	default:
 		t.fatal(path, "expected an array of resources, got %s", typeName(raw))
+	}
+	for _, i := range t.deploymentOrder(decls, parent, ctx) {
+		t.expandOne(decls[i].raw, decls[i].path, decls[i].symbol, parent, ctx)
 	}
 }
 
@@ -833,7 +849,7 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := decodeInput(data, "expected an ARM parameters file", armSaveAs)
+	v, err := decodeARM(data, "expected an ARM parameters file")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}

@@ -302,6 +302,7 @@ type evalCtx struct {
 	resLoop int            // index of the enclosing resource copy loop
 	inRes   bool
 	fn      map[string]any // arguments of a user-defined function being evaluated
+	lvars   map[string]any // parameters of the lambdas being evaluated
 }
 
 func (c *evalCtx) withLoop(name string, i int, resource bool) *evalCtx {
@@ -361,6 +362,8 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 			return c.evalIf(e)
 		case "and", "or":
 			return c.evalAndOr(e)
+		case "lambda":
+			return c.evalLambda(e)
 		}
 		args := make([]any, len(e.args))
 		for i, a := range e.args {

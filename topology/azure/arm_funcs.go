@@ -518,11 +518,14 @@ func init() {
 		"cidrsubnet": fnCidrSubnet,
 		"cidrhost":   fnCidrHost,
 	}
-	for _, lambda := range []string{"filter", "map", "reduce", "sort", "toobject", "groupby", "mapvalues", "lambda", "lambdavariables"} {
-		armFuncs[lambda] = func(c *evalCtx, a []any) (any, error) {
-			return nil, fmt.Errorf("lambda functions are not supported by nsgsim's importer")
-		}
-	}
+	armFuncs["map"] = fnMap
+	armFuncs["filter"] = fnFilter
+	armFuncs["reduce"] = fnReduce
+	armFuncs["sort"] = fnSort
+	armFuncs["toobject"] = fnToObject
+	armFuncs["groupby"] = fnGroupBy
+	armFuncs["mapvalues"] = fnMapValues
+	armFuncs["lambdavariables"] = fnLambdaVariables
 }
 
 func arity(a []any, lo, hi int) error {

@@ -28,14 +28,19 @@ func decodeInput(data []byte, expected, saveAs string) (any, error) {
 	if err == nil {
 		return v, nil
 	}
+	return nil, decodeError(err, expected, saveAs)
+}
+
+// decodeError words a decoding error of jsonpos.Decode.
+func decodeError(err error, expected, saveAs string) error {
 	var ee *jsonpos.EncodingError
 	switch {
 	case errors.As(err, &ee) && ee.UTF16:
-		return nil, fmt.Errorf("%v; save it as UTF-8 (%s)", err, saveAs)
+		return fmt.Errorf("%v; save it as UTF-8 (%s)", err, saveAs)
 	case errors.As(err, &ee):
-		return nil, fmt.Errorf("%v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", err)
+		return fmt.Errorf("%v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", err)
 	}
-	return nil, fmt.Errorf("%v; %s", err, expected)
+	return fmt.Errorf("%v; %s", err, expected)
 }
 
 // node is a JSON value with its path, for reading with messages that say
