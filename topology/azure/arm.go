@@ -26,6 +26,11 @@ type ARMOptions struct {
 	SubscriptionID string
 	ResourceGroup  string
 	Location       string
+	// VMOS is Options.VMOS: the OS of VMs the template does not tell.
+	VMOS []string
+	// ReadFile reads a linked template or parameters file beside the
+	// template (Name is its path); nil means topology.ReadFile.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // ImportARM imports an ARM deployment template: it evaluates the
@@ -53,6 +58,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	}
 	if opts.Location == "" {
 		opts.Location = DefaultLocation
+	}
+	if opts.ReadFile == nil {
+		opts.ReadFile = topology.ReadFile
 	}
 	file := opts.Name
 	v, err := decodeARM(data, "expected an ARM deployment template")
@@ -101,7 +109,7 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		if root.steps > maxSteps {
 			return nil, fmt.Errorf("%s: %s", file, tooLong(r.path).msg)
 		}
-		rs = append(rs, Resource{File: file, Path: r.path, Object: r.object()})
+		rs = append(rs, Resource{File: r.ctx.t.file, Path: r.path, Object: r.object()})
 	}
 	if root.overBudget != nil {
 		return nil, fmt.Errorf("%s: %s", file, root.overBudget.msg)
@@ -109,7 +117,7 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	if len(root.errs) > 0 {
 		return nil, root.errs
 	}
-	return Assemble(rs)
+	return AssembleWith(rs, Options{VMOS: opts.VMOS})
 }
 
 // armSaveAs says how to save a template or parameters file as UTF-8.
@@ -147,6 +155,7 @@ type template struct {
 
 	// Only in the root: state shared by every template of a deployment.
 	steps      int
+	nLinked    int        // linked templates read
 	cells      int        // value budget spent (maxCells)
 	overBudget *exprError // the first evaluation that exceeded maxCells
 	depth      int        // nesting of user-defined function calls
@@ -716,7 +725,9 @@ func (t *template) nested(r *armResource, m map[string]any, opts ARMOptions) {
 	props, _ := propsRaw.(map[string]any)
 	ppath := joinPath(r.path, "properties")
 	if _, ok := lookupKey(props, "templateLink"); ok {
-		t.fatal(joinPath(ppath, "templateLink"), "nested deployment %q links to a template by URI; nsgsim reads nested templates only inline (properties.template), as it works offline", r.name)
+		child := &template{root: t.root, opts: opts}
+		r.child = child
+		t.linked(r, child, props, ppath)
 		return
 	}
 	tplRaw, _ := lookupKey(props, "template")
@@ -742,19 +753,7 @@ func (t *template) nested(r *armResource, m map[string]any, opts ARMOptions) {
 		child.expand(res, joinPath(child.path, "resources"), nil, r.ctx)
 		return
 	}
-	supplied := map[string]any{}
-	pr, _ := lookupKey(props, "parameters")
-	pm, _ := pr.(map[string]any)
-	for name, v := range pm {
-		vm, _ := v.(map[string]any)
-		vpath := joinPath(joinPath(ppath, "parameters"), name)
-		if val, ok := lookupKey(vm, "value"); ok {
-			supplied[name] = r.ctx.evalTree(val, joinPath(vpath, "value"))
-		} else if ref, ok := lookupKey(vm, "reference"); ok {
-			supplied[name] = keyVaultRef{secret: fmt.Sprint(ref)}
-		}
-	}
-	child.load(tpl, supplied)
+	child.load(tpl, t.inlineParameters(r, props, ppath))
 }
 
 // properties evaluates a resource's properties once; for a nested

@@ -79,7 +79,11 @@ func init() {
 			return map[string]any{"tenantId": DefaultSubscriptionID, "displayName": "nsgsim"}, nil
 		},
 		"deployment": func(c *evalCtx, a []any) (any, error) {
-			return map[string]any{"name": "nsgsim", "properties": map[string]any{}}, nil
+			// templateLink.uri is the template's own file, so that URIs
+			// built from it (_artifactsLocation) name the files beside it.
+			return map[string]any{"name": "nsgsim", "properties": map[string]any{
+				"templateLink": map[string]any{"uri": templateURI(c.t.file)},
+			}}, nil
 		},
 		"environment": func(c *evalCtx, a []any) (any, error) {
 			return map[string]any{

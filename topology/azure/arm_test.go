@@ -199,7 +199,7 @@ func TestImportARMErrors(t *testing.T) {
 		{"existing vnet", small(`{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "old/s", "properties": {"addressPrefix": "10.0.0.0/24"}}`), nil,
 			[]string{`template.json: resources[0]: subnet "s" belongs to virtual network "old", which is not among the inputs`}},
 		{"linked template", small(`{"type": "Microsoft.Resources/deployments", "name": "d", "properties": {"templateLink": {"uri": "https://example.com/t.json"}}}`), nil,
-			[]string{`template.json: resources[0].properties.templateLink: nested deployment "d" links to a template by URI`}},
+			[]string{`template.json: resources[0].properties.templateLink: the linked template "https://example.com/t.json" is remote, and nsgsim works offline: save it beside template.json (as t.json) and import again`}},
 		{"lambda", small(vnet("[first(filter(createArray('a'), lambda('x', true())))]")), nil, []string{`"a" is not an IP address or CIDR prefix`}},
 		{"not json", []byte(`{"resources": [}`), nil, []string{`template.json: not JSON (line 1, column 16`}},
 		{"not an object", []byte(`[1]`), nil, []string{`template.json: the top level is an array; expected an ARM deployment template`}},

@@ -143,12 +143,21 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 
 type assembler struct {
 	errs  topology.ErrorList
-	seen  map[string]bool
-	recs  [nKinds][]*rec
-	byID  map[string]*rec
-	byTN  map[string][]*rec // by type and names, for IDs whose subscription or group differ
-	keys  map[string]bool   // de-duplication keys seen
-	order int
+	warns topology.ErrorList
+	// vmOS is the OS of VMs by lower-case name (Options.VMOS); vmOSUsed
+	// the names that were needed.
+	vmOS     map[string]topology.OS
+	vmOSUsed map[string]bool
+	// scaleSets and dynamicIPs are what the inputs hold that nsgsim does
+	// not model, for one warning each.
+	scaleSets, dynamicIPs   []string
+	scaleSetAt, dynamicIPAt readAt // where the first of each was read
+	seen                    map[string]bool
+	recs                    [nKinds][]*rec
+	byID                    map[string]*rec
+	byTN                    map[string][]*rec // by type and names, for IDs whose subscription or group differ
+	keys                    map[string]bool   // de-duplication keys seen
+	order                   int
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
@@ -166,7 +175,18 @@ type assembler struct {
 // together with the validation errors, so that a caller can still write it
 // out for the user to fix.
 func Assemble(rs []Resource) (*topology.Topology, error) {
+	return AssembleWith(rs, Options{})
+}
+
+// AssembleWith is Assemble with the user's options; it reads VMOS.
+func AssembleWith(rs []Resource, o Options) (*topology.Topology, error) {
+	vmOS, err := o.vmOS()
+	if err != nil {
+		return nil, err
+	}
 	a := &assembler{
+		vmOS:           vmOS,
+		vmOSUsed:       map[string]bool{},
 		seen:           map[string]bool{},
 		byID:           map[string]*rec{},
 		byTN:           map[string][]*rec{},
@@ -188,7 +208,15 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 	if len(a.errs) > 0 {
 		return nil, a.errs
 	}
-	err := validate(t)
+	a.unmodelledWarnings()
+	for _, name := range sortedKeysOf(a.vmOS) {
+		if !a.vmOSUsed[name] {
+			a.warnf("", node{}, "--vm-os %s: no virtual machine of that name needed it (its OS is known from the input, or there is no such VM)", name)
+		}
+	}
+	a.warns.Sort()
+	t.Warnings = a.warns
+	err = validate(t)
 	a.restoreFiles(t)
 	return t, err
 }
@@ -375,6 +403,11 @@ func (a *assembler) add(r Resource) {
 	typ := a.str(r.File, n.key("type"))
 	k := kindOf(typ)
 	if k == kUnknown {
+		if strings.EqualFold(typ, scaleSetType) {
+			name, _ := n.key("name").v.(string)
+			a.scaleSets = append(a.scaleSets, name)
+			a.scaleSetAt.note(r.File, n)
+		}
 		return
 	}
 	id, ok := a.resourceIDOf(r.File, n, typ)

@@ -19,6 +19,12 @@ import (
 // deterministic. Any mix of resource types may come in any file: each
 // object is recognised by its "type".
 func ImportAz(files map[string][]byte) (*topology.Topology, error) {
+	return ImportAzWith(files, Options{})
+}
+
+// ImportAzWith is ImportAz with the user's options (Options.VMOS; the ARM
+// parameters do not apply).
+func ImportAzWith(files map[string][]byte, o Options) (*topology.Topology, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -41,7 +47,7 @@ func ImportAz(files map[string][]byte) (*topology.Topology, error) {
 	for _, r := range rs {
 		typ, _ := r.Object["type"].(string)
 		if networkKinds[kindOf(typ)] {
-			return Assemble(rs)
+			return AssembleWith(rs, o)
 		}
 		if types[r.File] == nil {
 			types[r.File] = map[string]bool{}
