@@ -29,6 +29,8 @@ type Resource struct {
 	// address, so that two resources claiming one Azure name are both kept
 	// and validation reports them.
 	Key string
+
+	graph bool // read from Azure Resource Graph output
 }
 
 // kind is a resource type nsgsim reads.
@@ -142,8 +144,11 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 }
 
 type assembler struct {
-	errs  topology.ErrorList
-	warns topology.ErrorList
+	errs     topology.ErrorList
+	warns    topology.ErrorList
+	external bool // placeholders for peered VNets not among the inputs
+	// placeholders are the external VNets made, by remote ID key.
+	placeholders map[string]*topology.VirtualNetwork
 	// vmOS is the OS of VMs by lower-case name (Options.VMOS); vmOSUsed
 	// the names that were needed.
 	vmOS     map[string]topology.OS
@@ -180,11 +185,20 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 
 // AssembleWith is Assemble with the user's options; it reads VMOS.
 func AssembleWith(rs []Resource, o Options) (*topology.Topology, error) {
+	return assemble(rs, o, false)
+}
+
+// assemble is AssembleWith; with external, a peering to a VNet that is not
+// among the inputs makes a placeholder for it (see externalVNet) instead of
+// an error, as an export of part of a tenant has such peerings.
+func assemble(rs []Resource, o Options, external bool) (*topology.Topology, error) {
 	vmOS, err := o.vmOS()
 	if err != nil {
 		return nil, err
 	}
 	a := &assembler{
+		external:       external,
+		placeholders:   map[string]*topology.VirtualNetwork{},
 		vmOS:           vmOS,
 		vmOSUsed:       map[string]bool{},
 		seen:           map[string]bool{},
@@ -648,6 +662,13 @@ func (a *assembler) build() *topology.Topology {
 			continue
 		}
 		rv := a.lookup(id, kVNet)
+		if rv == nil && a.external {
+			if ext := a.externalVNet(t, r, p, id); ext != nil {
+				addPeer(vnets[p], ext.Name, a.posOf(r.file, r.n))
+				addPeer(ext, p.model, a.posOf(r.file, r.n))
+			}
+			continue
+		}
 		if rv == nil {
 			a.errorf(r.file, idn, "peering %q of virtual network %q: remote virtual network %q is not among the inputs; add it, or remove the peering",
 				r.name, p.name, id.String())
