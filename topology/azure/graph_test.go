@@ -57,7 +57,7 @@ func TestImportARG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "vnet hub [10.0.0.0/16] peerings=[shared]\n  subnet app 10.0.1.0/24 nsg=nsg-app\n" +
+	want := "location westeurope\nvnet hub [10.0.0.0/16] peerings=[shared]\n  subnet app 10.0.1.0/24 nsg=nsg-app\n" +
 		"vnet hub-rg-net [10.1.0.0/16]\n  subnet app 10.1.1.0/24 nsg=nsg-app-rg-net\n" +
 		"vnet shared [10.50.0.0/16] peerings=[hub]\n" +
 		"nsg nsg-app\n  rule ssh 100 Inbound Allow Tcp VirtualNetwork:* -> *:22\n" +
