@@ -75,13 +75,12 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		return nil, err
 	}
 	root := &template{
-		file:     file,
-		opts:     opts,
-		parsed:   map[string]exprNode{},
-		byID:     map[string]*armResource{},
-		byTN:     map[string][]*armResource{},
-		byName:   map[string][]*armResource{},
-		bySymbol: map[string]*armResource{},
+		file:   file,
+		opts:   opts,
+		parsed: map[string]exprNode{},
+		byID:   map[string]*armResource{},
+		byTN:   map[string][]*armResource{},
+		byName: map[string][]*armResource{},
 	}
 	root.root = root
 	root.load(m, opts.Parameters)
@@ -152,6 +151,9 @@ type template struct {
 	vars    map[string]*armVar
 	funcs   map[string]*userFunc
 	outputs any
+	// symbols are the languageVersion 2.0 symbolic names of this
+	// template's resources (lower case): each template has its own.
+	symbols map[string]*armResource
 
 	// Only in the root: state shared by every template of a deployment.
 	steps      int
@@ -165,7 +167,6 @@ type template struct {
 	byID       map[string]*armResource
 	byTN       map[string][]*armResource
 	byName     map[string][]*armResource
-	bySymbol   map[string]*armResource
 }
 
 // fatal records a problem that stops the import.
@@ -705,7 +706,10 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 	root.byTN[id.typeNameKey()] = append(root.byTN[id.typeNameKey()], r)
 	root.byName[strings.ToLower(name)] = append(root.byName[strings.ToLower(name)], r)
 	if symbol != "" {
-		root.bySymbol[strings.ToLower(symbol)] = r
+		if t.symbols == nil {
+			t.symbols = map[string]*armResource{}
+		}
+		t.symbols[strings.ToLower(symbol)] = r
 	}
 	if isDeployment(typ) && !r.existing {
 		t.nested(r, m, opts)

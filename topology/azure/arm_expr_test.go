@@ -34,7 +34,7 @@ func testTemplate() *template {
 	root := &template{
 		file: "t.json", opts: ARMOptions{SubscriptionID: DefaultSubscriptionID, ResourceGroup: "rg", Location: "westeurope"},
 		parsed: map[string]exprNode{}, byID: map[string]*armResource{}, byTN: map[string][]*armResource{},
-		byName: map[string][]*armResource{}, bySymbol: map[string]*armResource{},
+		byName: map[string][]*armResource{},
 	}
 	root.root = root
 	root.load(map[string]any{

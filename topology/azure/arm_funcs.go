@@ -1283,7 +1283,7 @@ func fnReference(c *evalCtx, a []any) (any, error) {
 			}
 		}
 	} else {
-		r = t.bySymbol[strings.ToLower(s)]
+		r = c.t.symbols[strings.ToLower(s)]
 		if r == nil {
 			if rs := t.byName[strings.ToLower(s)]; len(rs) == 1 {
 				r = rs[0]

@@ -416,6 +416,10 @@ func (a *assembler) add(r Resource) {
 	n := newNode(r.Object, r.Path)
 	typ := a.str(r.File, n.key("type"))
 	k := kindOf(typ)
+	if e, ok := n.key("properties").v.(*exprError); ok && k != kUnknown {
+		a.add1(r.File, e.msg) // the template could not give the properties
+		return
+	}
 	if k == kUnknown {
 		if strings.EqualFold(typ, scaleSetType) {
 			name, _ := n.key("name").v.(string)
