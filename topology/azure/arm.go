@@ -63,9 +63,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		opts.ReadFile = topology.ReadFile
 	}
 	file := opts.Name
-	v, err := decodeARM(data, "expected an ARM deployment template")
+	v, err := decodeARM(file, data, "expected an ARM deployment template")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -171,11 +171,8 @@ type template struct {
 
 // fatal records a problem that stops the import.
 func (t *template) fatal(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	t.report(msg)
+	pos := topology.Pos{File: t.file, Path: path}
+	t.root.errs = append(t.root.errs, &topology.Error{Pos: pos, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))})
 }
 
 // report records a message that names its JSON path, with long quoted
@@ -852,9 +849,9 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := decodeARM(data, "expected an ARM parameters file")
+	v, err := decodeARM(name, data, "expected an ARM parameters file")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {

@@ -1,9 +1,10 @@
 package azure
 
 import (
+	"bytes"
 	"errors"
 
-	"github.com/nsgsim/nsgsim/internal/jsonpos"
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // ARM reads templates and parameters files with two extensions to JSON that
@@ -71,22 +72,21 @@ func relaxJSON(data []byte) (out []byte, changed bool) {
 
 // decodeARM decodes a template or parameters file, with comments and
 // multi-line strings; a syntax error is placed in the file as written.
-func decodeARM(data []byte, expected string) (any, error) {
+func decodeARM(file string, data []byte, expected string) (any, error) {
 	relaxed, changed := relaxJSON(data)
-	v, err := jsonpos.Decode(relaxed)
+	v, err := decodeInput(file, relaxed, expected, armSaveAs)
 	if err == nil {
 		return v, nil
 	}
-	var se *jsonpos.SyntaxError
-	if changed && errors.As(err, &se) {
+	var te *topology.Error
+	if changed && errors.As(err, &te) && te.Pos.Line > 0 {
 		// relaxJSON keeps every byte's offset; only line breaks inside
 		// strings were removed, so find the offset again and place it in
 		// the original.
-		body := trimBOM(relaxed)
-		off := offsetOf(body, se.Line, se.Col)
-		se.Line, se.Col = jsonpos.LineCol(trimBOM(data), int64(off))
+		off := offsetOf(trimBOM(relaxed), te.Pos.Line, te.Pos.Col)
+		te.Pos.Line, te.Pos.Col = lineCol(trimBOM(data), off)
 	}
-	return nil, decodeError(err, expected, armSaveAs)
+	return nil, err
 }
 
 func trimBOM(data []byte) []byte {
@@ -96,7 +96,8 @@ func trimBOM(data []byte) []byte {
 	return data
 }
 
-// offsetOf is the inverse of jsonpos.LineCol.
+// offsetOf is the offset of line and col (counting bytes from 1) in data;
+// lineCol its inverse.
 func offsetOf(data []byte, line, col int) int {
 	off := 0
 	for l := 1; l < line && off < len(data); off++ {
@@ -105,4 +106,11 @@ func offsetOf(data []byte, line, col int) int {
 		}
 	}
 	return min(off+col-1, len(data))
+}
+
+func lineCol(data []byte, off int) (line, col int) {
+	head := data[:min(off, len(data))]
+	line = bytes.Count(head, []byte("\n")) + 1
+	col = len(head) - (bytes.LastIndexByte(head, '\n') + 1) + 1
+	return line, col
 }

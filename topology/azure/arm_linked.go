@@ -145,18 +145,23 @@ func (t *template) linked(r *armResource, child *template, props map[string]any,
 		}
 		return
 	}
-	v, err := decodeARM(data, "expected an ARM deployment template")
-	if err != nil {
-		root.errs = append(root.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: err.Error()})
+	v, err := decodeARM(file, data, "expected an ARM deployment template")
+	var te *topology.Error
+	switch {
+	case errors.As(err, &te):
+		root.errs = append(root.errs, te)
+		return
+	case err != nil:
+		root.errs = append(root.errs, topology.Errorf(topology.Pos{File: file}, "%v", err))
 		return
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		root.errs = append(root.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: fmt.Sprintf("the top level is %s; expected an ARM deployment template", typeName(v))})
+		root.errs = append(root.errs, topology.Errorf(topology.Pos{File: file}, "the top level is %s; expected an ARM deployment template", typeName(v)))
 		return
 	}
 	if err := checkTemplateShape(file, m); err != nil {
-		root.errs = append(root.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: strings.TrimPrefix(err.Error(), file+": ")})
+		root.errs = append(root.errs, topology.Errorf(topology.Pos{File: file}, "%s", strings.TrimPrefix(err.Error(), file+": ")))
 		return
 	}
 	child.file, child.path, child.scope = file, "", "inner"

@@ -141,7 +141,7 @@ func TestImportARMComments(t *testing.T) {
 	}
 	broken := strings.Replace(tpl, `"properties": {}}`, `"properties": {}`, 1)
 	_, err := ImportARM([]byte(broken), nil, "main.json")
-	if err == nil || !strings.Contains(err.Error(), "main.json: not JSON (line 13, column 3") {
+	if err == nil || !strings.Contains(err.Error(), "main.json:13:3: not JSON") {
 		t.Errorf("error = %v, want line 13 of the file as written", err)
 	}
 }

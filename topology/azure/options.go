@@ -121,7 +121,7 @@ func secureParameters(template []byte) map[string]bool {
 	if template == nil {
 		return out
 	}
-	v, err := decodeARM(template, "")
+	v, err := decodeARM("", template, "")
 	if err != nil {
 		return out
 	}

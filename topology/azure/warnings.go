@@ -15,11 +15,8 @@ const scaleSetType = "Microsoft.Compute/virtualMachineScaleSets"
 // warnf records a warning about the value at n: something the importer
 // passed over without refusing the input.
 func (a *assembler) warnf(file string, n node, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if n.path != "" {
-		msg = n.path + ": " + msg
-	}
-	a.warns = append(a.warns, &topology.Error{Pos: topology.Pos{File: file}, Msg: topology.ClipQuoted(msg)})
+	pos := topology.Pos{File: file, Path: n.path}
+	a.warns = append(a.warns, &topology.Error{Pos: pos, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))})
 }
 
 // readAt is where a value was read.
