@@ -125,7 +125,7 @@ func (a *assembler) origin(r *rec) topology.Origin {
 
 // posOf is the position of a value: its file and JSON path.
 func (a *assembler) posOf(file string, n node) topology.Pos {
-	return topology.Pos{File: file, Path: n.path}
+	return topology.Pos{File: file, Path: n.pathOf()}
 }
 
 // setField records where field of o was read, when it was there.
@@ -226,7 +226,7 @@ func assemble(rs []Resource, o Options, external bool) (*topology.Topology, erro
 
 // errorf records a problem with the value at n.
 func (a *assembler) errorf(file string, n node, format string, args ...any) {
-	a.add1(topology.Pos{File: file, Path: n.path}, fmt.Sprintf(format, args...))
+	a.add1(topology.Pos{File: file, Path: n.pathOf()}, fmt.Sprintf(format, args...))
 }
 
 // add1 records a problem once.
@@ -419,11 +419,12 @@ func (a *assembler) add(r Resource) {
 	if !ok {
 		return
 	}
+	idKey := id.key()
 	key := r.Key
 	if key == "" {
-		key = id.key()
+		key = idKey
 	}
-	a.addRec(k, id, key, r.File, n)
+	a.addRec(k, id, idKey, key, r.File, n)
 }
 
 // nameOf is a resource's name as its "name" member spells it (IDs in
@@ -468,20 +469,28 @@ func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, b
 	return id, true
 }
 
-func (a *assembler) addRec(k kind, id resourceID, dedupe, file string, n node) *rec {
+// addRec records a resource; idKey is id.key(), dedupe the key that tells
+// a resource listed twice.
+func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n node) *rec {
 	if a.keys[dedupe] {
 		return nil // the same resource in two inputs (a list and a show): the first wins
 	}
 	a.keys[dedupe] = true
-	a.keys[id.key()] = true
+	a.keys[idKey] = true
 	name := nameOf(n, id)
 	r := &rec{kind: k, id: id, name: name, model: name, file: file, n: n, order: a.order}
 	a.order++
-	if _, ok := a.byID[id.key()]; !ok {
-		a.byID[id.key()] = r
-	}
-	a.byTN[id.typeNameKey()] = append(a.byTN[id.typeNameKey()], r)
 	a.recs[k] = append(a.recs[k], r)
+	if k == kRule {
+		// Nothing refers to a rule by ID: it needs no lookup entries, and
+		// a large export has hundreds of thousands of rules.
+		return r
+	}
+	if _, ok := a.byID[idKey]; !ok {
+		a.byID[idKey] = r
+	}
+	tn := id.typeNameKey()
+	a.byTN[tn] = append(a.byTN[tn], r)
 	switch k {
 	case kVNet:
 		a.addChildren(r, "subnets", "subnets", kSubnet)
@@ -521,7 +530,8 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			id = parent.id.Child(childType, name)
 		}
 		// An embedded child counts once with the same child listed on its own.
-		a.addRec(k, id, id.key(), parent.file, c)
+		idKey := id.key()
+		a.addRec(k, id, idKey, idKey, parent.file, c)
 	}
 }
 

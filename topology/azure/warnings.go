@@ -15,7 +15,7 @@ const scaleSetType = "Microsoft.Compute/virtualMachineScaleSets"
 // warnf records a warning about the value at n: something the importer
 // passed over without refusing the input.
 func (a *assembler) warnf(file string, n node, format string, args ...any) {
-	pos := topology.Pos{File: file, Path: n.path}
+	pos := topology.Pos{File: file, Path: n.pathOf()}
 	a.warns = append(a.warns, &topology.Error{Pos: pos, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))})
 }
 
