@@ -33,9 +33,9 @@ func decodeInput(file string, data []byte, expected, saveAs string) (any, error)
 // its container's path and its own key apart (seg), so that reading the
 // hundreds of thousands of fields of a large export allocates no paths.
 type node struct {
-	v    any
-	at   string // the path, or the container's path when seg is set
-	seg  string // the member's key, for a scalar read by key
+	v   any
+	at  string // the path, or the container's path when seg is set
+	seg string // the member's key, for a scalar read by key
 }
 
 func newNode(v any, path string) node { return node{at: path}.with(v) }
