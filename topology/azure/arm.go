@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // ARMOptions says how to import an ARM deployment template.
@@ -77,15 +78,15 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	root := &template{
 		file:   file,
 		opts:   opts,
-		parsed: map[string]exprNode{},
+		ev:     armexpr.NewEvaluator(),
 		byID:   map[string]*armResource{},
 		byTN:   map[string][]*armResource{},
 		byName: map[string][]*armResource{},
 	}
 	root.root = root
 	root.load(m, opts.Parameters)
-	if root.overBudget != nil {
-		return nil, fmt.Errorf("%s: %s", file, root.overBudget.msg)
+	if ob := root.ev.OverBudget(); ob != nil {
+		return nil, fmt.Errorf("%s: %s", file, ob.Msg)
 	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
@@ -105,13 +106,13 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		if r.kind == kUnknown || r.existing {
 			continue
 		}
-		if root.steps > maxSteps {
-			return nil, fmt.Errorf("%s: %s", file, tooLong(r.path).msg)
+		if root.ev.Exhausted() {
+			return nil, fmt.Errorf("%s: %s", file, armexpr.TooLong(r.path).Msg)
 		}
-		rs = append(rs, Resource{File: r.ctx.t.file, Path: r.path, Object: r.object()})
+		rs = append(rs, Resource{File: r.file, Path: r.path, Object: r.object()})
 	}
-	if root.overBudget != nil {
-		return nil, fmt.Errorf("%s: %s", file, root.overBudget.msg)
+	if ob := root.ev.OverBudget(); ob != nil {
+		return nil, fmt.Errorf("%s: %s", file, ob.Msg)
 	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
@@ -156,17 +157,14 @@ type template struct {
 	symbols map[string]*armResource
 
 	// Only in the root: state shared by every template of a deployment.
-	steps      int
-	nLinked    int        // linked templates read
-	cells      int        // value budget spent (maxCells)
-	overBudget *exprError // the first evaluation that exceeded maxCells
-	depth      int        // nesting of user-defined function calls
-	parsed     map[string]exprNode
-	errs       topology.ErrorList
-	resources  []*armResource
-	byID       map[string]*armResource
-	byTN       map[string][]*armResource
-	byName     map[string][]*armResource
+	ev        *armexpr.Evaluator // parsed expressions and budgets
+	nLinked   int                // linked templates read
+	depth     int                // nesting of user-defined function calls
+	errs      topology.ErrorList
+	resources []*armResource
+	byID      map[string]*armResource
+	byTN      map[string][]*armResource
+	byName    map[string][]*armResource
 }
 
 // fatal records a problem that stops the import.
@@ -221,7 +219,8 @@ type userFunc struct {
 
 // armResource is one resource of a template, after copy expansion.
 type armResource struct {
-	ctx      *evalCtx
+	ctx      *armexpr.Context
+	file     string // the file that declares it (a linked template's)
 	raw      map[string]any
 	path     string
 	typ      string
@@ -246,7 +245,7 @@ func (t *template) load(m map[string]any, supplied map[string]any) {
 		return
 	}
 	res, _ := lookupKey(m, "resources")
-	t.expand(res, joinPath(t.path, "resources"), nil, &evalCtx{t: t})
+	t.expand(res, joinPath(t.path, "resources"), nil, t.root.ev.Context(t))
 }
 
 func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
@@ -330,7 +329,7 @@ func (t *template) loadVariables(m map[string]any) {
 		path := joinPath(joinPath(t.path, "variables"), name)
 		if strings.EqualFold(name, "copy") {
 			loops, ok := v.([]any)
-			if !ok || !isPropertyCopy(loops) {
+			if !ok || !armexpr.IsPropertyCopy(loops) {
 				t.fatal(path, "expected an array of copy loops {\"name\", \"count\", \"input\"}")
 				continue
 			}
@@ -381,11 +380,11 @@ func (t *template) param(name string) (any, error) {
 	case unevaluated:
 		p.state = evaluating
 		def, _ := lookupKey(p.decl, "defaultValue")
-		p.value = applyPropertyDefaults(p.decl, (&evalCtx{t: t}).evalTree(def, joinPath(p.path, "defaultValue")))
+		p.value = applyPropertyDefaults(p.decl, (t.root.ev.Context(t)).EvalTree(def, joinPath(p.path, "defaultValue")))
 		p.state = evaluated
 		if _, isErr := p.value.(*exprError); !isErr {
 			if err := checkAllowed(p.decl, p.value); err != nil {
-				p.value = &exprError{msg: fmt.Sprintf("%s: parameter %q: default %v", p.path, p.name, err)}
+				p.value = &exprError{Msg: fmt.Sprintf("%s: parameter %q: default %v", p.path, p.name, err)}
 			}
 		}
 	}
@@ -409,11 +408,11 @@ func (t *template) variable(name string) (any, error) {
 		return nil, fmt.Errorf("variable %q refers to itself", v.name)
 	case unevaluated:
 		v.state = evaluating
-		ctx := &evalCtx{t: t}
+		ctx := t.root.ev.Context(t)
 		if v.loop != nil {
-			v.value = ctx.copyArray(v.loop, v.path)
+			v.value = ctx.CopyArray(v.loop, v.path)
 		} else {
-			v.value = ctx.evalTree(v.raw, v.path)
+			v.value = ctx.EvalTree(v.raw, v.path)
 		}
 		v.state = evaluated
 	}
@@ -423,26 +422,26 @@ func (t *template) variable(name string) (any, error) {
 	return v.value, nil
 }
 
-// callUser calls a user-defined function (template "functions" section).
-func (c *evalCtx) callUser(e callNode, args []any) (any, error) {
-	f, ok := c.t.funcs[e.name]
+// CallUser calls a user-defined function (template "functions" section).
+func (t *template) CallUser(name, text string, args []any) (any, error) {
+	f, ok := t.funcs[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown function %s()", e.text)
+		return nil, fmt.Errorf("unknown function %s()", text)
 	}
-	root := c.t.root
+	root := t.root
 	if root.depth >= maxDepth {
-		return nil, fmt.Errorf("%s() calls nest too deeply", e.text)
+		return nil, fmt.Errorf("%s() calls nest too deeply", text)
 	}
 	root.depth++
 	defer func() { root.depth-- }()
 	if len(args) != len(f.params) {
-		return nil, fmt.Errorf("%s() expects %d arguments, got %d", e.text, len(f.params), len(args))
+		return nil, fmt.Errorf("%s() expects %d arguments, got %d", text, len(f.params), len(args))
 	}
-	fc := &evalCtx{t: f.t, fn: map[string]any{}}
+	fn := map[string]any{}
 	for i, p := range f.params {
-		fc.fn[p] = args[i]
+		fn[p] = args[i]
 	}
-	v := fc.evalTree(f.output, joinPath(f.path, "output.value"))
+	v := root.ev.Context(f.t).WithArgs(fn).EvalTree(f.output, joinPath(f.path, "output.value"))
 	if ee, ok := v.(*exprError); ok {
 		return nil, ee
 	}
@@ -561,7 +560,7 @@ func isDeployment(typ string) bool { return strings.EqualFold(typ, "Microsoft.Re
 
 // expand reads a "resources" array (or, in languageVersion 2.0, an object of
 // symbolic names) and the child resources inside each.
-func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCtx) {
+func (t *template) expand(raw any, path string, parent *armResource, ctx *armexpr.Context) {
 	var decls []declared
 	switch rs := raw.(type) {
 	case nil:
@@ -586,18 +585,18 @@ func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCt
 	}
 }
 
-func (t *template) expandOne(raw any, path, symbol string, parent *armResource, ctx *evalCtx) {
+func (t *template) expandOne(raw any, path, symbol string, parent *armResource, ctx *armexpr.Context) {
 	m, ok := raw.(map[string]any)
 	if !ok {
 		t.fatal(path, "expected a resource object, got %s", typeName(raw))
 		return
 	}
 	typRaw, _ := lookupKey(m, "type")
-	typV := ctx.evalTree(typRaw, joinPath(path, "type"))
+	typV := ctx.EvalTree(typRaw, joinPath(path, "type"))
 	typ, ok := typV.(string)
 	if !ok || typ == "" {
 		if ee, isErr := typV.(*exprError); isErr {
-			t.report(ee.msg)
+			t.report(ee.Msg)
 		} else {
 			t.fatal(joinPath(path, "type"), "resource type is %s; expected a string such as \"Microsoft.Network/virtualNetworks\"", describe(typV))
 		}
@@ -615,7 +614,7 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 	}
 	failErr := func(ee *exprError) {
 		if relevant {
-			t.report(ee.msg)
+			t.report(ee.Msg)
 		}
 	}
 	copyRaw, hasCopy := lookupKey(m, "copy")
@@ -629,24 +628,24 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 		return
 	}
 	name, _ := cm["name"].(string)
-	n, ee := ctx.copyCount(cm["count"], joinPath(path, "copy.count"))
+	n, ee := ctx.CopyCount(cm["count"], joinPath(path, "copy.count"))
 	if ee != nil {
 		failErr(ee)
 		return
 	}
 	for i := range n {
-		if t.root.steps > maxSteps {
-			failErr(tooLong(path))
+		if t.root.ev.Exhausted() {
+			failErr(armexpr.TooLong(path))
 			return
 		}
-		t.instance(m, fmt.Sprintf("%s(copyIndex %d)", path, i), symbol, typ, parent, ctx.withLoop(name, i, true), fail, failErr)
+		t.instance(m, fmt.Sprintf("%s(copyIndex %d)", path, i), symbol, typ, parent, ctx.WithLoop(name, i, true), fail, failErr)
 	}
 }
 
-func (t *template) instance(m map[string]any, path, symbol, typ string, parent *armResource, ctx *evalCtx,
+func (t *template) instance(m map[string]any, path, symbol, typ string, parent *armResource, ctx *armexpr.Context,
 	fail func(string, string, ...any), failErr func(*exprError)) {
 	if cond, ok := lookupKey(m, "condition"); ok {
-		v := ctx.evalTree(cond, joinPath(path, "condition"))
+		v := ctx.EvalTree(cond, joinPath(path, "condition"))
 		switch v := v.(type) {
 		case *exprError:
 			failErr(v)
@@ -661,7 +660,7 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 		}
 	}
 	nameRaw, _ := lookupKey(m, "name")
-	nameV := ctx.evalTree(nameRaw, joinPath(path, "name"))
+	nameV := ctx.EvalTree(nameRaw, joinPath(path, "name"))
 	name, ok := nameV.(string)
 	if !ok || name == "" {
 		if ee, isErr := nameV.(*exprError); isErr {
@@ -676,12 +675,12 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 	}
 	opts := t.opts
 	if rg, ok := lookupKey(m, "resourceGroup"); ok {
-		if s, ok := ctx.evalTree(rg, joinPath(path, "resourceGroup")).(string); ok && s != "" {
+		if s, ok := ctx.EvalTree(rg, joinPath(path, "resourceGroup")).(string); ok && s != "" {
 			opts.ResourceGroup = s
 		}
 	}
 	if sub, ok := lookupKey(m, "subscriptionId"); ok {
-		if s, ok := ctx.evalTree(sub, joinPath(path, "subscriptionId")).(string); ok && s != "" {
+		if s, ok := ctx.EvalTree(sub, joinPath(path, "subscriptionId")).(string); ok && s != "" {
 			opts.SubscriptionID = s
 		}
 	}
@@ -691,16 +690,16 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 			name, typ, strings.Count(typ, "/"))
 		return
 	}
-	r := &armResource{ctx: ctx, raw: m, path: path, typ: typ, name: name, id: id, kind: kindOf(typ)}
+	r := &armResource{ctx: ctx, file: t.file, raw: m, path: path, typ: typ, name: name, id: id, kind: kindOf(typ)}
 	if ex, ok := lookupKey(m, "existing"); ok {
 		r.existing, _ = ex.(bool)
 	}
 	root := t.root
 	root.resources = append(root.resources, r)
-	if _, dup := root.byID[id.key()]; !dup {
-		root.byID[id.key()] = r
+	if _, dup := root.byID[id.Key()]; !dup {
+		root.byID[id.Key()] = r
 	}
-	root.byTN[id.typeNameKey()] = append(root.byTN[id.typeNameKey()], r)
+	root.byTN[id.TypeNameKey()] = append(root.byTN[id.TypeNameKey()], r)
 	root.byName[strings.ToLower(name)] = append(root.byName[strings.ToLower(name)], r)
 	if symbol != "" {
 		if t.symbols == nil {
@@ -764,13 +763,13 @@ func (r *armResource) properties() any {
 	case evaluated:
 		return r.props
 	case evaluating:
-		return &exprError{msg: fmt.Sprintf("%s: the resource's properties refer to themselves through reference()", r.path)}
+		return &exprError{Msg: fmt.Sprintf("%s: the resource's properties refer to themselves through reference()", r.path)}
 	}
 	r.state = evaluating
 	if r.child != nil {
 		outs := map[string]any{}
 		om, _ := r.child.outputs.(map[string]any)
-		ctx := &evalCtx{t: r.child}
+		ctx := r.child.root.ev.Context(r.child)
 		if r.child.scope != "inner" {
 			ctx = r.ctx
 		}
@@ -779,11 +778,11 @@ func (r *armResource) properties() any {
 			oo, _ := o.(map[string]any)
 			val, _ := lookupKey(oo, "value")
 			typ, _ := lookupKey(oo, "type")
-			outs[name] = map[string]any{"type": typ, "value": ctx.evalTree(val, joinPath(opath, "value"))}
+			outs[name] = map[string]any{"type": typ, "value": ctx.EvalTree(val, joinPath(opath, "value"))}
 		}
 		r.props = map[string]any{"outputs": outs}
 	} else if raw, ok := lookupKey(r.raw, "properties"); ok {
-		r.props = r.ctx.evalTree(raw, joinPath(r.path, "properties"))
+		r.props = r.ctx.EvalTree(raw, joinPath(r.path, "properties"))
 	} else {
 		r.props = map[string]any{}
 	}
@@ -796,7 +795,7 @@ func (r *armResource) object() map[string]any {
 	obj := map[string]any{"type": r.typ, "name": r.name, "id": r.id.String(), "properties": r.properties()}
 	for _, k := range []string{"location", "sku", "kind", "zones"} {
 		if raw, ok := lookupKey(r.raw, k); ok {
-			obj[k] = r.ctx.evalTree(raw, joinPath(r.path, k))
+			obj[k] = r.ctx.EvalTree(raw, joinPath(r.path, k))
 		}
 	}
 	return obj
@@ -805,10 +804,10 @@ func (r *armResource) object() map[string]any {
 // findResource finds a resource of the deployment by ID.
 func (t *template) findResource(id resourceID) *armResource {
 	root := t.root
-	if r, ok := root.byID[id.key()]; ok {
+	if r, ok := root.byID[id.Key()]; ok {
 		return r
 	}
-	if rs := root.byTN[id.typeNameKey()]; len(rs) == 1 {
+	if rs := root.byTN[id.TypeNameKey()]; len(rs) == 1 {
 		return rs[0]
 	}
 	return nil

@@ -111,16 +111,16 @@ func (t *template) localFile(uri, at string) (string, error) {
 func (t *template) linked(r *armResource, child *template, props map[string]any, ppath string) {
 	root := t.root
 	lk, _ := lookupKey(props, "templateLink")
-	link := r.ctx.evalTree(lk, joinPath(ppath, "templateLink"))
+	link := r.ctx.EvalTree(lk, joinPath(ppath, "templateLink"))
 	if ee, ok := link.(*exprError); ok {
-		t.report(ee.msg)
+		t.report(ee.Msg)
 		return
 	}
 	file, err := t.linkedTemplate(link, joinPath(ppath, "templateLink"))
 	if err != nil {
 		var ee *exprError
 		if errors.As(err, &ee) {
-			t.report(ee.msg)
+			t.report(ee.Msg)
 		} else {
 			t.report(err.Error())
 		}
@@ -167,7 +167,7 @@ func (t *template) linked(r *armResource, child *template, props map[string]any,
 	child.file, child.path, child.scope = file, "", "inner"
 	supplied := map[string]any{}
 	if pl, ok := lookupKey(props, "parametersLink"); ok {
-		pv := r.ctx.evalTree(pl, joinPath(ppath, "parametersLink"))
+		pv := r.ctx.EvalTree(pl, joinPath(ppath, "parametersLink"))
 		pfile, err := t.linkedTemplate(pv, joinPath(ppath, "parametersLink"))
 		if fi, serr := os.Stat(pfile); err == nil && serr == nil && !fi.Mode().IsRegular() {
 			err = fmt.Errorf("%s: the parameters file %s is not a regular file", joinPath(ppath, "parametersLink"), pfile)
@@ -199,7 +199,7 @@ func (t *template) inlineParameters(r *armResource, props map[string]any, ppath 
 		vm, _ := v.(map[string]any)
 		vpath := joinPath(joinPath(ppath, "parameters"), name)
 		if val, ok := lookupKey(vm, "value"); ok {
-			supplied[name] = r.ctx.evalTree(val, joinPath(vpath, "value"))
+			supplied[name] = r.ctx.EvalTree(val, joinPath(vpath, "value"))
 		} else if ref, ok := lookupKey(vm, "reference"); ok {
 			supplied[name] = keyVaultRef{secret: fmt.Sprint(ref)}
 		}

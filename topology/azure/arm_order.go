@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"slices"
 	"strings"
 )
@@ -23,7 +24,7 @@ type declared struct {
 // deploymentOrder returns the indexes of decls in deployment order. It
 // evaluates names and dependsOn quietly: what cannot be evaluated yet names
 // nothing, and its errors are reported when the resource is read.
-func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *evalCtx) []int {
+func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *armexpr.Context) []int {
 	n := len(decls)
 	order := make([]int, n)
 	for i := range order {
@@ -52,13 +53,13 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *e
 			cm, _ := cp.(map[string]any)
 			loop, _ := cm["name"].(string)
 			add(loop)
-			c = ctx.withLoop(loop, 0, true)
+			c = ctx.WithLoop(loop, 0, true)
 		}
-		typ, _ := c.quiet(m, "type").(string)
+		typ, _ := quiet(c, m, "type").(string)
 		if parent != nil && !strings.Contains(typ, "/") {
 			typ = parent.typ + "/" + typ
 		}
-		name, _ := c.quiet(m, "name").(string)
+		name, _ := quiet(c, m, "name").(string)
 		if name == "" {
 			continue
 		}
@@ -66,7 +67,7 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *e
 		if typ != "" {
 			add(typ + "/" + name)
 			if id, ok := makeResourceID(t.opts.SubscriptionID, t.opts.ResourceGroup, typ, strings.Split(name, "/")); ok {
-				add(id.typeNameKey())
+				add(id.TypeNameKey())
 			}
 		}
 	}
@@ -78,7 +79,7 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *e
 		}
 		var on []int
 		if raw, ok := lookupKey(m, "dependsOn"); ok {
-			list, _ := ctx.evalTree(raw, d.path+".dependsOn").([]any)
+			list, _ := ctx.EvalTree(raw, d.path+".dependsOn").([]any)
 			for _, x := range list {
 				s, ok := x.(string)
 				if !ok {
@@ -86,7 +87,7 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *e
 				}
 				key := strings.ToLower(s)
 				if id, ok := parseResourceID(s); ok {
-					key = id.typeNameKey()
+					key = id.TypeNameKey()
 				}
 				on = append(on, byName[key]...)
 			}
@@ -138,13 +139,13 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *e
 	return order
 }
 
-// quiet evaluates member key of m, returning nil for an error.
-func (c *evalCtx) quiet(m map[string]any, key string) any {
+// quiet evaluates member key of m in c, returning nil for an error.
+func quiet(c *armexpr.Context, m map[string]any, key string) any {
 	raw, ok := lookupKey(m, key)
 	if !ok {
 		return nil
 	}
-	v := c.evalTree(raw, key)
+	v := c.EvalTree(raw, key)
 	if _, isErr := v.(*exprError); isErr {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"net/netip"
 	"os"
 	"slices"
@@ -283,7 +284,7 @@ func TestReadARMParameters(t *testing.T) {
 				got = topology.ErrorText(err)
 			} else {
 				var parts []string
-				for _, k := range sortedKeys(m) {
+				for _, k := range armexpr.SortedKeys(m) {
 					parts = append(parts, k+"="+strings.Trim(strings.ReplaceAll(strings.TrimSpace(fmtValue(m[k])), " ", ","), ""))
 				}
 				got = strings.Join(parts, " ")

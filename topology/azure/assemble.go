@@ -3,6 +3,7 @@ package azure
 import (
 	"errors"
 	"fmt"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"maps"
 	"math"
 	"net/netip"
@@ -243,7 +244,7 @@ func (a *assembler) add1(pos topology.Pos, msg string) {
 // bad reports a value that an ARM expression could not give.
 func (a *assembler) bad(file string, n node) bool {
 	if e, ok := n.v.(*exprError); ok {
-		a.add1(topology.Pos{File: file}, e.msg)
+		a.add1(topology.Pos{File: file}, e.Msg)
 		return true
 	}
 	return false
@@ -348,16 +349,7 @@ func (a *assembler) boolean(file string, n node) bool {
 
 // describe shows a scalar as written (strings quoted), and names the type
 // of anything else.
-func describe(v any) string {
-	switch v := v.(type) {
-	case string:
-		return fmt.Sprintf("%q", v)
-	case int64, int, float64, bool, jsonpos.BigInt:
-		s, _ := scalarString(v)
-		return s
-	}
-	return typeName(v)
-}
+func describe(v any) string { return armexpr.Describe(v) }
 
 // refID reads a reference to another resource: an object {"id": ...} or an
 // ID string.
@@ -382,11 +374,11 @@ func (a *assembler) refID(file string, n node) (resourceID, node, bool) {
 }
 
 func (a *assembler) lookup(id resourceID, k kind) *rec {
-	if r, ok := a.byID[id.key()]; ok && r.kind == k {
+	if r, ok := a.byID[id.Key()]; ok && r.kind == k {
 		return r
 	}
 	var found *rec
-	for _, r := range a.byTN[id.typeNameKey()] {
+	for _, r := range a.byTN[id.TypeNameKey()] {
 		if r.kind != k {
 			continue
 		}
@@ -404,7 +396,7 @@ func (a *assembler) add(r Resource) {
 	typ := a.str(r.File, n.key("type"))
 	k := kindOf(typ)
 	if e, ok := n.key("properties").v.(*exprError); ok && k != kUnknown {
-		a.add1(topology.Pos{File: r.File}, e.msg) // the template could not give the properties
+		a.add1(topology.Pos{File: r.File}, e.Msg) // the template could not give the properties
 		return
 	}
 	if k == kUnknown {
@@ -419,7 +411,7 @@ func (a *assembler) add(r Resource) {
 	if !ok {
 		return
 	}
-	idKey := id.key()
+	idKey := id.Key()
 	key := r.Key
 	if key == "" {
 		key = idKey
@@ -469,7 +461,7 @@ func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, b
 	return id, true
 }
 
-// addRec records a resource; idKey is id.key(), dedupe the key that tells
+// addRec records a resource; idKey is id.Key(), dedupe the key that tells
 // a resource listed twice.
 func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n node) *rec {
 	if a.keys[dedupe] {
@@ -489,7 +481,7 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 	if _, ok := a.byID[idKey]; !ok {
 		a.byID[idKey] = r
 	}
-	tn := id.typeNameKey()
+	tn := id.TypeNameKey()
 	a.byTN[tn] = append(a.byTN[tn], r)
 	switch k {
 	case kVNet:
@@ -530,7 +522,7 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			id = parent.id.Child(childType, name)
 		}
 		// An embedded child counts once with the same child listed on its own.
-		idKey := id.key()
+		idKey := id.Key()
 		a.addRec(k, id, idKey, idKey, parent.file, c)
 	}
 }
@@ -562,7 +554,7 @@ func disambiguate(rs []*rec) {
 			return strings.ToLower(g[i].id.Subscription) < strings.ToLower(g[j].id.Subscription)
 		})
 		for _, r := range g[1:] {
-			if r.id.key() == g[0].id.key() {
+			if r.id.Key() == g[0].id.Key() {
 				continue // one Azure resource claimed twice (a Terraform mistake): validation reports the duplicate
 			}
 			cand := name + "-" + r.id.ResourceGroup
@@ -789,10 +781,10 @@ func (a *assembler) asgName(file string, n node) string {
 	if r := a.lookup(id, kASG); r != nil {
 		return r.model
 	}
-	g, ok := a.implicitASGs[id.key()]
+	g, ok := a.implicitASGs[id.Key()]
 	if !ok {
 		g = &topology.ApplicationSecurityGroup{Origin: topology.Origin{Pos: a.posOf(file, idn)}, Name: id.Name()}
-		a.implicitASGs[id.key()] = g
+		a.implicitASGs[id.Key()] = g
 	}
 	return g.Name
 }

@@ -70,7 +70,7 @@ func ImportARG(files map[string][]byte, o Options) (*topology.Topology, error) {
 // warning that says what it is. Without an address space the peering is
 // dropped with a warning.
 func (a *assembler) externalVNet(t *topology.Topology, r, p *rec, id resourceID) *topology.VirtualNetwork {
-	if v, ok := a.placeholders[id.key()]; ok {
+	if v, ok := a.placeholders[id.Key()]; ok {
 		return v
 	}
 	var space []netip.Prefix
@@ -107,7 +107,7 @@ func (a *assembler) externalVNet(t *topology.Topology, r, p *rec, id resourceID)
 		}
 	}
 	v := &topology.VirtualNetwork{Origin: topology.Origin{Pos: a.posOf(r.file, r.n)}, Name: name, AddressSpace: space}
-	a.placeholders[id.key()] = v
+	a.placeholders[id.Key()] = v
 	t.VirtualNetworks = append(t.VirtualNetworks, v)
 	var spaces []string
 	for _, s := range space {

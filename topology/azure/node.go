@@ -1,8 +1,7 @@
 package azure
 
 import (
-	"fmt"
-	"math"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strconv"
 	"strings"
 
@@ -68,12 +67,7 @@ func (n node) with(v any) node {
 	return n
 }
 
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+func joinPath(path, key string) string { return armexpr.JoinPath(path, key) }
 
 // key returns the member k of an object, matched exactly or else
 // case-insensitively (ARM property names are case-insensitive).
@@ -157,44 +151,7 @@ func (n node) isSet() bool {
 }
 
 // typeName names the JSON type of v for messages.
-func typeName(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, float64, int, jsonpos.BigInt:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	case *exprError:
-		return "an expression error: " + v.msg
-	}
-	return fmt.Sprintf("%T", v)
-}
+func typeName(v any) string { return armexpr.TypeName(v) }
 
 // scalarString renders a scalar as ARM would put it in a string.
-func scalarString(v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return v, true
-	case int64:
-		return strconv.FormatInt(v, 10), true
-	case int:
-		return strconv.Itoa(v), true
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-			return strconv.FormatInt(int64(v), 10), true
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64), true
-	case bool:
-		return strconv.FormatBool(v), true
-	case jsonpos.BigInt:
-		return string(v), true
-	}
-	return "", false
-}
+func scalarString(v any) (string, bool) { return armexpr.ScalarString(v) }

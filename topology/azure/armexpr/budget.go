@@ -1,4 +1,4 @@
-package azure
+package armexpr
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // hostile file fails fast with a positioned error instead of exhausting the
 // machine:
 //
-//   - maxSteps (expression evaluations and JSON nodes visited; long strings
+//   - MaxSteps (expression evaluations and JSON nodes visited; long strings
 //     count one step per 256 bytes) stops loops and deep copy nesting;
 //   - maxString bounds each string a function builds;
 //   - maxCells bounds the array elements and object members that functions
@@ -29,8 +29,8 @@ const cellsExceeded = "ARM values grow beyond %d array elements and object membe
 
 // charge spends n cells of the value budget; it fails once the budget is
 // spent, and the first failure is remembered with its JSON path.
-func (c *evalCtx) charge(n int) error {
-	root := c.t.root
+func (c *Context) charge(n int) error {
+	root := c.ev
 	root.cells += n
 	if root.cells > maxCells {
 		return fmt.Errorf(cellsExceeded, maxCells)
@@ -42,8 +42,8 @@ func (c *evalCtx) charge(n int) error {
 // shared values counted each time they are reached), stopping as soon as the
 // budget is spent: a function that walks v deeply (string(), equals(),
 // union()) costs what it is charged.
-func (c *evalCtx) chargeWalk(v any) error {
-	root := c.t.root
+func (c *Context) chargeWalk(v any) error {
+	root := c.ev
 	left := maxCells - root.cells
 	n, ok := countCells(v, left)
 	root.cells += n
@@ -59,7 +59,7 @@ func (c *evalCtx) chargeWalk(v any) error {
 func countCells(v any, limit int) (n int, ok bool) {
 	var walk func(v any) bool
 	walk = func(v any) bool {
-		switch v := unwrapDeployed(v).(type) {
+		switch v := Unwrap(v).(type) {
 		case []any:
 			n += len(v)
 			if n > limit {
@@ -88,11 +88,11 @@ func countCells(v any, limit int) (n int, ok bool) {
 }
 
 // canonKey writes a key for v such that two values have the same key if, and
-// only if, deepEqual says they are equal: numbers by value, object members
+// only if, DeepEqual says they are equal: numbers by value, object members
 // by lower-case name in order. union() and intersection() use it to find
 // duplicates in linear time.
 func canonKey(b *strings.Builder, v any) {
-	switch v := unwrapDeployed(v).(type) {
+	switch v := Unwrap(v).(type) {
 	case nil:
 		b.WriteString("n")
 	case bool:

@@ -1,4 +1,4 @@
-package azure
+package armexpr
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 type lambdaValue struct {
 	params []string // lower case
 	body   exprNode
-	ctx    *evalCtx
+	ctx    *Context
 }
 
 // maxLambdaParams is the most parameters a lambda takes (reduce's current,
@@ -27,7 +27,7 @@ type lambdaValue struct {
 const maxLambdaParams = 3
 
 // evalLambda evaluates lambda('a', 'b', BODY) without evaluating BODY.
-func (c *evalCtx) evalLambda(e callNode) (any, error) {
+func (c *Context) evalLambda(e callNode) (any, error) {
 	if len(e.args) < 2 || len(e.args) > maxLambdaParams+1 {
 		return nil, fmt.Errorf("lambda() expects 1 to %d parameter names and a body, got %d arguments", maxLambdaParams, len(e.args))
 	}
@@ -61,10 +61,10 @@ func (l lambdaValue) call(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return unwrapDeployed(v), nil
+	return Unwrap(v), nil
 }
 
-func fnLambdaVariables(c *evalCtx, a []any) (any, error) {
+func fnLambdaVariables(c *Context, a []any) (any, error) {
 	s, err := oneString(a)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func fnLambdaVariables(c *evalCtx, a []any) (any, error) {
 func lambdaArg(a []any, i int) (lambdaValue, error) {
 	l, ok := a[i].(lambdaValue)
 	if !ok {
-		return lambdaValue{}, fmt.Errorf("argument %d is %s; expected a lambda", i+1, typeName(a[i]))
+		return lambdaValue{}, fmt.Errorf("argument %d is %s; expected a lambda", i+1, TypeName(a[i]))
 	}
 	return l, nil
 }
@@ -94,10 +94,10 @@ func arrayArg(a []any, i int) ([]any, error) {
 	case nil:
 		return nil, nil
 	}
-	return nil, fmt.Errorf("argument %d is %s; expected an array", i+1, typeName(a[i]))
+	return nil, fmt.Errorf("argument %d is %s; expected an array", i+1, TypeName(a[i]))
 }
 
-func fnMap(c *evalCtx, a []any) (any, error) {
+func fnMap(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func fnMap(c *evalCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnFilter(c *evalCtx, a []any) (any, error) {
+func fnFilter(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func fnFilter(c *evalCtx, a []any) (any, error) {
 		}
 		b, ok := keep.(bool)
 		if !ok {
-			return nil, fmt.Errorf("the lambda returns %s for element %d; expected true or false", typeName(keep), i)
+			return nil, fmt.Errorf("the lambda returns %s for element %d; expected true or false", TypeName(keep), i)
 		}
 		if b {
 			out = append(out, x)
@@ -147,7 +147,7 @@ func fnFilter(c *evalCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnReduce(c *evalCtx, a []any) (any, error) {
+func fnReduce(c *Context, a []any) (any, error) {
 	if err := arity(a, 3, 3); err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func shallowSize(v any) int {
 	return 0
 }
 
-func fnSort(c *evalCtx, a []any) (any, error) {
+func fnSort(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func fnSort(c *evalCtx, a []any) (any, error) {
 		}
 		b, ok := v.(bool)
 		if !ok {
-			first = fmt.Errorf("the lambda returns %s; expected true when its first argument sorts first", typeName(v))
+			first = fmt.Errorf("the lambda returns %s; expected true when its first argument sorts first", TypeName(v))
 		}
 		return b
 	})
@@ -216,13 +216,13 @@ func fnSort(c *evalCtx, a []any) (any, error) {
 
 // keyString reads the key a lambda of toObject or groupBy returned.
 func keyString(v any) (string, error) {
-	if s, ok := scalarString(v); ok {
+	if s, ok := ScalarString(v); ok {
 		return s, nil
 	}
-	return "", fmt.Errorf("the key lambda returns %s; expected a string", typeName(v))
+	return "", fmt.Errorf("the key lambda returns %s; expected a string", TypeName(v))
 }
 
-func fnToObject(c *evalCtx, a []any) (any, error) {
+func fnToObject(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 3); err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func fnToObject(c *evalCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnGroupBy(c *evalCtx, a []any) (any, error) {
+func fnGroupBy(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}
@@ -291,20 +291,20 @@ func fnGroupBy(c *evalCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnMapValues(c *evalCtx, a []any) (any, error) {
+func fnMapValues(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}
 	m, ok := a[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("argument 1 is %s; expected an object", typeName(a[0]))
+		return nil, fmt.Errorf("argument 1 is %s; expected an object", TypeName(a[0]))
 	}
 	l, err := lambdaArg(a, 1)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]any, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range SortedKeys(m) {
 		if out[k], err = l.call(m[k]); err != nil {
 			return nil, err
 		}
