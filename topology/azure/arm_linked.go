@@ -33,7 +33,7 @@ func ImportARMFile(file string, o Options) (*topology.Topology, error) {
 			return nil, err
 		}
 	}
-	given, err := o.parameterValues()
+	given, err := o.ParameterValues()
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,10 @@ func (o Options) IsZero() bool {
 	return o.ParametersFile == "" && len(o.Parameters) == 0 && len(o.VMOS) == 0
 }
 
-// parameterValues parses Parameters: a value by name; nil for "null".
-func (o Options) parameterValues() (map[string]any, error) {
+// ParameterValues parses Parameters: a value by name, a string to convert
+// to the parameter's declared type, or nil for "null" (not supplied). A
+// caller that reads the parameters file itself merges these over it.
+func (o Options) ParameterValues() (map[string]any, error) {
 	out := map[string]any{}
 	for _, p := range o.Parameters {
 		name, value, ok := strings.Cut(p, "=")
@@ -66,15 +68,15 @@ func (o Options) vmOS() (map[string]topology.OS, error) {
 
 // Header is the comment that starts the YAML of an imported topology: the
 // input files and the options given, so that the file says where it came
-// from. The value of a parameter that template declares secureString or
-// secureObject is not printed, only its name; template is the ARM
-// template's content (nil for other inputs). There is no timestamp: the
-// same inputs give the same header.
-func Header(kind string, inputs []string, o Options, template []byte) string {
+// from, and the import's warnings. The value of a parameter that template
+// declares secureString or secureObject is not printed, only its name;
+// template is the ARM template's content (nil for other inputs). There is
+// no timestamp: the same inputs give the same header. Every line is one
+// comment line: names and messages with line breaks or other controls are
+// printed quoted.
+func Header(kind string, inputs []string, o Options, template []byte, warnings topology.ErrorList) string {
 	var b strings.Builder
 	line := func(format string, args ...any) {
-		// One line per entry: names and values are printed quoted, so that
-		// nothing in them can end the comment.
 		fmt.Fprintf(&b, "# "+format+"\n", args...)
 	}
 	line("Imported by `nsgsim import %s` from:", kind)
@@ -96,7 +98,22 @@ func Header(kind string, inputs []string, o Options, template []byte) string {
 	for _, v := range o.VMOS {
 		line("VM OS %s", quoteIfNeeded(v))
 	}
+	for _, w := range warnings {
+		line("Warning: %s", commentSafe(w.Error()))
+	}
 	return b.String()
+}
+
+// commentSafe returns s when it holds nothing that could end or disguise a
+// comment line (control characters, U+2028, U+2029, bidirectional
+// controls), else s quoted with those escaped.
+func commentSafe(s string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c {
+			return fmt.Sprintf("%+q", s)
+		}
+	}
+	return s
 }
 
 // quoteIfNeeded prints s as it is when it holds only printable ASCII other

@@ -118,10 +118,11 @@ func TestHeader(t *testing.T) {
 		ParametersFile: "main.parameters.json",
 		Parameters:     []string{"adminPassword=hunter2", "name=web\nrm -rf /", "cfg={\"k\": 1}"},
 		VMOS:           []string{"vm1=Linux"},
-	}, tpl)
+	}, tpl, topology.ErrorList{topology.Errorf(topology.Pos{File: "main.json", Path: "resources[0]"}, "rule \"x\u2028y\": IPv6 prefixes dropped")})
 	want := "# Imported by `nsgsim import arm` from:\n#   main.json\n# Parameters file: main.parameters.json\n" +
 		"# Parameter adminPassword (secure: value not shown)\n# Parameter name=\"web\\nrm -rf /\"\n" +
-		"# Parameter cfg (secure: value not shown)\n# VM OS vm1=Linux\n"
+		"# Parameter cfg (secure: value not shown)\n# VM OS vm1=Linux\n" +
+		"# Warning: \"main.json: resources[0]: rule \\\"x\\u2028y\\\": IPv6 prefixes dropped\"\n"
 	if got != want {
 		t.Errorf("Header =\n%s\nwant\n%s", got, want)
 	}
