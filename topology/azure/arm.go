@@ -103,7 +103,7 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	}
 	var rs []Resource
 	for _, r := range root.resources {
-		if r.kind == kUnknown || r.existing {
+		if r.kind == kUnknown && !strings.EqualFold(r.typ, scaleSetType) || r.existing {
 			continue
 		}
 		if root.ev.Exhausted() {

@@ -130,3 +130,18 @@ func TestHeader(t *testing.T) {
 		t.Error("a secure value is printed")
 	}
 }
+
+// A template's VM scale set is listed in a warning too.
+func TestImportARMScaleSetWarning(t *testing.T) {
+	tpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+  "resources": [
+    {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg", "properties": {}},
+    {"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2024-07-01", "name": "[concat('web', '-vmss')]", "properties": {"virtualMachineProfile": {}}}]}`
+	top, err := ImportARM([]byte(tpl), nil, "main.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := warnings(top), "main.json: resources[1]: 1 VM scale set is not modelled: \"web-vmss\"; their instances get no flows (nsgsim models single virtual machines)\n"; got != want {
+		t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+	}
+}

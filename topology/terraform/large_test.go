@@ -3,6 +3,7 @@ package terraform
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +98,21 @@ func BenchmarkImportPlan18MB(b *testing.B) {
 		if _, _, err := ImportPlan(data, "plan.json"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A plan's VM scale set is listed in a warning, not silently dropped.
+func TestPlanScaleSetWarning(t *testing.T) {
+	plan := `{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+  {"address": "azurerm_network_security_group.nsg", "mode": "managed", "type": "azurerm_network_security_group", "name": "nsg",
+   "values": {"name": "nsg", "resource_group_name": "rg", "location": "westeurope", "security_rule": []}},
+  {"address": "azurerm_linux_virtual_machine_scale_set.web", "mode": "managed", "type": "azurerm_linux_virtual_machine_scale_set", "name": "web",
+   "values": {"name": "web-vmss", "resource_group_name": "rg", "location": "westeurope"}}]}}}`
+	planned, _, err := ImportPlan([]byte(plan), "plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(planned.Warnings) != 1 || !strings.Contains(planned.Warnings[0].Error(), `1 VM scale set is not modelled: "web-vmss"`) {
+		t.Errorf("warnings = %v", planned.Warnings)
 	}
 }
