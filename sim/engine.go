@@ -19,10 +19,16 @@ type Engine struct {
 	vms      map[string]*vmInfo
 	vmList   []*vmInfo // in topology order
 	vmByAddr map[Point][]*vmInfo
-	asgs     map[string]Set
-	compiled map[nsgKey]*compiledNSG
-	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
+	// asgMembers lists each ASG's member VMs; asgs caches, per ASG and
+	// VNet, the addresses of the members an NSG in that VNet sees.
+	asgMembers map[string][]*topology.VirtualMachine
+	asgs       map[asgKey]Set
+	compiled   map[nsgKey]*compiledNSG
+	tags       sync.Map // tagKey → Set: service tags as seen from each VNet
 }
+
+// asgKey names an ASG as seen from one VNet.
+type asgKey struct{ asg, vnet string }
 
 type tagKey struct {
 	tag  string
@@ -49,6 +55,9 @@ type vnetInfo struct {
 	peers []*topology.VirtualNetwork // sorted by name
 	vnSet Set                        // the VirtualNetwork tag here
 	space Set                        // its own address space
+	// subnets are its subnets in topology order; prefixes their union.
+	subnets  []*subnetInfo
+	prefixes Set
 }
 
 type subnetInfo struct {
@@ -100,15 +109,30 @@ func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
 }
 
 type compiledRule struct {
-	rule     *topology.SecurityRule
-	src, dst Set
-	srcPorts Set
-	dstPorts Set
+	rule      *topology.SecurityRule
+	protocols protoSet // the concrete protocols it can match
+	src, dst  Set
+	srcPorts  Set
+	dstPorts  Set
 }
+
+// ruleProtocols returns the protocols a rule can match: those of its
+// protocol field, less ICMP, ESP and AH when its ports are not all "*",
+// since those protocols carry no ports (SPEC 2.3).
+func ruleProtocols(r *topology.SecurityRule) protoSet {
+	ps := protocolSet(r.Protocol)
+	if !topology.AllPortsRanges(r.SourcePorts) || !topology.AllPortsRanges(r.DestinationPorts) {
+		ps &= 1<<topology.Tcp | 1<<topology.Udp
+	}
+	return ps
+}
+
+// has reports whether protocol p is in the set.
+func (ps protoSet) has(p topology.Protocol) bool { return ps&(1<<p) != 0 }
 
 // matches reports whether the rule matches one packet. It does not allocate.
 func (r *compiledRule) matches(proto topology.Protocol, src, sport, dst, dport Point) bool {
-	return r.rule.Protocol.Matches(proto) &&
+	return r.protocols.has(proto) &&
 		r.dstPorts.Contains(dport) && r.srcPorts.Contains(sport) &&
 		r.src.Contains(src) && r.dst.Contains(dst)
 }
@@ -139,14 +163,15 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 // Compile resolves a loaded, valid topology into an Engine.
 func Compile(t *topology.Topology) (*Engine, error) {
 	e := &Engine{
-		topo:     t,
-		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
-		vnets:    make(map[string]*vnetInfo),
-		vms:      make(map[string]*vmInfo),
-		vmByAddr: make(map[Point][]*vmInfo),
-		subnetOf: make(map[[2]string]*subnetInfo),
-		asgs:     make(map[string]Set),
-		compiled: make(map[nsgKey]*compiledNSG),
+		topo:       t,
+		u:          newUniverse(t.ServiceTags, mentionedTags(t)),
+		vnets:      make(map[string]*vnetInfo),
+		vms:        make(map[string]*vmInfo),
+		vmByAddr:   make(map[Point][]*vmInfo),
+		subnetOf:   make(map[[2]string]*subnetInfo),
+		asgs:       make(map[asgKey]Set),
+		asgMembers: make(map[string][]*topology.VirtualMachine),
+		compiled:   make(map[nsgKey]*compiledNSG),
 	}
 	peers := peerMap(t)
 	for _, v := range t.VirtualNetworks {
@@ -155,18 +180,10 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		e.vnets[v.Name] = vi
 	}
 	// ASG members are known before any rule is compiled.
-	asgMembers := make(map[string][]Point)
 	for _, vm := range t.VirtualMachines {
 		for _, a := range vm.ApplicationSecurityGroups {
-			asgMembers[a] = append(asgMembers[a], AddrPoint(vm.PrivateIPAddress))
+			e.asgMembers[a] = append(e.asgMembers[a], vm)
 		}
-	}
-	for name, pts := range asgMembers {
-		spans := make([]span, len(pts))
-		for i, p := range pts {
-			spans[i] = span{p, p}
-		}
-		e.asgs[name] = normalize(spans)
 	}
 	for _, v := range t.VirtualNetworks {
 		vi := e.vnets[v.Name]
@@ -182,6 +199,8 @@ func Compile(t *topology.Topology) (*Engine, error) {
 				si.nsg = n
 			}
 			e.subnets = append(e.subnets, si)
+			vi.subnets = append(vi.subnets, si)
+			vi.prefixes = vi.prefixes.Union(si.prefix)
 			e.subnetOf[[2]string{v.Name, s.Name}] = si
 		}
 	}
@@ -299,21 +318,31 @@ func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
 	// Lower priority numbers first; priorities are unique per direction.
 	sort.SliceStable(custom, func(i, j int) bool { return custom[i].Priority < custom[j].Priority })
 	for _, r := range append(custom, topology.DefaultRules()...) {
-		n.rules[r.Direction] = append(n.rules[r.Direction], compiledRule{
-			rule:     r,
-			src:      e.addresses(r.Source, vi),
-			dst:      e.addresses(r.Destination, vi),
-			srcPorts: PortSet(r.SourcePorts),
-			dstPorts: PortSet(r.DestinationPorts),
-		})
+		n.rules[r.Direction] = append(n.rules[r.Direction], e.compileRule(r, vi))
 	}
 	e.compiled[key] = n
 	return n, nil
 }
 
+// compileRule resolves a rule's address and port sides in VNet vi.
+func (e *Engine) compileRule(r *topology.SecurityRule, vi *vnetInfo) compiledRule {
+	return compiledRule{
+		rule:      r,
+		protocols: ruleProtocols(r),
+		src:       e.addresses(r.Source, vi),
+		dst:       e.addresses(r.Destination, vi),
+		srcPorts:  PortSet(r.SourcePorts),
+		dstPorts:  PortSet(r.DestinationPorts),
+	}
+}
+
 // addresses resolves one side of a rule in a VNet. A rule naming ASGs
-// applies only to NICs that are members, so the side is the members'
-// addresses (https://learn.microsoft.com/en-us/azure/virtual-network/application-security-groups).
+// applies only to NICs that are members, so the side is the addresses of
+// the member NICs that an NSG in this VNet can see: those in the VNet and
+// in the VNets peered with it, whose address spaces cannot overlap it.
+// A NIC of an unpeered VNet that reuses an address is another NIC, not a
+// member here (SPEC 2.3;
+// https://learn.microsoft.com/en-us/azure/virtual-network/application-security-groups).
 func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 	switch {
 	case a.Any:
@@ -323,11 +352,37 @@ func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 	case len(a.ApplicationSecurityGroups) > 0:
 		var s Set
 		for _, g := range a.ApplicationSecurityGroups {
-			s = s.Union(e.asgs[g])
+			s = s.Union(e.asgSet(g, vi))
 		}
 		return s
 	}
 	return e.u.prefixes(a.Prefixes)
+}
+
+// asgSet returns the addresses of the members of ASG g that an NSG in VNet
+// vi sees (see addresses).
+func (e *Engine) asgSet(g string, vi *vnetInfo) Set {
+	k := asgKey{g, ""}
+	if vi.vnet != nil {
+		k.vnet = vi.vnet.Name
+	}
+	if s, ok := e.asgs[k]; ok {
+		return s
+	}
+	seen := map[string]bool{k.vnet: true}
+	for _, p := range vi.peers {
+		seen[p.Name] = true
+	}
+	var spans []span
+	for _, vm := range e.asgMembers[g] {
+		if seen[vm.VirtualNetwork] {
+			p := AddrPoint(vm.PrivateIPAddress)
+			spans = append(spans, span{p, p})
+		}
+	}
+	s := normalize(spans)
+	e.asgs[k] = s
+	return s
 }
 
 // vmAt returns the VM whose address is p in VNet v, or nil.

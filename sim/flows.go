@@ -25,6 +25,10 @@ type Endpoint struct {
 	Kind EndpointKind
 	Name string       // VM, Bastion host, client or tag name; the address as written
 	Addr netip.Prefix // EndpointAddress and EndpointExternal
+	// WithoutHostVIP drops 168.63.129.16 from a service tag: the default
+	// client of a private-only Bastion is VirtualNetwork less the
+	// platform's virtual IP, which is not a user (SPEC 2.3).
+	WithoutHostVIP bool
 }
 
 func (ep Endpoint) String() string { return ep.Name }
@@ -95,7 +99,7 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 	if b.SKU == topology.Developer {
 		// Bastion Developer connects from 168.63.129.16 to VMs of its own VNet
 		// only (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
-		host := Endpoint{Kind: EndpointExternal, Name: hostVIP.String(), Addr: netip.PrefixFrom(hostVIP, 32)}
+		host := developerEndpoint(hostVIP.String())
 		for _, vm := range targetVMs(t, b.VirtualNetwork, false) {
 			kind, port := KindDeveloperSSH, uint16(22)
 			if vm.OS == topology.Windows {
@@ -109,6 +113,9 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		src := Endpoint{Kind: EndpointClient, Name: c.Name}
 		if c.Tag != "" {
 			src = Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
+		}
+		if len(t.Clients) == 0 && b.EnablePrivateOnlyBastion {
+			src.WithoutHostVIP = true
 		}
 		flows = append(flows, mk(KindClientHTTPS, c.Name, src, bastion, 443, topology.Required))
 	}
@@ -160,6 +167,12 @@ func Clients(t *topology.Topology, b *topology.BastionHost) []*topology.Client {
 	return []*topology.Client{{Name: topology.TagInternet, Tag: topology.TagInternet}}
 }
 
+// developerEndpoint is a Developer Bastion as a flow end: 168.63.129.16,
+// outside the VNet (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
+func developerEndpoint(name string) Endpoint {
+	return Endpoint{Kind: EndpointExternal, Name: name, Addr: netip.PrefixFrom(hostVIP, 32)}
+}
+
 func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
 	return Endpoint{Kind: EndpointVM, Name: vm.Name}
 }
@@ -208,6 +221,11 @@ func ResolveEndpoint(t *topology.Topology, name string) Endpoint {
 	}
 	for _, b := range t.BastionHosts {
 		if b.Name == name {
+			if b.SKU == topology.Developer {
+				// A Developer Bastion reaches VMs from 168.63.129.16, whatever
+				// subnets its VNet holds (SPEC 2.3).
+				return developerEndpoint(name)
+			}
 			return Endpoint{Kind: EndpointBastion, Name: name}
 		}
 	}

@@ -155,7 +155,7 @@ var rejectCases = []struct {
 	{"unknown-sku", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Free}\n",
 		"topo.yaml:8:41: bastion host \"b\": unknown sku \"Free\"; expected Developer, Basic, Standard or Premium"},
 	{"unknown-verdict", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub}\nexpectations:\n  - {flow: b/gatewaymanager-https, verdict: Blocked}\n",
-		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny or Partial"},
+		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny, Partial or NoTraffic"},
 	{"unknown-requirement", "flows:\n  - {name: f, source: Internet, destination: 10.0.1.4, protocol: Tcp, destinationPort: 22, requirement: must}\n",
 		"topo.yaml:2:105: flow \"f\": unknown requirement \"must\"; expected required, recommended or optional"},
 	{"custom-port-range", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, customPorts: [2222, 0, 70000]}\n",

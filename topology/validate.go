@@ -707,11 +707,21 @@ func (v *validator) checkBastionHosts() {
 		case b.SKU != Developer:
 			v.bastionSubnet(b, vn, pos, ctx)
 		}
+		first := make(map[uint16]int)
 		for j, p := range b.CustomPorts {
+			f := fmt.Sprintf("customPorts[%d]", j)
 			if p == 0 {
-				f := fmt.Sprintf("customPorts[%d]", j)
 				v.errorf(v.at(&b.Origin, f), ctx, "%s: port 0 out of range [1, 65535]", f)
+				continue
 			}
+			// Each custom port makes flows BASTION/port-N/VM, whose IDs must
+			// stay unique (SPEC 1.1).
+			if k, dup := first[p]; dup {
+				v.errorf(v.at(&b.Origin, f), ctx, "%s: port %d is already listed as customPorts[%d]%s; list each port once",
+					f, p, k, where(v.at(&b.Origin, fmt.Sprintf("customPorts[%d]", k))))
+				continue
+			}
+			first[p] = j
 		}
 	}
 }
@@ -778,6 +788,12 @@ func (v *validator) checkFlows() {
 		v.endpoint(f, ctx, "source", f.Source)
 		v.endpoint(f, ctx, "destination", f.Destination)
 		v.ports(&f.Origin, ctx, "sourcePortRange", f.SourcePorts, false)
+		if !f.Protocol.CarriesPorts() {
+			// ICMP, ESP and AH carry no ports (SPEC 1.1, 2.3).
+			if p, ok := f.Fields["destinationPort"]; ok {
+				v.errorf(p, ctx, "destinationPort: protocol %s carries no ports; remove destinationPort", f.Protocol)
+			}
+		}
 	}
 }
 
