@@ -501,5 +501,14 @@ func dumpTopology(t *topology.Topology) string {
 	for _, h := range t.BastionHosts {
 		fmt.Fprintf(&b, "bastion %s %s %v ports=%v privateOnly=%v\n", h.Name, h.VirtualNetwork, h.SKU, h.CustomPorts, h.EnablePrivateOnlyBastion)
 	}
+	for _, c := range t.Clients {
+		fmt.Fprintf(&b, "client %s %v tag=%s\n", c.Name, c.AddressPrefixes, c.Tag)
+	}
+	if t.ServiceTags != nil {
+		for _, n := range t.ServiceTags.Names() {
+			ps, _ := t.ServiceTags.Prefixes(n)
+			fmt.Fprintf(&b, "service tag %s %v\n", n, ps)
+		}
+	}
 	return b.String()
 }

@@ -33,6 +33,7 @@ type Summary struct {
 	Allowed         int
 	Denied          int
 	Partial         int
+	NoTraffic       int // flows with an endpoint that has no address (FLOW003)
 	RequiredBlocked int
 	// RecommendedBlocked counts recommended flows that do not fully pass:
 	// warnings, not failures.
@@ -137,6 +138,8 @@ func summarizeReport(r *Report) Summary {
 			s.Denied++
 		case topology.VerdictPartial:
 			s.Partial++
+		case topology.VerdictNoTraffic:
+			s.NoTraffic++
 		}
 		if res.Blocked() {
 			switch res.Flow.Requirement {
