@@ -146,10 +146,14 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 }
 
 // Subsets names the allowed and denied parts of a Partial flow, along the
-// axis where they differ: sources when the sources differ, else
-// destinations, else source ports.
+// axis where they differ: protocols when whole protocols differ, else
+// sources when the sources differ, else destinations, else source ports.
 func Subsets(e *sim.Engine, res *sim.Result) (allowed, denied string) {
 	f := res.Flow
+	if a, d, ok := res.ProtocolSubsets(); ok {
+		// A flow on "*" whose protocols decide differently (SPEC 2.3).
+		return "over " + a, "over " + d
+	}
 	aSrc, aDst := res.Allowed()
 	dSrc, dDst := res.Denied()
 	switch {

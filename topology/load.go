@@ -85,10 +85,9 @@ func sizeError(file, size string) error {
 // On failure the topology is nil.
 //
 // Missing optional values take Azure's defaults: a Bastion host's sku is
-// Standard, the default of the REST API (bastionHost.json, sku.name; the
-// Terraform provider and the AVM module default to Basic instead), and its
-// scaleUnits is 2, the minimum and the Basic SKU's fixed count
-// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// DefaultSKU (Basic: what a deployment without sku gets; see DefaultSKU for
+// the evidence), and its scaleUnits is DefaultScaleUnits (2, the minimum
+// and the Basic SKU's fixed count).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
 	t, root, errs, ok := parse(file, data)
@@ -1298,11 +1297,10 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	return vm
 }
 
-// bastionHost reads a Bastion host. Defaults: sku Standard (the REST API's
-// default for sku.name in bastionHost.json) and scaleUnits 2 (the minimum,
-// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// bastionHost reads a Bastion host. Defaults: DefaultSKU and
+// DefaultScaleUnits.
 func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
-	b := &BastionHost{SKU: Standard, ScaleUnits: 2}
+	b := &BastionHost{SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}
 	ctx := fmt.Sprintf("bastionHosts[%d]", i)
 	m, ok := d.object(n, ctx, bastionHostKeys, nil, &b.Origin)
 	if !ok {
