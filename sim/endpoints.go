@@ -3,6 +3,7 @@ package sim
 import (
 	"net/netip"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -80,45 +81,25 @@ func (e *Engine) home(ep, other Endpoint) *vnetInfo {
 // bastionSubnet returns the AzureBastionSubnet of a dedicated Bastion host,
 // or nil (a Developer Bastion has none that is its own).
 func (e *Engine) bastionSubnet(name string) *subnetInfo {
-	for _, b := range e.topo.BastionHosts {
-		if b.Name == name && b.SKU != topology.Developer {
-			return e.subnet(b.VirtualNetwork, topology.BastionSubnetName)
-		}
+	if b := e.net.Bastion(name); b != nil && b.Subnet != nil {
+		return e.subnet(b.Subnet.VNet.Name(), b.Subnet.Name())
 	}
 	return nil
 }
 
-func (e *Engine) client(name string) *topology.Client {
-	for _, c := range e.topo.Clients {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
+func (e *Engine) client(name string) *topology.Client { return e.net.Client(name) }
 
 // locateOrder lists the VNets in the order an address is looked up from a
-// VNet (nil: from nowhere in particular): that VNet, the VNets peered with
-// it, then every other VNet in topology order. Unpeered VNets may reuse an
-// address space, so where an address lives depends on where it is seen
-// from.
+// VNet (nil: from nowhere in particular): network.Network.LookupOrder.
 func (e *Engine) locateOrder(from *vnetInfo) []*vnetInfo {
-	out := make([]*vnetInfo, 0, len(e.topo.VirtualNetworks))
-	seen := make(map[*vnetInfo]bool, len(e.topo.VirtualNetworks))
-	add := func(vi *vnetInfo) {
-		if vi != nil && !seen[vi] {
-			seen[vi] = true
-			out = append(out, vi)
-		}
+	var nv *network.VNet
+	if from != nil {
+		nv = from.nv
 	}
-	if from != nil && from.vnet != nil {
-		add(from)
-		for _, p := range from.peers {
-			add(e.vnets[p.Name])
-		}
-	}
-	for _, v := range e.topo.VirtualNetworks {
-		add(e.vnets[v.Name])
+	order := e.net.LookupOrder(nv)
+	out := make([]*vnetInfo, len(order))
+	for i, v := range order {
+		out[i] = e.vnets[v.Name()]
 	}
 	return out
 }

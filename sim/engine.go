@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -12,19 +13,18 @@ import (
 // it is safe for concurrent use afterwards.
 type Engine struct {
 	topo     *topology.Topology
+	net      *network.Network
 	u        *universe
 	vnets    map[string]*vnetInfo
 	subnets  []*subnetInfo // in topology order
 	subnetOf map[[2]string]*subnetInfo
 	vms      map[string]*vmInfo
 	vmList   []*vmInfo // in topology order
-	vmByAddr map[Point][]*vmInfo
-	// asgMembers lists each ASG's member VMs; asgs caches, per ASG and
-	// VNet, the addresses of the members an NSG in that VNet sees.
-	asgMembers map[string][]*topology.VirtualMachine
-	asgs       map[asgKey]Set
-	compiled   map[nsgKey]*compiledNSG
-	tags       sync.Map // tagKey → Set: service tags as seen from each VNet
+	// asgs caches, per ASG and VNet, the addresses of the members an NSG
+	// in that VNet sees.
+	asgs     map[asgKey]Set
+	compiled map[nsgKey]*compiledNSG
+	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
 }
 
 // asgKey names an ASG as seen from one VNet.
@@ -51,6 +51,7 @@ func (e *Engine) tagSet(name string, vi *vnetInfo) Set {
 }
 
 type vnetInfo struct {
+	nv    *network.VNet
 	vnet  *topology.VirtualNetwork
 	peers []*topology.VirtualNetwork // sorted by name
 	vnSet Set                        // the VirtualNetwork tag here
@@ -163,27 +164,23 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 // Compile resolves a loaded, valid topology into an Engine.
 func Compile(t *topology.Topology) (*Engine, error) {
 	e := &Engine{
-		topo:       t,
-		u:          newUniverse(t.ServiceTags, mentionedTags(t)),
-		vnets:      make(map[string]*vnetInfo),
-		vms:        make(map[string]*vmInfo),
-		vmByAddr:   make(map[Point][]*vmInfo),
-		subnetOf:   make(map[[2]string]*subnetInfo),
-		asgs:       make(map[asgKey]Set),
-		asgMembers: make(map[string][]*topology.VirtualMachine),
-		compiled:   make(map[nsgKey]*compiledNSG),
+		topo:     t,
+		net:      network.Resolve(t),
+		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
+		vnets:    make(map[string]*vnetInfo),
+		vms:      make(map[string]*vmInfo),
+		subnetOf: make(map[[2]string]*subnetInfo),
+		asgs:     make(map[asgKey]Set),
+		compiled: make(map[nsgKey]*compiledNSG),
 	}
-	peers := peerMap(t)
-	for _, v := range t.VirtualNetworks {
-		vi := &vnetInfo{vnet: v, peers: peers[v.Name], space: PrefixesSet(v.AddressSpace)}
-		vi.vnSet = virtualNetwork(v, vi.peers)
-		e.vnets[v.Name] = vi
-	}
-	// ASG members are known before any rule is compiled.
-	for _, vm := range t.VirtualMachines {
-		for _, a := range vm.ApplicationSecurityGroups {
-			e.asgMembers[a] = append(e.asgMembers[a], vm)
+	// ASG members are known (e.net) before any rule is compiled.
+	for _, nv := range e.net.VNets {
+		vi := &vnetInfo{nv: nv, vnet: nv.VirtualNetwork, space: PrefixesSet(nv.VirtualNetwork.AddressSpace)}
+		for _, p := range nv.Peers {
+			vi.peers = append(vi.peers, p.VirtualNetwork)
 		}
+		vi.vnSet = virtualNetwork(nv.VirtualNetwork, vi.peers)
+		e.vnets[nv.Name()] = vi
 	}
 	for _, v := range t.VirtualNetworks {
 		vi := e.vnets[v.Name]
@@ -222,13 +219,16 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		e.vms[vm.Name] = vi
 		e.vmList = append(e.vmList, vi)
 		si.vms = append(si.vms, vi)
-		e.vmByAddr[vi.point] = append(e.vmByAddr[vi.point], vi)
 	}
 	return e, nil
 }
 
 // Topology returns the topology the engine was compiled from.
 func (e *Engine) Topology() *topology.Topology { return e.topo }
+
+// Network returns the engine's resolved network: VNets, subnets, VMs,
+// ASG memberships and Locate, for outputs that need them.
+func (e *Engine) Network() *network.Network { return e.net }
 
 // BuiltinServiceTags reports whether service tags use the built-in model
 // (no Service Tags file), in which an office range is assumed to hold no
@@ -237,42 +237,6 @@ func (e *Engine) BuiltinServiceTags() bool { return e.u.builtin() }
 
 func (e *Engine) subnet(vnet, name string) *subnetInfo {
 	return e.subnetOf[[2]string{vnet, name}]
-}
-
-// peerMap returns, for each VNet, the VNets it is peered with: a peering
-// declared on either side counts for both, and peering is not transitive.
-func peerMap(t *topology.Topology) map[string][]*topology.VirtualNetwork {
-	byName := make(map[string]*topology.VirtualNetwork)
-	for _, v := range t.VirtualNetworks {
-		byName[v.Name] = v
-	}
-	set := make(map[string]map[string]bool)
-	link := func(a, b string) {
-		if set[a] == nil {
-			set[a] = make(map[string]bool)
-		}
-		set[a][b] = true
-	}
-	for _, v := range t.VirtualNetworks {
-		for _, p := range v.Peerings {
-			if byName[p] != nil && p != v.Name {
-				link(v.Name, p)
-				link(p, v.Name)
-			}
-		}
-	}
-	out := make(map[string][]*topology.VirtualNetwork)
-	for a, bs := range set {
-		names := make([]string, 0, len(bs))
-		for b := range bs {
-			names = append(names, b)
-		}
-		sort.Strings(names)
-		for _, b := range names {
-			out[a] = append(out[a], byName[b])
-		}
-	}
-	return out
 }
 
 // mentionedTags lists every service tag a topology names, for the built-in
@@ -369,28 +333,14 @@ func (e *Engine) asgSet(g string, vi *vnetInfo) Set {
 	if s, ok := e.asgs[k]; ok {
 		return s
 	}
-	seen := map[string]bool{k.vnet: true}
-	for _, p := range vi.peers {
-		seen[p.Name] = true
-	}
 	var spans []span
-	for _, vm := range e.asgMembers[g] {
-		if seen[vm.VirtualNetwork] {
-			p := AddrPoint(vm.PrivateIPAddress)
+	if asg := e.net.ASG(g); asg != nil {
+		for _, m := range asg.MembersSeenFrom(vi.nv) {
+			p := AddrPoint(m.Address())
 			spans = append(spans, span{p, p})
 		}
 	}
 	s := normalize(spans)
 	e.asgs[k] = s
 	return s
-}
-
-// vmAt returns the VM whose address is p in VNet v, or nil.
-func (e *Engine) vmAt(v *vnetInfo, p Point) *vmInfo {
-	for _, vm := range e.vmByAddr[p] {
-		if vm.subnet.vnet == v {
-			return vm
-		}
-	}
-	return nil
 }

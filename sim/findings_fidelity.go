@@ -24,25 +24,22 @@ const (
 // assigned to the application security group is in" (application security
 // groups, "Allow-Database-BusinessLogic" constraints).
 func (e *Engine) checkASGVNets(l *findingList) {
-	for _, g := range e.topo.ApplicationSecurityGroups {
-		var vnets []string
-		first := map[string]string{} // VNet → its first member VM
-		for _, vm := range e.asgMembers[g.Name] {
-			if _, ok := first[vm.VirtualNetwork]; !ok {
-				first[vm.VirtualNetwork] = vm.Name
-				vnets = append(vnets, vm.VirtualNetwork)
-			}
-		}
-		if len(vnets) < 2 {
+	for _, g := range e.net.ASGs {
+		if len(g.VNets) < 2 {
 			continue
 		}
-		parts := make([]string, len(vnets))
-		for i, v := range vnets {
-			parts[i] = fmt.Sprintf("%s (virtual machine %s)", v, first[v])
+		parts := make([]string, len(g.VNets))
+		for i, v := range g.VNets {
+			for _, m := range g.Members {
+				if m.VNet() == v {
+					parts[i] = fmt.Sprintf("%s (virtual machine %s)", v.Name(), m.Name())
+					break
+				}
+			}
 		}
-		l.add("ASG001", SeverityError, g.Pos, fmt.Sprintf(
+		l.add("ASG001", SeverityError, g.ApplicationSecurityGroup.Pos, fmt.Sprintf(
 			"application security group %s has members in %d virtual networks: %s; Azure requires every network interface of an application security group to be in one virtual network, and rejects the assignment",
-			g.Name, len(vnets), joinAnd(parts)))
+			g.Name(), len(g.VNets), joinAnd(parts)))
 	}
 }
 

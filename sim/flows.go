@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -71,8 +72,9 @@ const (
 // user's flows, in a fixed order.
 func Flows(t *topology.Topology) []*Flow {
 	var flows []*Flow
+	n := network.Resolve(t)
 	for _, b := range t.BastionHosts {
-		flows = append(flows, BastionFlows(t, b)...)
+		flows = append(flows, bastionFlows(t, n, b)...)
 	}
 	for _, f := range t.Flows {
 		flows = append(flows, userFlow(t, f))
@@ -82,6 +84,10 @@ func Flows(t *topology.Topology) []*Flow {
 
 // BastionFlows returns the documented flows of one Bastion host (SPEC 3).
 func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
+	return bastionFlows(t, network.Resolve(t), b)
+}
+
+func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionHost) []*Flow {
 	bastion := Endpoint{Kind: EndpointBastion, Name: b.Name}
 	mk := func(kind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
 		id := b.Name + "/" + kind
@@ -100,7 +106,8 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		// Bastion Developer connects from 168.63.129.16 to VMs of its own VNet
 		// only (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
 		host := developerEndpoint(hostVIP.String())
-		for _, vm := range targetVMs(t, b.VirtualNetwork, false) {
+		for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), false) {
+			vm := m.VirtualMachine
 			kind, port := KindDeveloperSSH, uint16(22)
 			if vm.OS == topology.Windows {
 				kind, port = KindDeveloperRDP, 3389
@@ -139,7 +146,8 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		}
 		flows = append(flows, mk(KindInternetHTTP, "", bastion, Endpoint{Kind: EndpointServiceTag, Name: topology.TagInternet}, 80, req))
 	}
-	for _, vm := range targetVMs(t, b.VirtualNetwork, true) {
+	for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), true) {
+		vm := m.VirtualMachine
 		kind, port := KindSSH, uint16(22)
 		if vm.OS == topology.Windows {
 			kind, port = KindRDP, 3389
@@ -175,24 +183,6 @@ func developerEndpoint(name string) Endpoint {
 
 func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
 	return Endpoint{Kind: EndpointVM, Name: vm.Name}
-}
-
-// targetVMs returns the VMs of a VNet and, with peered, of the VNets peered
-// with it, in topology order.
-func targetVMs(t *topology.Topology, vnet string, peered bool) []*topology.VirtualMachine {
-	in := map[string]bool{vnet: true}
-	if peered {
-		for _, p := range peerMap(t)[vnet] {
-			in[p.Name] = true
-		}
-	}
-	var out []*topology.VirtualMachine
-	for _, vm := range t.VirtualMachines {
-		if in[vm.VirtualNetwork] {
-			out = append(out, vm)
-		}
-	}
-	return out
 }
 
 // userFlow turns a declared flow into a Flow, resolving its endpoint names.
