@@ -18,8 +18,8 @@ type Options struct {
 }
 
 // MaxRulesPerNSG is Azure's limit on the security rules of one NSG
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-networking-limits).
-const MaxRulesPerNSG = 1000
+// (topology.MaxRulesPerNSG).
+const MaxRulesPerNSG = topology.MaxRulesPerNSG
 
 // Estimates used to keep a generated file within the loader's limits
 // (topology.MaxNodes, topology.MaxFileSize). They are upper bounds of what

@@ -122,7 +122,7 @@ func NewDocument(r *sim.Report) *Document {
 func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 	f := res.Flow
 	out := Flow{
-		ID: f.ID, Kind: f.Kind, Bastion: f.Bastion,
+		ID: f.ID, Kind: string(f.Kind), Bastion: f.Bastion,
 		Source: f.Source.Name, Destination: f.Destination.Name,
 		Protocol: f.Protocol.String(), Port: int(f.Port),
 		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),

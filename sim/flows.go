@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -38,7 +37,7 @@ func (ep Endpoint) String() string { return ep.Name }
 // user declared.
 type Flow struct {
 	ID          string // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
-	Kind        string // "ssh", "client-https", …; "custom" for user flows
+	Kind        topology.FlowKind // "ssh", "client-https", …; KindCustom for user flows
 	Bastion     string // the Bastion host, or "" for user flows
 	Target      string // the VM or client a per-target flow is about
 	Source      Endpoint
@@ -50,20 +49,21 @@ type Flow struct {
 	Pos         topology.Pos // where the flow comes from in the topology
 }
 
-// Flow kinds of the documented catalogue (SPEC 3).
+// Flow kinds of the documented catalogue (SPEC 3): topology.FlowKind, which
+// validation checks flow IDs against, under the names the catalogue uses.
 const (
-	KindClientHTTPS         = "client-https"
-	KindGatewayManagerHTTPS = "gatewaymanager-https"
-	KindLoadBalancerHTTPS   = "loadbalancer-https"
-	KindDataplane8080       = "dataplane-8080"
-	KindDataplane5701       = "dataplane-5701"
-	KindAzureCloudHTTPS     = "azurecloud-https"
-	KindInternetHTTP        = "internet-http"
-	KindSSH                 = "ssh"
-	KindRDP                 = "rdp"
-	KindDeveloperSSH        = "developer-ssh"
-	KindDeveloperRDP        = "developer-rdp"
-	KindCustom              = "custom"
+	KindClientHTTPS         = topology.FlowClientHTTPS
+	KindGatewayManagerHTTPS = topology.FlowGatewayManagerHTTPS
+	KindLoadBalancerHTTPS   = topology.FlowLoadBalancerHTTPS
+	KindDataplane8080       = topology.FlowDataplane8080
+	KindDataplane5701       = topology.FlowDataplane5701
+	KindAzureCloudHTTPS     = topology.FlowAzureCloudHTTPS
+	KindInternetHTTP        = topology.FlowInternetHTTP
+	KindSSH                 = topology.FlowSSH
+	KindRDP                 = topology.FlowRDP
+	KindDeveloperSSH        = topology.FlowDeveloperSSH
+	KindDeveloperRDP        = topology.FlowDeveloperRDP
+	KindCustom              = topology.FlowCustom
 )
 
 // Flows returns every flow of a topology: for each Bastion host, the flows
@@ -89,8 +89,8 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 
 func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionHost) []*Flow {
 	bastion := Endpoint{Kind: EndpointBastion, Name: b.Name}
-	mk := func(kind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
-		id := b.Name + "/" + kind
+	mk := func(kind topology.FlowKind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
+		id := b.Name + "/" + string(kind)
 		if target != "" {
 			id += "/" + target
 		}
@@ -155,7 +155,7 @@ func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionH
 		flows = append(flows, mk(kind, vm.Name, bastion, vmEndpoint(vm), port, topology.Required))
 		if b.SKU == topology.Standard || b.SKU == topology.Premium {
 			for _, p := range b.CustomPorts {
-				flows = append(flows, mk(fmt.Sprintf("port-%d", p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
+				flows = append(flows, mk(topology.FlowPort(p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
 			}
 		}
 	}
