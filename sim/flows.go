@@ -36,10 +36,10 @@ func (ep Endpoint) String() string { return ep.Name }
 // Flow is one flow to evaluate: a documented Bastion flow (SPEC 3) or one the
 // user declared.
 type Flow struct {
-	ID          string // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
+	ID          string            // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
 	Kind        topology.FlowKind // "ssh", "client-https", …; KindCustom for user flows
-	Bastion     string // the Bastion host, or "" for user flows
-	Target      string // the VM or client a per-target flow is about
+	Bastion     string            // the Bastion host, or "" for user flows
+	Target      string            // the VM or client a per-target flow is about
 	Source      Endpoint
 	Destination Endpoint
 	Protocol    topology.Protocol
