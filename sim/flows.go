@@ -70,9 +70,11 @@ const (
 // the Azure Bastion documentation requires
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg), then the
 // user's flows, in a fixed order.
-func Flows(t *topology.Topology) []*Flow {
+func Flows(t *topology.Topology) []*Flow { return flowsOf(t, network.Resolve(t)) }
+
+// flowsOf is Flows on a network already resolved.
+func flowsOf(t *topology.Topology, n *network.Network) []*Flow {
 	var flows []*Flow
-	n := network.Resolve(t)
 	for _, b := range t.BastionHosts {
 		flows = append(flows, bastionFlows(t, n, b)...)
 	}

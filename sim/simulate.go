@@ -64,7 +64,7 @@ func (e *Engine) Simulate() *Report { return e.SimulateProgress(nil) }
 // are decided, from several goroutines at once, and last with done == total
 // before the findings are checked. A nil progress is not called.
 func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
-	flows := Flows(e.topo)
+	flows := flowsOf(e.topo, e.net)
 	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
