@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,25 @@ import (
 
 // estate2000 is the 2,000-VM estate of the issue: 20 VNets, 120 subnets.
 var estate2000 = gen.Options{Seed: 1, VNets: 20, Subnets: 120, VMs: 2000, RulesPerNSG: 50}
+
+// loadEstate generates the estate and loads it as `nsgsim serve` would
+// load the file `nsgsim gen` writes.
+func loadEstate(t testing.TB) *topology.Topology {
+	t.Helper()
+	g, err := gen.Generate(estate2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, g, "2,000-VM estate"); err != nil {
+		t.Fatal(err)
+	}
+	topo, err := topology.Parse("estate.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topo
+}
 
 // decidingRule finds a custom rule of a workload NSG (not the Bastion
 // subnet's) whose removal recolours an edge of the whole-estate diagram,
@@ -41,7 +61,7 @@ func decidingRule(t *testing.T, s *Server) (nsg, rule, edge string) {
 		return strings.Compare(a[0]+a[1], b[0]+b[1])
 	})
 	colour := func(edits []Edit) map[string]string {
-		ev := evaluate(b, edits)
+		ev := evaluate(b, edits, false)
 		dot, err := ev.dot(ev.renderOptions(s.opts.CollapseAbove, ""))
 		if err != nil {
 			t.Fatal(err)
@@ -77,10 +97,7 @@ func TestBrowserScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the 2,000-VM estate takes seconds to generate and load")
 	}
-	topo, err := gen.Generate(estate2000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	topo := loadEstate(t)
 	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
 	if err != nil {
 		t.Fatal(err)

@@ -99,6 +99,7 @@
     baseByID = new Map(model.flows.map((f) => [f.id, f]));
     buildFlowTable();
     buildFindings();
+    showSummary(model.summary);
     nsgState = new Map();
     diagramKey = "";
     return true;
@@ -236,13 +237,33 @@
         setStatus("");
       }
     }));
+    loadFindings(seq);
     scheduleDiagram();
   }
 
-  function applyEval(out) {
-    const s = out.summary;
+  // loadFindings brings the second half of an edit's answer: the summary and
+  // the findings, which need the whole simulation; the colours did not wait.
+  async function loadFindings(seq) {
+    let out;
+    try {
+      const resp = await api("/api/findings", { edits: state.edits });
+      out = await resp.json();
+    } catch (err) {
+      if (err.message !== "reloaded") setStatus(err.message);
+      return;
+    }
+    if (seq !== evalSeq) return;
+    showSummary(out.summary);
+    renderFindings(out.findingsAdded || [], out.findingsRemoved || []);
+    document.body.dataset.findings = String(seq);
+  }
+
+  function showSummary(s) {
     $("summary").textContent = s.flows + " flows: " + s.allowed + " allowed, " + s.denied + " denied, " +
       s.partial + " partial; " + s.requiredBlocked + " required blocked";
+  }
+
+  function applyEval(out) {
     $("problems").textContent = (out.problems || []).join("\n");
 
     // Flow rows: the file's verdicts, with the changed ones over them.
@@ -255,7 +276,6 @@
     recolour();
 
     renderNSGs(out.nsgs || []);
-    renderFindings(out.findingsAdded || [], out.findingsRemoved || []);
     renderChanges(out);
     if (state.flow) showTrace(state.flow, false);
   }
