@@ -65,7 +65,7 @@
     }
     const resp = await fetch(path, opts);
     if (resp.status === 409) {
-      await loadModel();
+      reload();
       throw new Error("reloaded");
     }
     if (!resp.ok) throw new Error((await resp.text()).trim());
@@ -217,7 +217,6 @@
       tGot = performance.now();
     } catch (err) {
       if (err.message !== "reloaded") setStatus(err.message);
-      else evaluate();
       return;
     }
     if (seq !== evalSeq) return;
@@ -944,17 +943,33 @@
         if (v.error) {
           showBanner("The file on disk does not load; \n" + v.error, true);
         } else if (model && v.version !== model.version) {
-          if (await loadModel()) {
-            $("nsgs").textContent = "";
-            renderNSGs([]);
-            evaluate();
-          }
+          await reload();
         }
       }
     } catch (err) {
       setStatus("server not answering");
     }
     setTimeout(watchFile, 1500);
+  }
+
+  // reload loads the file's new version and evaluates the edits on it
+  // again; requests that overlap share one reload.
+  let reloading = null;
+  function reload() {
+    if (!reloading) {
+      reloading = (async () => {
+        try {
+          if (await loadModel()) {
+            $("nsgs").textContent = "";
+            renderNSGs([]);
+            await evaluate();
+          }
+        } finally {
+          reloading = null;
+        }
+      })();
+    }
+    return reloading;
   }
 
   // ---- start -----------------------------------------------------------------------------
