@@ -124,14 +124,19 @@ func evaluate(b *base, edits []Edit, full bool) *evaluation {
 		ev.problems = append(ev.problems, errs...)
 		return ev
 	}
+	// Only the flows that cross an edited NSG, and that an edited rule can
+	// match, are evaluated again (sim.Report.Revise).
+	names := make([]string, 0, len(changes))
+	for _, c := range changes {
+		names = append(names, c.NSG)
+	}
 	var r *sim.Report
-	var err error
-	if full {
-		r, err = sim.Simulate(t)
-	} else {
-		var e *sim.Engine
-		if e, err = sim.Compile(t); err == nil {
-			r = &sim.Report{Topology: t, Engine: e, Results: e.EvaluateAll(sim.Flows(t))}
+	rev, err := b.report.Revise(t, names...)
+	if err == nil {
+		if full {
+			r = rev.Report()
+		} else {
+			r = &sim.Report{Topology: rev.Topology, Engine: rev.Engine, Results: rev.Results}
 		}
 	}
 	if err != nil {
