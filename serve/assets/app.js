@@ -236,8 +236,12 @@
         setStatus("");
       }
     }));
-    loadFindings(seq);
-    scheduleDiagram();
+    // The findings and the new layout are asked for once the colours are
+    // on screen, so that they do not hold the repaint up.
+    requestAnimationFrame(() => setTimeout(() => {
+      loadFindings(seq);
+      scheduleDiagram();
+    }, 0));
   }
 
   // loadFindings brings the second half of an edit's answer: the summary and
@@ -351,7 +355,12 @@
     for (const g of svg.querySelectorAll("g.edge")) {
       const e = edgesByID.get(g.id);
       if (!e) continue;
-      g.setAttribute("class", "edge " + e.class);
+      // Only edges whose drawing changed are touched: less to repaint.
+      const key = JSON.stringify(e);
+      if (g.dataset.drawn === key) continue;
+      g.dataset.drawn = key;
+      const selected = g.classList.contains("selected");
+      g.setAttribute("class", "edge " + e.class + (selected ? " selected" : ""));
       for (const p of g.querySelectorAll("path")) {
         p.setAttribute("stroke", e.color);
         if (e.width) p.setAttribute("stroke-width", e.width);
