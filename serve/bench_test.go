@@ -18,7 +18,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	base := s.src.get()
 	g := topo.NetworkSecurityGroups[len(topo.NetworkSecurityGroups)-1]
 	edits := []Edit{{Op: OpDisable, NSG: g.Name, Rule: g.SecurityRules[0].Name}}
-	b.Run("simulate", func(b *testing.B) {
+	b.Run("revise", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			evaluate(base, edits, false)
