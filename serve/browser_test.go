@@ -372,6 +372,18 @@ func TestBrowserHostile(t *testing.T) {
 		click(`.tabs button[data-tab="findings"]`),
 		chromedp.Sleep(1500*time.Millisecond),
 	)
+	// A rule added on the page with a payload for a name is text too.
+	b.do(t,
+		click(`.tabs button[data-tab="rules"]`),
+		poll(`document.querySelector("details.nsg details.addrule") !== null`),
+		eval(`document.querySelector("details.nsg details.addrule").open = true`),
+		setInput(`details.nsg details.addrule input[name="name"]`, `<img src=x onerror="document.title='PW'+'NED'">`),
+		setInput(`details.nsg details.addrule input[name="priority"]`, "4000"),
+		click(`details.nsg details.addrule button`),
+		poll(`document.getElementById("changes-count").textContent !== "" || document.querySelector("details.nsg tr.added") !== null`),
+		click(`.tabs button[data-tab="changes"]`),
+		poll(`document.getElementById("emit").textContent.includes("onerror")`),
+	)
 	title := get(t, b, chromedp.Title())
 	attrs := get(t, b, chromedp.Evaluate[string](`[...document.body.attributes].map(a => a.name + "=" + a.value).join(" ")`))
 	if strings.Contains(title, "PWNED") || strings.Contains(attrs, "PWNED") {

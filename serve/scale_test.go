@@ -76,8 +76,13 @@ func decidingRule(t *testing.T, s *Server) (nsg, rule, edge string) {
 	before := colour(nil)
 	for _, c := range cands[:min(len(cands), 10)] {
 		after := colour([]Edit{{Op: OpDisable, NSG: c[0], Rule: c[1]}})
-		for id, col := range after {
-			if before[id] != col {
+		ids := make([]string, 0, len(after))
+		for id := range after {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if before[id] != after[id] {
 				return c[0], c[1], id
 			}
 		}
@@ -103,7 +108,8 @@ func TestBrowserScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	nsg, rule, edge := decidingRule(t, s)
-	t.Logf("toggling %s/%s recolours %s", nsg, rule, edge)
+	ev := evaluate(s.src.get(), []Edit{{Op: OpDisable, NSG: nsg, Rule: rule}}, false)
+	t.Logf("toggling %s/%s recolours %s and changes %d of %d flows", nsg, rule, edge, len(ev.diff.Changed), len(ev.report.Results))
 	b := newBrowser(t)
 	url := serveTopology(t, func() (*topology.Topology, error) { return topo, nil })
 	start := time.Now()
