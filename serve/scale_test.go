@@ -144,6 +144,35 @@ func TestBrowserScale(t *testing.T) {
 	if limit := 2 * time.Second; time.Duration(ms[len(ms)-1]*float64(time.Millisecond)) > limit {
 		t.Errorf("click to repaint took up to %.0f ms; want under %v", ms[len(ms)-1], limit)
 	}
+
+	// Click a collapsed VNet: the page focuses on it, the URL says so, and
+	// the diagram draws its subnets.
+	vnet := topo.VirtualNetworks[len(topo.VirtualNetworks)-1].Name
+	pt := get(t, b, chromedp.Evaluate[[]float64](fmt.Sprintf(`(function(){
+		for (const g of document.querySelectorAll("g.node")) {
+			const a = g.querySelector("a");
+			if (!a || a.getAttributeNS("http://www.w3.org/1999/xlink", "title").split("\n")[0] !== "VNet " + %q) continue;
+			const r = g.getBoundingClientRect();
+			return [r.left + r.width / 2, r.top + r.height / 2];
+		}
+		return [];
+	})()`, vnet)))
+	if len(pt) != 2 {
+		t.Fatalf("no collapsed node for VNet %s in the whole-estate diagram", vnet)
+	}
+	layouts := get(t, b, chromedp.Evaluate[string](`document.body.dataset.layouts`))
+	b.do(t,
+		chromedp.MouseClickXY(pt[0], pt[1]),
+		poll(`document.body.dataset.layouts !== "`+layouts+`"`),
+		poll(fmt.Sprintf(`document.getElementById("crumbs").textContent.includes(%q)`, vnet)),
+	)
+	subnets := get(t, b, chromedp.Evaluate[int](fmt.Sprintf(`[...document.querySelectorAll("g.cluster a")].filter(a => a.getAttributeNS("http://www.w3.org/1999/xlink", "title").startsWith("subnet " + %q + "/")).length`, vnet)))
+	if subnets == 0 {
+		t.Errorf("after clicking VNet %s, the diagram draws none of its subnets", vnet)
+	}
+	if loc := get(t, b, chromedp.Location()); !strings.Contains(loc, "#s=") {
+		t.Errorf("the focus is not in the URL: %s", loc)
+	}
 	for _, l := range b.logged() {
 		t.Errorf("browser logged: %s", l)
 	}
