@@ -11,9 +11,7 @@
   // state is what the URL carries.
   const state = { edits: [], focus: "", flow: "", tab: "rules" };
   let model = null; // the file's flows and NSGs (GET /api/model)
-  let rowsByID = new Map(); // flow ID -> table row
   let baseByID = new Map(); // flow ID -> the file's flow row
-  let lastEval = null;
   let evalSeq = 0;
   let diagramSeq = 0;
   let diagramKey = "";
@@ -116,7 +114,6 @@
   let scrollQueued = false;
 
   function buildFlowTable() {
-    rowsByID = new Map();
     overlay = new Map();
     filterFlows();
   }
@@ -165,12 +162,7 @@
     const last = Math.min(shownIDs.length, Math.ceil((box.scrollTop + box.clientHeight) / ROW) + 20);
     const frag = document.createDocumentFragment();
     if (first > 0) frag.appendChild(spacer(first * ROW));
-    rowsByID = new Map();
-    for (let i = first; i < last; i++) {
-      const tr = flowRow(baseByID.get(shownIDs[i]));
-      rowsByID.set(shownIDs[i], tr);
-      frag.appendChild(tr);
-    }
+    for (let i = first; i < last; i++) frag.appendChild(flowRow(baseByID.get(shownIDs[i])));
     if (last < shownIDs.length) frag.appendChild(spacer((shownIDs.length - last) * ROW));
     tbody.textContent = "";
     tbody.appendChild(frag);
@@ -220,7 +212,6 @@
       return;
     }
     if (seq !== evalSeq) return;
-    lastEval = out;
     applyEval(out);
     const tApplied = performance.now();
     const t0 = pendingClick;
@@ -619,8 +610,9 @@
 
   function editsOf(nsg, rule) { return state.edits.filter((e) => e.nsg === nsg && e.rule === rule); }
 
-  // pushEdit records an edit and re-evaluates; a field set back to the file's
-  // value drops out of the list, so that the URL stays short.
+  // edited saves the edits in the URL and re-evaluates; measure times the
+  // click to the repaint. (setField drops a field set back to the file's
+  // value, so that the URL stays short.)
   function edited(measure) {
     if (measure) pendingClick = performance.now();
     saveState();
