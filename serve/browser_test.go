@@ -199,6 +199,13 @@ func setInput(sel, value string) chromedp.Action[chromedp.Void] {
 	return eval(fmt.Sprintf(`(function(){ const i = document.querySelector(%q); i.value = %q; i.dispatchEvent(new Event("change", {bubbles: true})); })()`, sel, value))
 }
 
+// editCell edits one field of a rule in the rules panel: click the cell,
+// type, commit.
+func editCell(nsg, rule, field, value string) chromedp.Action[chromedp.Void] {
+	cell := fmt.Sprintf(`details[data-nsg=%q] tr[data-rule=%q] td[data-field=%q]`, nsg, rule, field)
+	return chromedp.Steps(click(cell), setInput(cell+" input", value))
+}
+
 // toggle clicks the "on" box of a rule in the rules panel.
 func toggle(nsg, rule string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
@@ -289,7 +296,7 @@ func TestBrowser(t *testing.T) {
 		setInput(`details[data-nsg="nsg-app-web"] details.addrule input[name="source"]`, "10.0.0.0/26"),
 		click(`details[data-nsg="nsg-app-web"] details.addrule button`),
 		poll(edgeStroke(web)+` === "`+red+`"`),
-		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "120"),
+		editCell("nsg-app-web", "DenySshFromBastion", "priority", "120"),
 		poll(edgeStroke(web)+` === "`+green+`"`),
 	)
 	if got := get(t, b, text("#problems")); got != "" {
@@ -297,9 +304,9 @@ func TestBrowser(t *testing.T) {
 	}
 	// A priority taken by another rule is refused, and the verdicts stay.
 	b.do(t,
-		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "100"),
+		editCell("nsg-app-web", "DenySshFromBastion", "priority", "100"),
 		poll(`document.getElementById("problems").textContent.includes("already used")`),
-		setInput(`details[data-nsg="nsg-app-web"] tr[data-rule="DenySshFromBastion"] input[data-field="priority"]`, "120"),
+		editCell("nsg-app-web", "DenySshFromBastion", "priority", "120"),
 		poll(`document.getElementById("problems").textContent === ""`),
 	)
 
