@@ -195,10 +195,11 @@ func (ev *evaluation) dot(o render.Options) ([]byte, error) {
 }
 
 // plan expresses the edits as a fix.Plan, so that fix's emitters write
-// them: a changed rule is written whole (`az network nsg rule create`
-// replaces a rule of the same name, as a Bicep or Terraform resource of
-// that name does); a rule whose priority alone changed is a move; a
-// disabled rule is a note, since none of the forms deletes.
+// them: an added or changed rule is written whole (`az network nsg rule
+// create` replaces a rule of the same name,
+// https://github.com/Azure/azure-cli/issues/7185, as a Bicep or Terraform
+// resource of that name does); a disabled rule is a note, since none of the
+// forms deletes.
 func (ev *evaluation) plan() *fix.Plan {
 	p := &fix.Plan{Original: ev.base.topo, Patched: ev.topo, Before: ev.base.report, After: ev.report}
 	for _, c := range ev.changes {
@@ -208,19 +209,11 @@ func (ev *evaluation) plan() *fix.Plan {
 				c.Name, c.NSG, c.Before.Priority, c.Before.Direction))
 		case c.Before == nil:
 			p.Added = append(p.Added, fix.Addition{NSG: c.NSG, Rule: c.After, Reason: "added in review"})
-		case onlyPriority(c.Before, c.After):
-			p.Moves = append(p.Moves, fix.Move{NSG: c.NSG, Rule: c.After, From: c.Before.Priority, To: c.After.Priority})
 		default:
 			p.Added = append(p.Added, fix.Addition{NSG: c.NSG, Rule: c.After, Reason: "changed in review: " + describeChange(c.Before, c.After)})
 		}
 	}
 	return p
-}
-
-func onlyPriority(a, b *topology.SecurityRule) bool {
-	c := *b
-	c.Priority = a.Priority
-	return a.Priority != b.Priority && sameRule(a, &c)
 }
 
 // describeChange says what changed in a rule: "access Allow -> Deny".
