@@ -53,6 +53,12 @@ type Topology struct {
 	Clients                   []*Client
 	Flows                     []*Flow
 	Expectations              []*Expectation
+
+	// Warnings are what an importer passed over without refusing its
+	// input (a VM scale set it does not model, IPv6 prefixes it dropped),
+	// each at the input it read: for the user, not for the model. Empty
+	// for a YAML topology.
+	Warnings ErrorList
 }
 
 // VirtualNetwork is a VNet with its subnets.
