@@ -27,6 +27,7 @@ func Validate(t *Topology) ErrorList {
 	}
 	v := &validator{t: t}
 	v.index()
+	v.checkNames()
 	v.checkVirtualNetworks()
 	v.checkNetworkSecurityGroups()
 	v.checkVirtualMachines()
