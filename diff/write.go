@@ -1,10 +1,8 @@
 package diff
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/nsgsim/nsgsim/report"
@@ -71,10 +69,7 @@ func NewDocument(d *Result) *Document {
 
 // WriteJSON writes the diff as indented JSON.
 func WriteJSON(w io.Writer, d *Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(NewDocument(d))
+	return report.EncodeJSON(w, NewDocument(d))
 }
 
 // headline is the one-line summary.
@@ -103,21 +98,26 @@ func label(c Change) string {
 }
 
 // WriteTable writes the diff for a terminal.
-func WriteTable(w io.Writer, d *Result) error {
-	fmt.Fprintf(w, "%s → %s: %s\n", name(d.Old), name(d.New), headline(d))
+//
+// Values from the inputs go through report.Text and the writer through a
+// report.TerminalWriter: nothing in a name reaches the terminal raw.
+func WriteTable(out io.Writer, d *Result) error {
+	w := report.NewTerminalWriter(out)
+	fmt.Fprintf(w, "%s → %s: %s\n", report.Text(name(d.Old)), report.Text(name(d.New)), headline(d))
 	if len(d.Changed)+len(d.Added)+len(d.Removed) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHANGE\tFLOW\tPROTO/PORT\tBEFORE\tAFTER")
 		for _, c := range d.Changed {
 			f := c.New.Flow
-			fmt.Fprintf(tw, "%s\t%s\t%s/%d\t%s\t%s\n", label(c), c.ID, f.Protocol, f.Port, side(d.Old.Engine, c.Old), side(d.New.Engine, c.New))
+			fmt.Fprintf(tw, "%s\t%s\t%s/%d\t%s\t%s\n", label(c), report.Text(c.ID), f.Protocol, f.Port,
+				report.Text(side(d.Old.Engine, c.Old)), report.Text(side(d.New.Engine, c.New)))
 		}
 		for _, r := range d.Added {
-			fmt.Fprintf(tw, "added\t%s\t%s/%d\t-\t%s\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, side(d.New.Engine, r))
+			fmt.Fprintf(tw, "added\t%s\t%s/%d\t-\t%s\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.New.Engine, r)))
 		}
 		for _, r := range d.Removed {
-			fmt.Fprintf(tw, "removed\t%s\t%s/%d\t%s\t-\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, side(d.Old.Engine, r))
+			fmt.Fprintf(tw, "removed\t%s\t%s/%d\t%s\t-\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.Old.Engine, r)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -125,7 +125,7 @@ func WriteTable(w io.Writer, d *Result) error {
 	}
 	writeFindings(w, "Findings added:", d.FindingsAdded, "  ")
 	writeFindings(w, "Findings removed:", d.FindingsRemoved, "  ")
-	return nil
+	return w.Flush()
 }
 
 func writeFindings(w io.Writer, title string, fs []sim.Finding, indent string) {
@@ -135,7 +135,7 @@ func writeFindings(w io.Writer, title string, fs []sim.Finding, indent string) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, title)
 	for _, f := range fs {
-		fmt.Fprintf(w, "%s%s %s %s: %s\n", indent, f.Pos, f.Severity, f.ID, f.Message)
+		fmt.Fprintf(w, "%s%s %s %s: %s\n", indent, report.Text(f.Pos.String()), f.Severity, f.ID, report.Text(f.Message))
 	}
 }
 
@@ -152,13 +152,13 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		fmt.Fprintln(w, "|---|---|---|---|---|")
 		for _, c := range d.Changed {
 			f := c.New.Flow
-			fmt.Fprintf(w, "| %s | `%s` | %s/%d | %s | %s |\n", label(c), c.ID, f.Protocol, f.Port, md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)))
+			fmt.Fprintf(w, "| %s | %s | %s/%d | %s | %s |\n", label(c), report.MarkdownCode(c.ID), f.Protocol, f.Port, md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)))
 		}
 		for _, r := range d.Added {
-			fmt.Fprintf(w, "| added | `%s` | %s/%d | | %s |\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
+			fmt.Fprintf(w, "| added | %s | %s/%d | | %s |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
 		}
 		for _, r := range d.Removed {
-			fmt.Fprintf(w, "| removed | `%s` | %s/%d | %s | |\n", r.Flow.ID, r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
+			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
 		}
 	}
 	for _, part := range []struct {
@@ -170,17 +170,14 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		}
 		fmt.Fprintf(w, "\n**%s**\n\n", part.title)
 		for _, f := range part.fs {
-			fmt.Fprintf(w, "- %s `%s` %s (%s)\n", f.Severity, f.ID, md(f.Message), md(f.Pos.String()))
+			fmt.Fprintf(w, "- %s `%s` %s (%s)\n", f.Severity, f.ID, md(f.Message), report.MarkdownCode(f.Pos.String()))
 		}
 	}
 	return nil
 }
 
 // md escapes text for a Markdown table cell.
-func md(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "`", "'")
-	return r.Replace(s)
-}
+func md(s string) string { return report.MarkdownText(s) }
 
 func name(r *sim.Report) string {
 	if r.Topology.File != "" {

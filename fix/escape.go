@@ -18,43 +18,13 @@ import (
 // each form escapes what it prints, comments included.
 
 // commentText makes s safe inside a line comment of any of the forms: the
-// characters that could end the comment or hide text (topology.UnsafeRune),
-// and bytes that are not UTF-8, are written as visible escapes (\x0a,
-// \u2028).
-func commentText(s string) string {
-	if !needsEscape(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case topology.UnsafeRune(r) && r < 0x80:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case topology.UnsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
+// characters that could end the comment or hide text, and bytes that are
+// not UTF-8, are written as visible escapes (topology.EscapeUnsafe).
+func commentText(s string) string { return topology.EscapeUnsafe(s) }
 
 // needsEscape reports whether s holds an unsafe rune or a byte that is not
 // UTF-8.
-func needsEscape(s string) bool {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || topology.UnsafeRune(r) {
-			return true
-		}
-		i += size
-	}
-	return false
-}
+func needsEscape(s string) bool { return topology.HasUnsafe(s) }
 
 var shellSafe = regexp.MustCompile(`^[A-Za-z0-9._/:,=@+-]+$`)
 

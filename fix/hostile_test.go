@@ -17,29 +17,9 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nsgsim/nsgsim/internal/hostile"
 	"github.com/nsgsim/nsgsim/topology"
 )
-
-// hostileNames is the corpus of names an attacker would put in a topology
-// to make fix's output do something else: end a comment, close a quote,
-// start an expansion, forge what a terminal shows.
-var hostileNames = []string{
-	"a\nrm -rf ~ #",                       // a newline ends a # or // comment
-	"a\r\necho pwned\r",                   // CR and CRLF
-	"x\u2028clients:\n  - name: injected", // U+2028 ends a YAML comment
-	"x\u2029y\u0085z",                     // paragraph separator, NEL
-	"x\u202eevil\u202c\u2066",             // bidi overrides and isolates
-	"\x1b]0;title\x07\x1b[32mAllow",       // terminal escapes
-	`it's "quoted" \ back\slash`,          // quotes and backslashes
-	"$(touch pwned)",                      // command substitution
-	"`touch pwned`",                       // backticks
-	"${var.x} $${y} $",                    // HCL and Bicep interpolation
-	"%{ if true }x%{ endif }",             // HCL directive
-	"*/ evil /*",                          // block comment end
-	"<<EOF\nevil\nEOF",                    // heredoc marker
-	"'; touch pwned; echo '",              // quote and command separator
-	"# comment -n --priority 100",         // a comment marker and flags
-}
 
 // hostileBase is a topology whose fix moves one rule (DenySsh at 100) and
 // adds documented rules, a rule for the VM and a rule for a user flow, so
@@ -62,43 +42,8 @@ func hostilePlan(t *testing.T, h string) *Plan {
 		"unit": h, "hub": "hub" + h, "work": h + "work", "nsg-bastion": h + "-bas", "nsg-work": "nsg" + h,
 		"DenySsh": h, "vm1": h + "vm", "bastion": "b" + h, "office": h + "o", "webflow": h + "f",
 	}
-	rn := func(s *string) {
-		if n, ok := rename[*s]; ok {
-			*s = n
-		}
-	}
-	rn(&topo.Name)
+	hostile.Rename(topo, rename)
 	topo.File = filepath.Join("in", h+".yaml")
-	for _, v := range topo.VirtualNetworks {
-		rn(&v.Name)
-		for _, s := range v.Subnets {
-			rn(&s.Name)
-			rn(&s.NetworkSecurityGroup)
-		}
-	}
-	for _, g := range topo.NetworkSecurityGroups {
-		rn(&g.Name)
-		for _, r := range g.SecurityRules {
-			rn(&r.Name)
-		}
-	}
-	for _, vm := range topo.VirtualMachines {
-		rn(&vm.Name)
-		rn(&vm.VirtualNetwork)
-		rn(&vm.Subnet)
-	}
-	for _, b := range topo.BastionHosts {
-		rn(&b.Name)
-		rn(&b.VirtualNetwork)
-	}
-	for _, c := range topo.Clients {
-		rn(&c.Name)
-	}
-	for _, f := range topo.Flows {
-		rn(&f.Name)
-		rn(&f.Source)
-		rn(&f.Destination)
-	}
 	plan, err := Compute(topo)
 	if err != nil {
 		t.Fatalf("Compute: %v", err)
@@ -139,7 +84,7 @@ func TestHostileNamesAz(t *testing.T) {
 	if err != nil {
 		t.Skip("bash not found; the az form is checked by running it")
 	}
-	for i, h := range hostileNames {
+	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			plan := hostilePlan(t, h)
 			var buf bytes.Buffer
@@ -258,7 +203,7 @@ func intendedAzArgs(p *Plan) [][]string {
 // and checks that it holds exactly the intended blocks, and that every
 // attribute evaluates to the intended value.
 func TestHostileNamesTerraform(t *testing.T) {
-	for i, h := range hostileNames {
+	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			plan := hostilePlan(t, h)
 			var buf bytes.Buffer
@@ -429,7 +374,7 @@ var bicepLine = regexp.MustCompile(`^(|//.*|resource [A-Za-z_][A-Za-z0-9_]* S( e
 // Bicep would and checks the lines around them: each line has one of the
 // shapes the form writes, and the literals say exactly the names.
 func TestHostileNamesBicep(t *testing.T) {
-	for i, h := range hostileNames {
+	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			plan := hostilePlan(t, h)
 			var buf bytes.Buffer
@@ -496,7 +441,7 @@ func TestHostileNamesBicep(t *testing.T) {
 // that the document says exactly those names and nothing more), and with
 // nsgsim's loader for the names it accepts, comparing the topology.
 func TestHostileNamesYAML(t *testing.T) {
-	for i, h := range hostileNames {
+	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			plan := hostilePlan(t, h)
 			var buf bytes.Buffer

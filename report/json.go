@@ -251,5 +251,5 @@ func (j *jsonStream) value(v any, prefix string) {
 	if j.err = j.enc.Encode(v); j.err != nil {
 		return
 	}
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	_, j.err = j.w.Write(JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))))
 }

@@ -46,7 +46,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, res := range Ordered(r.Results) {
 		f := res.Flow
-		fmt.Fprintf(w, "| %s | `%s` | %s → %s | %s/%d | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | %s → %s | %s/%d | %s | %s | %s |\n",
 			verdictMark(res), mdCode(f.ID), mdCell(f.Source.Name), mdCell(f.Destination.Name), f.Protocol, f.Port,
 			f.Requirement, mdCell(VerdictText(r.Engine, res)), mdCell(DecidedBy(res.Hops)))
 	}
@@ -62,7 +62,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if f.DocURL != "" {
 				id = fmt.Sprintf("[%s](%s)", f.ID, f.DocURL)
 			}
-			fmt.Fprintf(w, "| %s %s | %s | `%s` | %s |\n", severityMark(f.Severity), f.Severity, id, mdCode(f.Pos.String()), mdCell(f.Message))
+			fmt.Fprintf(w, "| %s %s | %s | %s | %s |\n", severityMark(f.Severity), f.Severity, id, mdCode(f.Pos.String()), mdCell(f.Message))
 		}
 	}
 
@@ -80,7 +80,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "❌"
 			}
-			fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, got)
 		}
 	}
 	if r.Engine.TagAssumptionMatters() {
@@ -110,17 +110,11 @@ func severityMark(s sim.Severity) string {
 	return "ℹ️"
 }
 
-// mdCell escapes text for a table cell: pipes, newlines, and the characters
-// Markdown would read as markup.
-func mdCell(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
-	return r.Replace(s)
-}
+// mdCell escapes text for a table cell (MarkdownText).
+func mdCell(s string) string { return MarkdownText(s) }
 
 // mdText escapes text outside a table.
-func mdText(s string) string { return mdCell(s) }
+func mdText(s string) string { return MarkdownText(s) }
 
-// mdCode makes text safe inside a code span in a table cell.
-func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s)
-}
+// mdCode makes a code span in a table cell (MarkdownCode).
+func mdCode(s string) string { return MarkdownCode(s) }

@@ -51,7 +51,7 @@ func TestMarkdownAllScenarios(t *testing.T) {
 }
 
 func TestMarkdownEscapes(t *testing.T) {
-	if got := mdCell("a|b *c* <d>"); got != `a\|b \*c\* &lt;d&gt;` {
+	if got := mdCell("a|b *c* <d>"); got != `a\|b \*c\* \<d\>` {
 		t.Errorf("mdCell = %q", got)
 	}
 }

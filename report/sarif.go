@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -188,8 +187,5 @@ func fileURI(path string) string {
 // WriteSARIF writes the report as a SARIF 2.1.0 log, for code scanning
 // (for example GitHub's upload-sarif action).
 func WriteSARIF(w io.Writer, r *sim.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(NewSARIF(r))
+	return EncodeJSON(w, NewSARIF(r))
 }

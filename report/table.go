@@ -54,13 +54,18 @@ func VerdictText(e *sim.Engine, res *sim.Result) string {
 
 // WriteTable writes the report for a terminal: a summary line, the flows
 // (blocked required flows first), expectations, findings.
-func WriteTable(w io.Writer, r *sim.Report) error {
+//
+// Every value from the input goes through Text, and the writer through a
+// TerminalWriter: no control character or bidirectional-text control in a
+// name or a path reaches the terminal raw.
+func WriteTable(out io.Writer, r *sim.Report) error {
+	w := NewTerminalWriter(out)
 	s := r.Summary
 	name := r.Topology.Name
 	if name == "" {
 		name = r.Topology.File
 	}
-	fmt.Fprintf(w, "%s: %d flows: %d allowed, %d denied, %d partial", name, s.Flows, s.Allowed, s.Denied, s.Partial)
+	fmt.Fprintf(w, "%s: %d flows: %d allowed, %d denied, %d partial", Text(name), s.Flows, s.Allowed, s.Denied, s.Partial)
 	if s.RequiredBlocked > 0 {
 		fmt.Fprintf(w, "; %d required %s blocked", s.RequiredBlocked, plural(s.RequiredBlocked, "flow", "flows"))
 	}
@@ -75,8 +80,8 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 	for _, res := range Ordered(r.Results) {
 		f := res.Flow
 		fmt.Fprintf(tw, "%s\t%s → %s\t%s/%d\t%s\t%s\t%s\n",
-			f.ID, f.Source.Name, f.Destination.Name, f.Protocol, f.Port, f.Requirement,
-			VerdictText(r.Engine, res), DecidedBy(res.Hops))
+			Text(f.ID), Text(f.Source.Name), Text(f.Destination.Name), f.Protocol, f.Port, f.Requirement,
+			Text(VerdictText(r.Engine, res)), Text(DecidedBy(res.Hops)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -92,14 +97,14 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "FAIL"
 			}
-			fmt.Fprintf(w, "  %s %s: want %s, got %s\n", mark, x.Expectation.Flow, x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "  %s %s: want %s, got %s\n", mark, Text(x.Expectation.Flow), x.Expectation.Verdict, got)
 		}
 	}
 	if len(r.Findings) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Findings:")
 		for _, f := range r.Findings {
-			fmt.Fprintf(w, "  %s %s %s: %s\n", f.Pos, f.Severity, f.ID, f.Message)
+			fmt.Fprintf(w, "  %s %s %s: %s\n", Text(f.Pos.String()), f.Severity, f.ID, Text(f.Message))
 			if f.DocURL != "" {
 				fmt.Fprintf(w, "      see %s\n", f.DocURL)
 			}
@@ -110,7 +115,7 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 		fmt.Fprintln(w, "Note: without a Service Tags file, GatewayManager and AzureCloud addresses are assumed to lie")
 		fmt.Fprintln(w, "outside every prefix narrower than all public IPv4 space; set serviceTags to check with real ranges.")
 	}
-	return nil
+	return w.Flush()
 }
 
 func plural(n int, one, many string) string {

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -70,7 +71,7 @@ func networkNameChars(s string) string {
 // or "".
 func vmNameChars(s string) string {
 	for _, r := range s {
-		if strings.ContainsRune(`\/"[]:|<>+=;,?*@&`, r) || r == ' ' || r < ' ' || r == 0x7f {
+		if strings.ContainsRune(`\/"[]:|<>+=;,?*@&`, r) || unicode.IsSpace(r) || topology.UnsafeRune(r) {
 			return fmt.Sprintf("holds %q, which Azure does not allow in a virtual machine name", r)
 		}
 	}

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,46 @@ func UnsafeRune(r rune) bool {
 		return true
 	case '\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069':
 		return true
+	}
+	return false
+}
+
+// EscapeUnsafe returns s with every unsafe rune (see UnsafeRune) and every
+// byte that is not UTF-8 written as a visible escape: \x1b, \x0a,
+// \u202e, \u2028. Text so escaped cannot end a line, a comment or a code
+// span, repaint a terminal or reorder what a reader sees; the escape shows
+// what was there. s comes back unchanged when it has nothing to escape.
+func EscapeUnsafe(s string) string {
+	if !HasUnsafe(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case UnsafeRune(r) && r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case UnsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// HasUnsafe reports whether s holds an unsafe rune or a byte that is not
+// UTF-8.
+func HasUnsafe(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || UnsafeRune(r) {
+			return true
+		}
+		i += size
 	}
 	return false
 }
