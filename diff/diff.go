@@ -16,10 +16,11 @@ type Change struct {
 	Requirement topology.Requirement
 }
 
-// Broken reports whether a required flow went from Allow to Deny or Partial:
-// the change breaks Bastion.
+// Broken reports whether a required flow went from Allow to Deny or Partial
+// without an expectation marking the new verdict as intended: the change
+// breaks Bastion.
 func (c Change) Broken() bool {
-	return c.Requirement == topology.Required &&
+	return c.Requirement == topology.Required && !c.New.Intended &&
 		c.Old.Verdict == topology.VerdictAllow && c.New.Verdict != topology.VerdictAllow
 }
 

@@ -100,7 +100,7 @@ func Compute(t *topology.Topology) (*Plan, error) {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))
 	}
 	for _, r := range p.rep.Results {
-		if r.Blocked() && r.Flow.Requirement == topology.Required {
+		if r.BlockedUnintended() && r.Flow.Requirement == topology.Required {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("required flow %s is still %s: %s", r.Flow.ID, r.Verdict, sim.HopsText(r.Hops)))
 		}
 	}
@@ -306,12 +306,15 @@ func withPriority(t *topology.Topology, m Move) *topology.Topology {
 }
 
 // changedVerdicts lists the flows whose verdict changed from old to new,
-// except required and recommended flows that became less blocked.
+// except required and recommended flows that became less blocked (and were
+// not blocked by intent).
 func changedVerdicts(old, new *sim.Report) []string {
 	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
 	was := make(map[string]topology.Verdict, len(old.Results))
+	intended := make(map[string]bool)
 	for _, r := range old.Results {
 		was[r.Flow.ID] = r.Verdict
+		intended[r.Flow.ID] = r.Intended
 	}
 	var out []string
 	for _, r := range new.Results {
@@ -319,7 +322,8 @@ func changedVerdicts(old, new *sim.Report) []string {
 		if !ok || v == r.Verdict {
 			continue
 		}
-		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v]
+		// A flow blocked by intent stays blocked: fix leaves it alone.
+		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v] && !intended[r.Flow.ID]
 		if !wanted {
 			out = append(out, fmt.Sprintf("%s from %s to %s", r.Flow.ID, v, r.Verdict))
 		}
@@ -532,7 +536,7 @@ func flowProposals(t *topology.Topology, rep *sim.Report) []proposal {
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
 	for _, r := range rep.Results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Required {
+		if !r.BlockedUnintended() || r.Flow.Requirement != topology.Required {
 			continue
 		}
 		// The denied segments of this flow, by the hop that denied them.

@@ -37,6 +37,9 @@ type Flow struct {
 	// flow ("203.0.113.0/24", "Internet except 203.0.113.0/24").
 	Allowed string `json:"allowed,omitempty"`
 	Denied  string `json:"denied,omitempty"`
+	// Intended is true for a blocked flow that an expectation with
+	// intended: true marks as meant (SPEC 1, 5).
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Hop is one NSG on the deciding path.
@@ -74,6 +77,8 @@ type Expectation struct {
 	Want string `json:"want"`
 	Got  string `json:"got"`
 	OK   bool   `json:"ok"`
+	// Intended repeats the expectation's intended: true.
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Summary counts the flows.
@@ -84,6 +89,7 @@ type Summary struct {
 	Partial            int `json:"partial"`
 	RequiredBlocked    int `json:"requiredBlocked"`
 	RecommendedBlocked int `json:"recommendedBlocked"`
+	Intended           int `json:"intended"` // blocked flows marked intended, in neither count above
 	ExpectationsFailed int `json:"expectationsFailed"`
 	Errors             int `json:"errors"`
 }
@@ -98,7 +104,7 @@ func NewDocument(r *sim.Report) *Document {
 		Summary: Summary{
 			Flows: r.Summary.Flows, Allowed: r.Summary.Allowed, Denied: r.Summary.Denied,
 			Partial: r.Summary.Partial, RequiredBlocked: r.Summary.RequiredBlocked,
-			RecommendedBlocked: r.Summary.RecommendedBlocked,
+			RecommendedBlocked: r.Summary.RecommendedBlocked, Intended: r.Summary.Intended,
 			ExpectationsFailed: r.Summary.ExpectationsFailed, Errors: r.Summary.Errors,
 		},
 	}
@@ -113,7 +119,8 @@ func NewDocument(r *sim.Report) *Document {
 		if !x.Found {
 			got = "missing"
 		}
-		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK}
+		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK,
+			Intended: x.Expectation.Intended}
 	}
 	return d
 }
@@ -126,7 +133,7 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 		Source: f.Source.Name, Destination: f.Destination.Name,
 		Protocol: f.Protocol.String(), Port: int(f.Port),
 		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),
-		Hops: newHops(res.Hops), Segments: []Segment{},
+		Hops: newHops(res.Hops), Segments: []Segment{}, Intended: res.Intended,
 	}
 	if len(res.Segments) > 1 {
 		for _, s := range res.Segments {

@@ -38,6 +38,9 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	if s.RecommendedBlocked > 0 {
 		fmt.Fprintf(w, "; %d recommended %s blocked", s.RecommendedBlocked, plural(s.RecommendedBlocked, "flow", "flows"))
 	}
+	if s.Intended > 0 {
+		fmt.Fprintf(w, "; %d blocked by intent", s.Intended)
+	}
 	fmt.Fprintf(w, "; %d %s (%d %s).\n\n", len(r.Findings), plural(len(r.Findings), "finding", "findings"), s.Errors, plural(s.Errors, "error", "errors"))
 
 	fmt.Fprintln(w, "### Flows")
@@ -80,7 +83,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "❌"
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "| %s | %s | %s%s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
 		}
 	}
 	if r.Engine.TagAssumptionMatters() {
@@ -94,6 +97,8 @@ func verdictMark(res *sim.Result) string {
 	switch {
 	case !res.Blocked():
 		return "✅"
+	case res.Intended:
+		return "🔒" // blocked on purpose
 	case res.Flow.Requirement == topology.Required:
 		return "❌"
 	}

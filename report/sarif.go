@@ -121,7 +121,7 @@ func NewSARIF(r *sim.Report) *SARIFLog {
 		add(f.ID, f.Severity, f.Message, f.Pos)
 	}
 	for _, res := range r.Results {
-		if !res.Blocked() || res.Flow.Requirement != topology.Required {
+		if !res.BlockedUnintended() || res.Flow.Requirement != topology.Required {
 			continue
 		}
 		f := res.Flow

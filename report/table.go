@@ -11,14 +11,15 @@ import (
 )
 
 // Ordered returns the results with blocked required flows first, then
-// blocked recommended flows, then the rest, each group in catalogue order.
+// blocked recommended flows, then the rest (intended denies among them),
+// each group in catalogue order.
 func Ordered(results []*sim.Result) []*sim.Result {
 	out := append([]*sim.Result(nil), results...)
 	rank := func(r *sim.Result) int {
 		switch {
-		case r.Blocked() && r.Flow.Requirement == topology.Required:
+		case r.BlockedUnintended() && r.Flow.Requirement == topology.Required:
 			return 0
-		case r.Blocked() && r.Flow.Requirement == topology.Recommended:
+		case r.BlockedUnintended() && r.Flow.Requirement == topology.Recommended:
 			return 1
 		}
 		return 2
@@ -42,14 +43,18 @@ func DecidedBy(hops []sim.Hop) string {
 	return s + " at " + h.At
 }
 
-// VerdictText is the verdict column: the verdict, and for a Partial flow
-// which part passes.
+// VerdictText is the verdict column: the verdict, for a Partial flow which
+// part passes, and "(intended)" for a flow blocked on purpose.
 func VerdictText(e *sim.Engine, res *sim.Result) string {
-	if res.Verdict != topology.VerdictPartial {
-		return res.Verdict.String()
+	s := res.Verdict.String()
+	if res.Verdict == topology.VerdictPartial {
+		allowed, _ := Subsets(e, res)
+		s = "Partial: allowed only " + allowed
 	}
-	allowed, _ := Subsets(e, res)
-	return "Partial: allowed only " + allowed
+	if res.Intended {
+		s += " (intended)"
+	}
+	return s
 }
 
 // WriteTable writes the report for a terminal: a summary line, the flows
@@ -71,6 +76,9 @@ func WriteTable(out io.Writer, r *sim.Report) error {
 	}
 	if s.RecommendedBlocked > 0 {
 		fmt.Fprintf(w, "; %d recommended %s blocked", s.RecommendedBlocked, plural(s.RecommendedBlocked, "flow", "flows"))
+	}
+	if s.Intended > 0 {
+		fmt.Fprintf(w, "; %d blocked by intent", s.Intended)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
@@ -97,7 +105,7 @@ func WriteTable(out io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "FAIL"
 			}
-			fmt.Fprintf(w, "  %s %s: want %s, got %s\n", mark, Text(x.Expectation.Flow), x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "  %s %s: want %s%s, got %s\n", mark, Text(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
 		}
 	}
 	if len(r.Findings) > 0 {
@@ -116,6 +124,14 @@ func WriteTable(out io.Writer, r *sim.Report) error {
 		fmt.Fprintln(w, "outside every prefix narrower than all public IPv4 space; set serviceTags to check with real ranges.")
 	}
 	return w.Flush()
+}
+
+// intendedMark is " (intended)" for an expectation with intended: true.
+func intendedMark(e *topology.Expectation) string {
+	if e.Intended {
+		return " (intended)"
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {

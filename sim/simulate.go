@@ -37,12 +37,16 @@ type Summary struct {
 	// RecommendedBlocked counts recommended flows that do not fully pass:
 	// warnings, not failures.
 	RecommendedBlocked int
+	// Intended counts blocked flows that an expectation marks as intended;
+	// they count in neither RequiredBlocked nor RecommendedBlocked.
+	Intended           int
 	ExpectationsFailed int
 	Errors             int // error findings
 }
 
-// OK reports whether the run passes: every required flow passes, every
-// expectation holds and there is no error finding (SPEC 5, exit code 0).
+// OK reports whether the run passes: every required flow passes (or is
+// blocked by intent), every expectation holds and there is no error finding
+// (SPEC 5, exit code 0).
 func (s Summary) OK() bool {
 	return s.RequiredBlocked == 0 && s.ExpectationsFailed == 0 && s.Errors == 0
 }
@@ -67,6 +71,7 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
 	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
+	markIntended(r)
 	r.Findings = e.Findings(results)
 	r.Summary = summarizeReport(r)
 	return r
@@ -137,6 +142,10 @@ func summarizeReport(r *Report) Summary {
 			s.Denied++
 		case topology.VerdictPartial:
 			s.Partial++
+		}
+		if res.Intended {
+			s.Intended++
+			continue
 		}
 		if res.Blocked() {
 			switch res.Flow.Requirement {
