@@ -177,7 +177,7 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 }
 
 // md escapes text for a Markdown table cell.
-func md(s string) string { return report.MarkdownText(s) }
+func md(s string) string { return report.MarkdownCell(s) }
 
 func name(r *sim.Report) string {
 	if r.Topology.File != "" {

@@ -22,7 +22,7 @@ import (
 //   - terminal (table) text goes through Text, and the writer itself
 //     through TerminalWriter, so that nothing unsafe reaches the terminal
 //     even where a value was missed;
-//   - Markdown goes through MarkdownText and MarkdownCode;
+//   - Markdown goes through MarkdownCell and MarkdownCode;
 //   - JSON and SARIF are encoded by encoding/json, which writes C0 control
 //     characters, U+2028 and U+2029 as \u escapes; JSONSafe escapes the
 //     rest that encoding/json leaves raw (DEL, C1 controls, bidirectional-
@@ -105,10 +105,10 @@ func incompleteTail(b []byte) int {
 // (https://spec.commonmark.org/0.31.2/#backslash-escapes).
 const markdownSpecial = "\\`*_{}[]()<>#+!|~:@$&"
 
-// MarkdownText escapes s for running text or a table cell: unsafe runes as
+// MarkdownCell escapes s for running text or a table cell: unsafe runes as
 // visible escapes (a newline or carriage return would end the row), then
 // every Markdown-special character with a backslash.
-func MarkdownText(s string) string {
+func MarkdownCell(s string) string {
 	s = topology.EscapeUnsafe(s)
 	var b strings.Builder
 	for _, r := range s {
@@ -125,12 +125,12 @@ func MarkdownText(s string) string {
 // a space pads s when it starts or ends with a backtick
 // (https://spec.commonmark.org/0.31.2/#code-spans). Unsafe runes become
 // visible escapes, so a carriage return or newline cannot end the span or
-// the row. A value with a pipe is written as MarkdownText instead: GitHub
+// the row. A value with a pipe is written as MarkdownCell instead: GitHub
 // splits table cells at pipes before it reads code spans, and a backslash
 // before an escaped pipe would be ambiguous there.
 func MarkdownCode(s string) string {
 	if strings.Contains(s, "|") {
-		return MarkdownText(s)
+		return MarkdownCell(s)
 	}
 	s = topology.EscapeUnsafe(s)
 	longest, run := 0, 0

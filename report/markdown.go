@@ -115,11 +115,11 @@ func severityMark(s sim.Severity) string {
 	return "ℹ️"
 }
 
-// mdCell escapes text for a table cell (MarkdownText).
-func mdCell(s string) string { return MarkdownText(s) }
+// mdCell escapes text for a table cell (MarkdownCell).
+func mdCell(s string) string { return MarkdownCell(s) }
 
 // mdText escapes text outside a table.
-func mdText(s string) string { return MarkdownText(s) }
+func mdText(s string) string { return MarkdownCell(s) }
 
 // mdCode makes a code span in a table cell (MarkdownCode).
 func mdCode(s string) string { return MarkdownCode(s) }
