@@ -11,14 +11,16 @@ import (
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// Formats are the forms WriteFix writes, as `nsgsim fix --emit` names them.
-var Formats = []string{"yaml", "az", "bicep", "terraform"}
+// Formats are the forms Write writes, as `nsgsim fix --emit` names them.
+var Formats = []string{"yaml", "patch", "az", "bicep", "terraform"}
 
 // Write writes the plan in one of Formats.
 func (p *Plan) Write(w io.Writer, format string) error {
 	switch format {
 	case "yaml":
 		return p.WriteYAML(w)
+	case "patch":
+		return p.WritePatch(w)
 	case "az":
 		return p.WriteAz(w)
 	case "bicep":
@@ -78,20 +80,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// WriteYAML writes the whole patched topology (topology.Marshal), opening
-// with a comment that lists the added rules. Comments of the original file
-// are not kept. Expectations about flows the fix changes assert the new
-// verdicts, so that simulating the patched file passes.
-func (p *Plan) WriteYAML(w io.Writer) error {
-	data, err := topology.Marshal(p.Patched)
-	if err != nil {
-		return err
-	}
-	p.header(w, "#", true)
-	_, err = w.Write(data)
-	return err
 }
 
 // WriteAz writes one `az network nsg rule create` command per rule

@@ -227,6 +227,9 @@ func TestEmitters(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, format := range Formats {
+		if format == "patch" {
+			continue // needs the YAML file on disk: TestFixEditsDocument
+		}
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := plan.Write(&buf, format); err != nil {

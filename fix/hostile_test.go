@@ -510,3 +510,46 @@ func TestAzRefusesNUL(t *testing.T) {
 		t.Errorf("WriteAz with a NUL in a name: err = %v, want a refusal", err)
 	}
 }
+
+// TestHostileNamesYAMLEdit runs the text-editing form of --emit yaml (and
+// --emit patch) over the hostile names the loader accepts: the topology is
+// written to a file and loaded, so that the fix edits that file. The edited
+// file must load back as the patched topology, and its comments must carry
+// no unsafe character.
+func TestHostileNamesYAMLEdit(t *testing.T) {
+	for i, h := range hostile.Names {
+		if topology.NameProblem(h) != "" || strings.Contains(h, "/") {
+			continue
+		}
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			plan := hostilePlan(t, h)
+			data, err := topology.Marshal(plan.Original)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path, topo := writeTopology(t, "topo.yaml", string(data))
+			plan, err = Compute(topo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, patch bytes.Buffer
+			if err := plan.WriteYAML(&out); err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.WritePatch(&patch); err != nil {
+				t.Fatal(err)
+			}
+			checkComments(t, out.String(), "#")
+			back, err := topology.Parse(path, out.Bytes())
+			if err != nil {
+				t.Fatalf("Parse(edited): %v\n%s", err, out.String())
+			}
+			a, _ := topology.Marshal(back)
+			b, _ := topology.Marshal(plan.Patched)
+			if !bytes.Equal(a, b) {
+				t.Errorf("the edited file is not the patched topology:\n%s\nwant\n%s", a, b)
+			}
+			gitApply(t, string(data), patch.String(), out.String())
+		})
+	}
+}

@@ -1,0 +1,134 @@
+package fix
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// WriteYAML writes the patched topology. For a topology read from a YAML
+// file, that is the user's own document with the fix applied as text edits
+// (see edit.go): comments, key order, quoting and flow style stay, and only
+// the added rules (each under a comment saying why), the moved priorities
+// and the rewritten expectations change. For a topology imported from JSON
+// (az, ARM, a Terraform plan) it is the whole imported topology
+// (topology.Marshal) with the fix, opening with a comment that lists the
+// added rules. Expectations about flows the fix changes assert the new
+// verdicts, so that simulating the patched file passes.
+func (p *Plan) WriteYAML(w io.Writer) error {
+	src, err := readSource(p.Original)
+	if errors.Is(err, errNotYAML) {
+		return p.writeMarshalled(w)
+	}
+	if err != nil {
+		return err
+	}
+	e, err := p.edits(src)
+	if err != nil {
+		return fmt.Errorf("fix: editing %s: %w", src.path, err)
+	}
+	_, err = io.WriteString(w, strings.Join(e.apply(), ""))
+	return err
+}
+
+// writeMarshalled writes the whole patched topology under the header.
+func (p *Plan) writeMarshalled(w io.Writer) error {
+	data, err := topology.Marshal(p.Patched)
+	if err != nil {
+		return err
+	}
+	p.header(w, "#", true)
+	_, err = w.Write(data)
+	return err
+}
+
+// patchContext is the number of unchanged lines around each change, as
+// diff -u writes them.
+const patchContext = 3
+
+// WritePatch writes the fix as a unified diff of the YAML file the topology
+// was read from, which `git apply` (or `patch -p1`) applies: the same edits
+// as WriteYAML. It refuses a topology that was not read from a YAML file
+// (an imported az, ARM or Terraform input): there is no YAML text to patch.
+// No change writes nothing.
+func (p *Plan) WritePatch(w io.Writer) error {
+	src, err := readSource(p.Original)
+	if err != nil {
+		return fmt.Errorf("fix: --emit patch edits the YAML file a topology was read from, and %v; use --emit yaml to write the topology with the fix", err)
+	}
+	e, err := p.edits(src)
+	if err != nil {
+		return fmt.Errorf("fix: editing %s: %w", src.path, err)
+	}
+	ops := e.ops()
+	if len(ops) == 0 {
+		return nil
+	}
+	name := patchPath(src.path)
+	var b strings.Builder
+	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s\n", name, name)
+	n := len(src.lines)
+	delta := 0 // lines added minus lines removed by earlier hunks
+	for i := 0; i < len(ops); {
+		// A hunk takes every op whose context touches the next one's.
+		j := i + 1
+		for j < len(ops) && ops[j].from-patchContext <= ops[j-1].to+patchContext {
+			j++
+		}
+		start, end := max(0, ops[i].from-patchContext), min(n, ops[j-1].to+patchContext)
+		oldLen, newLen := end-start, end-start
+		for _, op := range ops[i:j] {
+			newLen += len(op.lines) - (op.to - op.from)
+		}
+		fmt.Fprintf(&b, "@@ -%s +%s @@\n", hunkRange(start, oldLen), hunkRange(start+delta, newLen))
+		at := start
+		for _, op := range ops[i:j] {
+			for ; at < op.from; at++ {
+				patchLine(&b, ' ', src.lines[at])
+			}
+			for ; at < op.to; at++ {
+				patchLine(&b, '-', src.lines[at])
+			}
+			for _, l := range op.lines {
+				patchLine(&b, '+', l)
+			}
+		}
+		for ; at < end; at++ {
+			patchLine(&b, ' ', src.lines[at])
+		}
+		delta += newLen - oldLen
+		i = j
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// hunkRange is a hunk header's "START,LENGTH" for lines from start
+// (0-based); an empty range names the line before it, as diff -u does.
+func hunkRange(start, length int) string {
+	if length == 0 {
+		return fmt.Sprintf("%d,0", start)
+	}
+	return fmt.Sprintf("%d,%d", start+1, length)
+}
+
+// patchLine writes one line of a hunk; a line without an ending is followed
+// by diff's marker for it.
+func patchLine(b *strings.Builder, mark byte, line string) {
+	b.WriteByte(mark)
+	b.WriteString(line)
+	if !strings.HasSuffix(line, "\n") {
+		b.WriteString("\n\\ No newline at end of file\n")
+	}
+}
+
+// patchPath is the path in the diff's headers: the topology's path as given,
+// with forward slashes, relative to where nsgsim ran.
+func patchPath(path string) string {
+	p := filepath.ToSlash(filepath.Clean(path))
+	return strings.TrimPrefix(p, "/")
+}
