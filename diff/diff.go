@@ -33,6 +33,7 @@ type Result struct {
 	Changed         []Change      // verdict or deciding rule changed, in the new report's order
 	Added           []*sim.Result // flows only in the new report
 	Removed         []*sim.Result // flows only in the old report
+	Rules           []RuleChange  // custom security rules added, removed and changed
 	FindingsAdded   []sim.Finding
 	FindingsRemoved []sim.Finding
 }
@@ -84,6 +85,7 @@ func Compare(old, new *sim.Report) *Result {
 	}
 	sort.SliceStable(d.Changed, func(i, j int) bool { return rank(d.Changed[i]) < rank(d.Changed[j]) })
 	d.FindingsAdded, d.FindingsRemoved = findingDelta(old.Findings, new.Findings)
+	d.Rules = compareRules(old.Topology, new.Topology)
 	return d
 }
 

@@ -16,6 +16,7 @@ type Document struct {
 	Changed         []FlowChange     `json:"changed"`
 	Added           []report.Flow    `json:"added"`
 	Removed         []report.Flow    `json:"removed"`
+	Rules           []RuleDocument   `json:"rules"` // security rules added, removed and changed
 	FindingsAdded   []report.Finding `json:"findingsAdded"`
 	FindingsRemoved []report.Finding `json:"findingsRemoved"`
 	Summary         DocumentSummary  `json:"summary"`
@@ -36,15 +37,16 @@ type DocumentSummary struct {
 	Broken  int `json:"broken"`
 	Added   int `json:"added"`
 	Removed int `json:"removed"`
+	Rules   int `json:"rules"` // rules added, removed or changed
 }
 
 // NewDocument converts a diff to its JSON form.
 func NewDocument(d *Result) *Document {
 	doc := &Document{
 		Old: d.Old.Topology.File, New: d.New.Topology.File,
-		Changed: []FlowChange{}, Added: []report.Flow{}, Removed: []report.Flow{},
+		Changed: []FlowChange{}, Added: []report.Flow{}, Removed: []report.Flow{}, Rules: []RuleDocument{},
 		FindingsAdded: []report.Finding{}, FindingsRemoved: []report.Finding{},
-		Summary: DocumentSummary{Changed: len(d.Changed), Broken: d.Broken(), Added: len(d.Added), Removed: len(d.Removed)},
+		Summary: DocumentSummary{Changed: len(d.Changed), Broken: d.Broken(), Added: len(d.Added), Removed: len(d.Removed), Rules: len(d.Rules)},
 	}
 	for _, c := range d.Changed {
 		doc.Changed = append(doc.Changed, FlowChange{
@@ -57,6 +59,9 @@ func NewDocument(d *Result) *Document {
 	}
 	for _, r := range d.Removed {
 		doc.Removed = append(doc.Removed, report.NewFlow(d.Old.Engine, r))
+	}
+	for _, c := range d.Rules {
+		doc.Rules = append(doc.Rules, newRuleDocument(c))
 	}
 	for _, f := range d.FindingsAdded {
 		doc.FindingsAdded = append(doc.FindingsAdded, report.NewFinding(f))
@@ -78,8 +83,17 @@ func headline(d *Result) string {
 	if n := d.Broken(); n > 0 {
 		s += fmt.Sprintf(" (%d required %s broken)", n, plural(n, "flow", "flows"))
 	}
-	s += fmt.Sprintf(", %d added, %d removed; findings +%d −%d", len(d.Added), len(d.Removed), len(d.FindingsAdded), len(d.FindingsRemoved))
+	s += fmt.Sprintf(", %d added, %d removed; %s; findings +%d −%d", len(d.Added), len(d.Removed), ruleCounts(d.Rules), len(d.FindingsAdded), len(d.FindingsRemoved))
 	return s
+}
+
+// ruleCounts is "rules +1 −0 ~2": added, removed, changed.
+func ruleCounts(rs []RuleChange) string {
+	var n [3]int
+	for _, r := range rs {
+		n[r.Kind]++
+	}
+	return fmt.Sprintf("rules +%d −%d ~%d", n[RuleAdded], n[RuleRemoved], n[RuleChanged])
 }
 
 // side describes one side of a change: the verdict and the deciding rule.
@@ -123,6 +137,13 @@ func WriteTable(out io.Writer, d *Result) error {
 			return err
 		}
 	}
+	if len(d.Rules) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Rules:")
+		for _, c := range d.Rules {
+			fmt.Fprintf(w, "  %s %s / %s: %s\n", c.Kind.mark(), report.Text(c.NSG), report.Text(c.Rule), report.Text(c.Detail()))
+		}
+	}
 	writeFindings(w, "Findings added:", d.FindingsAdded, "  ")
 	writeFindings(w, "Findings removed:", d.FindingsRemoved, "  ")
 	return w.Flush()
@@ -159,6 +180,16 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		}
 		for _, r := range d.Removed {
 			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
+		}
+	}
+	if len(d.Rules) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "**Rule changes**")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| | NSG | rule | change |")
+		fmt.Fprintln(w, "|---|---|---|---|")
+		for _, c := range d.Rules {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", md(c.Kind.mark()), report.MarkdownCode(c.NSG), report.MarkdownCode(c.Rule), md(c.Detail()))
 		}
 	}
 	for _, part := range []struct {
