@@ -635,3 +635,19 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 	}
 	return n.Content
 }
+
+// findAlias returns the first alias node under n, or nil.
+func findAlias(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		return n
+	}
+	for _, c := range n.Content {
+		if a := findAlias(c); a != nil {
+			return a
+		}
+	}
+	return nil
+}

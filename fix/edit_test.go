@@ -296,3 +296,34 @@ func TestFixPatchRefusesJSON(t *testing.T) {
 		t.Errorf("WritePatch of an imported topology: %v; want a refusal saying why", err)
 	}
 }
+
+// TestFixEditRefusesAliases checks a document whose rule list is shared
+// through a YAML alias: editing the list would change both NSGs, so patch
+// refuses, and yaml writes the whole topology and says why.
+func TestFixEditRefusesAliases(t *testing.T) {
+	src := strings.Replace(missingGatewayManager, "  - name: nsg-work\n    securityRules:\n", "  - name: nsg-work\n    securityRules: &rules\n", 1)
+	src = strings.Replace(src, "clients:", "  - name: nsg-other\n    securityRules: *rules\nclients:", 1)
+	_, topo := writeTopology(t, "alias.yaml", src)
+	plan, err := Compute(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = plan.WritePatch(new(bytes.Buffer))
+	if err == nil || !strings.Contains(err.Error(), "YAML alias (*rules at") {
+		t.Errorf("WritePatch = %v; want a refusal naming the alias", err)
+	}
+	var out bytes.Buffer
+	if err := plan.WriteYAML(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "# Note: editing ") || strings.Contains(out.String(), "securityRules: *rules") {
+		t.Errorf("WriteYAML of an aliased document:\n%s", out.String())
+	}
+	back, err := topology.Parse("alias.yaml", out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := back.NetworkSecurityGroupByName("nsg-other"); g == nil || len(g.SecurityRules) != 1 || g.SecurityRules[0].Priority != 100 {
+		t.Errorf("nsg-other changed with nsg-work: %+v", g)
+	}
+}

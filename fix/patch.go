@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -27,12 +28,41 @@ func (p *Plan) WriteYAML(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	e, err := p.edits(src)
+	e, err := p.checkedEdits(src)
 	if err != nil {
-		return fmt.Errorf("fix: editing %s: %w", src.path, err)
+		// Say why in the header, and write the whole topology.
+		p.Notes = append(p.Notes, fmt.Sprintf("%v; the output is the whole topology, without the file's comments", err))
+		return p.writeMarshalled(w)
 	}
 	_, err = io.WriteString(w, strings.Join(e.apply(), ""))
 	return err
+}
+
+// checkedEdits computes the edits of p to src and checks them: the edited
+// text must load as exactly the patched topology. A document where a text
+// edit would mean something else (a list shared through a YAML alias, a
+// shape the editor does not know) is refused with the reason, rather than
+// written wrong.
+func (p *Plan) checkedEdits(src *source) (*editor, error) {
+	e, err := p.edits(src)
+	if err != nil {
+		return nil, fmt.Errorf("editing %s: %w", src.path, err)
+	}
+	if alias := findAlias(src.root); alias != nil {
+		return nil, fmt.Errorf("editing %s: the document uses a YAML alias (*%s at %d:%d), and an edit to what it names would change every place that uses it",
+			src.path, alias.Value, alias.Line, alias.Column)
+	}
+	edited := strings.Join(e.apply(), "")
+	back, err := topology.Parse(src.path, []byte(edited))
+	if err != nil {
+		return nil, fmt.Errorf("editing %s gave a document that does not load: %v", src.path, err)
+	}
+	a, errA := topology.Marshal(back)
+	b, errB := topology.Marshal(p.Patched)
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		return nil, fmt.Errorf("editing %s gave a document that is not the fixed topology", src.path)
+	}
+	return e, nil
 }
 
 // writeMarshalled writes the whole patched topology under the header.
@@ -58,11 +88,11 @@ const patchContext = 3
 func (p *Plan) WritePatch(w io.Writer) error {
 	src, err := readSource(p.Original)
 	if err != nil {
-		return fmt.Errorf("fix: --emit patch edits the YAML file a topology was read from, and %v; use --emit yaml to write the topology with the fix", err)
+		return fmt.Errorf("--emit patch edits the YAML file a topology was read from, and %v; use --emit yaml to write the topology with the fix", err)
 	}
-	e, err := p.edits(src)
+	e, err := p.checkedEdits(src)
 	if err != nil {
-		return fmt.Errorf("fix: editing %s: %w", src.path, err)
+		return err
 	}
 	ops := e.ops()
 	if len(ops) == 0 {
