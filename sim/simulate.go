@@ -72,7 +72,7 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
 	markIntended(r)
-	r.Findings = e.Findings(results)
+	r.Findings = e.Findings(r.Results)
 	r.Summary = summarizeReport(r)
 	return r
 }

@@ -83,7 +83,7 @@ flows:
 	if err == nil {
 		t.Fatal("Parse accepted names with control characters")
 	}
-	msg := err.Error()
+	msg := ErrorText(err)
 	for _, want := range []string{
 		"hostile.yaml:1:7: topology: name holds U+2028",
 		"hostile.yaml:3:11: virtual network \"hub\\n\": name holds U+000A",
