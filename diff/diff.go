@@ -14,6 +14,9 @@ type Change struct {
 	ID          string
 	Old, New    *sim.Result
 	Requirement topology.Requirement
+	// Rules are the rule changes (of Result.Rules) whose rule decided a
+	// part of the flow before or after: the change that changed it.
+	Rules []RuleChange
 }
 
 // Broken reports whether a required flow went from Allow to Deny or Partial
@@ -86,6 +89,10 @@ func Compare(old, new *sim.Report) *Result {
 	sort.SliceStable(d.Changed, func(i, j int) bool { return rank(d.Changed[i]) < rank(d.Changed[j]) })
 	d.FindingsAdded, d.FindingsRemoved = findingDelta(old.Findings, new.Findings)
 	d.Rules = compareRules(old.Topology, new.Topology)
+	for i := range d.Changed {
+		c := &d.Changed[i]
+		c.Rules = decidingRules(c.New, d.Rules, decidingRules(c.Old, d.Rules, nil))
+	}
 	return d
 }
 

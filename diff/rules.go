@@ -2,9 +2,11 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -192,4 +194,57 @@ func newRuleJSON(r *topology.SecurityRule) *RuleJSON {
 
 func newRuleDocument(c RuleChange) RuleDocument {
 	return RuleDocument{Change: c.Kind.String(), NSG: c.NSG, Rule: c.Rule, Before: newRuleJSON(c.Old), After: newRuleJSON(c.New), Fields: c.Fields}
+}
+
+// decidingRules returns the rule changes among rcs whose rule decided a
+// part of r: the last hop of its path and of each segment's.
+func decidingRules(r *sim.Result, rcs []RuleChange, out []RuleChange) []RuleChange {
+	if r == nil {
+		return out
+	}
+	consider := func(hops []sim.Hop) {
+		if len(hops) == 0 {
+			return
+		}
+		h := hops[len(hops)-1]
+		if h.Rule == nil || h.Rule.Default || h.NSG == nil {
+			return
+		}
+		for _, c := range rcs {
+			if strings.EqualFold(c.NSG, h.NSG.Name) && strings.EqualFold(c.Rule, h.Rule.Name) &&
+				!slices.ContainsFunc(out, func(o RuleChange) bool { return o.NSG == c.NSG && o.Rule == c.Rule }) {
+				out = append(out, c)
+			}
+		}
+	}
+	consider(r.Hops)
+	for _, sg := range r.Segments {
+		consider(sg.Hops)
+	}
+	return out
+}
+
+// refs names rule changes for a flow's row: "~ nsg-data/DenyRdp".
+func refs(rcs []RuleChange) string {
+	parts := make([]string, len(rcs))
+	for i, c := range rcs {
+		parts[i] = c.Kind.mark() + " " + c.NSG + "/" + c.Rule
+	}
+	return strings.Join(parts, ", ")
+}
+
+// RuleRef names a rule change that decided a changed flow, in the JSON form
+// of a diff.
+type RuleRef struct {
+	Change string `json:"change"`
+	NSG    string `json:"nsg"`
+	Rule   string `json:"rule"`
+}
+
+func newRuleRefs(rcs []RuleChange) []RuleRef {
+	out := make([]RuleRef, len(rcs))
+	for i, c := range rcs {
+		out[i] = RuleRef{c.Kind.String(), c.NSG, c.Rule}
+	}
+	return out
 }

@@ -29,6 +29,9 @@ type FlowChange struct {
 	Broken      bool        `json:"broken"`
 	Before      report.Flow `json:"before"`
 	After       report.Flow `json:"after"`
+	// Rules are the rule changes whose rule decided the flow before or
+	// after (see Rules of the document).
+	Rules []RuleRef `json:"rules"`
 }
 
 // DocumentSummary counts the differences.
@@ -52,6 +55,7 @@ func NewDocument(d *Result) *Document {
 		doc.Changed = append(doc.Changed, FlowChange{
 			ID: c.ID, Requirement: c.Requirement.String(), Broken: c.Broken(),
 			Before: report.NewFlow(d.Old.Engine, c.Old), After: report.NewFlow(d.New.Engine, c.New),
+			Rules: newRuleRefs(c.Rules),
 		})
 	}
 	for _, r := range d.Added {
@@ -121,17 +125,17 @@ func WriteTable(out io.Writer, d *Result) error {
 	if len(d.Changed)+len(d.Added)+len(d.Removed) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CHANGE\tFLOW\tPROTO/PORT\tBEFORE\tAFTER")
+		fmt.Fprintln(tw, "CHANGE\tFLOW\tPROTO/PORT\tBEFORE\tAFTER\tBY RULE CHANGE")
 		for _, c := range d.Changed {
 			f := c.New.Flow
-			fmt.Fprintf(tw, "%s\t%s\t%s/%d\t%s\t%s\n", label(c), report.Text(c.ID), f.Protocol, f.Port,
-				report.Text(side(d.Old.Engine, c.Old)), report.Text(side(d.New.Engine, c.New)))
+			fmt.Fprintf(tw, "%s\t%s\t%s/%d\t%s\t%s\t%s\n", label(c), report.Text(c.ID), f.Protocol, f.Port,
+				report.Text(side(d.Old.Engine, c.Old)), report.Text(side(d.New.Engine, c.New)), report.Text(orDash(refs(c.Rules))))
 		}
 		for _, r := range d.Added {
-			fmt.Fprintf(tw, "added\t%s\t%s/%d\t-\t%s\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.New.Engine, r)))
+			fmt.Fprintf(tw, "added\t%s\t%s/%d\t-\t%s\t-\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.New.Engine, r)))
 		}
 		for _, r := range d.Removed {
-			fmt.Fprintf(tw, "removed\t%s\t%s/%d\t%s\t-\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.Old.Engine, r)))
+			fmt.Fprintf(tw, "removed\t%s\t%s/%d\t%s\t-\t-\n", report.Text(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.Text(side(d.Old.Engine, r)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -169,17 +173,18 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 	fmt.Fprintf(w, "%s.\n", headline(d))
 	if len(d.Changed)+len(d.Added)+len(d.Removed) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| change | flow | proto/port | before | after |")
-		fmt.Fprintln(w, "|---|---|---|---|---|")
+		fmt.Fprintln(w, "| change | flow | proto/port | before | after | by rule change |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|")
 		for _, c := range d.Changed {
 			f := c.New.Flow
-			fmt.Fprintf(w, "| %s | %s | %s/%d | %s | %s |\n", label(c), report.MarkdownCode(c.ID), f.Protocol, f.Port, md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)))
+			fmt.Fprintf(w, "| %s | %s | %s/%d | %s | %s | %s |\n", label(c), report.MarkdownCode(c.ID), f.Protocol, f.Port,
+				md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)), md(refs(c.Rules)))
 		}
 		for _, r := range d.Added {
-			fmt.Fprintf(w, "| added | %s | %s/%d | | %s |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
+			fmt.Fprintf(w, "| added | %s | %s/%d | | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
 		}
 		for _, r := range d.Removed {
-			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
+			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
 		}
 	}
 	if len(d.Rules) > 0 {
@@ -222,4 +227,11 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
