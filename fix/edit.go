@@ -38,9 +38,8 @@ type source struct {
 }
 
 // readSource reads the YAML text that t was loaded from. It fails with
-// errNotYAML when t has no file, when the file is not a YAML topology (an
-// az, ARM or Terraform input, imported), or when it no longer says what t
-// says (it changed on disk since it was loaded).
+// errNotYAML when t has no file, or when the file is not YAML (an az, ARM or
+// Terraform input, imported).
 func readSource(t *topology.Topology) (*source, error) {
 	if t.File == "" {
 		return nil, fmt.Errorf("%w: the topology was not read from a file", errNotYAML)
@@ -56,15 +55,8 @@ func parseSource(t *topology.Topology, data []byte) (*source, error) {
 	if isJSON(data) {
 		return nil, fmt.Errorf("%w: %s is JSON (an az, ARM or Terraform input)", errNotYAML, t.File)
 	}
-	again, err := topology.Parse(t.File, data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s does not load as a topology: %v", errNotYAML, t.File, err)
-	}
-	a, errA := topology.Marshal(again)
-	b, errB := topology.Marshal(t)
-	if errA != nil || errB != nil || !bytes.Equal(a, b) {
-		return nil, fmt.Errorf("%w: %s no longer says what it said when it was loaded", errNotYAML, t.File)
-	}
+	// Whether the file still says what t says is checked once, on the
+	// edited text (Plan.checkedEdits): it must load as the patched topology.
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 		return nil, fmt.Errorf("%w: %s is not one YAML document", errNotYAML, t.File)

@@ -1,7 +1,6 @@
 package fix
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -57,12 +56,48 @@ func (p *Plan) checkedEdits(src *source) (*editor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("editing %s gave a document that does not load: %v", src.path, err)
 	}
-	a, errA := topology.Marshal(back)
-	b, errB := topology.Marshal(p.Patched)
-	if errA != nil || errB != nil || !bytes.Equal(a, b) {
-		return nil, fmt.Errorf("editing %s gave a document that is not the fixed topology", src.path)
+	if what := differs(back, p.Patched); what != "" {
+		return nil, fmt.Errorf("editing %s gave a document that is not the fixed topology (%s)", src.path, what)
 	}
 	return e, nil
+}
+
+// differs says how a differs from b in what a fix edits (the NSGs and
+// their rules, the expectations) or in the number of objects of any kind,
+// or returns "". The rest of an edited document is the user's text as it
+// was.
+func differs(a, b *topology.Topology) string {
+	counts := func(t *topology.Topology) [8]int {
+		return [8]int{len(t.VirtualNetworks), len(t.NetworkSecurityGroups), len(t.ApplicationSecurityGroups),
+			len(t.VirtualMachines), len(t.BastionHosts), len(t.Clients), len(t.Flows), len(t.Expectations)}
+	}
+	if counts(a) != counts(b) {
+		return "the number of objects"
+	}
+	for i, g := range a.NetworkSecurityGroups {
+		h := b.NetworkSecurityGroups[i]
+		if g.Name != h.Name || len(g.SecurityRules) != len(h.SecurityRules) {
+			return fmt.Sprintf("network security group %q", h.Name)
+		}
+		for j, r := range g.SecurityRules {
+			if ruleText(r) != ruleText(h.SecurityRules[j]) {
+				return fmt.Sprintf("rule %q of %q", h.SecurityRules[j].Name, h.Name)
+			}
+		}
+	}
+	for i, x := range a.Expectations {
+		y := b.Expectations[i]
+		if x.Flow != y.Flow || x.Verdict != y.Verdict || x.Intended != y.Intended {
+			return fmt.Sprintf("expectation for %q", y.Flow)
+		}
+	}
+	return ""
+}
+
+// ruleText is every field of a rule that decides anything, as text.
+func ruleText(r *topology.SecurityRule) string {
+	return fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s|%s|%s|%s", r.Name, r.Priority, r.Direction, r.Access, r.Protocol,
+		r.Source, topology.PortRangesString(r.SourcePorts), r.Destination, topology.PortRangesString(r.DestinationPorts), r.Description)
 }
 
 // writeMarshalled writes the whole patched topology under the header.
