@@ -168,7 +168,13 @@ func WriteTraceJSON(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 // WriteTable.
 func WriteTrace(out io.Writer, e *sim.Engine, t *sim.Trace) error {
 	w := NewTerminalWriter(out)
-	defer w.Flush()
+	if err := writeTrace(w, e, t); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func writeTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 	f := t.Flow
 	fmt.Fprintf(w, "%s → %s, %s/%d from source ports %s: %s\n", Text(f.Source.Name), Text(f.Destination.Name), f.Protocol, f.Port,
 		topology.PortRangesString(f.SourcePorts), Text(VerdictText(e, t.Result)))
