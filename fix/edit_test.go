@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -325,5 +326,53 @@ func TestFixEditRefusesAliases(t *testing.T) {
 	}
 	if g := back.NetworkSecurityGroupByName("nsg-other"); g == nil || len(g.SecurityRules) != 1 || g.SecurityRules[0].Priority != 100 {
 		t.Errorf("nsg-other changed with nsg-work: %+v", g)
+	}
+}
+
+// TestFixEditsScenarios edits every built-in scenario's own file, as a user
+// would run fix on it: the edited text must load as the patched topology,
+// keep every comment line, and equal what git apply makes of the patch.
+func TestFixEditsScenarios(t *testing.T) {
+	for _, s := range scenarios.List() {
+		t.Run(s.Name, func(t *testing.T) {
+			_, data, err := scenarios.Source(s.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, topo := writeTopology(t, s.Name+".yaml", string(data))
+			plan, err := Compute(topo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, patch bytes.Buffer
+			if err := plan.WriteYAML(&out); err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(out.String(), "# nsgsim fix for ") {
+				t.Fatalf("the scenario was not edited in place: %q", plan.Notes)
+			}
+			for _, l := range strings.Split(string(data), "\n") {
+				if strings.HasPrefix(strings.TrimSpace(l), "#") && !strings.Contains(out.String(), l) {
+					t.Errorf("comment line %q was lost", l)
+				}
+			}
+			back, err := topology.Parse(topo.File, out.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if what := differs(back, plan.Patched); what != "" {
+				t.Errorf("the edited scenario differs from the patched topology in %s", what)
+			}
+			if err := plan.WritePatch(&patch); err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Added)+len(plan.Moves)+len(plan.Expectations) == 0 {
+				if patch.Len() != 0 || out.String() != string(data) {
+					t.Errorf("nothing to fix, but the output changed")
+				}
+				return
+			}
+			gitApply(t, string(data), patch.String(), out.String())
+		})
 	}
 }
