@@ -699,7 +699,7 @@ networkSecurityGroups:
 }
 
 // TestAliasBomb is the "billion laughs": nine levels of nine aliases. The
-// loader must stop at MaxNodes instead of expanding 9^9 nodes.
+// loader must stop at DefaultBudget.Limits().Nodes instead of expanding 9^9 nodes.
 func TestAliasBomb(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
@@ -712,7 +712,7 @@ func TestAliasBomb(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 20*time.Second {
 		t.Errorf("Parse(billion laughs) took %v", elapsed)
 	}
-	want := "topo.yaml:7:8: more than 1000000 YAML nodes once aliases are expanded; nsgsim reads topologies up to 1000000 nodes"
+	want := "topo.yaml:7:8: more than 1048576 YAML nodes once aliases are expanded; nsgsim reads topologies up to 1048576 nodes"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Parse(billion laughs) = %v, want %s", err, want)
 	}
@@ -733,11 +733,11 @@ func TestDepthLimit(t *testing.T) {
 }
 
 func TestSizeLimit(t *testing.T) {
-	data := make([]byte, MaxFileSize+1)
+	data := make([]byte, int(DefaultBudget.Limits().FileSize)+1)
 	_, err := Parse("big.yaml", data)
-	want := "big.yaml:1:1: file is 33554433 bytes; nsgsim reads topologies up to 32 MiB"
+	want := "big.yaml:1:1: file is 134217729 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
-		t.Errorf("Parse(32 MiB + 1) = %v, want %s", err, want)
+		t.Errorf("Parse(128 MiB + 1) = %v, want %s", err, want)
 	}
 
 	path := filepath.Join(t.TempDir(), "big.yaml")
@@ -751,7 +751,7 @@ func TestSizeLimit(t *testing.T) {
 	f.Close()
 	start := time.Now()
 	_, err = Load(path)
-	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads topologies up to 32 MiB"
+	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Load(1 GiB) = %v, want %s", err, want)
 	}

@@ -229,6 +229,7 @@ func marshalExpectation(e *Expectation) ymap {
 	m := newMap()
 	m.str("flow", e.Flow)
 	m.add("verdict", ystr(e.Verdict.String()))
+	m.flag("intended", e.Intended)
 	return m
 }
 

@@ -27,6 +27,7 @@ func Validate(t *Topology) ErrorList {
 	}
 	v := &validator{t: t}
 	v.index()
+	v.checkNames()
 	v.checkVirtualNetworks()
 	v.checkNetworkSecurityGroups()
 	v.checkVirtualMachines()
@@ -829,6 +830,10 @@ func (v *validator) checkExpectations() {
 			continue
 		}
 		pos := v.at(&e.Origin, "flow")
+		if e.Intended && e.Verdict == VerdictAllow {
+			v.errorf(v.at(&e.Origin, "intended"), fmt.Sprintf("expectations[%d]", i),
+				"intended: true marks a blocked flow as meant, but the verdict is Allow; expected verdict Deny or Partial")
+		}
 		if e.Flow == "" {
 			v.errorf(pos, fmt.Sprintf("expectations[%d]", i), "missing required key \"flow\"")
 			continue
