@@ -56,7 +56,7 @@ type Addition struct {
 // OK reports whether the patched topology has no blocked required flow and
 // no failing explicit-rule check.
 func (p *Plan) OK() bool {
-	return p.After.Summary.RequiredBlocked == 0 && len(failingChecks(p.After)) == 0
+	return p.After.Summary.RequiredBlocked == 0 && len(failingChecks(p.After.Engine)) == 0
 }
 
 // maxRounds bounds the rounds of Compute: each round fixes the explicit-rule
@@ -68,39 +68,78 @@ const maxRounds = 8
 // documented rule that is missing, one per NSG that blocks required flows)
 // so that every required flow passes and every NSG on AzureBastionSubnet has
 // its explicit rules, at priorities that change no other verdict.
-func Compute(t *topology.Topology) (*Plan, error) {
+//
+// t is simulated once in full. Each candidate placement is then simulated
+// incrementally (sim.Engine.Revise): only the flows that cross the NSG it
+// changes, and that the new rule or the rules it moves can match, are
+// evaluated again; the findings are computed once, for the patched
+// topology.
+//
+// Proposals for different NSGs that no flow depends on together are placed
+// at once (placeTogether), which gives the plan placing them one at a time
+// would.
+func Compute(t *topology.Topology) (*Plan, error) { return compute(t, true) }
+
+// compute is Compute; together says whether proposals may be placed at
+// once (the tests compare with one at a time).
+func compute(t *topology.Topology, together bool) (*Plan, error) {
 	before, err := sim.Simulate(t)
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{cur: t, rep: before}
+	p := &planner{cur: t, eng: before.Engine, results: before.Results, intended: intendedFlows(before)}
 	for range maxRounds {
-		props := checkProposals(p.cur, p.rep)
+		props := checkProposals(p.cur, p.eng)
 		if len(props) == 0 {
-			props = flowProposals(p.cur, p.rep)
+			props = flowProposals(p.cur, p.results, p.intended)
 		}
 		if len(props) == 0 {
 			break
 		}
 		progress := false
-		for _, pr := range props {
-			ok, err := p.place(pr)
+		for i := 0; i < len(props); {
+			n, ok, err := 0, false, error(nil)
+			if together {
+				n, ok, err = p.placeTogether(props[i:])
+			}
 			if err != nil {
 				return nil, err
 			}
-			progress = progress || ok
+			if ok {
+				progress = true
+				i += n
+				continue
+			}
+			for end := i + max(n, 1); i < end; i++ {
+				ok, err := p.place(props[i])
+				if err != nil {
+					return nil, err
+				}
+				progress = progress || ok
+			}
 		}
 		if !progress {
 			break
 		}
 	}
-	plan := &Plan{Original: t, Patched: p.cur, Added: p.added, Moves: p.moves, Notes: p.notes, Before: before, After: p.rep}
-	plan.rewriteExpectations()
-	for _, c := range failingChecks(p.rep) {
+	plan := &Plan{Original: t, Patched: p.cur, Added: p.added, Moves: p.moves, Notes: p.notes, Before: before}
+	plan.rewriteExpectations(p.results)
+	if plan.Patched == t {
+		plan.After = before
+	} else {
+		// The patched topology differs from the last one simulated in its
+		// expectations at most: no flow is evaluated again.
+		rev, err := p.eng.Revise(p.results, plan.Patched)
+		if err != nil {
+			return nil, err
+		}
+		plan.After = rev.Report()
+	}
+	for _, c := range failingChecks(plan.After.Engine) {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))
 	}
-	for _, r := range p.rep.Results {
-		if r.Blocked() && r.Flow.Requirement == topology.Required {
+	for _, r := range plan.After.Results {
+		if r.BlockedUnintended() && r.Flow.Requirement == topology.Required {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("required flow %s is still %s: %s", r.Flow.ID, r.Verdict, sim.HopsText(r.Hops)))
 		}
 	}
@@ -108,14 +147,15 @@ func Compute(t *topology.Topology) (*Plan, error) {
 }
 
 // rewriteExpectations makes the patched topology's expectations assert the
-// new verdict of every flow the fix changed, and re-simulates it.
-func (p *Plan) rewriteExpectations() {
+// new verdict of every flow the fix changed, given the patched topology's
+// results.
+func (p *Plan) rewriteExpectations(results []*sim.Result) {
 	before := make(map[string]topology.Verdict)
 	for _, r := range p.Before.Results {
 		before[r.Flow.ID] = r.Verdict
 	}
 	after := make(map[string]topology.Verdict)
-	for _, r := range p.After.Results {
+	for _, r := range results {
 		after[r.Flow.ID] = r.Verdict
 	}
 	var exps []*topology.Expectation
@@ -136,14 +176,11 @@ func (p *Plan) rewriteExpectations() {
 	t := *p.Patched
 	t.Expectations = exps
 	p.Patched = &t
-	if rep, err := sim.Simulate(p.Patched); err == nil {
-		p.After = rep
-	}
 }
 
-func failingChecks(r *sim.Report) []sim.RuleCheck {
+func failingChecks(e *sim.Engine) []sim.RuleCheck {
 	var out []sim.RuleCheck
-	for _, c := range r.Engine.BastionRuleChecks() {
+	for _, c := range e.BastionRuleChecks() {
 		if !c.OK() {
 			out = append(out, c)
 		}
@@ -158,12 +195,29 @@ type proposal struct {
 	reason string
 }
 
+// planner is the state of Compute: the topology patched so far, its
+// engine and flow results (without findings), and what it changed.
 type planner struct {
-	cur   *topology.Topology
-	rep   *sim.Report
-	added []Addition
-	moves []Move
-	notes []string
+	cur     *topology.Topology
+	eng     *sim.Engine
+	results []*sim.Result
+	// intended are the flows that t's expectations mark as blocked by
+	// intent (sim.Result.Intended): the fix leaves them alone.
+	intended map[string]bool
+	added    []Addition
+	moves    []Move
+	notes    []string
+}
+
+// intendedFlows returns the IDs of the flows of r blocked by intent.
+func intendedFlows(r *sim.Report) map[string]bool {
+	out := make(map[string]bool)
+	for _, res := range r.Results {
+		if res.Intended {
+			out[res.Flow.ID] = true
+		}
+	}
+	return out
 }
 
 // place adds one proposal at the first shape and priority that change no
@@ -172,54 +226,29 @@ type planner struct {
 func (p *planner) place(pr proposal) (bool, error) {
 	type tried struct {
 		t       *topology.Topology
-		rep     *sim.Report
-		rule    *topology.SecurityRule
-		moves   []Move
+		rev     *sim.Revision
+		pl      placement
 		changed []string
 	}
 	var first *tried
 	for _, shape := range pr.shapes {
-		nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
-		if nsg == nil {
-			return false, fmt.Errorf("fix: network security group %q not found", pr.nsg)
+		pls, err := p.placements(pr, shape)
+		if err != nil {
+			return false, err
 		}
-		bound := 4097 // after every custom rule: priorities go up to 4096
-		if bl := p.rep.Engine.Blockers(pr.nsg, shape); len(bl) > 0 {
-			bound = bl[0].Priority
-		}
-		type cand struct {
-			prio  int
-			moves []Move
-		}
-		var cands []cand
-		for _, prio := range slots(nsg, shape.Direction, bound) {
-			cands = append(cands, cand{prio, nil})
-		}
-		if len(cands) == 0 {
-			if moves, ok := makeRoom(nsg, shape.Direction, bound); ok {
-				cands = append(cands, cand{bound, moves})
-			}
-		}
-		for _, c := range cands {
-			r := *shape
-			r.Name = uniqueName(nsg, shape.Name)
-			r.Priority = c.prio
-			t := p.cur
-			for _, m := range c.moves {
-				t = withPriority(t, m)
-			}
-			t = withRule(t, pr.nsg, &r)
-			rep, err := sim.Simulate(t)
+		for _, pl := range pls {
+			t := pl.apply(p.cur)
+			rev, err := p.eng.Revise(p.results, t, pr.nsg)
 			if err != nil {
 				return false, err
 			}
-			changed := changedVerdicts(p.rep, rep)
+			changed := changedVerdicts(p.results, rev, p.intended)
 			if len(changed) == 0 {
-				p.accept(t, rep, pr.nsg, &r, c.moves, pr.reason)
+				p.accept(t, rev, pl)
 				return true, nil
 			}
 			if first == nil {
-				first = &tried{t, rep, &r, c.moves, changed}
+				first = &tried{t, rev, pl, changed}
 			}
 		}
 	}
@@ -227,15 +256,138 @@ func (p *planner) place(pr proposal) (bool, error) {
 		p.notes = append(p.notes, fmt.Sprintf("no priority in %s can come before the Deny rules that block it: %s", pr.nsg, pr.reason))
 		return false, nil
 	}
-	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
-	p.accept(first.t, first.rep, pr.nsg, first.rule, first.moves, pr.reason)
+	p.notes = append(p.notes, fmt.Sprintf("rule %q added to %s also changes %s", first.pl.rule.Name, pr.nsg, strings.Join(first.changed, "; ")))
+	p.accept(first.t, first.rev, first.pl)
 	return true, nil
 }
 
-func (p *planner) accept(t *topology.Topology, rep *sim.Report, nsg string, r *topology.SecurityRule, moves []Move, reason string) {
-	p.cur, p.rep = t, rep
-	p.added = append(p.added, Addition{NSG: nsg, Rule: r, Reason: reason})
-	for _, m := range moves {
+// placeTogether places the longest run of proposals at the start of props
+// that are for different NSGs and each have a placement, all at once at
+// their first placements, when that gives what placing them one at a time
+// (place) would: no flow can be changed by two of them (sim.Revision's
+// Causes), so each changes the flows it alone changes, and none changes a
+// verdict it should not. It returns the length of the run and whether it
+// placed it; a run of one is not tried.
+func (p *planner) placeTogether(props []proposal) (int, bool, error) {
+	var run []placement
+	seen := make(map[string]bool)
+	for _, pr := range props {
+		if seen[pr.nsg] {
+			break
+		}
+		pl, ok, err := p.firstPlacement(pr)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
+			break
+		}
+		seen[pr.nsg] = true
+		run = append(run, pl)
+	}
+	if len(run) < 2 {
+		return len(run), false, nil
+	}
+	t := p.cur
+	names := make([]string, len(run))
+	for i, pl := range run {
+		t = pl.apply(t)
+		names[i] = pl.pr.nsg
+	}
+	rev, err := p.eng.Revise(p.results, t, names...)
+	if err != nil {
+		return 0, false, err
+	}
+	if rev.Causes == nil {
+		return len(run), false, nil
+	}
+	for _, causes := range rev.Causes {
+		if len(causes) > 1 {
+			return len(run), false, nil
+		}
+	}
+	if len(changedVerdicts(p.results, rev, p.intended)) > 0 {
+		return len(run), false, nil
+	}
+	for _, pl := range run {
+		p.record(pl)
+	}
+	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
+	return len(run), true, nil
+}
+
+// placement is one way to add a proposal's rule: the rule, named and
+// given its priority, and the existing rules moved to make room for it.
+type placement struct {
+	pr    proposal
+	rule  *topology.SecurityRule
+	moves []Move
+}
+
+// apply returns a copy of t with the placement made.
+func (pl placement) apply(t *topology.Topology) *topology.Topology {
+	for _, m := range pl.moves {
+		t = withPriority(t, m)
+	}
+	return withRule(t, pl.pr.nsg, pl.rule)
+}
+
+// placements returns the placements of one shape of pr in the current
+// topology, best first: a priority in each gap between the rules before
+// the first Deny that would take its traffic (slots), or, when there is
+// none, that Deny's priority with the rules from there moved up by one
+// (makeRoom).
+func (p *planner) placements(pr proposal, shape *topology.SecurityRule) ([]placement, error) {
+	nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
+	if nsg == nil {
+		return nil, fmt.Errorf("fix: network security group %q not found", pr.nsg)
+	}
+	bound := 4097 // after every custom rule: priorities go up to 4096
+	if bl := p.eng.Blockers(pr.nsg, shape); len(bl) > 0 {
+		bound = bl[0].Priority
+	}
+	at := func(prio int, moves []Move) placement {
+		r := *shape
+		r.Name = uniqueName(nsg, shape.Name)
+		r.Priority = prio
+		return placement{pr, &r, moves}
+	}
+	var out []placement
+	for _, prio := range slots(nsg, shape.Direction, bound) {
+		out = append(out, at(prio, nil))
+	}
+	if len(out) == 0 {
+		if moves, ok := makeRoom(nsg, shape.Direction, bound); ok {
+			out = append(out, at(bound, moves))
+		}
+	}
+	return out, nil
+}
+
+// firstPlacement returns the placement place tries first, if there is one.
+func (p *planner) firstPlacement(pr proposal) (placement, bool, error) {
+	for _, shape := range pr.shapes {
+		pls, err := p.placements(pr, shape)
+		if err != nil {
+			return placement{}, false, err
+		}
+		if len(pls) > 0 {
+			return pls[0], true, nil
+		}
+	}
+	return placement{}, false, nil
+}
+
+// accept makes t, simulated as rev, the current topology, with pl placed.
+func (p *planner) accept(t *topology.Topology, rev *sim.Revision, pl placement) {
+	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
+	p.record(pl)
+}
+
+// record notes a placed rule and the moves it took.
+func (p *planner) record(pl placement) {
+	p.added = append(p.added, Addition{NSG: pl.pr.nsg, Rule: pl.rule, Reason: pl.pr.reason})
+	for _, m := range pl.moves {
 		// A rule added earlier is moved where it is added; a rule moved
 		// twice keeps one Move, from its original priority.
 		merged := false
@@ -305,21 +457,23 @@ func withPriority(t *topology.Topology, m Move) *topology.Topology {
 	return &c
 }
 
-// changedVerdicts lists the flows whose verdict changed from old to new,
-// except required and recommended flows that became less blocked.
-func changedVerdicts(old, new *sim.Report) []string {
+// changedVerdicts lists the flows whose verdict changed from the results
+// old to the revision rev, except required and recommended flows that
+// became less blocked (and were not blocked by intent: fix leaves those
+// alone). Only the flows the revision changed can have.
+func changedVerdicts(old []*sim.Result, rev *sim.Revision, intended map[string]bool) []string {
 	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
-	was := make(map[string]topology.Verdict, len(old.Results))
-	for _, r := range old.Results {
-		was[r.Flow.ID] = r.Verdict
-	}
 	var out []string
-	for _, r := range new.Results {
-		v, ok := was[r.Flow.ID]
-		if !ok || v == r.Verdict {
+	for _, i := range rev.Changed {
+		r := rev.Results[i]
+		if i >= len(old) || old[i].Flow.ID != r.Flow.ID {
+			continue // a flow new to the revision
+		}
+		v := old[i].Verdict
+		if v == r.Verdict {
 			continue
 		}
-		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v]
+		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v] && !intended[r.Flow.ID]
 		if !wanted {
 			out = append(out, fmt.Sprintf("%s from %s to %s", r.Flow.ID, v, r.Verdict))
 		}
@@ -452,9 +606,9 @@ func bastionRule(name string) sim.BastionRule {
 
 // checkProposals proposes the documented rules that the explicit-rule check
 // finds missing or preceded by a Deny (NSG001, NSG002).
-func checkProposals(t *topology.Topology, rep *sim.Report) []proposal {
+func checkProposals(t *topology.Topology, e *sim.Engine) []proposal {
 	var out []proposal
-	for _, c := range failingChecks(rep) {
+	for _, c := range failingChecks(e) {
 		ports := slices.Clone(c.Missing)
 		for _, p := range c.Preceded {
 			ports = append(ports, p.Port)
@@ -524,15 +678,15 @@ func httpsSource(t *topology.Topology, vnet string) topology.Addresses {
 
 // flowProposals proposes, for each NSG that blocks part of a required flow,
 // one rule that lets the blocked parts through.
-func flowProposals(t *topology.Topology, rep *sim.Report) []proposal {
+func flowProposals(t *topology.Topology, results []*sim.Result, intended map[string]bool) []proposal {
 	type gateKey struct {
 		nsg string
 		dir topology.Direction
 	}
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
-	for _, r := range rep.Results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Required {
+	for _, r := range results {
+		if !r.Blocked() || intended[r.Flow.ID] || r.Flow.Requirement != topology.Required {
 			continue
 		}
 		// The denied segments of this flow, by the hop that denied them.
@@ -603,17 +757,13 @@ func (b *builder) add(r *sim.Result, segs []*sim.Segment, at string) {
 		b.vmFlow(&b.developer, f, netip.MustParsePrefix("168.63.129.16/32")) // the Developer SKU's source address
 	case bastion != nil && at == "subnet "+bastion.VirtualNetwork+"/"+topology.BastionSubnetName:
 		b.docFlow(f, bastion)
-	case bastion != nil && isVMKind(f.Kind):
+	case bastion != nil && f.Kind.ReachesVM():
 		if p, ok := bastionPrefix(b.t, bastion); ok {
 			b.vmFlow(&b.vm, f, p)
 		}
 	default:
 		b.genericFlow(r, segs, at)
 	}
-}
-
-func isVMKind(kind string) bool {
-	return kind == sim.KindSSH || kind == sim.KindRDP || strings.HasPrefix(kind, "port-")
 }
 
 func bastionPrefix(t *topology.Topology, b *topology.BastionHost) (netip.Prefix, bool) {
@@ -676,7 +826,7 @@ func (b *builder) docFlow(f *sim.Flow, bastion *topology.BastionHost) {
 	case sim.KindSSH, sim.KindRDP:
 		name = "AllowSshRdpOutbound"
 	default:
-		if strings.HasPrefix(f.Kind, "port-") {
+		if _, ok := f.Kind.CustomPort(); ok {
 			name = "AllowSshRdpOutbound"
 		}
 	}

@@ -22,8 +22,8 @@ type Options struct {
 }
 
 // MaxRulesPerNSG is Azure's limit on the security rules of one NSG
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-networking-limits).
-const MaxRulesPerNSG = 1000
+// (topology.MaxRulesPerNSG).
+const MaxRulesPerNSG = topology.MaxRulesPerNSG
 
 // Estimates used to keep a generated file within the file size that the
 // loader's memory budget allows (topology.Budget). They are upper bounds of

@@ -38,7 +38,7 @@ func (b matchBox) isEmpty() bool {
 
 // ruleBox is the match set of a compiled rule.
 func ruleBox(r *compiledRule) matchBox {
-	return matchBox{protocolSet(r.rule.Protocol), r.src, r.srcPorts, r.dst, r.dstPorts}
+	return matchBox{r.protocols, r.src, r.srcPorts, r.dst, r.dstPorts}
 }
 
 func (b matchBox) intersect(h matchBox) matchBox {
@@ -46,8 +46,25 @@ func (b matchBox) intersect(h matchBox) matchBox {
 }
 
 func (b matchBox) overlaps(h matchBox) bool {
-	return b.proto&h.proto != 0 && b.dport.Overlaps(h.dport) && b.sport.Overlaps(h.sport) &&
-		b.src.Overlaps(h.src) && b.dst.Overlaps(h.dst)
+	return b.proto&h.proto != 0 && meets(b.dport, h.dport) && meets(b.sport, h.sport) &&
+		meets(b.src, h.src) && meets(b.dst, h.dst)
+}
+
+// meets reports whether s and t share a point, without allocating.
+func meets(s, t Set) bool {
+	i, j := 0, 0
+	for i < len(s.spans) && j < len(t.spans) {
+		a, b := s.spans[i], t.spans[j]
+		switch {
+		case a.hi < b.lo:
+			i++
+		case b.hi < a.lo:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // minus returns b \ h as disjoint boxes: one side at a time, the part of b
@@ -88,13 +105,32 @@ const maxBoxes = 50_000
 // whether any packet of b is left unmatched by them. ok is false when the
 // walk gave up (maxBoxes).
 func firstMatches(rules []compiledRule, b matchBox, stop int) (takers []int, left bool, ok bool) {
+	return firstMatchesAmong(rules, nil, b, stop)
+}
+
+// firstMatchesAmong is firstMatches walking only the rules whose indexes
+// among lists, in increasing order (nil: every rule). A rule whose box does
+// not meet b takes nothing of it and splits none of its pieces, so leaving
+// out rules that do not meet b gives the same answer.
+func firstMatchesAmong(rules []compiledRule, among []int, b matchBox, stop int) (takers []int, left bool, ok bool) {
 	if b.isEmpty() {
 		return nil, false, true
 	}
 	rest := []matchBox{b}
-	for i := 0; i < stop && i < len(rules) && len(rest) > 0; i++ {
+	var next []matchBox
+	n := min(stop, len(rules))
+	if among != nil {
+		n = len(among)
+	}
+	for k := 0; k < n && len(rest) > 0; k++ {
+		i := k
+		if among != nil {
+			if i = among[k]; i >= stop {
+				break
+			}
+		}
 		h := ruleBox(&rules[i])
-		var next []matchBox
+		next = next[:0]
 		took := false
 		for _, x := range rest {
 			if x.overlaps(h) {
@@ -110,7 +146,7 @@ func firstMatches(rules []compiledRule, b matchBox, stop int) (takers []int, lef
 		if len(next) > maxBoxes {
 			return takers, true, false
 		}
-		rest = next
+		rest, next = next, rest
 	}
 	return takers, len(rest) > 0, true
 }

@@ -2,8 +2,12 @@ package sim
 
 import (
 	"fmt"
+	"math/bits"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -20,6 +24,10 @@ import (
 // are the explicit rules an AzureBastionSubnet NSG must have (RuleCheck):
 // Azure requires AllowGatewayManagerInbound even when AllowHttpsInbound from
 // Internet already admits the GatewayManager addresses.
+//
+// NSGs are checked in parallel, one worker per core; the findings keep the
+// NSGs' order. In an NSG with a rule index (index.go) a rule costs about
+// the rules it meets, not all the rules before it: shadowedBy.
 func (e *Engine) checkShadowed(l *findingList) {
 	documented := make(map[*topology.SecurityRule]bool)
 	for _, c := range e.BastionRuleChecks() {
@@ -27,35 +35,53 @@ func (e *Engine) checkShadowed(l *findingList) {
 			documented[r] = true
 		}
 	}
-	for _, nsg := range e.topo.NetworkSecurityGroups {
-		ctxs := e.contextsOf(nsg.Name)
-		if len(ctxs) == 0 {
-			continue
-		}
-		for _, r := range nsg.SecurityRules {
-			if documented[r] {
-				continue
+	ctxs := e.contexts()
+	nsgs := e.topo.NetworkSecurityGroups
+	found := make([]findingList, len(nsgs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(nsgs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(nsgs) {
+					return
+				}
+				nsg := nsgs[k]
+				c := ctxs[nsg.Name]
+				if len(c) == 0 {
+					continue
+				}
+				for _, r := range nsg.SecurityRules {
+					if documented[r] {
+						continue
+					}
+					if takers, ok := shadowedBy(c, r); ok {
+						found[k].add("NSG005", SeverityWarning, r.Pos, shadowMessage(nsg, r, takers))
+					}
+				}
 			}
-			if takers, ok := shadowedBy(ctxs, r); ok {
-				l.add("NSG005", SeverityWarning, r.Pos, shadowMessage(nsg, r, takers))
-			}
-		}
+		}()
+	}
+	wg.Wait()
+	for _, f := range found {
+		*l = append(*l, f...)
 	}
 }
 
-// contextsOf returns an NSG compiled in every VNet where it is attached,
-// sorted by VNet name.
-func (e *Engine) contextsOf(nsg string) []*compiledNSG {
-	var keys []nsgKey
+// contexts returns each NSG compiled in every VNet where it is attached,
+// sorted by VNet name, by NSG name.
+func (e *Engine) contexts() map[string][]*compiledNSG {
+	keys := make([]nsgKey, 0, len(e.compiled))
 	for k := range e.compiled {
-		if k.nsg == nsg {
-			keys = append(keys, k)
-		}
+		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].vnet < keys[j].vnet })
-	out := make([]*compiledNSG, len(keys))
-	for i, k := range keys {
-		out[i] = e.compiled[k]
+	out := make(map[string][]*compiledNSG)
+	for _, k := range keys {
+		out[k.nsg] = append(out[k.nsg], e.compiled[k])
 	}
 	return out
 }
@@ -63,8 +89,14 @@ func (e *Engine) contextsOf(nsg string) []*compiledNSG {
 // shadowedBy reports whether r is shadowed in every context, and the rules
 // that take its traffic, sorted by priority. A rule that matches nothing in
 // any context (an ASG without members) is not reported: nothing shadows it.
+//
+// In a context with a rule index two shortcuts give the walk's answer
+// sooner. A packet of r's box whose first match is r itself proves r is not
+// shadowed (the walk would have found it left over); and only the rules
+// before r that meet its box can take or split any of it, so the walk
+// passes those alone (firstMatchesAmong).
 func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.SecurityRule, bool) {
-	seen := make(map[*topology.SecurityRule]bool)
+	var seen map[*topology.SecurityRule]bool
 	nonEmpty := false
 	for _, c := range ctxs {
 		rules := c.rules[r.Direction]
@@ -77,9 +109,21 @@ func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.Secu
 			continue
 		}
 		nonEmpty = true
-		takers, left, ok := firstMatches(rules, b, i)
+		var takers []int
+		var left, ok bool
+		if x := c.index(r.Direction); x != nil {
+			if decidesCorner(x, b, i) {
+				return nil, false
+			}
+			takers, left, ok = firstMatchesAmong(rules, x.candidates(b, i), b, i)
+		} else {
+			takers, left, ok = firstMatches(rules, b, i)
+		}
 		if !ok || left {
 			return nil, false
+		}
+		if seen == nil {
+			seen = make(map[*topology.SecurityRule]bool, len(takers))
 		}
 		for _, t := range takers {
 			seen[rules[t].rule] = true
@@ -96,10 +140,26 @@ func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.Secu
 	return out, true
 }
 
+// decidesCorner reports whether rule i is the first match of the lowest or
+// the highest packet of box b (b must not be empty): then some of b is
+// left to rule i.
+func decidesCorner(x *ruleIndex, b matchBox, i int) bool {
+	proto := topology.Protocol(bits.TrailingZeros8(uint8(b.proto)))
+	return x.first(proto, b.src.First(), b.sport.First(), b.dst.First(), b.dport.First()) == i ||
+		x.first(proto, b.src.last(), b.sport.last(), b.dst.last(), b.dport.last()) == i
+}
+
+// indexOf returns the position of r in rules, which are sorted by priority.
 func indexOf(rules []compiledRule, r *topology.SecurityRule) int {
-	for i := range rules {
-		if rules[i].rule == r {
-			return i
+	k := sort.Search(len(rules), func(k int) bool { return rules[k].rule.Priority >= r.Priority })
+	for ; k < len(rules) && rules[k].rule.Priority == r.Priority; k++ {
+		if rules[k].rule == r {
+			return k
+		}
+	}
+	for k := range rules {
+		if rules[k].rule == r {
+			return k
 		}
 	}
 	return -1
@@ -255,7 +315,7 @@ func (e *Engine) checkVMs(l *findingList) {
 // fully pass (SPEC 3: "a blocked recommended flow is a warning").
 func checkRecommendedFlows(l *findingList, results []*Result) {
 	for _, r := range results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Recommended {
+		if !r.BlockedUnintended() || r.Flow.Requirement != topology.Recommended {
 			continue
 		}
 		f := r.Flow
@@ -268,17 +328,13 @@ func checkRecommendedFlows(l *findingList, results []*Result) {
 // DenyAllOutBound / 65500 (default) at subnet hub/AzureBastionSubnet", or
 // "no NSG on the path".
 func HopsText(hops []Hop) string {
-	if len(hops) == 0 {
+	h, ok := Decider(hops)
+	if !ok {
 		return "no NSG on the path"
 	}
-	h := hops[len(hops)-1]
 	verb := "allowed by"
 	if h.Rule.Access == topology.Deny {
 		verb = "blocked by"
 	}
-	s := fmt.Sprintf("%s %s / %s / %d", verb, h.NSG.Name, h.Rule.Name, h.Rule.Priority)
-	if h.Rule.Default {
-		s += " (default)"
-	}
-	return s + " at " + h.At
+	return verb + " " + h.String()
 }

@@ -110,7 +110,7 @@ func newRuleIndex(rules []compiledRule) *ruleIndex {
 	for q := range numProtocols {
 		set := make([]uint64, x.words)
 		for i := range rules {
-			if rules[i].rule.Protocol.Matches(topology.Protocol(q)) {
+			if rules[i].protocols.has(topology.Protocol(q)) {
 				set[i/64] |= 1 << (i % 64)
 			}
 		}
@@ -138,16 +138,26 @@ func newAxis(rules []compiledRule, field func(*compiledRule) Set, words int) axi
 	slices.Sort(starts)
 	starts = slices.Compact(starts)
 
-	// Mark each rule in the intervals its spans cover. Sets are normalised,
-	// so a span's lo and hi+1 are starts.
+	// Mark each rule in the intervals its spans cover: flip its bit where
+	// each span starts and where it stops, then run along the intervals,
+	// each one's bits the running XOR of the flips so far. Sets are
+	// normalised, so a span's lo and hi+1 are starts, and the spans of one
+	// set neither overlap nor touch.
 	marks := make([]uint64, len(starts)*words)
 	for i := range rules {
 		bit, word := uint64(1)<<(i%64), i/64
 		for _, sp := range field(&rules[i]).spans {
 			k, _ := slices.BinarySearch(starts, sp.lo)
-			for ; k < len(starts) && starts[k] <= sp.hi; k++ {
-				marks[k*words+word] |= bit
+			marks[k*words+word] ^= bit
+			if k, found := slices.BinarySearch(starts, sp.hi+1); found {
+				marks[k*words+word] ^= bit
 			}
+		}
+	}
+	for k := 1; k < len(starts); k++ {
+		prev, cur := marks[(k-1)*words:k*words], marks[k*words:(k+1)*words]
+		for w := range cur {
+			cur[w] ^= prev[w]
 		}
 	}
 
@@ -183,4 +193,75 @@ func hashWords(ws []uint64) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// meeting ORs into out the bitsets of the intervals that s covers: the
+// rules whose field meets s. It gives up, returning false, when s covers
+// more than limit intervals, leaving out partly written. It does not
+// allocate.
+func (a *axis) meeting(s Set, words, limit int, out []uint64) bool {
+	n := 0
+	for _, sp := range s.spans {
+		k, _ := slices.BinarySearch(a.starts, sp.lo+1)
+		k-- // the interval holding sp.lo
+		end, _ := slices.BinarySearch(a.starts, sp.hi+1)
+		if n += end - k; n > limit {
+			return false
+		}
+		prev := -1
+		for ; k < end; k++ {
+			c := int(a.class[k])
+			if c == prev {
+				continue
+			}
+			prev = c
+			set := a.sets[c*words : (c+1)*words]
+			for w := range out {
+				out[w] |= set[w]
+			}
+		}
+	}
+	return true
+}
+
+// meetingLimit is the most intervals of one axis that candidates ORs;
+// past it the axis is left out, which only lets more rules through.
+const meetingLimit = 64
+
+// candidates returns, in increasing order, the indexes below stop of the
+// rules that may meet box b: every rule that does, and perhaps others
+// (an axis on which b spans many intervals is not used to narrow).
+func (x *ruleIndex) candidates(b matchBox, stop int) []int {
+	w := x.words
+	acc := make([]uint64, 2*w)
+	cand, tmp := acc[:w], acc[w:]
+	for q := range numProtocols {
+		if b.proto&(1<<q) != 0 {
+			for i, v := range x.proto[q] {
+				cand[i] |= v
+			}
+		}
+	}
+	sides := [numAxes]Set{axisSrc: b.src, axisSport: b.sport, axisDst: b.dst, axisDport: b.dport}
+	for a := range numAxes {
+		clear(tmp)
+		if !x.axes[a].meeting(sides[a], w, meetingLimit, tmp) {
+			continue
+		}
+		for i := range cand {
+			cand[i] &= tmp[i]
+		}
+	}
+	var out []int
+	for i, m := range cand {
+		for m != 0 {
+			j := i*64 + bits.TrailingZeros64(m)
+			if j >= stop {
+				return out
+			}
+			out = append(out, j)
+			m &= m - 1
+		}
+	}
+	return out
 }

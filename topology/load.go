@@ -28,10 +28,9 @@ func Load(path string) (*Topology, error) {
 // On failure the topology is nil.
 //
 // Missing optional values take Azure's defaults: a Bastion host's sku is
-// Standard, the default of the REST API (bastionHost.json, sku.name; the
-// Terraform provider and the AVM module default to Basic instead), and its
-// scaleUnits is 2, the minimum and the Basic SKU's fixed count
-// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// DefaultSKU (Basic: what a deployment without sku gets; see DefaultSKU for
+// the evidence), and its scaleUnits is DefaultScaleUnits (2, the minimum
+// and the Basic SKU's fixed count).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
 	return parseData(file, data, false)

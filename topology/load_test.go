@@ -155,7 +155,7 @@ var rejectCases = []struct {
 	{"unknown-sku", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Free}\n",
 		"topo.yaml:8:41: bastion host \"b\": unknown sku \"Free\"; expected Developer, Basic, Standard or Premium"},
 	{"unknown-verdict", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub}\nexpectations:\n  - {flow: b/gatewaymanager-https, verdict: Blocked}\n",
-		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny or Partial"},
+		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny, Partial or NoTraffic"},
 	{"unknown-requirement", "flows:\n  - {name: f, source: Internet, destination: 10.0.1.4, protocol: Tcp, destinationPort: 22, requirement: must}\n",
 		"topo.yaml:2:105: flow \"f\": unknown requirement \"must\"; expected required, recommended or optional"},
 	{"custom-port-range", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, customPorts: [2222, 0, 70000]}\n",
@@ -274,7 +274,7 @@ var rejectCases = []struct {
 	{"bastion-no-subnet", "virtualNetworks:\n  - {name: hub, addressSpace: [10.0.0.0/16]}\nbastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Basic}\n",
 		"topo.yaml:4:31: bastion host \"b\": virtual network \"hub\" has no subnet named \"AzureBastionSubnet\" (the Basic SKU needs one)"},
 	{"bastion-subnet-case", "virtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n    subnets: [{name: azurebastionsubnet, addressPrefix: 10.0.0.0/26}]\nbastionHosts:\n  - {name: b, virtualNetwork: hub}\n",
-		"topo.yaml:6:31: bastion host \"b\": virtual network \"hub\" has no subnet named exactly \"AzureBastionSubnet\" (the Standard SKU needs one); subnet \"azurebastionsubnet\" differs in case, and Azure requires the exact name"},
+		"topo.yaml:6:31: bastion host \"b\": virtual network \"hub\" has no subnet named exactly \"AzureBastionSubnet\" (the Basic SKU needs one); subnet \"azurebastionsubnet\" differs in case, and Azure requires the exact name"},
 
 	// Service tags file.
 	{"service-tags-missing", "serviceTags: nope.json\n",
@@ -505,7 +505,7 @@ func TestMarshalOmitsDefaults(t *testing.T) {
 	top := &Topology{
 		VirtualNetworks: []*VirtualNetwork{{Name: "hub", AddressSpace: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
 			Subnets: []*Subnet{{Name: BastionSubnetName, AddressPrefix: netip.MustParsePrefix("10.0.0.0/26")}}}},
-		BastionHosts: []*BastionHost{{Name: "b", VirtualNetwork: "hub", SKU: Standard, ScaleUnits: 2}},
+		BastionHosts: []*BastionHost{{Name: "b", VirtualNetwork: "hub", SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}},
 		NetworkSecurityGroups: []*NetworkSecurityGroup{{Name: "nsg", SecurityRules: []*SecurityRule{{
 			Name: "r", Priority: 100, Direction: Inbound, Access: Allow, Protocol: Tcp,
 			Source: Addresses{Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.4/32")}}, SourcePorts: []PortRange{AllPorts},

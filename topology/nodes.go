@@ -350,7 +350,7 @@ const (
 	directionExpected   = "Inbound or Outbound"
 	osExpected          = "Linux or Windows"
 	skuExpected         = "Developer, Basic, Standard or Premium"
-	verdictExpected     = "Allow, Deny or Partial"
+	verdictExpected     = "Allow, Deny, Partial or NoTraffic"
 	requirementExpected = "required, recommended or optional"
 	// Azure Bastion reaches targets over IPv4 only
 	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq).

@@ -31,7 +31,7 @@ var (
 		"enablePrivateOnlyBastion", "disableCopyPaste", "customPorts"}
 	clientKeys      = []string{"name", "addressPrefix", "addressPrefixes"}
 	flowKeys        = []string{"name", "source", "destination", "protocol", "destinationPort", "sourcePortRange", "sourcePortRanges", "requirement"}
-	expectationKeys = []string{"flow", "verdict"}
+	expectationKeys = []string{"flow", "verdict", "intended"}
 
 	// bookkeepingKeys are what az and ARM print on a rule besides its
 	// properties; they are accepted and ignored (SPEC 1).
@@ -530,11 +530,10 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	return vm
 }
 
-// bastionHost reads a Bastion host. Defaults: sku Standard (the REST API's
-// default for sku.name in bastionHost.json) and scaleUnits 2 (the minimum,
-// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// bastionHost reads a Bastion host. Defaults: DefaultSKU and
+// DefaultScaleUnits.
 func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
-	b := &BastionHost{SKU: Standard, ScaleUnits: 2}
+	b := &BastionHost{SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}
 	ctx := fmt.Sprintf("bastionHosts[%d]", i)
 	m, ok := d.object(n, ctx, bastionHostKeys, nil, &b.Origin)
 	if !ok {
@@ -674,6 +673,9 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	}
 	if v, ok := m["verdict"]; ok {
 		e.Verdict, _ = enum(d, v, ctx, "verdict", ParseVerdict, verdictExpected)
+	}
+	if v, ok := m["intended"]; ok {
+		e.Intended = d.boolean(v, ctx, "intended")
 	}
 	return e
 }
