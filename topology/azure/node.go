@@ -1,11 +1,11 @@
 package azure
 
 import (
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strconv"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // Located is a JSON value together with the path it was read from. A
