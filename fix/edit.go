@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -26,7 +27,7 @@ import (
 
 // errNotYAML is why an edit is impossible: the topology was not read from
 // a YAML file that still says what it said when it was loaded.
-var errNotYAML = errors.New("not a YAML topology")
+var errNotYAML = errors.New("no YAML file to edit")
 
 // source is the user's YAML document: its text, split into lines that keep
 // their endings, and its node tree.
@@ -45,6 +46,9 @@ func readSource(t *topology.Topology) (*source, error) {
 		return nil, fmt.Errorf("%w: the topology was not read from a file", errNotYAML)
 	}
 	data, err := os.ReadFile(t.File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s is not on disk (a built-in scenario, or a file that moved)", errNotYAML, t.File)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotYAML, err)
 	}
