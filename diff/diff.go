@@ -3,7 +3,6 @@ package diff
 import (
 	"sort"
 
-	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -67,7 +66,7 @@ func Compare(old, new *sim.Report) *Result {
 			d.Added = append(d.Added, r)
 			continue
 		}
-		if o.Verdict != r.Verdict || report.DecidedBy(o.Hops) != report.DecidedBy(r.Hops) {
+		if o.Verdict != r.Verdict || !sim.SameDecider(o.Hops, r.Hops) {
 			d.Changed = append(d.Changed, Change{ID: r.Flow.ID, Old: o, New: r, Requirement: r.Flow.Requirement})
 		}
 	}

@@ -757,17 +757,13 @@ func (b *builder) add(r *sim.Result, segs []*sim.Segment, at string) {
 		b.vmFlow(&b.developer, f, netip.MustParsePrefix("168.63.129.16/32")) // the Developer SKU's source address
 	case bastion != nil && at == "subnet "+bastion.VirtualNetwork+"/"+topology.BastionSubnetName:
 		b.docFlow(f, bastion)
-	case bastion != nil && isVMKind(f.Kind):
+	case bastion != nil && f.Kind.ReachesVM():
 		if p, ok := bastionPrefix(b.t, bastion); ok {
 			b.vmFlow(&b.vm, f, p)
 		}
 	default:
 		b.genericFlow(r, segs, at)
 	}
-}
-
-func isVMKind(kind string) bool {
-	return kind == sim.KindSSH || kind == sim.KindRDP || strings.HasPrefix(kind, "port-")
 }
 
 func bastionPrefix(t *topology.Topology, b *topology.BastionHost) (netip.Prefix, bool) {
@@ -830,7 +826,7 @@ func (b *builder) docFlow(f *sim.Flow, bastion *topology.BastionHost) {
 	case sim.KindSSH, sim.KindRDP:
 		name = "AllowSshRdpOutbound"
 	default:
-		if strings.HasPrefix(f.Kind, "port-") {
+		if _, ok := f.Kind.CustomPort(); ok {
 			name = "AllowSshRdpOutbound"
 		}
 	}

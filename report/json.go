@@ -55,6 +55,7 @@ type Hop struct {
 
 // Segment is a part of a flow's addresses and ports with its own verdict.
 type Segment struct {
+	Protocol    string `json:"protocol,omitempty"` // the part's protocol, for a flow on "*"
 	Source      string `json:"source"`
 	SourcePorts string `json:"sourcePorts"`
 	Destination string `json:"destination"`
@@ -87,6 +88,7 @@ type Summary struct {
 	Allowed            int `json:"allowed"`
 	Denied             int `json:"denied"`
 	Partial            int `json:"partial"`
+	NoTraffic          int `json:"noTraffic,omitempty"` // flows with an endpoint that has no address
 	RequiredBlocked    int `json:"requiredBlocked"`
 	RecommendedBlocked int `json:"recommendedBlocked"`
 	Intended           int `json:"intended"` // blocked flows marked intended, in neither count above
@@ -103,7 +105,7 @@ func NewDocument(r *sim.Report) *Document {
 		Expectations: make([]Expectation, len(r.Expectations)),
 		Summary: Summary{
 			Flows: r.Summary.Flows, Allowed: r.Summary.Allowed, Denied: r.Summary.Denied,
-			Partial: r.Summary.Partial, RequiredBlocked: r.Summary.RequiredBlocked,
+			Partial: r.Summary.Partial, NoTraffic: r.Summary.NoTraffic, RequiredBlocked: r.Summary.RequiredBlocked,
 			RecommendedBlocked: r.Summary.RecommendedBlocked, Intended: r.Summary.Intended,
 			ExpectationsFailed: r.Summary.ExpectationsFailed, Errors: r.Summary.Errors,
 		},
@@ -129,7 +131,7 @@ func NewDocument(r *sim.Report) *Document {
 func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 	f := res.Flow
 	out := Flow{
-		ID: f.ID, Kind: f.Kind, Bastion: f.Bastion,
+		ID: f.ID, Kind: string(f.Kind), Bastion: f.Bastion,
 		Source: f.Source.Name, Destination: f.Destination.Name,
 		Protocol: f.Protocol.String(), Port: int(f.Port),
 		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),
@@ -137,13 +139,17 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 	}
 	if len(res.Segments) > 1 {
 		for _, s := range res.Segments {
-			out.Segments = append(out.Segments, Segment{
+			seg := Segment{
 				Source:      e.Describe(s.Source, res.Source, f.Source.Name),
 				SourcePorts: sim.DescribePorts(s.SourcePorts),
 				Destination: e.Describe(s.Destination, res.Dest, f.Destination.Name),
 				Verdict:     s.Access.String(),
 				Hops:        newHops(s.Hops),
-			})
+			}
+			if f.Protocol == topology.Any {
+				seg.Protocol = s.Protocol.String()
+			}
+			out.Segments = append(out.Segments, seg)
 		}
 	}
 	if res.Verdict == topology.VerdictPartial {
@@ -153,10 +159,14 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 }
 
 // Subsets names the allowed and denied parts of a Partial flow, along the
-// axis where they differ: sources when the sources differ, else
-// destinations, else source ports.
+// axis where they differ: protocols when whole protocols differ, else
+// sources when the sources differ, else destinations, else source ports.
 func Subsets(e *sim.Engine, res *sim.Result) (allowed, denied string) {
 	f := res.Flow
+	if a, d, ok := res.ProtocolSubsets(); ok {
+		// A flow on "*" whose protocols decide differently (SPEC 2.3).
+		return "over " + a, "over " + d
+	}
 	aSrc, aDst := res.Allowed()
 	dSrc, dDst := res.Denied()
 	switch {

@@ -32,15 +32,11 @@ func Ordered(results []*sim.Result) []*sim.Result {
 // "nsg-bastion / DenyAllInBound / 65500 (default) at subnet hub/AzureBastionSubnet",
 // or "no NSG on the path".
 func DecidedBy(hops []sim.Hop) string {
-	if len(hops) == 0 {
+	h, ok := sim.Decider(hops)
+	if !ok {
 		return "no NSG on the path"
 	}
-	h := hops[len(hops)-1]
-	s := fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
-	if h.Rule.Default {
-		s += " (default)"
-	}
-	return s + " at " + h.At
+	return h.String()
 }
 
 // VerdictText is the verdict column: the verdict, for a Partial flow which

@@ -33,6 +33,7 @@ type Summary struct {
 	Allowed         int
 	Denied          int
 	Partial         int
+	NoTraffic       int // flows with an endpoint that has no address (FLOW003)
 	RequiredBlocked int
 	// RecommendedBlocked counts recommended flows that do not fully pass:
 	// warnings, not failures.
@@ -67,7 +68,7 @@ func (e *Engine) Simulate() *Report { return e.SimulateProgress(nil) }
 // are decided, from several goroutines at once, and last with done == total
 // before the findings are checked. A nil progress is not called.
 func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
-	flows := Flows(e.topo)
+	flows := flowsOf(e.topo, e.net)
 	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
@@ -142,6 +143,8 @@ func summarizeReport(r *Report) Summary {
 			s.Denied++
 		case topology.VerdictPartial:
 			s.Partial++
+		case topology.VerdictNoTraffic:
+			s.NoTraffic++
 		}
 		if res.Intended {
 			s.Intended++
