@@ -379,6 +379,11 @@ type Expectation struct {
 	Origin
 	Flow    string
 	Verdict Verdict
+	// Intended marks a blocked flow as blocked on purpose (SPEC 1, 5): when
+	// the flow gets the expected Deny or Partial, it is reported as
+	// intended, not counted as a blocked required flow, and fix leaves it
+	// alone. Validation refuses it with the verdict Allow.
+	Intended bool
 }
 
 // VirtualNetworkByName and friends find objects by name; they return nil
