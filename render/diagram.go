@@ -324,7 +324,7 @@ func (b *builder) edges(kept []flowEnds, groupOf map[*node]*node) []*edge {
 			continue
 		}
 		f := p.res.Flow
-		k := groupKey{from, to, f.Kind, f.Protocol, f.Port}
+		k := groupKey{from, to, string(f.Kind), f.Protocol, f.Port}
 		vnetGroup := ""
 		if from.kind == nodeVNet || to.kind == nodeVNet {
 			vnetGroup = kindGroup(f.Kind)
@@ -346,12 +346,12 @@ func (b *builder) edges(kept []flowEnds, groupOf map[*node]*node) []*edge {
 // kindGroup names the group of flow kinds drawn as one edge to a collapsed
 // VNet: the sessions to its VMs, over Bastion or its Developer SKU, are
 // one group; every other kind is a group of its own.
-func kindGroup(kind string) string {
+func kindGroup(kind topology.FlowKind) string {
 	switch kind {
 	case sim.KindSSH, sim.KindRDP, sim.KindDeveloperSSH, sim.KindDeveloperRDP:
 		return "SSH/RDP"
 	}
-	return kind
+	return string(kind)
 }
 
 // subnetBoxes counts the subnet boxes a diagram of these edges draws.
@@ -893,8 +893,8 @@ func (b *builder) finishEdge(i int, e *edge) {
 		e.tooltip = fmt.Sprintf("%s: %s; %s", f.ID, report.VerdictText(eng, first), report.DecidedBy(first.Hops))
 	default:
 		e.id = "group:" + strconv.Itoa(i)
-		kind := f.Kind
-		if kind == sim.KindCustom {
+		kind := string(f.Kind)
+		if f.Kind == sim.KindCustom {
 			kind = f.ID
 		}
 		e.label = []string{fmt.Sprintf("%s %s × %d", kind, proto, len(e.results)), countsLine(e.results)}
