@@ -236,7 +236,13 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	}
 	level := levelVMs
 	var groupOf map[*node]*node
-	if o.CollapseAbove > 0 && drawn > o.CollapseAbove {
+	limit := o.CollapseAbove
+	if focused && limit > 0 {
+		// What --focus names is drawn in full detail, VM by VM, up to a
+		// size Graphviz still lays out in seconds.
+		limit = max(limit, focusDetailVMs)
+	}
+	if limit > 0 && drawn > limit {
 		level = levelSubnets
 		groupOf = b.collapse(focused, func(yield func(*node)) {
 			for _, p := range kept {
@@ -270,7 +276,7 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	}
 	switch level {
 	case levelSubnets:
-		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, o.CollapseAbove))
+		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, limit))
 	case levelVNets:
 		notes = append(notes, b.vnetNote(drawn))
 	}
@@ -278,6 +284,10 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	b.assignIDs()
 	return b.d, nil
 }
+
+// focusDetailVMs is the most VMs Options.Focus draws one by one, however
+// low CollapseAbove is.
+const focusDetailVMs = 100
 
 // Levels of collapsing, from the most detailed.
 const (

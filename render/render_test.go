@@ -779,10 +779,26 @@ func TestCollapseVNets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vms := 0
 	for _, vb := range d.vnets {
 		if vb.vnet.Name == spoke && (vb.collapsed != nil || len(vb.subnets) == 0) {
 			t.Errorf("focus %s: the VNet is not drawn by subnet", spoke)
 		}
+		if vb.vnet.Name == spoke {
+			for _, sb := range vb.subnets {
+				for _, n := range sb.nodes {
+					if n.kind == nodeVMGroup {
+						t.Errorf("focus %s: subnet %s drawn as one box of VMs, want every VM", spoke, sb.subnet.Name)
+					}
+					if n.kind == nodeVM {
+						vms++
+					}
+				}
+			}
+		}
+	}
+	if vms <= defaults.CollapseAbove {
+		t.Errorf("focus %s: %d VMs drawn, want the spoke's %d-odd in full detail", spoke, vms, o.VMs/o.VNets)
 	}
 
 	// Collapsing off draws every VM.
