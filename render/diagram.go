@@ -32,7 +32,7 @@ type diagram struct {
 	hubs     int                       // the first hubs of vnets host the Bastion hosts; the rest are spokes, by name and address
 	refused  map[*topology.Subnet]bool // AzureBastionSubnets whose NSG Azure refuses to attach (NSG001)
 	changed  bool                      // Options.Highlight marked an edge
-	intended bool                      // an edge is of flows blocked as intended
+	intended bool                      // an edge carries a flow blocked as intended
 }
 
 // vnetBox is a VNet: a cluster of subnet clusters, or one node when
@@ -941,7 +941,9 @@ func (b *builder) finishEdge(i int, e *edge) {
 	}
 	if e.tone == toneIntended {
 		e.class += " intended"
-		b.d.intended = true
+	}
+	if slices.ContainsFunc(e.results, func(res *sim.Result) bool { return toneOf(res) == toneIntended }) {
+		b.d.intended = true // the legend explains the mark
 	}
 	if e.note != "" {
 		e.class += " changed"

@@ -885,4 +885,7 @@ func TestIntended(t *testing.T) {
 			t.Errorf("subnet edge with %s: tone %d, label %q; want green, counting the intended deny apart", flow, e.tone, label)
 		}
 	}
+	if !d.intended {
+		t.Errorf("by subnet: the legend does not explain intended denies")
+	}
 }
