@@ -889,3 +889,19 @@ func TestIntended(t *testing.T) {
 		t.Errorf("by subnet: the legend does not explain intended denies")
 	}
 }
+
+// TestRenderGraphSelection draws a selection of the graph of flows, as
+// diff's view of the changed edges does: only the selected flows are
+// drawn.
+func TestRenderGraphSelection(t *testing.T) {
+	r := simulate(t, "hub-three-spokes")
+	g := flowgraph.Build(r).Select(func(f *flowgraph.Flow) bool { return f.Result.Verdict == topology.VerdictDeny })
+	var buf bytes.Buffer
+	if err := RenderGraph(&buf, Mermaid, g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	edges := strings.Count(buf.String(), "==>") + strings.Count(buf.String(), "-->") + strings.Count(buf.String(), "-.->")
+	if edges != len(g.Flows()) || edges == 0 || edges == len(r.Results) {
+		t.Errorf("RenderGraph drew %d edges for %d selected flows of %d", edges, len(g.Flows()), len(r.Results))
+	}
+}
