@@ -175,6 +175,9 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 	p("<root>\n<mxCell id=\"0\"/>\n<mxCell id=\"1\" parent=\"0\"/>\n")
 
 	cell := func(id, parent, value, style string, r rect, tooltip string) {
+		if !strings.Contains(style, "fontColor=") {
+			style += "fontColor=#212121;" // mxGraph's default is brown
+		}
 		tip := ""
 		if tooltip != "" {
 			tip = " tooltip=" + xmlAttr(tooltip)
@@ -190,7 +193,7 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 		x, y = tx(x, y)
 		title = rect{x - w/2, y - h/2, w, h}
 	}
-	cell("title", "1", titleDrawio(d), "text;html=1;align=left;verticalAlign=top;whiteSpace=wrap;spacing=0;overflow=visible;", title, "")
+	cell("title", "1", titleDrawio(d), "text;html=1;align=left;verticalAlign=top;whiteSpace=wrap;spacing=0;overflow=visible;fillColor=none;strokeColor=none;fontColor=#212121;", title, "")
 
 	// Containers, parents first: a VNet before its subnets.
 	abs := map[string]rect{"1": {0, 0, width, height}}

@@ -175,7 +175,8 @@ const (
 // and lower. It returns the columns and the layout (Graphviz json) drawn
 // with them.
 func chooseColumns(d *diagram) (int, []byte, error) {
-	spokes := len(d.vnets) - d.hubs
+	_, items := gridItems(d)
+	spokes := len(items)
 	try := func(cols int) ([]byte, float64, error) {
 		var buf bytes.Buffer
 		writeDOT(&buf, d, dotOptions{cols: cols})

@@ -37,6 +37,9 @@ type Flow struct {
 	// flow ("203.0.113.0/24", "Internet except 203.0.113.0/24").
 	Allowed string `json:"allowed,omitempty"`
 	Denied  string `json:"denied,omitempty"`
+	// Intended is true for a blocked flow that an expectation with
+	// intended: true marks as meant (SPEC 1, 5).
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Hop is one NSG on the deciding path.
@@ -75,6 +78,8 @@ type Expectation struct {
 	Want string `json:"want"`
 	Got  string `json:"got"`
 	OK   bool   `json:"ok"`
+	// Intended repeats the expectation's intended: true.
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Summary counts the flows.
@@ -86,6 +91,7 @@ type Summary struct {
 	NoTraffic          int `json:"noTraffic,omitempty"` // flows with an endpoint that has no address
 	RequiredBlocked    int `json:"requiredBlocked"`
 	RecommendedBlocked int `json:"recommendedBlocked"`
+	Intended           int `json:"intended"` // blocked flows marked intended, in neither count above
 	ExpectationsFailed int `json:"expectationsFailed"`
 	Errors             int `json:"errors"`
 }
@@ -100,7 +106,7 @@ func NewDocument(r *sim.Report) *Document {
 		Summary: Summary{
 			Flows: r.Summary.Flows, Allowed: r.Summary.Allowed, Denied: r.Summary.Denied,
 			Partial: r.Summary.Partial, NoTraffic: r.Summary.NoTraffic, RequiredBlocked: r.Summary.RequiredBlocked,
-			RecommendedBlocked: r.Summary.RecommendedBlocked,
+			RecommendedBlocked: r.Summary.RecommendedBlocked, Intended: r.Summary.Intended,
 			ExpectationsFailed: r.Summary.ExpectationsFailed, Errors: r.Summary.Errors,
 		},
 	}
@@ -115,7 +121,8 @@ func NewDocument(r *sim.Report) *Document {
 		if !x.Found {
 			got = "missing"
 		}
-		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK}
+		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK,
+			Intended: x.Expectation.Intended}
 	}
 	return d
 }
@@ -128,7 +135,7 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 		Source: f.Source.Name, Destination: f.Destination.Name,
 		Protocol: f.Protocol.String(), Port: int(f.Port),
 		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),
-		Hops: newHops(res.Hops), Segments: []Segment{},
+		Hops: newHops(res.Hops), Segments: []Segment{}, Intended: res.Intended,
 	}
 	if len(res.Segments) > 1 {
 		for _, s := range res.Segments {
@@ -261,5 +268,5 @@ func (j *jsonStream) value(v any, prefix string) {
 	if j.err = j.enc.Encode(v); j.err != nil {
 		return
 	}
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	_, j.err = j.w.Write(JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))))
 }

@@ -40,6 +40,9 @@ type Result struct {
 	Segments []Segment // every part with its own decision, in address order
 	Source   Set       // all source addresses of the flow
 	Dest     Set       // all destination addresses
+	// Intended is set by Simulate when an expectation with intended: true
+	// holds for this blocked flow (see intended.go).
+	Intended bool
 }
 
 // Blocked reports whether a flow does not fully pass: Deny, or Partial,

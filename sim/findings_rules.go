@@ -315,7 +315,7 @@ func (e *Engine) checkVMs(l *findingList) {
 // fully pass (SPEC 3: "a blocked recommended flow is a warning").
 func checkRecommendedFlows(l *findingList, results []*Result) {
 	for _, r := range results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Recommended {
+		if !r.BlockedUnintended() || r.Flow.Requirement != topology.Recommended {
 			continue
 		}
 		f := r.Flow

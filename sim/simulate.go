@@ -38,12 +38,16 @@ type Summary struct {
 	// RecommendedBlocked counts recommended flows that do not fully pass:
 	// warnings, not failures.
 	RecommendedBlocked int
+	// Intended counts blocked flows that an expectation marks as intended;
+	// they count in neither RequiredBlocked nor RecommendedBlocked.
+	Intended           int
 	ExpectationsFailed int
 	Errors             int // error findings
 }
 
-// OK reports whether the run passes: every required flow passes, every
-// expectation holds and there is no error finding (SPEC 5, exit code 0).
+// OK reports whether the run passes: every required flow passes (or is
+// blocked by intent), every expectation holds and there is no error finding
+// (SPEC 5, exit code 0).
 func (s Summary) OK() bool {
 	return s.RequiredBlocked == 0 && s.ExpectationsFailed == 0 && s.Errors == 0
 }
@@ -68,7 +72,8 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
 	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
-	r.Findings = e.Findings(results)
+	markIntended(r)
+	r.Findings = e.Findings(r.Results)
 	r.Summary = summarizeReport(r)
 	return r
 }
@@ -140,6 +145,10 @@ func summarizeReport(r *Report) Summary {
 			s.Partial++
 		case topology.VerdictNoTraffic:
 			s.NoTraffic++
+		}
+		if res.Intended {
+			s.Intended++
+			continue
 		}
 		if res.Blocked() {
 			switch res.Flow.Requirement {

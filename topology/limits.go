@@ -3,6 +3,8 @@ package topology
 import (
 	"fmt"
 	"math"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -70,12 +72,19 @@ var budget atomic.Int64
 func init() { budget.Store(int64(DefaultBudget)) }
 
 // SetBudget sets the memory budget of every later load, for a command's
-// --memory-budget flag. A budget under MinBudget is an error.
+// --memory-budget flag, and makes it the Go runtime's soft memory limit
+// (debug.SetMemoryLimit), so that the collector keeps the whole run within
+// it rather than letting garbage grow to twice the live heap; a GOMEMLIMIT
+// in the environment takes precedence. A budget under MinBudget is an
+// error.
 func SetBudget(b Budget) error {
 	if b < MinBudget {
 		return fmt.Errorf("memory budget %s is too small; expected at least %s", b, MinBudget)
 	}
 	budget.Store(int64(b))
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(b))
+	}
 	return nil
 }
 

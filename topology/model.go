@@ -53,6 +53,12 @@ type Topology struct {
 	Clients                   []*Client
 	Flows                     []*Flow
 	Expectations              []*Expectation
+
+	// Warnings are what an importer passed over without refusing its
+	// input (a VM scale set it does not model, IPv6 prefixes it dropped),
+	// each at the input it read: for the user, not for the model. Empty
+	// for a YAML topology.
+	Warnings ErrorList
 }
 
 // VirtualNetwork is a VNet with its subnets.
@@ -373,6 +379,11 @@ type Expectation struct {
 	Origin
 	Flow    string
 	Verdict Verdict
+	// Intended marks a blocked flow as blocked on purpose (SPEC 1, 5): when
+	// the flow gets the expected Deny or Partial, it is reported as
+	// intended, not counted as a blocked required flow, and fix leaves it
+	// alone. Validation refuses it with the verdict Allow.
+	Intended bool
 }
 
 // VirtualNetworkByName and friends find objects by name; they return nil

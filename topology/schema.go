@@ -31,7 +31,7 @@ var (
 		"enablePrivateOnlyBastion", "disableCopyPaste", "customPorts"}
 	clientKeys      = []string{"name", "addressPrefix", "addressPrefixes"}
 	flowKeys        = []string{"name", "source", "destination", "protocol", "destinationPort", "sourcePortRange", "sourcePortRanges", "requirement"}
-	expectationKeys = []string{"flow", "verdict"}
+	expectationKeys = []string{"flow", "verdict", "intended"}
 
 	// bookkeepingKeys are what az and ARM print on a rule besides its
 	// properties; they are accepted and ignored (SPEC 1).
@@ -673,6 +673,9 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	}
 	if v, ok := m["verdict"]; ok {
 		e.Verdict, _ = enum(d, v, ctx, "verdict", ParseVerdict, verdictExpected)
+	}
+	if v, ok := m["intended"]; ok {
+		e.Intended = d.boolean(v, ctx, "intended")
 	}
 	return e
 }
