@@ -46,7 +46,7 @@ func render(t testing.TB, f Format, r *sim.Report, o Options) []byte {
 	return buf.Bytes()
 }
 
-var defaults = Options{CollapseAbove: 60}
+var defaults = Options{CollapseAbove: DefaultCollapseAbove}
 
 func scenarioNames(t testing.TB) []string {
 	var names []string
@@ -246,6 +246,9 @@ func TestColours(t *testing.T) {
 			if res.Verdict == topology.VerdictDeny && res.Flow.Requirement == topology.Recommended {
 				want = colorPartial
 			}
+			if res.Intended && res.Verdict != topology.VerdictAllow {
+				want = colorIntended
+			}
 			if got := toneOf(res).color(); got != want {
 				t.Errorf("%s: %s %s flow drawn %s, want %s", res.Flow.ID, res.Flow.Requirement, res.Verdict, got, want)
 			}
@@ -277,7 +280,7 @@ func TestLabels(t *testing.T) {
 			}
 			if res.Verdict != topology.VerdictAllow && len(res.Hops) > 0 {
 				h := res.Hops[len(res.Hops)-1]
-				want := fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+				want := fmt.Sprintf("%s/%s/%d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
 				if !strings.Contains(label, want) {
 					t.Errorf("%s: %s label %q does not name %q", f.ID, res.Verdict, label, want)
 				}
@@ -705,17 +708,22 @@ func TestCollapseVNets(t *testing.T) {
 		}
 		vnetEdges++
 		var counts [3]int
-		worst := toneAllow
+		tones := map[tone]bool{}
 		rules := map[string]int{}
 		for _, res := range e.results {
 			counts[verdictRank(res.Verdict)]++
-			worst = max(worst, toneOf(res))
-			if res.Verdict != topology.VerdictAllow {
+			tones[toneOf(res)] = true
+			if res.Verdict == topology.VerdictDeny {
 				rules[blockedBy(res.Hops)]++
 			}
 		}
-		if e.tone != worst {
-			t.Errorf("edge %s: tone %d, want the worst %d", e.id, e.tone, worst)
+		// Red only when every flow is denied, orange when verdicts mix.
+		want := tonePartial
+		if len(tones) == 1 {
+			want = toneOf(e.results[0])
+		}
+		if e.tone != want {
+			t.Errorf("edge %s: tone %d, want %d (tones of its flows: %v)", e.id, e.tone, want, tones)
 		}
 		label := strings.Join(e.label, "\n")
 		if want := fmt.Sprintf("%s %s: ", e.group, plural(len(e.results), "flow")); !strings.HasPrefix(label, want) {
@@ -734,11 +742,11 @@ func TestCollapseVNets(t *testing.T) {
 		for _, n := range rules {
 			top = max(top, n)
 		}
-		if top > 0 && !strings.Contains(label, "blocked by ") {
-			t.Errorf("edge %s: label %q does not name the rule that blocked", e.id, label)
+		if top > 0 && !strings.Contains(label, " denied by ") && !strings.Contains(label, " denied, ") {
+			t.Errorf("edge %s: label %q does not name the rule that denied", e.id, label)
 		}
 		for rule, n := range rules {
-			if n == top && strings.Contains(label, rule) {
+			if n == top && strings.Contains(label, "by "+rule) {
 				top = -1
 			}
 		}
@@ -771,10 +779,26 @@ func TestCollapseVNets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vms := 0
 	for _, vb := range d.vnets {
 		if vb.vnet.Name == spoke && (vb.collapsed != nil || len(vb.subnets) == 0) {
 			t.Errorf("focus %s: the VNet is not drawn by subnet", spoke)
 		}
+		if vb.vnet.Name == spoke {
+			for _, sb := range vb.subnets {
+				for _, n := range sb.nodes {
+					if n.kind == nodeVMGroup {
+						t.Errorf("focus %s: subnet %s drawn as one box of VMs, want every VM", spoke, sb.subnet.Name)
+					}
+					if n.kind == nodeVM {
+						vms++
+					}
+				}
+			}
+		}
+	}
+	if vms <= defaults.CollapseAbove {
+		t.Errorf("focus %s: %d VMs drawn, want the spoke's %d-odd in full detail", spoke, vms, o.VMs/o.VNets)
 	}
 
 	// Collapsing off draws every VM.
@@ -811,5 +835,73 @@ func BenchmarkRenderSVG(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestIntended checks that a flow blocked as an expectation with
+// intended: true says is drawn as meant: grey and dashed on its own edge,
+// counted apart on an edge of a subnet, which stays green when every other
+// flow is allowed, and explained in the legend.
+func TestIntended(t *testing.T) {
+	r := simulate(t, "hub-three-spokes")
+	const flow = "bastion-hub/rdp/dev-win-4"
+	d, err := build(flowgraph.Build(r), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range d.edges {
+		if len(e.results) != 1 || e.results[0].Flow.ID != flow {
+			continue
+		}
+		found = true
+		if !e.results[0].Intended {
+			t.Fatalf("%s is not marked intended in hub-three-spokes", flow)
+		}
+		label := strings.Join(e.label, "\n")
+		if e.tone != toneIntended || !strings.Contains(e.class, "intended") || !strings.Contains(label, "blocked as intended by nsg-nic-quarantine/") {
+			t.Errorf("edge of %s: tone %d, class %q, label %q; want intended", flow, e.tone, e.class, label)
+		}
+	}
+	if !found || !d.intended {
+		t.Errorf("no edge of %s, or the legend does not explain intended denies", flow)
+	}
+	var dot bytes.Buffer
+	writeDOT(&dot, d, dotOptions{})
+	if !strings.Contains(dot.String(), "Blocked as intended") {
+		t.Errorf("the legend does not explain intended denies")
+	}
+
+	d, err = build(flowgraph.Build(r), defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range d.edges {
+		if !slices.ContainsFunc(e.results, func(res *sim.Result) bool { return res.Flow.ID == flow }) {
+			continue
+		}
+		label := strings.Join(e.label, "\n")
+		if e.tone != toneAllow || !strings.Contains(label, "allowed · 1 blocked as intended by nsg-nic-quarantine/") {
+			t.Errorf("subnet edge with %s: tone %d, label %q; want green, counting the intended deny apart", flow, e.tone, label)
+		}
+	}
+	if !d.intended {
+		t.Errorf("by subnet: the legend does not explain intended denies")
+	}
+}
+
+// TestRenderGraphSelection draws a selection of the graph of flows, as
+// diff's view of the changed edges does: only the selected flows are
+// drawn.
+func TestRenderGraphSelection(t *testing.T) {
+	r := simulate(t, "hub-three-spokes")
+	g := flowgraph.Build(r).Select(func(f *flowgraph.Flow) bool { return f.Result.Verdict == topology.VerdictDeny })
+	var buf bytes.Buffer
+	if err := RenderGraph(&buf, Mermaid, g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	edges := strings.Count(buf.String(), "==>") + strings.Count(buf.String(), "-->") + strings.Count(buf.String(), "-.->")
+	if edges != len(g.Flows()) || edges == 0 || edges == len(r.Results) {
+		t.Errorf("RenderGraph drew %d edges for %d selected flows of %d", edges, len(g.Flows()), len(r.Results))
 	}
 }

@@ -3,7 +3,7 @@ package serve
 import (
 	"testing"
 
-	"github.com/nsgsim/nsgsim/gen"
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -11,28 +11,25 @@ import (
 // 2,000-VM estate: apply the edit, simulate, compare with the file, and
 // draw the DOT text the page recolours from.
 func BenchmarkEvaluate(b *testing.B) {
-	topo, err := gen.Generate(estate2000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
+	topo := loadEstate(b)
+	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: render.DefaultCollapseAbove})
 	if err != nil {
 		b.Fatal(err)
 	}
 	base := s.src.get()
 	g := topo.NetworkSecurityGroups[len(topo.NetworkSecurityGroups)-1]
 	edits := []Edit{{Op: OpDisable, NSG: g.Name, Rule: g.SecurityRules[0].Name}}
-	b.Run("simulate", func(b *testing.B) {
+	b.Run("revise", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			evaluate(base, edits)
+			evaluate(base, edits, false)
 		}
 	})
-	ev := evaluate(base, edits)
+	ev := evaluate(base, edits, false)
 	b.Run("dot", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			dot, _ := ev.dot(ev.renderOptions(60, ""))
+			dot, _ := ev.dot(ev.renderOptions(render.DefaultCollapseAbove, ""))
 			readDOT(dot)
 		}
 	})

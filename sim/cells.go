@@ -107,7 +107,7 @@ func (n *compiledNSG) cutsFor(dir topology.Direction, proto topology.Protocol, p
 		}
 	} else {
 		for i := range rules {
-			if r := &rules[i]; r.rule.Protocol.Matches(proto) && r.dstPorts.Contains(Point(port)) {
+			if r := &rules[i]; r.protocols.has(proto) && r.dstPorts.Contains(Point(port)) {
 				add(r)
 			}
 		}

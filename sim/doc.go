@@ -22,8 +22,16 @@
 // source port, so Evaluate decides a whole box of (source, source port,
 // destination) at once: it cuts each axis where a rule on the path starts or
 // stops matching, decides one packet per cell, and merges cells with the same
-// decision into segments. A flow is Allow, Deny or Partial, and its Result
-// carries the trace (NSG, rule, priority) that every output is built from.
+// decision into segments. A flow is Allow, Deny or Partial (NoTraffic when
+// an end has no address), and its Result carries the trace (NSG, rule,
+// priority) that every output is built from.
+//
+// Endpoints are placed where their addresses live (endpoints.go, SPEC 2.3):
+// a client or user address that is a VM's is that VM, one in a subnet meets
+// that subnet's NSG, the rest is outside; addresses are looked up from the
+// other end's VNet through package network, since unpeered VNets may reuse
+// them. A flow on "*" is decided once per protocol (protocols.go); ICMP, ESP
+// and AH carry no ports, so a rule on some ports does not match them.
 //
 // The tests hold a slow reference evaluator written as the plainest reading
 // of the same documents; the engine must agree with it on random topologies.

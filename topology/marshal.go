@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // Marshal writes t in the YAML format of SPEC section 1, the way Load reads
 // it: keys in SPEC order, zero and default values left out (a Bastion
-// host's sku Standard and scaleUnits 2, a flow's requirement optional,
+// host's sku DefaultSKU and scaleUnits DefaultScaleUnits, a flow's requirement optional,
 // false flags), prefixes as PrefixString prints them, ports as
 // PortRange.String prints them, and a plural field (sourceAddressPrefixes,
 // destinationPortRanges, addressPrefixes) only for more than one value.
@@ -106,12 +108,34 @@ func (m ymap) block(key string, items []ymap) {
 // ("*", "443") is double-quoted, as in SPEC 1.
 func ystr(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	var probe yaml.Node
-	if s == "" || yaml.Unmarshal([]byte(s), &probe) != nil || len(probe.Content) != 1 ||
-		probe.Content[0].Kind != yaml.ScalarNode || probe.Content[0].ShortTag() != "!!str" || probe.Content[0].Value != s {
+	if !plainSafe(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
+}
+
+// plainSafe reports whether s may be written as a plain scalar and read
+// back as the same string, deciding from its characters, without a parse:
+// it starts with a letter, a digit, "_" or "/", holds only letters, digits,
+// single inner spaces and "._/()+-=@", and yaml.v3 resolves it to a string
+// (plainTag: "443", "true" and "null" are not). It may quote a string that
+// a parse would have left plain ("a:b"), never the reverse.
+func plainSafe(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '/':
+		case i == 0:
+			return false
+		case r == ' ' && s[i-1] != ' ':
+		case strings.ContainsRune(".()+-=@", r):
+		default:
+			return false
+		}
+	}
+	return plainTag(s) == "!!str"
 }
 
 // yport is a port range, always a quoted string as in ARM ("443").
@@ -229,6 +253,7 @@ func marshalExpectation(e *Expectation) ymap {
 	m := newMap()
 	m.str("flow", e.Flow)
 	m.add("verdict", ystr(e.Verdict.String()))
+	m.flag("intended", e.Intended)
 	return m
 }
 
@@ -326,10 +351,10 @@ func marshalBastionHost(b *BastionHost) ymap {
 	m := newMap()
 	m.str("name", b.Name)
 	m.str("virtualNetwork", b.VirtualNetwork)
-	if b.SKU != Standard {
+	if b.SKU != DefaultSKU {
 		m.add("sku", ystr(b.SKU.String()))
 	}
-	if b.ScaleUnits != 2 {
+	if b.ScaleUnits != DefaultScaleUnits {
 		m.add("scaleUnits", yint(b.ScaleUnits))
 	}
 	for _, f := range b.Flags() {

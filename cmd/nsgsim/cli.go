@@ -21,7 +21,8 @@ const (
 )
 
 // exitCodesHelp is the exit-code paragraph of `nsgsim help`.
-const exitCodesHelp = `  0  every required flow passes, every expectation holds, no error finding
+const exitCodesHelp = `  0  every required flow passes (or is blocked by an intended deny), every expectation
+     holds, no error finding
   1  a required flow is blocked, an expectation fails or an error finding is reported
      (the report and the diagram are still written)
   2  bad usage or bad input (nothing is written)`

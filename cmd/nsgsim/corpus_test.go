@@ -51,14 +51,15 @@ const (
 // under the race detector, which slows parsing tenfold and finds nothing in
 // this single-goroutine code; the plain run covers them.
 var heavy = map[string]bool{
-	"file-32mib-plus-1":       true,
+	"file-over-budget":        true,
 	"file-30mib-error-at-end": true,
 	"wide-list":               true,
 	"tiny-flow-nodes-32mib":   true,
 	"tiny-block-nodes-32mib":  true,
 	"dev-zero":                true,
 	"servicetags-60mb":        true,
-	"json-100mb":              true,
+	"tfplan-18mb-linking":     true,
+	"json-over-budget":        true,
 	"suggest-bomb":            true,
 }
 
@@ -82,7 +83,8 @@ var platformGenerators = map[string]bool{"block-device-output": true, "socket-ou
 
 // generators make the inputs named by a "generate:" directive in dir.
 var generators = map[string]func(t *testing.T, dir string){
-	// A 100 MB topology: rejected from its size before it is read.
+	// A 100 MB topology of comments: within the default memory budget's
+	// file size (128 MiB), read, and refused at once for holding nothing.
 	"file-100mb": func(t *testing.T, dir string) {
 		f, err := os.Create(filepath.Join(dir, "topo.yaml"))
 		if err != nil {
@@ -99,9 +101,10 @@ var generators = map[string]func(t *testing.T, dir string){
 			t.Fatal(err)
 		}
 	},
-	// One byte over the 32 MiB limit, of valid YAML.
-	"file-32mib-plus-1": func(t *testing.T, dir string) {
-		data := bytes.Repeat([]byte("#234567\n"), 32<<20/8)
+	// One byte over the file size of the default memory budget (128 MiB),
+	// of valid YAML: rejected from its size before it is read.
+	"file-over-budget": func(t *testing.T, dir string) {
+		data := bytes.Repeat([]byte("#234567\n"), int(topology.DefaultBudget.Limits().FileSize)/8)
 		data = append(data, '\n')
 		write(t, dir, "topo.yaml", data)
 	},
@@ -158,7 +161,7 @@ var generators = map[string]func(t *testing.T, dir string){
 	"wide-list": func(t *testing.T, dir string) {
 		var b bytes.Buffer
 		b.WriteString("applicationSecurityGroups: [{}")
-		for range topology.MaxNodes {
+		for range topology.DefaultBudget.Limits().Nodes {
 			b.WriteString(",{}")
 		}
 		b.WriteString("]\n")
@@ -169,12 +172,12 @@ var generators = map[string]func(t *testing.T, dir string){
 	// could be checked.
 	"tiny-flow-nodes-32mib": func(t *testing.T, dir string) {
 		head := "flows: ["
-		data := append([]byte(head), bytes.Repeat([]byte("[],"), (topology.MaxFileSize-len(head)-2)/3)...)
+		data := append([]byte(head), bytes.Repeat([]byte("[],"), (32<<20-len(head)-2)/3)...)
 		write(t, dir, "topo.yaml", append(data, "]\n"...))
 	},
 	// 32 MiB of "- {}" lines: a block list of empty mappings.
 	"tiny-block-nodes-32mib": func(t *testing.T, dir string) {
-		write(t, dir, "topo.yaml", bytes.Repeat([]byte("- {}\n"), topology.MaxFileSize/5))
+		write(t, dir, "topo.yaml", bytes.Repeat([]byte("- {}\n"), 32<<20/5))
 	},
 	// A subnet naming a 1 MB NSG name that does not exist.
 	"long-name": func(t *testing.T, dir string) {
@@ -250,6 +253,32 @@ var generators = map[string]func(t *testing.T, dir string){
 			t.Fatal(err)
 		}
 	},
+	// An 18 MB Terraform plan of 20,000 NICs, each linked to its subnet
+	// through the configuration's count.index reference (linking was
+	// quadratic: a minute), and one more NIC whose reference names the
+	// 20,000 subnets without saying which: refused at its path once every
+	// other link is made.
+	"tfplan-18mb-linking": func(t *testing.T, dir string) {
+		const n = 20000
+		var b strings.Builder
+		b.WriteString(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [`)
+		b.WriteString(`{"address": "azurerm_virtual_network.hub", "mode": "managed", "type": "azurerm_virtual_network", "name": "hub", "values": {"name": "hub", "resource_group_name": "rg", "location": "westeurope", "address_space": ["10.0.0.0/8"]}}`)
+		for i := range n {
+			fmt.Fprintf(&b, `, {"address": "azurerm_subnet.s[%d]", "mode": "managed", "type": "azurerm_subnet", "name": "s", "index": %d, "values": {"name": "s%d", "resource_group_name": "rg", "virtual_network_name": "hub", "address_prefixes": ["10.%d.%d.%d/27"]}}`,
+				i, i, i, i*32>>16, i*32>>8&255, i*32&255)
+			fmt.Fprintf(&b, `, {"address": "azurerm_network_interface.nic[%d]", "mode": "managed", "type": "azurerm_network_interface", "name": "nic", "index": %d, "values": {"name": "nic%d", "resource_group_name": "rg", "location": "westeurope", "tags": {"owner": "team-a", "cost-center": "12345", "environment": "production"}, "ip_configuration": [{"name": "ip", "private_ip_address_allocation": "Dynamic", "primary": true}]}}`, i, i, i)
+			fmt.Fprintf(&b, `, {"address": "azurerm_linux_virtual_machine.vm[%d]", "mode": "managed", "type": "azurerm_linux_virtual_machine", "name": "vm", "index": %d, "values": {"name": "vm%d", "resource_group_name": "rg", "location": "westeurope", "size": "Standard_B2s", "admin_username": "azureuser", "source_image_reference": [{"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}]}}`, i, i, i)
+		}
+		b.WriteString(`, {"address": "azurerm_network_interface.extra", "mode": "managed", "type": "azurerm_network_interface", "name": "extra", "values": {"name": "extra", "resource_group_name": "rg", "location": "westeurope", "ip_configuration": [{"name": "ip", "private_ip_address_allocation": "Dynamic"}]}}`)
+		b.WriteString(`]}}, "configuration": {"root_module": {"resources": [`)
+		b.WriteString(`{"address": "azurerm_network_interface.nic", "mode": "managed", "type": "azurerm_network_interface", "name": "nic", "expressions": {"ip_configuration": [{"subnet_id": {"references": ["azurerm_subnet.s[count.index].id", "azurerm_subnet.s", "count.index"]}}]}}, `)
+		b.WriteString(`{"address": "azurerm_linux_virtual_machine.vm", "mode": "managed", "type": "azurerm_linux_virtual_machine", "name": "vm", "expressions": {"network_interface_ids": {"references": ["azurerm_network_interface.nic[count.index].id", "azurerm_network_interface.nic", "count.index"]}}}, `)
+		b.WriteString(`{"address": "azurerm_network_interface.extra", "mode": "managed", "type": "azurerm_network_interface", "name": "extra", "expressions": {"ip_configuration": [{"subnet_id": {"references": ["azurerm_subnet.s.id", "azurerm_subnet.s"]}}]}}`)
+		b.WriteString("]}}}\n")
+		if err := os.WriteFile(filepath.Join(dir, "plan.json"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	},
 	// A Service Tags file of 60 MB, under the 64 MiB limit, that is not
 	// JSON after its first bytes: read, and placed at its first zero byte.
 	"servicetags-60mb": func(t *testing.T, dir string) {
@@ -295,8 +324,9 @@ var generators = map[string]func(t *testing.T, dir string){
 	"json-deep": func(t *testing.T, dir string) {
 		write(t, dir, "in.json", []byte(`{"value": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"}"))
 	},
-	// A 100 MB JSON file, for the importers.
-	"json-100mb": func(t *testing.T, dir string) {
+	// A JSON file one byte over the file size of the default memory budget
+	// (128 MiB), for the importers: sparse, refused from its size.
+	"json-over-budget": func(t *testing.T, dir string) {
 		f, err := os.Create(filepath.Join(dir, "in.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -305,13 +335,7 @@ var generators = map[string]func(t *testing.T, dir string){
 		if _, err := f.WriteString(`{"value": [`); err != nil {
 			t.Fatal(err)
 		}
-		item := []byte(`{"type": "Microsoft.Network/applicationSecurityGroups", "name": "asg", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg"}, `)
-		for n := 0; n < 100<<20; n += len(item) {
-			if _, err := f.Write(item); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := f.WriteString(`{}]}`); err != nil {
+		if err := f.Truncate(topology.DefaultBudget.Limits().FileSize + 1); err != nil {
 			t.Fatal(err)
 		}
 	},

@@ -24,7 +24,7 @@ Terraform.`,
 		Example: "  nsgsim fix topology.yaml --emit az",
 	}
 	in := addInputFlags(c, "fix")
-	emit := enumFlag(c, "emit", "", "", "`FORMAT` to write: yaml (the patched topology), az (CLI commands), bicep or terraform (default: from OUT's extension, else yaml; must agree with it)", fix.Formats)
+	emit := enumFlag(c, "emit", "", "", "`FORMAT` to write: yaml (the topology, edited in place), patch (a unified diff of the YAML file), az (CLI commands), bicep or terraform (default: from OUT's extension, else yaml; must agree with it)", fix.Formats)
 	out := c.Flags().StringP("output", "o", "", "write to `OUT` instead of standard output")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if *emit != "" {

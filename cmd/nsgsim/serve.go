@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/serve"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -28,7 +29,7 @@ it changes on disk, the page reloads it.`,
 	}
 	in := addInputFlags(c, "serve")
 	addr := c.Flags().String("addr", serve.DefaultAddr, "listen on `HOST:PORT` (keep it on 127.0.0.1: the page lets anyone who reaches it read the topology)")
-	collapse := c.Flags().Int("collapse-above", 60, "draw one node per subnet when there are more than `N` VMs (0: never), as render does")
+	collapse := c.Flags().Int("collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never), as render does")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if err := in.check(); err != nil {
 			return err

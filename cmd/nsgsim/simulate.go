@@ -31,10 +31,7 @@ ARM or Terraform JSON) the way Azure would, lints the NSGs, checks the
 topology's expectations and prints the report on standard output. With -o it
 also draws the diagram.`,
 		Args: cobra.ArbitraryArgs,
-		Annotations: map[string]string{annotationExitCodes: `  0  every required flow passes, every expectation holds, no error finding
-  1  a required flow is blocked, an expectation fails or an error finding is reported
-     (the report and the diagram are still written)
-  2  bad usage or bad input (nothing is written)`},
+		Annotations: map[string]string{annotationExitCodes: exitCodesHelp},
 		Example: "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
 	}
 	in := addInputFlags(c, "simulate")
@@ -124,7 +121,7 @@ func oneInput(args []string, scenario string) (string, error) {
 // renderFlags adds the diagram flags shared by simulate, render and diff.
 func renderFlags(c *cobra.Command) *render.Options {
 	o := &render.Options{}
-	c.Flags().IntVar(&o.CollapseAbove, "collapse-above", 60, "draw one node per subnet when there are more than `N` VMs (0: never)")
+	c.Flags().IntVar(&o.CollapseAbove, "collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never)")
 	c.Flags().StringVar(&o.Focus, "focus", "", "draw only the flows touching this VM, subnet or NSG `NAME`")
 	return o
 }
