@@ -127,6 +127,8 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 			width, style = "2.5", "bold"
 		case tonePartial:
 			width = "2"
+		case toneIntended:
+			width, style = "2", "dashed"
 		}
 		if e.note != "" {
 			width = "4"
@@ -443,6 +445,9 @@ func legendHTML(d *diagram) string {
 	}
 	if len(d.peerings) > 0 {
 		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorPeering + `">- - -</FONT></TD>`, "VNet peering"})
+	}
+	if d.intended {
+		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorIntended + `"><B>- - -</B></FONT></TD>`, "Blocked as intended (expectation intended: true)"})
 	}
 	if d.changed {
 		entries = append(entries, entry{bar("#455a64", 8), "▲ changed by the diff: the verdict before it"})

@@ -283,6 +283,9 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 			if e.note != "" {
 				width = 4
 			}
+			if e.tone == toneIntended {
+				style += "dashed=1;"
+			}
 			style += fmt.Sprintf("strokeColor=%s;fontColor=%s;strokeWidth=%g;", e.tone.color(), e.tone.color(), width)
 			if ge.LP != "" {
 				value = htmlLines(e.label)
@@ -440,6 +443,9 @@ func titleDrawio(d *diagram) string {
 		bar(colorPartial) + "Partial, a mix of verdicts, or a blocked recommended flow"
 	if len(d.peerings) > 0 {
 		s += ` &nbsp; <span style="color:` + colorPeering + `">- - -</span> VNet peering`
+	}
+	if d.intended {
+		s += ` &nbsp; <span style="color:` + colorIntended + `">- - -</span> Blocked as intended (expectation intended: true)`
 	}
 	if d.changed {
 		s += " &nbsp; ▲ changed by the diff: the verdict before it"
