@@ -933,3 +933,26 @@ func TestMermaidLayout(t *testing.T) {
 		t.Errorf("the Bastion data-plane flows do not end at its instances")
 	}
 }
+
+// TestCollapseEmptySubnets: thousands of subnets without VMs collapse as
+// many VMs do (issue 11: 3,000 empty subnets took minutes and gigabytes to
+// lay out, since collapsing followed the number of VMs only).
+func TestCollapseEmptySubnets(t *testing.T) {
+	r := generated(t, gen.Options{Seed: 1, VNets: 30, Subnets: 3000, VMs: 0, RulesPerNSG: 5})
+	d, err := build(flowgraph.Build(r), defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes, collapsed := 0, 0
+	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			collapsed++
+			continue
+		}
+		boxes += len(vb.subnets)
+	}
+	if boxes > maxSubnetBoxes || collapsed < 29 {
+		t.Errorf("%d subnet boxes and %d collapsed VNets; want at most %d boxes, the 29 spokes collapsed", boxes, collapsed, maxSubnetBoxes)
+	}
+	laidOut(t, r, defaults)
+}
