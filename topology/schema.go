@@ -525,7 +525,8 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 		return nil
 	}
 	vm.Name, ctx = d.name(m, n, ctx, "virtual machine")
-	d.require(m, n, ctx, "subnet", "privateIpAddress", "os")
+	d.require(m, n, ctx, "subnet", "privateIpAddress")
+	vm.OS = UnknownOS // os may be omitted when unknown (SPEC 1)
 	if v, ok := m["subnet"]; ok {
 		if s, ok := d.str(v, ctx, "subnet"); ok {
 			vnet, subnet, found := strings.Cut(s, "/")

@@ -111,7 +111,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	writeUsage(stderr, cmd)
 	if cmd.HasParent() {
-		fmt.Fprintf(stderr, "\nRun 'nsgsim help %s' for the description, exit codes and an example.\n", cmd.Name())
+		fmt.Fprintf(stderr, "\nRun 'nsgsim help %s' for the description, exit codes and an example.\n", strings.TrimPrefix(cmd.CommandPath(), "nsgsim "))
 	} else {
 		fmt.Fprintln(stderr, "\nRun 'nsgsim help COMMAND' for a command's description, flags, exit codes and an example.")
 	}
@@ -165,10 +165,10 @@ passes and what is blocked.`,
 // command is a usage error.
 func newHelpCmd(root *cobra.Command) *cobra.Command {
 	return &cobra.Command{
-		Use:   "help [COMMAND]",
+		Use:   "help [COMMAND [SUBCOMMAND]]",
 		Short: "a command's description, flags, exit codes and an example",
 		Long:  "Help prints a command's description, flags, exit codes and an example; without COMMAND, the list of commands.",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(2),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
@@ -185,10 +185,10 @@ func newHelpCmd(root *cobra.Command) *cobra.Command {
 		Example:     "  nsgsim help simulate",
 		RunE: func(c *cobra.Command, args []string) error {
 			target := root
-			if len(args) == 1 {
+			if len(args) > 0 {
 				found, rest, err := root.Find(args)
 				if err != nil || found == root || len(rest) > 0 {
-					return usagef("unknown command %q%s", args[0], didYouMean(root.SuggestionsFor(args[0])))
+					return usagef("unknown command %q%s", strings.Join(args, " "), didYouMean(root.SuggestionsFor(args[0])))
 				}
 				target = found
 			}
@@ -234,11 +234,19 @@ func writeHelp(w io.Writer, c *cobra.Command) {
 	}
 }
 
-// writeUsage prints c's usage line and flags: for the root, its commands.
+// writeUsage prints c's usage line and flags, and the commands of the root
+// and of a command that groups others (pr).
 func writeUsage(w io.Writer, c *cobra.Command) {
 	fmt.Fprintln(w, "Usage:")
-	if !c.HasParent() {
+	switch {
+	case !c.HasParent():
 		fmt.Fprintln(w, "  nsgsim COMMAND [flags] [arguments]")
+	case c.HasAvailableSubCommands():
+		fmt.Fprintf(w, "  %s COMMAND [flags] [arguments]\n", c.CommandPath())
+	default:
+		fmt.Fprintf(w, "  %s\n", c.UseLine())
+	}
+	if c.HasAvailableSubCommands() {
 		fmt.Fprintln(w, "\nCommands:")
 		width := 0
 		for _, sub := range c.Commands() {
@@ -249,8 +257,6 @@ func writeUsage(w io.Writer, c *cobra.Command) {
 				fmt.Fprintf(w, "  %-*s  %s\n", width, sub.Name(), sub.Short)
 			}
 		}
-	} else {
-		fmt.Fprintf(w, "  %s\n", c.UseLine())
 	}
 	if flags := c.LocalFlags(); flags.HasAvailableFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", flagUsages(flags))
