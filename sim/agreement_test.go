@@ -438,11 +438,20 @@ func randomSide(rng *rand.Rand, t *topology.Topology) topology.Addresses {
 		return topology.Addresses{ApplicationSecurityGroups: []string{t.ApplicationSecurityGroups[rng.IntN(len(t.ApplicationSecurityGroups))].Name}}
 	}
 	n := 1 + rng.IntN(3)
-	var ps []netip.Prefix
+	var a topology.Addresses
 	for range n {
-		ps = append(ps, netip.MustParsePrefix(randomPrefixes[rng.IntN(len(randomPrefixes))]))
+		a.Prefixes = append(a.Prefixes, netip.MustParsePrefix(randomPrefixes[rng.IntN(len(randomPrefixes))]))
 	}
-	return topology.Addresses{Prefixes: ps}
+	// Azure rules accept IPv6 prefixes, which match no IPv4 flow: some
+	// sides mix them in, some hold nothing else (the rule matches nothing).
+	switch rng.IntN(6) {
+	case 0:
+		a.Prefixes = nil
+		fallthrough
+	case 1:
+		a.IPv6Prefixes = []netip.Prefix{netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("::/0")}[:1+rng.IntN(2)]
+	}
+	return a
 }
 
 func randomPorts(rng *rand.Rand, source bool) []topology.PortRange {

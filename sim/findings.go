@@ -22,6 +22,7 @@ import (
 //	NSG005   warning           a rule that never matches: higher-priority rules take       network-security-groups-overview
 //	                           every packet it matches (shadowed)
 //	NSG006   warning           SSH (22) or RDP (3389) open to a VM from Internet or *      bastion-nsg, network-security-groups-overview
+//	NSG007   warning           a rule's IPv6 prefixes, which match no flow (IPv4 only)     network-security-groups-overview, bastion-faq
 //	SUB001   error / warning   AzureBastionSubnet smaller than /26 (error below /27)       configuration-settings
 //	SUB002   error             a route table on AzureBastionSubnet                         bastion-faq
 //	SUB003   error             a VM in AzureBastionSubnet                                  configuration-settings
@@ -100,6 +101,7 @@ var findingRules = []FindingRule{
 	{"NSG004", SeverityWarning, "Bastion custom ports not covered by an explicit outbound Allow", urlBastionNSG},
 	{"NSG005", SeverityWarning, "Shadowed rule: higher-priority rules match all its traffic", urlNSGOverview},
 	{"NSG006", SeverityWarning, "SSH or RDP open to a VM from Internet or any source", urlBastionNSG},
+	{"NSG007", SeverityWarning, "Rule with IPv6 address prefixes, which match no flow (Azure Bastion is IPv4 only)", urlNSGOverview},
 	{"SUB001", SeverityError, "AzureBastionSubnet smaller than /26", urlSubnet},
 	{"SUB002", SeverityError, "Route table on AzureBastionSubnet", urlFAQ},
 	{"SUB003", SeverityError, "A resource other than Bastion in AzureBastionSubnet", urlSubnet},

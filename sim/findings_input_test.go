@@ -103,3 +103,43 @@ func TestImportWarningsAreFindings(t *testing.T) {
 		t.Errorf("IMP001 findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestIPv6RuleMatchesNothing checks that a rule whose source prefixes are
+// all IPv6 decides no flow (a Deny ahead of the Bastion Allow blocks
+// nothing), that IPv6 prefixes beside IPv4 ones do not widen a rule, and
+// that each such side is an NSG007 warning at its position.
+func TestIPv6RuleMatchesNothing(t *testing.T) {
+	work := `      - {name: DenyV6, priority: 100, direction: Inbound, access: Deny, protocol: "*", sourceAddressPrefixes: ["2001:db8::/32", "::/0"], sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*"}
+      - {name: DenyMixed, priority: 110, direction: Inbound, access: Deny, protocol: "*", sourceAddressPrefixes: ["203.0.113.0/24", "::/0"], sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*"}`
+	src := strings.NewReplacer("%[1]s", "", "%[2]s", work, "%[3]s", "", "%[4]s", "",
+		"{name: AllowSshRdpFromBastion, priority: 100,", "{name: AllowSshRdpFromBastion, priority: 200,").Replace(findingsBase)
+	topo, err := topology.Parse("unit.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	r, err := Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range r.Results {
+		if res.Flow.ID == "bastion/ssh/vm-linux" || res.Flow.ID == "bastion/rdp/vm-windows" {
+			if res.Verdict != topology.VerdictAllow {
+				t.Errorf("%s = %v (%s), want Allow: IPv6 prefixes match no IPv4 flow", res.Flow.ID, res.Verdict, HopsText(res.Hops))
+			}
+		}
+	}
+	rules := topo.NetworkSecurityGroupByName("nsg-work").SecurityRules
+	var got []string
+	for _, f := range r.Findings {
+		if f.ID == "NSG007" {
+			got = append(got, f.Pos.String()+" "+f.Message)
+		}
+	}
+	want := []string{
+		rules[2].At("sourceAddressPrefixes[0]").String() + ` rule "DenyV6" (priority 100) of network security group "nsg-work": its source prefixes are all IPv6 (2001:db8::/32,::/0), so it matches no flow (Azure Bastion and nsgsim are IPv4 only); in Azure it still holds priority 100 inbound`,
+		rules[3].At("sourceAddressPrefixes[1]").String() + ` rule "DenyMixed" (priority 110) of network security group "nsg-work": its IPv6 source prefixes (::/0) match no flow (Azure Bastion and nsgsim are IPv4 only); its IPv4 ones do`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("NSG007 findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

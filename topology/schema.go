@@ -362,13 +362,21 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 	if len(items) > 0 {
 		set = append(set, plural)
 	}
+	var v6 []*yaml.Node // positions of the IPv6 items, recorded after the IPv4 ones
 	for i, item := range items {
 		k := fmt.Sprintf("%s[%d]", plural, i)
-		o.SetField(k, d.pos(item))
 		s, ok := d.str(item, ctx, k)
 		if !ok {
 			continue
 		}
+		if p, ok := parseIPv6RulePrefix(s); ok {
+			a.IPv6Prefixes = append(a.IPv6Prefixes, p)
+			v6 = append(v6, item)
+			continue
+		}
+		// Item i of Prefixes is at plural[i], as the importers record it;
+		// the IPv6 items follow, as Marshal writes them.
+		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)), d.pos(item))
 		if strings.TrimSpace(s) == "*" {
 			d.errorf(item, ctx, "%s: \"*\" in a list; use %s: \"*\"", k, singular)
 			continue
@@ -382,6 +390,9 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 		if p, ok := d.prefix(item, ctx, k); ok {
 			a.Prefixes = append(a.Prefixes, p)
 		}
+	}
+	for j, item := range v6 {
+		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)+j), d.pos(item))
 	}
 	refs := d.list(m[asgs], ctx, asgs, "application security groups")
 	if len(refs) > 0 {
@@ -425,6 +436,9 @@ func (d *decoder) address(v *yaml.Node, s, ctx, key string) Addresses {
 	p, msg := parsePrefix(s)
 	if msg == "" {
 		return Addresses{Prefixes: []netip.Prefix{p}}
+	}
+	if p, ok := parseIPv6RulePrefix(s); ok {
+		return Addresses{IPv6Prefixes: []netip.Prefix{p}}
 	}
 	if looksLikeTag(s) {
 		d.unknownTag(v, ctx, key, s)
