@@ -35,6 +35,9 @@ var emitExtensions = map[string][]string{
 // An extension not listed above that names a format of package render
 // (out.FORMAT) counts too.
 func diagramFormatOf(out string) render.Format {
+	if strings.HasSuffix(strings.ToLower(out), ".drawio.svg") {
+		return render.DrawioSVG // a picture that carries a draw.io diagram, not plain SVG
+	}
 	if f := formatOfExtension(out, diagramExtensions); f != "" {
 		return f
 	}
@@ -73,7 +76,7 @@ func diagramFormat(out, formatFlag, flagName string) (render.Format, error) {
 		if f := diagramFormatOf(out); f != "" {
 			return f, nil
 		}
-		return "", usagef("cannot tell the diagram format of %q; name it .svg, .png, .dot, .mmd or .html, or give --%s", out, flagName)
+		return "", usagef("cannot tell the diagram format of %q; name it .svg, .png, .dot, .mmd, .html, .drawio or .drawio.svg, or give --%s", out, flagName)
 	}
 	f, err := render.FormatFor("", formatFlag)
 	if err != nil {
