@@ -20,9 +20,11 @@
 //
 // Endpoints are address sets and documented flows come from every ephemeral
 // source port, so Evaluate decides a whole box of (source, source port,
-// destination) at once: it cuts each axis where a rule on the path starts or
-// stops matching, decides one packet per cell, and merges cells with the same
-// decision into segments. A flow is Allow, Deny or Partial, and its Result
+// destination) at once: each NSG on the path splits the box by first match,
+// each rule taking what it matches of what the rules before it left, and
+// the pieces with the same decision are joined into segments. The cost
+// follows the pieces, not the product of the points where rules cut the
+// axes. A flow is Allow, Deny or Partial, and its Result
 // carries the trace (NSG, rule, priority) that every output is built from.
 //
 // The tests hold a slow reference evaluator written as the plainest reading

@@ -88,9 +88,6 @@ type compiledNSG struct {
 	rules [2][]compiledRule // indexed by topology.Direction
 	once  [2]sync.Once
 	idx   [2]*ruleIndex
-
-	cutsMu sync.RWMutex
-	cuts   map[cutKey]*gateCuts // see cutsFor
 }
 
 // index returns the rule index of direction dir, building it on first use,
@@ -141,7 +138,13 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 }
 
 // Compile resolves a loaded, valid topology into an Engine.
-func Compile(t *topology.Topology) (*Engine, error) { return compileReusing(t, nil, nil) }
+// It fails when the topology asks for more than MaxFlows flows.
+func Compile(t *topology.Topology) (*Engine, error) {
+	if err := checkFlowBudget(t); err != nil {
+		return nil, err
+	}
+	return compileReusing(t, nil, nil)
+}
 
 // compileReusing is Compile, taking each NSG found in reuse as compiled
 // there instead of compiling it again, and u, when not nil, as the
