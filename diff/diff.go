@@ -114,3 +114,21 @@ func findingDelta(old, new []sim.Finding) (added, removed []sim.Finding) {
 	}
 	return added, removed
 }
+
+// Highlights notes each changed or added flow, by flow ID, with what it was
+// before ("was Allow", "rule changed", "new"): the marks a diagram of the new
+// side draws on the edges the change touched (render.Options.Highlight).
+func (d *Result) Highlights() map[string]string {
+	h := make(map[string]string)
+	for _, c := range d.Changed {
+		if c.VerdictChanged() {
+			h[c.ID] = "was " + c.Old.Verdict.String()
+		} else {
+			h[c.ID] = "rule changed"
+		}
+	}
+	for _, r := range d.Added {
+		h[r.Flow.ID] = "new"
+	}
+	return h
+}

@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/flowgraph"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
@@ -149,30 +149,30 @@ func verdictRank(v topology.Verdict) int {
 
 // builder holds the state of building a diagram.
 type builder struct {
-	r      *sim.Report
-	t      *topology.Topology
-	o      Options
-	d      *diagram
-	vnets  map[string]*vnetBox
-	vms    map[string]*node
-	vmByIP map[netip.Addr]*node
-	bast   map[string]*node
-	outer  map[string]*node // "L:key" and "R:key"
-	inner  map[string]*node // address nodes inside subnets and VNets
+	r     *sim.Report
+	t     *topology.Topology
+	o     Options
+	d     *diagram
+	vnets map[string]*vnetBox
+	g     *flowgraph.Graph
+	vms   map[string]*node
+	bast  map[string]*node
+	outer map[string]*node // "L:key" and "R:key"
+	inner map[string]*node // address nodes inside subnets and VNets
 }
 
-// build makes the diagram of a report.
-func build(r *sim.Report, o Options) (*diagram, error) {
+// build makes the diagram of a report's graph of flows.
+func build(g *flowgraph.Graph, o Options) (*diagram, error) {
+	r := g.Report
 	t := r.Topology
 	b := &builder{
-		r: r, t: t, o: o,
-		d:      &diagram{report: r},
-		vnets:  map[string]*vnetBox{},
-		vms:    map[string]*node{},
-		vmByIP: map[netip.Addr]*node{},
-		bast:   map[string]*node{},
-		outer:  map[string]*node{},
-		inner:  map[string]*node{},
+		r: r, t: t, o: o, g: g,
+		d:     &diagram{report: r},
+		vnets: map[string]*vnetBox{},
+		vms:   map[string]*node{},
+		bast:  map[string]*node{},
+		outer: map[string]*node{},
+		inner: map[string]*node{},
 	}
 	b.d.title = t.Name
 	if b.d.title == "" {
@@ -183,19 +183,17 @@ func build(r *sim.Report, o Options) (*diagram, error) {
 	}
 	b.boxes()
 
-	match, err := b.focus()
+	flows, err := b.focus()
 	if err != nil {
 		return nil, err
 	}
 	var kept []flowEnds
-	for _, res := range r.Results {
-		from, to := b.endpoint(res.Flow.Source, res.Flow, false), b.endpoint(res.Flow.Destination, res.Flow, true)
-		if match != nil && !match(res, from, to) {
-			continue
-		}
+	for _, f := range flows {
+		res := f.Result
+		from, to := b.endpoint(f.Source(), res.Flow.Source, res.Flow, false), b.endpoint(f.Destination(), res.Flow.Destination, res.Flow, true)
 		kept = append(kept, flowEnds{res, from, to})
 	}
-	focused := match != nil
+	focused := o.Focus != ""
 
 	// Collapse in levels (Options.CollapseAbove): VMs per subnet when
 	// there are too many VMs, then whole VNets when that picture still has
@@ -401,11 +399,6 @@ func (b *builder) boxes() {
 		n := &node{kind: nodeVM, name: vm.Name, vm: vm, lines: vmLines(vm)}
 		n.tooltip = "VM " + vm.Name
 		b.vms[vm.Name] = n
-		if vm.PrivateIPAddress.IsValid() {
-			if _, dup := b.vmByIP[vm.PrivateIPAddress]; !dup {
-				b.vmByIP[vm.PrivateIPAddress] = n
-			}
-		}
 		if sb := subnets[vm.VirtualNetwork+"/"+vm.Subnet]; sb != nil {
 			n.subnet, n.vnet = sb, sb.vnet
 			sb.nodes = append(sb.nodes, n)
@@ -484,22 +477,28 @@ func vmLines(vm *topology.VirtualMachine) []string {
 	return lines
 }
 
-// endpoint returns the node a flow endpoint is drawn as; dst says which end
-// it is (outside endpoints are drawn left as sources, right as destinations).
-func (b *builder) endpoint(ep sim.Endpoint, f *sim.Flow, dst bool) *node {
-	switch ep.Kind {
-	case sim.EndpointVM:
-		if n := b.vms[ep.Name]; n != nil {
+// endpoint returns the node a flow's endpoint is drawn as: gn is its node
+// in the graph of flows, ep the endpoint as the flow names it, dst which end
+// it is (outside endpoints are drawn left as sources, right as
+// destinations).
+func (b *builder) endpoint(gn *flowgraph.Node, ep sim.Endpoint, f *sim.Flow, dst bool) *node {
+	switch gn.Kind {
+	case flowgraph.VM:
+		if n := b.vms[gn.Name]; n != nil {
 			return n
 		}
-	case sim.EndpointBastion:
-		if n := b.bast[ep.Name]; n != nil && n.bastion.SKU != topology.Developer {
+	case flowgraph.Bastion:
+		if n := b.bast[gn.Name]; n != nil && !gn.Outside() {
 			return n
 		}
-		return b.outside(dst, "bastion:"+ep.Name, ep.Name, []string{"Azure Bastion Developer", "168.63.129.16"}, "Bastion host "+ep.Name)
-	case sim.EndpointClient:
+		if dst {
+			return b.outside(dst, "bastion:"+gn.Name, gn.Name, []string{"Azure Bastion Developer", "168.63.129.16"}, "Bastion host "+gn.Name)
+		}
+		// Bastion Developer: its sessions come from 168.63.129.16.
+		return b.outside(dst, "bastion:"+gn.Name, gn.Name, []string{"Azure Bastion Developer", "from 168.63.129.16"}, "Bastion host "+gn.Name+" (Developer) connects from 168.63.129.16")
+	case flowgraph.Client:
 		var lines []string
-		if c := b.t.ClientByName(ep.Name); c != nil {
+		if c := gn.Client; c != nil {
 			ps := make([]string, len(c.AddressPrefixes))
 			for i, p := range c.AddressPrefixes {
 				ps[i] = topology.PrefixString(p)
@@ -507,19 +506,26 @@ func (b *builder) endpoint(ep sim.Endpoint, f *sim.Flow, dst bool) *node {
 			lines = append(lines, strings.Join(ps, ", "))
 		}
 		lines = append(lines, "client")
-		return b.outside(dst, "client:"+ep.Name, ep.Name, lines, "client "+ep.Name)
-	case sim.EndpointServiceTag:
-		return b.outside(dst, "tag:"+ep.Name, ep.Name, tagLines(ep.Name, f, dst), "service tag "+ep.Name)
-	case sim.EndpointExternal:
-		if f.Bastion != "" && !dst {
-			// Bastion Developer: its sessions come from 168.63.129.16.
-			return b.outside(dst, "bastion:"+f.Bastion, f.Bastion, []string{"Azure Bastion Developer", "from " + ep.Name}, "Bastion host "+f.Bastion+" (Developer) connects from "+ep.Name)
+		return b.outside(dst, "client:"+gn.Name, gn.Name, lines, "client "+gn.Name)
+	case flowgraph.ServiceTag:
+		return b.outside(dst, "tag:"+gn.Name, gn.Name, tagLines(gn.Name, f, dst), "service tag "+gn.Name)
+	case flowgraph.Subnet, flowgraph.Address:
+		// An address inside a subnet or VNet, named as the flow writes it.
+		vb := b.vnets[gn.VNet]
+		if vb == nil {
+			break
 		}
-		return b.outside(dst, "ext:"+ep.Name, ep.Name, []string{"outside address"}, ep.Name)
-	case sim.EndpointAddress:
-		return b.address(ep, dst)
+		var sb *subnetBox
+		if gn.Subnet != "" {
+			for _, x := range vb.subnets {
+				if x.subnet.Name == gn.Subnet {
+					sb = x
+				}
+			}
+		}
+		return b.innerNode(gn.Key+"|"+ep.Name, ep.Name, sb, vb)
 	}
-	return b.outside(dst, "other:"+ep.Name, ep.Name, nil, ep.Name)
+	return b.outside(dst, "ext:"+ep.Name, ep.Name, []string{"outside address"}, ep.Name)
 }
 
 func tagLines(tag string, f *sim.Flow, dst bool) []string {
@@ -552,35 +558,6 @@ func (b *builder) outside(dst bool, key, name string, lines []string, tooltip st
 		b.d.left = append(b.d.left, n)
 	}
 	return n
-}
-
-// address places an IP or CIDR endpoint: on the VM that has the address,
-// in the subnet or VNet that contains it, or outside.
-func (b *builder) address(ep sim.Endpoint, dst bool) *node {
-	p := ep.Addr
-	if p.IsValid() && p.IsSingleIP() {
-		if n := b.vmByIP[p.Addr()]; n != nil {
-			return n
-		}
-	}
-	if p.IsValid() {
-		for _, vb := range b.d.vnets {
-			for _, sb := range vb.subnets {
-				sp := sb.subnet.AddressPrefix
-				if sp.IsValid() && sp.Bits() <= p.Bits() && sp.Contains(p.Addr()) {
-					return b.innerNode("s:"+sb.vnet.vnet.Name+"/"+sb.subnet.Name+":"+ep.Name, ep.Name, sb, vb)
-				}
-			}
-		}
-		for _, vb := range b.d.vnets {
-			for _, sp := range vb.vnet.AddressSpace {
-				if sp.Bits() <= p.Bits() && sp.Contains(p.Addr()) {
-					return b.innerNode("v:"+vb.vnet.Name+":"+ep.Name, ep.Name, nil, vb)
-				}
-			}
-		}
-	}
-	return b.outside(dst, "ext:"+ep.Name, ep.Name, []string{"outside address"}, ep.Name)
 }
 
 func (b *builder) innerNode(key, name string, sb *subnetBox, vb *vnetBox) *node {
@@ -1135,79 +1112,45 @@ func (vb *vnetBox) anchorOf() *node {
 	return nil
 }
 
-// focus returns the test that keeps the flows touching Options.Focus, or
-// nil when there is no focus. A name that is no VM, Bastion host, subnet,
-// VNet or NSG is an error listing the names it could be.
-func (b *builder) focus() (func(res *sim.Result, from, to *node) bool, error) {
+// focus returns the flows to draw: all of them, or, with Options.Focus,
+// those of the neighbourhood of what it names in the graph of flows (and,
+// for an NSG, every flow whose trace crosses it). A name that is no VM,
+// Bastion host, subnet, VNet or NSG is an error listing the names it could
+// be.
+func (b *builder) focus() ([]*flowgraph.Flow, error) {
 	name := b.o.Focus
 	if name == "" {
-		return nil, nil
+		return b.g.Flows(), nil
 	}
-	t := b.t
-	eq := strings.EqualFold
-	var vm, bastion, vnet, nsg bool
-	var subnets []*topology.Subnet
-	for _, v := range t.VirtualMachines {
-		vm = vm || eq(v.Name, name)
-	}
-	for _, h := range t.BastionHosts {
-		bastion = bastion || eq(h.Name, name)
-	}
-	for _, n := range t.NetworkSecurityGroups {
-		nsg = nsg || eq(n.Name, name)
-	}
-	for _, v := range t.VirtualNetworks {
-		vnet = vnet || eq(v.Name, name)
-		for _, s := range v.Subnets {
-			if eq(s.Name, name) || eq(v.Name+"/"+s.Name, name) {
-				subnets = append(subnets, s)
-			}
-		}
-	}
-	if !vm && !bastion && !nsg && !vnet && len(subnets) == 0 {
+	nodes, nsg := b.g.Find(name)
+	if len(nodes) == 0 && !nsg && !b.namesBox(name) {
 		return nil, b.unknownFocus()
 	}
-	inSubnet := func(sb *subnetBox) bool { return sb != nil && slices.Contains(subnets, sb.subnet) }
-	touches := func(n *node) bool {
-		switch {
-		case vm && n.vm != nil && eq(n.vm.Name, name),
-			bastion && n.bastion != nil && eq(n.bastion.Name, name),
-			vnet && n.vnet != nil && eq(n.vnet.vnet.Name, name),
-			inSubnet(n.subnet):
-			return true
-		case nsg && n.subnet != nil && eq(n.subnet.subnet.NetworkSecurityGroup, name),
-			nsg && n.vm != nil && eq(n.vm.NetworkSecurityGroup, name):
-			return true
+	flows := b.g.Neighbourhood(nodes)
+	if nsg {
+		in := map[*flowgraph.Flow]bool{}
+		for _, f := range flows {
+			in[f] = true
 		}
-		return false
+		for _, f := range b.g.Flows() {
+			if !in[f] && flowgraph.Crosses(f.Result, name) {
+				flows = append(flows, f)
+			}
+		}
+		slices.SortFunc(flows, func(x, y *flowgraph.Flow) int { return cmp.Compare(x.ID(), y.ID()) })
 	}
-	hopsName := func(hops []sim.Hop) bool {
-		for _, h := range hops {
-			if eq(h.NSG.Name, name) {
-				return true
-			}
+	return flows, nil
+}
+
+// namesBox reports whether a name is a VNet's or subnet's, which may hold
+// no endpoint.
+func (b *builder) namesBox(name string) bool {
+	for _, vb := range b.d.vnets {
+		if strings.EqualFold(vb.vnet.Name, name) || slices.ContainsFunc(vb.subnets, b.focusedSubnet) {
+			return true
 		}
-		return false
 	}
-	return func(res *sim.Result, from, to *node) bool {
-		if touches(from) || touches(to) {
-			return true
-		}
-		if bastion && eq(res.Flow.Bastion, name) {
-			return true
-		}
-		if nsg {
-			if hopsName(res.Hops) {
-				return true
-			}
-			for _, s := range res.Segments {
-				if hopsName(s.Hops) {
-					return true
-				}
-			}
-		}
-		return false
-	}, nil
+	return false
 }
 
 func (b *builder) unknownFocus() error {

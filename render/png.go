@@ -71,12 +71,14 @@ type xstop struct {
 	Color string  `json:"color"`
 }
 
-// pngScale is how many pixels a point of the layout takes; pngMaxPixels
-// caps the image for very large topologies.
+// pngScale is how many pixels a point of the layout takes: 2× density,
+// for text as crisp as the SVG's on a high-density screen. pngMaxSide caps
+// the long side of the image for very large topologies (a collapsed
+// 2,000-VM estate stays under it at a smaller scale).
 const (
-	pngScale     = 2.0
-	pngMaxPixels = 40_000_000
-	pngPad       = 16.0 // points of white around the layout, which Graphviz's bb leaves out
+	pngScale   = 2.0
+	pngMaxSide = 4800
+	pngPad     = 16.0 // points of white around the layout, which Graphviz's bb leaves out
 )
 
 // paintPNG paints Graphviz's json output as a PNG image.
@@ -91,8 +93,8 @@ func paintPNG(w io.Writer, js []byte) error {
 	}
 	width, height := bb[2]-bb[0]+2*pngPad, bb[3]-bb[1]+2*pngPad
 	scale := pngScale
-	if a := width * height * scale * scale; a > pngMaxPixels {
-		scale *= math.Sqrt(pngMaxPixels / a)
+	if long := max(width, height) * scale; long > pngMaxSide {
+		scale *= pngMaxSide / long
 	}
 	pw, ph := int(math.Ceil(width*scale)), int(math.Ceil(height*scale))
 	p := &painter{
@@ -294,11 +296,11 @@ func (p *painter) text(op *xop) {
 	size := p.fontSize * p.scale
 	face := fontFace(bold, size)
 	p.dc.SetFontFace(face)
-	w, _ := p.dc.MeasureString(op.Text)
+	w := p.measure(op.Text, size)
 	if limit := op.Width * p.scale; w > limit*1.01 && w > 0 {
 		size *= limit / w
 		p.dc.SetFontFace(fontFace(bold, size))
-		w, _ = p.dc.MeasureString(op.Text)
+		w = p.measure(op.Text, size)
 	}
 	x, y := p.xy(op.Pt)
 	switch op.Align {
@@ -308,7 +310,48 @@ func (p *painter) text(op *xop) {
 		x -= w
 	}
 	p.dc.SetColor(p.pen)
-	p.dc.DrawString(op.Text, x, y)
+	p.drawString(op.Text, x, y, size, bold)
+}
+
+// The Go fonts draw "-" as wide as an en dash, so names such as
+// "nsg-bastion" would read "nsg–bastion": a hyphen is drawn here as a
+// short bar instead, a third of an em wide as in Helvetica.
+const (
+	hyphenWidth = 0.333 // of the font size
+	hyphenRise  = 0.30  // height of the bar's middle above the baseline
+	hyphenThick = 0.075
+)
+
+// measure is the width of s in the current face, hyphens drawn short.
+func (p *painter) measure(s string, size float64) float64 {
+	w := 0.0
+	for i, part := range strings.Split(s, "-") {
+		if i > 0 {
+			w += hyphenWidth * size
+		}
+		pw, _ := p.dc.MeasureString(part)
+		w += pw
+	}
+	return w
+}
+
+// drawString draws s with its baseline at y, hyphens as short bars.
+func (p *painter) drawString(s string, x, y, size float64, bold bool) {
+	thick := hyphenThick * size
+	if bold {
+		thick *= 1.5
+	}
+	for i, part := range strings.Split(s, "-") {
+		if i > 0 {
+			bar := hyphenWidth * size
+			p.dc.DrawRectangle(x+bar*0.12, y-hyphenRise*size-thick/2, bar*0.76, thick)
+			p.dc.Fill()
+			x += bar
+		}
+		p.dc.DrawString(part, x, y)
+		pw, _ := p.dc.MeasureString(part)
+		x += pw
+	}
 }
 
 var fonts struct {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/flowgraph"
 	"github.com/nsgsim/nsgsim/sim"
 )
 
@@ -85,8 +86,15 @@ func (o Options) step(name string) {
 // Render draws a simulation report in format f (SPEC 7). Everything drawn
 // comes from the report's results; the same report gives the same bytes.
 func Render(w io.Writer, f Format, r *sim.Report, o Options) error {
+	return RenderGraph(w, f, flowgraph.Build(r), o)
+}
+
+// RenderGraph draws the graph of a report's flows (flowgraph.Build) in
+// format f: for a caller that already holds the graph, or a selection of
+// it (flowgraph.Graph.Select).
+func RenderGraph(w io.Writer, f Format, g *flowgraph.Graph, o Options) error {
 	o.step("building the diagram")
-	d, err := build(r, o)
+	d, err := build(g, o)
 	if err != nil {
 		return err
 	}

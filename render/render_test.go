@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/flowgraph"
 	"github.com/nsgsim/nsgsim/gen"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
@@ -263,7 +264,7 @@ func TestColours(t *testing.T) {
 func TestLabels(t *testing.T) {
 	for _, name := range scenarioNames(t) {
 		r := simulate(t, name)
-		d, err := build(r, Options{})
+		d, err := build(flowgraph.Build(r), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +425,7 @@ func TestFocus(t *testing.T) {
 		{"nsg-workload", []string{"bastion-hub/ssh/vm-linux-1", "bastion-hub/rdp/vm-windows-1"}},
 	} {
 		t.Run(tc.focus, func(t *testing.T) {
-			d, err := build(r, Options{Focus: tc.focus})
+			d, err := build(flowgraph.Build(r), Options{Focus: tc.focus})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -442,7 +443,7 @@ func TestFocus(t *testing.T) {
 			}
 		})
 	}
-	d, err := build(r, Options{Focus: "nsg-bastion"})
+	d, err := build(flowgraph.Build(r), Options{Focus: "nsg-bastion"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +462,7 @@ func TestFocus(t *testing.T) {
 func TestCollapse(t *testing.T) {
 	name := largest(t)
 	r := simulate(t, name)
-	d, err := build(r, Options{CollapseAbove: 1})
+	d, err := build(flowgraph.Build(r), Options{CollapseAbove: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +508,7 @@ func TestCollapse(t *testing.T) {
 		t.Errorf("collapsed SVG has %d flow edges, want %d", flows, len(d.edges))
 	}
 	// Not collapsed at or under the threshold.
-	d, _ = build(r, Options{CollapseAbove: len(r.Topology.VirtualMachines)})
+	d, _ = build(flowgraph.Build(r), Options{CollapseAbove: len(r.Topology.VirtualMachines)})
 	if len(d.edges) != len(r.Results) {
 		t.Errorf("CollapseAbove = #VMs collapsed the picture")
 	}
@@ -517,7 +518,7 @@ func TestCollapse(t *testing.T) {
 func TestHighlight(t *testing.T) {
 	r := simulate(t, "reference")
 	id := "bastion-hub/ssh/vm-linux-1"
-	d, err := build(r, Options{Highlight: map[string]string{id: "was Deny"}})
+	d, err := build(flowgraph.Build(r), Options{Highlight: map[string]string{id: "was Deny"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -646,7 +647,7 @@ func generated(tb testing.TB, o gen.Options) *sim.Report {
 func TestCollapseVNets(t *testing.T) {
 	o := gen.Options{Seed: 1, VNets: 12, Subnets: 120, VMs: 1200, RulesPerNSG: 20}
 	r := generated(t, o)
-	d, err := build(r, defaults)
+	d, err := build(flowgraph.Build(r), defaults)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -766,7 +767,7 @@ func TestCollapseVNets(t *testing.T) {
 
 	// Focus on a spoke shows its subnets again.
 	spoke := r.Topology.VirtualNetworks[1].Name
-	d, err = build(r, Options{CollapseAbove: defaults.CollapseAbove, Focus: spoke})
+	d, err = build(flowgraph.Build(r), Options{CollapseAbove: defaults.CollapseAbove, Focus: spoke})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -777,7 +778,7 @@ func TestCollapseVNets(t *testing.T) {
 	}
 
 	// Collapsing off draws every VM.
-	d, err = build(r, Options{})
+	d, err = build(flowgraph.Build(r), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,3 +124,11 @@ func mdText(s string) string { return mdCell(s) }
 func mdCode(s string) string {
 	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s)
 }
+
+// MarkdownCell escapes text for a Markdown table cell, as every Markdown
+// report of nsgsim does.
+func MarkdownCell(s string) string { return mdCell(s) }
+
+// MarkdownCode makes text safe inside a Markdown code span (`...`) in a
+// table cell.
+func MarkdownCode(s string) string { return mdCode(s) }

@@ -5,11 +5,23 @@
 //
 // Load reads the YAML topology format of SPEC section 1. It walks the
 // yaml.Node tree by hand so that every problem carries FILE:LINE:COL, and it
-// reports every problem at once as a sorted ErrorList. Field names follow the
+// reports every problem at once as a sorted ErrorList. Error, with Pos
+// (file, line, column and, for JSON input, the JSON path) and related
+// positions such as "first at", is the one positioned error of every input:
+// the YAML loader, the JSON importers and the Service Tags reader report
+// through it, and ErrorText prints a list, one problem a line. Field names follow the
 // ARM property names of Microsoft.Network (networkSecurityGroup.json,
 // SecurityRulePropertiesFormat), so a rule copied out of
 // `az network nsg rule list -o json` loads unchanged:
 // https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules
+//
+// The loader is split by job: readfile.go reads a file and checks its
+// encoding; prescan.go counts nodes before yaml.v3 builds them and
+// limits.go bounds aliases and depth after; yamlsyntax.go parses with
+// yaml.v3 and places its syntax errors; nodes.go reads typed values from
+// nodes; schema.go decodes each object of SPEC section 1; suggest.go
+// makes the "did you mean" suggestions; load.go runs them in order and
+// merges the problems Validate finds.
 //
 // After loading, addresses are netip values, ports are ranges, and protocol,
 // access and direction are small typed enums; names refer to other objects and

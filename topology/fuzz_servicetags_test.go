@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // FuzzServiceTags checks that ParseServiceTags never panics, that its
@@ -38,12 +36,12 @@ func FuzzServiceTags(f *testing.F) {
 			if st != nil {
 				t.Fatalf("ParseServiceTags = %v, %v; want nil with an error", st, err)
 			}
-			var se *ServiceTagsError
-			if !errors.As(err, &se) || se.File != "tags.json" || !strings.HasPrefix(err.Error(), "tags.json:") {
-				t.Fatalf("error %q is not a *ServiceTagsError naming the file", err)
+			var se *Error
+			if !errors.As(err, &se) || se.Pos.File != "tags.json" || !strings.HasPrefix(ErrorText(err), "tags.json:") {
+				t.Fatalf("error %q is not an *Error naming the file", err)
 			}
-			if se.Line > 0 {
-				if line, col := jsonpos.LineCol(data, int64(len(data))); se.Line > line || se.Line == line && se.Col > col {
+			if se.Pos.Line > 0 {
+				if line, col := LineCol(data, int64(len(data))); se.Pos.Line > line || se.Pos.Line == line && se.Pos.Col > col {
 					t.Fatalf("error %q is placed past the end of the input (%d:%d)", err, line, col)
 				}
 			}

@@ -11,8 +11,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-
-	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
 // Service tags whose addresses nsgsim computes itself. Microsoft's download
@@ -163,25 +161,10 @@ type serviceTagsFile struct {
 // about 5 MB; the output of `az network list-service-tags`, about 4 MB.
 const maxServiceTagsSize = 64 << 20
 
-// A ServiceTagsError is a problem with a Service Tags file, at a line and
-// column of the file when Line is not 0.
-type ServiceTagsError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *ServiceTagsError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
-
 // ReadServiceTags reads an Azure Service Tags JSON file: the download from
 // https://www.microsoft.com/download/details.aspx?id=56519 or the output of
 // `az network list-service-tags`. A file over 64 MiB is refused before it is
-// read. A problem with the content is a *ServiceTagsError; an I/O error
+// read. A problem with the content is an *Error in the file; an I/O error
 // wraps the one from the os package.
 func ReadServiceTags(path string) (*ServiceTags, error) {
 	f, err := os.Open(path)
@@ -194,14 +177,14 @@ func ReadServiceTags(path string) (*ServiceTags, error) {
 		return nil, fmt.Errorf("reading service tags: %w", err)
 	}
 	if fi.Mode().IsRegular() && fi.Size() > maxServiceTagsSize {
-		return nil, &ServiceTagsError{File: path, Msg: serviceTagsSizeMsg(fmt.Sprint(fi.Size()))}
+		return nil, Errorf(Pos{File: path}, "%s", serviceTagsSizeMsg(fmt.Sprint(fi.Size())))
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxServiceTagsSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading service tags: %w", err)
 	}
 	if len(data) > maxServiceTagsSize {
-		return nil, &ServiceTagsError{File: path, Msg: serviceTagsSizeMsg(fmt.Sprintf("more than %d", maxServiceTagsSize))}
+		return nil, Errorf(Pos{File: path}, "%s", serviceTagsSizeMsg(fmt.Sprintf("more than %d", maxServiceTagsSize)))
 	}
 	return ParseServiceTags(path, data)
 }
@@ -211,16 +194,16 @@ func serviceTagsSizeMsg(size string) string {
 }
 
 // ParseServiceTags parses the content of a Service Tags file; path names
-// it in errors, which are *ServiceTagsError. A UTF-8 byte-order mark, which
+// it in errors, which are *Error. A UTF-8 byte-order mark, which
 // PowerShell writes, is skipped.
 func ParseServiceTags(path string, data []byte) (*ServiceTags, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	fail := func(off int64, format string, args ...any) error {
-		e := &ServiceTagsError{File: path, Msg: fmt.Sprintf(format, args...)}
+		pos := Pos{File: path}
 		if off >= 0 {
-			e.Line, e.Col = jsonpos.LineCol(data, off)
+			pos = PosAt(path, data, off)
 		}
-		return e
+		return Errorf(pos, format, args...)
 	}
 	var f serviceTagsFile
 	if err := json.Unmarshal(data, &f); err != nil {

@@ -25,8 +25,8 @@ func TestParseServiceTagsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := ParseServiceTags("tags.json", []byte(tt.in))
-		var se *ServiceTagsError
-		if err == nil || err.Error() != tt.want || !errors.As(err, &se) {
+		var se *Error
+		if err == nil || ErrorText(err) != tt.want || !errors.As(err, &se) {
 			t.Errorf("%s: ParseServiceTags(%q) error = %v, want %s", tt.name, tt.in, err, tt.want)
 		}
 	}
@@ -56,7 +56,7 @@ func TestReadServiceTagsTooLarge(t *testing.T) {
 	f.Close()
 	_, err = ReadServiceTags(path)
 	want := path + ": file is 67108865 bytes; nsgsim reads Service Tags files up to 64 MiB"
-	if err == nil || err.Error() != want {
+	if err == nil || ErrorText(err) != want {
 		t.Errorf("ReadServiceTags(65 MiB) error = %v, want %s", err, want)
 	}
 }

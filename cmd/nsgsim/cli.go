@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // Exit codes (SPEC 5).
@@ -105,8 +107,15 @@ func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
-// fail prints an error and returns the usage/input exit code.
+// fail prints an error and returns the usage/input exit code. An error
+// among args that holds a list of problems prints every one, one a line
+// (topology.ErrorText).
 func fail(e *env, format string, args ...any) int {
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			args[i] = topology.ErrorText(err)
+		}
+	}
 	msg := fmt.Sprintf(format, args...)
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"

@@ -87,7 +87,7 @@ func runDiff(e *env, args []string) int {
 	d := diff.Compare(oldR, newR)
 	if *out != "" {
 		opts := *ropts
-		opts.Highlight = highlights(d)
+		opts.Highlight = d.Highlights()
 		err := writeFile(*out, inputs, func(w io.Writer) error {
 			return render.Render(w, diagram, newR, opts)
 		})
@@ -102,22 +102,6 @@ func runDiff(e *env, args []string) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// highlights notes each changed or added flow with what it was before.
-func highlights(d *diff.Result) map[string]string {
-	h := make(map[string]string)
-	for _, c := range d.Changed {
-		if c.VerdictChanged() {
-			h[c.ID] = "was " + c.Old.Verdict.String()
-		} else {
-			h[c.ID] = "rule changed"
-		}
-	}
-	for _, r := range d.Added {
-		h[r.Flow.ID] = "new"
-	}
-	return h
 }
 
 // planSides imports a Terraform plan's prior state and planned values: what

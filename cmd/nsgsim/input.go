@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -159,15 +158,6 @@ func jsonSyntaxError(path string, data []byte) error {
 	if rest := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(rest) > 0 && rest[0] != '"' {
 		return nil
 	}
-	var v json.RawMessage
-	var se *json.SyntaxError
-	if err := json.Unmarshal(data, &v); !errors.As(err, &se) {
-		return nil
-	}
-	off := se.Offset - 1 // Offset counts the offending byte
-	if strings.HasSuffix(se.Error(), "unexpected end of JSON input") {
-		off = int64(len(data))
-	}
-	line, col := jsonpos.LineCol(data, off)
-	return fmt.Errorf("%s:%d:%d: JSON syntax: %s", path, line, col, strings.TrimPrefix(se.Error(), "json: "))
+	_, err := jsonpos.DecodeFile(jsonpos.Source{File: path}, data)
+	return err
 }

@@ -9,6 +9,8 @@
 // JSON is UTF-8 (RFC 8259, section 8.1): Decode skips a UTF-8 byte-order
 // mark, which Windows PowerShell writes, and refuses UTF-16 and invalid
 // UTF-8, which encoding/json would otherwise turn into U+FFFD without a
-// word. Its errors give the 1-based line and column (counting bytes) of the
-// offending byte, or of the end of the input when it ends too soon.
+// word. Its errors are *topology.Error, the one positioned error of every
+// input, at the 1-based line and column (counting bytes) of the offending
+// byte, or of the end of the input when it ends too soon; DecodeFile names
+// the file and says what it was expected to hold.
 package jsonpos

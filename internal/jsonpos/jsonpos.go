@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // BigInt is a whole number too large for int64 ("99999999999999999999"),
@@ -18,59 +20,74 @@ type BigInt string
 // MarshalJSON writes the integer as the number it was read from.
 func (b BigInt) MarshalJSON() ([]byte, error) { return []byte(b), nil }
 
-// A SyntaxError is input that is not JSON, placed at the offending byte (or
-// at the end of the input when it ends too soon).
-type SyntaxError struct {
-	Line, Col int
-	Msg       string
+// Source names a JSON input file for its messages: the file, what it was
+// expected to hold ("expected an ARM deployment template"), and how to save
+// it as UTF-8 when it is UTF-16 ("e.g. `az ... -o json > x.json` in bash").
+type Source struct {
+	File     string
+	Expected string
+	SaveAs   string
 }
 
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("not JSON (line %d, column %d: %s)", e.Line, e.Col, e.Msg)
-}
-
-// An EncodingError is input that is not UTF-8: UTF-16 (told by its
-// byte-order mark, or by the zero bytes of ASCII text in UTF-16), or a byte
-// that is invalid in UTF-8, at Line and Col.
-type EncodingError struct {
-	UTF16     bool
-	Line, Col int
-	Byte      byte
-}
-
-func (e *EncodingError) Error() string {
-	if e.UTF16 {
-		return "file is UTF-16"
+// DecodeFile decodes the content of the file src names, as Decode does.
+// A problem is a *topology.Error at the offending byte (or at the end of the
+// input when it ends too soon) that says what was expected: input in UTF-16
+// or with a byte invalid in UTF-8, or input that is not one JSON value.
+func DecodeFile(src Source, data []byte) (any, error) {
+	v, err := decode(src.File, data)
+	if err == nil {
+		return v, nil
 	}
-	return fmt.Sprintf("not UTF-8 (line %d, column %d: invalid byte 0x%02X)", e.Line, e.Col, e.Byte)
+	switch {
+	case err.Msg == utf16Msg && src.SaveAs != "":
+		err.Msg += fmt.Sprintf("; save it as UTF-8 (%s)", src.SaveAs)
+	case err.Msg == utf16Msg:
+		err.Msg += "; save it as UTF-8"
+	case strings.HasPrefix(err.Msg, notUTF8Msg):
+		err.Msg += "; nsgsim reads UTF-8 JSON (save the file as UTF-8)"
+	case src.Expected != "":
+		err.Msg += "; " + src.Expected
+	}
+	return nil, err
 }
 
 // Decode decodes data into plain values: map[string]any, []any, string,
 // bool, nil, int64 for integral numbers, BigInt for numbers beyond int64
 // written as integers and for numbers beyond float64, and float64
 // otherwise. A UTF-8 byte-order mark is skipped (PowerShell's
-// Out-File -Encoding utf8 writes one). Input that is not UTF-8 is an
-// *EncodingError; input that is not one JSON value, a *SyntaxError.
+// Out-File -Encoding utf8 writes one). A problem is a *topology.Error
+// without a file name, for JSON held in a value; DecodeFile reads a file.
 func Decode(data []byte) (any, error) {
+	v, err := decode("", data)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+const (
+	utf16Msg   = "file is UTF-16"
+	notUTF8Msg = "not UTF-8: "
+)
+
+func decode(file string, data []byte) (any, *topology.Error) {
 	if isUTF16(data) {
-		return nil, &EncodingError{UTF16: true}
+		return nil, topology.Errorf(topology.Pos{File: file, Line: 1, Col: 1}, utf16Msg)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		off := invalidUTF8(data)
-		line, col := LineCol(data, int64(off))
-		return nil, &EncodingError{Line: line, Col: col, Byte: data[off]}
+		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off])
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, syntaxError(data, err)
+		return nil, syntaxError(file, data, err)
 	}
 	end := dec.InputOffset()
 	if rest := bytes.TrimLeft(data[end:], " \t\r\n"); len(rest) > 0 {
-		line, col := LineCol(data, int64(len(data)-len(rest)))
-		return nil, &SyntaxError{Line: line, Col: col, Msg: "unexpected data after the top-level JSON value"}
+		return nil, topology.Errorf(topology.PosAt(file, data, int64(len(data)-len(rest))), "not JSON: unexpected data after the top-level JSON value")
 	}
 	return convertNumbers(v), nil
 }
@@ -102,21 +119,16 @@ func invalidUTF8(data []byte) int {
 // syntaxError places a decoding error of encoding/json. The offset of a
 // json.SyntaxError counts the bytes read, the offending one included; an
 // input that ends too soon is placed at its end.
-func syntaxError(data []byte, err error) error {
+func syntaxError(file string, data []byte, err error) *topology.Error {
 	var se *json.SyntaxError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		line, col := LineCol(data, int64(len(data)))
-		return &SyntaxError{Line: line, Col: col, Msg: "unexpected end of input"}
+		return topology.Errorf(topology.PosAt(file, data, int64(len(data))), "not JSON: unexpected end of input")
 	case errors.As(err, &se):
-		off := se.Offset - 1
-		if off < 0 {
-			off = 0
-		}
-		line, col := LineCol(data, off)
-		return &SyntaxError{Line: line, Col: col, Msg: strings.TrimPrefix(se.Error(), "json: ")}
+		off := max(se.Offset-1, 0)
+		return topology.Errorf(topology.PosAt(file, data, off), "not JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
 	}
-	return err
+	return topology.Errorf(topology.Pos{File: file}, "not JSON: %v", err)
 }
 
 func convertNumbers(v any) any {
@@ -145,18 +157,3 @@ func convertNumbers(v any) any {
 	return v
 }
 
-// LineCol returns the 1-based line and column of the byte at offset off of
-// data: where the reader stands after the first off bytes. Columns count
-// bytes. An offset past the end stands at the end.
-func LineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	head := data[:off]
-	line = bytes.Count(head, []byte("\n")) + 1
-	col = int(off) - (bytes.LastIndexByte(head, '\n') + 1) + 1
-	return line, col
-}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 func TestDecode(t *testing.T) {
@@ -19,60 +21,55 @@ func TestDecode(t *testing.T) {
 		{in: `-1.5e400`, want: BigInt("-1.5e400")},
 		{in: `1e-400`, want: 0.0},
 		{in: "\xef\xbb\xbf{\"a\": 1}", want: map[string]any{"a": int64(1)}},
-		{in: "{} \n {}", wantErr: "not JSON (line 2, column 2: unexpected data after the top-level JSON value)"},
+		{in: "{} \n {}", wantErr: "x.json:2:2: not JSON: unexpected data after the top-level JSON value; expected X"},
 		{in: "{} \n ", want: map[string]any{}},
-		{in: `{"a": }`, wantErr: "not JSON (line 1, column 7: invalid character '}' looking for beginning of value)"},
-		{in: "{\n  \"a\": x}", wantErr: "not JSON (line 2, column 8: invalid character 'x' looking for beginning of value)"},
-		{in: "{\"a\": [\n", wantErr: "not JSON (line 2, column 1: unexpected end of input)"},
-		{in: `{"a": "b`, wantErr: "not JSON (line 1, column 9: unexpected end of input)"},
-		{in: ``, wantErr: "not JSON (line 1, column 1: unexpected end of input)"},
-		{in: "\xef\xbb\xbf", wantErr: "not JSON (line 1, column 1: unexpected end of input)"},
-		{in: "\xef\xbb\xbf{\"a\": x}", wantErr: "not JSON (line 1, column 7: invalid character 'x' looking for beginning of value)"},
-		{in: "{\"name\": \"caf\xe9\"}", wantErr: "not UTF-8 (line 1, column 14: invalid byte 0xE9)"},
-		{in: "{\n\"caf\xc3\xa9\": \"\xc3\"}", wantErr: "not UTF-8 (line 2, column 11: invalid byte 0xC3)"},
-		{in: "\xff\xfe[\x00]\x00", wantErr: "file is UTF-16"},
-		{in: "\xfe\xff\x00[\x00]", wantErr: "file is UTF-16"},
-		{in: "[\x00]\x00", wantErr: "file is UTF-16"},
+		{in: `{"a": }`, wantErr: "x.json:1:7: not JSON: invalid character '}' looking for beginning of value; expected X"},
+		{in: "{\n  \"a\": x}", wantErr: "x.json:2:8: not JSON: invalid character 'x' looking for beginning of value; expected X"},
+		{in: "{\"a\": [\n", wantErr: "x.json:2:1: not JSON: unexpected end of input; expected X"},
+		{in: `{"a": "b`, wantErr: "x.json:1:9: not JSON: unexpected end of input; expected X"},
+		{in: ``, wantErr: "x.json:1:1: not JSON: unexpected end of input; expected X"},
+		{in: "\xef\xbb\xbf", wantErr: "x.json:1:1: not JSON: unexpected end of input; expected X"},
+		{in: "\xef\xbb\xbf{\"a\": x}", wantErr: "x.json:1:7: not JSON: invalid character 'x' looking for beginning of value; expected X"},
+		{in: "{\"name\": \"caf\xe9\"}", wantErr: "x.json:1:14: not UTF-8: invalid byte 0xE9; nsgsim reads UTF-8 JSON (save the file as UTF-8)"},
+		{in: "{\n\"caf\xc3\xa9\": \"\xc3\"}", wantErr: "x.json:2:11: not UTF-8: invalid byte 0xC3; nsgsim reads UTF-8 JSON (save the file as UTF-8)"},
+		{in: "\xff\xfe[\x00]\x00", wantErr: "x.json:1:1: file is UTF-16; save it as UTF-8 (Y)"},
+		{in: "\xfe\xff\x00[\x00]", wantErr: "x.json:1:1: file is UTF-16; save it as UTF-8 (Y)"},
+		{in: "[\x00]\x00", wantErr: "x.json:1:1: file is UTF-16; save it as UTF-8 (Y)"},
 	}
+	src := Source{File: "x.json", Expected: "expected X", SaveAs: "Y"}
 	for _, tt := range tests {
-		got, err := Decode([]byte(tt.in))
+		got, err := DecodeFile(src, []byte(tt.in))
 		if tt.wantErr != "" {
 			if err == nil || err.Error() != tt.wantErr {
-				t.Errorf("Decode(%q) error = %v, want %s", tt.in, err, tt.wantErr)
+				t.Errorf("DecodeFile(%q) error = %v, want %s", tt.in, err, tt.wantErr)
 			}
 			continue
 		}
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Decode(%q) = %#v, %v, want %#v", tt.in, got, err, tt.want)
+			t.Errorf("DecodeFile(%q) = %#v, %v, want %#v", tt.in, got, err, tt.want)
 		}
 	}
 }
 
-func TestDecodeErrorTypes(t *testing.T) {
-	var se *SyntaxError
-	if _, err := Decode([]byte(`[`)); !errors.As(err, &se) {
-		t.Errorf("Decode(`[`) error = %T, want *SyntaxError", err)
-	}
-	var ee *EncodingError
-	if _, err := Decode([]byte("\xff\xfe")); !errors.As(err, &ee) || !ee.UTF16 {
-		t.Errorf("Decode(UTF-16 BOM) error = %#v, want *EncodingError with UTF16", err)
-	}
-	if _, err := Decode([]byte("\"\x80\"")); !errors.As(err, &ee) || ee.UTF16 || ee.Line != 1 || ee.Col != 2 {
-		t.Errorf("Decode(\"\\x80\") error = %#v, want *EncodingError at 1:2", err)
-	}
-}
-
-func TestLineCol(t *testing.T) {
-	data := []byte("ab\ncd\n")
+// TestDecodeErrors checks that every problem is a *topology.Error placed at
+// its line and column, with no file for JSON held in a value.
+func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
-		off       int64
-		line, col int
+		in   string
+		want topology.Pos
 	}{
-		{0, 1, 1}, {1, 1, 2}, {2, 1, 3}, {3, 2, 1}, {5, 2, 3}, {6, 3, 1}, {100, 3, 1}, {-1, 1, 1},
+		{"[", topology.Pos{Line: 1, Col: 2}},
+		{"\xff\xfe", topology.Pos{Line: 1, Col: 1}},
+		{"\"\x80\"", topology.Pos{Line: 1, Col: 2}},
 	}
 	for _, tt := range tests {
-		if line, col := LineCol(data, tt.off); line != tt.line || col != tt.col {
-			t.Errorf("LineCol(%q, %d) = %d, %d, want %d, %d", data, tt.off, line, col, tt.line, tt.col)
+		_, err := Decode([]byte(tt.in))
+		var e *topology.Error
+		if !errors.As(err, &e) || e.Pos != tt.want {
+			t.Errorf("Decode(%q) error = %#v, want a *topology.Error at %v", tt.in, err, tt.want)
 		}
+	}
+	if v, err := Decode([]byte(`[]`)); err != nil || !reflect.DeepEqual(v, []any{}) {
+		t.Errorf("Decode(`[]`) = %#v, %v, want [] and no error", v, err)
 	}
 }

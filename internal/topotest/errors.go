@@ -16,8 +16,8 @@ func WantErrors(t *testing.T, call string, top *topology.Topology, err error, wa
 		t.Fatalf("%s = %s, want an error", call, Dump(top))
 	}
 	for _, w := range want {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("%s error:\n%v\nwant it to contain:\n%s", call, err, w)
+		if !strings.Contains(topology.ErrorText(err), w) {
+			t.Errorf("%s error:\n%s\nwant it to contain:\n%s", call, topology.ErrorText(err), w)
 		}
 	}
 }
@@ -29,7 +29,7 @@ func ErrorPositions(t *testing.T, err error, name string) {
 	if err == nil {
 		return
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for _, line := range strings.Split(topology.ErrorText(err), "\n") {
 		if !strings.HasPrefix(line, name+":") {
 			t.Fatalf("error line %q does not start with %q", line, name+":")
 		}

@@ -55,9 +55,9 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		opts.Location = DefaultLocation
 	}
 	file := opts.Name
-	v, err := decodeInput(data, "expected an ARM deployment template", armSaveAs)
+	v, err := decodeInput(file, data, "expected an ARM deployment template", armSaveAs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -153,11 +153,8 @@ type template struct {
 
 // fatal records a problem that stops the import.
 func (t *template) fatal(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	t.report(msg)
+	pos := topology.Pos{File: t.file, Path: path}
+	t.root.errs = append(t.root.errs, &topology.Error{Pos: pos, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))})
 }
 
 // report records a message that names its JSON path, with long quoted
@@ -825,9 +822,9 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := decodeInput(data, "expected an ARM parameters file", armSaveAs)
+	v, err := decodeInput(name, data, "expected an ARM parameters file", armSaveAs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {

@@ -201,7 +201,7 @@ func TestImportARMErrors(t *testing.T) {
 		{"linked template", small(`{"type": "Microsoft.Resources/deployments", "name": "d", "properties": {"templateLink": {"uri": "https://example.com/t.json"}}}`), nil,
 			[]string{`template.json: resources[0].properties.templateLink: nested deployment "d" links to a template by URI`}},
 		{"lambda", small(vnet("[first(filter(createArray('a'), lambda('x', true())))]")), nil, []string{`lambda functions are not supported`}},
-		{"not json", []byte(`{"resources": [}`), nil, []string{`template.json: not JSON (line 1, column 16`}},
+		{"not json", []byte(`{"resources": [}`), nil, []string{`template.json:1:16: not JSON`}},
 		{"not an object", []byte(`[1]`), nil, []string{`template.json: the top level is an array; expected an ARM deployment template`}},
 		{"parameters file", []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}`), nil,
 			[]string{`this is an ARM parameters file`}},
@@ -215,7 +215,7 @@ func TestImportARMErrors(t *testing.T) {
 		{"deep expression", small(vnet("[" + strings.Repeat("concat(", 20000) + "'a'" + strings.Repeat(")", 20000) + "]")), nil,
 			[]string{`template.json: resources[0].properties.addressSpace.addressPrefixes[0]: cannot evaluate "[` + strings.Repeat("concat(", 14) + `c...": syntax error: expression nested too deeply`}},
 		{"bom", append([]byte("\xef\xbb\xbf"), small(vnet("10.0.0.0/16"))...), nil, nil},
-		{"utf-16", []byte("\xfe\xff\x00{\x00}"), nil, []string{`template.json: file is UTF-16; save it as UTF-8`}},
+		{"utf-16", []byte("\xfe\xff\x00{\x00}"), nil, []string{`template.json:1:1: file is UTF-16; save it as UTF-8`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestImportARMParameterOneError(t *testing.T) {
 	tpl := []byte(`{"parameters": {"prio": {"type": "int"}}, "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg"}]}`)
 	_, err := ImportARM(tpl, map[string]any{"prio": "high"}, "t.json")
 	want := `t.json: parameters.prio: parameter "prio": value "high" is not an int`
-	if err == nil || err.Error() != want {
+	if err == nil || topology.ErrorText(err) != want {
 		t.Errorf("ImportARM error = %v, want only %s", err, want)
 	}
 }
@@ -255,7 +255,7 @@ func TestImportARMKeyVault(t *testing.T) {
 	}
 	_, err = ImportARM(tpl, params, "t.json")
 	want := `t.json: resources[0].name: cannot evaluate "[parameters('name')]": parameters(): parameter "name" is a Key Vault reference (secret "n"); its value is known only in Azure: give it a value`
-	if err == nil || err.Error() != want {
+	if err == nil || topology.ErrorText(err) != want {
 		t.Errorf("ImportARM error = %v, want %s", err, want)
 	}
 	params["name"] = "v"
@@ -270,7 +270,7 @@ func TestReadARMParameters(t *testing.T) {
 	}{
 		{"file", `{"$schema": "x", "contentVersion": "1.0.0.0", "parameters": {"a": {"value": 1}, "b": {"value": ["x"]}}}`, "a=1 b=[x]"},
 		{"bare", `{"a": {"value": "s"}}`, "a=s"},
-		{"not json", `{`, "p.json: not JSON"},
+		{"not json", `{`, "p.json:1:2: not JSON"},
 		{"no value", `{"parameters": {"a": {"x": 1}}}`, `p.json: parameters.a: expected {"value": ...} or a Key Vault {"reference": ...}`},
 		{"template", `{"resources": []}`, "p.json: this is a template, not a parameters file"},
 	}
@@ -279,7 +279,7 @@ func TestReadARMParameters(t *testing.T) {
 			m, err := ReadARMParameters([]byte(tt.data), "p.json")
 			var got string
 			if err != nil {
-				got = err.Error()
+				got = topology.ErrorText(err)
 			} else {
 				var parts []string
 				for _, k := range sortedKeys(m) {
@@ -318,7 +318,7 @@ func TestImportARMSymbolic(t *testing.T) {
 	  }
 	}`)
 	_, err := ImportARM(tpl, nil, "sym.json")
-	if err == nil || !strings.Contains(err.Error(), `sym.json: resources.module.properties.template.resources[0].name: cannot evaluate`) {
+	if err == nil || !strings.Contains(topology.ErrorText(err), `sym.json: resources.module.properties.template.resources[0].name: cannot evaluate`) {
 		t.Errorf("ImportARM error = %v, want a syntax error in the nested template's name", err)
 	}
 	tpl = []byte(strings.Replace(string(tpl), `[concat('bastion-', parameters('space') == null)]`, `[concat('bastion-', replace(parameters('space'), '/', '-'))]`, 1))

@@ -121,17 +121,9 @@ func (a *assembler) origin(r *rec) topology.Origin {
 	return o
 }
 
-// posOf is the position of a value for topology.Validate: "FILE: PATH" as
-// its File, which a Pos without a line prints as it is, so that a
-// validation error names the JSON path as every other message does.
-// restoreFiles puts the plain file names back after validation.
+// posOf is the position of a value: its file and JSON path.
 func (a *assembler) posOf(file string, n node) topology.Pos {
-	if n.path == "" {
-		return topology.Pos{File: file}
-	}
-	at := file + ": " + n.path
-	a.fileOf[at] = file
-	return topology.Pos{File: at}
+	return topology.Pos{File: file, Path: n.path}
 }
 
 // setField records where field of o was read, when it was there.
@@ -152,7 +144,6 @@ type assembler struct {
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
-	fileOf         map[string]string // "FILE: PATH" of a position to FILE
 }
 
 // Assemble builds a topology from Azure resources of any mix of types, in
@@ -173,7 +164,6 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 		keys:           map[string]bool{},
 		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
 		subnetPrefixes: map[*rec]netip.Prefix{},
-		fileOf:         map[string]string{},
 	}
 	for _, r := range rs {
 		a.add(r)
@@ -188,33 +178,29 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 	if len(a.errs) > 0 {
 		return nil, a.errs
 	}
-	err := validate(t)
-	a.restoreFiles(t)
-	return t, err
+	return t, validate(t)
 }
 
 // errorf records a problem with the value at n.
 func (a *assembler) errorf(file string, n node, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if n.path != "" {
-		msg = n.path + ": " + msg
-	}
-	a.add1(file, msg)
+	a.add1(topology.Pos{File: file, Path: n.path}, fmt.Sprintf(format, args...))
 }
 
-func (a *assembler) add1(file, msg string) {
-	k := file + "\x00" + msg
+// add1 records a problem once.
+func (a *assembler) add1(pos topology.Pos, msg string) {
+	e := &topology.Error{Pos: pos, Msg: topology.ClipQuoted(msg)}
+	k := e.Error()
 	if a.seen[k] {
 		return
 	}
 	a.seen[k] = true
-	a.errs = append(a.errs, &topology.Error{Pos: topology.Pos{File: file}, Msg: topology.ClipQuoted(msg)})
+	a.errs = append(a.errs, e)
 }
 
 // bad reports a value that an ARM expression could not give.
 func (a *assembler) bad(file string, n node) bool {
 	if e, ok := n.v.(*exprError); ok {
-		a.add1(file, e.msg)
+		a.add1(topology.Pos{File: file}, e.msg)
 		return true
 	}
 	return false

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -28,8 +29,13 @@ func ImportAz(files map[string][]byte) (*topology.Topology, error) {
 	var errs topology.ErrorList
 	for _, name := range names {
 		got, err := azResources(name, files[name])
-		if err != nil {
-			errs = append(errs, &topology.Error{Pos: topology.Pos{File: name}, Msg: err.Error()})
+		var e *topology.Error
+		switch {
+		case errors.As(err, &e):
+			errs = append(errs, e)
+			continue
+		case err != nil:
+			errs = append(errs, topology.Errorf(topology.Pos{File: name}, "%v", err))
 			continue
 		}
 		rs = append(rs, got...)
@@ -58,7 +64,7 @@ const azExpected = "expected the JSON output of an `az` list or show command (an
 
 // azResources finds the resources in one file.
 func azResources(file string, data []byte) ([]Resource, error) {
-	v, err := decodeInput(data, azExpected, "e.g. `az ... -o json > "+file+"` in bash, or Out-File -Encoding utf8")
+	v, err := decodeInput(file, data, azExpected, "e.g. `az ... -o json > "+file+"` in bash, or Out-File -Encoding utf8")
 	if err != nil {
 		return nil, err
 	}

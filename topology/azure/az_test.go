@@ -164,7 +164,7 @@ func TestImportAzErrors(t *testing.T) {
 		name, file, data string
 		want             []string // substrings of the error
 	}{
-		{"not json", "x.json", `{"type": `, []string{"x.json: not JSON (line 1, column 10", "az"}},
+		{"not json", "x.json", `{"type": `, []string{"x.json:1:10: not JSON", "az"}},
 		{"number", "n.json", `42`, []string{"n.json: the JSON is a number; expected the JSON output of an `az` list"}},
 		{"no type", "o.json", `{"name": "x"}`, []string{`o.json: no "type" and no "value" list`}},
 		{"element without type", "l.json", `[{"name": "x"}]`, []string{`l.json: [0]: no "type"`}},
@@ -204,10 +204,10 @@ func TestImportAzErrors(t *testing.T) {
 				`b.json: virtualNetwork.id: "bad" is not an Azure resource ID`}},
 		{"subnet outside inputs", "s.json", `{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "other/s1", "addressPrefix": "10.0.0.0/24"}`,
 			[]string{`s.json: subnet "s1" belongs to virtual network "other", which is not among the inputs`}},
-		{"syntax column", "x.json", "[\n  {\"type\": x}]", []string{"x.json: not JSON (line 2, column 12: invalid character 'x' looking for beginning of value)"}},
+		{"syntax column", "x.json", "[\n  {\"type\": x}]", []string{"x.json:2:12: not JSON: invalid character 'x' looking for beginning of value"}},
 		{"not utf-8", "x.json", "[{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"caf\xe9\"}]",
-			[]string{"x.json: not UTF-8 (line 1, column 66: invalid byte 0xE9); nsgsim reads UTF-8 JSON (save the file as UTF-8)"}},
-		{"utf-16", "x.json", "\xff\xfe[\x00]\x00", []string{"x.json: file is UTF-16; save it as UTF-8 (e.g. `az ... -o json > x.json` in bash, or Out-File -Encoding utf8)"}},
+			[]string{"x.json:1:66: not UTF-8: invalid byte 0xE9; nsgsim reads UTF-8 JSON (save the file as UTF-8)"}},
+		{"utf-16", "x.json", "\xff\xfe[\x00]\x00", []string{"x.json:1:1: file is UTF-16; save it as UTF-8 (e.g. `az ... -o json > x.json` in bash, or Out-File -Encoding utf8)"}},
 		{"utf-8 bom", "x.json", "\xef\xbb\xbf" + nsg(`{"name": "r", "priority": 5000, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
 			"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "sourcePortRange": "*", "destinationPortRange": "*"}`),
 			[]string{`x.json: [0].securityRules[0].priority: rule "r": priority 5000 out of range [100, 4096]`}},
@@ -240,24 +240,25 @@ func TestImportAzErrors(t *testing.T) {
 }
 
 // TestImportAzPositions checks that validation errors name the JSON path
-// while the topology keeps plain file names in its positions, which the
-// reports take for files.
+// and that the topology's positions keep the plain file name, which the
+// reports take for files, with the JSON path beside it.
 func TestImportAzPositions(t *testing.T) {
 	data := `[{"type": "Microsoft.Network/networkSecurityGroups", "name": "g", "securityRules": [{"name": "r", "priority": 5000,
 	  "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "destinationAddressPrefix": "*",
 	  "sourcePortRange": "*", "destinationPortRange": "*"}]}]`
 	top, err := ImportAz(map[string][]byte{"nsg.json": []byte(data)})
 	want := `nsg.json: [0].securityRules[0].priority: rule "r": priority 5000 out of range [100, 4096]`
-	if err == nil || err.Error() != want {
+	if err == nil || topology.ErrorText(err) != want {
 		t.Fatalf("ImportAz error = %v, want %s", err, want)
 	}
 	r := topotest.FindRule(top, "g", "r")
 	if r == nil {
 		t.Fatalf("ImportAz = %s, want the topology with the error", topotest.Dump(top))
 	}
-	for _, p := range []topology.Pos{top.NetworkSecurityGroups[0].Pos, r.Pos, r.At("priority"), r.At("destinationPortRange")} {
-		if p != (topology.Pos{File: "nsg.json"}) {
-			t.Errorf("position %+v, want {File: nsg.json}", p)
+	for i, p := range []topology.Pos{top.NetworkSecurityGroups[0].Pos, r.Pos, r.At("priority"), r.At("destinationPortRange")} {
+		want := topology.Pos{File: "nsg.json", Path: []string{"[0]", "[0].securityRules[0]", "[0].securityRules[0].priority", "[0].securityRules[0].destinationPortRange"}[i]}
+		if p != want {
+			t.Errorf("position %+v, want %+v", p, want)
 		}
 	}
 }

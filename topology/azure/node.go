@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -20,22 +19,11 @@ type Located struct {
 	Path  string
 }
 
-// decodeInput decodes one input file. A problem says where it is and what
-// was expected; for a file in UTF-16, which Windows PowerShell's ">" writes,
-// saveAs says how to write it as UTF-8.
-func decodeInput(data []byte, expected, saveAs string) (any, error) {
-	v, err := jsonpos.Decode(data)
-	if err == nil {
-		return v, nil
-	}
-	var ee *jsonpos.EncodingError
-	switch {
-	case errors.As(err, &ee) && ee.UTF16:
-		return nil, fmt.Errorf("%v; save it as UTF-8 (%s)", err, saveAs)
-	case errors.As(err, &ee):
-		return nil, fmt.Errorf("%v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", err)
-	}
-	return nil, fmt.Errorf("%v; %s", err, expected)
+// decodeInput decodes one input file. A problem is a *topology.Error at its
+// line and column that says what was expected; for a file in UTF-16, which
+// Windows PowerShell's ">" writes, saveAs says how to write it as UTF-8.
+func decodeInput(file string, data []byte, expected, saveAs string) (any, error) {
+	return jsonpos.DecodeFile(jsonpos.Source{File: file, Expected: expected, SaveAs: saveAs}, data)
 }
 
 // node is a JSON value with its path, for reading with messages that say

@@ -198,7 +198,7 @@ func TestRealARM(t *testing.T) {
 			}
 			top, err := ImportARM(tpl, params, tt.dir+"/azuredeploy.json")
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				if err == nil || !strings.Contains(topology.ErrorText(err), tt.wantErr) {
 					t.Fatalf("ImportARM error = %v, want %s", err, tt.wantErr)
 				}
 				return
@@ -272,7 +272,7 @@ func TestRealAz(t *testing.T) {
 			data := topotest.ReadReal(t, tt.file)
 			top, err := ImportAz(map[string][]byte{tt.file: data})
 			if tt.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+				if err == nil || !strings.HasPrefix(topology.ErrorText(err), tt.wantErr) {
 					t.Fatalf("ImportAz error = %v, want %s", err, tt.wantErr)
 				}
 				return

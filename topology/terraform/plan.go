@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -29,18 +28,16 @@ import (
 // As with azure.Assemble, a topology that is built but does not validate is
 // returned together with the validation errors.
 func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, err error) {
-	v, err := jsonpos.Decode(plan)
-	if err != nil {
-		var ee *jsonpos.EncodingError
-		switch {
-		case LooksLikeHCL(plan):
-			return nil, nil, fmt.Errorf("%s: this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`", name)
-		case errors.As(err, &ee) && ee.UTF16:
-			return nil, nil, fmt.Errorf("%s: %v; save it as UTF-8 (e.g. `terraform show -json tfplan > %s` in bash, or Out-File -Encoding utf8)", name, err, name)
-		case errors.As(err, &ee):
-			return nil, nil, fmt.Errorf("%s: %v; nsgsim reads UTF-8 JSON (save the file as UTF-8)", name, err)
-		}
-		return nil, nil, fmt.Errorf("%s: %v; expected the output of `terraform show -json PLANFILE`", name, err)
+	v, err := jsonpos.DecodeFile(jsonpos.Source{
+		File:     name,
+		Expected: "expected the output of `terraform show -json PLANFILE`",
+		SaveAs:   "e.g. `terraform show -json tfplan > " + name + "` in bash, or Out-File -Encoding utf8",
+	}, plan)
+	switch {
+	case err != nil && LooksLikeHCL(plan):
+		return nil, nil, topology.Errorf(topology.Pos{File: name}, "this is Terraform configuration (HCL), which nsgsim does not read; import the JSON plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`")
+	case err != nil:
+		return nil, nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -130,8 +127,8 @@ type planReader struct {
 
 // errorf records a problem with the value at path.
 func (p *planReader) errorf(path, format string, args ...any) {
-	msg := path + ": " + fmt.Sprintf(format, args...)
-	p.errs = append(p.errs, &topology.Error{Pos: topology.Pos{File: p.file}, Msg: topology.ClipQuoted(msg)})
+	pos := topology.Pos{File: p.file, Path: path}
+	p.errs = append(p.errs, &topology.Error{Pos: pos, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))})
 }
 
 // object returns member key of m, an object; absent and null read as nil,

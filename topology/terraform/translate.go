@@ -62,12 +62,13 @@ type translator struct {
 }
 
 func (t *translator) errorf(path, format string, args ...any) {
-	msg := path + ": " + fmt.Sprintf(format, args...)
-	if t.seen[msg] {
+	e := &topology.Error{Pos: topology.Pos{File: t.file, Path: path}, Msg: topology.ClipQuoted(fmt.Sprintf(format, args...))}
+	k := e.Error()
+	if t.seen[k] {
 		return
 	}
-	t.seen[msg] = true
-	t.errs = append(t.errs, &topology.Error{Pos: topology.Pos{File: t.file}, Msg: topology.ClipQuoted(msg)})
+	t.seen[k] = true
+	t.errs = append(t.errs, e)
 }
 
 const sub0 = "/subscriptions/" + azure.DefaultSubscriptionID

@@ -1,0 +1,467 @@
+package topology
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder walks the node tree of a topology file.
+type decoder struct {
+	suggester
+	file string
+	dir  string // serviceTags is relative to it
+	t    *Topology
+	errs ErrorList
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos {
+	if n == nil {
+		return Pos{File: d.file, Line: 1, Col: 1}
+	}
+	return Pos{File: d.file, Line: n.Line, Col: n.Column}
+}
+
+// errorf reports a problem at n, prefixed with the context ctx when there
+// is one. It returns the problem, for adding related positions.
+func (d *decoder) errorf(n *yaml.Node, ctx, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	if ctx != "" {
+		msg = ctx + ": " + msg
+	}
+	e := &Error{Pos: d.pos(n), Msg: clipQuoted(msg)}
+	d.errs = append(d.errs, e)
+	return e
+}
+
+// deref follows an alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i <= MaxDepth; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// describe says what n is, for "expected X, got Y".
+func describe(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!null" {
+			return "null"
+		}
+		v := n.Value
+		if utf8.RuneCountInString(v) > 40 {
+			v = string([]rune(v)[:40]) + "..."
+		}
+		return strconv.Quote(v)
+	}
+	return "a YAML node of another kind"
+}
+
+// join makes the context of a key: "rule \"x\": priority".
+func join(ctx, key string) string {
+	if ctx == "" {
+		return key
+	}
+	return ctx + ": " + key
+}
+
+type pair struct {
+	k, v   *yaml.Node
+	merged bool // from a merge key "<<"
+}
+
+// pairs returns the key-value pairs of mapping n, with the pairs of merge
+// keys ("<<: *base") after the explicit ones.
+func (d *decoder) pairs(n *yaml.Node, ctx string, depth int) []pair {
+	var out, merged []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			if depth > MaxDepth {
+				continue
+			}
+			src := deref(v)
+			var srcs []*yaml.Node
+			switch {
+			case src == nil:
+			case src.Kind == yaml.MappingNode:
+				srcs = []*yaml.Node{src}
+			case src.Kind == yaml.SequenceNode:
+				srcs = src.Content
+			}
+			if srcs == nil {
+				d.errorf(v, ctx, "merge key <<: expected a mapping or a list of mappings, got %s", describe(v))
+			}
+			for _, s := range srcs {
+				s := deref(s)
+				if s == nil || s.Kind != yaml.MappingNode {
+					d.errorf(v, ctx, "merge key <<: expected a mapping or a list of mappings, got a list holding %s", describe(s))
+					continue
+				}
+				for _, p := range d.pairs(s, ctx, depth+1) {
+					merged = append(merged, pair{p.k, p.v, true})
+				}
+			}
+			continue
+		}
+		out = append(out, pair{k: k, v: v})
+	}
+	return append(out, merged...)
+}
+
+// object reads mapping n as an object whose keys are known; keys in ignored
+// are accepted and skipped. It records n's position and each key's value
+// position in o, reports unknown and repeated keys, and returns the value
+// nodes by key with null values left out (null means "not set", as in the
+// az CLI's output). It returns false when n is not a mapping.
+func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *Origin) (map[string]*yaml.Node, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		if n != nil && isNull(n) {
+			d.errorf(n, ctx, "expected a mapping, got null")
+		} else if n != nil {
+			d.errorf(n, ctx, "expected a mapping, got %s", describe(n))
+		}
+		return nil, false
+	}
+	if o != nil && !o.Pos.IsValid() {
+		o.Pos = d.pos(n)
+	}
+	m := make(map[string]*yaml.Node)
+	seen := make(map[string]*yaml.Node)
+	for _, p := range d.pairs(n, ctx, 0) {
+		k := deref(p.k)
+		if k == nil || k.Kind != yaml.ScalarNode {
+			d.errorf(p.k, ctx, "expected a string key, got %s", describe(p.k))
+			continue
+		}
+		key := k.Value
+		if first, dup := seen[key]; dup {
+			if !p.merged {
+				d.errorf(k, ctx, "duplicate key %q", key).At("first at", d.pos(first))
+			}
+			continue
+		}
+		seen[key] = k
+		switch {
+		case contains(known, key):
+			if o != nil {
+				o.SetField(key, d.pos(p.v))
+			}
+			if !isNull(p.v) {
+				m[key] = p.v
+			}
+		case contains(ignored, key):
+		default:
+			d.unknownKey(k, ctx, key, known)
+		}
+	}
+	return m, true
+}
+
+func (d *decoder) unknownKey(k *yaml.Node, ctx, key string, known []string) {
+	if azOnlyKeys[key] {
+		d.errorf(k, ctx, "unknown key %q: this object looks pasted from az output (such as `az network nsg show`); use nsgsim import az FILE to convert az output", key)
+		return
+	}
+	if s := d.suggest(key, known); s != "" {
+		d.errorf(k, ctx, "unknown key %q; did you mean %q?", key, s)
+		return
+	}
+	d.errorf(k, ctx, "unknown key %q", key)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// require reports the keys of keys that m lacks, at mapping n.
+func (d *decoder) require(m map[string]*yaml.Node, n *yaml.Node, ctx string, keys ...string) {
+	var missing []string
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			missing = append(missing, strconv.Quote(k))
+		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		d.errorf(deref(n), ctx, "missing required key %s", missing[0])
+	default:
+		last := len(missing) - 1
+		d.errorf(deref(n), ctx, "missing required keys %s and %s", strings.Join(missing[:last], ", "), missing[last])
+	}
+}
+
+// name reads the name of an object and returns it with the context to use
+// for the object's other problems: `kind "name"`, or ctx when it has none.
+func (d *decoder) name(m map[string]*yaml.Node, n *yaml.Node, ctx, kind string) (string, string) {
+	v, ok := m["name"]
+	if !ok {
+		d.errorf(deref(n), ctx, "missing required key \"name\"")
+		return "", ctx
+	}
+	s, ok := d.str(v, ctx, "name")
+	if !ok || s == "" {
+		if ok {
+			d.errorf(v, ctx, "name is empty")
+		}
+		return s, ctx
+	}
+	return s, fmt.Sprintf("%s %q", kind, s)
+}
+
+// str reads a scalar as a string. Any scalar is one: `name: 2024` is the
+// string "2024".
+func (d *decoder) str(v *yaml.Node, ctx, key string) (string, bool) {
+	n := deref(v)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		d.errorf(v, join(ctx, key), "expected a string, got %s", describe(v))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// decimalLiteral is a decimal integer as written (sign, digits,
+// underscores), which yaml.v3 tags !!float when it is past 64 bits.
+var decimalLiteral = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+
+// integer reads an integer scalar. A quoted number is a string, not an
+// integer, as in JSON.
+func (d *decoder) integer(v *yaml.Node, ctx, key string) (int64, bool) {
+	n := deref(v)
+	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && decimalLiteral.MatchString(n.Value) {
+		// yaml.v3 takes an integer past 64 bits for a float.
+		d.errorf(v, join(ctx, key), "integer %q is out of range", n.Value)
+		return 0, false
+	}
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		d.errorf(v, join(ctx, key), "expected an integer, got %s", describe(v))
+		return 0, false
+	}
+	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+	if err != nil {
+		d.errorf(v, join(ctx, key), "integer %q is out of range", n.Value)
+		return 0, false
+	}
+	return i, true
+}
+
+// boolean reads true or false.
+func (d *decoder) boolean(v *yaml.Node, ctx, key string) bool {
+	n := deref(v)
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		d.errorf(v, join(ctx, key), "expected true or false, got %s", describe(v))
+		return false
+	}
+	return strings.EqualFold(n.Value, "true")
+}
+
+// list returns the items of a list; null is the empty list.
+func (d *decoder) list(v *yaml.Node, ctx, key, what string) []*yaml.Node {
+	if v == nil || isNull(v) {
+		return nil
+	}
+	n := deref(v)
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(v, join(ctx, key), "expected a list of %s, got %s", what, describe(v))
+		return nil
+	}
+	return n.Content
+}
+
+// enum reads an enumeration with parse, case-insensitively.
+func enum[T any](d *decoder, v *yaml.Node, ctx, key string, parse func(string) (T, bool), expected string) (T, bool) {
+	var zero T
+	s, ok := d.str(v, ctx, key)
+	if !ok {
+		return zero, false
+	}
+	x, ok := parse(s)
+	if !ok {
+		d.errorf(v, ctx, "unknown %s %q; expected %s", key, s, expected)
+		return zero, false
+	}
+	return x, true
+}
+
+const (
+	protocolsExpected   = "Tcp, Udp, Icmp, Esp, Ah or * (any)"
+	accessExpected      = "Allow or Deny"
+	directionExpected   = "Inbound or Outbound"
+	osExpected          = "Linux or Windows"
+	skuExpected         = "Developer, Basic, Standard or Premium"
+	verdictExpected     = "Allow, Deny or Partial"
+	requirementExpected = "required, recommended or optional"
+	// Azure Bastion reaches targets over IPv4 only
+	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq).
+	ipv4Only             = "nsgsim models IPv4 only; Azure Bastion is IPv4 only"
+	addressSyntaxPrefix  = "an IPv4 address or CIDR"
+	addressSyntaxAddress = "an IPv4 address"
+)
+
+// parsePrefix reads an IPv4 address (a /32) or CIDR as written, host bits
+// and all: Validate reports host bits, so that importers get the check too.
+func parsePrefix(s string) (netip.Prefix, string) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Sprintf("%q is not %s", s, addressSyntaxPrefix)
+		}
+		if !p.Addr().Is4() {
+			return netip.Prefix{}, fmt.Sprintf("%q is IPv6; %s", s, ipv4Only)
+		}
+		return p, ""
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Sprintf("%q is not %s", s, addressSyntaxPrefix)
+	}
+	if !a.Is4() {
+		return netip.Prefix{}, fmt.Sprintf("%q is IPv6; %s", s, ipv4Only)
+	}
+	return netip.PrefixFrom(a, 32), ""
+}
+
+// parseAddr reads an IPv4 address.
+func parseAddr(s string) (netip.Addr, string) {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return netip.Addr{}, fmt.Sprintf("%q is not %s", s, addressSyntaxAddress)
+	}
+	if !a.Is4() {
+		return netip.Addr{}, fmt.Sprintf("%q is IPv6; %s", s, ipv4Only)
+	}
+	return a, ""
+}
+
+// prefix reads one scalar as an IPv4 address or CIDR.
+func (d *decoder) prefix(v *yaml.Node, ctx, key string) (netip.Prefix, bool) {
+	s, ok := d.str(v, ctx, key)
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	p, msg := parsePrefix(s)
+	if msg != "" {
+		d.errorf(v, join(ctx, key), "%s", msg)
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
+// addr reads one scalar as an IPv4 address.
+func (d *decoder) addr(v *yaml.Node, ctx, key string) (netip.Addr, bool) {
+	s, ok := d.str(v, ctx, key)
+	if !ok {
+		return netip.Addr{}, false
+	}
+	a, msg := parseAddr(s)
+	if msg != "" {
+		d.errorf(v, join(ctx, key), "%s", msg)
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+// prefixList reads a list of IPv4 addresses and CIDRs, recording the
+// position of item i as "key[i]".
+func (d *decoder) prefixList(v *yaml.Node, ctx, key string, o *Origin) []netip.Prefix {
+	var out []netip.Prefix
+	for i, item := range d.list(v, ctx, key, "IPv4 addresses or CIDRs") {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		o.SetField(k, d.pos(item))
+		if p, ok := d.prefix(item, ctx, k); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// nameList reads a list of names.
+func (d *decoder) nameList(v *yaml.Node, ctx, key, what string, o *Origin) []string {
+	var out []string
+	for i, item := range d.list(v, ctx, key, what) {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		o.SetField(k, d.pos(item))
+		if s, ok := d.str(item, ctx, k); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// portRange reads "443", 443, "8080-8090" or "*".
+func (d *decoder) portRange(v *yaml.Node, ctx, key string) (PortRange, bool) {
+	s, ok := d.str(v, ctx, key)
+	if !ok {
+		return PortRange{}, false
+	}
+	r, err := ParsePortRange(s)
+	if err != nil {
+		hint := ""
+		if strings.Contains(s, ",") && !strings.HasSuffix(key, "]") {
+			hint = fmt.Sprintf("; for several ports use %ss: [...]", key)
+		}
+		d.errorf(v, join(ctx, key), "%v%s", err, hint)
+		return PortRange{}, false
+	}
+	return r, true
+}
+
+// portRanges reads the singular and plural port fields of a rule or flow.
+// It returns the ranges, whether any field was set, and whether all parsed.
+func (d *decoder) portRanges(m map[string]*yaml.Node, ctx, singular string, o *Origin) ([]PortRange, bool) {
+	plural := singular + "s"
+	var out []PortRange
+	sv, hasS := m[singular]
+	if hasS && isEmptyString(sv) {
+		hasS = false
+	}
+	items := d.list(m[plural], ctx, plural, "port ranges")
+	if hasS && len(items) > 0 {
+		d.errorf(m[plural], ctx, "both %s and %s are set; expected one of them", singular, plural)
+	}
+	if hasS {
+		if r, ok := d.portRange(sv, ctx, singular); ok {
+			out = append(out, r)
+		}
+	}
+	for i, item := range items {
+		k := fmt.Sprintf("%s[%d]", plural, i)
+		o.SetField(k, d.pos(item))
+		if r, ok := d.portRange(item, ctx, k); ok {
+			out = append(out, r)
+		}
+	}
+	return out, hasS || len(items) > 0
+}
+
+func isEmptyString(v *yaml.Node) bool {
+	n := deref(v)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Value == "" && n.ShortTag() == "!!str"
+}

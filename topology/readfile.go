@@ -1,0 +1,94 @@
+package topology
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+)
+
+// ReadFile reads an input file whole, refusing a directory and a file over
+// MaxFileSize before reading it. The importers' inputs are read with it too.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading topology: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading topology: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("reading topology: %s is a directory; expected a topology file", path)
+	}
+	if fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return nil, sizeError(path, fmt.Sprint(fi.Size()))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading topology: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, sizeError(path, fmt.Sprintf("more than %d", MaxFileSize))
+	}
+	return data, nil
+}
+
+func sizeError(file, size string) error {
+	var l ErrorList
+	l.Add(Pos{File: file, Line: 1, Col: 1}, "file is %s bytes; nsgsim reads topologies up to 32 MiB", size)
+	return l.Err()
+}
+
+// checkEncoding reports where data stops being UTF-8. YAML also allows
+// UTF-16, but nsgsim reads UTF-8 only, as the az CLI and Terraform write it.
+func checkEncoding(data []byte) (Pos, string) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return Pos{Line: 1, Col: 1}, "file is UTF-16; nsgsim reads UTF-8 YAML (save the file as UTF-8)"
+	}
+	if utf8.Valid(data) {
+		return Pos{}, ""
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return Pos{Line: line, Col: col}, fmt.Sprintf("invalid UTF-8 (byte 0x%02X); nsgsim reads UTF-8 YAML", data[i])
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return Pos{Line: 1, Col: 1}, "invalid UTF-8; nsgsim reads UTF-8 YAML"
+}
+
+// firstControl returns the offset of the first character YAML does not
+// allow in a stream (YAML 1.2, section 5.1, c-printable), and the
+// character; -1 when there is none. data is valid UTF-8.
+func firstControl(data []byte) (int, rune) {
+	for i, r := range string(data) {
+		switch {
+		case r == '\t', r == '\n', r == '\r', 0x20 <= r && r <= 0x7E, r == 0x85,
+			0xA0 <= r && r <= 0xD7FF, 0xE000 <= r && r <= 0xFFFD, 0x10000 <= r && r <= 0x10FFFF:
+		default:
+			return i, r
+		}
+	}
+	return -1, 0
+}
+
+// offsetPos converts a byte offset into a line and a column counted in
+// characters, as yaml.v3 counts them.
+func offsetPos(file string, data []byte, off int) Pos {
+	before := data[:off]
+	line := 1 + bytes.Count(before, []byte("\n"))
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return Pos{File: file, Line: line, Col: 1 + utf8.RuneCount(before)}
+}
