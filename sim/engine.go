@@ -22,10 +22,6 @@ type Engine struct {
 	asgs     map[string]Set
 	compiled map[nsgKey]*compiledNSG
 	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
-
-	// reuse holds compiled NSGs that compileReusing takes as they are
-	// (Revise, incremental.go), which clears it once compiled.
-	reuse map[nsgKey]*compiledNSG
 }
 
 type tagKey struct {
@@ -137,32 +133,21 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 	return &rules[len(rules)-1]
 }
 
-// Compile resolves a loaded, valid topology into an Engine.
-// It fails when the topology asks for more than MaxFlows flows.
+// Compile resolves a loaded, valid topology into an Engine. It fails when
+// the topology asks for more than MaxFlows flows.
 func Compile(t *topology.Topology) (*Engine, error) {
 	if err := checkFlowBudget(t); err != nil {
 		return nil, err
 	}
-	return compileReusing(t, nil, nil)
-}
-
-// compileReusing is Compile, taking each NSG found in reuse as compiled
-// there instead of compiling it again, and u, when not nil, as the
-// topology's universe (Revise, incremental.go).
-func compileReusing(t *topology.Topology, reuse map[nsgKey]*compiledNSG, u *universe) (*Engine, error) {
-	if u == nil {
-		u = newUniverse(t.ServiceTags, mentionedTags(t))
-	}
 	e := &Engine{
 		topo:     t,
-		u:        u,
+		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
 		vnets:    make(map[string]*vnetInfo),
 		vms:      make(map[string]*vmInfo),
 		vmByAddr: make(map[Point][]*vmInfo),
 		subnetOf: make(map[[2]string]*subnetInfo),
 		asgs:     make(map[string]Set),
 		compiled: make(map[nsgKey]*compiledNSG),
-		reuse:    reuse,
 	}
 	peers := peerMap(t)
 	for _, v := range t.VirtualNetworks {
@@ -303,10 +288,6 @@ func mentionedTags(t *topology.Topology) []string {
 func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
 	key := nsgKey{name, vi.vnet.Name}
 	if n, ok := e.compiled[key]; ok {
-		return n, nil
-	}
-	if n, ok := e.reuse[key]; ok {
-		e.compiled[key] = n
 		return n, nil
 	}
 	nsg := e.topo.NetworkSecurityGroupByName(name)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -122,17 +123,10 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	if !e.sameUniverse(t, names) {
 		return e.reviseAll(results, t)
 	}
-	reuse := make(map[nsgKey]*compiledNSG, len(e.compiled))
-	for k, n := range e.compiled {
-		if !names[k.nsg] {
-			reuse[k] = n
-		}
-	}
-	e2, err := compileReusing(t, reuse, e.u)
+	e2, err := e.reviseEngine(t, names)
 	if err != nil {
 		return nil, err
 	}
-	e2.reuse = nil
 
 	// The changed rules and the new pointers of the unchanged ones, over
 	// every VNet where a changed NSG is compiled, before and after.
@@ -195,6 +189,109 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	}
 	v.Reevaluated = len(again)
 	return v, nil
+}
+
+// reviseEngine returns an engine for t, a revision of the engine's
+// topology in the NSGs named only, with the same universe. It shares what
+// the edit leaves as it was: the compiled NSGs that did not change, and the
+// VNets where no changed NSG is attached, with their subnets and VMs. The
+// NSGs named are compiled anew in every VNet where they were compiled, and
+// the VNets where they are attached are copied, with their subnets and
+// VMs, to point at them. Compiling t whole would give the same engine.
+func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Engine, error) {
+	e2 := &Engine{
+		topo: t, u: e.u,
+		vnets: e.vnets, subnets: e.subnets, subnetOf: e.subnetOf,
+		vms: e.vms, vmList: e.vmList, vmByAddr: e.vmByAddr,
+		asgs:     maps.Clone(e.asgs),
+		compiled: make(map[nsgKey]*compiledNSG, len(e.compiled)),
+	}
+	for k, n := range e.compiled {
+		if !names[k.nsg] {
+			e2.compiled[k] = n
+		}
+	}
+	for k := range e.compiled {
+		if names[k.nsg] {
+			if _, err := e2.compileNSG(k.nsg, e.vnets[k.vnet]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The VNets where a changed NSG is attached, to a subnet or a NIC.
+	touched := make(map[*vnetInfo]bool)
+	for _, si := range e.subnets {
+		if si.nsg != nil && names[si.nsg.nsg.Name] {
+			touched[si.vnet] = true
+		}
+		for _, vm := range si.vms {
+			if vm.nic != nil && names[vm.nic.nsg.Name] {
+				touched[si.vnet] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		return e2, nil
+	}
+	e2.vnets, e2.subnetOf, e2.vms = maps.Clone(e.vnets), maps.Clone(e.subnetOf), maps.Clone(e.vms)
+	e2.subnets, e2.vmList = slices.Clone(e.subnets), slices.Clone(e.vmList)
+	e2.vmByAddr = maps.Clone(e.vmByAddr)
+	compiled := func(nsg string, vi *vnetInfo) *compiledNSG {
+		if nsg == "" {
+			return nil
+		}
+		return e2.compiled[nsgKey{nsg, vi.vnet.Name}]
+	}
+	newVM := make(map[*vmInfo]*vmInfo)
+	newVNet := make(map[*vnetInfo]*vnetInfo, len(touched))
+	for vi := range touched {
+		nv := *vi
+		newVNet[vi] = &nv
+		e2.vnets[vi.vnet.Name] = &nv
+	}
+	for i, si := range e2.subnets {
+		nv := newVNet[si.vnet]
+		if nv == nil {
+			continue
+		}
+		ns := *si
+		ns.vnet = nv
+		ns.nsg = compiled(si.subnet.NetworkSecurityGroup, nv)
+		ns.at = &attachment{subnet: &ns}
+		ns.vms = make([]*vmInfo, len(si.vms))
+		for j, vm := range si.vms {
+			nvm := *vm
+			nvm.subnet = &ns
+			nvm.nic = compiled(vm.vm.NetworkSecurityGroup, nv)
+			nvm.at = &attachment{subnet: &ns, vm: &nvm}
+			ns.vms[j] = &nvm
+			newVM[vm] = &nvm
+			e2.vms[vm.vm.Name] = &nvm
+		}
+		e2.subnets[i] = &ns
+		e2.subnetOf[[2]string{nv.vnet.Name, si.subnet.Name}] = &ns
+	}
+	for i, vm := range e2.vmList {
+		if nvm := newVM[vm]; nvm != nil {
+			e2.vmList[i] = nvm
+		}
+	}
+	// The VMs at each address of a copied VM, with the copies in place.
+	done := make(map[Point]bool, len(newVM))
+	for vm := range newVM {
+		if done[vm.point] {
+			continue
+		}
+		done[vm.point] = true
+		list := slices.Clone(e.vmByAddr[vm.point])
+		for j, x := range list {
+			if nvm := newVM[x]; nvm != nil {
+				list[j] = nvm
+			}
+		}
+		e2.vmByAddr[vm.point] = list
+	}
+	return e2, nil
 }
 
 // reviseAll evaluates every flow of t on a newly compiled engine.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -285,6 +286,42 @@ func editSide(rng *rand.Rand, t *topology.Topology) topology.Addresses {
 	for {
 		if a := randomSide(rng, asg); len(a.ApplicationSecurityGroups) == 0 {
 			return a
+		}
+	}
+}
+
+// TestReviseEngineFillsEveryField guards reviseEngine against a field added
+// to Engine that it does not carry over: every field that Compile fills
+// must be filled in a revised engine too (the service tag cache excepted:
+// it fills as it is used).
+func TestReviseEngineFillsEveryField(t *testing.T) {
+	topo, err := scenarios.Load("reference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsg := topo.NetworkSecurityGroups[0]
+	edited := *nsg
+	edited.SecurityRules = nsg.SecurityRules[1:]
+	v, err := rep.ReviseNSG(&edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Compile(v.Topology)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := reflect.ValueOf(v.Engine).Elem(), reflect.ValueOf(full).Elem()
+	for i := range want.NumField() {
+		name := want.Type().Field(i).Name
+		if name == "tags" {
+			continue
+		}
+		if !want.Field(i).IsZero() && got.Field(i).IsZero() {
+			t.Errorf("Engine.%s is filled by Compile but not by reviseEngine", name)
 		}
 	}
 }
