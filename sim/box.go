@@ -252,3 +252,27 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 	sc.rest, sc.next = rest, next
 	return out
 }
+
+// RulesMeet reports whether rules a and b, of one direction, can match a
+// common packet in NSG nsg, in some VNet where it is attached (a rule's
+// service tags and ASGs mean different addresses in different VNets).
+// Neither rule need be in the NSG. Protocols count as the rules name them,
+// so the answer errs towards true.
+func (e *Engine) RulesMeet(nsg string, a, b *topology.SecurityRule) bool {
+	if a.Direction != b.Direction {
+		return false
+	}
+	for k := range e.compiled {
+		if k.nsg != nsg {
+			continue
+		}
+		vi := e.vnets[k.vnet]
+		boxOf := func(r *topology.SecurityRule) matchBox {
+			return matchBox{protocolSet(r.Protocol), e.addresses(r.Source, vi), PortSet(r.SourcePorts), e.addresses(r.Destination, vi), PortSet(r.DestinationPorts)}
+		}
+		if boxOf(a).overlaps(boxOf(b)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 
@@ -49,14 +50,20 @@ type Revision struct {
 	Changed []int
 	// Reevaluated counts the flows that were evaluated again.
 	Reevaluated int
-	// Causes names, for each flow evaluated again (by its index in
-	// Results), the changed NSGs that can change it: those with a changed
-	// rule that can match one of its packets, sorted. A flow with one cause
-	// changes as that NSG's edit alone would change it, whatever the other
-	// edits; fix relies on this to place rules in several NSGs at once.
-	// Causes is nil when every flow was evaluated again.
-	Causes map[int][]string
+	// Causes lists, for each flow evaluated again (by its index in
+	// Results), the changed rules that can match one of its packets,
+	// sorted, each once. A flow whose causes are all edits of one NSG
+	// changes as that NSG's edit alone would change it, whatever the
+	// others; and a flow whose causes are rules that one edit added
+	// changes as that edit alone would. fix relies on this to place
+	// several rules at once. Causes is nil when every flow was evaluated
+	// again.
+	Causes map[int][]Cause
 }
+
+// Cause is a changed rule of an edited NSG, by name: a rule added, removed,
+// edited, or moved among the unchanged rules.
+type Cause struct{ NSG, Rule string }
 
 // Revise simulates t, a revision of r's topology. The NSGs named in changed,
 // and every NSG of t that is not the very object r's topology holds, are
@@ -154,24 +161,33 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 		}
 	}
 
-	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results)), Causes: make(map[int][]string)}
+	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results)), Causes: make(map[int][]Cause)}
 	var again []int
 	var reached []string
+	// The edited NSGs as the results' hops name them: the objects of the
+	// engine's topology.
+	edited := make(map[*topology.NetworkSecurityGroup]bool, len(names))
+	for _, n := range e.topo.NetworkSecurityGroups {
+		edited[n] = names[n.Name]
+	}
 	for i, res := range results {
-		reached = reachedNSGs(res, names, reached[:0])
+		reached = reachedNSGs(res, edited, reached[:0])
 		switch {
 		case len(reached) == 0:
 			v.Results[i] = res
 		case slices.ContainsFunc(reached, func(n string) bool { return mayChange(res, diffs[n]) }):
 			again = append(again, i)
-			var causes []string
+			var causes []Cause
+			ports := PortSet(res.Flow.SourcePorts)
 			for n, d := range diffs {
-				if mayChange(res, d) {
-					causes = append(causes, n)
+				for _, r := range d {
+					if mayMatch(res, r, ports) {
+						causes = append(causes, Cause{n, r.rule.Name})
+					}
 				}
 			}
-			slices.Sort(causes)
-			v.Causes[i] = causes
+			slices.SortFunc(causes, func(a, b Cause) int { return cmp.Or(cmp.Compare(a.NSG, b.NSG), cmp.Compare(a.Rule, b.Rule)) })
+			v.Causes[i] = slices.Compact(causes)
 		default:
 			v.Results[i] = repointed(res, names, newNSG, remap)
 		}
@@ -475,12 +491,12 @@ func sameMatch(a, b *compiledRule) bool {
 		a.srcPorts.Equal(b.srcPorts) && a.dstPorts.Equal(b.dstPorts)
 }
 
-// reachedNSGs appends to out the named NSGs that the result's hops pass,
-// each once.
-func reachedNSGs(res *Result, names map[string]bool, out []string) []string {
+// reachedNSGs appends to out the names of the edited NSGs that the
+// result's hops pass, each once.
+func reachedNSGs(res *Result, edited map[*topology.NetworkSecurityGroup]bool, out []string) []string {
 	for _, sg := range res.Segments {
 		for _, h := range sg.Hops {
-			if names[h.NSG.Name] && !slices.Contains(out, h.NSG.Name) {
+			if edited[h.NSG] && !slices.Contains(out, h.NSG.Name) {
 				out = append(out, h.NSG.Name)
 			}
 		}
@@ -489,27 +505,29 @@ func reachedNSGs(res *Result, names map[string]bool, out []string) []string {
 }
 
 // mayChange reports whether a changed rule can match a packet of the flow.
-// Destination ports narrow only TCP and UDP flows; the other protocols are
-// kept to the protocol test, whatever the engine makes of their ports.
 func mayChange(res *Result, d ruleDiff) bool {
+	if len(d) == 0 {
+		return false
+	}
+	ports := PortSet(res.Flow.SourcePorts)
+	return slices.ContainsFunc(d, func(r *compiledRule) bool { return mayMatch(res, r, ports) })
+}
+
+// mayMatch reports whether r can match a packet of the flow: its
+// protocol, sources, destinations and, for TCP and UDP, its ports meet the
+// flow's. Ports narrow only TCP and UDP flows; for the other protocols the
+// test keeps to the protocol, whatever the engine makes of their ports.
+// ports is the set of the flow's source ports.
+func mayMatch(res *Result, r *compiledRule, ports Set) bool {
 	f := res.Flow
-	portsMatter := f.Protocol == topology.Tcp || f.Protocol == topology.Udp
-	var ports Set
-	if portsMatter && len(d) > 0 {
-		ports = PortSet(f.SourcePorts)
+	if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
+		return false
 	}
-	for _, r := range d {
-		if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
-			continue
-		}
-		if portsMatter && (!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
-			continue
-		}
-		if meets(r.src, res.Source) && meets(r.dst, res.Dest) {
-			return true
-		}
+	if (f.Protocol == topology.Tcp || f.Protocol == topology.Udp) &&
+		(!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
+		return false
 	}
-	return false
+	return meets(r.src, res.Source) && meets(r.dst, res.Dest)
 }
 
 // repointed returns res with its hops at the named NSGs pointing at the
