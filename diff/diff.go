@@ -3,7 +3,6 @@ package diff
 import (
 	"sort"
 
-	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -14,12 +13,16 @@ type Change struct {
 	ID          string
 	Old, New    *sim.Result
 	Requirement topology.Requirement
+	// Rules are the rule changes (of Result.Rules) whose rule decided a
+	// part of the flow before or after: the change that changed it.
+	Rules []RuleChange
 }
 
-// Broken reports whether a required flow went from Allow to Deny or Partial:
-// the change breaks Bastion.
+// Broken reports whether a required flow went from Allow to Deny or Partial
+// without an expectation marking the new verdict as intended: the change
+// breaks Bastion.
 func (c Change) Broken() bool {
-	return c.Requirement == topology.Required &&
+	return c.Requirement == topology.Required && !c.New.Intended &&
 		c.Old.Verdict == topology.VerdictAllow && c.New.Verdict != topology.VerdictAllow
 }
 
@@ -32,6 +35,7 @@ type Result struct {
 	Changed         []Change      // verdict or deciding rule changed, in the new report's order
 	Added           []*sim.Result // flows only in the new report
 	Removed         []*sim.Result // flows only in the old report
+	Rules           []RuleChange  // custom security rules added, removed and changed
 	FindingsAdded   []sim.Finding
 	FindingsRemoved []sim.Finding
 }
@@ -62,7 +66,7 @@ func Compare(old, new *sim.Report) *Result {
 			d.Added = append(d.Added, r)
 			continue
 		}
-		if o.Verdict != r.Verdict || report.DecidedBy(o.Hops) != report.DecidedBy(r.Hops) {
+		if o.Verdict != r.Verdict || !sim.SameDecider(o.Hops, r.Hops) {
 			d.Changed = append(d.Changed, Change{ID: r.Flow.ID, Old: o, New: r, Requirement: r.Flow.Requirement})
 		}
 	}
@@ -83,6 +87,11 @@ func Compare(old, new *sim.Report) *Result {
 	}
 	sort.SliceStable(d.Changed, func(i, j int) bool { return rank(d.Changed[i]) < rank(d.Changed[j]) })
 	d.FindingsAdded, d.FindingsRemoved = findingDelta(old.Findings, new.Findings)
+	d.Rules = compareRules(old.Topology, new.Topology)
+	for i := range d.Changed {
+		c := &d.Changed[i]
+		c.Rules = decidingRules(c.New, d.Rules, decidingRules(c.Old, d.Rules, nil))
+	}
 	return d
 }
 

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -101,6 +102,28 @@ func TestCompare(t *testing.T) {
 		if !strings.Contains(tbl.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, tbl.String())
 		}
+	}
+	// Each changed flow names the rule change that decided it.
+	for _, c := range d.Changed {
+		want := map[string]string{
+			"b/ssh/vm1":               "+ nsg/deny-ssh",
+			"b/client-https/Internet": "~ nsg/allow-https",
+		}[c.ID]
+		if got := refs(c.Rules); want != "" && got != want {
+			t.Errorf("change %s: by rule change %q, want %q", c.ID, got, want)
+		}
+	}
+	if row := regexp.MustCompile(`(?m)^BROKEN +b/ssh/vm1 .*\+ nsg/deny-ssh$`); !row.MatchString(tbl.String()) {
+		t.Errorf("table's b/ssh/vm1 row does not name the added rule:\n%s", tbl.String())
+	}
+	if !strings.Contains(js.String(), `"rules": [
+        {
+          "change": "added",
+          "nsg": "nsg",
+          "rule": "deny-ssh"
+        }
+      ]`) {
+		t.Errorf("JSON change of b/ssh/vm1 does not name the added rule:\n%s", js.String())
 	}
 	if !strings.Contains(js.String(), `"broken": 3`) {
 		t.Errorf("JSON lacks the summary:\n%s", js.String())

@@ -1,8 +1,12 @@
 // Package fix computes the security rules to add to a topology so that every
 // required Azure Bastion flow passes and every NSG on AzureBastionSubnet has
-// the explicit rules Azure checks for, and writes them as a patched topology
-// (YAML), as `az network nsg rule create` commands, as Bicep resources or as
-// Terraform azurerm_network_security_rule resources.
+// the explicit rules Azure checks for, and writes them as the user's YAML
+// file edited in place (edit.go: text edits at the nodes' positions, so
+// comments, key order, quoting and flow style stay), as a unified diff of
+// that file (patch.go), as `az network nsg rule create` commands, as Bicep
+// resources or as Terraform azurerm_network_security_rule resources. Every
+// form escapes the names it prints, comments included (escape.go): a name
+// cannot add a shell command, a Bicep or HCL interpolation, or a YAML key.
 //
 // The rules follow "Configure NSG rules for Azure Bastion"
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg):
@@ -31,5 +35,5 @@
 //
 // What rules cannot fix (a subnet smaller than /26, a route table on
 // AzureBastionSubnet, a feature the SKU lacks) is left to the user; so are
-// expectations that assert a Deny on purpose.
+// flows blocked by intent (an expectation with intended: true).
 package fix

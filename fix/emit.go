@@ -11,14 +11,16 @@ import (
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// Formats are the forms WriteFix writes, as `nsgsim fix --emit` names them.
-var Formats = []string{"yaml", "az", "bicep", "terraform"}
+// Formats are the forms Write writes, as `nsgsim fix --emit` names them.
+var Formats = []string{"yaml", "patch", "az", "bicep", "terraform"}
 
 // Write writes the plan in one of Formats.
 func (p *Plan) Write(w io.Writer, format string) error {
 	switch format {
 	case "yaml":
 		return p.WriteYAML(w)
+	case "patch":
+		return p.WritePatch(w)
 	case "az":
 		return p.WriteAz(w)
 	case "bicep":
@@ -37,28 +39,40 @@ func (p *Plan) source() string {
 }
 
 // header writes the comment lines that open every form: what was added and
-// why, and what is left.
+// why, and what is left. Every line goes through commentText: names, the
+// input path and the notes cannot end the comment.
 func (p *Plan) header(w io.Writer, comment string, expectations bool) {
-	fmt.Fprintf(w, "%s nsgsim fix for %s: %d %s to add", comment, p.source(), len(p.Added), plural(len(p.Added), "rule", "rules"))
-	fmt.Fprintf(w, " (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg).\n")
+	c := commenter{w, comment}
+	c.line("nsgsim fix for %s: %d %s to add (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg).",
+		p.source(), len(p.Added), plural(len(p.Added), "rule", "rules"))
 	for _, a := range p.Added {
-		fmt.Fprintf(w, "%s   %s/%s (%d %s): %s\n", comment, a.NSG, a.Rule.Name, a.Rule.Priority, a.Rule.Direction, a.Reason)
+		c.line("  %s/%s (%d %s): %s", a.NSG, a.Rule.Name, a.Rule.Priority, a.Rule.Direction, a.Reason)
 	}
 	if len(p.Moves) > 0 {
-		fmt.Fprintf(w, "%s To make room, existing rules move to a later priority (their order stays):\n", comment)
+		c.line("To make room, existing rules move to a later priority (their order stays):")
 		for _, m := range p.Moves {
-			fmt.Fprintf(w, "%s   %s/%s: priority %d -> %d\n", comment, m.NSG, m.Rule.Name, m.From, m.To)
+			c.line("  %s/%s: priority %d -> %d", m.NSG, m.Rule.Name, m.From, m.To)
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(w, "%s Note: %s\n", comment, n)
+		c.line("Note: %s", n)
 	}
 	if expectations && len(p.Expectations) > 0 {
-		fmt.Fprintf(w, "%s Expectations rewritten for the flows the fix changes:\n", comment)
+		c.line("Expectations rewritten for the flows the fix changes:")
 		for _, x := range p.Expectations {
-			fmt.Fprintf(w, "%s   %s: %s -> %s\n", comment, x.Flow, x.From, x.To)
+			c.line("  %s: %s -> %s", x.Flow, x.From, x.To)
 		}
 	}
+}
+
+// commenter writes line comments that nothing in their text can end.
+type commenter struct {
+	w      io.Writer
+	marker string // "#" or "//"
+}
+
+func (c commenter) line(format string, args ...any) {
+	fmt.Fprintf(c.w, "%s %s\n", c.marker, commentText(fmt.Sprintf(format, args...)))
 }
 
 func plural(n int, one, many string) string {
@@ -68,24 +82,13 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// WriteYAML writes the whole patched topology (topology.Marshal), opening
-// with a comment that lists the added rules. Comments of the original file
-// are not kept. Expectations about flows the fix changes assert the new
-// verdicts, so that simulating the patched file passes.
-func (p *Plan) WriteYAML(w io.Writer) error {
-	data, err := topology.Marshal(p.Patched)
-	if err != nil {
-		return err
-	}
-	p.header(w, "#", true)
-	_, err = w.Write(data)
-	return err
-}
-
 // WriteAz writes one `az network nsg rule create` command per rule
 // (https://learn.microsoft.com/en-us/cli/azure/network/nsg/rule#az-network-nsg-rule-create).
 // The resource group is a shell variable to set first.
 func (p *Plan) WriteAz(w io.Writer) error {
+	if err := p.checkArgs(); err != nil {
+		return err
+	}
 	p.header(w, "#", false)
 	if len(p.Added) == 0 {
 		return nil
@@ -112,6 +115,28 @@ func (p *Plan) WriteAz(w io.Writer) error {
 	return nil
 }
 
+// checkArgs refuses a plan with a NUL in a value that would be a command
+// argument: no shell can pass one, and cutting it short would name another
+// rule.
+func (p *Plan) checkArgs() error {
+	var vals []string
+	for _, m := range p.Moves {
+		vals = append(vals, m.NSG, m.Rule.Name)
+	}
+	for _, a := range p.Added {
+		r := a.Rule
+		vals = append(vals, a.NSG, r.Name, r.Description)
+		vals = append(vals, r.Source.ApplicationSecurityGroups...)
+		vals = append(vals, r.Destination.ApplicationSecurityGroups...)
+	}
+	for _, v := range vals {
+		if strings.ContainsRune(v, 0) {
+			return fmt.Errorf("fix: %q holds a NUL character, which no command argument can carry", v)
+		}
+	}
+	return nil
+}
+
 // movesInOrder returns the moves, highest new priority first, so that no
 // step gives two rules one priority.
 func (p *Plan) movesInOrder() []Move {
@@ -125,24 +150,6 @@ func azSide(side string, a topology.Addresses) string {
 		return "--" + side + "-asgs " + shqAll(a.ApplicationSecurityGroups)
 	}
 	return "--" + side + "-address-prefixes " + shqAll(sideStrings(a))
-}
-
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9._/:,=@+-]+$`)
-
-// shq quotes a word for a POSIX shell when it needs it.
-func shq(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func shqAll(ss []string) string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = shq(s)
-	}
-	return strings.Join(out, " ")
 }
 
 func sideStrings(a topology.Addresses) []string {
@@ -198,7 +205,7 @@ func (p *Plan) WriteBicep(w io.Writer) error {
 	}
 	for _, m := range p.movesInOrder() {
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "// Existing rule %s, moved from priority %d to %d; the rest is unchanged.\n", m.Rule.Name, m.From, m.To)
+		commenter{w, "//"}.line("Existing rule %s, moved from priority %d to %d; the rest is unchanged.", m.Rule.Name, m.From, m.To)
 		bicepRule(w, uniqueIdent(bicepIdent(m.NSG+"-"+m.Rule.Name), used), sym[m.NSG], m.Rule)
 	}
 	for _, a := range p.Added {
@@ -259,12 +266,6 @@ func bicepPorts(w io.Writer, singular string, vals []string) {
 		fmt.Fprintf(w, "      %s\n", bicepStr(v))
 	}
 	fmt.Fprintln(w, "    ]")
-}
-
-// bicepStr is a Bicep string literal.
-func bicepStr(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "${", `\${`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-	return "'" + r.Replace(s) + "'"
 }
 
 var nonIdent = regexp.MustCompile(`[^A-Za-z0-9]+`)
@@ -331,7 +332,7 @@ func (p *Plan) WriteTerraform(w io.Writer) error {
 		fmt.Fprintln(w, "# Change these priorities in your configuration first; the new rules take the")
 		fmt.Fprintln(w, "# priorities they free:")
 		for _, m := range p.Moves {
-			fmt.Fprintf(w, "#   rule %q of network security group %q: priority = %d (was %d)\n", m.Rule.Name, m.NSG, m.To, m.From)
+			commenter{w, "#"}.line("  rule %q of network security group %q: priority = %d (was %d)", m.Rule.Name, m.NSG, m.To, m.From)
 		}
 	}
 	used := make(map[string]bool)
@@ -401,12 +402,6 @@ func tfList(vals []string) string {
 		out[i] = tfStr(v)
 	}
 	return "[" + strings.Join(out, ", ") + "]"
-}
-
-// tfStr is an HCL string literal.
-func tfStr(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", "$${", "%{", "%%{", "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
 }
 
 // tfIdent makes a resource name: letters, digits, underscores, lower case.

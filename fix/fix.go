@@ -87,11 +87,11 @@ func compute(t *topology.Topology, together bool) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{cur: t, eng: before.Engine, results: before.Results}
+	p := &planner{cur: t, eng: before.Engine, results: before.Results, intended: intendedFlows(before)}
 	for range maxRounds {
 		props := checkProposals(p.cur, p.eng)
 		if len(props) == 0 {
-			props = flowProposals(p.cur, p.results)
+			props = flowProposals(p.cur, p.results, p.intended)
 		}
 		if len(props) == 0 {
 			break
@@ -137,7 +137,7 @@ func compute(t *topology.Topology, together bool) (*Plan, error) {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))
 	}
 	for _, r := range plan.After.Results {
-		if r.Blocked() && r.Flow.Requirement == topology.Required {
+		if r.BlockedUnintended() && r.Flow.Requirement == topology.Required {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("required flow %s is still %s: %s", r.Flow.ID, r.Verdict, sim.HopsText(r.Hops)))
 		}
 	}
@@ -199,9 +199,23 @@ type planner struct {
 	cur     *topology.Topology
 	eng     *sim.Engine
 	results []*sim.Result
-	added   []Addition
-	moves   []Move
-	notes   []string
+	// intended are the flows that t's expectations mark as blocked by
+	// intent (sim.Result.Intended): the fix leaves them alone.
+	intended map[string]bool
+	added    []Addition
+	moves    []Move
+	notes    []string
+}
+
+// intendedFlows returns the IDs of the flows of r blocked by intent.
+func intendedFlows(r *sim.Report) map[string]bool {
+	out := make(map[string]bool)
+	for _, res := range r.Results {
+		if res.Intended {
+			out[res.Flow.ID] = true
+		}
+	}
+	return out
 }
 
 // place adds one proposal at the first shape and priority that change no
@@ -226,7 +240,7 @@ func (p *planner) place(pr proposal) (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			changed := changedVerdicts(p.results, rev)
+			changed := changedVerdicts(p.results, rev, p.intended)
 			if len(changed) == 0 {
 				p.accept(t, rev, pl)
 				return true, nil
@@ -327,7 +341,7 @@ func (p *planner) placeRun(run []placement) (int, error) {
 			keep = min(keep, b[1])
 		}
 	}
-	for _, i := range unwantedChanges(p.results, rev) {
+	for _, i := range unwantedChanges(p.results, rev, p.intended) {
 		if b := blame(i); len(b) > 0 {
 			keep = min(keep, b[0])
 		}
@@ -504,17 +518,18 @@ func withPriority(t *topology.Topology, m Move) *topology.Topology {
 
 // changedVerdicts lists the flows whose verdict changed from the results
 // old to the revision rev, except required and recommended flows that
-// became less blocked. Only the flows the revision changed can have.
-func changedVerdicts(old []*sim.Result, rev *sim.Revision) []string {
+// became less blocked (and were not blocked by intent: fix leaves those
+// alone). Only the flows the revision changed can have.
+func changedVerdicts(old []*sim.Result, rev *sim.Revision, intended map[string]bool) []string {
 	var out []string
-	for _, i := range unwantedChanges(old, rev) {
+	for _, i := range unwantedChanges(old, rev, intended) {
 		out = append(out, fmt.Sprintf("%s from %s to %s", rev.Results[i].Flow.ID, old[i].Verdict, rev.Results[i].Verdict))
 	}
 	return out
 }
 
 // unwantedChanges returns the indexes of the flows changedVerdicts lists.
-func unwantedChanges(old []*sim.Result, rev *sim.Revision) []int {
+func unwantedChanges(old []*sim.Result, rev *sim.Revision, intended map[string]bool) []int {
 	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
 	var out []int
 	for _, i := range rev.Changed {
@@ -526,7 +541,7 @@ func unwantedChanges(old []*sim.Result, rev *sim.Revision) []int {
 		if v == r.Verdict {
 			continue
 		}
-		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v]
+		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v] && !intended[r.Flow.ID]
 		if !wanted {
 			out = append(out, i)
 		}
@@ -731,7 +746,7 @@ func httpsSource(t *topology.Topology, vnet string) topology.Addresses {
 
 // flowProposals proposes, for each NSG that blocks part of a required flow,
 // one rule that lets the blocked parts through.
-func flowProposals(t *topology.Topology, results []*sim.Result) []proposal {
+func flowProposals(t *topology.Topology, results []*sim.Result, intended map[string]bool) []proposal {
 	type gateKey struct {
 		nsg string
 		dir topology.Direction
@@ -739,7 +754,7 @@ func flowProposals(t *topology.Topology, results []*sim.Result) []proposal {
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
 	for _, r := range results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Required {
+		if !r.Blocked() || intended[r.Flow.ID] || r.Flow.Requirement != topology.Required {
 			continue
 		}
 		// The denied segments of this flow, by the hop that denied them.
@@ -810,17 +825,13 @@ func (b *builder) add(r *sim.Result, segs []*sim.Segment, at string) {
 		b.vmFlow(&b.developer, f, netip.MustParsePrefix("168.63.129.16/32")) // the Developer SKU's source address
 	case bastion != nil && at == "subnet "+bastion.VirtualNetwork+"/"+topology.BastionSubnetName:
 		b.docFlow(f, bastion)
-	case bastion != nil && isVMKind(f.Kind):
+	case bastion != nil && f.Kind.ReachesVM():
 		if p, ok := bastionPrefix(b.t, bastion); ok {
 			b.vmFlow(&b.vm, f, p)
 		}
 	default:
 		b.genericFlow(r, segs, at)
 	}
-}
-
-func isVMKind(kind string) bool {
-	return kind == sim.KindSSH || kind == sim.KindRDP || strings.HasPrefix(kind, "port-")
 }
 
 func bastionPrefix(t *topology.Topology, b *topology.BastionHost) (netip.Prefix, bool) {
@@ -883,7 +894,7 @@ func (b *builder) docFlow(f *sim.Flow, bastion *topology.BastionHost) {
 	case sim.KindSSH, sim.KindRDP:
 		name = "AllowSshRdpOutbound"
 	default:
-		if strings.HasPrefix(f.Kind, "port-") {
+		if _, ok := f.Kind.CustomPort(); ok {
 			name = "AllowSshRdpOutbound"
 		}
 	}

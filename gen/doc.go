@@ -19,11 +19,12 @@
 //   - 60% of VMs run Linux, 40% Windows; 30% belong to the ASG of their VNet
 //     and tier; 4% carry one of four NIC NSGs (hardening baselines).
 //
-// NSGs, and why there are few of them. A topology of 4,000 subnets could
-// have 4,000 NSGs, but at 200 rules each that is 800,000 rules, far past the
-// loader's limits (topology.MaxFileSize, 32 MiB, and topology.MaxNodes,
-// 1,000,000 YAML nodes; a VM alone takes about 10 nodes). So NSGs are
-// shared, as landing zones share a rule set:
+// NSGs. With Options.NSGs (gen --nsgs N) there are N workload NSGs of
+// RulesPerNSG rules each, independent of the VNets: the workload subnets,
+// in order, are dealt out among them in equal runs, the shape of a real
+// estate with an NSG per application (2,000 NSGs of 200 rules on 4,000
+// subnets is about 100 MB of YAML). Without it, NSGs are shared, as landing
+// zones share a rule set:
 //
 //   - nsg-bastion on AzureBastionSubnet has exactly the rules of the Azure
 //     Bastion NSG documentation
@@ -34,14 +35,14 @@
 //     lists to port lists.
 //   - One workload NSG of exactly RulesPerNSG rules per group of 20
 //     consecutive VNets, on all the group's other subnets; fewer groups when
-//     the estimated file would pass 90% of either loader limit. One subnet in
-//     fifty has no NSG.
+//     the estimated file would pass 90% of the file size the loader's memory
+//     budget allows (topology.Budget). One subnet in fifty has no NSG.
 //
 // At --vnets 200 --subnets 4000 --vms 50000 --rules-per-nsg 200 this gives
 // 10 workload NSGs, 2 legacy NSGs, the Bastion NSG and the NIC NSGs: about
 // 4,000 rules in a 7.4 MB file of about 616,000 YAML nodes, most of them
 // VMs. Generate fails, rather than write a file nsgsim cannot load, when the
-// sizes ask for more.
+// sizes ask for more than the file size of the current memory budget.
 //
 // Rules. A workload NSG has two thirds of its rules inbound. The rule that
 // decides SSH and RDP from the Bastion subnet sits somewhere in the first

@@ -15,21 +15,25 @@ type Options struct {
 	Subnets     int // subnets, AzureBastionSubnet included
 	VMs         int // virtual machines
 	RulesPerNSG int // custom rules of each workload NSG
+	// NSGs is the number of workload NSGs, independent of the VNets: the
+	// workload subnets are shared out among them. 0 means one NSG per group
+	// of 20 spoke VNets (and two legacy NSGs near Azure's rule limit).
+	NSGs int
 }
 
 // MaxRulesPerNSG is Azure's limit on the security rules of one NSG
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-networking-limits).
-const MaxRulesPerNSG = 1000
+// (topology.MaxRulesPerNSG).
+const MaxRulesPerNSG = topology.MaxRulesPerNSG
 
-// Estimates used to keep a generated file within the loader's limits
-// (topology.MaxNodes, topology.MaxFileSize). They are upper bounds of what
-// the templates below emit, checked by the tests.
+// Estimates used to keep a generated file within the file size that the
+// loader's memory budget allows (topology.Budget). They are upper bounds of
+// what the templates below emit, checked by the tests.
 const (
 	nodesPerRule = 26  // a flow-style rule mapping, lists included
 	bytesPerRule = 300 // one rule on one line
 	nodesPerVM   = 15  // worst case: NIC NSG and an ASG
 	bytesPerVM   = 150
-	budgetShare  = 0.9 // of topology.MaxNodes and MaxFileSize
+	budgetShare  = 0.9 // of the file size the memory budget allows
 )
 
 // Names of the tiers a spoke's subnets cycle through, and the ports each
@@ -88,6 +92,13 @@ func (o Options) check() error {
 		return fmt.Errorf("--vms %d: must not be negative", o.VMs)
 	case o.VMs > 0 && o.Subnets < 2:
 		return fmt.Errorf("--vms %d: VMs need a workload subnet besides AzureBastionSubnet; raise --subnets", o.VMs)
+	case int64(o.VMs)*bytesPerVM > topology.CurrentBudget().Limits().FileSize:
+		return fmt.Errorf("--vms %d: about %d bytes of YAML, past the %d bytes nsgsim reads with its memory budget of %s",
+			o.VMs, o.VMs*bytesPerVM, topology.CurrentBudget().Limits().FileSize, topology.CurrentBudget())
+	case o.NSGs < 0:
+		return fmt.Errorf("--nsgs %d: must not be negative", o.NSGs)
+	case o.NSGs > max(o.Subnets-1, 0):
+		return fmt.Errorf("--nsgs %d: at most one per workload subnet (%d); raise --subnets", o.NSGs, max(o.Subnets-1, 0))
 	case o.RulesPerNSG < 0 || o.RulesPerNSG > MaxRulesPerNSG:
 		return fmt.Errorf("--rules-per-nsg %d out of range [0, %d] (Azure's limit per NSG)", o.RulesPerNSG, MaxRulesPerNSG)
 	}

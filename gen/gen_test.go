@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -179,7 +180,7 @@ func TestIssueSizeFitsTheLoader(t *testing.T) {
 	}
 	real := countNodes(doc.Content[0])
 	t.Logf("%d bytes (estimate %d, limit %d); %d YAML nodes (estimate %d, limit %d)",
-		len(data), size, topology.MaxFileSize, real, nodes, topology.MaxNodes)
+		len(data), size, int(topology.DefaultBudget.Limits().FileSize), real, nodes, topology.DefaultBudget.Limits().Nodes)
 	if len(data) > size || real > nodes {
 		t.Errorf("estimates %d bytes, %d nodes are below the real %d bytes, %d nodes", size, nodes, len(data), real)
 	}
@@ -201,10 +202,51 @@ func TestGenerateRejects(t *testing.T) {
 		{VNets: 1, Subnets: 1, VMs: 1},
 		{VNets: 1, Subnets: 2, VMs: -1},
 		{VNets: 1, Subnets: 2, RulesPerNSG: MaxRulesPerNSG + 1},
-		{VNets: 1, Subnets: 2, VMs: 200_000},
+		{VNets: 1, Subnets: 2, VMs: 1_000_000},
+		{VNets: 2, Subnets: 4, NSGs: 4},
+		{VNets: 2, Subnets: 4, NSGs: -1},
+		{VNets: 2, Subnets: 600, NSGs: 550, RulesPerNSG: 1000, VMs: 10},
 	} {
 		if _, err := Generate(o); err == nil {
 			t.Errorf("Generate(%+v) = nil error, want one", o)
+		}
+	}
+}
+
+// TestGenerateNSGs checks gen --nsgs: exactly N workload NSGs of
+// RulesPerNSG rules each, independent of the VNets, sharing out the
+// workload subnets in equal runs, and a file that loads.
+func TestGenerateNSGs(t *testing.T) {
+	o := Options{Seed: 3, VNets: 4, Subnets: 41, VMs: 120, RulesPerNSG: 30, NSGs: 16}
+	topo, data := generate(t, o)
+	checkSizes(t, o, load(t, o, data))
+	rules := map[string]int{}
+	for _, g := range topo.NetworkSecurityGroups {
+		if strings.HasPrefix(g.Name, "nsg-app-") {
+			rules[g.Name] = len(g.SecurityRules)
+		}
+	}
+	if len(rules) != o.NSGs {
+		t.Errorf("%d workload NSGs, want %d", len(rules), o.NSGs)
+	}
+	for name, n := range rules {
+		if n != o.RulesPerNSG {
+			t.Errorf("%s has %d rules, want %d", name, n, o.RulesPerNSG)
+		}
+	}
+	attached := map[string]int{}
+	for _, v := range topo.VirtualNetworks {
+		for _, s := range v.Subnets {
+			if s.NetworkSecurityGroup != "" {
+				attached[s.NetworkSecurityGroup]++
+			}
+		}
+	}
+	for name := range rules {
+		// 40 workload subnets over 16 NSGs: runs of 2 or 3, less the one
+		// subnet in fifty left without an NSG.
+		if n := attached[name]; n < 1 || n > 3 {
+			t.Errorf("%s is attached to %d subnets, want 2 or 3", name, n)
 		}
 	}
 }

@@ -61,10 +61,15 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 	r := newRNG(o.Seed, 3)
 	t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, p.bastionNSG())
 
-	fixedNodes, fixedBytes := p.fixedCost(t)
-	nodeRules := (budgetShare*topology.MaxNodes - float64(fixedNodes)) / nodesPerRule
-	byteRules := (budgetShare*topology.MaxFileSize - float64(fixedBytes)) / bytesPerRule
-	budget := int(math.Floor(min(nodeRules, byteRules)))
+	// The rules that fit in the file size the loader's memory budget
+	// allows, with room for everything else.
+	maxSize := topology.CurrentBudget().Limits().FileSize
+	_, fixedBytes := p.fixedCost(t)
+	budget := int(math.Floor((budgetShare*float64(maxSize) - float64(fixedBytes)) / bytesPerRule))
+	if want := int64(fixedBytes + o.NSGs*o.RulesPerNSG*bytesPerRule); o.NSGs > 0 && want > maxSize {
+		return fmt.Errorf("--nsgs %d × --rules-per-nsg %d: about %d bytes of YAML, past the %d bytes nsgsim reads with its memory budget of %s; lower one of them, or raise the budget",
+			o.NSGs, o.RulesPerNSG, want, maxSize, topology.CurrentBudget())
+	}
 
 	// Legacy NSGs: whole spokes migrated with their firewall export.
 	var withSubnets []*vnetPlan
@@ -74,7 +79,7 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 		}
 	}
 	legacy := 0
-	if len(withSubnets) >= 4 && budget >= 4*MaxRulesPerNSG {
+	if o.NSGs == 0 && len(withSubnets) >= 4 && budget >= 4*MaxRulesPerNSG {
 		legacy = 2
 	}
 	var workload []*vnetPlan
@@ -94,7 +99,9 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 		}
 		workload = append(workload, vp)
 	}
-	if len(workload) > 0 {
+	if o.NSGs > 0 {
+		p.spreadNSGs(t, r, workload)
+	} else if len(workload) > 0 {
 		k := (len(workload) + spokesPerNSG - 1) / spokesPerNSG
 		if o.RulesPerNSG > 0 {
 			k = max(1, min(k, budget/o.RulesPerNSG))
@@ -133,12 +140,38 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 	for _, n := range nicNSGs {
 		t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, p.nicNSG(n.name, n.posture))
 	}
-	nodes, size := estimate(t)
-	if nodes > topology.MaxNodes || size > topology.MaxFileSize {
-		return fmt.Errorf("the topology would have about %d YAML nodes and %d bytes; nsgsim loads up to %d nodes and %d bytes: lower --vms or --subnets",
-			nodes, size, topology.MaxNodes, topology.MaxFileSize)
+	if _, size := estimate(t); int64(size) > maxSize {
+		return fmt.Errorf("the topology would have about %d bytes; nsgsim reads up to %d bytes with its memory budget of %s: lower --vms or --subnets",
+			size, maxSize, topology.CurrentBudget())
 	}
 	return nil
+}
+
+// spreadNSGs makes o.NSGs workload NSGs of o.RulesPerNSG rules each,
+// independent of the VNets: the workload subnets, in order, are dealt out
+// in equal consecutive runs, one run per NSG, as an estate with an NSG per
+// application does. Each NSG's rules name the VNets its subnets are in.
+func (p *plan) spreadNSGs(t *topology.Topology, r *rng, workload []*vnetPlan) {
+	var subnets []*subnetPlan
+	for _, vp := range workload {
+		subnets = append(subnets, vp.subnets...)
+	}
+	n := p.o.NSGs
+	digits := len(fmt.Sprint(n))
+	for b := range n {
+		run := subnets[b*len(subnets)/n : (b+1)*len(subnets)/n]
+		var vnets []*vnetPlan
+		for _, sp := range run {
+			if len(vnets) == 0 || vnets[len(vnets)-1] != sp.vnet {
+				vnets = append(vnets, sp.vnet)
+			}
+		}
+		name := fmt.Sprintf("nsg-app-%0*d", digits, b+1)
+		t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, p.ruleSet(r, name, vnets, p.o.RulesPerNSG, false))
+		for _, sp := range run {
+			sp.nsg = name
+		}
+	}
 }
 
 func (p *plan) vnetByName(name string) *vnetPlan {

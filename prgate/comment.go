@@ -131,7 +131,7 @@ func brokenTable(w *strings.Builder, ds []FileDiff) {
 			}
 			rows++
 			f := c.New.Flow
-			fmt.Fprintf(w, "| %s | `%s` | %s/%d | %s | %s |\n", report.MarkdownCell(d.Path), report.MarkdownCode(c.ID),
+			fmt.Fprintf(w, "| %s | %s | %s/%d | %s | %s |\n", report.MarkdownCell(d.Path), report.MarkdownCode(c.ID),
 				f.Protocol, f.Port, report.MarkdownCell(report.VerdictText(d.Diff.New.Engine, c.New)), report.MarkdownCell(report.DecidedBy(c.New.Hops)))
 		}
 	}

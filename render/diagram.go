@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ type diagram struct {
 	vnets    []*vnetBox
 	edges    []*edge
 	peerings []peering
+	hubs     int                       // the first hubs of vnets host the Bastion hosts; the rest are spokes, by name and address
+	refused  map[*topology.Subnet]bool // AzureBastionSubnets whose NSG Azure refuses to attach (NSG001)
+	changed  bool                      // Options.Highlight marked an edge
 }
 
 // vnetBox is a VNet: a cluster of subnet clusters, or one node when
@@ -60,6 +64,7 @@ const (
 	nodeVNet                        // a whole VNet, collapsed
 	nodeAddress                     // an IP or CIDR of a user flow inside a subnet or VNet
 	nodePlaceholder                 // keeps an empty subnet or VNet visible
+	nodeInstances                   // a Bastion host's other instances, the end of its data-plane flows
 )
 
 // node is one box of the picture.
@@ -76,6 +81,10 @@ type node struct {
 	subnet  *subnetBox
 	vnet    *vnetBox
 	used    bool
+	vms     []*node // nodeVMGroup: the VMs it stands for
+	counted bool    // nodeVMGroup: count the VMs, do not list them
+	tone    tone    // a VM: the worst colour of its flows
+	flows   int     // a VM: how many flows start or end at it
 }
 
 // tone is the colour of an edge: green, orange or red (SPEC 7).
@@ -159,6 +168,7 @@ type builder struct {
 	bast  map[string]*node
 	outer map[string]*node // "L:key" and "R:key"
 	inner map[string]*node // address nodes inside subnets and VNets
+	peers map[*node]*node  // a Bastion host's instances node
 }
 
 // build makes the diagram of a report's graph of flows.
@@ -173,6 +183,7 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		bast:  map[string]*node{},
 		outer: map[string]*node{},
 		inner: map[string]*node{},
+		peers: map[*node]*node{},
 	}
 	b.d.title = t.Name
 	if b.d.title == "" {
@@ -192,6 +203,12 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		res := f.Result
 		from, to := b.endpoint(f.Source(), res.Flow.Source, res.Flow, false), b.endpoint(f.Destination(), res.Flow.Destination, res.Flow, true)
 		kept = append(kept, flowEnds{res, from, to})
+		for _, n := range []*node{from, to} {
+			if n.kind == nodeVM {
+				n.tone = max(n.tone, toneOf(res))
+				n.flows++
+			}
+		}
 	}
 	focused := o.Focus != ""
 
@@ -226,6 +243,10 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		level = levelVNets
 		b.collapseVNets(kept, groupOf, focused)
 		b.d.edges = b.edges(kept, groupOf)
+		// The subnets left drawn count their VMs rather than list them.
+		for _, g := range groupOf {
+			g.counted = true
+		}
 	}
 	for i, e := range b.d.edges {
 		e.from.used, e.to.used = true, true
@@ -233,6 +254,8 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	}
 
 	b.layoutNodes(focused)
+	b.order()
+	b.refusedNSGs()
 	b.d.summary = summaryLine(r.Summary)
 	var notes []string
 	if focused {
@@ -293,12 +316,15 @@ func (b *builder) edges(kept []flowEnds, groupOf map[*node]*node) []*edge {
 				*n, grouped = vb.collapsed, true
 			}
 		}
+		if from == to && from.kind == nodeBastion {
+			to = b.instances(from)
+		}
 		if !grouped {
 			edges = append(edges, &edge{from: from, to: to, results: []*sim.Result{p.res}})
 			continue
 		}
 		f := p.res.Flow
-		k := groupKey{from, to, f.Kind, f.Protocol, f.Port}
+		k := groupKey{from, to, string(f.Kind), f.Protocol, f.Port}
 		vnetGroup := ""
 		if from.kind == nodeVNet || to.kind == nodeVNet {
 			vnetGroup = kindGroup(f.Kind)
@@ -320,12 +346,12 @@ func (b *builder) edges(kept []flowEnds, groupOf map[*node]*node) []*edge {
 // kindGroup names the group of flow kinds drawn as one edge to a collapsed
 // VNet: the sessions to its VMs, over Bastion or its Developer SKU, are
 // one group; every other kind is a group of its own.
-func kindGroup(kind string) string {
+func kindGroup(kind topology.FlowKind) string {
 	switch kind {
 	case sim.KindSSH, sim.KindRDP, sim.KindDeveloperSSH, sim.KindDeveloperRDP:
 		return "SSH/RDP"
 	}
-	return kind
+	return string(kind)
 }
 
 // subnetBoxes counts the subnet boxes a diagram of these edges draws.
@@ -627,6 +653,7 @@ func (b *builder) collapse(onlyUsed bool, nodes func(func(*node))) map[*node]*no
 			names[i] = n.name
 			groupOf[n] = g
 		}
+		g.vms = vms
 		g.tooltip = strings.Join(names, ", ")
 		out[at] = g
 		return out
@@ -834,20 +861,19 @@ func (b *builder) finishEdge(i int, e *edge) {
 	f := first.Flow
 	worst := first
 	for _, res := range e.results {
-		if t := toneOf(res); t > e.tone {
-			e.tone = t
-		}
 		if verdictRank(res.Verdict) > verdictRank(worst.Verdict) {
 			worst = res
 		}
 	}
 	e.verdict = worst.Verdict
+	e.tone = groupTone(e.results)
 	e.anchor = traceID(f.ID)
 	proto := fmt.Sprintf("%s/%d", f.Protocol, f.Port)
-	if e.group != "" {
+	switch {
+	case e.group != "":
 		e.id = "group:" + strconv.Itoa(i)
 		b.groupLabel(e)
-	} else if len(e.results) == 1 {
+	case len(e.results) == 1:
 		e.id = "flow:" + escapeID(f.ID)
 		head := proto
 		switch {
@@ -865,52 +891,17 @@ func (b *builder) finishEdge(i int, e *edge) {
 			e.label = append(e.label, "allowed only "+allowed, "rest: "+blockedBy(first.Hops))
 		}
 		e.tooltip = fmt.Sprintf("%s: %s; %s", f.ID, report.VerdictText(eng, first), report.DecidedBy(first.Hops))
-	} else {
+	default:
 		e.id = "group:" + strconv.Itoa(i)
-		kind := f.Kind
-		if kind == sim.KindCustom {
+		kind := string(f.Kind)
+		if f.Kind == sim.KindCustom {
 			kind = f.ID
 		}
-		e.label = []string{fmt.Sprintf("%s %s × %d", kind, proto, len(e.results))}
-		var counts [3]int
-		var denied []*sim.Result
-		for _, res := range e.results {
-			counts[verdictRank(res.Verdict)]++
-			if res.Verdict != topology.VerdictAllow {
-				denied = append(denied, res)
-			}
+		e.label = []string{fmt.Sprintf("%s %s × %d", kind, proto, len(e.results)), countsLine(e.results)}
+		if anchor := firstBlocked(e.results); anchor != nil {
+			e.anchor = traceID(anchor.Flow.ID)
 		}
-		var parts []string
-		for _, c := range []struct {
-			n    int
-			what string
-		}{{counts[0], "allowed"}, {counts[2], "denied"}, {counts[1], "partial"}} {
-			if c.n > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
-			}
-		}
-		e.label = append(e.label, strings.Join(parts, ", "))
-		if len(denied) > 0 {
-			rules := map[string]bool{}
-			for _, res := range denied {
-				rules[blockedBy(res.Hops)] = true
-			}
-			line := "blocked by " + blockedBy(denied[0].Hops)
-			if len(rules) > 1 {
-				line += fmt.Sprintf(" and %d more rules", len(rules)-1)
-			}
-			e.label = append(e.label, line)
-			e.anchor = traceID(denied[0].Flow.ID)
-		}
-		ids := make([]string, 0, len(e.results))
-		for _, res := range e.results {
-			ids = append(ids, res.Flow.ID+": "+res.Verdict.String())
-		}
-		const maxTip = 40
-		if len(ids) > maxTip {
-			ids = append(ids[:maxTip], fmt.Sprintf("… and %d more", len(ids)-maxTip))
-		}
-		e.tooltip = strings.Join(ids, "\n")
+		e.tooltip = flowList(e.results)
 	}
 	for _, res := range e.results {
 		if note, ok := b.o.Highlight[res.Flow.ID]; ok {
@@ -920,78 +911,94 @@ func (b *builder) finishEdge(i int, e *edge) {
 	}
 	if e.note != "" {
 		e.label = append(e.label, "▲ "+e.note)
+		b.d.changed = true
 	}
 	e.class = "flow verdict-" + strings.ToLower(e.verdict.String())
 	if e.tone == tonePartial && e.verdict == topology.VerdictDeny {
 		e.class += " recommended"
+	}
+	if len(e.results) > 1 && e.tone == tonePartial {
+		e.class += " mixed"
 	}
 	if e.note != "" {
 		e.class += " changed"
 	}
 }
 
-// groupLabel labels an edge to or from a collapsed VNet: its kind group,
-// its protocols and ports, how many flows had each verdict and, when some
-// were blocked, the rule that blocked most of them. The tooltip lists the
-// flows.
-func (b *builder) groupLabel(e *edge) {
-	var counts [3]int
-	var ports []string
-	seen := map[string]bool{}
-	blocks := map[string]int{}
+// groupTone is the colour of an edge of one or more flows: green when
+// every flow is allowed, red when every one is denied and required,
+// orange otherwise: a mix of verdicts, a partial verdict, or a blocked
+// recommended flow. A red edge never hides an allowed flow.
+func groupTone(results []*sim.Result) tone {
+	all := toneOf(results[0])
+	for _, res := range results[1:] {
+		if toneOf(res) != all {
+			return tonePartial
+		}
+	}
+	return all
+}
+
+// countsLine says how many flows of an edge had each verdict, and which
+// rules denied them: "114 allowed · 1 denied by nsg-x/DenyRdp/100".
+func countsLine(results []*sim.Result) string {
+	var allowed, partial int
 	var rules []string
-	first := map[string]*sim.Result{}
-	for _, res := range e.results {
-		counts[verdictRank(res.Verdict)]++
-		f := res.Flow
-		if pp := fmt.Sprintf("%s/%d", f.Protocol, f.Port); !seen[pp] {
-			seen[pp] = true
-			ports = append(ports, pp)
-		}
-		if res.Verdict != topology.VerdictAllow {
-			rule := blockedBy(res.Hops)
-			if blocks[rule] == 0 {
-				rules = append(rules, rule)
-				first[rule] = res
+	by := map[string]int{}
+	for _, res := range results {
+		switch res.Verdict {
+		case topology.VerdictAllow:
+			allowed++
+		case topology.VerdictPartial:
+			partial++
+		default:
+			r := blockedBy(res.Hops)
+			if by[r] == 0 {
+				rules = append(rules, r)
 			}
-			blocks[rule]++
+			by[r]++
 		}
 	}
-	slices.Sort(ports)
-	const maxPorts = 4
+	denied := len(results) - allowed - partial
 	var parts []string
-	for _, c := range []struct {
-		n    int
-		what string
-	}{{counts[0], "allowed"}, {counts[2], "denied"}, {counts[1], "partial"}} {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+	if allowed > 0 {
+		parts = append(parts, fmt.Sprintf("%d allowed", allowed))
+	}
+	if denied > 0 {
+		// The rule that denied most first; of rules as common, the first met.
+		slices.SortStableFunc(rules, func(a, b string) int { return cmp.Compare(by[b], by[a]) })
+		d := fmt.Sprintf("%d denied by %s", denied, rules[0])
+		switch len(rules) {
+		case 1:
+		case 2:
+			d = fmt.Sprintf("%d denied, %d by %s and %d by %s", denied, by[rules[0]], rules[0], by[rules[1]], rules[1])
+		default:
+			d = fmt.Sprintf("%d denied, %d by %s and %d by %d other rules", denied, by[rules[0]], rules[0], denied-by[rules[0]], len(rules)-1)
+		}
+		parts = append(parts, d)
+	}
+	if partial > 0 {
+		parts = append(parts, fmt.Sprintf("%d partial", partial))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// firstBlocked returns the first result that is not an Allow, or nil.
+func firstBlocked(results []*sim.Result) *sim.Result {
+	for _, res := range results {
+		if res.Verdict != topology.VerdictAllow {
+			return res
 		}
 	}
-	e.label = []string{
-		fmt.Sprintf("%s %s: %s", e.group, plural(len(e.results), "flow"), strings.Join(parts, ", ")),
-		listSome(ports, maxPorts),
-	}
-	if len(rules) > 0 {
-		// The most common rule; of rules as common, the first met.
-		top := rules[0]
-		for _, r := range rules[1:] {
-			if blocks[r] > blocks[top] {
-				top = r
-			}
-		}
-		blocked := counts[1] + counts[2]
-		if blocks[top] == blocked {
-			e.label = append(e.label, "blocked by "+top)
-		} else {
-			e.label = append(e.label, fmt.Sprintf("%d of %d blocked by %s", blocks[top], blocked, top))
-		}
-		e.anchor = traceID(first[top].Flow.ID)
-	}
-	// The tooltip lists the blocked flows first.
-	ids := make([]string, 0, len(e.results))
+	return nil
+}
+
+// flowList is the tooltip of an edge of several flows: each flow and its
+// verdict, the blocked ones first, at most 40.
+func flowList(results []*sim.Result) string {
+	ids := make([]string, 0, len(results))
 	for _, blocked := range []bool{true, false} {
-		for _, res := range e.results {
+		for _, res := range results {
 			if (res.Verdict != topology.VerdictAllow) == blocked {
 				ids = append(ids, res.Flow.ID+": "+res.Verdict.String())
 			}
@@ -1001,16 +1008,124 @@ func (b *builder) groupLabel(e *edge) {
 	if len(ids) > maxTip {
 		ids = append(ids[:maxTip], fmt.Sprintf("… and %d more", len(ids)-maxTip))
 	}
-	e.tooltip = strings.Join(ids, "\n")
+	return strings.Join(ids, "\n")
 }
 
-// blockedBy names the rule that ended a path: "nsg / rule / priority".
+// groupLabel labels an edge to or from a collapsed VNet: its kind group,
+// how many flows, their protocols and ports, and how many flows had each
+// verdict with the rules that denied them. The tooltip lists the flows.
+func (b *builder) groupLabel(e *edge) {
+	var ports []string
+	seen := map[string]bool{}
+	for _, res := range e.results {
+		f := res.Flow
+		if pp := fmt.Sprintf("%s/%d", f.Protocol, f.Port); !seen[pp] {
+			seen[pp] = true
+			ports = append(ports, pp)
+		}
+	}
+	slices.Sort(ports)
+	const maxPorts = 4
+	e.label = []string{
+		fmt.Sprintf("%s %s: %s", e.group, plural(len(e.results), "flow"), listSome(ports, maxPorts)),
+		countsLine(e.results),
+	}
+	if anchor := firstBlocked(e.results); anchor != nil {
+		e.anchor = traceID(anchor.Flow.ID)
+	}
+	e.tooltip = flowList(e.results)
+}
+
+// blockedBy names the rule that ended a path: "nsg/rule/priority", and
+// "(default)" after one of the default rules.
 func blockedBy(hops []sim.Hop) string {
 	if len(hops) == 0 {
 		return "no address to reach"
 	}
 	h := hops[len(hops)-1]
-	return fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+	s := fmt.Sprintf("%s/%s/%d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
+	if h.Rule.Default {
+		s += " (default)"
+	}
+	return s
+}
+
+// instances returns the node of a Bastion host's other instances, where
+// its data-plane flows to itself end: drawn beside the host, so that each
+// flow is an edge with a label of its own rather than a loop.
+func (b *builder) instances(bastion *node) *node {
+	if n := b.peers[bastion]; n != nil {
+		return n
+	}
+	n := &node{kind: nodeInstances, name: "instances", lines: []string{"of " + bastion.name}, subnet: bastion.subnet, vnet: bastion.vnet,
+		tooltip: "the other instances of Bastion host " + bastion.name + " (data plane)"}
+	b.peers[bastion] = n
+	switch {
+	case bastion.subnet != nil:
+		bastion.subnet.nodes = append(bastion.subnet.nodes, n)
+	case bastion.vnet != nil:
+		bastion.vnet.nodes = append(bastion.vnet.nodes, n)
+	}
+	return n
+}
+
+// order puts the VNets that host the drawn Bastion hosts first, as the
+// hubs, in the topology's order, then the spokes by name and address.
+func (b *builder) order() {
+	hub := func(vb *vnetBox) bool {
+		if vb.collapsed != nil {
+			return false
+		}
+		has := func(ns []*node) bool {
+			return slices.ContainsFunc(ns, func(n *node) bool { return n.kind == nodeBastion })
+		}
+		return has(vb.nodes) || slices.ContainsFunc(vb.subnets, func(sb *subnetBox) bool { return has(sb.nodes) })
+	}
+	slices.SortStableFunc(b.d.vnets, func(x, y *vnetBox) int {
+		hx, hy := hub(x), hub(y)
+		switch {
+		case hx && !hy:
+			return -1
+		case hy && !hx:
+			return 1
+		case hx && hy:
+			return 0
+		}
+		return cmp.Or(cmp.Compare(x.vnet.Name, y.vnet.Name), comparePrefixes(x.vnet.AddressSpace, y.vnet.AddressSpace))
+	})
+	b.d.hubs = 0
+	for _, vb := range b.d.vnets {
+		if hub(vb) {
+			b.d.hubs++
+		}
+	}
+}
+
+// comparePrefixes orders address spaces by their first prefix.
+func comparePrefixes(a, b []netip.Prefix) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if c := cmp.Or(a[i].Addr().Compare(b[i].Addr()), cmp.Compare(a[i].Bits(), b[i].Bits())); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// refusedNSGs finds the AzureBastionSubnets whose NSG lacks an explicit
+// Allow of a documented rule (NSG001): Azure refuses to attach it, so the
+// subnet box carries a badge.
+func (b *builder) refusedNSGs() {
+	if b.r.Engine == nil {
+		return
+	}
+	for _, c := range b.r.Engine.BastionRuleChecks() {
+		if len(c.Missing) > 0 {
+			if b.d.refused == nil {
+				b.d.refused = map[*topology.Subnet]bool{}
+			}
+			b.d.refused[c.Subnet] = true
+		}
+	}
 }
 
 // layoutNodes drops what focus left out and keeps empty boxes visible.

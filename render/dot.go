@@ -16,21 +16,51 @@ const fontname = "Helvetica"
 // dotOptions are the variants of the DOT text.
 type dotOptions struct {
 	links bool // edges link to their trace in the HTML report
+	cols  int  // columns of the grid of spokes; 0 or less: one
 }
 
-// writeDOT writes the diagram as Graphviz DOT. The text depends only on the
-// diagram, in a fixed order, so the same topology gives the same bytes.
+// writeDOT writes the diagram as Graphviz DOT, laid out as an Azure
+// architecture diagram: the title, summary and legend on top; where flows
+// come from in the first column; the hubs (the VNets of the Bastion hosts)
+// next; the spokes in a grid of o.cols columns, ordered by name and
+// address, row by row; where flows go in the last column. The text depends
+// only on the diagram, in a fixed order, so the same topology gives the
+// same bytes.
 func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
-	p("// Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial or blocked recommended.\n")
+	p("// Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial, mixed, or blocked recommended.\n")
 	p("digraph nsgsim {\n")
-	p("\tgraph [id=\"nsgsim\", rankdir=LR, compound=true, newrank=true, nodesep=0.25, ranksep=0.8, pad=0.3, bgcolor=white,\n")
+	p("\tgraph [id=\"nsgsim\", rankdir=LR, compound=true, newrank=true, nodesep=0.3, ranksep=0.5, pad=0.3, bgcolor=white,\n")
 	p("\t\tfontname=%q, fontsize=11, labelloc=t, labeljust=l, tooltip=%s,\n", fontname, dotString(d.title))
 	p("\t\tlabel=<%s>];\n", titleHTML(d))
 	p("\tnode [fontname=%q, fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=white, color=\"#607d8b\", margin=\"0.12,0.05\"];\n", fontname)
 	p("\tedge [fontname=%q, fontsize=9, arrowsize=0.7];\n", fontname)
+
+	// A flow between two nodes of one column, or from a node to itself,
+	// is written in the node it reaches: Graphviz sets the label of such
+	// an edge over the nodes. The edge is drawn without it.
+	start, columns := gridColumns(d, o.cols)
+	column := map[*node]int{}
+	for i, col := range columns {
+		for _, n := range col {
+			column[n] = i + 1
+		}
+	}
+	inNode := map[*edge]bool{}
+	notes := map[*node][]string{}
+	for _, e := range d.edges {
+		if e.from == e.to || column[e.from] != 0 && column[e.from] == column[e.to] {
+			inNode[e] = true
+			from := "within"
+			if e.from != e.to {
+				from = "from " + e.from.name
+			}
+			notes[e.to] = append(notes[e.to], `<BR/><FONT POINT-SIZE="9" COLOR="`+e.tone.color()+`">`+htmlText(from+": "+strings.Join(e.label, " · "))+`</FONT>`)
+		}
+	}
+	nodeDOT := func(n *node) string { return nodeStatement(n, strings.Join(notes[n], "")) }
 
 	if len(d.left) > 0 {
 		p("\n\t// Outside the VNets: where flows come from.\n")
@@ -40,22 +70,30 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		}
 		p("\t}\n")
 	}
-	for _, vb := range d.vnets {
+	for i, vb := range d.vnets {
+		if i == d.hubs {
+			p("\n\t// The spokes.\n")
+		} else if i == 0 {
+			p("\n\t// The hubs: the VNets of the Bastion hosts.\n")
+		}
 		if vb.collapsed != nil {
-			p("\n\t%s\n", nodeDOT(vb.collapsed))
+			p("\t%s\n", nodeDOT(vb.collapsed))
 			continue
 		}
-		p("\n\tsubgraph cluster_%s {\n", vb.id)
+		p("\tsubgraph cluster_%s {\n", vb.id)
 		p("\t\tlabel=<%s>; tooltip=%s;\n", vnetHTML(vb), dotString("VNet "+vb.vnet.Name))
 		p("\t\tstyle=\"rounded,filled\"; color=\"#1565c0\"; fillcolor=\"#e3f2fd\"; penwidth=1.5; margin=12;\n")
 		for _, sb := range vb.subnets {
 			p("\t\tsubgraph cluster_%s {\n", sb.id)
-			p("\t\t\tlabel=<%s>; tooltip=%s;\n", subnetHTML(sb), dotString("subnet "+sb.vnet.vnet.Name+"/"+sb.subnet.Name))
-			fill := "#ffffff"
+			p("\t\t\tlabel=<%s>; tooltip=%s;\n", subnetHTML(sb, d.refused[sb.subnet]), dotString("subnet "+sb.vnet.vnet.Name+"/"+sb.subnet.Name))
+			fill, border := "#ffffff", "#78909c"
 			if sb.subnet.Name == "AzureBastionSubnet" {
 				fill = "#f3e5f5"
 			}
-			p("\t\t\tstyle=\"rounded,filled\"; color=\"#78909c\"; fillcolor=%q; penwidth=1; margin=10;\n", fill)
+			if d.refused[sb.subnet] {
+				border = colorDeny
+			}
+			p("\t\t\tstyle=\"rounded,filled\"; color=%q; fillcolor=%q; penwidth=1; margin=10;\n", border, fill)
 			for _, n := range sb.nodes {
 				p("\t\t\t%s\n", nodeDOT(n))
 			}
@@ -66,39 +104,22 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		}
 		p("\t}\n")
 	}
-	p("\n\t// Outside the VNets: where flows go, and the legend.\n")
-	p("\t{\n\t\trank=max;\n")
-	for _, n := range d.right {
-		p("\t\t%s\n", nodeDOT(n))
-	}
-	p("\t\tlegend [shape=plain, fontsize=9, style=\"\", tooltip=\"legend\", label=<%s>];\n", legendHTML)
-	p("\t}\n")
 	if len(d.right) > 0 {
-		// In a rank of a left-to-right graph, an edge between two nodes
-		// puts the tail above the head: the legend goes below the egress.
-		p("\t%s -> legend [style=invis];\n", d.right[len(d.right)-1].id)
-	} else if n := lastInside(d); n != nil {
-		// Nothing goes out: keep the legend right of the VNets.
-		p("\t%s -> legend [style=invis];\n", n.id)
+		p("\n\t// Outside the VNets: where flows go.\n")
+		p("\t{\n\t\trank=max;\n")
+		for _, n := range d.right {
+			p("\t\t%s\n", nodeDOT(n))
+		}
+		p("\t}\n")
 	}
+	writeGrid(p, start, columns, d)
 
 	if len(d.edges) > 0 {
 		p("\n\t// Flows.\n")
 	}
-	loops := map[*node]int{}
 	for _, e := range d.edges {
-		from, to := e.from.id, e.to.id
 		if e.from == e.to {
-			// Two self-loops on one side of a node cross each other's
-			// labels (the Bastion data plane has two): put the first on
-			// top and the second below.
-			switch loops[e.from] {
-			case 0:
-				from, to = from+":n", to+":n"
-			case 1:
-				from, to = from+":s", to+":s"
-			}
-			loops[e.from]++
+			continue
 		}
 		width, style := "1.5", "solid"
 		switch e.tone {
@@ -110,9 +131,14 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		if e.note != "" {
 			width = "4"
 		}
+		label := dotLabel(e.label)
+		if inNode[e] {
+			label = `""`
+		}
 		p("\t%s -> %s [id=%s, class=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, label=%s, tooltip=%s",
-			from, to, dotString(e.id), dotString(e.class), e.tone.color(), e.tone.color(), width, style,
-			dotLabel(e.label), dotString(e.tooltip))
+			e.from.id, e.to.id, dotString(e.id), dotString(e.class), e.tone.color(), e.tone.color(), width, style,
+			label, dotString(e.tooltip))
+
 		if o.links {
 			p(", href=%s", dotString("#"+e.anchor))
 		}
@@ -126,15 +152,127 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		if a == nil || b == nil {
 			continue
 		}
-		p("\t%s -> %s [class=\"peering\", dir=none, style=dashed, color=%q, fontcolor=%q, penwidth=1.5, constraint=false, ltail=cluster_%s, lhead=cluster_%s, label=\"peering\", tooltip=%s];\n",
-			a.id, b.id, colorPeering, colorPeering, pe.a.id, pe.b.id, dotString("peering "+pe.a.vnet.Name+" ↔ "+pe.b.vnet.Name))
+		p("\t%s -> %s [class=\"peering\", dir=none, style=dashed, color=%q, penwidth=1.5, constraint=false, ltail=cluster_%s, lhead=cluster_%s, tooltip=%s];\n",
+			a.id, b.id, colorPeering, pe.a.id, pe.b.id, dotString("peering "+pe.a.vnet.Name+" ↔ "+pe.b.vnet.Name))
 	}
 	p("}\n")
 	return bw.Flush()
 }
 
-// nodeDOT is one node statement.
-func nodeDOT(n *node) string {
+// writeGrid places the columns of the picture. After the Bastion hosts
+// come cols columns: the hubs' other subnets first, then the spokes, each
+// column filled top to bottom before the next, to about the same height,
+// so that the spokes read in order of name and address down each column
+// and across. Each column is one rank, held in order from top to bottom by
+// invisible edges, and one rank after the previous column. Flows then run
+// from the Bastion hosts on the left to the egress on the right.
+func writeGrid(p func(string, ...any), start *node, columns [][]*node, d *diagram) {
+	p("\n\t// The grid: one rank per column, top to bottom.\n")
+	prev := start
+	for _, col := range columns {
+		p("\t{ rank=same;")
+		for _, n := range col {
+			p(" %s;", n.id)
+		}
+		p(" }\n")
+		if prev != nil {
+			p("\t%s -> %s [style=invis, weight=0];\n", prev.id, col[0].id)
+		}
+		for i := 1; i < len(col); i++ {
+			p("\t%s -> %s [style=invis];\n", col[i-1].id, col[i].id)
+		}
+		prev = col[0]
+	}
+	// The egress after the last column: rank=max alone does not hold
+	// under newrank.
+	if prev != nil && len(d.right) > 0 {
+		p("\t%s -> %s [style=invis, weight=0];\n", prev.id, d.right[0].id)
+	}
+}
+
+// gridColumns returns the first Bastion host and the columns of writeGrid.
+func gridColumns(d *diagram, cols int) (*node, [][]*node) {
+	var start *node // the first Bastion host
+	type item struct {
+		nodes  []*node
+		height float64
+	}
+	var items []item
+	for _, vb := range d.vnets[:d.hubs] {
+		for _, sb := range vb.subnets {
+			var ns []*node
+			for _, n := range sb.nodes {
+				switch {
+				case n.kind == nodeBastion && start == nil:
+					start = n
+				case n.kind != nodeBastion && n.kind != nodeInstances:
+					ns = append(ns, n)
+				}
+			}
+			if len(ns) > 0 {
+				items = append(items, item{ns, boxHeight(ns)})
+			}
+		}
+		if len(vb.nodes) > 0 {
+			items = append(items, item{vb.nodes, boxHeight(vb.nodes)})
+		}
+	}
+	for _, vb := range d.vnets[d.hubs:] {
+		if vb.collapsed != nil {
+			items = append(items, item{[]*node{vb.collapsed}, boxHeight([]*node{vb.collapsed})})
+		} else {
+			ns := vb.all()
+			items = append(items, item{ns, boxHeight(ns) + 30*float64(len(vb.subnets))})
+		}
+	}
+	cols = max(1, min(cols, len(items)))
+	total := 0.0
+	for _, it := range items {
+		total += it.height
+	}
+	var columns [][]*node
+	var h float64
+	for i, it := range items {
+		// A new column when this one is full, keeping an item for each
+		// column left.
+		if len(columns) == 0 || len(columns) < cols && (h+it.height/2 > total/float64(cols) || len(items)-i <= cols-len(columns)) {
+			columns = append(columns, nil)
+			h = 0
+		}
+		columns[len(columns)-1] = append(columns[len(columns)-1], it.nodes...)
+		h += it.height
+	}
+	return start, columns
+}
+
+// boxHeight guesses the height of nodes stacked in a column, in points,
+// to balance the columns; the layout decides the true one.
+func boxHeight(ns []*node) float64 {
+	h := 0.0
+	for _, n := range ns {
+		switch {
+		case n.listsVMs():
+			h += 30 + 30*float64((len(n.vms)+2)/3)
+		default:
+			h += 20 + 12*float64(len(n.lines))
+		}
+		h += 20
+	}
+	return h
+}
+
+// all returns every node drawn in a VNet box, in drawing order.
+func (vb *vnetBox) all() []*node {
+	var out []*node
+	for _, sb := range vb.subnets {
+		out = append(out, sb.nodes...)
+	}
+	return append(out, vb.nodes...)
+}
+
+// nodeStatement is one node statement; extra is more HTML lines for its
+// label.
+func nodeStatement(n *node, extra string) string {
 	style := ""
 	switch n.kind {
 	case nodeSource, nodeEgress:
@@ -144,7 +282,12 @@ func nodeDOT(n *node) string {
 	case nodeVM:
 		style = `fillcolor="#ffffff"`
 	case nodeVMGroup:
-		style = `style="rounded,filled", fillcolor="#eceff1", peripheries=2`
+		style = `style="rounded,filled", fillcolor="#eceff1"`
+		if n.listsVMs() {
+			style += `, margin="0.04,0.04"`
+		}
+	case nodeInstances:
+		style = `style="filled,dashed", fillcolor="#ede7f6", color="#5e35b1"`
 	case nodeVNet:
 		style = `style="rounded,filled", fillcolor="#e3f2fd", color="#1565c0", penwidth=1.5`
 	case nodeAddress:
@@ -156,12 +299,20 @@ func nodeDOT(n *node) string {
 	if tip == "" {
 		tip = n.name
 	}
-	return fmt.Sprintf("%s [%s, label=<%s>, tooltip=%s];", n.id, style, nodeHTML(n), dotString(tip))
+	return fmt.Sprintf("%s [%s, label=<%s>, tooltip=%s];", n.id, style, nodeHTML(n, extra), dotString(tip))
 }
 
+// maxListedVMs is the most VMs a subnet's box lists one by one, when the
+// VMs are drawn per subnet; past it the box counts them.
+const maxListedVMs = 12
+
 // nodeHTML is a node's label as a Graphviz HTML-like label: the name in
-// bold, the other lines smaller.
-func nodeHTML(n *node) string {
+// bold, the other lines smaller; the VMs of a subnet as a table, each VM
+// framed in the colour of its worst flow.
+func nodeHTML(n *node, extra string) string {
+	if n.listsVMs() {
+		return vmTableHTML(n, extra)
+	}
 	var sb strings.Builder
 	sb.WriteString("<B>")
 	sb.WriteString(htmlText(n.name))
@@ -171,16 +322,66 @@ func nodeHTML(n *node) string {
 		sb.WriteString(htmlText(l))
 		sb.WriteString("</FONT>")
 	}
+	sb.WriteString(extra)
 	return sb.String()
 }
 
-func titleHTML(d *diagram) string {
-	s := `<FONT POINT-SIZE="18"><B>` + htmlText(d.title) + `</B></FONT><BR ALIGN="LEFT"/>` +
-		`<FONT POINT-SIZE="11" COLOR="#455a64">` + htmlText(d.summary) + `</FONT><BR ALIGN="LEFT"/>`
-	if d.note != "" {
-		s += `<FONT POINT-SIZE="10" COLOR="#455a64">` + htmlText(d.note) + `</FONT><BR ALIGN="LEFT"/>`
+// listsVMs reports whether a node lists the VMs of its subnet.
+func (n *node) listsVMs() bool {
+	return n.kind == nodeVMGroup && !n.counted && len(n.vms) <= maxListedVMs
+}
+
+// vmTableHTML lists the VMs of a subnet in up to three columns.
+func vmTableHTML(n *node, extra string) string {
+	cols := min(len(n.vms), 3)
+	if len(n.vms) == 4 {
+		cols = 2
 	}
-	return s
+	var sb strings.Builder
+	sb.WriteString(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">`)
+	fmt.Fprintf(&sb, `<TR><TD COLSPAN="%d" ALIGN="LEFT"><B>%s</B><FONT POINT-SIZE="9" COLOR="#455a64"> · %s</FONT></TD></TR>`,
+		cols, htmlText(n.name), htmlText(strings.Join(n.lines, " · ")))
+	for i, vm := range n.vms {
+		if i%cols == 0 {
+			sb.WriteString("<TR>")
+		}
+		frame := "#90a4ae"
+		if vm.flows > 0 {
+			frame = vm.tone.color()
+		}
+		fmt.Fprintf(&sb, `<TD BORDER="1" COLOR="%s" BGCOLOR="#ffffff" STYLE="rounded" TOOLTIP=%s>`, frame, htmlAttr(vm.tooltip))
+		sb.WriteString(`<B>` + htmlText(vm.name) + `</B>`)
+		for _, l := range vm.lines {
+			sb.WriteString(`<BR/><FONT POINT-SIZE="9" COLOR="#455a64">` + htmlText(l) + `</FONT>`)
+		}
+		sb.WriteString("</TD>")
+		if i%cols == cols-1 || i == len(n.vms)-1 {
+			sb.WriteString("</TR>")
+		}
+	}
+	if extra != "" {
+		fmt.Fprintf(&sb, `<TR><TD COLSPAN="%d" ALIGN="LEFT">%s</TD></TR>`, cols, strings.TrimPrefix(extra, "<BR/>"))
+	}
+	sb.WriteString("</TABLE>")
+	return sb.String()
+}
+
+// htmlAttr quotes s as an attribute of a Graphviz HTML-like label.
+func htmlAttr(s string) string {
+	return `"` + htmlText(strings.ReplaceAll(s, "\n", " ")) + `"`
+}
+
+// titleHTML is the graph's label, on top: the title, the summary, what
+// was left out or collapsed, and the legend below them, in the top-left
+// corner, outside the drawing.
+func titleHTML(d *diagram) string {
+	s := `<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">` +
+		`<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18"><B>` + htmlText(d.title) + `</B></FONT></TD></TR>` +
+		`<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="#455a64">` + htmlText(d.summary) + `</FONT></TD></TR>`
+	if d.note != "" {
+		s += `<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="#455a64">` + htmlText(d.note) + `</FONT></TD></TR>`
+	}
+	return s + `<TR><TD ALIGN="LEFT">` + legendHTML(d) + `</TD></TR></TABLE>`
 }
 
 func vnetHTML(vb *vnetBox) string {
@@ -195,7 +396,7 @@ func vnetHTML(vb *vnetBox) string {
 // subnetHTML labels a subnet with its name, prefix and NSG. Names and
 // values are on lines of their own: SVG viewers drop the spaces between
 // two runs of text on one line.
-func subnetHTML(sb *subnetBox) string {
+func subnetHTML(sb *subnetBox, refused bool) string {
 	s := sb.subnet
 	nsg := "no NSG"
 	if s.NetworkSecurityGroup != "" {
@@ -206,18 +407,45 @@ func subnetHTML(sb *subnetBox) string {
 	if s.RouteTable != "" {
 		out += `<FONT POINT-SIZE="9" COLOR="#37474f">route table ` + htmlText(s.RouteTable) + `</FONT><BR ALIGN="LEFT"/>`
 	}
+	if refused {
+		out += `<FONT POINT-SIZE="9" COLOR="` + colorDeny + `"><B>NSG001</B>: Azure refuses to attach this NSG</FONT><BR ALIGN="LEFT"/>`
+	}
 	return out
 }
 
-// legendHTML is the legend: one row per kind of edge.
-const legendHTML = `<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" BGCOLOR="#ffffff">` +
-	`<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>` +
-	`<TR><TD WIDTH="36" HEIGHT="3" FIXEDSIZE="TRUE" BGCOLOR="` + colorAllow + `"></TD><TD ALIGN="LEFT">Allow</TD></TR>` +
-	`<TR><TD WIDTH="36" HEIGHT="5" FIXEDSIZE="TRUE" BGCOLOR="` + colorDeny + `"></TD><TD ALIGN="LEFT">Deny: NSG / rule / priority that blocks</TD></TR>` +
-	`<TR><TD WIDTH="36" HEIGHT="4" FIXEDSIZE="TRUE" BGCOLOR="` + colorPartial + `"></TD><TD ALIGN="LEFT">Partial, or recommended and blocked</TD></TR>` +
-	`<TR><TD WIDTH="36" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorPeering + `">- - - -</FONT></TD><TD ALIGN="LEFT">VNet peering</TD></TR>` +
-	`<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#455a64">Labels: protocol/port</FONT></TD></TR>` +
-	`</TABLE>`
+// legendHTML is the legend: one row, a sample of each kind of edge drawn.
+func legendHTML(d *diagram) string {
+	type entry struct {
+		sample, text string
+	}
+	bar := func(color string, height int) string {
+		return fmt.Sprintf(`<TD WIDTH="28" HEIGHT="%d" FIXEDSIZE="TRUE" BGCOLOR="%s"></TD>`, height, color)
+	}
+	entries := []entry{
+		{bar(colorAllow, 3), "Allow"},
+		{bar(colorDeny, 5), "Deny: NSG/rule/priority that blocks; (default): a default rule"},
+		{bar(colorPartial, 4), "Partial, a mix of verdicts, or a blocked recommended flow"},
+	}
+	if len(d.peerings) > 0 {
+		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorPeering + `">- - -</FONT></TD>`, "VNet peering"})
+	}
+	if d.changed {
+		entries = append(entries, entry{bar("#455a64", 8), "▲ changed by the diff: the verdict before it"})
+	}
+	if len(d.refused) > 0 {
+		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE" BORDER="1" COLOR="` + colorDeny + `"></TD>`, "NSG001: Azure refuses this NSG on AzureBastionSubnet"})
+	}
+	var sb strings.Builder
+	sb.WriteString(`<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="4" CELLPADDING="1" BGCOLOR="#ffffff"><TR>`)
+	sb.WriteString(`<TD><FONT POINT-SIZE="9"><B>Legend</B></FONT></TD>`)
+	for _, e := range entries {
+		sb.WriteString(e.sample)
+		sb.WriteString(`<TD ALIGN="LEFT"><FONT POINT-SIZE="9">` + htmlText(e.text) + `</FONT></TD>`)
+	}
+	sb.WriteString(`<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#455a64">Labels: protocol/port; × N: flows drawn as one edge</FONT></TD>`)
+	sb.WriteString(`</TR></TABLE>`)
+	return sb.String()
+}
 
 // dotString quotes s as a DOT string. Backslashes and quotes are escaped;
 // "&", "<" and ">" are written as entities, which Graphviz reads back in
@@ -294,24 +522,4 @@ func prefixList(ps []netip.Prefix) string {
 		parts[i] = prefixString(p)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// lastInside returns the last node drawn inside a VNet, or nil.
-func lastInside(d *diagram) *node {
-	var last *node
-	for _, vb := range d.vnets {
-		if vb.collapsed != nil {
-			last = vb.collapsed
-			continue
-		}
-		for _, sb := range vb.subnets {
-			if len(sb.nodes) > 0 {
-				last = sb.nodes[len(sb.nodes)-1]
-			}
-		}
-		if len(vb.nodes) > 0 {
-			last = vb.nodes[len(vb.nodes)-1]
-		}
-	}
-	return last
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -305,5 +306,34 @@ func TestHostileTextMermaid(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("Mermaid does not show %q", want)
 		}
+	}
+}
+
+// TestMermaidDirectiveInName checks that a name holding "%%{", which starts
+// a Mermaid directive anywhere in the text, cannot reach the output as one
+// (issue 11 item 5), in a VM's name or the title.
+func TestMermaidDirectiveInName(t *testing.T) {
+	_, src, err := scenarios.Source("nic-nsg-blocks-ssh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml := strings.Replace(string(src), "  - name: vm-linux-1\n", "  - name: \"%%{init: {'theme':'dark'}}%%vm\"\n", 1)
+	// Its expectation goes: a flow mapping cannot hold the braces.
+	yml = strings.Replace(yml, "  - {flow: bastion-hub/ssh/vm-linux-1,        verdict: Allow}\n", "", 1)
+	yml = strings.Replace(yml, "name: nic-nsg-blocks-ssh", `name: "%%{init: {'theme':'forest'}}%%"`, 1)
+	topo, err := topology.Parse("evil.yaml", []byte(yml))
+	if err != nil {
+		t.Fatalf("topology.Parse: %v", err)
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(hostileRender(t, Mermaid, r))
+	if strings.Contains(out, "%%{") || strings.Contains(out, "}%%") {
+		t.Errorf("Mermaid output holds a directive:\n%s", out)
+	}
+	if !strings.Contains(out, "#37;#37;{init") {
+		t.Errorf("Mermaid output does not show the VM's name escaped:\n%s", out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -18,13 +19,23 @@ func writeMermaid(w io.Writer, d *diagram) error {
 
 	// json.Marshal escapes <, > and & as \u003c…; YAML double-quoted
 	// strings read those escapes back.
+	// "%" as \u0025, so that no "%%{" directive can appear in the text.
 	title, _ := json.Marshal(oneLine(d.title))
-	p("---\ntitle: %s\n---\n", title)
-	p("%%%% Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial or blocked recommended.\n")
+	p("---\ntitle: %s\n---\n", strings.ReplaceAll(string(title), "%", `\u0025`))
+	p("%%%% Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial, mixed, or blocked recommended.\n")
 	p("flowchart LR\n")
+
+	// A flow from a node to itself is written in the node: Mermaid draws
+	// two loops on one node over each other.
+	loops := map[*node][]string{}
+	for _, e := range d.edges {
+		if e.from == e.to {
+			loops[e.from] = append(loops[e.from], "within: "+strings.Join(e.label, " · "))
+		}
+	}
 	var ext, vm, bastion, group, vnet, addr, empty []string
 	shape := func(n *node) string {
-		label := mmdNodeLabel(n)
+		label := mmdNodeLabel(n, loops[n])
 		switch n.kind {
 		case nodeSource, nodeEgress:
 			ext = append(ext, n.id)
@@ -71,18 +82,31 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 		p("  end\n")
 	}
-	for _, n := range d.right {
-		p("  %s\n", shape(n))
+	if len(d.right) > 0 {
+		// The egress in a box of its own, one under the other, so that
+		// each flow out plainly ends at its own node (side by side, the
+		// port-80 edge to Internet read as AzureCloud → Internet).
+		p("  subgraph egress [\"where flows go\"]\n    direction TB\n")
+		for _, n := range d.right {
+			p("    %s\n", shape(n))
+		}
+		p("  end\n")
 	}
 	p("  subgraph lgd [\"Legend\"]\n")
 	p("    lgdAllow[\"Allow\"]\n")
-	p("    lgdDeny[\"Deny: NSG / rule / priority\"]\n")
-	p("    lgdPartial[\"Partial, or blocked recommended\"]\n")
+	p("    lgdDeny[\"Deny: NSG/rule/priority; (default): a default rule\"]\n")
+	p("    lgdPartial[\"Partial, a mix of verdicts, or blocked recommended\"]\n")
+	if d.changed {
+		p("    lgdChanged[\"▲ changed by the diff: the verdict before it\"]\n")
+	}
 	p("  end\n")
 
 	var styles []string
 	link := 0
 	for _, e := range d.edges {
+		if e.from == e.to {
+			continue
+		}
 		arrow, width := "-->", "2px"
 		if e.tone == toneDeny {
 			arrow, width = "==>", "3px"
@@ -119,6 +143,9 @@ func writeMermaid(w io.Writer, d *diagram) error {
 	p("  classDef allow fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorAllow, colorAllow)
 	p("  classDef deny fill:#ffffff,stroke:%s,stroke-width:4px,color:%s\n", colorDeny, colorDeny)
 	p("  classDef partial fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorPartial, colorPartial)
+	if d.changed {
+		p("  classDef changed fill:#ffffff,stroke:#455a64,stroke-width:5px,color:#212121\n")
+	}
 	for _, c := range []struct {
 		class string
 		ids   []string
@@ -128,6 +155,9 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 	}
 	p("  class lgdAllow allow\n  class lgdDeny deny\n  class lgdPartial partial\n")
+	if d.changed {
+		p("  class lgdChanged changed\n")
+	}
 	for _, vb := range d.vnets {
 		if vb.collapsed != nil {
 			continue
@@ -141,16 +171,19 @@ func writeMermaid(w io.Writer, d *diagram) error {
 			p("  style %s fill:%s,stroke:#78909c\n", sb.id, fill)
 		}
 	}
+	if len(d.right) > 0 {
+		p("  style egress fill:none,stroke:#cfd8dc,stroke-dasharray:4 3\n")
+	}
 	p("  style lgd fill:#ffffff,stroke:#b0bec5\n")
 	return bw.Flush()
 }
 
-func mmdNodeLabel(n *node) string {
+func mmdNodeLabel(n *node, more []string) string {
 	var sb strings.Builder
 	sb.WriteString("<b>")
 	sb.WriteString(mmdText(n.name))
 	sb.WriteString("</b>")
-	for _, l := range n.lines {
+	for _, l := range append(slices.Clone(n.lines), more...) {
 		sb.WriteString("<br/>")
 		sb.WriteString(mmdText(l))
 	}
@@ -178,6 +211,9 @@ func mmdText(s string) string {
 			sb.WriteString("#124;")
 		case '`':
 			sb.WriteString("#96;")
+		case '%':
+			// "%%{" anywhere starts a Mermaid directive, even in a label.
+			sb.WriteString("#37;")
 		case '\n':
 			sb.WriteString("<br/>")
 		default:

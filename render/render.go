@@ -2,9 +2,12 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/flowgraph"
@@ -15,22 +18,28 @@ import (
 type Format string
 
 const (
-	DOT     Format = "dot"
-	SVG     Format = "svg"
-	PNG     Format = "png"
-	Mermaid Format = "mmd"
-	HTML    Format = "html"
+	DOT       Format = "dot"
+	SVG       Format = "svg"
+	PNG       Format = "png"
+	Mermaid   Format = "mmd"
+	HTML      Format = "html"
+	Drawio    Format = "drawio"     // diagrams.net (draw.io) mxGraph XML
+	DrawioSVG Format = "drawio.svg" // an SVG picture that carries the draw.io diagram
 )
 
 // Formats lists every format, in the order help text shows them.
-var Formats = []Format{SVG, PNG, DOT, Mermaid, HTML}
+var Formats = []Format{SVG, PNG, DOT, Mermaid, HTML, Drawio, DrawioSVG}
 
 // FormatFor picks the format of an output file: override when set,
 // otherwise the file's extension.
 func FormatFor(path, override string) (Format, error) {
 	name := override
 	if name == "" {
-		name = strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+		base := strings.ToLower(filepath.Base(path))
+		name = strings.TrimPrefix(filepath.Ext(base), ".")
+		if strings.HasSuffix(base, ".drawio.svg") {
+			name = string(DrawioSVG)
+		}
 	}
 	if name == "mermaid" {
 		name = "mmd"
@@ -40,8 +49,14 @@ func FormatFor(path, override string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("cannot tell the diagram format of %q; use .svg, .png, .dot, .mmd or .html, or --format", path)
+	return "", fmt.Errorf("cannot tell the diagram format of %q; use .svg, .png, .dot, .mmd, .html, .drawio or .drawio.svg, or --format", path)
 }
+
+// DefaultCollapseAbove is the number of VMs past which a diagram draws
+// the VMs of each subnet as one box, listing them, with one edge per
+// subnet and kind of flow: up to a dozen VMs, every flow's own edge stays
+// readable at 100% zoom; hub-three-spokes's 30 VMs are drawn by subnet.
+const DefaultCollapseAbove = 12
 
 // Options tune a diagram.
 type Options struct {
@@ -98,48 +113,121 @@ func RenderGraph(w io.Writer, f Format, g *flowgraph.Graph, o Options) error {
 	if err != nil {
 		return err
 	}
+	if !slices.Contains(Formats, f) {
+		return fmt.Errorf("unknown diagram format %q; expected one of svg, png, dot, mmd, html, drawio, drawio.svg", f)
+	}
+	if f == Mermaid {
+		return writeMermaid(w, d)
+	}
+	o.step("laying out")
+	cols, js, err := chooseColumns(d)
+	if err != nil {
+		return err
+	}
+	dot := func(links bool) []byte {
+		var buf bytes.Buffer
+		writeDOT(&buf, d, dotOptions{cols: cols, links: links}) // a bytes.Buffer takes every write
+		return buf.Bytes()
+	}
 	switch f {
 	case DOT:
-		return writeDOT(w, d, dotOptions{})
-	case Mermaid:
-		return writeMermaid(w, d)
+		_, err := w.Write(dot(false))
+		return err
 	case SVG:
-		o.step("laying out")
-		svg, err := svgOf(d, dotOptions{})
+		svg, err := layout(dot(false), "svg")
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(svg)
 		return err
 	case PNG:
-		var dot bytes.Buffer
-		if err := writeDOT(&dot, d, dotOptions{}); err != nil {
-			return err
-		}
-		o.step("laying out")
-		js, err := layout(dot.Bytes(), "json")
+		o.step("painting")
+		return paintPNG(w, js)
+	case Drawio:
+		return writeDrawio(w, d, js, nil)
+	case DrawioSVG:
+		svg, err := layout(dot(false), "svg")
 		if err != nil {
 			return err
 		}
-		o.step("painting")
-		return paintPNG(w, js)
+		return writeDrawio(w, d, js, svg)
 	case HTML:
-		o.step("laying out")
-		svg, err := svgOf(d, dotOptions{links: true})
+		svg, err := layout(dot(true), "svg")
 		if err != nil {
 			return err
 		}
 		o.step("writing the report")
 		return writeHTML(w, d, svg)
 	}
-	return fmt.Errorf("unknown diagram format %q; expected one of svg, png, dot, mmd, html", f)
+	panic("unreachable: format " + string(f))
 }
 
-// svgOf lays the diagram out and returns it as SVG.
-func svgOf(d *diagram, o dotOptions) ([]byte, error) {
-	var dot bytes.Buffer
-	if err := writeDOT(&dot, d, o); err != nil {
-		return nil, err
+// The proportions a picture should keep, width to height: near a
+// landscape page's.
+const (
+	minAspect = 1.0
+	maxAspect = 2.5
+)
+
+// chooseColumns picks the number of columns of the grid of spokes that
+// keeps the picture's width to height between minAspect and maxAspect,
+// nearest 1.6, by laying it out: one more column makes the picture wider
+// and lower. It returns the columns and the layout (Graphviz json) drawn
+// with them.
+func chooseColumns(d *diagram) (int, []byte, error) {
+	spokes := len(d.vnets) - d.hubs
+	try := func(cols int) ([]byte, float64, error) {
+		var buf bytes.Buffer
+		writeDOT(&buf, d, dotOptions{cols: cols})
+		js, err := layout(buf.Bytes(), "json")
+		if err != nil {
+			return nil, 0, err
+		}
+		w, h, err := layoutSize(js)
+		return js, w / max(h, 1), err
 	}
-	return layout(dot.Bytes(), "svg")
+	// A first guess: spokes are about as tall as they are wide, and the
+	// picture has a column of sources, hubs and egress besides them.
+	cols := max(1, int(math.Round(math.Sqrt(float64(spokes)*1.2))))
+	cols = min(cols, max(spokes, 1))
+	type tried struct {
+		js     []byte
+		aspect float64
+	}
+	seen := map[int]tried{}
+	best := 0
+	for range 5 {
+		js, aspect, err := try(cols)
+		if err != nil {
+			return 0, nil, err
+		}
+		seen[cols] = tried{js, aspect}
+		if best == 0 || math.Abs(math.Log(aspect/1.6)) < math.Abs(math.Log(seen[best].aspect/1.6)) {
+			best = cols
+		}
+		next := cols
+		switch {
+		case aspect < minAspect*1.15 && cols < spokes:
+			next = cols + 1
+		case aspect > maxAspect*0.9 && cols > 1:
+			next = cols - 1
+		}
+		if _, done := seen[next]; done || next == cols {
+			break
+		}
+		cols = next
+	}
+	return best, seen[best].js, nil
+}
+
+// layoutSize is the width and height of a layout, in points.
+func layoutSize(js []byte) (w, h float64, err error) {
+	var g struct {
+		BB string `json:"bb"`
+	}
+	if err := json.Unmarshal(js, &g); err != nil {
+		return 0, 0, fmt.Errorf("reading the Graphviz layout: %w", err)
+	}
+	bb, err := parseBB(g.BB)
+	return bb[2] - bb[0], bb[3] - bb[1], err
 }

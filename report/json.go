@@ -37,6 +37,9 @@ type Flow struct {
 	// flow ("203.0.113.0/24", "Internet except 203.0.113.0/24").
 	Allowed string `json:"allowed,omitempty"`
 	Denied  string `json:"denied,omitempty"`
+	// Intended is true for a blocked flow that an expectation with
+	// intended: true marks as meant (SPEC 1, 5).
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Hop is one NSG on the deciding path.
@@ -52,6 +55,7 @@ type Hop struct {
 
 // Segment is a part of a flow's addresses and ports with its own verdict.
 type Segment struct {
+	Protocol    string `json:"protocol,omitempty"` // the part's protocol, for a flow on "*"
 	Source      string `json:"source"`
 	SourcePorts string `json:"sourcePorts"`
 	Destination string `json:"destination"`
@@ -74,6 +78,8 @@ type Expectation struct {
 	Want string `json:"want"`
 	Got  string `json:"got"`
 	OK   bool   `json:"ok"`
+	// Intended repeats the expectation's intended: true.
+	Intended bool `json:"intended,omitempty"`
 }
 
 // Summary counts the flows.
@@ -82,8 +88,10 @@ type Summary struct {
 	Allowed            int `json:"allowed"`
 	Denied             int `json:"denied"`
 	Partial            int `json:"partial"`
+	NoTraffic          int `json:"noTraffic,omitempty"` // flows with an endpoint that has no address
 	RequiredBlocked    int `json:"requiredBlocked"`
 	RecommendedBlocked int `json:"recommendedBlocked"`
+	Intended           int `json:"intended"` // blocked flows marked intended, in neither count above
 	ExpectationsFailed int `json:"expectationsFailed"`
 	Errors             int `json:"errors"`
 }
@@ -97,8 +105,8 @@ func NewDocument(r *sim.Report) *Document {
 		Expectations: make([]Expectation, len(r.Expectations)),
 		Summary: Summary{
 			Flows: r.Summary.Flows, Allowed: r.Summary.Allowed, Denied: r.Summary.Denied,
-			Partial: r.Summary.Partial, RequiredBlocked: r.Summary.RequiredBlocked,
-			RecommendedBlocked: r.Summary.RecommendedBlocked,
+			Partial: r.Summary.Partial, NoTraffic: r.Summary.NoTraffic, RequiredBlocked: r.Summary.RequiredBlocked,
+			RecommendedBlocked: r.Summary.RecommendedBlocked, Intended: r.Summary.Intended,
 			ExpectationsFailed: r.Summary.ExpectationsFailed, Errors: r.Summary.Errors,
 		},
 	}
@@ -113,7 +121,8 @@ func NewDocument(r *sim.Report) *Document {
 		if !x.Found {
 			got = "missing"
 		}
-		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK}
+		d.Expectations[i] = Expectation{Flow: x.Expectation.Flow, Want: x.Expectation.Verdict.String(), Got: got, OK: x.OK,
+			Intended: x.Expectation.Intended}
 	}
 	return d
 }
@@ -122,21 +131,25 @@ func NewDocument(r *sim.Report) *Document {
 func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 	f := res.Flow
 	out := Flow{
-		ID: f.ID, Kind: f.Kind, Bastion: f.Bastion,
+		ID: f.ID, Kind: string(f.Kind), Bastion: f.Bastion,
 		Source: f.Source.Name, Destination: f.Destination.Name,
 		Protocol: f.Protocol.String(), Port: int(f.Port),
 		Requirement: f.Requirement.String(), Verdict: res.Verdict.String(),
-		Hops: newHops(res.Hops), Segments: []Segment{},
+		Hops: newHops(res.Hops), Segments: []Segment{}, Intended: res.Intended,
 	}
 	if len(res.Segments) > 1 {
 		for _, s := range res.Segments {
-			out.Segments = append(out.Segments, Segment{
+			seg := Segment{
 				Source:      e.Describe(s.Source, res.Source, f.Source.Name),
 				SourcePorts: sim.DescribePorts(s.SourcePorts),
 				Destination: e.Describe(s.Destination, res.Dest, f.Destination.Name),
 				Verdict:     s.Access.String(),
 				Hops:        newHops(s.Hops),
-			})
+			}
+			if f.Protocol == topology.Any {
+				seg.Protocol = s.Protocol.String()
+			}
+			out.Segments = append(out.Segments, seg)
 		}
 	}
 	if res.Verdict == topology.VerdictPartial {
@@ -146,10 +159,14 @@ func NewFlow(e *sim.Engine, res *sim.Result) Flow {
 }
 
 // Subsets names the allowed and denied parts of a Partial flow, along the
-// axis where they differ: sources when the sources differ, else
-// destinations, else source ports.
+// axis where they differ: protocols when whole protocols differ, else
+// sources when the sources differ, else destinations, else source ports.
 func Subsets(e *sim.Engine, res *sim.Result) (allowed, denied string) {
 	f := res.Flow
+	if a, d, ok := res.ProtocolSubsets(); ok {
+		// A flow on "*" whose protocols decide differently (SPEC 2.3).
+		return "over " + a, "over " + d
+	}
 	aSrc, aDst := res.Allowed()
 	dSrc, dDst := res.Denied()
 	switch {
@@ -251,5 +268,5 @@ func (j *jsonStream) value(v any, prefix string) {
 	if j.err = j.enc.Encode(v); j.err != nil {
 		return
 	}
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	_, j.err = j.w.Write(JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))))
 }

@@ -38,6 +38,9 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	if s.RecommendedBlocked > 0 {
 		fmt.Fprintf(w, "; %d recommended %s blocked", s.RecommendedBlocked, plural(s.RecommendedBlocked, "flow", "flows"))
 	}
+	if s.Intended > 0 {
+		fmt.Fprintf(w, "; %d blocked by intent", s.Intended)
+	}
 	fmt.Fprintf(w, "; %d %s (%d %s).\n\n", len(r.Findings), plural(len(r.Findings), "finding", "findings"), s.Errors, plural(s.Errors, "error", "errors"))
 
 	fmt.Fprintln(w, "### Flows")
@@ -46,7 +49,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, res := range Ordered(r.Results) {
 		f := res.Flow
-		fmt.Fprintf(w, "| %s | `%s` | %s → %s | %s/%d | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | %s → %s | %s/%d | %s | %s | %s |\n",
 			verdictMark(res), mdCode(f.ID), mdCell(f.Source.Name), mdCell(f.Destination.Name), f.Protocol, f.Port,
 			f.Requirement, mdCell(VerdictText(r.Engine, res)), mdCell(DecidedBy(res.Hops)))
 	}
@@ -62,7 +65,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if f.DocURL != "" {
 				id = fmt.Sprintf("[%s](%s)", f.ID, f.DocURL)
 			}
-			fmt.Fprintf(w, "| %s %s | %s | `%s` | %s |\n", severityMark(f.Severity), f.Severity, id, mdCode(f.Pos.String()), mdCell(f.Message))
+			fmt.Fprintf(w, "| %s %s | %s | %s | %s |\n", severityMark(f.Severity), f.Severity, id, mdCode(f.Pos.String()), mdCell(f.Message))
 		}
 	}
 
@@ -80,7 +83,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "❌"
 			}
-			fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "| %s | %s | %s%s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
 		}
 	}
 	if r.Engine.TagAssumptionMatters() {
@@ -94,6 +97,8 @@ func verdictMark(res *sim.Result) string {
 	switch {
 	case !res.Blocked():
 		return "✅"
+	case res.Intended:
+		return "🔒" // blocked on purpose
 	case res.Flow.Requirement == topology.Required:
 		return "❌"
 	}
@@ -110,25 +115,11 @@ func severityMark(s sim.Severity) string {
 	return "ℹ️"
 }
 
-// mdCell escapes text for a table cell: pipes, newlines, and the characters
-// Markdown would read as markup.
-func mdCell(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
-	return r.Replace(s)
-}
+// mdCell escapes text for a table cell (MarkdownCell).
+func mdCell(s string) string { return MarkdownCell(s) }
 
 // mdText escapes text outside a table.
-func mdText(s string) string { return mdCell(s) }
+func mdText(s string) string { return MarkdownCell(s) }
 
-// mdCode makes text safe inside a code span in a table cell.
-func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s)
-}
-
-// MarkdownCell escapes text for a Markdown table cell, as every Markdown
-// report of nsgsim does.
-func MarkdownCell(s string) string { return mdCell(s) }
-
-// MarkdownCode makes text safe inside a Markdown code span (`...`) in a
-// table cell.
-func MarkdownCode(s string) string { return mdCode(s) }
+// mdCode makes a code span in a table cell (MarkdownCode).
+func mdCode(s string) string { return MarkdownCode(s) }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestMarkdownAllScenarios(t *testing.T) {
 }
 
 func TestMarkdownEscapes(t *testing.T) {
-	if got := mdCell("a|b *c* <d>"); got != `a\|b \*c\* &lt;d&gt;` {
+	if got := mdCell("a|b *c* <d>"); got != `a\|b \*c\* \<d\>` {
 		t.Errorf("mdCell = %q", got)
 	}
 }
@@ -87,6 +88,47 @@ func checkTables(t *testing.T, md string) {
 		}
 		if got := cells(l); got != want {
 			t.Errorf("table row has %d cells, header %d: %s", got-1, want-1, l)
+		}
+	}
+}
+
+// TestIntendedInReports checks that hub-three-spokes's quarantined flow is
+// reported as intended in the table, the Markdown and the JSON, and that
+// the summary counts it apart from the blocked flows.
+func TestIntendedInReports(t *testing.T) {
+	r := scenarioReport(t, "hub-three-spokes")
+	if r.Summary.Intended != 1 || r.Summary.RequiredBlocked != 5 {
+		t.Fatalf("summary %+v; want 1 intended and 5 required blocked", r.Summary)
+	}
+	var table, md, js bytes.Buffer
+	if err := WriteTable(&table, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ format, out, want string }{
+		{"table", table.String(), "; 1 blocked by intent"},
+		{"table", table.String(), "Deny (intended)"},
+		{"table", table.String(), "bastion-hub/rdp/dev-win-4: want Deny (intended), got Deny"},
+		{"markdown", md.String(), "| 🔒 | `bastion-hub/rdp/dev-win-4` |"},
+		{"markdown", md.String(), "; 1 blocked by intent"},
+		{"json", js.String(), `"intended": 1`},
+	} {
+		if !strings.Contains(c.out, c.want) {
+			t.Errorf("%s output lacks %q", c.format, c.want)
+		}
+	}
+	var doc Document
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range doc.Flows {
+		if f.Intended != (f.ID == "bastion-hub/rdp/dev-win-4") {
+			t.Errorf("JSON flow %s: intended %v", f.ID, f.Intended)
 		}
 	}
 }

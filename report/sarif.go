@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -122,7 +121,7 @@ func NewSARIF(r *sim.Report) *SARIFLog {
 		add(f.ID, f.Severity, f.Message, f.Pos)
 	}
 	for _, res := range r.Results {
-		if !res.Blocked() || res.Flow.Requirement != topology.Required {
+		if !res.BlockedUnintended() || res.Flow.Requirement != topology.Required {
 			continue
 		}
 		f := res.Flow
@@ -188,8 +187,5 @@ func fileURI(path string) string {
 // WriteSARIF writes the report as a SARIF 2.1.0 log, for code scanning
 // (for example GitHub's upload-sarif action).
 func WriteSARIF(w io.Writer, r *sim.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(NewSARIF(r))
+	return EncodeJSON(w, NewSARIF(r))
 }

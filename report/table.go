@@ -11,14 +11,15 @@ import (
 )
 
 // Ordered returns the results with blocked required flows first, then
-// blocked recommended flows, then the rest, each group in catalogue order.
+// blocked recommended flows, then the rest (intended denies among them),
+// each group in catalogue order.
 func Ordered(results []*sim.Result) []*sim.Result {
 	out := append([]*sim.Result(nil), results...)
 	rank := func(r *sim.Result) int {
 		switch {
-		case r.Blocked() && r.Flow.Requirement == topology.Required:
+		case r.BlockedUnintended() && r.Flow.Requirement == topology.Required:
 			return 0
-		case r.Blocked() && r.Flow.Requirement == topology.Recommended:
+		case r.BlockedUnintended() && r.Flow.Requirement == topology.Recommended:
 			return 1
 		}
 		return 2
@@ -31,41 +32,49 @@ func Ordered(results []*sim.Result) []*sim.Result {
 // "nsg-bastion / DenyAllInBound / 65500 (default) at subnet hub/AzureBastionSubnet",
 // or "no NSG on the path".
 func DecidedBy(hops []sim.Hop) string {
-	if len(hops) == 0 {
+	h, ok := sim.Decider(hops)
+	if !ok {
 		return "no NSG on the path"
 	}
-	h := hops[len(hops)-1]
-	s := fmt.Sprintf("%s / %s / %d", h.NSG.Name, h.Rule.Name, h.Rule.Priority)
-	if h.Rule.Default {
-		s += " (default)"
-	}
-	return s + " at " + h.At
+	return h.String()
 }
 
-// VerdictText is the verdict column: the verdict, and for a Partial flow
-// which part passes.
+// VerdictText is the verdict column: the verdict, for a Partial flow which
+// part passes, and "(intended)" for a flow blocked on purpose.
 func VerdictText(e *sim.Engine, res *sim.Result) string {
-	if res.Verdict != topology.VerdictPartial {
-		return res.Verdict.String()
+	s := res.Verdict.String()
+	if res.Verdict == topology.VerdictPartial {
+		allowed, _ := Subsets(e, res)
+		s = "Partial: allowed only " + allowed
 	}
-	allowed, _ := Subsets(e, res)
-	return "Partial: allowed only " + allowed
+	if res.Intended {
+		s += " (intended)"
+	}
+	return s
 }
 
 // WriteTable writes the report for a terminal: a summary line, the flows
 // (blocked required flows first), expectations, findings.
-func WriteTable(w io.Writer, r *sim.Report) error {
+//
+// Every value from the input goes through Text, and the writer through a
+// TerminalWriter: no control character or bidirectional-text control in a
+// name or a path reaches the terminal raw.
+func WriteTable(out io.Writer, r *sim.Report) error {
+	w := NewTerminalWriter(out)
 	s := r.Summary
 	name := r.Topology.Name
 	if name == "" {
 		name = r.Topology.File
 	}
-	fmt.Fprintf(w, "%s: %d flows: %d allowed, %d denied, %d partial", name, s.Flows, s.Allowed, s.Denied, s.Partial)
+	fmt.Fprintf(w, "%s: %d flows: %d allowed, %d denied, %d partial", Text(name), s.Flows, s.Allowed, s.Denied, s.Partial)
 	if s.RequiredBlocked > 0 {
 		fmt.Fprintf(w, "; %d required %s blocked", s.RequiredBlocked, plural(s.RequiredBlocked, "flow", "flows"))
 	}
 	if s.RecommendedBlocked > 0 {
 		fmt.Fprintf(w, "; %d recommended %s blocked", s.RecommendedBlocked, plural(s.RecommendedBlocked, "flow", "flows"))
+	}
+	if s.Intended > 0 {
+		fmt.Fprintf(w, "; %d blocked by intent", s.Intended)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
@@ -75,8 +84,8 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 	for _, res := range Ordered(r.Results) {
 		f := res.Flow
 		fmt.Fprintf(tw, "%s\t%s → %s\t%s/%d\t%s\t%s\t%s\n",
-			f.ID, f.Source.Name, f.Destination.Name, f.Protocol, f.Port, f.Requirement,
-			VerdictText(r.Engine, res), DecidedBy(res.Hops))
+			Text(f.ID), Text(f.Source.Name), Text(f.Destination.Name), f.Protocol, f.Port, f.Requirement,
+			Text(VerdictText(r.Engine, res)), Text(DecidedBy(res.Hops)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -92,14 +101,14 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "FAIL"
 			}
-			fmt.Fprintf(w, "  %s %s: want %s, got %s\n", mark, x.Expectation.Flow, x.Expectation.Verdict, got)
+			fmt.Fprintf(w, "  %s %s: want %s%s, got %s\n", mark, Text(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
 		}
 	}
 	if len(r.Findings) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Findings:")
 		for _, f := range r.Findings {
-			fmt.Fprintf(w, "  %s %s %s: %s\n", f.Pos, f.Severity, f.ID, f.Message)
+			fmt.Fprintf(w, "  %s %s %s: %s\n", Text(f.Pos.String()), f.Severity, f.ID, Text(f.Message))
 			if f.DocURL != "" {
 				fmt.Fprintf(w, "      see %s\n", f.DocURL)
 			}
@@ -110,7 +119,15 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 		fmt.Fprintln(w, "Note: without a Service Tags file, GatewayManager and AzureCloud addresses are assumed to lie")
 		fmt.Fprintln(w, "outside every prefix narrower than all public IPv4 space; set serviceTags to check with real ranges.")
 	}
-	return nil
+	return w.Flush()
+}
+
+// intendedMark is " (intended)" for an expectation with intended: true.
+func intendedMark(e *topology.Expectation) string {
+	if e.Intended {
+		return " (intended)"
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {

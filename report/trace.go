@@ -1,11 +1,11 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
@@ -156,20 +156,28 @@ func NewTraceDocument(e *sim.Engine, t *sim.Trace) *TraceDocument {
 
 // WriteTraceJSON writes a trace as indented JSON.
 func WriteTraceJSON(w io.Writer, e *sim.Engine, t *sim.Trace) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(NewTraceDocument(e, t))
+	return EncodeJSON(w, NewTraceDocument(e, t))
 }
 
 // WriteTrace writes a trace for a terminal: the flow and its verdict, then
 // for each part each NSG with every rule of its direction, a ✓ or ✗ per
 // field, and the rule that decided. Rules after the deciding one are marked
 // "not reached": the NSG stops at the first match.
-func WriteTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
+//
+// Names go through Text and the writer through a TerminalWriter, as in
+// WriteTable.
+func WriteTrace(out io.Writer, e *sim.Engine, t *sim.Trace) error {
+	w := NewTerminalWriter(out)
+	if err := writeTrace(w, e, t); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func writeTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 	f := t.Flow
-	fmt.Fprintf(w, "%s → %s, %s/%d from source ports %s: %s\n", f.Source.Name, f.Destination.Name, f.Protocol, f.Port,
-		topology.PortRangesString(f.SourcePorts), VerdictText(e, t.Result))
+	fmt.Fprintf(w, "%s → %s, %s/%d from source ports %s: %s\n", Text(f.Source.Name), Text(f.Destination.Name), f.Protocol, f.Port,
+		topology.PortRangesString(f.SourcePorts), Text(VerdictText(e, t.Result)))
 	if len(t.Parts) == 0 {
 		fmt.Fprintln(w, "\nThe flow has no packets: an endpoint has no address.")
 		return nil
@@ -178,7 +186,7 @@ func WriteTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 		fmt.Fprintln(w)
 		if len(t.Parts) > 1 {
 			fmt.Fprintf(w, "Part %d of %d: %s → %s, source ports %s: %s\n", i+1, len(t.Parts),
-				e.Describe(p.Segment.Source, t.Result.Source, f.Source.Name), e.Describe(p.Segment.Destination, t.Result.Dest, f.Destination.Name),
+				Text(e.Describe(p.Segment.Source, t.Result.Source, f.Source.Name)), Text(e.Describe(p.Segment.Destination, t.Result.Dest, f.Destination.Name)),
 				sim.DescribePorts(p.Segment.SourcePorts), p.Access)
 		}
 		fmt.Fprintf(w, "Packet %s:%d → %s:%d %s\n", e.PointString(p.Packet.Source), p.Packet.SourcePort,
@@ -189,8 +197,8 @@ func WriteTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 		}
 		for j, n := range p.NSGs {
 			m := n.MatchedRule()
-			fmt.Fprintf(w, "  %d. %s (%s, %s): %s by %s (%d)%s\n", j+1, n.NSG.Name, n.AppliedTo, n.Direction,
-				m.Access, m.Name, m.Priority, defaultMark(m))
+			fmt.Fprintf(w, "  %d. %s (%s, %s): %s by %s (%d)%s\n", j+1, Text(n.NSG.Name), Text(n.AppliedTo), n.Direction,
+				m.Access, Text(m.Name), m.Priority, defaultMark(m))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "     PRIORITY\tRULE\tACCESS\tPROTOCOL\tSOURCE\tSPORT\tDESTINATION\tDPORT\tRESULT")
 			for k, re := range n.Rules {
@@ -202,7 +210,7 @@ func WriteTrace(w io.Writer, e *sim.Engine, t *sim.Trace) error {
 				case k > n.Matched:
 					result = "not reached"
 				}
-				fmt.Fprintf(tw, "     %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Priority, r.Name+defaultMark(r), r.Access,
+				fmt.Fprintf(tw, "     %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Priority, Text(r.Name)+defaultMark(r), r.Access,
 					field(re.ProtocolMatched, r.Protocol.String()), field(re.SourceMatched, r.Source.String()),
 					field(re.SourcePortMatched, topology.PortRangesString(r.SourcePorts)),
 					field(re.DestinationMatched, r.Destination.String()),
@@ -228,8 +236,9 @@ func defaultMark(r *topology.SecurityRule) string {
 
 // field shows a rule's field and whether it matched: "✓ Internet", "✗ 22".
 func field(ok bool, s string) string {
-	if len(s) > 28 {
-		s = s[:25] + "..."
+	s = Text(s)
+	if utf8.RuneCountInString(s) > 28 {
+		s = string([]rune(s)[:25]) + "..."
 	}
 	s = strings.TrimSpace(s)
 	if ok {

@@ -162,34 +162,26 @@ type ruleEdit struct {
 	What string `json:"what"`
 }
 
-// evalResponse is what an edit brings back: what changed against the
-// file on disk, so that it stays small on a large estate.
+// evalResponse is what an edit brings back at once: the verdicts that
+// changed against the file on disk (so that it stays small on a large
+// estate) and the diagram's new colours. The findings follow
+// (findingsResponse).
 type evalResponse struct {
-	Problems        []string         `json:"problems"`
-	Summary         report.Summary   `json:"summary"`
-	FindingsAdded   []report.Finding `json:"findingsAdded"`
-	FindingsRemoved []report.Finding `json:"findingsRemoved"`
-	Flows           []changedFlow    `json:"flows"` // against the file on disk
-	Rules           []ruleEdit       `json:"rules"`
-	Diff            string           `json:"diff"` // as `nsgsim diff` prints it
-	Edges           []edgeStyle      `json:"edges"`
-	Nodes           nodeFocus        `json:"nodes"`
-	NSGs            []nsgView        `json:"nsgs"` // the edited NSGs
+	Problems []string      `json:"problems"`
+	Flows    []changedFlow `json:"flows"` // against the file on disk
+	Rules    []ruleEdit    `json:"rules"`
+	Diff     string        `json:"diff"` // as `nsgsim diff` prints it
+	Edges    []edgeStyle   `json:"edges"`
+	Nodes    nodeFocus     `json:"nodes"`
+	NSGs     []nsgView     `json:"nsgs"` // the edited NSGs
 }
 
 func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
-	req, ev, ok := s.readRequest(w, r)
+	req, ev, ok := s.readRequest(w, r, false)
 	if !ok {
 		return
 	}
-	doc := report.NewDocument(ev.report)
-	out := evalResponse{Problems: ev.problems, Summary: doc.Summary, Nodes: nodeFocus{}}
-	for _, f := range ev.diff.FindingsAdded {
-		out.FindingsAdded = append(out.FindingsAdded, report.NewFinding(f))
-	}
-	for _, f := range ev.diff.FindingsRemoved {
-		out.FindingsRemoved = append(out.FindingsRemoved, report.NewFinding(f))
-	}
+	out := evalResponse{Problems: ev.problems, Nodes: nodeFocus{}}
 	for _, c := range ev.diff.Changed {
 		out.Flows = append(out.Flows, changedFlow{
 			ID: c.ID, Verdict: c.New.Verdict.String(), By: report.DecidedBy(c.New.Hops),
@@ -221,8 +213,31 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
+// findingsResponse is the second half of an edit's answer: the summary
+// and the findings that the edits add and remove, from a full simulation.
+type findingsResponse struct {
+	Summary         report.Summary   `json:"summary"`
+	FindingsAdded   []report.Finding `json:"findingsAdded"`
+	FindingsRemoved []report.Finding `json:"findingsRemoved"`
+}
+
+func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) {
+	_, ev, ok := s.readRequest(w, r, true)
+	if !ok {
+		return
+	}
+	out := findingsResponse{Summary: report.NewDocument(ev.report).Summary}
+	for _, f := range ev.diff.FindingsAdded {
+		out.FindingsAdded = append(out.FindingsAdded, report.NewFinding(f))
+	}
+	for _, f := range ev.diff.FindingsRemoved {
+		out.FindingsRemoved = append(out.FindingsRemoved, report.NewFinding(f))
+	}
+	writeJSON(w, out)
+}
+
 func (s *Server) handleDiagram(w http.ResponseWriter, r *http.Request) {
-	req, ev, ok := s.readRequest(w, r)
+	req, ev, ok := s.readRequest(w, r, true)
 	if !ok {
 		return
 	}
@@ -236,7 +251,7 @@ func (s *Server) handleDiagram(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
-	req, ev, ok := s.readRequest(w, r)
+	req, ev, ok := s.readRequest(w, r, false)
 	if !ok {
 		return
 	}
@@ -254,7 +269,7 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 // handleEmit answers the changes panel: the flows that change as `nsgsim
 // diff` prints them, and the edits in one of fix's forms.
 func (s *Server) handleEmit(w http.ResponseWriter, r *http.Request) {
-	req, ev, ok := s.readRequest(w, r)
+	req, ev, ok := s.readRequest(w, r, true)
 	if !ok {
 		return
 	}

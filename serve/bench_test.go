@@ -3,7 +3,6 @@ package serve
 import (
 	"testing"
 
-	"github.com/nsgsim/nsgsim/gen"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -11,10 +10,7 @@ import (
 // 2,000-VM estate: apply the edit, simulate, compare with the file, and
 // draw the DOT text the page recolours from.
 func BenchmarkEvaluate(b *testing.B) {
-	topo, err := gen.Generate(estate2000)
-	if err != nil {
-		b.Fatal(err)
-	}
+	topo := loadEstate(b)
 	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
 	if err != nil {
 		b.Fatal(err)
@@ -22,13 +18,13 @@ func BenchmarkEvaluate(b *testing.B) {
 	base := s.src.get()
 	g := topo.NetworkSecurityGroups[len(topo.NetworkSecurityGroups)-1]
 	edits := []Edit{{Op: OpDisable, NSG: g.Name, Rule: g.SecurityRules[0].Name}}
-	b.Run("simulate", func(b *testing.B) {
+	b.Run("revise", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			evaluate(base, edits)
+			evaluate(base, edits, false)
 		}
 	})
-	ev := evaluate(base, edits)
+	ev := evaluate(base, edits, false)
 	b.Run("dot", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

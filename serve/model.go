@@ -25,6 +25,9 @@ type base struct {
 	topo    *topology.Topology
 	report  *sim.Report
 	err     error // the file does not load: the page shows why
+
+	validateOnce sync.Once
+	fileErrors   map[string]bool // what topology.Validate says of the file itself
 }
 
 // source loads the file, and loads it again when it changes on disk.
@@ -90,58 +93,75 @@ func versionOf(b *base) string {
 
 // evaluation is a topology with a reviewer's edits applied and simulated.
 type evaluation struct {
-	base     *base
-	topo     *topology.Topology // what was simulated: edited, or the file's when the edits are invalid
-	edited   *topology.Topology // the edits applied, valid or not, for the rules panel
+	base   *base
+	topo   *topology.Topology // what was simulated: edited, or the file's when the edits are invalid
+	edited *topology.Topology // the edits applied, valid or not, for the rules panel
+	// report holds every flow's result. Its findings, expectations and
+	// summary are filled in only by a full evaluation: a rule toggle
+	// recolours the page from the verdicts first.
 	report   *sim.Report
+	full     bool
 	changes  []ruleChange
 	problems []string // edits skipped, and what Validate says of the rest
 	diff     *diff.Result
 }
 
-// evaluate applies the edits to the base and simulates the result with the
-// engine `simulate` uses. Edits that cannot apply, or that leave an
-// invalid topology, are reported; with an invalid topology the verdicts are
-// the file's.
-func evaluate(b *base, edits []Edit) *evaluation {
-	ev := &evaluation{base: b, topo: b.topo, edited: b.topo, report: b.report}
+// evaluate applies the edits to the base and decides every flow with the
+// engine `simulate` uses. With full, it also checks the findings and the
+// expectations, as `simulate` does; without, the report has the results
+// only, which is all the diagram's colours and the flow table need. Edits
+// that cannot apply, or that leave an invalid topology, are reported; with
+// an invalid topology the verdicts are the file's.
+func evaluate(b *base, edits []Edit, full bool) *evaluation {
+	ev := &evaluation{base: b, topo: b.topo, edited: b.topo, report: b.report, full: true}
+	ev.diff = diff.Compare(b.report, b.report)
 	if len(edits) == 0 {
-		ev.diff = diff.Compare(b.report, b.report)
 		return ev
 	}
 	t, changes, problems := applyEdits(b.topo, edits)
 	ev.problems, ev.edited = problems, t
-	if errs := validateEdited(t, changes); len(errs) > 0 {
+	if errs := b.newErrors(t); len(errs) > 0 {
 		ev.problems = append(ev.problems, errs...)
-		ev.diff = diff.Compare(b.report, b.report)
 		return ev
 	}
-	r, err := sim.Simulate(t)
+	// Only the flows that cross an edited NSG, and that an edited rule can
+	// match, are evaluated again (sim.Report.Revise).
+	names := make([]string, 0, len(changes))
+	for _, c := range changes {
+		names = append(names, c.NSG)
+	}
+	var r *sim.Report
+	rev, err := b.report.Revise(t, names...)
+	if err == nil {
+		if full {
+			r = rev.Report()
+		} else {
+			r = &sim.Report{Topology: rev.Topology, Engine: rev.Engine, Results: rev.Results}
+		}
+	}
 	if err != nil {
 		ev.problems = append(ev.problems, err.Error())
-		ev.diff = diff.Compare(b.report, b.report)
 		return ev
 	}
-	ev.topo, ev.report, ev.changes = t, r, changes
+	ev.topo, ev.report, ev.changes, ev.full = t, r, changes, full
 	ev.diff = diff.Compare(b.report, r)
 	return ev
 }
 
-// validateEdited runs topology.Validate on an edited topology and keeps
-// what it says about the edited NSGs: the rest of the file was valid
-// when it loaded.
-func validateEdited(t *topology.Topology, changes []ruleChange) []string {
-	if len(changes) == 0 {
-		return nil
-	}
+// newErrors runs topology.Validate on an edited topology and returns what
+// it says that it did not say of the file: the edits' own problems (a
+// priority taken, a prefix with host bits set).
+func (b *base) newErrors(t *topology.Topology) []string {
+	b.validateOnce.Do(func() {
+		b.fileErrors = map[string]bool{}
+		for _, e := range topology.Validate(b.topo) {
+			b.fileErrors[e.Error()] = true
+		}
+	})
 	var out []string
 	for _, e := range topology.Validate(t) {
-		msg := e.Error()
-		for _, c := range changes {
-			if strings.Contains(msg, fmt.Sprintf("%q", c.Name)) || strings.Contains(msg, fmt.Sprintf("%q", c.NSG)) {
-				out = append(out, msg)
-				break
-			}
+		if msg := e.Error(); !b.fileErrors[msg] {
+			out = append(out, msg)
 		}
 	}
 	return out
@@ -175,10 +195,11 @@ func (ev *evaluation) dot(o render.Options) ([]byte, error) {
 }
 
 // plan expresses the edits as a fix.Plan, so that fix's emitters write
-// them: a changed rule is written whole (`az network nsg rule create`
-// replaces a rule of the same name, as a Bicep or Terraform resource of
-// that name does); a rule whose priority alone changed is a move; a
-// disabled rule is a note, since none of the forms deletes.
+// them: an added or changed rule is written whole (`az network nsg rule
+// create` replaces a rule of the same name,
+// https://github.com/Azure/azure-cli/issues/7185, as a Bicep or Terraform
+// resource of that name does); a disabled rule is a note, since none of the
+// forms deletes.
 func (ev *evaluation) plan() *fix.Plan {
 	p := &fix.Plan{Original: ev.base.topo, Patched: ev.topo, Before: ev.base.report, After: ev.report}
 	for _, c := range ev.changes {
@@ -188,19 +209,11 @@ func (ev *evaluation) plan() *fix.Plan {
 				c.Name, c.NSG, c.Before.Priority, c.Before.Direction))
 		case c.Before == nil:
 			p.Added = append(p.Added, fix.Addition{NSG: c.NSG, Rule: c.After, Reason: "added in review"})
-		case onlyPriority(c.Before, c.After):
-			p.Moves = append(p.Moves, fix.Move{NSG: c.NSG, Rule: c.After, From: c.Before.Priority, To: c.After.Priority})
 		default:
 			p.Added = append(p.Added, fix.Addition{NSG: c.NSG, Rule: c.After, Reason: "changed in review: " + describeChange(c.Before, c.After)})
 		}
 	}
 	return p
-}
-
-func onlyPriority(a, b *topology.SecurityRule) bool {
-	c := *b
-	c.Priority = a.Priority
-	return a.Priority != b.Priority && sameRule(a, &c)
 }
 
 // describeChange says what changed in a rule: "access Allow -> Deny".

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,25 @@ import (
 
 // estate2000 is the 2,000-VM estate of the issue: 20 VNets, 120 subnets.
 var estate2000 = gen.Options{Seed: 1, VNets: 20, Subnets: 120, VMs: 2000, RulesPerNSG: 50}
+
+// loadEstate generates the estate and loads it as `nsgsim serve` would
+// load the file `nsgsim gen` writes.
+func loadEstate(t testing.TB) *topology.Topology {
+	t.Helper()
+	g, err := gen.Generate(estate2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, g, "2,000-VM estate"); err != nil {
+		t.Fatal(err)
+	}
+	topo, err := topology.Parse("estate.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topo
+}
 
 // decidingRule finds a custom rule of a workload NSG (not the Bastion
 // subnet's) whose removal recolours an edge of the whole-estate diagram,
@@ -41,7 +61,7 @@ func decidingRule(t *testing.T, s *Server) (nsg, rule, edge string) {
 		return strings.Compare(a[0]+a[1], b[0]+b[1])
 	})
 	colour := func(edits []Edit) map[string]string {
-		ev := evaluate(b, edits)
+		ev := evaluate(b, edits, false)
 		dot, err := ev.dot(ev.renderOptions(s.opts.CollapseAbove, ""))
 		if err != nil {
 			t.Fatal(err)
@@ -56,8 +76,13 @@ func decidingRule(t *testing.T, s *Server) (nsg, rule, edge string) {
 	before := colour(nil)
 	for _, c := range cands[:min(len(cands), 10)] {
 		after := colour([]Edit{{Op: OpDisable, NSG: c[0], Rule: c[1]}})
-		for id, col := range after {
-			if before[id] != col {
+		ids := make([]string, 0, len(after))
+		for id := range after {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if before[id] != after[id] {
 				return c[0], c[1], id
 			}
 		}
@@ -77,16 +102,14 @@ func TestBrowserScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the 2,000-VM estate takes seconds to generate and load")
 	}
-	topo, err := gen.Generate(estate2000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	topo := loadEstate(t)
 	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
 	nsg, rule, edge := decidingRule(t, s)
-	t.Logf("toggling %s/%s recolours %s", nsg, rule, edge)
+	ev := evaluate(s.src.get(), []Edit{{Op: OpDisable, NSG: nsg, Rule: rule}}, false)
+	t.Logf("toggling %s/%s recolours %s and changes %d of %d flows", nsg, rule, edge, len(ev.diff.Changed), len(ev.report.Results))
 	b := newBrowser(t)
 	url := serveTopology(t, func() (*topology.Topology, error) { return topo, nil })
 	start := time.Now()
@@ -120,6 +143,35 @@ func TestBrowserScale(t *testing.T) {
 		estate2000.VMs, len(ms), nsg, rule, median, ms[0], ms[len(ms)-1])
 	if limit := 2 * time.Second; time.Duration(ms[len(ms)-1]*float64(time.Millisecond)) > limit {
 		t.Errorf("click to repaint took up to %.0f ms; want under %v", ms[len(ms)-1], limit)
+	}
+
+	// Click a collapsed VNet: the page focuses on it, the URL says so, and
+	// the diagram draws its subnets.
+	vnet := topo.VirtualNetworks[len(topo.VirtualNetworks)-1].Name
+	pt := get(t, b, chromedp.Evaluate[[]float64](fmt.Sprintf(`(function(){
+		for (const g of document.querySelectorAll("g.node")) {
+			const a = g.querySelector("a");
+			if (!a || a.getAttributeNS("http://www.w3.org/1999/xlink", "title").split("\n")[0] !== "VNet " + %q) continue;
+			const r = g.getBoundingClientRect();
+			return [r.left + r.width / 2, r.top + r.height / 2];
+		}
+		return [];
+	})()`, vnet)))
+	if len(pt) != 2 {
+		t.Fatalf("no collapsed node for VNet %s in the whole-estate diagram", vnet)
+	}
+	layouts := get(t, b, chromedp.Evaluate[string](`document.body.dataset.layouts`))
+	b.do(t,
+		chromedp.MouseClickXY(pt[0], pt[1]),
+		poll(`document.body.dataset.layouts !== "`+layouts+`"`),
+		poll(fmt.Sprintf(`document.getElementById("crumbs").textContent.includes(%q)`, vnet)),
+	)
+	subnets := get(t, b, chromedp.Evaluate[int](fmt.Sprintf(`[...document.querySelectorAll("g.cluster a")].filter(a => a.getAttributeNS("http://www.w3.org/1999/xlink", "title").startsWith("subnet " + %q + "/")).length`, vnet)))
+	if subnets == 0 {
+		t.Errorf("after clicking VNet %s, the diagram draws none of its subnets", vnet)
+	}
+	if loc := get(t, b, chromedp.Location()); !strings.Contains(loc, "#s=") {
+		t.Errorf("the focus is not in the URL: %s", loc)
 	}
 	for _, l := range b.logged() {
 		t.Errorf("browser logged: %s", l)

@@ -145,13 +145,21 @@ func TestEditsAgreeWithSimulate(t *testing.T) {
 	if changed == 0 {
 		t.Fatal("the edits changed no verdict; the test proves nothing")
 	}
-	if out.Summary != report.NewDocument(after).Summary {
-		t.Errorf("summary = %+v, want %+v", out.Summary, report.NewDocument(after).Summary)
+	_, data := call(t, s, ts, "/api/findings", request{Version: version(t, s, ts), Edits: edits})
+	var fr findingsResponse
+	if err := json.Unmarshal(data, &fr); err != nil {
+		t.Fatal(err)
+	}
+	if want := report.NewDocument(after).Summary; fr.Summary != want {
+		t.Errorf("summary = %+v, want %+v", fr.Summary, want)
+	}
+	if len(fr.FindingsAdded) == 0 {
+		t.Errorf("removing AllowSshRdpOutbound added no finding")
 	}
 	if len(out.Rules) != 3 {
 		t.Errorf("rule edits = %+v, want 3", out.Rules)
 	}
-	_, data := call(t, s, ts, "/api/emit", request{Version: version(t, s, ts), Edits: edits, Format: "az"})
+	_, data = call(t, s, ts, "/api/emit", request{Version: version(t, s, ts), Edits: edits, Format: "az"})
 	var changes struct{ Diff string }
 	json.Unmarshal(data, &changes)
 	if !strings.Contains(changes.Diff, "BROKEN") {

@@ -93,6 +93,7 @@ func New(o Options) (*Server, error) {
 	s.mux.HandleFunc("GET /api/version", s.handleVersion)
 	s.mux.HandleFunc("GET /api/model", s.handleModel)
 	s.mux.HandleFunc("POST /api/eval", s.handleEval)
+	s.mux.HandleFunc("POST /api/findings", s.handleFindings)
 	s.mux.HandleFunc("POST /api/diagram", s.handleDiagram)
 	s.mux.HandleFunc("POST /api/trace", s.handleTrace)
 	s.mux.HandleFunc("POST /api/emit", s.handleEmit)
@@ -211,7 +212,7 @@ type request struct {
 // readRequest decodes a request and evaluates its edits against the
 // current file. A page looking at an older version of the file gets 409 and
 // loads the new one.
-func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*request, *evaluation, bool) {
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, full bool) (*request, *evaluation, bool) {
 	var req request
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -232,7 +233,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*request, 
 		http.Error(w, b.err.Error(), http.StatusUnprocessableEntity)
 		return nil, nil, false
 	}
-	return &req, evaluate(b, req.Edits), true
+	return &req, evaluate(b, req.Edits, full), true
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -18,10 +18,7 @@ func (e *Engine) Blockers(nsg string, r *topology.SecurityRule) []*topology.Secu
 			continue
 		}
 		vi := e.vnets[k.vnet]
-		cr := compiledRule{
-			rule: r, src: e.addresses(r.Source, vi), dst: e.addresses(r.Destination, vi),
-			srcPorts: PortSet(r.SourcePorts), dstPorts: PortSet(r.DestinationPorts),
-		}
+		cr := e.compileRule(r, vi)
 		rules := c.rules[r.Direction]
 		custom := 0
 		for custom < len(rules) && !rules[custom].rule.Default {

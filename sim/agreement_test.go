@@ -43,6 +43,10 @@ func agreeOnRandomTopologies(t *testing.T, seed uint64, minPackets int, shape fu
 		for _, f := range all {
 			res := e.Evaluate(f)
 			flows++
+			checkFlow(t, s, topo, e, f, res)
+			if t.Failed() {
+				return flows, packets
+			}
 			for _, pkt := range samplePackets(rng, e, f, res) {
 				packets++
 				checkPacket(t, s, topo, e, f, res, pkt)
@@ -92,31 +96,161 @@ func checkPacket(t *testing.T, seed uint64, topo *topology.Topology, e *Engine, 
 	for i := range res.Segments {
 		sg := &res.Segments[i]
 		if sg.Source.Contains(pkt.src) && sg.Destination.Contains(pkt.dst) && sg.SourcePorts.Contains(Point(pkt.sport)) {
-			if seg != nil {
+			if seg != nil && segProtocol(seg, f) == segProtocol(sg, f) {
 				t.Fatalf("seed %d: flow %s: packet %v in two segments", seed, f.ID, pkt)
 			}
-			seg = sg
+			if seg == nil {
+				seg = sg
+			}
 		}
 	}
-	ref := refPacket{
-		proto: f.Protocol, src: toRefAddr(e, pkt.src), dst: toRefAddr(e, pkt.dst),
-		sport: pkt.sport, dport: f.Port,
-		srcOutside: outside(f.Source), dstOutside: outside(f.Destination),
+	src, dst := refEnds(topo, f)
+	sa, da := toRefAddr(e, pkt.src), toRefAddr(e, pkt.dst)
+	fail := func(format string, args ...any) {
+		t.Fatalf("seed %d: flow %s %s: packet %s:%d -> %s:%d: %s\ntopology:\n%s",
+			seed, f.ID, f.Protocol, sa, pkt.sport, da, f.Port, fmt.Sprintf(format, args...), dumpTopology(topo))
 	}
-	want, wantHops := refEvaluate(topo, ref)
+	if !refHolds(topo, src, dst, refContext(topo, src, dst), sa) {
+		fail("the engine's source %s holds %s; the reference's does not", f.Source.Name, sa)
+	}
+	if !refHolds(topo, dst, src, refContext(topo, dst, src), da) {
+		fail("the engine's destination %s holds %s; the reference's does not", f.Destination.Name, da)
+	}
 	if seg == nil {
-		t.Fatalf("seed %d: flow %s: packet %s:%d -> %s:%d in no segment; reference says %v", seed, f.ID, ref.src, ref.sport, ref.dst, ref.dport, want)
+		fail("in no segment")
 	}
-	got := seg.Access
-	gotHops := make([]refHop, len(seg.Hops))
-	for i, h := range seg.Hops {
-		gotHops[i] = refHop{h.NSG.Name, h.At, h.Rule.Name, h.Rule.Access}
+	protos := []topology.Protocol{segProtocol(seg, f)}
+	if f.Protocol == topology.Any {
+		protos = topology.Protocols
 	}
-	if got != want || fmt.Sprint(gotHops) != fmt.Sprint(wantHops) {
-		y := dumpTopology(topo)
-		t.Fatalf("seed %d: flow %s %s: packet %s:%d -> %s:%d:\n engine    %v %v\n reference %v %v\ntopology:\n%s",
-			seed, f.ID, f.Protocol, ref.src, ref.sport, ref.dst, ref.dport, got, gotHops, want, wantHops, y)
+	for _, proto := range protos {
+		sg := seg
+		for i := range res.Segments {
+			x := &res.Segments[i]
+			if segProtocol(x, f) == proto && x.Source.Contains(pkt.src) && x.Destination.Contains(pkt.dst) && x.SourcePorts.Contains(Point(pkt.sport)) {
+				sg = x
+			}
+		}
+		ref := refPacket{
+			proto: proto, src: sa, dst: da, sport: pkt.sport, dport: f.Port,
+			srcOutside: src.outside(), dstOutside: dst.outside(),
+			srcFrom: cmpOr(src.anchor(topo), dst.anchor(topo)), dstFrom: cmpOr(dst.anchor(topo), src.anchor(topo)),
+		}
+		want, wantHops := refEvaluate(topo, ref)
+		got := sg.Access
+		gotHops := make([]refHop, len(sg.Hops))
+		for i, h := range sg.Hops {
+			gotHops[i] = refHop{h.NSG.Name, h.At, h.Rule.Name, h.Rule.Access}
+		}
+		if got != want || fmt.Sprint(gotHops) != fmt.Sprint(wantHops) || segProtocol(sg, f) != proto {
+			fail("protocol %s:\n engine    %v %v %v\n reference %v %v", proto, segProtocol(sg, f), got, gotHops, want, wantHops)
+		}
 	}
+}
+
+func cmpOr(a, b *topology.VirtualNetwork) *topology.VirtualNetwork {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// checkFlow compares a flow's whole address sets and protocols with the
+// reference's: every candidate address (each VM's, addresses in each
+// subnet, the host VIP, public addresses, the opaque tag addresses) that
+// the reference puts in an end must be in the engine's; a "*" flow has
+// segments for every protocol; a flow without segments is NoTraffic.
+func checkFlow(t *testing.T, seed uint64, topo *topology.Topology, e *Engine, f *Flow, res *Result) {
+	t.Helper()
+	src, dst := refEnds(topo, f)
+	fail := func(format string, args ...any) {
+		t.Fatalf("seed %d: flow %s %s (%s -> %s): %s\ntopology:\n%s", seed, f.ID, f.Protocol, f.Source.Name, f.Destination.Name,
+			fmt.Sprintf(format, args...), dumpTopology(topo))
+	}
+	cands := refCandidates(topo, e)
+	for _, c := range cands {
+		if refHolds(topo, src, dst, refContext(topo, src, dst), c) && !res.Source.Contains(refPoint(e, c)) {
+			fail("the reference's source holds %s; the engine's does not", c)
+		}
+		if refHolds(topo, dst, src, refContext(topo, dst, src), c) && !res.Dest.Contains(refPoint(e, c)) {
+			fail("the reference's destination holds %s; the engine's does not", c)
+		}
+	}
+	if len(res.Segments) == 0 {
+		if res.Verdict.String() != "NoTraffic" {
+			fail("no address at one end, verdict %v; want NoTraffic", res.Verdict)
+		}
+		return
+	}
+	want := map[topology.Protocol]bool{f.Protocol: true}
+	if f.Protocol == topology.Any {
+		want = map[topology.Protocol]bool{}
+		for _, p := range topology.Protocols {
+			want[p] = true
+		}
+	}
+	got := map[topology.Protocol]bool{}
+	for i := range res.Segments {
+		got[segProtocol(&res.Segments[i], f)] = true
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		fail("segments on protocols %v; want %v", got, want)
+	}
+}
+
+// refCandidates lists addresses worth asking both evaluators about.
+func refCandidates(topo *topology.Topology, e *Engine) []refAddr {
+	var out []refAddr
+	add := func(a netip.Addr) { out = append(out, refAddr{ip: a}) }
+	for _, vm := range topo.VirtualMachines {
+		add(vm.PrivateIPAddress)
+	}
+	for _, v := range topo.VirtualNetworks {
+		for _, s := range v.Subnets {
+			a := s.AddressPrefix.Masked().Addr()
+			add(a)
+			add(a.Next().Next().Next().Next())
+		}
+		add(v.AddressSpace[0].Masked().Addr().Next().Next().Next().Next().Next().Next().Next().Next().Next())
+	}
+	for _, s := range []string{"168.63.129.16", "203.0.113.9", "8.8.8.8", "20.1.2.3", "20.2.0.1", "192.168.1.5", "10.9.9.9", "172.16.0.1"} {
+		add(netip.MustParseAddr(s))
+	}
+	// The opaque addresses: the engine's, and those of the tags the flow
+	// catalogue needs that there is no file for, or the file lacks
+	// (SPEC 2.4), which the engine must have.
+	seen := map[string]bool{}
+	for _, n := range e.u.names {
+		seen[n] = true
+		out = append(out, refAddr{tag: n})
+	}
+	for _, n := range []string{"GatewayManager", "AzureCloud"} {
+		if !seen[n] && (topo.ServiceTags == nil || !refFileHas(topo.ServiceTags, n)) {
+			out = append(out, refAddr{tag: n})
+		}
+	}
+	return out
+}
+
+func refFileHas(f *topology.ServiceTags, tag string) bool {
+	for _, n := range f.Names() {
+		if n == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// refPoint is the engine's point for a reference address (an opaque one
+// the engine lacks is none of its points).
+func refPoint(e *Engine, a refAddr) Point {
+	if a.tag != "" {
+		if p, ok := e.u.atoms[a.tag]; ok {
+			return p
+		}
+		return ^Point(0)
+	}
+	return AddrPoint(a.ip)
 }
 
 func toRefAddr(e *Engine, p Point) refAddr {
@@ -124,15 +258,6 @@ func toRefAddr(e *Engine, p Point) refAddr {
 		return refAddr{tag: e.u.atomName(p)}
 	}
 	return refAddr{ip: PointAddr(p)}
-}
-
-// outside reports whether an endpoint never sits in a subnet (SPEC 2.3).
-func outside(ep Endpoint) bool {
-	switch ep.Kind {
-	case EndpointClient, EndpointServiceTag, EndpointExternal:
-		return true
-	}
-	return false
 }
 
 // randomTopology builds a small valid topology with random rules: a hub
@@ -150,6 +275,17 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 		if v > 0 && rng.IntN(3) > 0 {
 			vn.Peerings = []string{"vnet0"}
 		}
+		// Unpeered VNets may reuse an address space (SPEC 1.1): the last
+		// VNet sometimes takes the space of an earlier one that it is not
+		// peered with, directly or through a common peer.
+		if v > 0 && v == nv-1 && rng.IntN(3) == 0 {
+			reuse := rng.IntN(v)
+			prev := t.VirtualNetworks[reuse]
+			peered := len(vn.Peerings) > 0 && (reuse == 0 || len(prev.Peerings) > 0)
+			if !peered {
+				vn.AddressSpace = prev.AddressSpace
+			}
+		}
 		if rng.IntN(4) == 0 {
 			vn.OnPremisesPrefixes = []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")}
 		}
@@ -159,15 +295,21 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 			if v == 0 && s == 0 {
 				name = topology.BastionSubnetName
 			}
+			base := vn.AddressSpace[0].Addr().As4()
 			vn.Subnets = append(vn.Subnets, &topology.Subnet{
 				Name:          name,
-				AddressPrefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(v), byte(s), 0}), 24+rng.IntN(3)),
+				AddressPrefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, base[1], byte(s), 0}), 24+rng.IntN(3)),
 			})
 		}
 		t.VirtualNetworks = append(t.VirtualNetworks, vn)
 	}
+	// ASG asgK holds NICs of VNet K mod nv only: Azure requires one VNet
+	// per ASG (ASG001).
 	for a := range 3 {
 		t.ApplicationSecurityGroups = append(t.ApplicationSecurityGroups, &topology.ApplicationSecurityGroup{Name: fmt.Sprintf("asg%d", a)})
+	}
+	if rng.IntN(3) == 0 {
+		t.ServiceTags = randomServiceTags(rng)
 	}
 	nn := 1 + rng.IntN(4)
 	for n := range nn {
@@ -183,7 +325,7 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 			nsg.SecurityRules = append(nsg.SecurityRules, &topology.SecurityRule{
 				Name: fmt.Sprintf("r%d", r), Priority: prio, Direction: dir,
 				Access:   topology.Access(rng.IntN(2)),
-				Protocol: []topology.Protocol{topology.Any, topology.Tcp, topology.Tcp, topology.Udp}[rng.IntN(4)],
+				Protocol: []topology.Protocol{topology.Any, topology.Any, topology.Tcp, topology.Tcp, topology.Udp, topology.Icmp, topology.Esp, topology.Ah}[rng.IntN(8)],
 				Source:   randomSide(rng, t), Destination: randomSide(rng, t),
 				SourcePorts: randomPorts(rng, true), DestinationPorts: randomPorts(rng, false),
 			})
@@ -202,7 +344,7 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 		}
 	}
 	vmn := 0
-	for _, v := range t.VirtualNetworks {
+	for vi, v := range t.VirtualNetworks {
 		for _, s := range v.Subnets {
 			if s.Name == topology.BastionSubnetName {
 				continue
@@ -217,8 +359,14 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 				if rng.IntN(3) == 0 {
 					vm.NetworkSecurityGroup = t.NetworkSecurityGroups[rng.IntN(nn)].Name
 				}
-				if rng.IntN(2) == 0 {
-					vm.ApplicationSecurityGroups = []string{fmt.Sprintf("asg%d", rng.IntN(3))}
+				var asgs []string
+				for a := range 3 {
+					if a%nv == vi {
+						asgs = append(asgs, fmt.Sprintf("asg%d", a))
+					}
+				}
+				if rng.IntN(3) > 0 {
+					vm.ApplicationSecurityGroups = []string{asgs[rng.IntN(len(asgs))]}
 				}
 				t.VirtualMachines = append(t.VirtualMachines, vm)
 				vmn++
@@ -231,13 +379,42 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 	}
 	b.EnablePrivateOnlyBastion = b.SKU == topology.Premium && rng.IntN(2) == 0
 	t.BastionHosts = []*topology.BastionHost{b}
+	// Clients: an office range, ranges that hold VMs and subnets (and the
+	// AzureBastionSubnet, which a client range never includes), all IPv4,
+	// a range inside AzureBastionSubnet alone (no traffic), a tag.
 	if rng.IntN(2) == 0 {
-		t.Clients = []*topology.Client{{Name: "office", AddressPrefixes: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}}
+		ranges := []string{"203.0.113.0/24", "10.0.0.0/8", "10.1.0.0/16", "0.0.0.0/0", "10.0.0.0/27", "192.168.0.0/16"}
+		for i := range 1 + rng.IntN(2) {
+			c := &topology.Client{Name: fmt.Sprintf("client%d", i)}
+			if rng.IntN(6) == 0 {
+				c.Tag = []string{"Internet", "VirtualNetwork", "AzureCloud"}[rng.IntN(3)]
+			} else {
+				c.AddressPrefixes = []netip.Prefix{netip.MustParsePrefix(ranges[rng.IntN(len(ranges))])}
+			}
+			t.Clients = append(t.Clients, c)
+		}
 	}
 	return t
 }
 
-var randomTags = []string{"VirtualNetwork", "Internet", "AzureLoadBalancer", "GatewayManager", "AzureCloud", "Storage", "AzureCloud.westeurope"}
+// randomServiceTags is a Service Tags file that may lack the tags the flow
+// catalogue needs (GatewayManager, AzureCloud) and documented tags
+// (Storage, CorpNetSaw).
+func randomServiceTags(rng *rand.Rand) *topology.ServiceTags {
+	tags := map[string][]netip.Prefix{}
+	if rng.IntN(2) == 0 {
+		tags["GatewayManager"] = []netip.Prefix{netip.MustParsePrefix("20.1.0.0/16")}
+	}
+	if rng.IntN(2) == 0 {
+		tags["AzureCloud"] = []netip.Prefix{netip.MustParsePrefix("20.0.0.0/8"), netip.MustParsePrefix("198.51.100.0/24")}
+	}
+	if rng.IntN(2) == 0 {
+		tags["Storage"] = []netip.Prefix{netip.MustParsePrefix("20.2.0.0/16")}
+	}
+	return topology.NewServiceTags("tags.json", tags)
+}
+
+var randomTags = []string{"VirtualNetwork", "Internet", "AzureLoadBalancer", "GatewayManager", "AzureCloud", "Storage", "AzureCloud.westeurope", "CorpNetSaw"}
 
 var randomPrefixes = []string{
 	"10.0.0.0/26", "10.0.0.0/24", "10.0.1.0/24", "10.0.1.4/32", "10.1.0.0/16", "10.1.0.0/25", "10.2.1.0/24",
@@ -277,21 +454,26 @@ func randomPorts(rng *rand.Rand, source bool) []topology.PortRange {
 
 // randomFlows adds user flows between random endpoints.
 func randomFlows(rng *rand.Rand, t *topology.Topology) []*Flow {
-	names := []string{"bastion", "Internet", "GatewayManager", "AzureCloud", "Storage", "VirtualNetwork", "10.0.0.0/16", "10.1.0.0/24", "203.0.113.9", "0.0.0.0/0"}
+	names := []string{"bastion", "Internet", "GatewayManager", "AzureCloud", "Storage", "CorpNetSaw", "VirtualNetwork",
+		"10.0.0.0/16", "10.1.0.0/24", "10.0.0.0/8", "203.0.113.9", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1"}
 	for _, vm := range t.VirtualMachines {
 		names = append(names, vm.Name, vm.PrivateIPAddress.String())
+	}
+	for _, c := range t.Clients {
+		names = append(names, c.Name)
 	}
 	var out []*Flow
 	for i := range 6 {
 		src, dst := names[rng.IntN(len(names))], names[rng.IntN(len(names))]
-		if strings.HasPrefix(src, "bastion") && t.BastionHosts[0].SKU == topology.Developer {
-			continue
+		proto := []topology.Protocol{topology.Tcp, topology.Udp, topology.Icmp, topology.Any, topology.Any, topology.Esp, topology.Ah}[rng.IntN(7)]
+		port := []uint16{22, 443, 80, 3389, 8080, 2000}[rng.IntN(6)]
+		if !proto.CarriesPorts() {
+			port = 0 // a user flow on Icmp, Esp or Ah names no port (SPEC 1.1)
 		}
 		out = append(out, &Flow{
 			ID: fmt.Sprintf("user%d", i), Kind: KindCustom,
 			Source: ResolveEndpoint(t, src), Destination: ResolveEndpoint(t, dst),
-			Protocol:    []topology.Protocol{topology.Tcp, topology.Udp, topology.Icmp}[rng.IntN(3)],
-			SourcePorts: randomPorts(rng, true), Port: []uint16{22, 443, 80, 3389, 8080, 2000}[rng.IntN(6)],
+			Protocol: proto, SourcePorts: randomPorts(rng, true), Port: port,
 		})
 	}
 	return out
@@ -318,6 +500,15 @@ func dumpTopology(t *topology.Topology) string {
 	}
 	for _, h := range t.BastionHosts {
 		fmt.Fprintf(&b, "bastion %s %s %v ports=%v privateOnly=%v\n", h.Name, h.VirtualNetwork, h.SKU, h.CustomPorts, h.EnablePrivateOnlyBastion)
+	}
+	for _, c := range t.Clients {
+		fmt.Fprintf(&b, "client %s %v tag=%s\n", c.Name, c.AddressPrefixes, c.Tag)
+	}
+	if t.ServiceTags != nil {
+		for _, n := range t.ServiceTags.Names() {
+			ps, _ := t.ServiceTags.Prefixes(n)
+			fmt.Fprintf(&b, "service tag %s %v\n", n, ps)
+		}
 	}
 	return b.String()
 }

@@ -62,7 +62,7 @@ func BenchmarkEvaluateFlow(b *testing.B) {
 		if flow == nil {
 			b.Fatalf("no flow %s", kind)
 		}
-		b.Run(flow.Kind, func(b *testing.B) {
+		b.Run(string(flow.Kind), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				e.Evaluate(flow)

@@ -38,7 +38,7 @@ func (b matchBox) isEmpty() bool {
 
 // ruleBox is the match set of a compiled rule.
 func ruleBox(r *compiledRule) matchBox {
-	return matchBox{protocolSet(r.rule.Protocol), r.src, r.srcPorts, r.dst, r.dstPorts}
+	return matchBox{r.protocols, r.src, r.srcPorts, r.dst, r.dstPorts}
 }
 
 func (b matchBox) intersect(h matchBox) matchBox {

@@ -24,8 +24,16 @@
 // each rule taking what it matches of what the rules before it left, and
 // the pieces with the same decision are joined into segments. The cost
 // follows the pieces, not the product of the points where rules cut the
-// axes. A flow is Allow, Deny or Partial, and its Result
-// carries the trace (NSG, rule, priority) that every output is built from.
+// axes. A flow is Allow, Deny or Partial (NoTraffic when an end has no
+// address), and its Result carries the trace (NSG, rule, priority) that
+// every output is built from.
+//
+// Endpoints are placed where their addresses live (endpoints.go, SPEC 2.3):
+// a client or user address that is a VM's is that VM, one in a subnet meets
+// that subnet's NSG, the rest is outside; addresses are looked up from the
+// other end's VNet through package network, since unpeered VNets may reuse
+// them. A flow on "*" is decided once per protocol (protocols.go); ICMP, ESP
+// and AH carry no ports, so a rule on some ports does not match them.
 //
 // The tests hold a slow reference evaluator written as the plainest reading
 // of the same documents; the engine must agree with it on random topologies.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -12,17 +13,22 @@ import (
 // it is safe for concurrent use afterwards.
 type Engine struct {
 	topo     *topology.Topology
+	net      *network.Network
 	u        *universe
 	vnets    map[string]*vnetInfo
 	subnets  []*subnetInfo // in topology order
 	subnetOf map[[2]string]*subnetInfo
 	vms      map[string]*vmInfo
 	vmList   []*vmInfo // in topology order
-	vmByAddr map[Point][]*vmInfo
-	asgs     map[string]Set
+	// asgs caches, per ASG and VNet, the addresses of the members an NSG
+	// in that VNet sees.
+	asgs     map[asgKey]Set
 	compiled map[nsgKey]*compiledNSG
 	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
 }
+
+// asgKey names an ASG as seen from one VNet.
+type asgKey struct{ asg, vnet string }
 
 type tagKey struct {
 	tag  string
@@ -45,10 +51,14 @@ func (e *Engine) tagSet(name string, vi *vnetInfo) Set {
 }
 
 type vnetInfo struct {
+	nv    *network.VNet
 	vnet  *topology.VirtualNetwork
 	peers []*topology.VirtualNetwork // sorted by name
 	vnSet Set                        // the VirtualNetwork tag here
 	space Set                        // its own address space
+	// subnets are its subnets in topology order; prefixes their union.
+	subnets  []*subnetInfo
+	prefixes Set
 }
 
 type subnetInfo struct {
@@ -97,15 +107,30 @@ func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
 }
 
 type compiledRule struct {
-	rule     *topology.SecurityRule
-	src, dst Set
-	srcPorts Set
-	dstPorts Set
+	rule      *topology.SecurityRule
+	protocols protoSet // the concrete protocols it can match
+	src, dst  Set
+	srcPorts  Set
+	dstPorts  Set
 }
+
+// ruleProtocols returns the protocols a rule can match: those of its
+// protocol field, less ICMP, ESP and AH when its ports are not all "*",
+// since those protocols carry no ports (SPEC 2.3).
+func ruleProtocols(r *topology.SecurityRule) protoSet {
+	ps := protocolSet(r.Protocol)
+	if !topology.AllPortsRanges(r.SourcePorts) || !topology.AllPortsRanges(r.DestinationPorts) {
+		ps &= 1<<topology.Tcp | 1<<topology.Udp
+	}
+	return ps
+}
+
+// has reports whether protocol p is in the set.
+func (ps protoSet) has(p topology.Protocol) bool { return ps&(1<<p) != 0 }
 
 // matches reports whether the rule matches one packet. It does not allocate.
 func (r *compiledRule) matches(proto topology.Protocol, src, sport, dst, dport Point) bool {
-	return r.rule.Protocol.Matches(proto) &&
+	return r.protocols.has(proto) &&
 		r.dstPorts.Contains(dport) && r.srcPorts.Contains(sport) &&
 		r.src.Contains(src) && r.dst.Contains(dst)
 }
@@ -136,38 +161,28 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 // Compile resolves a loaded, valid topology into an Engine. It fails when
 // the topology asks for more than MaxFlows flows.
 func Compile(t *topology.Topology) (*Engine, error) {
-	if err := checkFlowBudget(t); err != nil {
+	net := network.Resolve(t)
+	if err := checkFlowBudget(t, net); err != nil {
 		return nil, err
 	}
 	e := &Engine{
 		topo:     t,
+		net:      net,
 		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
 		vnets:    make(map[string]*vnetInfo),
 		vms:      make(map[string]*vmInfo),
-		vmByAddr: make(map[Point][]*vmInfo),
 		subnetOf: make(map[[2]string]*subnetInfo),
-		asgs:     make(map[string]Set),
+		asgs:     make(map[asgKey]Set),
 		compiled: make(map[nsgKey]*compiledNSG),
 	}
-	peers := peerMap(t)
-	for _, v := range t.VirtualNetworks {
-		vi := &vnetInfo{vnet: v, peers: peers[v.Name], space: PrefixesSet(v.AddressSpace)}
-		vi.vnSet = virtualNetwork(v, vi.peers)
-		e.vnets[v.Name] = vi
-	}
-	// ASG members are known before any rule is compiled.
-	asgMembers := make(map[string][]Point)
-	for _, vm := range t.VirtualMachines {
-		for _, a := range vm.ApplicationSecurityGroups {
-			asgMembers[a] = append(asgMembers[a], AddrPoint(vm.PrivateIPAddress))
+	// ASG members are known (e.net) before any rule is compiled.
+	for _, nv := range e.net.VNets {
+		vi := &vnetInfo{nv: nv, vnet: nv.VirtualNetwork, space: PrefixesSet(nv.VirtualNetwork.AddressSpace)}
+		for _, p := range nv.Peers {
+			vi.peers = append(vi.peers, p.VirtualNetwork)
 		}
-	}
-	for name, pts := range asgMembers {
-		spans := make([]span, len(pts))
-		for i, p := range pts {
-			spans[i] = span{p, p}
-		}
-		e.asgs[name] = normalize(spans)
+		vi.vnSet = virtualNetwork(nv.VirtualNetwork, vi.peers)
+		e.vnets[nv.Name()] = vi
 	}
 	for _, v := range t.VirtualNetworks {
 		vi := e.vnets[v.Name]
@@ -183,6 +198,8 @@ func Compile(t *topology.Topology) (*Engine, error) {
 				si.nsg = n
 			}
 			e.subnets = append(e.subnets, si)
+			vi.subnets = append(vi.subnets, si)
+			vi.prefixes = vi.prefixes.Union(si.prefix)
 			e.subnetOf[[2]string{v.Name, s.Name}] = si
 		}
 	}
@@ -204,13 +221,16 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		e.vms[vm.Name] = vi
 		e.vmList = append(e.vmList, vi)
 		si.vms = append(si.vms, vi)
-		e.vmByAddr[vi.point] = append(e.vmByAddr[vi.point], vi)
 	}
 	return e, nil
 }
 
 // Topology returns the topology the engine was compiled from.
 func (e *Engine) Topology() *topology.Topology { return e.topo }
+
+// Network returns the engine's resolved network: VNets, subnets, VMs,
+// ASG memberships and Locate, for outputs that need them.
+func (e *Engine) Network() *network.Network { return e.net }
 
 // BuiltinServiceTags reports whether service tags use the built-in model
 // (no Service Tags file), in which an office range is assumed to hold no
@@ -219,42 +239,6 @@ func (e *Engine) BuiltinServiceTags() bool { return e.u.builtin() }
 
 func (e *Engine) subnet(vnet, name string) *subnetInfo {
 	return e.subnetOf[[2]string{vnet, name}]
-}
-
-// peerMap returns, for each VNet, the VNets it is peered with: a peering
-// declared on either side counts for both, and peering is not transitive.
-func peerMap(t *topology.Topology) map[string][]*topology.VirtualNetwork {
-	byName := make(map[string]*topology.VirtualNetwork)
-	for _, v := range t.VirtualNetworks {
-		byName[v.Name] = v
-	}
-	set := make(map[string]map[string]bool)
-	link := func(a, b string) {
-		if set[a] == nil {
-			set[a] = make(map[string]bool)
-		}
-		set[a][b] = true
-	}
-	for _, v := range t.VirtualNetworks {
-		for _, p := range v.Peerings {
-			if byName[p] != nil && p != v.Name {
-				link(v.Name, p)
-				link(p, v.Name)
-			}
-		}
-	}
-	out := make(map[string][]*topology.VirtualNetwork)
-	for a, bs := range set {
-		names := make([]string, 0, len(bs))
-		for b := range bs {
-			names = append(names, b)
-		}
-		sort.Strings(names)
-		for _, b := range names {
-			out[a] = append(out[a], byName[b])
-		}
-	}
-	return out
 }
 
 // mentionedTags lists every service tag a topology names, for the built-in
@@ -300,21 +284,31 @@ func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
 	// Lower priority numbers first; priorities are unique per direction.
 	sort.SliceStable(custom, func(i, j int) bool { return custom[i].Priority < custom[j].Priority })
 	for _, r := range append(custom, topology.DefaultRules()...) {
-		n.rules[r.Direction] = append(n.rules[r.Direction], compiledRule{
-			rule:     r,
-			src:      e.addresses(r.Source, vi),
-			dst:      e.addresses(r.Destination, vi),
-			srcPorts: PortSet(r.SourcePorts),
-			dstPorts: PortSet(r.DestinationPorts),
-		})
+		n.rules[r.Direction] = append(n.rules[r.Direction], e.compileRule(r, vi))
 	}
 	e.compiled[key] = n
 	return n, nil
 }
 
+// compileRule resolves a rule's address and port sides in VNet vi.
+func (e *Engine) compileRule(r *topology.SecurityRule, vi *vnetInfo) compiledRule {
+	return compiledRule{
+		rule:      r,
+		protocols: ruleProtocols(r),
+		src:       e.addresses(r.Source, vi),
+		dst:       e.addresses(r.Destination, vi),
+		srcPorts:  PortSet(r.SourcePorts),
+		dstPorts:  PortSet(r.DestinationPorts),
+	}
+}
+
 // addresses resolves one side of a rule in a VNet. A rule naming ASGs
-// applies only to NICs that are members, so the side is the members'
-// addresses (https://learn.microsoft.com/en-us/azure/virtual-network/application-security-groups).
+// applies only to NICs that are members, so the side is the addresses of
+// the member NICs that an NSG in this VNet can see: those in the VNet and
+// in the VNets peered with it, whose address spaces cannot overlap it.
+// A NIC of an unpeered VNet that reuses an address is another NIC, not a
+// member here (SPEC 2.3;
+// https://learn.microsoft.com/en-us/azure/virtual-network/application-security-groups).
 func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 	switch {
 	case a.Any:
@@ -324,19 +318,31 @@ func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 	case len(a.ApplicationSecurityGroups) > 0:
 		var s Set
 		for _, g := range a.ApplicationSecurityGroups {
-			s = s.Union(e.asgs[g])
+			s = s.Union(e.asgSet(g, vi))
 		}
 		return s
 	}
 	return e.u.prefixes(a.Prefixes)
 }
 
-// vmAt returns the VM whose address is p in VNet v, or nil.
-func (e *Engine) vmAt(v *vnetInfo, p Point) *vmInfo {
-	for _, vm := range e.vmByAddr[p] {
-		if vm.subnet.vnet == v {
-			return vm
+// asgSet returns the addresses of the members of ASG g that an NSG in VNet
+// vi sees (see addresses).
+func (e *Engine) asgSet(g string, vi *vnetInfo) Set {
+	k := asgKey{g, ""}
+	if vi.vnet != nil {
+		k.vnet = vi.vnet.Name
+	}
+	if s, ok := e.asgs[k]; ok {
+		return s
+	}
+	var spans []span
+	if asg := e.net.ASG(g); asg != nil {
+		for _, m := range asg.MembersSeenFrom(vi.nv) {
+			p := AddrPoint(m.Address())
+			spans = append(spans, span{p, p})
 		}
 	}
-	return nil
+	s := normalize(spans)
+	e.asgs[k] = s
+	return s
 }

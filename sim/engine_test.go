@@ -189,11 +189,14 @@ func TestEvaluate(t *testing.T) {
 			name: "protocol * matches every protocol; Tcp matches only Tcp", doc: docOverview,
 			work: ", networkSecurityGroup: w",
 			nsgs: "  - name: w\n    securityRules:\n" + rule("allow-tcp", 100, "Inbound", "Allow", "Tcp", "*", "*", "*", "53") +
-				rule("deny-any", 110, "Inbound", "Deny", "*", "*", "*", "*", "53"),
+				rule("deny-any", 110, "Inbound", "Deny", "*", "*", "*", "*", "53") +
+				rule("deny-any-port", 120, "Inbound", "Deny", "*", "*", "*", "*", "*"),
 			flows: "  - {name: tcp, source: vm3, destination: vm1, protocol: Tcp, destinationPort: 53}\n" +
 				"  - {name: udp, source: vm3, destination: vm1, protocol: Udp, destinationPort: 53}\n" +
-				"  - {name: icmp, source: vm3, destination: vm1, protocol: Icmp, destinationPort: 53}\n",
-			want: map[string]string{"tcp": "Allow by w/allow-tcp", "udp": "Deny by w/deny-any", "icmp": "Deny by w/deny-any"},
+				"  - {name: icmp, source: vm3, destination: vm1, protocol: Icmp}\n",
+			// ICMP carries no port: deny-any, on port 53, does not match it
+			// (SPEC 2.3); deny-any-port, on every port, does.
+			want: map[string]string{"tcp": "Allow by w/allow-tcp", "udp": "Deny by w/deny-any", "icmp": "Deny by w/deny-any-port"},
 		},
 		{
 			name: "Bastion reaches target VMs from its whole subnet", doc: docBastionNSG,

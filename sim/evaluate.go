@@ -23,6 +23,7 @@ func (h Hop) Access() topology.Access { return h.Rule.Access }
 // every packet from Source, from a port in SourcePorts, to Destination takes
 // the same path to the same verdict.
 type Segment struct {
+	Protocol    topology.Protocol // concrete: a "*" flow has segments per protocol
 	Source      Set
 	SourcePorts Set
 	Destination Set
@@ -39,11 +40,17 @@ type Result struct {
 	Segments []Segment // every part with its own decision, in address order
 	Source   Set       // all source addresses of the flow
 	Dest     Set       // all destination addresses
+	// Intended is set by Simulate when an expectation with intended: true
+	// holds for this blocked flow (see intended.go).
+	Intended bool
 }
 
 // Blocked reports whether a flow does not fully pass: Deny, or Partial,
-// which counts as blocked in the summary (SPEC 2.3).
-func (r *Result) Blocked() bool { return r.Verdict != topology.VerdictAllow }
+// which counts as blocked in the summary (SPEC 2.3). A flow with no traffic
+// is not blocked: a warning finding says why it has none.
+func (r *Result) Blocked() bool {
+	return r.Verdict == topology.VerdictDeny || r.Verdict == topology.VerdictPartial
+}
 
 // Allowed returns the union of the source addresses of the allowed segments.
 func (r *Result) Allowed() (src, dst Set) { return r.union(topology.Allow) }
@@ -79,11 +86,13 @@ type gate struct {
 	dir topology.Direction
 }
 
-// Evaluate decides a flow over all its addresses and source ports.
+// Evaluate decides a flow over all its addresses and source ports; a flow
+// on protocol "*" is decided once per protocol (protocols.go).
 func (e *Engine) Evaluate(f *Flow) *Result {
-	srcCtx, dstCtx := e.context(f.Source, f.Destination), e.context(f.Destination, f.Source)
-	srcParts := e.parts(f.Source, srcCtx)
-	dstParts := e.parts(f.Destination, dstCtx)
+	if f.Protocol == topology.Any {
+		return e.evaluateEachProtocol(f)
+	}
+	srcParts, dstParts := e.flowParts(f)
 	ports := PortSet(f.SourcePorts)
 	res := &Result{Flow: f, Source: unionOf(srcParts), Dest: unionOf(dstParts)}
 	for _, sp := range srcParts {
@@ -95,6 +104,9 @@ func (e *Engine) Evaluate(f *Flow) *Result {
 			}
 			res.Segments = append(res.Segments, segs...)
 		}
+	}
+	for i := range res.Segments {
+		res.Segments[i].Protocol = f.Protocol
 	}
 	if len(res.Segments) < 2 {
 		res.Verdict, res.Hops = summarize(res.Segments)
@@ -136,121 +148,14 @@ func summarize(segs []Segment) (topology.Verdict, []Hop) {
 	}
 	switch {
 	case denied < 0 && allowed < 0:
-		// An empty endpoint: nothing can pass.
-		return topology.VerdictDeny, nil
+		// An endpoint with no address: no traffic, no verdict (SPEC 2.3).
+		return topology.VerdictNoTraffic, nil
 	case denied < 0:
 		return topology.VerdictAllow, segs[allowed].Hops
 	case allowed < 0:
 		return topology.VerdictDeny, segs[denied].Hops
 	}
 	return topology.VerdictPartial, segs[denied].Hops
-}
-
-// context picks the VNet whose VirtualNetwork and Internet tags an outside
-// endpoint is read in: the VNet of the other end.
-func (e *Engine) context(ep, other Endpoint) *vnetInfo {
-	if v := e.home(ep); v != nil {
-		return v
-	}
-	if v := e.home(other); v != nil {
-		return v
-	}
-	if len(e.topo.VirtualNetworks) > 0 {
-		return e.vnets[e.topo.VirtualNetworks[0].Name]
-	}
-	return &vnetInfo{}
-}
-
-// home returns the VNet an endpoint sits in, or nil.
-func (e *Engine) home(ep Endpoint) *vnetInfo {
-	switch ep.Kind {
-	case EndpointVM:
-		if vm := e.vms[ep.Name]; vm != nil {
-			return vm.subnet.vnet
-		}
-	case EndpointBastion:
-		if si := e.bastionSubnet(ep.Name); si != nil {
-			return si.vnet
-		}
-	case EndpointAddress:
-		if ep.Addr.IsValid() {
-			a := AddrPoint(ep.Addr.Addr())
-			for _, si := range e.subnets {
-				if si.prefix.Contains(a) {
-					return si.vnet
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// bastionSubnet returns the AzureBastionSubnet of a Bastion host, or nil.
-func (e *Engine) bastionSubnet(name string) *subnetInfo {
-	for _, b := range e.topo.BastionHosts {
-		if b.Name == name {
-			return e.subnet(b.VirtualNetwork, topology.BastionSubnetName)
-		}
-	}
-	return nil
-}
-
-// parts splits an endpoint into address sets with one attachment each. A
-// VM is its address behind its NICs; a Bastion host is its whole subnet
-// (instances take addresses from it); clients, service tags and external
-// addresses are outside; an IP or CIDR is split: a VM's address is that VM,
-// another address in a subnet meets that subnet's NSG only, and the rest is
-// outside (SPEC 2.3).
-func (e *Engine) parts(ep Endpoint, ctx *vnetInfo) []part {
-	switch ep.Kind {
-	case EndpointVM:
-		if vm := e.vms[ep.Name]; vm != nil {
-			return []part{{vm.set, vm.at}}
-		}
-	case EndpointBastion:
-		if si := e.bastionSubnet(ep.Name); si != nil {
-			return []part{{si.prefix, si.at}}
-		}
-	case EndpointClient:
-		for _, c := range e.topo.Clients {
-			if c.Name == ep.Name {
-				return []part{{PrefixesSet(c.AddressPrefixes), nil}}
-			}
-		}
-	case EndpointServiceTag:
-		return []part{{e.tagSet(ep.Name, ctx), nil}}
-	case EndpointExternal:
-		return []part{{PrefixSet(ep.Addr), nil}}
-	case EndpointAddress:
-		if ep.Addr.IsValid() && ep.Addr.Addr().Is4() {
-			return e.addressParts(PrefixSet(ep.Addr))
-		}
-	}
-	return nil
-}
-
-func (e *Engine) addressParts(rest Set) []part {
-	var out []part
-	for _, si := range e.subnets {
-		in := rest.Intersect(si.prefix)
-		if in.IsEmpty() {
-			continue
-		}
-		rest = rest.Subtract(si.prefix)
-		for _, vm := range si.vms {
-			if in.Contains(vm.point) {
-				out = append(out, part{vm.set, vm.at})
-				in = in.Subtract(PointSet(vm.point))
-			}
-		}
-		if !in.IsEmpty() {
-			out = append(out, part{in, si.at})
-		}
-	}
-	if !rest.IsEmpty() {
-		out = append(out, part{rest, nil})
-	}
-	return out
 }
 
 // gates returns the NSGs a packet meets from src to dst, in order: the

@@ -80,9 +80,17 @@ func sameSegments(a, b []Segment) bool {
 
 // evaluateSlow is Evaluate with evaluatePairSlow.
 func (e *Engine) evaluateSlow(f *Flow) *Result {
-	srcCtx, dstCtx := e.context(f.Source, f.Destination), e.context(f.Destination, f.Source)
-	srcParts := e.parts(f.Source, srcCtx)
-	dstParts := e.parts(f.Destination, dstCtx)
+	if f.Protocol == topology.Any {
+		res := &Result{Flow: f}
+		for _, p := range topology.Protocols {
+			one := *f
+			one.Protocol = p
+			res.Segments = append(res.Segments, e.evaluateSlow(&one).Segments...)
+		}
+		res.Verdict, res.Hops = summarize(res.Segments)
+		return res
+	}
+	srcParts, dstParts := e.flowParts(f)
 	ports := PortSet(f.SourcePorts)
 	res := &Result{Flow: f}
 	for _, sp := range srcParts {
@@ -100,6 +108,9 @@ func (e *Engine) evaluateSlow(f *Flow) *Result {
 		}
 		return a.SourcePorts.First() < b.SourcePorts.First()
 	})
+	for i := range res.Segments {
+		res.Segments[i].Protocol = f.Protocol
+	}
 	res.Verdict, res.Hops = summarize(res.Segments)
 	return res
 }

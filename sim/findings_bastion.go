@@ -368,10 +368,10 @@ func (e *Engine) checkBastionSubnets(l *findingList) {
 		// "/26 or larger" since 2 November 2021; /27 subnets from before
 		// then still work, so /27 is a warning and smaller an error.
 		switch bits := s.AddressPrefix.Bits(); {
-		case bits > 27:
+		case bits > topology.BastionSubnetLegacyMaxBits:
 			l.add("SUB001", SeverityError, s.At("addressPrefix"), fmt.Sprintf(
 				"%s is %s, a /%d; AzureBastionSubnet must be /26 or larger", name, s.AddressPrefix, bits))
-		case bits == 27:
+		case bits > topology.BastionSubnetMaxBits:
 			l.add("SUB001", SeverityWarning, s.At("addressPrefix"), fmt.Sprintf(
 				"%s is %s, a /27; AzureBastionSubnet must be /26 or larger for Bastion hosts deployed since 2 November 2021, and /26 is needed to scale", name, s.AddressPrefix))
 		}
@@ -420,10 +420,10 @@ func (e *Engine) checkBastionHosts(l *findingList) {
 			}
 		}
 		switch {
-		case b.ScaleUnits < 2 || b.ScaleUnits > 50:
+		case b.ScaleUnits < topology.MinScaleUnits || b.ScaleUnits > topology.MaxScaleUnits:
 			l.add("SKU002", SeverityError, b.At("scaleUnits"), fmt.Sprintf(
-				"bastion host %q has scaleUnits %d; the range is 2 to 50", b.Name, b.ScaleUnits))
-		case b.ScaleUnits != 2 && !skuHas(b.SKU, topology.Standard):
+				"bastion host %q has scaleUnits %d; the range is %d to %d", b.Name, b.ScaleUnits, topology.MinScaleUnits, topology.MaxScaleUnits))
+		case b.ScaleUnits != topology.MinScaleUnits && !skuHas(b.SKU, topology.Standard):
 			l.add("SKU002", SeverityError, b.At("scaleUnits"), fmt.Sprintf(
 				"bastion host %q has scaleUnits %d, but host scaling needs the Standard or Premium SKU; %s has 2 instances", b.Name, b.ScaleUnits, b.SKU))
 		}

@@ -315,7 +315,7 @@ func (e *Engine) checkVMs(l *findingList) {
 // fully pass (SPEC 3: "a blocked recommended flow is a warning").
 func checkRecommendedFlows(l *findingList, results []*Result) {
 	for _, r := range results {
-		if !r.Blocked() || r.Flow.Requirement != topology.Recommended {
+		if !r.BlockedUnintended() || r.Flow.Requirement != topology.Recommended {
 			continue
 		}
 		f := r.Flow
@@ -328,17 +328,13 @@ func checkRecommendedFlows(l *findingList, results []*Result) {
 // DenyAllOutBound / 65500 (default) at subnet hub/AzureBastionSubnet", or
 // "no NSG on the path".
 func HopsText(hops []Hop) string {
-	if len(hops) == 0 {
+	h, ok := Decider(hops)
+	if !ok {
 		return "no NSG on the path"
 	}
-	h := hops[len(hops)-1]
 	verb := "allowed by"
 	if h.Rule.Access == topology.Deny {
 		verb = "blocked by"
 	}
-	s := fmt.Sprintf("%s %s / %s / %d", verb, h.NSG.Name, h.Rule.Name, h.Rule.Priority)
-	if h.Rule.Default {
-		s += " (default)"
-	}
-	return s + " at " + h.At
+	return verb + " " + h.String()
 }

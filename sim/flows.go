@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -25,6 +25,10 @@ type Endpoint struct {
 	Kind EndpointKind
 	Name string       // VM, Bastion host, client or tag name; the address as written
 	Addr netip.Prefix // EndpointAddress and EndpointExternal
+	// WithoutHostVIP drops 168.63.129.16 from a service tag: the default
+	// client of a private-only Bastion is VirtualNetwork less the
+	// platform's virtual IP, which is not a user (SPEC 2.3).
+	WithoutHostVIP bool
 }
 
 func (ep Endpoint) String() string { return ep.Name }
@@ -32,10 +36,10 @@ func (ep Endpoint) String() string { return ep.Name }
 // Flow is one flow to evaluate: a documented Bastion flow (SPEC 3) or one the
 // user declared.
 type Flow struct {
-	ID          string // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
-	Kind        string // "ssh", "client-https", …; "custom" for user flows
-	Bastion     string // the Bastion host, or "" for user flows
-	Target      string // the VM or client a per-target flow is about
+	ID          string            // stable: BASTION/KIND or BASTION/KIND/TARGET; a user flow's name
+	Kind        topology.FlowKind // "ssh", "client-https", …; KindCustom for user flows
+	Bastion     string            // the Bastion host, or "" for user flows
+	Target      string            // the VM or client a per-target flow is about
 	Source      Endpoint
 	Destination Endpoint
 	Protocol    topology.Protocol
@@ -45,30 +49,34 @@ type Flow struct {
 	Pos         topology.Pos // where the flow comes from in the topology
 }
 
-// Flow kinds of the documented catalogue (SPEC 3).
+// Flow kinds of the documented catalogue (SPEC 3): topology.FlowKind, which
+// validation checks flow IDs against, under the names the catalogue uses.
 const (
-	KindClientHTTPS         = "client-https"
-	KindGatewayManagerHTTPS = "gatewaymanager-https"
-	KindLoadBalancerHTTPS   = "loadbalancer-https"
-	KindDataplane8080       = "dataplane-8080"
-	KindDataplane5701       = "dataplane-5701"
-	KindAzureCloudHTTPS     = "azurecloud-https"
-	KindInternetHTTP        = "internet-http"
-	KindSSH                 = "ssh"
-	KindRDP                 = "rdp"
-	KindDeveloperSSH        = "developer-ssh"
-	KindDeveloperRDP        = "developer-rdp"
-	KindCustom              = "custom"
+	KindClientHTTPS         = topology.FlowClientHTTPS
+	KindGatewayManagerHTTPS = topology.FlowGatewayManagerHTTPS
+	KindLoadBalancerHTTPS   = topology.FlowLoadBalancerHTTPS
+	KindDataplane8080       = topology.FlowDataplane8080
+	KindDataplane5701       = topology.FlowDataplane5701
+	KindAzureCloudHTTPS     = topology.FlowAzureCloudHTTPS
+	KindInternetHTTP        = topology.FlowInternetHTTP
+	KindSSH                 = topology.FlowSSH
+	KindRDP                 = topology.FlowRDP
+	KindDeveloperSSH        = topology.FlowDeveloperSSH
+	KindDeveloperRDP        = topology.FlowDeveloperRDP
+	KindCustom              = topology.FlowCustom
 )
 
 // Flows returns every flow of a topology: for each Bastion host, the flows
 // the Azure Bastion documentation requires
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg), then the
 // user's flows, in a fixed order.
-func Flows(t *topology.Topology) []*Flow {
+func Flows(t *topology.Topology) []*Flow { return flowsOf(t, network.Resolve(t)) }
+
+// flowsOf is Flows on a network already resolved.
+func flowsOf(t *topology.Topology, n *network.Network) []*Flow {
 	var flows []*Flow
 	for _, b := range t.BastionHosts {
-		flows = append(flows, BastionFlows(t, b)...)
+		flows = append(flows, bastionFlows(t, n, b)...)
 	}
 	for _, f := range t.Flows {
 		flows = append(flows, userFlow(t, f))
@@ -78,9 +86,13 @@ func Flows(t *topology.Topology) []*Flow {
 
 // BastionFlows returns the documented flows of one Bastion host (SPEC 3).
 func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
+	return bastionFlows(t, network.Resolve(t), b)
+}
+
+func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionHost) []*Flow {
 	bastion := Endpoint{Kind: EndpointBastion, Name: b.Name}
-	mk := func(kind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
-		id := b.Name + "/" + kind
+	mk := func(kind topology.FlowKind, target string, src, dst Endpoint, port uint16, req topology.Requirement) *Flow {
+		id := b.Name + "/" + string(kind)
 		if target != "" {
 			id += "/" + target
 		}
@@ -95,8 +107,9 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 	if b.SKU == topology.Developer {
 		// Bastion Developer connects from 168.63.129.16 to VMs of its own VNet
 		// only (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
-		host := Endpoint{Kind: EndpointExternal, Name: hostVIP.String(), Addr: netip.PrefixFrom(hostVIP, 32)}
-		for _, vm := range targetVMs(t, b.VirtualNetwork, false) {
+		host := developerEndpoint(hostVIP.String())
+		for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), false) {
+			vm := m.VirtualMachine
 			kind, port := KindDeveloperSSH, uint16(22)
 			if vm.OS == topology.Windows {
 				kind, port = KindDeveloperRDP, 3389
@@ -109,6 +122,9 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		src := Endpoint{Kind: EndpointClient, Name: c.Name}
 		if c.Tag != "" {
 			src = Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
+		}
+		if len(t.Clients) == 0 && b.EnablePrivateOnlyBastion {
+			src.WithoutHostVIP = true
 		}
 		flows = append(flows, mk(KindClientHTTPS, c.Name, src, bastion, 443, topology.Required))
 	}
@@ -132,7 +148,8 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		}
 		flows = append(flows, mk(KindInternetHTTP, "", bastion, Endpoint{Kind: EndpointServiceTag, Name: topology.TagInternet}, 80, req))
 	}
-	for _, vm := range targetVMs(t, b.VirtualNetwork, true) {
+	for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), true) {
+		vm := m.VirtualMachine
 		kind, port := KindSSH, uint16(22)
 		if vm.OS == topology.Windows {
 			kind, port = KindRDP, 3389
@@ -140,7 +157,7 @@ func BastionFlows(t *topology.Topology, b *topology.BastionHost) []*Flow {
 		flows = append(flows, mk(kind, vm.Name, bastion, vmEndpoint(vm), port, topology.Required))
 		if b.SKU == topology.Standard || b.SKU == topology.Premium {
 			for _, p := range b.CustomPorts {
-				flows = append(flows, mk(fmt.Sprintf("port-%d", p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
+				flows = append(flows, mk(topology.FlowPort(p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
 			}
 		}
 	}
@@ -160,26 +177,14 @@ func Clients(t *topology.Topology, b *topology.BastionHost) []*topology.Client {
 	return []*topology.Client{{Name: topology.TagInternet, Tag: topology.TagInternet}}
 }
 
-func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
-	return Endpoint{Kind: EndpointVM, Name: vm.Name}
+// developerEndpoint is a Developer Bastion as a flow end: 168.63.129.16,
+// outside the VNet (https://learn.microsoft.com/en-us/azure/bastion/quickstart-developer).
+func developerEndpoint(name string) Endpoint {
+	return Endpoint{Kind: EndpointExternal, Name: name, Addr: netip.PrefixFrom(hostVIP, 32)}
 }
 
-// targetVMs returns the VMs of a VNet and, with peered, of the VNets peered
-// with it, in topology order.
-func targetVMs(t *topology.Topology, vnet string, peered bool) []*topology.VirtualMachine {
-	in := map[string]bool{vnet: true}
-	if peered {
-		for _, p := range peerMap(t)[vnet] {
-			in[p.Name] = true
-		}
-	}
-	var out []*topology.VirtualMachine
-	for _, vm := range t.VirtualMachines {
-		if in[vm.VirtualNetwork] {
-			out = append(out, vm)
-		}
-	}
-	return out
+func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
+	return Endpoint{Kind: EndpointVM, Name: vm.Name}
 }
 
 // userFlow turns a declared flow into a Flow, resolving its endpoint names.
@@ -208,6 +213,11 @@ func ResolveEndpoint(t *topology.Topology, name string) Endpoint {
 	}
 	for _, b := range t.BastionHosts {
 		if b.Name == name {
+			if b.SKU == topology.Developer {
+				// A Developer Bastion reaches VMs from 168.63.129.16, whatever
+				// subnets its VNet holds (SPEC 2.3).
+				return developerEndpoint(name)
+			}
 			return Endpoint{Kind: EndpointBastion, Name: name}
 		}
 	}

@@ -33,6 +33,7 @@ func FuzzEngine(f *testing.F) {
 		}
 		for _, fl := range append(Flows(topo), randomFlows(rng, topo)...) {
 			res := e.Evaluate(fl)
+			checkFlow(t, src.seed, topo, e, fl, res)
 			for _, pkt := range samplePackets(rng, e, fl, res) {
 				checkPacket(t, src.seed, topo, e, fl, res, pkt)
 			}

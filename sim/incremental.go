@@ -114,7 +114,8 @@ func WithNSG(t *topology.Topology, nsg *topology.NetworkSecurityGroup) *topology
 func (v *Revision) Report() *Report {
 	r := &Report{Topology: v.Topology, Engine: v.Engine, Results: v.Results}
 	r.Expectations = checkExpectations(v.Topology.Expectations, v.Results)
-	r.Findings = v.Engine.Findings(v.Results)
+	markIntended(r)
+	r.Findings = v.Engine.Findings(r.Results)
 	r.Summary = summarizeReport(r)
 	return r
 }

@@ -98,7 +98,7 @@ func newRuleIndex(rules []compiledRule) *ruleIndex {
 	for q := range numProtocols {
 		set := make([]uint64, x.words)
 		for i := range rules {
-			if rules[i].rule.Protocol.Matches(topology.Protocol(q)) {
+			if rules[i].protocols.has(topology.Protocol(q)) {
 				set[i/64] |= 1 << (i % 64)
 			}
 		}

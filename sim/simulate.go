@@ -33,16 +33,21 @@ type Summary struct {
 	Allowed         int
 	Denied          int
 	Partial         int
+	NoTraffic       int // flows with an endpoint that has no address (FLOW003)
 	RequiredBlocked int
 	// RecommendedBlocked counts recommended flows that do not fully pass:
 	// warnings, not failures.
 	RecommendedBlocked int
+	// Intended counts blocked flows that an expectation marks as intended;
+	// they count in neither RequiredBlocked nor RecommendedBlocked.
+	Intended           int
 	ExpectationsFailed int
 	Errors             int // error findings
 }
 
-// OK reports whether the run passes: every required flow passes, every
-// expectation holds and there is no error finding (SPEC 5, exit code 0).
+// OK reports whether the run passes: every required flow passes (or is
+// blocked by intent), every expectation holds and there is no error finding
+// (SPEC 5, exit code 0).
 func (s Summary) OK() bool {
 	return s.RequiredBlocked == 0 && s.ExpectationsFailed == 0 && s.Errors == 0
 }
@@ -63,11 +68,12 @@ func (e *Engine) Simulate() *Report { return e.SimulateProgress(nil) }
 // are decided, from several goroutines at once, and last with done == total
 // before the findings are checked. A nil progress is not called.
 func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
-	flows := Flows(e.topo)
+	flows := flowsOf(e.topo, e.net)
 	results := e.evaluateAll(flows, progress)
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
-	r.Findings = e.Findings(results)
+	markIntended(r)
+	r.Findings = e.Findings(r.Results)
 	r.Summary = summarizeReport(r)
 	return r
 }
@@ -137,6 +143,12 @@ func summarizeReport(r *Report) Summary {
 			s.Denied++
 		case topology.VerdictPartial:
 			s.Partial++
+		case topology.VerdictNoTraffic:
+			s.NoTraffic++
+		}
+		if res.Intended {
+			s.Intended++
+			continue
 		}
 		if res.Blocked() {
 			switch res.Flow.Requirement {

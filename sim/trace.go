@@ -82,14 +82,12 @@ func (r RuleEvaluation) Matched() bool {
 func (e *Engine) Trace(f *Flow) *Trace {
 	res := e.Evaluate(f)
 	t := &Trace{Flow: f, Result: res}
-	srcCtx, dstCtx := e.context(f.Source, f.Destination), e.context(f.Destination, f.Source)
-	srcParts := e.parts(f.Source, srcCtx)
-	dstParts := e.parts(f.Destination, dstCtx)
+	srcParts, dstParts := e.flowParts(f)
 	for i := range res.Segments {
 		sg := &res.Segments[i]
 		src, dst := partOf(srcParts, sg.Source.First()), partOf(dstParts, sg.Destination.First())
 		pkt := Packet{
-			Protocol: f.Protocol, Source: representative(sg.Source, src), SourcePort: uint16(sg.SourcePorts.First()),
+			Protocol: sg.Protocol, Source: representative(sg.Source, src), SourcePort: uint16(sg.SourcePorts.First()),
 			Destination: representative(sg.Destination, dst), DestinationPort: f.Port,
 		}
 		part := TracePart{Segment: sg, Packet: pkt, Access: topology.Allow}
@@ -145,6 +143,12 @@ func traceNSG(g gate, pkt Packet) NSGEvaluation {
 			DestinationMatched:     r.dst.Contains(pkt.Destination),
 			DestinationPortMatched: r.dstPorts.Contains(Point(pkt.DestinationPort)),
 		}
+		if !pkt.Protocol.CarriesPorts() {
+			// ICMP, ESP and AH carry no ports: only a rule on every port
+			// matches them (SPEC 2.3).
+			re.SourcePortMatched = topology.AllPortsRanges(r.rule.SourcePorts)
+			re.DestinationPortMatched = topology.AllPortsRanges(r.rule.DestinationPorts)
+		}
 		if ev.Matched < 0 && re.Matched() {
 			ev.Matched = i
 		}
@@ -195,13 +199,6 @@ func endpointFor(t *topology.Topology, name string) (Endpoint, error) {
 		}
 		if !ep.Addr.Addr().Is4() {
 			return ep, fmt.Errorf("%q is not an IPv4 address; Azure Bastion and nsgsim are IPv4 only", name)
-		}
-	}
-	if ep.Kind == EndpointBastion {
-		for _, b := range t.BastionHosts {
-			if b.Name == name && b.SKU == topology.Developer {
-				return ep, fmt.Errorf("bastion host %q is a Developer Bastion, which has no AzureBastionSubnet; trace from 168.63.129.16 instead", name)
-			}
 		}
 	}
 	return ep, nil

@@ -73,10 +73,15 @@ func checkTracePart(t *testing.T, seed uint64, topo *topology.Topology, e *Engin
 		}
 		got = append(got, refHop{n.NSG.Name, n.AppliedTo, n.MatchedRule().Name, n.MatchedRule().Access})
 	}
+	src, dst := refEnds(topo, f)
 	ref := refPacket{
-		proto: f.Protocol, src: toRefAddr(e, p.Packet.Source), dst: toRefAddr(e, p.Packet.Destination),
+		proto: p.Packet.Protocol, src: toRefAddr(e, p.Packet.Source), dst: toRefAddr(e, p.Packet.Destination),
 		sport: p.Packet.SourcePort, dport: p.Packet.DestinationPort,
-		srcOutside: outside(f.Source), dstOutside: outside(f.Destination),
+		srcOutside: src.outside(), dstOutside: dst.outside(),
+		srcFrom: cmpOr(src.anchor(topo), dst.anchor(topo)), dstFrom: cmpOr(dst.anchor(topo), src.anchor(topo)),
+	}
+	if p.Packet.Protocol != segProtocol(sg, f) {
+		fail("trace packet on %s, segment on %s", p.Packet.Protocol, segProtocol(sg, f))
 	}
 	want, wantHops := refEvaluate(topo, ref)
 	if want != p.Access || fmt.Sprint(got) != fmt.Sprint(wantHops) {
@@ -87,13 +92,7 @@ func checkTracePart(t *testing.T, seed uint64, topo *topology.Topology, e *Engin
 		vnet := topo.VirtualNetworkByName(vnetOf(e, n.AppliedTo))
 		for _, re := range n.Rules {
 			r := re.Rule
-			wantF := [5]bool{
-				r.Protocol == topology.Any || r.Protocol == ref.proto,
-				refSideMatches(topo, r.Source, ref.src, vnet),
-				refPortMatches(r.SourcePorts, ref.sport),
-				refSideMatches(topo, r.Destination, ref.dst, vnet),
-				refPortMatches(r.DestinationPorts, ref.dport),
-			}
+			wantF := refRuleFields(topo, r, vnet, ref)
 			gotF := [5]bool{re.ProtocolMatched, re.SourceMatched, re.SourcePortMatched, re.DestinationMatched, re.DestinationPortMatched}
 			if gotF != wantF {
 				fail("NSG %d %s rule %s: fields %v, reference %v", i, n.NSG.Name, r.Name, gotF, wantF)
@@ -247,7 +246,7 @@ func cellShadowed(rules []compiledRule, j int) (shadowed bool, takers []string, 
 	dsts, dports := r.dst.split(uniq(dstCuts)), r.dstPorts.split(uniq(dportCuts))
 	var protos []topology.Protocol
 	for _, p := range []topology.Protocol{topology.Tcp, topology.Udp, topology.Icmp, topology.Esp, topology.Ah} {
-		if r.rule.Protocol.Matches(p) {
+		if r.protocols.has(p) {
 			protos = append(protos, p)
 		}
 	}

@@ -35,38 +35,57 @@ var publicIPv4 = allIPv4.Subtract(nonPublic)
 // universe knows what every service tag means for one topology: from the
 // Service Tags file when the topology names one, or from the built-in model
 // of SPEC 2.4, where each tag other than the platform tags is an opaque set
-// of addresses ("atoms") with GatewayManager ⊂ AzureCloud ⊂ Internet.
+// of addresses ("atoms") with GatewayManager ⊂ AzureCloud ⊂ Internet. When
+// a file lacks a tag the flow catalogue needs (GatewayManager, AzureCloud),
+// the built-in model stands in for that tag alone: it gets an atom, inside
+// AzureCloud and Internet as without a file (SPEC 2.4).
 type universe struct {
 	file  *topology.ServiceTags // nil: built-in model
-	atoms map[string]Point      // built-in model: tag → its atom
+	atoms map[string]Point      // tag → its atom
 	names []string              // atom names, by point
 }
 
-// newUniverse prepares the tags a topology mentions. In the built-in model
-// GatewayManager and AzureCloud always have atoms, so the documented flows
-// can name them.
+// catalogueTags are the tags the documented Bastion flows name (SPEC 3).
+var catalogueTags = []string{topology.TagGatewayManager, topology.TagAzureCloud}
+
+// newUniverse prepares the tags a topology mentions. GatewayManager and
+// AzureCloud always have addresses, so the documented flows can name them:
+// from the file, or atoms.
 func newUniverse(file *topology.ServiceTags, tags []string) *universe {
 	u := &universe{file: file}
-	if file != nil {
-		return u
-	}
-	seen := map[string]bool{topology.TagGatewayManager: true, topology.TagAzureCloud: true}
-	names := []string{topology.TagGatewayManager, topology.TagAzureCloud}
-	var rest []string
-	for _, t := range tags {
-		if !seen[t] && !platformTag(t) {
-			seen[t] = true
-			rest = append(rest, t)
+	var names []string
+	for _, t := range catalogueTags {
+		if file == nil || !file.Has(t) {
+			names = append(names, t)
 		}
 	}
-	sort.Strings(rest)
-	names = append(names, rest...)
+	if file == nil {
+		seen := map[string]bool{topology.TagGatewayManager: true, topology.TagAzureCloud: true}
+		var rest []string
+		for _, t := range tags {
+			if !seen[t] && !platformTag(t) {
+				seen[t] = true
+				rest = append(rest, t)
+			}
+		}
+		sort.Strings(rest)
+		names = append(names, rest...)
+	}
 	u.atoms = make(map[string]Point, len(names))
 	for i, n := range names {
 		u.atoms[n] = atomBase + Point(i)
 	}
 	u.names = names
 	return u
+}
+
+// MissingCatalogueTags lists the tags the flow catalogue needs that the
+// Service Tags file lacks, for which the built-in model stands in.
+func (e *Engine) MissingCatalogueTags() []string {
+	if e.u.builtin() {
+		return nil
+	}
+	return e.u.names
 }
 
 func platformTag(t string) bool {
@@ -76,7 +95,8 @@ func platformTag(t string) bool {
 // builtin reports whether the universe uses the built-in model.
 func (u *universe) builtin() bool { return u.file == nil }
 
-// allAtoms is the set of every atom: empty with a Service Tags file.
+// allAtoms is the set of every atom: empty with a Service Tags file that
+// has every catalogue tag.
 func (u *universe) allAtoms() Set {
 	if len(u.names) == 0 {
 		return Set{}
@@ -87,12 +107,12 @@ func (u *universe) allAtoms() Set {
 // everything is "*": all IPv4 space and every atom.
 func (u *universe) everything() Set { return allIPv4.Union(u.allAtoms()) }
 
-// prefixes returns the set of a prefix list. In the built-in model a list
-// that covers all public IPv4 space also covers the opaque tag addresses,
-// which lie somewhere inside it.
+// prefixes returns the set of a prefix list. A list that covers all public
+// IPv4 space also covers the opaque tag addresses, which lie somewhere
+// inside it (SPEC 2.3, 2.4).
 func (u *universe) prefixes(ps []netip.Prefix) Set {
 	s := PrefixesSet(ps)
-	if u.builtin() && s.ContainsSet(publicIPv4) {
+	if len(u.names) > 0 && s.ContainsSet(publicIPv4) {
 		s = s.Union(u.allAtoms())
 	}
 	return s
@@ -123,17 +143,19 @@ func (u *universe) tag(name string, vnet Set) Set {
 	case topology.TagInternet:
 		return publicIPv4.Subtract(vnet).Union(u.allAtoms())
 	}
+	var s Set
 	if !u.builtin() {
 		ps, _ := u.file.Prefixes(name)
-		return PrefixesSet(ps)
+		s = PrefixesSet(ps)
 	}
 	if name == topology.TagAzureCloud {
-		return u.allAtoms()
+		// Every atom is an Azure address: GatewayManager's too.
+		return s.Union(u.allAtoms())
 	}
 	if p, ok := u.atoms[name]; ok {
-		return PointSet(p)
+		return s.Union(PointSet(p))
 	}
-	return Set{}
+	return s
 }
 
 // atomName returns the tag an atom stands for.
@@ -149,7 +171,7 @@ func (u *universe) atomName(p Point) string {
 // covering all public space, so whether GatewayManager or AzureCloud
 // addresses fall inside it is unknown without a Service Tags file (SPEC 2.4).
 func (e *Engine) TagAssumptionMatters() bool {
-	if !e.u.builtin() {
+	if len(e.u.names) == 0 {
 		return false
 	}
 	for _, n := range e.topo.NetworkSecurityGroups {

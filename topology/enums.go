@@ -32,6 +32,16 @@ func (p Protocol) String() string {
 // encompasses TCP, UDP, and ICMP", and nsgsim takes it to include ESP and AH).
 func (p Protocol) Matches(q Protocol) bool { return p == Any || p == q }
 
+// Protocols lists the concrete protocols a rule on "*" matches, in the
+// order nsgsim evaluates a "*" flow (SPEC 2.3).
+var Protocols = []Protocol{Tcp, Udp, Icmp, Esp, Ah}
+
+// CarriesPorts reports whether traffic of protocol p has ports. ICMP, ESP and
+// AH carry none, so a rule restricted to some ports never matches them
+// (SPEC 2.3; the NSG overview does not document the case, nsgsim assumes it:
+// https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
+func (p Protocol) CarriesPorts() bool { return p == Tcp || p == Udp || p == Any }
+
 // ParseProtocol reads a protocol case-insensitively, as Azure does; "Any" and
 // "All" (the effective-rules spelling) mean "*".
 func ParseProtocol(s string) (Protocol, bool) {
@@ -169,9 +179,12 @@ const (
 	VerdictAllow Verdict = iota
 	VerdictDeny
 	VerdictPartial
+	// VerdictNoTraffic: an endpoint resolves to no address at all, so no
+	// packet exists to allow or deny (SPEC 2.3).
+	VerdictNoTraffic
 )
 
-var verdictNames = [...]string{VerdictAllow: "Allow", VerdictDeny: "Deny", VerdictPartial: "Partial"}
+var verdictNames = [...]string{VerdictAllow: "Allow", VerdictDeny: "Deny", VerdictPartial: "Partial", VerdictNoTraffic: "NoTraffic"}
 
 func (v Verdict) String() string {
 	if int(v) < len(verdictNames) {

@@ -2,37 +2,131 @@ package topology
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits that make a hostile topology file fail fast instead of exhausting
-// memory or time. A real topology is far below each of them.
-const (
-	// MaxFileSize is the largest topology file Load and Parse read: 32 MiB.
-	MaxFileSize = 32 << 20
-	// MaxNodes is the most YAML nodes a topology may have, counting the
-	// nodes an alias stands for each time the alias is used, so that a
-	// "billion laughs" document stops early.
-	MaxNodes = 1_000_000
-	// MaxDepth is the deepest nesting of mappings and lists read.
-	MaxDepth = 100
-)
+// MaxDepth is the deepest nesting of mappings and lists read.
+const MaxDepth = 100
+
+// Budget is the memory, in bytes, that loading one input may use; the input
+// limits follow from it (Limits), so that a real estate of a hundred
+// megabytes loads while a hostile file fails fast with a positioned error
+// instead of exhausting memory or time. DefaultBudget is 2 GiB; a command
+// takes a larger one with its --memory-budget flag (SetBudget).
+type Budget int64
+
+// DefaultBudget is the memory budget of a load unless SetBudget changes it.
+const DefaultBudget Budget = 2 << 30
+
+// MinBudget is the smallest budget SetBudget accepts: 256 MiB.
+const MinBudget Budget = 256 << 20
+
+// Limits are the input limits that a Budget allows.
+//
+//   - FileSize: an input file is read whole, then parsed; the topology
+//     built from it takes up to about five times its size (a rule of 200
+//     bytes of YAML is a SecurityRule with its positions), so a file may be
+//     a sixteenth of the budget: 128 MiB of 2 GiB.
+//   - Nodes: the YAML nodes of a file that the topology scanner does not
+//     read (anchors and aliases, tags, block scalars) and that yaml.v3
+//     parses whole into a tree first. yaml.v3 allocates about 500 bytes per
+//     node, parser buffers included, and holds the whole tree, so the tree
+//     may have a quarter of the budget at 512 bytes a node: 1,048,576 nodes
+//     of 2 GiB. Aliases count each time they are used (a "billion laughs"
+//     document stops early). The scanner needs no node limit: it decodes a
+//     list item at a time and drops its nodes.
+type Limits struct {
+	FileSize int64
+	Nodes    int
+}
+
+// Limits returns the input limits of budget b.
+func (b Budget) Limits() Limits {
+	return Limits{FileSize: int64(b) / 16, Nodes: int(int64(b) / 2048)}
+}
+
+// String formats b in MiB or GiB, as the messages print it.
+func (b Budget) String() string { return byteSize(int64(b)) }
+
+// byteSize formats n bytes as "128 MiB" or "2 GiB" when it is a whole
+// number of those, and as bytes otherwise.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+var budget atomic.Int64
+
+func init() { budget.Store(int64(DefaultBudget)) }
+
+// SetBudget sets the memory budget of every later load, for a command's
+// --memory-budget flag. A budget under MinBudget is an error.
+func SetBudget(b Budget) error {
+	if b < MinBudget {
+		return fmt.Errorf("memory budget %s is too small; expected at least %s", b, MinBudget)
+	}
+	budget.Store(int64(b))
+	return nil
+}
+
+// CurrentBudget is the memory budget of a load now: DefaultBudget unless
+// SetBudget changed it.
+func CurrentBudget() Budget { return Budget(budget.Load()) }
+
+// ParseBudget reads a budget as a command line gives it: a number of bytes
+// with an optional unit, KiB, MiB, GiB or TiB (or K, M, G, T, all powers of
+// 1024): "4GiB", "512M", "3221225472".
+func ParseBudget(s string) (Budget, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("memory budget %q: expected a size such as 4GiB, 512MiB or a number of bytes", s)
+	}
+	return Budget(n * mult), nil
+}
+
+// sizeMessage is the message for an input of size bytes ("123", "more than
+// 123") over the budget's file size.
+func sizeMessage(size string, b Budget) string {
+	return fmt.Sprintf("file is %s bytes; nsgsim reads inputs up to %s with its memory budget of %s (raise it with --memory-budget)",
+		size, byteSize(b.Limits().FileSize), b)
+}
 
 // checkLimits walks the whole tree, following aliases, and stops at the
-// first node past MaxNodes or MaxDepth. It runs before decoding so that the
+// first node past the budget's node limit or MaxDepth. It runs before decoding so that the
 // decoder never meets a cycle (an alias to its own ancestor) or an
 // exponential expansion.
-func checkLimits(file string, root *yaml.Node) *Error {
-	l := limiter{file: file}
+func checkLimits(file string, root *yaml.Node, maxNodes int) *Error {
+	l := limiter{file: file, maxNodes: maxNodes}
 	l.walk(root, 1, nil)
 	return l.err
 }
 
 type limiter struct {
-	file  string
-	nodes int
-	err   *Error
+	file     string
+	maxNodes int
+	nodes    int
+	err      *Error
 }
 
 // walk counts n and what it contains. via is the outermost alias on the
@@ -48,9 +142,9 @@ func (l *limiter) walk(n *yaml.Node, depth int, via *yaml.Node) bool {
 	}
 	l.nodes++
 	switch {
-	case l.nodes > MaxNodes:
+	case l.nodes > l.maxNodes:
 		l.err = &Error{Pos: Pos{File: l.file, Line: at.Line, Col: at.Column}, Msg: fmt.Sprintf(
-			"more than %d YAML nodes once aliases are expanded; nsgsim reads topologies up to %d nodes", MaxNodes, MaxNodes)}
+			"more than %d YAML nodes once aliases are expanded; nsgsim reads topologies up to %d nodes", l.maxNodes, l.maxNodes)}
 		return false
 	case depth > MaxDepth:
 		l.err = &Error{Pos: Pos{File: l.file, Line: at.Line, Col: at.Column}, Msg: fmt.Sprintf(

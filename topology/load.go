@@ -2,6 +2,7 @@ package topology
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sort"
 
@@ -17,7 +18,7 @@ func Load(path string) (*Topology, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return parseData(path, data, true)
 }
 
 // Parse reads a topology from data; file names it in positions, and a
@@ -27,12 +28,43 @@ func Load(path string) (*Topology, error) {
 // On failure the topology is nil.
 //
 // Missing optional values take Azure's defaults: a Bastion host's sku is
-// Standard, the default of the REST API (bastionHost.json, sku.name; the
-// Terraform provider and the AVM module default to Basic instead), and its
-// scaleUnits is 2, the minimum and the Basic SKU's fixed count
-// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// DefaultSKU (Basic: what a deployment without sku gets; see DefaultSKU for
+// the evidence), and its scaleUnits is DefaultScaleUnits (2, the minimum
+// and the Basic SKU's fixed count).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
+	return parseData(file, data, false)
+}
+
+// parseData is Parse; owned says that nothing else holds data, so that the
+// topology may keep its strings in it rather than in copies.
+func parseData(file string, data []byte, owned bool) (*Topology, error) {
+	if int64(len(data)) <= CurrentBudget().Limits().FileSize {
+		if t, ok := fastParse(file, data, owned); ok {
+			return validated(t)
+		}
+		if onlyComments(data) {
+			// What yaml.v3 would say after reading it all, at once.
+			return nil, ErrorList{noTopology(file)}
+		}
+	}
+	return parseYAMLv3(file, data)
+}
+
+// validated returns t when Validate finds no problem in it, and the
+// problems, sorted, otherwise.
+func validated(t *Topology) (*Topology, error) {
+	errs := Validate(t)
+	errs.Sort()
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// parseYAMLv3 is Parse by yaml.v3's node tree, for every file the topology
+// scanner does not read: it places every problem.
+func parseYAMLv3(file string, data []byte) (*Topology, error) {
 	t, root, errs, ok := parse(file, data)
 	if ok {
 		errs = append(errs, unreported(Validate(t), errs, root)...)
@@ -48,8 +80,10 @@ func Parse(file string, data []byte) (*Topology, error) {
 // be read as a YAML mapping at all; then Validate has nothing to check.
 func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
 	start := Pos{File: file, Line: 1, Col: 1}
-	if len(data) > MaxFileSize {
-		errs.Add(start, "file is %d bytes; nsgsim reads topologies up to 32 MiB", len(data))
+	b := CurrentBudget()
+	lim := b.Limits()
+	if int64(len(data)) > lim.FileSize {
+		errs.Add(start, "%s", sizeMessage(fmt.Sprint(len(data)), b))
 		return nil, nil, errs, false
 	}
 	if p, msg := checkEncoding(data); msg != "" {
@@ -59,9 +93,9 @@ func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorLi
 	}
 	// yaml.v3 builds every node before checkLimits can count them: refuse
 	// a file with too many first, at the node past the limit.
-	if n, past := countNodes(data, MaxNodes); n > MaxNodes {
+	if n, past := countNodes(data, lim.Nodes); n > lim.Nodes {
 		past.File = file
-		errs.Add(past, "more than %d YAML nodes; nsgsim reads topologies of at most %d nodes", MaxNodes, MaxNodes)
+		errs.Add(past, "more than %d YAML nodes; nsgsim reads topologies of at most %d nodes", lim.Nodes, lim.Nodes)
 		return nil, nil, errs, false
 	}
 	root, err := decodeYAML(file, data)
@@ -74,7 +108,7 @@ func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorLi
 		}
 		return nil, nil, errs, false
 	}
-	if e := checkLimits(file, root); e != nil {
+	if e := checkLimits(file, root, lim.Nodes); e != nil {
 		return nil, nil, append(errs, e), false
 	}
 	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file}}

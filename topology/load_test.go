@@ -155,7 +155,7 @@ var rejectCases = []struct {
 	{"unknown-sku", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Free}\n",
 		"topo.yaml:8:41: bastion host \"b\": unknown sku \"Free\"; expected Developer, Basic, Standard or Premium"},
 	{"unknown-verdict", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub}\nexpectations:\n  - {flow: b/gatewaymanager-https, verdict: Blocked}\n",
-		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny or Partial"},
+		"topo.yaml:10:45: expectation for \"b/gatewaymanager-https\": unknown verdict \"Blocked\"; expected Allow, Deny, Partial or NoTraffic"},
 	{"unknown-requirement", "flows:\n  - {name: f, source: Internet, destination: 10.0.1.4, protocol: Tcp, destinationPort: 22, requirement: must}\n",
 		"topo.yaml:2:105: flow \"f\": unknown requirement \"must\"; expected required, recommended or optional"},
 	{"custom-port-range", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, customPorts: [2222, 0, 70000]}\n",
@@ -274,7 +274,7 @@ var rejectCases = []struct {
 	{"bastion-no-subnet", "virtualNetworks:\n  - {name: hub, addressSpace: [10.0.0.0/16]}\nbastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Basic}\n",
 		"topo.yaml:4:31: bastion host \"b\": virtual network \"hub\" has no subnet named \"AzureBastionSubnet\" (the Basic SKU needs one)"},
 	{"bastion-subnet-case", "virtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n    subnets: [{name: azurebastionsubnet, addressPrefix: 10.0.0.0/26}]\nbastionHosts:\n  - {name: b, virtualNetwork: hub}\n",
-		"topo.yaml:6:31: bastion host \"b\": virtual network \"hub\" has no subnet named exactly \"AzureBastionSubnet\" (the Standard SKU needs one); subnet \"azurebastionsubnet\" differs in case, and Azure requires the exact name"},
+		"topo.yaml:6:31: bastion host \"b\": virtual network \"hub\" has no subnet named exactly \"AzureBastionSubnet\" (the Basic SKU needs one); subnet \"azurebastionsubnet\" differs in case, and Azure requires the exact name"},
 
 	// Service tags file.
 	{"service-tags-missing", "serviceTags: nope.json\n",
@@ -505,7 +505,7 @@ func TestMarshalOmitsDefaults(t *testing.T) {
 	top := &Topology{
 		VirtualNetworks: []*VirtualNetwork{{Name: "hub", AddressSpace: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
 			Subnets: []*Subnet{{Name: BastionSubnetName, AddressPrefix: netip.MustParsePrefix("10.0.0.0/26")}}}},
-		BastionHosts: []*BastionHost{{Name: "b", VirtualNetwork: "hub", SKU: Standard, ScaleUnits: 2}},
+		BastionHosts: []*BastionHost{{Name: "b", VirtualNetwork: "hub", SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}},
 		NetworkSecurityGroups: []*NetworkSecurityGroup{{Name: "nsg", SecurityRules: []*SecurityRule{{
 			Name: "r", Priority: 100, Direction: Inbound, Access: Allow, Protocol: Tcp,
 			Source: Addresses{Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.4/32")}}, SourcePorts: []PortRange{AllPorts},
@@ -699,7 +699,7 @@ networkSecurityGroups:
 }
 
 // TestAliasBomb is the "billion laughs": nine levels of nine aliases. The
-// loader must stop at MaxNodes instead of expanding 9^9 nodes.
+// loader must stop at DefaultBudget.Limits().Nodes instead of expanding 9^9 nodes.
 func TestAliasBomb(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
@@ -712,7 +712,7 @@ func TestAliasBomb(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 20*time.Second {
 		t.Errorf("Parse(billion laughs) took %v", elapsed)
 	}
-	want := "topo.yaml:7:8: more than 1000000 YAML nodes once aliases are expanded; nsgsim reads topologies up to 1000000 nodes"
+	want := "topo.yaml:7:8: more than 1048576 YAML nodes once aliases are expanded; nsgsim reads topologies up to 1048576 nodes"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Parse(billion laughs) = %v, want %s", err, want)
 	}
@@ -733,11 +733,11 @@ func TestDepthLimit(t *testing.T) {
 }
 
 func TestSizeLimit(t *testing.T) {
-	data := make([]byte, MaxFileSize+1)
+	data := make([]byte, int(DefaultBudget.Limits().FileSize)+1)
 	_, err := Parse("big.yaml", data)
-	want := "big.yaml:1:1: file is 33554433 bytes; nsgsim reads topologies up to 32 MiB"
+	want := "big.yaml:1:1: file is 134217729 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
-		t.Errorf("Parse(32 MiB + 1) = %v, want %s", err, want)
+		t.Errorf("Parse(128 MiB + 1) = %v, want %s", err, want)
 	}
 
 	path := filepath.Join(t.TempDir(), "big.yaml")
@@ -751,7 +751,7 @@ func TestSizeLimit(t *testing.T) {
 	f.Close()
 	start := time.Now()
 	_, err = Load(path)
-	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads topologies up to 32 MiB"
+	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Load(1 GiB) = %v, want %s", err, want)
 	}

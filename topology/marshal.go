@@ -11,7 +11,7 @@ import (
 
 // Marshal writes t in the YAML format of SPEC section 1, the way Load reads
 // it: keys in SPEC order, zero and default values left out (a Bastion
-// host's sku Standard and scaleUnits 2, a flow's requirement optional,
+// host's sku DefaultSKU and scaleUnits DefaultScaleUnits, a flow's requirement optional,
 // false flags), prefixes as PrefixString prints them, ports as
 // PortRange.String prints them, and a plural field (sourceAddressPrefixes,
 // destinationPortRanges, addressPrefixes) only for more than one value.
@@ -229,6 +229,7 @@ func marshalExpectation(e *Expectation) ymap {
 	m := newMap()
 	m.str("flow", e.Flow)
 	m.add("verdict", ystr(e.Verdict.String()))
+	m.flag("intended", e.Intended)
 	return m
 }
 
@@ -326,10 +327,10 @@ func marshalBastionHost(b *BastionHost) ymap {
 	m := newMap()
 	m.str("name", b.Name)
 	m.str("virtualNetwork", b.VirtualNetwork)
-	if b.SKU != Standard {
+	if b.SKU != DefaultSKU {
 		m.add("sku", ystr(b.SKU.String()))
 	}
-	if b.ScaleUnits != 2 {
+	if b.ScaleUnits != DefaultScaleUnits {
 		m.add("scaleUnits", yint(b.ScaleUnits))
 	}
 	for _, f := range b.Flags() {

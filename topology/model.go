@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -52,6 +53,12 @@ type Topology struct {
 	Clients                   []*Client
 	Flows                     []*Flow
 	Expectations              []*Expectation
+
+	// Warnings are what an importer passed over without refusing its
+	// input (a VM scale set it does not model, IPv6 prefixes it dropped),
+	// each at the input it read: for the user, not for the model. Empty
+	// for a YAML topology.
+	Warnings ErrorList
 }
 
 // VirtualNetwork is a VNet with its subnets.
@@ -150,6 +157,22 @@ var AllPorts = PortRange{0, 65535}
 // EphemeralPorts is the source port range nsgsim assumes for a documented
 // flow (SPEC 2.3).
 var EphemeralPorts = PortRange{1024, 65535}
+
+// AllPortsRanges reports whether ranges cover every port, 0-65535: "*" or
+// ranges that add up to it. A rule on fewer ports never matches ICMP, ESP or
+// AH, which carry none (SPEC 2.3).
+func AllPortsRanges(ranges []PortRange) bool {
+	sorted := append([]PortRange(nil), ranges...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Lo < sorted[j].Lo })
+	next := 0
+	for _, r := range sorted {
+		if int(r.Lo) > next {
+			return false
+		}
+		next = max(next, int(r.Hi)+1)
+	}
+	return next > 65535
+}
 
 // Contains reports whether port is in r.
 func (r PortRange) Contains(port uint16) bool { return r.Lo <= port && port <= r.Hi }
@@ -356,6 +379,11 @@ type Expectation struct {
 	Origin
 	Flow    string
 	Verdict Verdict
+	// Intended marks a blocked flow as blocked on purpose (SPEC 1, 5): when
+	// the flow gets the expected Deny or Partial, it is reported as
+	// intended, not counted as a blocked required flow, and fix leaves it
+	// alone. Validation refuses it with the verdict Allow.
+	Intended bool
 }
 
 // VirtualNetworkByName and friends find objects by name; they return nil

@@ -18,6 +18,12 @@ type decoder struct {
 	dir  string // serviceTags is relative to it
 	t    *Topology
 	errs ErrorList
+	// For the topology scanner: the file, and the lists whose items it has
+	// yet to read, by their node in the root mapping. failed is set when it
+	// met YAML it does not read there.
+	data   []byte
+	lazy   map[*yaml.Node][]itemSpan
+	failed bool
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {
@@ -92,7 +98,8 @@ type pair struct {
 // pairs returns the key-value pairs of mapping n, with the pairs of merge
 // keys ("<<: *base") after the explicit ones.
 func (d *decoder) pairs(n *yaml.Node, ctx string, depth int) []pair {
-	var out, merged []pair
+	out := make([]pair, 0, len(n.Content)/2)
+	var merged []pair
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
@@ -146,22 +153,34 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 	if o != nil && !o.Pos.IsValid() {
 		o.Pos = d.pos(n)
 	}
-	m := make(map[string]*yaml.Node)
-	seen := make(map[string]*yaml.Node)
-	for _, p := range d.pairs(n, ctx, 0) {
+	pairs := d.pairs(n, ctx, 0)
+	m := make(map[string]*yaml.Node, len(pairs))
+	if o != nil && o.Fields == nil {
+		o.Fields = make(map[string]Pos, len(pairs))
+	}
+	var seen map[string]*yaml.Node // for objects too large to scan
+	if len(pairs) > maxScannedKeys {
+		seen = make(map[string]*yaml.Node, len(pairs))
+	}
+	for i, p := range pairs {
 		k := deref(p.k)
 		if k == nil || k.Kind != yaml.ScalarNode {
 			d.errorf(p.k, ctx, "expected a string key, got %s", describe(p.k))
 			continue
 		}
 		key := k.Value
-		if first, dup := seen[key]; dup {
+		first := seen[key]
+		if seen == nil {
+			first = firstKey(pairs[:i], key)
+		} else if first == nil {
+			seen[key] = k
+		}
+		if first != nil {
 			if !p.merged {
 				d.errorf(k, ctx, "duplicate key %q", key).At("first at", d.pos(first))
 			}
 			continue
 		}
-		seen[key] = k
 		switch {
 		case contains(known, key):
 			if o != nil {
@@ -176,6 +195,22 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 		}
 	}
 	return m, true
+}
+
+// maxScannedKeys is the most keys an object may have for object to find
+// repeated keys by scanning rather than with a map: a topology's objects
+// have a dozen, and a scan allocates nothing.
+const maxScannedKeys = 32
+
+// firstKey returns the key node of the first of pairs whose key is key, or
+// nil.
+func firstKey(pairs []pair, key string) *yaml.Node {
+	for _, p := range pairs {
+		if k := deref(p.k); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			return k
+		}
+	}
+	return nil
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, ctx, key string, known []string) {
@@ -315,7 +350,7 @@ const (
 	directionExpected   = "Inbound or Outbound"
 	osExpected          = "Linux or Windows"
 	skuExpected         = "Developer, Basic, Standard or Premium"
-	verdictExpected     = "Allow, Deny or Partial"
+	verdictExpected     = "Allow, Deny, Partial or NoTraffic"
 	requirementExpected = "required, recommended or optional"
 	// Azure Bastion reaches targets over IPv4 only
 	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq).

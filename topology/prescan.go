@@ -12,7 +12,7 @@ import (
 // and returns where that happened (a 1-based line and column, as yaml.v3
 // counts them); past is the zero Pos when the count stayed within limit.
 //
-// Parsing builds every node before MaxNodes can be checked: a 32 MiB file of
+// Parsing builds every node before the node limit can be checked: a 32 MiB file of
 // "[]," takes a minute and gigabytes. countNodes lets Parse refuse such a
 // file first. It must never refuse a file that parsing would accept, so it
 // never counts a node twice and never counts what is not a node:

@@ -44,7 +44,7 @@ func TestCountNodesScenariosAndGen(t *testing.T) {
 
 func checkBound(t *testing.T, name string, data []byte) {
 	t.Helper()
-	got, past := topology.CountNodes(data, topology.MaxNodes)
+	got, past := topology.CountNodes(data, topology.DefaultBudget.Limits().Nodes)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%s: %v", name, err)

@@ -51,7 +51,7 @@ func treeNodes(n *yaml.Node) int {
 // checkBound checks countNodes(data) against yamlNodes(data).
 func checkBound(t *testing.T, name string, data []byte) {
 	t.Helper()
-	got, past := countNodes(data, MaxNodes)
+	got, past := countNodes(data, DefaultBudget.Limits().Nodes)
 	want, ok := yamlNodes(data)
 	if !ok {
 		t.Fatalf("%s: yaml.v3 does not read it", name)
@@ -112,7 +112,7 @@ func TestCountNodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, past := countNodes([]byte(tt.src), MaxNodes)
+			got, past := countNodes([]byte(tt.src), DefaultBudget.Limits().Nodes)
 			if got != tt.want || past.IsValid() {
 				t.Errorf("countNodes(%q) = %d, %v, want %d", tt.src, got, past, tt.want)
 			}
@@ -143,7 +143,7 @@ func TestCountNodesStops(t *testing.T) {
 }
 
 // TestCountNodesHostile checks that the inputs that took a minute to parse
-// are counted past MaxNodes, quickly.
+// are counted past DefaultBudget.Limits().Nodes, quickly.
 func TestCountNodesHostile(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -158,11 +158,11 @@ func TestCountNodesHostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := []byte(tt.head + strings.Repeat(tt.item, (MaxFileSize-len(tt.head))/len(tt.item)))
+			data := []byte(tt.head + strings.Repeat(tt.item, (int(DefaultBudget.Limits().FileSize)-len(tt.head))/len(tt.item)))
 			start := time.Now()
-			n, past := countNodes(data, MaxNodes)
-			if elapsed := time.Since(start); n != MaxNodes+1 || !past.IsValid() {
-				t.Errorf("countNodes(%d bytes of %q) = %d, %v, want %d and a position", len(data), tt.item, n, past, MaxNodes+1)
+			n, past := countNodes(data, DefaultBudget.Limits().Nodes)
+			if elapsed := time.Since(start); n != DefaultBudget.Limits().Nodes+1 || !past.IsValid() {
+				t.Errorf("countNodes(%d bytes of %q) = %d, %v, want %d and a position", len(data), tt.item, n, past, DefaultBudget.Limits().Nodes+1)
 			} else {
 				t.Logf("stopped at %v in %v", past, elapsed)
 			}
@@ -251,7 +251,7 @@ func FuzzCountNodes(f *testing.F) {
 		if !utf8.Valid(data) {
 			return // refused by checkEncoding before countNodes
 		}
-		got, _ := countNodes(data, MaxNodes)
+		got, _ := countNodes(data, DefaultBudget.Limits().Nodes)
 		if want, ok := yamlNodes(data); ok && got > want {
 			t.Errorf("countNodes(%q) = %d, more than the %d nodes yaml.v3 makes", data, got, want)
 		}

@@ -9,8 +9,11 @@ import (
 )
 
 // ReadFile reads an input file whole, refusing a directory and a file over
-// MaxFileSize before reading it. The importers' inputs are read with it too.
+// the memory budget's file size (CurrentBudget().Limits().FileSize) before
+// reading it. The importers' inputs are read with it too.
 func ReadFile(path string) ([]byte, error) {
+	b := CurrentBudget()
+	max := b.Limits().FileSize
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading topology: %w", err)
@@ -23,22 +26,53 @@ func ReadFile(path string) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("reading topology: %s is a directory; expected a topology file", path)
 	}
-	if fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
-		return nil, sizeError(path, fmt.Sprint(fi.Size()))
+	if fi.Mode().IsRegular() && fi.Size() > max {
+		return nil, sizeError(path, fmt.Sprint(fi.Size()), b)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, n, err := readAtMost(f, fi, max+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading topology: %w", err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, sizeError(path, fmt.Sprintf("more than %d", MaxFileSize))
+	if n > max {
+		return nil, sizeError(path, fmt.Sprintf("more than %d", max), b)
 	}
 	return data, nil
 }
 
-func sizeError(file, size string) error {
+// readAtMost reads up to limit bytes of f and returns them and how many
+// there were; when they reach limit, only how many. A regular file is read
+// into one buffer of its size; anything else (a pipe, a device) in chunks,
+// so that an endless input costs limit bytes, not the twice as many of a
+// buffer that doubles.
+func readAtMost(f *os.File, fi os.FileInfo, limit int64) ([]byte, int64, error) {
+	r := io.LimitReader(f, limit)
+	if fi.Mode().IsRegular() {
+		var buf bytes.Buffer
+		buf.Grow(int(min(fi.Size(), limit)) + bytes.MinRead)
+		_, err := buf.ReadFrom(r)
+		return buf.Bytes(), int64(buf.Len()), err
+	}
+	var chunks [][]byte
+	total := 0
+	for {
+		chunk := make([]byte, 4<<20)
+		n, err := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += n
+		switch {
+		case int64(total) >= limit:
+			return nil, int64(total), nil
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return bytes.Join(chunks, nil), int64(total), nil
+		case err != nil:
+			return nil, 0, err
+		}
+	}
+}
+
+func sizeError(file, size string, b Budget) error {
 	var l ErrorList
-	l.Add(Pos{File: file, Line: 1, Col: 1}, "file is %s bytes; nsgsim reads topologies up to 32 MiB", size)
+	l.Add(Pos{File: file, Line: 1, Col: 1}, "%s", sizeMessage(size, b))
 	return l.Err()
 }
 

@@ -31,7 +31,7 @@ var (
 		"enablePrivateOnlyBastion", "disableCopyPaste", "customPorts"}
 	clientKeys      = []string{"name", "addressPrefix", "addressPrefixes"}
 	flowKeys        = []string{"name", "source", "destination", "protocol", "destinationPort", "sourcePortRange", "sourcePortRanges", "requirement"}
-	expectationKeys = []string{"flow", "verdict"}
+	expectationKeys = []string{"flow", "verdict", "intended"}
 
 	// bookkeepingKeys are what az and ARM print on a rule besides its
 	// properties; they are accepted and ignored (SPEC 1).
@@ -63,14 +63,14 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	if v, ok := m["serviceTags"]; ok {
 		d.serviceTags(v)
 	}
-	t.VirtualNetworks = decodeList(d, m, "virtualNetworks", "virtual networks", d.virtualNetwork)
-	t.NetworkSecurityGroups = decodeList(d, m, "networkSecurityGroups", "network security groups", d.networkSecurityGroup)
-	t.ApplicationSecurityGroups = decodeList(d, m, "applicationSecurityGroups", "application security groups", d.applicationSecurityGroup)
-	t.VirtualMachines = decodeList(d, m, "virtualMachines", "virtual machines", d.virtualMachine)
-	t.BastionHosts = decodeList(d, m, "bastionHosts", "Bastion hosts", d.bastionHost)
-	t.Clients = decodeList(d, m, "clients", "clients", d.client)
-	t.Flows = decodeList(d, m, "flows", "flows", d.flow)
-	t.Expectations = decodeList(d, m, "expectations", "expectations", d.expectation)
+	t.VirtualNetworks = decodeList(d, m, "virtualNetworks", "virtual networks", (*decoder).virtualNetwork)
+	t.NetworkSecurityGroups = decodeList(d, m, "networkSecurityGroups", "network security groups", (*decoder).networkSecurityGroup)
+	t.ApplicationSecurityGroups = decodeList(d, m, "applicationSecurityGroups", "application security groups", (*decoder).applicationSecurityGroup)
+	t.VirtualMachines = decodeList(d, m, "virtualMachines", "virtual machines", (*decoder).virtualMachine)
+	t.BastionHosts = decodeList(d, m, "bastionHosts", "Bastion hosts", (*decoder).bastionHost)
+	t.Clients = decodeList(d, m, "clients", "clients", (*decoder).client)
+	t.Flows = decodeList(d, m, "flows", "flows", (*decoder).flow)
+	t.Expectations = decodeList(d, m, "expectations", "expectations", (*decoder).expectation)
 	return true
 }
 
@@ -111,11 +111,17 @@ func azResource(n *yaml.Node) string {
 var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": true, "provisioningState": true, "etag": true}
 
 // decodeList decodes the top-level list m[key] of what, one object at a
-// time with decode, keeping the objects that decode.
-func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, decode func(*yaml.Node, int) *T) []*T {
+// time with decode, keeping the objects that decode. A list the topology
+// scanner left unread (d.lazy) is scanned and decoded item by item, in
+// parallel.
+func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
+	items := d.list(m[key], "", key, what)
+	if spans, ok := d.lazy[m[key]]; ok {
+		return decodeItems(d, spans, decode)
+	}
 	var out []*T
-	for i, n := range d.list(m[key], "", key, what) {
-		if x := decode(n, i); x != nil {
+	for i, n := range items {
+		if x := decode(d, n, i); x != nil {
 			out = append(out, x)
 		}
 	}
@@ -524,11 +530,10 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	return vm
 }
 
-// bastionHost reads a Bastion host. Defaults: sku Standard (the REST API's
-// default for sku.name in bastionHost.json) and scaleUnits 2 (the minimum,
-// https://learn.microsoft.com/en-us/azure/bastion/configuration-settings).
+// bastionHost reads a Bastion host. Defaults: DefaultSKU and
+// DefaultScaleUnits.
 func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
-	b := &BastionHost{SKU: Standard, ScaleUnits: 2}
+	b := &BastionHost{SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}
 	ctx := fmt.Sprintf("bastionHosts[%d]", i)
 	m, ok := d.object(n, ctx, bastionHostKeys, nil, &b.Origin)
 	if !ok {
@@ -668,6 +673,9 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	}
 	if v, ok := m["verdict"]; ok {
 		e.Verdict, _ = enum(d, v, ctx, "verdict", ParseVerdict, verdictExpected)
+	}
+	if v, ok := m["intended"]; ok {
+		e.Intended = d.boolean(v, ctx, "intended")
 	}
 	return e
 }

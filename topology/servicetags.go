@@ -25,30 +25,43 @@ const (
 	TagAzureCloud        = "AzureCloud"
 )
 
-// builtinTags lists the service tag names nsgsim knows without a Service Tags
-// file, from "Available service tags" in
-// https://learn.microsoft.com/en-us/azure/virtual-network/service-tags-overview#available-service-tags.
+// builtinTags lists the service tag names Azure documents, which nsgsim
+// knows without a Service Tags file: every tag of the public and government
+// Service Tags downloads (ServiceTags_Public_20250908.json and
+// ServiceTags_AzureGovernment_20260720.json, regional forms folded), the
+// tags "Available service tags" lists that the downloads omit
+// (https://learn.microsoft.com/en-us/azure/virtual-network/service-tags-overview#available-service-tags:
+// VirtualNetwork, Internet, AzureLoadBalancer, AzurePlatformDNS, ...), and
+// CorpNetSaw, which the Domain Services NSG rule names
+// (https://learn.microsoft.com/en-us/entra/identity/domain-services/network-considerations).
 // Any of them may also carry a region suffix ("AzureCloud.westeurope").
 var builtinTags = []string{
-	"ActionGroup", "ApiManagement", "AppConfiguration", "AppService", "AppServiceManagement",
-	"AzureActiveDirectory", "AzureActiveDirectoryDomainServices", "AzureAdvancedThreatProtection",
-	"AzureArcInfrastructure", "AzureAttestation", "AzureBackup", "AzureBotService", "AzureCloud",
-	"AzureCognitiveSearch", "AzureConnectors", "AzureContainerAppsService", "AzureContainerRegistry",
-	"AzureCosmosDB", "AzureDatabricks", "AzureDataExplorerManagement", "AzureDataLake", "AzureDevOps",
-	"AzureDigitalTwins", "AzureEventGrid", "AzureFrontDoor.Backend", "AzureFrontDoor.FirstParty",
-	"AzureFrontDoor.Frontend", "AzureHealthcareAPIs", "AzureInformationProtection", "AzureIoTHub",
-	"AzureKeyVault", "AzureLoadBalancer", "AzureMachineLearning", "AzureMonitor", "AzureOpenDatasets",
-	"AzurePlatformDNS", "AzurePlatformIMDS", "AzurePlatformLKM", "AzureResourceManager", "AzureSignalR",
+	"ActionGroup", "ApiManagement", "AppConfiguration", "ApplicationInsightsAvailability",
+	"AppService", "AppServiceManagement", "AutonomousDevelopmentPlatform", "AzureActiveDirectory",
+	"AzureActiveDirectoryDomainServices", "AzureAdvancedThreatProtection", "AzureArcInfrastructure",
+	"AzureAttestation", "AzureBackup", "AzureBotService", "AzureCloud", "AzureCognitiveSearch",
+	"AzureConnectors", "AzureContainerAppsService", "AzureContainerRegistry", "AzureCosmosDB",
+	"AzureDatabricks", "AzureDataExplorerManagement", "AzureDataLake", "AzureDeviceUpdate",
+	"AzureDevOps", "AzureDevSpaces", "AzureDigitalTwins", "AzureEventGrid", "AzureFrontDoor.Backend",
+	"AzureFrontDoor.FirstParty", "AzureFrontDoor.Frontend", "AzureFrontDoor.MicrosoftSecurity",
+	"AzureHealthcareAPIs", "AzureInformationProtection", "AzureIoTHub", "AzureKeyVault",
+	"AzureLoadBalancer", "AzureLoadTestingInstanceManagement", "AzureMachineLearning",
+	"AzureMachineLearningInference", "AzureManagedGrafana", "AzureMonitor", "AzureMonitorForSAP",
+	"AzureOpenDatasets", "AzurePlatformDNS", "AzurePlatformIMDS", "AzurePlatformLKM", "AzurePortal",
+	"AzureResourceManager", "AzureSecurityCenter", "AzureSentinel", "AzureSignalR",
 	"AzureSiteRecovery", "AzureSphere", "AzureSpringCloud", "AzureStack", "AzureTrafficManager",
 	"AzureUpdateDelivery", "AzureWebPubSub", "BatchNodeManagement", "ChaosStudio",
-	"CognitiveServicesFrontend", "CognitiveServicesManagement", "DataFactory", "DataFactoryManagement",
-	"Dynamics365ForMarketingEmail", "EventHub", "GatewayManager", "GuestAndHybridManagement", "HDInsight",
-	"Internet", "KustoAnalytics", "LogicApps", "LogicAppsManagement", "M365ManagementActivityApi",
+	"CognitiveServicesFrontend", "CognitiveServicesManagement", "CorpNetSaw", "DataFactory",
+	"DataFactoryManagement", "Dynamics365BusinessCentral", "Dynamics365ForMarketingEmail",
+	"EOPExternalPublishedIPs", "EventHub", "GatewayManager", "Grafana", "GuestAndHybridManagement",
+	"HDInsight", "Internet", "KustoAnalytics", "LogicApps", "LogicAppsManagement",
+	"M365ManagementActivityApi", "M365ManagementActivityApiWebhook", "Marketplace",
 	"MicrosoftAzureFluidRelay", "MicrosoftCloudAppSecurity", "MicrosoftContainerRegistry",
-	"MicrosoftDefenderForEndpoint", "MicrosoftPurviewPolicyDistribution", "PowerBI", "PowerPlatformInfra",
-	"PowerPlatformPlex", "PowerQueryOnline", "Scuba", "SerialConsole", "ServiceBus", "ServiceFabric", "Sql",
-	"SqlManagement", "Storage", "StorageMover", "StorageSyncService", "VirtualNetwork",
-	"WindowsAdminCenter", "WindowsVirtualDesktop",
+	"MicrosoftDefenderForEndpoint", "MicrosoftPurviewPolicyDistribution", "OneDsCollector", "PowerBI",
+	"PowerPlatformInfra", "PowerPlatformPlex", "PowerQueryOnline", "SCCservice", "Scuba",
+	"SecurityCopilot", "SerialConsole", "ServiceBus", "ServiceFabric", "Sql", "SqlManagement",
+	"Storage", "StorageMover", "StorageSyncService", "SystemServiceAzureSpringAppsResourceProvider",
+	"VideoIndexer", "VirtualNetwork", "WindowsAdminCenter", "WindowsVirtualDesktop",
 }
 
 var builtinTagIndex = func() map[string]string {
@@ -85,6 +98,12 @@ func (s *ServiceTags) Names() []string {
 func (s *ServiceTags) Prefixes(tag string) ([]netip.Prefix, bool) {
 	t, ok := s.tags[strings.ToLower(tag)]
 	return t.prefixes, ok
+}
+
+// Has reports whether the file holds tag (matched case-insensitively).
+func (s *ServiceTags) Has(tag string) bool {
+	_, ok := s.tags[strings.ToLower(tag)]
+	return ok
 }
 
 // NewServiceTags builds a tag set from a map, for tests and importers.

@@ -27,6 +27,7 @@ func Validate(t *Topology) ErrorList {
 	}
 	v := &validator{t: t}
 	v.index()
+	v.checkNames()
 	v.checkVirtualNetworks()
 	v.checkNetworkSecurityGroups()
 	v.checkVirtualMachines()
@@ -498,12 +499,11 @@ func (v *validator) checkNetworkSecurityGroups() {
 				ctx = fmt.Sprintf("rule %q", r.Name)
 			}
 			v.rule(r, ctx)
-			// Priorities: "a number between 100 and 4096", unique per
-			// direction within the NSG
-			// (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
+			// Priorities: between MinPriority and MaxPriority, unique per
+			// direction within the NSG.
 			pos := v.at(&r.Origin, "priority")
-			if r.Priority < 100 || r.Priority > 4096 {
-				v.errorf(pos, ctx, "priority %d out of range [100, 4096]", r.Priority)
+			if r.Priority < MinPriority || r.Priority > MaxPriority {
+				v.errorf(pos, ctx, "priority %d out of range [%d, %d]", r.Priority, MinPriority, MaxPriority)
 				continue
 			}
 			k := slot{r.Priority, r.Direction}
@@ -707,11 +707,21 @@ func (v *validator) checkBastionHosts() {
 		case b.SKU != Developer:
 			v.bastionSubnet(b, vn, pos, ctx)
 		}
+		first := make(map[uint16]int)
 		for j, p := range b.CustomPorts {
+			f := fmt.Sprintf("customPorts[%d]", j)
 			if p == 0 {
-				f := fmt.Sprintf("customPorts[%d]", j)
 				v.errorf(v.at(&b.Origin, f), ctx, "%s: port 0 out of range [1, 65535]", f)
+				continue
 			}
+			// Each custom port makes flows BASTION/port-N/VM, whose IDs must
+			// stay unique (SPEC 1.1).
+			if k, dup := first[p]; dup {
+				v.errorf(v.at(&b.Origin, f), ctx, "%s: port %d is already listed as customPorts[%d]%s; list each port once",
+					f, p, k, where(v.at(&b.Origin, fmt.Sprintf("customPorts[%d]", k))))
+				continue
+			}
+			first[p] = j
 		}
 	}
 }
@@ -778,6 +788,12 @@ func (v *validator) checkFlows() {
 		v.endpoint(f, ctx, "source", f.Source)
 		v.endpoint(f, ctx, "destination", f.Destination)
 		v.ports(&f.Origin, ctx, "sourcePortRange", f.SourcePorts, false)
+		if !f.Protocol.CarriesPorts() {
+			// ICMP, ESP and AH carry no ports (SPEC 1.1, 2.3).
+			if p, ok := f.Fields["destinationPort"]; ok {
+				v.errorf(p, ctx, "destinationPort: protocol %s carries no ports; remove destinationPort", f.Protocol)
+			}
+		}
 	}
 }
 
@@ -821,33 +837,16 @@ func (v *validator) endpoint(f *Flow, ctx, key, s string) {
 	v.errorf(pos, ctx, "%s", msg)
 }
 
-// flowKinds are the kinds of the documented Bastion flows (SPEC 3) that
-// take no target, and those that name a client or a VM. port-N is apart.
-var flowKinds = map[string]string{
-	"client-https":         "client",
-	"gatewaymanager-https": "",
-	"loadbalancer-https":   "",
-	"dataplane-8080":       "",
-	"dataplane-5701":       "",
-	"azurecloud-https":     "",
-	"internet-http":        "",
-	"ssh":                  "vm",
-	"rdp":                  "vm",
-	"developer-ssh":        "vm",
-	"developer-rdp":        "vm",
-}
-
-func flowKindNames() []string {
-	out := names(flowKinds)
-	return append(out, "port-N")
-}
-
 func (v *validator) checkExpectations() {
 	for i, e := range v.t.Expectations {
 		if e == nil {
 			continue
 		}
 		pos := v.at(&e.Origin, "flow")
+		if e.Intended && e.Verdict == VerdictAllow {
+			v.errorf(v.at(&e.Origin, "intended"), fmt.Sprintf("expectations[%d]", i),
+				"intended: true marks a blocked flow as meant, but the verdict is Allow; expected verdict Deny or Partial")
+		}
 		if e.Flow == "" {
 			v.errorf(pos, fmt.Sprintf("expectations[%d]", i), "missing required key \"flow\"")
 			continue
@@ -880,35 +879,31 @@ func (v *validator) flowID(id string) string {
 		}
 		return fmt.Sprintf("unknown bastion host %q", bastion)
 	}
-	target, known := flowKinds[kind]
-	if rest, ok := strings.CutPrefix(kind, "port-"); ok {
-		n, err := strconv.Atoi(rest)
-		if err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != rest {
-			return fmt.Sprintf("flow kind %q is not port-N with N a port in [1, 65535]", kind)
-		}
-		target, known = "vm", true
+	target, known := FlowKind(kind).Target()
+	if _, isPort := FlowKind(kind).CustomPort(); !isPort && strings.HasPrefix(kind, "port-") {
+		return fmt.Sprintf("flow kind %q is not port-N with N a port in [1, %d]", kind, MaxPort)
 	}
 	if !known {
-		if s := v.suggest(kind, flowKindNames()); s != "" {
+		if s := v.suggest(kind, DocumentedFlowKindNames()); s != "" {
 			return fmt.Sprintf("unknown flow kind %q; did you mean %q?", kind, s)
 		}
-		return fmt.Sprintf("unknown flow kind %q; expected one of %s", kind, strings.Join(flowKindNames(), ", "))
+		return fmt.Sprintf("unknown flow kind %q; expected one of %s", kind, strings.Join(DocumentedFlowKindNames(), ", "))
 	}
 	switch {
-	case target == "" && len(parts) == 3:
+	case target == TargetNone && len(parts) == 3:
 		return fmt.Sprintf("flow kind %q takes no target; expected %q", kind, bastion+"/"+kind)
-	case target == "vm" && len(parts) == 2:
+	case target == TargetVM && len(parts) == 2:
 		return fmt.Sprintf("flow kind %q needs a virtual machine: %q", kind, bastion+"/"+kind+"/VM")
-	case target == "client" && len(parts) == 2:
+	case target == TargetClient && len(parts) == 2:
 		return fmt.Sprintf("flow kind %q needs a client: %q", kind, bastion+"/"+kind+"/CLIENT")
-	case target == "vm":
+	case target == TargetVM:
 		if _, ok := v.vms[parts[2]]; !ok {
 			if s := v.suggest(parts[2], v.vmNames); s != "" {
 				return fmt.Sprintf("unknown virtual machine %q; did you mean %q?", parts[2], s)
 			}
 			return fmt.Sprintf("unknown virtual machine %q", parts[2])
 		}
-	case target == "client":
+	case target == TargetClient:
 		// The default clients are service tags (SPEC 1, 3).
 		c := parts[2]
 		if _, ok := v.clients[c]; !ok && c != TagInternet && c != TagVirtualNetwork {

@@ -139,3 +139,26 @@ func TestLargeInputsStayFast(t *testing.T) {
 		})
 	}
 }
+
+// A custom port listed twice would make two flows BASTION/port-N/VM with one
+// ID (SPEC 1.1); Bastion's custom ports are a list of distinct ports
+// (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#ports).
+func TestCustomPortListedTwice(t *testing.T) {
+	src := `
+virtualNetworks:
+  - name: hub
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}
+bastionHosts:
+  - name: bas
+    virtualNetwork: hub
+    sku: Standard
+    customPorts: [2222, 8022, 2222]
+`
+	_, err := Parse("ports.yaml", []byte(src))
+	want := "ports.yaml:11:31: bastion host \"bas\": customPorts[2]: port 2222 is already listed as customPorts[0] (first at 11:19); list each port once"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}

@@ -31,7 +31,7 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
-			return nil, &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
+			return nil, noTopology(file)
 		}
 		return nil, yamlError(file, data, err)
 	}
@@ -43,7 +43,7 @@ func decodeYAML(file string, data []byte) (root *yaml.Node, err error) {
 		return nil, yamlError(file, data, err)
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return nil, &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
+		return nil, noTopology(file)
 	}
 	return doc.Content[0], nil
 }
@@ -99,4 +99,9 @@ func leadingTab(data []byte, n int) int {
 		}
 	}
 	return 0
+}
+
+// noTopology is the problem with a file that holds no YAML node.
+func noTopology(file string) *Error {
+	return &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "no topology in file; expected a mapping with keys such as virtualNetworks and networkSecurityGroups"}
 }

@@ -51,14 +51,14 @@ const (
 // under the race detector, which slows parsing tenfold and finds nothing in
 // this single-goroutine code; the plain run covers them.
 var heavy = map[string]bool{
-	"file-32mib-plus-1":       true,
+	"file-over-budget":        true,
 	"file-30mib-error-at-end": true,
 	"wide-list":               true,
 	"tiny-flow-nodes-32mib":   true,
 	"tiny-block-nodes-32mib":  true,
 	"dev-zero":                true,
 	"servicetags-60mb":        true,
-	"json-100mb":              true,
+	"json-over-budget":        true,
 	"suggest-bomb":            true,
 }
 
@@ -78,7 +78,8 @@ var raceEnabled = func() bool {
 
 // generators make the inputs named by a "generate:" directive in dir.
 var generators = map[string]func(t *testing.T, dir string){
-	// A 100 MB topology: rejected from its size before it is read.
+	// A 100 MB topology of comments: within the default memory budget's
+	// file size (128 MiB), read, and refused at once for holding nothing.
 	"file-100mb": func(t *testing.T, dir string) {
 		f, err := os.Create(filepath.Join(dir, "topo.yaml"))
 		if err != nil {
@@ -95,9 +96,10 @@ var generators = map[string]func(t *testing.T, dir string){
 			t.Fatal(err)
 		}
 	},
-	// One byte over the 32 MiB limit, of valid YAML.
-	"file-32mib-plus-1": func(t *testing.T, dir string) {
-		data := bytes.Repeat([]byte("#234567\n"), 32<<20/8)
+	// One byte over the file size of the default memory budget (128 MiB),
+	// of valid YAML: rejected from its size before it is read.
+	"file-over-budget": func(t *testing.T, dir string) {
+		data := bytes.Repeat([]byte("#234567\n"), int(topology.DefaultBudget.Limits().FileSize)/8)
 		data = append(data, '\n')
 		write(t, dir, "topo.yaml", data)
 	},
@@ -154,7 +156,7 @@ var generators = map[string]func(t *testing.T, dir string){
 	"wide-list": func(t *testing.T, dir string) {
 		var b bytes.Buffer
 		b.WriteString("applicationSecurityGroups: [{}")
-		for range topology.MaxNodes {
+		for range topology.DefaultBudget.Limits().Nodes {
 			b.WriteString(",{}")
 		}
 		b.WriteString("]\n")
@@ -165,12 +167,12 @@ var generators = map[string]func(t *testing.T, dir string){
 	// could be checked.
 	"tiny-flow-nodes-32mib": func(t *testing.T, dir string) {
 		head := "flows: ["
-		data := append([]byte(head), bytes.Repeat([]byte("[],"), (topology.MaxFileSize-len(head)-2)/3)...)
+		data := append([]byte(head), bytes.Repeat([]byte("[],"), (32<<20-len(head)-2)/3)...)
 		write(t, dir, "topo.yaml", append(data, "]\n"...))
 	},
 	// 32 MiB of "- {}" lines: a block list of empty mappings.
 	"tiny-block-nodes-32mib": func(t *testing.T, dir string) {
-		write(t, dir, "topo.yaml", bytes.Repeat([]byte("- {}\n"), topology.MaxFileSize/5))
+		write(t, dir, "topo.yaml", bytes.Repeat([]byte("- {}\n"), 32<<20/5))
 	},
 	// A subnet naming a 1 MB NSG name that does not exist.
 	"long-name": func(t *testing.T, dir string) {
@@ -282,8 +284,9 @@ var generators = map[string]func(t *testing.T, dir string){
 	"json-deep": func(t *testing.T, dir string) {
 		write(t, dir, "in.json", []byte(`{"value": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"}"))
 	},
-	// A 100 MB JSON file, for the importers.
-	"json-100mb": func(t *testing.T, dir string) {
+	// A JSON file one byte over the file size of the default memory budget
+	// (128 MiB), for the importers: sparse, refused from its size.
+	"json-over-budget": func(t *testing.T, dir string) {
 		f, err := os.Create(filepath.Join(dir, "in.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -292,13 +295,7 @@ var generators = map[string]func(t *testing.T, dir string){
 		if _, err := f.WriteString(`{"value": [`); err != nil {
 			t.Fatal(err)
 		}
-		item := []byte(`{"type": "Microsoft.Network/applicationSecurityGroups", "name": "asg", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg"}, `)
-		for n := 0; n < 100<<20; n += len(item) {
-			if _, err := f.Write(item); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := f.WriteString(`{}]}`); err != nil {
+		if err := f.Truncate(topology.DefaultBudget.Limits().FileSize + 1); err != nil {
 			t.Fatal(err)
 		}
 	},

@@ -12,10 +12,10 @@ func runFix(e *env, args []string) int {
 	fs := newFlags(e, "fix")
 	scenario := fs.String("scenario", "", "fix a built-in scenario (see 'nsgsim scenarios')")
 	inputFormat := inputFormatFlag(fs)
-	emit := fs.String("emit", "yaml", "what to write: yaml (the patched topology), az (CLI commands), bicep or terraform")
+	emit := fs.String("emit", "yaml", "what to write: yaml (the topology, edited in place), patch (a unified diff of the YAML file), az (CLI commands), bicep or terraform")
 	out := fs.StringP("output", "o", "", "write to `OUT` instead of standard output")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim fix FILE | --scenario NAME [--emit yaml|az|bicep|terraform] [-o OUT]")
+		fmt.Fprintln(e.stderr, "usage: nsgsim fix FILE | --scenario NAME [--emit yaml|patch|az|bicep|terraform] [-o OUT]")
 		fmt.Fprintln(e.stderr, "Computes the rules to add so that every required Bastion flow passes and the")
 		fmt.Fprintln(e.stderr, "AzureBastionSubnet NSG has the explicit rules Azure checks for.")
 		fs.PrintDefaults()

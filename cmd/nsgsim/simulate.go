@@ -113,7 +113,7 @@ func inputsOf(path string) []string {
 // renderFlags adds the diagram flags shared by simulate and render.
 func renderFlags(fs *pflag.FlagSet) *render.Options {
 	o := &render.Options{}
-	fs.IntVar(&o.CollapseAbove, "collapse-above", 60, "draw one node per subnet when there are more than `N` VMs (0: never)")
+	fs.IntVar(&o.CollapseAbove, "collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never)")
 	fs.StringVar(&o.Focus, "focus", "", "draw only the flows touching this VM, subnet or NSG `NAME`")
 	return o
 }

@@ -156,4 +156,3 @@ func convertNumbers(v any) any {
 	}
 	return v
 }
-

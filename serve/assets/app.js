@@ -11,9 +11,7 @@
   // state is what the URL carries.
   const state = { edits: [], focus: "", flow: "", tab: "rules" };
   let model = null; // the file's flows and NSGs (GET /api/model)
-  let rowsByID = new Map(); // flow ID -> table row
   let baseByID = new Map(); // flow ID -> the file's flow row
-  let lastEval = null;
   let evalSeq = 0;
   let diagramSeq = 0;
   let diagramKey = "";
@@ -65,7 +63,7 @@
     }
     const resp = await fetch(path, opts);
     if (resp.status === 409) {
-      await loadModel();
+      reload();
       throw new Error("reloaded");
     }
     if (!resp.ok) throw new Error((await resp.text()).trim());
@@ -99,6 +97,7 @@
     baseByID = new Map(model.flows.map((f) => [f.id, f]));
     buildFlowTable();
     buildFindings();
+    showSummary(model.summary);
     nsgState = new Map();
     diagramKey = "";
     return true;
@@ -115,7 +114,6 @@
   let scrollQueued = false;
 
   function buildFlowTable() {
-    rowsByID = new Map();
     overlay = new Map();
     filterFlows();
   }
@@ -164,12 +162,7 @@
     const last = Math.min(shownIDs.length, Math.ceil((box.scrollTop + box.clientHeight) / ROW) + 20);
     const frag = document.createDocumentFragment();
     if (first > 0) frag.appendChild(spacer(first * ROW));
-    rowsByID = new Map();
-    for (let i = first; i < last; i++) {
-      const tr = flowRow(baseByID.get(shownIDs[i]));
-      rowsByID.set(shownIDs[i], tr);
-      frag.appendChild(tr);
-    }
+    for (let i = first; i < last; i++) frag.appendChild(flowRow(baseByID.get(shownIDs[i])));
     if (last < shownIDs.length) frag.appendChild(spacer((shownIDs.length - last) * ROW));
     tbody.textContent = "";
     tbody.appendChild(frag);
@@ -216,11 +209,9 @@
       tGot = performance.now();
     } catch (err) {
       if (err.message !== "reloaded") setStatus(err.message);
-      else evaluate();
       return;
     }
     if (seq !== evalSeq) return;
-    lastEval = out;
     applyEval(out);
     const tApplied = performance.now();
     const t0 = pendingClick;
@@ -236,13 +227,37 @@
         setStatus("");
       }
     }));
-    scheduleDiagram();
+    // The findings and the new layout are asked for once the colours are
+    // on screen, so that they do not hold the repaint up.
+    requestAnimationFrame(() => setTimeout(() => {
+      loadFindings(seq);
+      scheduleDiagram();
+    }, 0));
+  }
+
+  // loadFindings brings the second half of an edit's answer: the summary and
+  // the findings, which need the whole simulation; the colours did not wait.
+  async function loadFindings(seq) {
+    let out;
+    try {
+      const resp = await api("/api/findings", { edits: state.edits });
+      out = await resp.json();
+    } catch (err) {
+      if (err.message !== "reloaded") setStatus(err.message);
+      return;
+    }
+    if (seq !== evalSeq) return;
+    showSummary(out.summary);
+    renderFindings(out.findingsAdded || [], out.findingsRemoved || []);
+    document.body.dataset.findings = String(seq);
+  }
+
+  function showSummary(s) {
+    $("summary").textContent = s.flows + " flows: " + s.allowed + " allowed, " + s.denied + " denied, " +
+      s.partial + " partial; " + s.requiredBlocked + " required blocked";
   }
 
   function applyEval(out) {
-    const s = out.summary;
-    $("summary").textContent = s.flows + " flows: " + s.allowed + " allowed, " + s.denied + " denied, " +
-      s.partial + " partial; " + s.requiredBlocked + " required blocked";
     $("problems").textContent = (out.problems || []).join("\n");
 
     // Flow rows: the file's verdicts, with the changed ones over them.
@@ -255,7 +270,6 @@
     recolour();
 
     renderNSGs(out.nsgs || []);
-    renderFindings(out.findingsAdded || [], out.findingsRemoved || []);
     renderChanges(out);
     if (state.flow) showTrace(state.flow, false);
   }
@@ -332,7 +346,12 @@
     for (const g of svg.querySelectorAll("g.edge")) {
       const e = edgesByID.get(g.id);
       if (!e) continue;
-      g.setAttribute("class", "edge " + e.class);
+      // Only edges whose drawing changed are touched: less to repaint.
+      const key = JSON.stringify(e);
+      if (g.dataset.drawn === key) continue;
+      g.dataset.drawn = key;
+      const selected = g.classList.contains("selected");
+      g.setAttribute("class", "edge " + e.class + (selected ? " selected" : ""));
       for (const p of g.querySelectorAll("path")) {
         p.setAttribute("stroke", e.color);
         if (e.width) p.setAttribute("stroke-width", e.width);
@@ -591,8 +610,9 @@
 
   function editsOf(nsg, rule) { return state.edits.filter((e) => e.nsg === nsg && e.rule === rule); }
 
-  // pushEdit records an edit and re-evaluates; a field set back to the file's
-  // value drops out of the list, so that the URL stays short.
+  // edited saves the edits in the URL and re-evaluates; measure times the
+  // click to the repaint. (setField drops a field set back to the file's
+  // value, so that the URL stays short.)
   function edited(measure) {
     if (measure) pendingClick = performance.now();
     saveState();
@@ -682,94 +702,159 @@
 
   function editsOfNSG(nsg) { return state.edits.filter((e) => e.nsg === nsg); }
 
+  // fillNSG draws an open NSG's rules. A large NSG (Azure allows 1,000
+  // rules) is drawn as text, a cell becoming a text box when clicked; after an
+  // edit, only the rows whose rule changed are drawn again.
   function fillNSG(d, g) {
+    const view = editedViews.get(g.name) || g;
+    const disabled = state.edits.filter((e) => e.op === "disable" && e.nsg === g.name).map((e) => baseRule(g.name, e.rule)).filter(Boolean);
+    const rules = view.rules.filter((r) => !r.default).concat(disabled).sort((a, b) =>
+      a.direction === b.direction ? a.priority - b.priority : (a.direction < b.direction ? -1 : 1));
+    const rows = rules.concat(view.rules.filter((r) => r.default)).map((r) => {
+      const isDisabled = disabled.includes(r);
+      const mine = editsOf(g.name, r.name);
+      const kind = r.default ? "default" : isDisabled ? "disabled" : mine.some((e) => e.op === "add") ? "added" : mine.length ? "edited" : "";
+      return { r, kind, key: JSON.stringify([r, kind]) };
+    });
+    let body = d.querySelector("table.rules > tbody");
+    const old = body ? [...body.rows] : [];
+    if (body && old.length === rows.length && old.every((tr, i) => tr.dataset.rule === rows[i].r.name)) {
+      rows.forEach((row, i) => {
+        if (old[i].dataset.key !== row.key) body.replaceChild(ruleRow(row), old[i]);
+      });
+      return;
+    }
     while (d.children.length > 1) d.lastChild.remove();
     const at = document.createElement("div");
     at.className = "attached";
     at.textContent = g.attached.length ? "on " + g.attached.join(", ") : "attached nowhere";
     d.appendChild(at);
-    const view = editedViews.get(g.name) || g;
     const table = document.createElement("table");
     table.className = "rules";
+    table.dataset.nsg = g.name;
     const head = table.createTHead().insertRow();
     for (const h of ["on", "priority", "name", "dir", "access", "proto", "source", "sport", "destination", "dport"]) {
       const th = document.createElement("th");
       th.textContent = h;
       head.appendChild(th);
     }
-    const body = table.createTBody();
-    const disabled = state.edits.filter((e) => e.op === "disable" && e.nsg === g.name).map((e) => baseRule(g.name, e.rule)).filter(Boolean);
-    const rules = view.rules.filter((r) => !r.default).concat(disabled).sort((a, b) =>
-      a.direction === b.direction ? a.priority - b.priority : (a.direction < b.direction ? -1 : 1));
-    const defaults = view.rules.filter((r) => r.default);
-    for (const r of rules.concat(defaults)) body.appendChild(ruleRow(g.name, r, disabled.includes(r)));
+    body = table.createTBody();
+    const frag = document.createDocumentFragment();
+    for (const row of rows) frag.appendChild(ruleRow(row));
+    body.appendChild(frag);
     d.appendChild(table);
     d.appendChild(addForm(g.name));
   }
 
-  function ruleRow(nsg, r, isDisabled) {
+  function ruleRow(row) {
+    const r = row.r;
     const tr = document.createElement("tr");
     tr.dataset.rule = r.name;
-    const mine = editsOf(nsg, r.name);
-    if (r.default) tr.className = "default";
-    else if (isDisabled) tr.className = "disabled";
-    else if (mine.some((e) => e.op === "add")) tr.className = "added";
-    else if (mine.length) tr.className = "edited";
-    const td = () => tr.insertCell();
+    tr.dataset.key = row.key;
+    if (row.kind) tr.className = row.kind;
+    const fixed = r.default || row.kind === "disabled";
+    const td = (text, field) => {
+      const c = tr.insertCell();
+      c.textContent = text;
+      if (field && !fixed) {
+        c.className = "cell";
+        c.dataset.field = field;
+        c.tabIndex = 0;
+        c.title = "Click to edit";
+      }
+      return c;
+    };
     const on = document.createElement("input");
     on.type = "checkbox";
     on.className = "enable";
-    on.checked = !isDisabled;
+    on.checked = row.kind !== "disabled";
     on.disabled = r.default;
     on.title = r.default ? "A default rule: every NSG has it" : "Uncheck to leave this rule out";
-    on.addEventListener("change", () => toggleRule(nsg, r.name));
-    td().appendChild(on);
-    const text = (field, cls) => {
-      const c = td();
-      if (r.default || isDisabled) { c.textContent = r[field]; return; }
-      const inp = document.createElement("input");
-      inp.type = "text";
-      inp.value = r[field];
-      inp.dataset.field = field;
-      if (cls) inp.className = cls;
-      inp.addEventListener("change", () => setField(nsg, r.name, field, inp.value));
-      c.appendChild(inp);
-    };
-    text("priority", "prio");
-    td().textContent = r.name;
-    td().textContent = r.direction === "Inbound" ? "In" : "Out";
-    const ac = td();
-    if (r.default || isDisabled) {
-      ac.textContent = r.access;
-    } else {
+    tr.insertCell().appendChild(on);
+    td(r.priority, "priority");
+    td(r.name);
+    td(r.direction === "Inbound" ? "In" : "Out");
+    const ac = td(fixed ? r.access : "");
+    if (!fixed) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "access " + r.access;
       b.textContent = r.access;
       b.title = "Flip Allow/Deny";
-      b.addEventListener("click", () => setField(nsg, r.name, "access", r.access === "Allow" ? "Deny" : "Allow"));
       ac.appendChild(b);
     }
-    const pc = td();
-    if (r.default || isDisabled) {
-      pc.textContent = r.protocol;
-    } else {
-      const sel = document.createElement("select");
+    td(r.protocol, "protocol");
+    td(r.source, "source");
+    td(r.sourcePorts, "sourcePorts");
+    td(r.destination, "destination");
+    td(r.destinationPorts, "destinationPorts");
+    return tr;
+  }
+
+  // The rules panel's controls, by delegation: one listener for every row.
+  function ruleOf(el) {
+    const tr = el.closest("tr[data-rule]");
+    const table = el.closest("table.rules");
+    return tr && table ? { nsg: table.dataset.nsg, rule: tr.dataset.rule, tr } : null;
+  }
+  $("nsgs").addEventListener("change", (ev) => {
+    if (!ev.target.matches("input.enable")) return;
+    const x = ruleOf(ev.target);
+    if (x) toggleRule(x.nsg, x.rule);
+  });
+  $("nsgs").addEventListener("click", (ev) => {
+    const b = ev.target.closest("button.access");
+    if (b) {
+      const x = ruleOf(b);
+      if (x) setField(x.nsg, x.rule, "access", b.textContent === "Allow" ? "Deny" : "Allow");
+      return;
+    }
+    const c = ev.target.closest("td.cell");
+    if (c && !c.querySelector("input, select")) startEdit(c);
+  });
+  $("nsgs").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && ev.target.matches("td.cell")) startEdit(ev.target);
+  });
+
+  // startEdit turns a cell into a text box (a list for the protocol); a
+  // change is an edit, Escape puts the cell back.
+  function startEdit(c) {
+    const x = ruleOf(c);
+    if (!x) return;
+    const field = c.dataset.field;
+    const value = c.textContent;
+    let inp;
+    if (field === "protocol") {
+      inp = document.createElement("select");
       for (const p of model.protocols) {
         const o = document.createElement("option");
         o.value = p;
         o.textContent = p;
-        sel.appendChild(o);
+        inp.appendChild(o);
       }
-      sel.value = r.protocol;
-      sel.addEventListener("change", () => setField(nsg, r.name, "protocol", sel.value));
-      pc.appendChild(sel);
+    } else {
+      inp = document.createElement("input");
+      inp.type = "text";
     }
-    text("source");
-    text("sourcePorts");
-    text("destination");
-    text("destinationPorts");
-    return tr;
+    inp.value = value;
+    inp.dataset.field = field;
+    if (field === "priority") inp.className = "prio";
+    c.textContent = "";
+    c.appendChild(inp);
+    inp.focus();
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      if (commit && inp.value !== value) setField(x.nsg, x.rule, field, inp.value);
+      else c.textContent = value;
+    };
+    inp.addEventListener("change", () => finish(true));
+    inp.addEventListener("blur", () => finish(true));
+    inp.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") finish(false);
+      if (ev.key === "Enter") finish(true);
+    });
   }
 
   function addForm(nsg) {
@@ -924,17 +1009,33 @@
         if (v.error) {
           showBanner("The file on disk does not load; \n" + v.error, true);
         } else if (model && v.version !== model.version) {
-          if (await loadModel()) {
-            $("nsgs").textContent = "";
-            renderNSGs([]);
-            evaluate();
-          }
+          await reload();
         }
       }
     } catch (err) {
       setStatus("server not answering");
     }
     setTimeout(watchFile, 1500);
+  }
+
+  // reload loads the file's new version and evaluates the edits on it
+  // again; requests that overlap share one reload.
+  let reloading = null;
+  function reload() {
+    if (!reloading) {
+      reloading = (async () => {
+        try {
+          if (await loadModel()) {
+            $("nsgs").textContent = "";
+            renderNSGs([]);
+            await evaluate();
+          }
+        } finally {
+          reloading = null;
+        }
+      })();
+    }
+    return reloading;
   }
 
   // ---- start -----------------------------------------------------------------------------

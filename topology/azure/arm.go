@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // ARMOptions says how to import an ARM deployment template.
@@ -26,6 +27,11 @@ type ARMOptions struct {
 	SubscriptionID string
 	ResourceGroup  string
 	Location       string
+	// VMOS is Options.VMOS: the OS of VMs the template does not tell.
+	VMOS []string
+	// ReadFile reads a linked template or parameters file beside the
+	// template (Name is its path); nil means topology.ReadFile.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // ImportARM imports an ARM deployment template: it evaluates the
@@ -54,8 +60,11 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	if opts.Location == "" {
 		opts.Location = DefaultLocation
 	}
+	if opts.ReadFile == nil {
+		opts.ReadFile = topology.ReadFile
+	}
 	file := opts.Name
-	v, err := decodeInput(file, data, "expected an ARM deployment template", armSaveAs)
+	v, err := decodeARM(file, data, "expected an ARM deployment template")
 	if err != nil {
 		return nil, err
 	}
@@ -67,16 +76,18 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 		return nil, err
 	}
 	root := &template{
-		file:     file,
-		opts:     opts,
-		parsed:   map[string]exprNode{},
-		byID:     map[string]*armResource{},
-		byTN:     map[string][]*armResource{},
-		byName:   map[string][]*armResource{},
-		bySymbol: map[string]*armResource{},
+		file:   file,
+		opts:   opts,
+		ev:     armexpr.NewEvaluator(),
+		byID:   map[string]*armResource{},
+		byTN:   map[string][]*armResource{},
+		byName: map[string][]*armResource{},
 	}
 	root.root = root
 	root.load(m, opts.Parameters)
+	if ob := root.ev.OverBudget(); ob != nil {
+		return nil, fmt.Errorf("%s: %s", file, ob.Msg)
+	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
 	}
@@ -92,18 +103,21 @@ func ImportARMWithOptions(data []byte, opts ARMOptions) (*topology.Topology, err
 	}
 	var rs []Resource
 	for _, r := range root.resources {
-		if r.kind == kUnknown || r.existing {
+		if r.kind == kUnknown && !strings.EqualFold(r.typ, scaleSetType) || r.existing {
 			continue
 		}
-		if root.steps > maxSteps {
-			return nil, fmt.Errorf("%s: %s", file, tooLong(r.path).msg)
+		if root.ev.Exhausted() {
+			return nil, fmt.Errorf("%s: %s", file, armexpr.TooLong(r.path).Msg)
 		}
-		rs = append(rs, Resource{File: file, Path: r.path, Object: r.object()})
+		rs = append(rs, Resource{File: r.file, Path: r.path, Object: r.object()})
+	}
+	if ob := root.ev.OverBudget(); ob != nil {
+		return nil, fmt.Errorf("%s: %s", file, ob.Msg)
 	}
 	if len(root.errs) > 0 {
 		return nil, root.errs
 	}
-	return Assemble(rs)
+	return AssembleWith(rs, Options{VMOS: opts.VMOS})
 }
 
 // armSaveAs says how to save a template or parameters file as UTF-8.
@@ -138,17 +152,19 @@ type template struct {
 	vars    map[string]*armVar
 	funcs   map[string]*userFunc
 	outputs any
+	// symbols are the languageVersion 2.0 symbolic names of this
+	// template's resources (lower case): each template has its own.
+	symbols map[string]*armResource
 
 	// Only in the root: state shared by every template of a deployment.
-	steps     int
-	depth     int // nesting of user-defined function calls
-	parsed    map[string]exprNode
+	ev        *armexpr.Evaluator // parsed expressions and budgets
+	nLinked   int                // linked templates read
+	depth     int                // nesting of user-defined function calls
 	errs      topology.ErrorList
 	resources []*armResource
 	byID      map[string]*armResource
 	byTN      map[string][]*armResource
 	byName    map[string][]*armResource
-	bySymbol  map[string]*armResource
 }
 
 // fatal records a problem that stops the import.
@@ -203,7 +219,8 @@ type userFunc struct {
 
 // armResource is one resource of a template, after copy expansion.
 type armResource struct {
-	ctx      *evalCtx
+	ctx      *armexpr.Context
+	file     string // the file that declares it (a linked template's)
 	raw      map[string]any
 	path     string
 	typ      string
@@ -228,7 +245,7 @@ func (t *template) load(m map[string]any, supplied map[string]any) {
 		return
 	}
 	res, _ := lookupKey(m, "resources")
-	t.expand(res, joinPath(t.path, "resources"), nil, &evalCtx{t: t})
+	t.expand(res, joinPath(t.path, "resources"), nil, t.root.ev.Context(t))
 }
 
 func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
@@ -238,11 +255,17 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 		t.fatal(joinPath(t.path, "parameters"), "expected an object of parameter declarations, got %s", typeName(declRaw))
 		return
 	}
+	defs, _ := lookupKey(m, "definitions")
 	for name, d := range decls {
 		dm, ok := d.(map[string]any)
 		path := joinPath(joinPath(t.path, "parameters"), name)
 		if !ok {
 			t.fatal(path, "expected a parameter declaration object, got %s", typeName(d))
+			continue
+		}
+		dm, err := resolveType(dm, defs)
+		if err != nil {
+			t.fatal(path, "%v", err)
 			continue
 		}
 		t.params[strings.ToLower(name)] = &armParam{name: name, decl: dm, path: path}
@@ -260,6 +283,11 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 			continue
 		}
 		v := supplied[name]
+		if v == nil {
+			// A null value is no value: the default applies
+			// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/bicep/parameters#nullable-parameters).
+			continue
+		}
 		typ, _ := p.decl["type"].(string)
 		cv, err := coerceParam(typ, v)
 		if err != nil {
@@ -267,6 +295,7 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 			p.given = true // a value was given, though a wrong one: no "has no value" too
 			continue
 		}
+		cv = applyPropertyDefaults(p.decl, cv)
 		p.value, p.given, p.state = cv, true, evaluated
 		if err := checkAllowed(p.decl, cv); err != nil {
 			t.fatal(p.path, "parameter %q: %v", p.name, err)
@@ -274,7 +303,7 @@ func (t *template) loadParameters(m map[string]any, supplied map[string]any) {
 	}
 	for _, name := range t.paramNames() {
 		p := t.params[strings.ToLower(name)]
-		if _, hasDefault := lookupKey(p.decl, "defaultValue"); !p.given && !hasDefault {
+		if _, hasDefault := lookupKey(p.decl, "defaultValue"); !p.given && !hasDefault && !isNullable(p.decl) {
 			t.fatal(p.path, "required parameter %q has no value and no defaultValue; give it a value (in a parameters file, or as %s=VALUE)", p.name, p.name)
 		}
 	}
@@ -300,7 +329,7 @@ func (t *template) loadVariables(m map[string]any) {
 		path := joinPath(joinPath(t.path, "variables"), name)
 		if strings.EqualFold(name, "copy") {
 			loops, ok := v.([]any)
-			if !ok || !isPropertyCopy(loops) {
+			if !ok || !armexpr.IsPropertyCopy(loops) {
 				t.fatal(path, "expected an array of copy loops {\"name\", \"count\", \"input\"}")
 				continue
 			}
@@ -351,11 +380,11 @@ func (t *template) param(name string) (any, error) {
 	case unevaluated:
 		p.state = evaluating
 		def, _ := lookupKey(p.decl, "defaultValue")
-		p.value = (&evalCtx{t: t}).evalTree(def, joinPath(p.path, "defaultValue"))
+		p.value = applyPropertyDefaults(p.decl, (t.root.ev.Context(t)).EvalTree(def, joinPath(p.path, "defaultValue")))
 		p.state = evaluated
 		if _, isErr := p.value.(*exprError); !isErr {
 			if err := checkAllowed(p.decl, p.value); err != nil {
-				p.value = &exprError{msg: fmt.Sprintf("%s: parameter %q: default %v", p.path, p.name, err)}
+				p.value = &exprError{Msg: fmt.Sprintf("%s: parameter %q: default %v", p.path, p.name, err)}
 			}
 		}
 	}
@@ -379,11 +408,11 @@ func (t *template) variable(name string) (any, error) {
 		return nil, fmt.Errorf("variable %q refers to itself", v.name)
 	case unevaluated:
 		v.state = evaluating
-		ctx := &evalCtx{t: t}
+		ctx := t.root.ev.Context(t)
 		if v.loop != nil {
-			v.value = ctx.copyArray(v.loop, v.path)
+			v.value = ctx.CopyArray(v.loop, v.path)
 		} else {
-			v.value = ctx.evalTree(v.raw, v.path)
+			v.value = ctx.EvalTree(v.raw, v.path)
 		}
 		v.state = evaluated
 	}
@@ -393,26 +422,26 @@ func (t *template) variable(name string) (any, error) {
 	return v.value, nil
 }
 
-// callUser calls a user-defined function (template "functions" section).
-func (c *evalCtx) callUser(e callNode, args []any) (any, error) {
-	f, ok := c.t.funcs[e.name]
+// CallUser calls a user-defined function (template "functions" section).
+func (t *template) CallUser(name, text string, args []any) (any, error) {
+	f, ok := t.funcs[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown function %s()", e.text)
+		return nil, fmt.Errorf("unknown function %s()", text)
 	}
-	root := c.t.root
+	root := t.root
 	if root.depth >= maxDepth {
-		return nil, fmt.Errorf("%s() calls nest too deeply", e.text)
+		return nil, fmt.Errorf("%s() calls nest too deeply", text)
 	}
 	root.depth++
 	defer func() { root.depth-- }()
 	if len(args) != len(f.params) {
-		return nil, fmt.Errorf("%s() expects %d arguments, got %d", e.text, len(f.params), len(args))
+		return nil, fmt.Errorf("%s() expects %d arguments, got %d", text, len(f.params), len(args))
 	}
-	fc := &evalCtx{t: f.t, fn: map[string]any{}}
+	fn := map[string]any{}
 	for i, p := range f.params {
-		fc.fn[p] = args[i]
+		fn[p] = args[i]
 	}
-	v := fc.evalTree(f.output, joinPath(f.path, "output.value"))
+	v := root.ev.Context(f.t).WithArgs(fn).EvalTree(f.output, joinPath(f.path, "output.value"))
 	if ee, ok := v.(*exprError); ok {
 		return nil, ee
 	}
@@ -531,12 +560,13 @@ func isDeployment(typ string) bool { return strings.EqualFold(typ, "Microsoft.Re
 
 // expand reads a "resources" array (or, in languageVersion 2.0, an object of
 // symbolic names) and the child resources inside each.
-func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCtx) {
+func (t *template) expand(raw any, path string, parent *armResource, ctx *armexpr.Context) {
+	var decls []declared
 	switch rs := raw.(type) {
 	case nil:
 	case []any:
 		for i, r := range rs {
-			t.expandOne(r, fmt.Sprintf("%s[%d]", path, i), "", parent, ctx)
+			decls = append(decls, declared{raw: r, path: fmt.Sprintf("%s[%d]", path, i)})
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(rs))
@@ -545,25 +575,28 @@ func (t *template) expand(raw any, path string, parent *armResource, ctx *evalCt
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			t.expandOne(rs[k], joinPath(path, k), k, parent, ctx)
+			decls = append(decls, declared{raw: rs[k], path: joinPath(path, k), symbol: k})
 		}
 	default:
 		t.fatal(path, "expected an array of resources, got %s", typeName(raw))
 	}
+	for _, i := range t.deploymentOrder(decls, parent, ctx) {
+		t.expandOne(decls[i].raw, decls[i].path, decls[i].symbol, parent, ctx)
+	}
 }
 
-func (t *template) expandOne(raw any, path, symbol string, parent *armResource, ctx *evalCtx) {
+func (t *template) expandOne(raw any, path, symbol string, parent *armResource, ctx *armexpr.Context) {
 	m, ok := raw.(map[string]any)
 	if !ok {
 		t.fatal(path, "expected a resource object, got %s", typeName(raw))
 		return
 	}
 	typRaw, _ := lookupKey(m, "type")
-	typV := ctx.evalTree(typRaw, joinPath(path, "type"))
+	typV := ctx.EvalTree(typRaw, joinPath(path, "type"))
 	typ, ok := typV.(string)
 	if !ok || typ == "" {
 		if ee, isErr := typV.(*exprError); isErr {
-			t.report(ee.msg)
+			t.report(ee.Msg)
 		} else {
 			t.fatal(joinPath(path, "type"), "resource type is %s; expected a string such as \"Microsoft.Network/virtualNetworks\"", describe(typV))
 		}
@@ -581,7 +614,7 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 	}
 	failErr := func(ee *exprError) {
 		if relevant {
-			t.report(ee.msg)
+			t.report(ee.Msg)
 		}
 	}
 	copyRaw, hasCopy := lookupKey(m, "copy")
@@ -595,24 +628,24 @@ func (t *template) expandOne(raw any, path, symbol string, parent *armResource, 
 		return
 	}
 	name, _ := cm["name"].(string)
-	n, ee := ctx.copyCount(cm["count"], joinPath(path, "copy.count"))
+	n, ee := ctx.CopyCount(cm["count"], joinPath(path, "copy.count"))
 	if ee != nil {
 		failErr(ee)
 		return
 	}
 	for i := range n {
-		if t.root.steps > maxSteps {
-			failErr(tooLong(path))
+		if t.root.ev.Exhausted() {
+			failErr(armexpr.TooLong(path))
 			return
 		}
-		t.instance(m, fmt.Sprintf("%s(copyIndex %d)", path, i), symbol, typ, parent, ctx.withLoop(name, i, true), fail, failErr)
+		t.instance(m, fmt.Sprintf("%s(copyIndex %d)", path, i), symbol, typ, parent, ctx.WithLoop(name, i, true), fail, failErr)
 	}
 }
 
-func (t *template) instance(m map[string]any, path, symbol, typ string, parent *armResource, ctx *evalCtx,
+func (t *template) instance(m map[string]any, path, symbol, typ string, parent *armResource, ctx *armexpr.Context,
 	fail func(string, string, ...any), failErr func(*exprError)) {
 	if cond, ok := lookupKey(m, "condition"); ok {
-		v := ctx.evalTree(cond, joinPath(path, "condition"))
+		v := ctx.EvalTree(cond, joinPath(path, "condition"))
 		switch v := v.(type) {
 		case *exprError:
 			failErr(v)
@@ -627,7 +660,7 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 		}
 	}
 	nameRaw, _ := lookupKey(m, "name")
-	nameV := ctx.evalTree(nameRaw, joinPath(path, "name"))
+	nameV := ctx.EvalTree(nameRaw, joinPath(path, "name"))
 	name, ok := nameV.(string)
 	if !ok || name == "" {
 		if ee, isErr := nameV.(*exprError); isErr {
@@ -642,12 +675,12 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 	}
 	opts := t.opts
 	if rg, ok := lookupKey(m, "resourceGroup"); ok {
-		if s, ok := ctx.evalTree(rg, joinPath(path, "resourceGroup")).(string); ok && s != "" {
+		if s, ok := ctx.EvalTree(rg, joinPath(path, "resourceGroup")).(string); ok && s != "" {
 			opts.ResourceGroup = s
 		}
 	}
 	if sub, ok := lookupKey(m, "subscriptionId"); ok {
-		if s, ok := ctx.evalTree(sub, joinPath(path, "subscriptionId")).(string); ok && s != "" {
+		if s, ok := ctx.EvalTree(sub, joinPath(path, "subscriptionId")).(string); ok && s != "" {
 			opts.SubscriptionID = s
 		}
 	}
@@ -657,19 +690,22 @@ func (t *template) instance(m map[string]any, path, symbol, typ string, parent *
 			name, typ, strings.Count(typ, "/"))
 		return
 	}
-	r := &armResource{ctx: ctx, raw: m, path: path, typ: typ, name: name, id: id, kind: kindOf(typ)}
+	r := &armResource{ctx: ctx, file: t.file, raw: m, path: path, typ: typ, name: name, id: id, kind: kindOf(typ)}
 	if ex, ok := lookupKey(m, "existing"); ok {
 		r.existing, _ = ex.(bool)
 	}
 	root := t.root
 	root.resources = append(root.resources, r)
-	if _, dup := root.byID[id.key()]; !dup {
-		root.byID[id.key()] = r
+	if _, dup := root.byID[id.Key()]; !dup {
+		root.byID[id.Key()] = r
 	}
-	root.byTN[id.typeNameKey()] = append(root.byTN[id.typeNameKey()], r)
+	root.byTN[id.TypeNameKey()] = append(root.byTN[id.TypeNameKey()], r)
 	root.byName[strings.ToLower(name)] = append(root.byName[strings.ToLower(name)], r)
 	if symbol != "" {
-		root.bySymbol[strings.ToLower(symbol)] = r
+		if t.symbols == nil {
+			t.symbols = map[string]*armResource{}
+		}
+		t.symbols[strings.ToLower(symbol)] = r
 	}
 	if isDeployment(typ) && !r.existing {
 		t.nested(r, m, opts)
@@ -689,7 +725,9 @@ func (t *template) nested(r *armResource, m map[string]any, opts ARMOptions) {
 	props, _ := propsRaw.(map[string]any)
 	ppath := joinPath(r.path, "properties")
 	if _, ok := lookupKey(props, "templateLink"); ok {
-		t.fatal(joinPath(ppath, "templateLink"), "nested deployment %q links to a template by URI; nsgsim reads nested templates only inline (properties.template), as it works offline", r.name)
+		child := &template{root: t.root, opts: opts}
+		r.child = child
+		t.linked(r, child, props, ppath)
 		return
 	}
 	tplRaw, _ := lookupKey(props, "template")
@@ -715,19 +753,7 @@ func (t *template) nested(r *armResource, m map[string]any, opts ARMOptions) {
 		child.expand(res, joinPath(child.path, "resources"), nil, r.ctx)
 		return
 	}
-	supplied := map[string]any{}
-	pr, _ := lookupKey(props, "parameters")
-	pm, _ := pr.(map[string]any)
-	for name, v := range pm {
-		vm, _ := v.(map[string]any)
-		vpath := joinPath(joinPath(ppath, "parameters"), name)
-		if val, ok := lookupKey(vm, "value"); ok {
-			supplied[name] = r.ctx.evalTree(val, joinPath(vpath, "value"))
-		} else if ref, ok := lookupKey(vm, "reference"); ok {
-			supplied[name] = keyVaultRef{secret: fmt.Sprint(ref)}
-		}
-	}
-	child.load(tpl, supplied)
+	child.load(tpl, t.inlineParameters(r, props, ppath))
 }
 
 // properties evaluates a resource's properties once; for a nested
@@ -737,13 +763,13 @@ func (r *armResource) properties() any {
 	case evaluated:
 		return r.props
 	case evaluating:
-		return &exprError{msg: fmt.Sprintf("%s: the resource's properties refer to themselves through reference()", r.path)}
+		return &exprError{Msg: fmt.Sprintf("%s: the resource's properties refer to themselves through reference()", r.path)}
 	}
 	r.state = evaluating
 	if r.child != nil {
 		outs := map[string]any{}
 		om, _ := r.child.outputs.(map[string]any)
-		ctx := &evalCtx{t: r.child}
+		ctx := r.child.root.ev.Context(r.child)
 		if r.child.scope != "inner" {
 			ctx = r.ctx
 		}
@@ -752,11 +778,11 @@ func (r *armResource) properties() any {
 			oo, _ := o.(map[string]any)
 			val, _ := lookupKey(oo, "value")
 			typ, _ := lookupKey(oo, "type")
-			outs[name] = map[string]any{"type": typ, "value": ctx.evalTree(val, joinPath(opath, "value"))}
+			outs[name] = map[string]any{"type": typ, "value": ctx.EvalTree(val, joinPath(opath, "value"))}
 		}
 		r.props = map[string]any{"outputs": outs}
 	} else if raw, ok := lookupKey(r.raw, "properties"); ok {
-		r.props = r.ctx.evalTree(raw, joinPath(r.path, "properties"))
+		r.props = r.ctx.EvalTree(raw, joinPath(r.path, "properties"))
 	} else {
 		r.props = map[string]any{}
 	}
@@ -769,7 +795,7 @@ func (r *armResource) object() map[string]any {
 	obj := map[string]any{"type": r.typ, "name": r.name, "id": r.id.String(), "properties": r.properties()}
 	for _, k := range []string{"location", "sku", "kind", "zones"} {
 		if raw, ok := lookupKey(r.raw, k); ok {
-			obj[k] = r.ctx.evalTree(raw, joinPath(r.path, k))
+			obj[k] = r.ctx.EvalTree(raw, joinPath(r.path, k))
 		}
 	}
 	return obj
@@ -778,10 +804,10 @@ func (r *armResource) object() map[string]any {
 // findResource finds a resource of the deployment by ID.
 func (t *template) findResource(id resourceID) *armResource {
 	root := t.root
-	if r, ok := root.byID[id.key()]; ok {
+	if r, ok := root.byID[id.Key()]; ok {
 		return r
 	}
-	if rs := root.byTN[id.typeNameKey()]; len(rs) == 1 {
+	if rs := root.byTN[id.TypeNameKey()]; len(rs) == 1 {
 		return rs[0]
 	}
 	return nil
@@ -822,7 +848,7 @@ func (t *template) embedded(id resourceID) (any, bool) {
 // into values for ImportARM. A Key Vault reference ({"reference": ...}) is
 // kept: the import fails only if the importer needs that parameter's value.
 func ReadARMParameters(data []byte, name string) (map[string]any, error) {
-	v, err := decodeInput(name, data, "expected an ARM parameters file", armSaveAs)
+	v, err := decodeARM(name, data, "expected an ARM parameters file")
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package azure
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func fmtValue(v any) string {
 	case string:
 		return v
 	case *exprError:
-		return "error: " + v.msg
+		return "error: " + v.Msg
 	case []any:
 		parts := make([]string, len(v))
 		for i, x := range v {
@@ -33,8 +34,8 @@ func fmtValue(v any) string {
 func testTemplate() *template {
 	root := &template{
 		file: "t.json", opts: ARMOptions{SubscriptionID: DefaultSubscriptionID, ResourceGroup: "rg", Location: "westeurope"},
-		parsed: map[string]exprNode{}, byID: map[string]*armResource{}, byTN: map[string][]*armResource{},
-		byName: map[string][]*armResource{}, bySymbol: map[string]*armResource{},
+		ev: armexpr.NewEvaluator(), byID: map[string]*armResource{}, byTN: map[string][]*armResource{},
+		byName: map[string][]*armResource{},
 	}
 	root.root = root
 	root.load(map[string]any{
@@ -150,10 +151,10 @@ func TestEvalExpr(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			tp := testTemplate()
-			v := (&evalCtx{t: tp}).evalString(tt.expr, "x")
+			v := tp.ev.Context(tp).EvalTree(tt.expr, "x")
 			got := fmtValue(v)
 			if e, ok := v.(*exprError); ok {
-				got = "error: t.json: " + e.msg
+				got = "error: t.json: " + e.Msg
 			}
 			if got != tt.want {
 				t.Errorf("evalString(%s) = %s, want %s", tt.expr, got, tt.want)
@@ -164,7 +165,7 @@ func TestEvalExpr(t *testing.T) {
 
 func TestCopyIndexInLoops(t *testing.T) {
 	tp := testTemplate()
-	c := (&evalCtx{t: tp}).withLoop("vms", 2, true).withLoop("disks", 5, false)
+	c := tp.ev.Context(tp).WithLoop("vms", 2, true).WithLoop("disks", 5, false)
 	tests := []struct{ expr, want string }{
 		{"[copyIndex()]", "2"},
 		{"[copyIndex(1)]", "3"},
@@ -173,7 +174,7 @@ func TestCopyIndexInLoops(t *testing.T) {
 		{"[copyIndex('vms')]", "2"},
 	}
 	for _, tt := range tests {
-		if got := fmtValue(c.evalString(tt.expr, "x")); got != tt.want {
+		if got := fmtValue(c.EvalTree(tt.expr, "x")); got != tt.want {
 			t.Errorf("evalString(%s) = %s, want %s", tt.expr, got, tt.want)
 		}
 	}
@@ -198,7 +199,7 @@ func TestParseResourceID(t *testing.T) {
 			t.Errorf("parseResourceID(%q) = %v %v, want %s %s %v", tt.in, id, ok, tt.typ, tt.name, tt.ok)
 		}
 		if ok {
-			if again, _ := parseResourceID(id.String()); again.key() != id.key() {
+			if again, _ := parseResourceID(id.String()); again.Key() != id.Key() {
 				t.Errorf("parseResourceID(%q).String() does not round-trip", tt.in)
 			}
 		}

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"net/netip"
 	"os"
 	"slices"
@@ -199,9 +200,10 @@ func TestImportARMErrors(t *testing.T) {
 		{"existing vnet", small(`{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "old/s", "properties": {"addressPrefix": "10.0.0.0/24"}}`), nil,
 			[]string{`template.json: resources[0]: subnet "s" belongs to virtual network "old", which is not among the inputs`}},
 		{"linked template", small(`{"type": "Microsoft.Resources/deployments", "name": "d", "properties": {"templateLink": {"uri": "https://example.com/t.json"}}}`), nil,
-			[]string{`template.json: resources[0].properties.templateLink: nested deployment "d" links to a template by URI`}},
-		{"lambda", small(vnet("[first(filter(createArray('a'), lambda('x', true())))]")), nil, []string{`lambda functions are not supported`}},
+			[]string{`template.json: resources[0].properties.templateLink: the linked template "https://example.com/t.json" is remote, and nsgsim works offline: save it beside template.json (as t.json) and import again`}},
+		{"lambda", small(vnet("[first(filter(createArray('a'), lambda('x', true())))]")), nil, []string{`"a" is not an IP address or CIDR prefix`}},
 		{"not json", []byte(`{"resources": [}`), nil, []string{`template.json:1:16: not JSON`}},
+
 		{"not an object", []byte(`[1]`), nil, []string{`template.json: the top level is an array; expected an ARM deployment template`}},
 		{"parameters file", []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}`), nil,
 			[]string{`this is an ARM parameters file`}},
@@ -282,7 +284,7 @@ func TestReadARMParameters(t *testing.T) {
 				got = topology.ErrorText(err)
 			} else {
 				var parts []string
-				for _, k := range sortedKeys(m) {
+				for _, k := range armexpr.SortedKeys(m) {
 					parts = append(parts, k+"="+strings.Trim(strings.ReplaceAll(strings.TrimSpace(fmtValue(m[k])), " ", ","), ""))
 				}
 				got = strings.Join(parts, " ")

@@ -3,6 +3,7 @@ package azure
 import (
 	"errors"
 	"fmt"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"maps"
 	"math"
 	"net/netip"
@@ -29,6 +30,8 @@ type Resource struct {
 	// address, so that two resources claiming one Azure name are both kept
 	// and validation reports them.
 	Key string
+
+	graph bool // read from Azure Resource Graph output
 }
 
 // kind is a resource type nsgsim reads.
@@ -123,7 +126,7 @@ func (a *assembler) origin(r *rec) topology.Origin {
 
 // posOf is the position of a value: its file and JSON path.
 func (a *assembler) posOf(file string, n node) topology.Pos {
-	return topology.Pos{File: file, Path: n.path}
+	return topology.Pos{File: file, Path: n.pathOf()}
 }
 
 // setField records where field of o was read, when it was there.
@@ -134,13 +137,25 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 }
 
 type assembler struct {
-	errs  topology.ErrorList
-	seen  map[string]bool
-	recs  [nKinds][]*rec
-	byID  map[string]*rec
-	byTN  map[string][]*rec // by type and names, for IDs whose subscription or group differ
-	keys  map[string]bool   // de-duplication keys seen
-	order int
+	errs     topology.ErrorList
+	warns    topology.ErrorList
+	external bool // placeholders for peered VNets not among the inputs
+	// placeholders are the external VNets made, by remote ID key.
+	placeholders map[string]*topology.VirtualNetwork
+	// vmOS is the OS of VMs by lower-case name (Options.VMOS); vmOSUsed
+	// the names that were needed.
+	vmOS     map[string]topology.OS
+	vmOSUsed map[string]bool
+	// scaleSets and dynamicIPs are what the inputs hold that nsgsim does
+	// not model, for one warning each.
+	scaleSets, dynamicIPs   []string
+	scaleSetAt, dynamicIPAt readAt // where the first of each was read
+	seen                    map[string]bool
+	recs                    [nKinds][]*rec
+	byID                    map[string]*rec
+	byTN                    map[string][]*rec // by type and names, for IDs whose subscription or group differ
+	keys                    map[string]bool   // de-duplication keys seen
+	order                   int
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
@@ -157,7 +172,27 @@ type assembler struct {
 // together with the validation errors, so that a caller can still write it
 // out for the user to fix.
 func Assemble(rs []Resource) (*topology.Topology, error) {
+	return AssembleWith(rs, Options{})
+}
+
+// AssembleWith is Assemble with the user's options; it reads VMOS.
+func AssembleWith(rs []Resource, o Options) (*topology.Topology, error) {
+	return assemble(rs, o, false)
+}
+
+// assemble is AssembleWith; with external, a peering to a VNet that is not
+// among the inputs makes a placeholder for it (see externalVNet) instead of
+// an error, as an export of part of a tenant has such peerings.
+func assemble(rs []Resource, o Options, external bool) (*topology.Topology, error) {
+	vmOS, err := o.vmOS()
+	if err != nil {
+		return nil, err
+	}
 	a := &assembler{
+		external:       external,
+		placeholders:   map[string]*topology.VirtualNetwork{},
+		vmOS:           vmOS,
+		vmOSUsed:       map[string]bool{},
 		seen:           map[string]bool{},
 		byID:           map[string]*rec{},
 		byTN:           map[string][]*rec{},
@@ -178,12 +213,21 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 	if len(a.errs) > 0 {
 		return nil, a.errs
 	}
+	a.unmodelledWarnings()
+	for _, name := range sortedKeysOf(a.vmOS) {
+		if !a.vmOSUsed[name] {
+			// The position is the flag: the value came from no file.
+			a.warnf("--vm-os "+name, node{}, "no virtual machine of that name needed it (its OS is known from the input, or there is no such VM)")
+		}
+	}
+	a.warns.Sort()
+	t.Warnings = a.warns
 	return t, validate(t)
 }
 
 // errorf records a problem with the value at n.
 func (a *assembler) errorf(file string, n node, format string, args ...any) {
-	a.add1(topology.Pos{File: file, Path: n.path}, fmt.Sprintf(format, args...))
+	a.add1(topology.Pos{File: file, Path: n.pathOf()}, fmt.Sprintf(format, args...))
 }
 
 // add1 records a problem once.
@@ -200,7 +244,7 @@ func (a *assembler) add1(pos topology.Pos, msg string) {
 // bad reports a value that an ARM expression could not give.
 func (a *assembler) bad(file string, n node) bool {
 	if e, ok := n.v.(*exprError); ok {
-		a.add1(topology.Pos{File: file}, e.msg)
+		a.add1(topology.Pos{File: file}, e.Msg)
 		return true
 	}
 	return false
@@ -305,16 +349,7 @@ func (a *assembler) boolean(file string, n node) bool {
 
 // describe shows a scalar as written (strings quoted), and names the type
 // of anything else.
-func describe(v any) string {
-	switch v := v.(type) {
-	case string:
-		return fmt.Sprintf("%q", v)
-	case int64, int, float64, bool, jsonpos.BigInt:
-		s, _ := scalarString(v)
-		return s
-	}
-	return typeName(v)
-}
+func describe(v any) string { return armexpr.Describe(v) }
 
 // refID reads a reference to another resource: an object {"id": ...} or an
 // ID string.
@@ -339,11 +374,11 @@ func (a *assembler) refID(file string, n node) (resourceID, node, bool) {
 }
 
 func (a *assembler) lookup(id resourceID, k kind) *rec {
-	if r, ok := a.byID[id.key()]; ok && r.kind == k {
+	if r, ok := a.byID[id.Key()]; ok && r.kind == k {
 		return r
 	}
 	var found *rec
-	for _, r := range a.byTN[id.typeNameKey()] {
+	for _, r := range a.byTN[id.TypeNameKey()] {
 		if r.kind != k {
 			continue
 		}
@@ -360,18 +395,28 @@ func (a *assembler) add(r Resource) {
 	n := newNode(r.Object, r.Path)
 	typ := a.str(r.File, n.key("type"))
 	k := kindOf(typ)
+	if e, ok := n.key("properties").v.(*exprError); ok && k != kUnknown {
+		a.add1(topology.Pos{File: r.File}, e.Msg) // the template could not give the properties
+		return
+	}
 	if k == kUnknown {
+		if strings.EqualFold(typ, scaleSetType) {
+			name, _ := n.key("name").v.(string)
+			a.scaleSets = append(a.scaleSets, name)
+			a.scaleSetAt.note(r.File, n)
+		}
 		return
 	}
 	id, ok := a.resourceIDOf(r.File, n, typ)
 	if !ok {
 		return
 	}
+	idKey := id.Key()
 	key := r.Key
 	if key == "" {
-		key = id.key()
+		key = idKey
 	}
-	a.addRec(k, id, key, r.File, n)
+	a.addRec(k, id, idKey, key, r.File, n)
 }
 
 // nameOf is a resource's name as its "name" member spells it (IDs in
@@ -416,20 +461,28 @@ func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, b
 	return id, true
 }
 
-func (a *assembler) addRec(k kind, id resourceID, dedupe, file string, n node) *rec {
+// addRec records a resource; idKey is id.Key(), dedupe the key that tells
+// a resource listed twice.
+func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n node) *rec {
 	if a.keys[dedupe] {
 		return nil // the same resource in two inputs (a list and a show): the first wins
 	}
 	a.keys[dedupe] = true
-	a.keys[id.key()] = true
+	a.keys[idKey] = true
 	name := nameOf(n, id)
 	r := &rec{kind: k, id: id, name: name, model: name, file: file, n: n, order: a.order}
 	a.order++
-	if _, ok := a.byID[id.key()]; !ok {
-		a.byID[id.key()] = r
-	}
-	a.byTN[id.typeNameKey()] = append(a.byTN[id.typeNameKey()], r)
 	a.recs[k] = append(a.recs[k], r)
+	if k == kRule {
+		// Nothing refers to a rule by ID: it needs no lookup entries, and
+		// a large export has hundreds of thousands of rules.
+		return r
+	}
+	if _, ok := a.byID[idKey]; !ok {
+		a.byID[idKey] = r
+	}
+	tn := id.TypeNameKey()
+	a.byTN[tn] = append(a.byTN[tn], r)
 	switch k {
 	case kVNet:
 		a.addChildren(r, "subnets", "subnets", kSubnet)
@@ -469,7 +522,8 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			id = parent.id.Child(childType, name)
 		}
 		// An embedded child counts once with the same child listed on its own.
-		a.addRec(k, id, id.key(), parent.file, c)
+		idKey := id.Key()
+		a.addRec(k, id, idKey, idKey, parent.file, c)
 	}
 }
 
@@ -500,7 +554,7 @@ func disambiguate(rs []*rec) {
 			return strings.ToLower(g[i].id.Subscription) < strings.ToLower(g[j].id.Subscription)
 		})
 		for _, r := range g[1:] {
-			if r.id.key() == g[0].id.key() {
+			if r.id.Key() == g[0].id.Key() {
 				continue // one Azure resource claimed twice (a Terraform mistake): validation reports the duplicate
 			}
 			cand := name + "-" + r.id.ResourceGroup
@@ -601,6 +655,13 @@ func (a *assembler) build() *topology.Topology {
 			continue
 		}
 		rv := a.lookup(id, kVNet)
+		if rv == nil && a.external {
+			if ext := a.externalVNet(t, r, p, id); ext != nil {
+				addPeer(vnets[p], ext.Name, a.posOf(r.file, r.n))
+				addPeer(ext, p.model, a.posOf(r.file, r.n))
+			}
+			continue
+		}
 		if rv == nil {
 			a.errorf(r.file, idn, "peering %q of virtual network %q: remote virtual network %q is not among the inputs; add it, or remove the peering",
 				r.name, p.name, id.String())
@@ -720,10 +781,10 @@ func (a *assembler) asgName(file string, n node) string {
 	if r := a.lookup(id, kASG); r != nil {
 		return r.model
 	}
-	g, ok := a.implicitASGs[id.key()]
+	g, ok := a.implicitASGs[id.Key()]
 	if !ok {
 		g = &topology.ApplicationSecurityGroup{Origin: topology.Origin{Pos: a.posOf(file, idn)}, Name: id.Name()}
-		a.implicitASGs[id.key()] = g
+		a.implicitASGs[id.Key()] = g
 	}
 	return g.Name
 }

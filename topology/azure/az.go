@@ -20,6 +20,19 @@ import (
 // deterministic. Any mix of resource types may come in any file: each
 // object is recognised by its "type".
 func ImportAz(files map[string][]byte) (*topology.Topology, error) {
+	return ImportAzWith(files, Options{})
+}
+
+// ImportAzWith is ImportAz with the user's options (Options.VMOS; the ARM
+// parameters do not apply).
+func ImportAzWith(files map[string][]byte, o Options) (*topology.Topology, error) {
+	return importAz(files, o, false)
+}
+
+// importAz is ImportAzWith; external asks for placeholders of peered VNets
+// that are not among the inputs, as Resource Graph output has them (and
+// any input with a Resource Graph page gets them).
+func importAz(files map[string][]byte, o Options, external bool) (*topology.Topology, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -44,10 +57,14 @@ func ImportAz(files map[string][]byte) (*topology.Topology, error) {
 		return nil, errs
 	}
 	types := map[string]map[string]bool{} // by file
+	graph := external
+	for _, r := range rs {
+		graph = graph || r.graph
+	}
 	for _, r := range rs {
 		typ, _ := r.Object["type"].(string)
 		if networkKinds[kindOf(typ)] {
-			return Assemble(rs)
+			return assemble(rs, o, graph)
 		}
 		if types[r.File] == nil {
 			types[r.File] = map[string]bool{}
@@ -84,6 +101,13 @@ func azValue(file string, v any, path string) ([]Resource, error) {
 		}
 		if _, ok := v["planned_values"]; ok {
 			return nil, fmt.Errorf("%sthis is a Terraform plan; import it with `nsgsim import terraform`", at(path))
+		}
+		if rows, ok := graphRows(v); ok {
+			rs, err := azList(file, rows, joinPath(path, "data"))
+			for i := range rs {
+				rs[i].graph = true
+			}
+			return rs, err
 		}
 		if list, ok := v["value"].([]any); ok {
 			for _, el := range list {

@@ -5,27 +5,42 @@
 //
 // ImportAz reads what `az network vnet list`, `az network nsg list`, `az
 // network nic list`, `az vm list` (also with --show-details), `az network
-// bastion list`, `az network asg list` and `az network public-ip list` print,
-// and their `show` forms: the flattened shape, without the "properties"
-// wrapper, that the CLI produces from the SDK models
+// bastion list`, `az network asg list` and `az network public-ip list`
+// print, and their `show` forms: the flattened shape, without the
+// "properties" wrapper, that the CLI produces from the SDK models
 // (https://learn.microsoft.com/en-us/cli/azure/network/nsg#az-network-nsg-list).
 // It reads the ARM REST shape as well, with "properties"
 // (https://learn.microsoft.com/en-us/rest/api/virtualnetwork/network-security-groups/get),
-// one resource or a list response {"value": [...]}. Each object is
-// recognised by its "type"; other types are skipped.
+// one resource or a list response {"value": [...]}, and pages of Azure
+// Resource Graph output (`az graph query`: {"count", "data", "skip_token",
+// "total_records"}), which ImportARG reads too, with placeholders for
+// peered VNets outside the export. Each object is recognised by its
+// "type"; other types are skipped.
 //
-// ImportARM evaluates an ARM deployment template
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/syntax):
-// parameters with their defaults, variables (with copy), user-defined
-// functions, the template functions real templates use
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions),
-// resource and property copy loops, conditions, child resources (in a
-// parent's "resources" or with a "parent/child" name) and nested
-// deployments with an inline template. reference() returns the properties
-// the template itself declares for one of its resources (a subnet's
-// addressPrefix, say); what Azure sets only at deployment (a dynamic IP, a
-// storage endpoint) cannot be known, and asking for it is an error if, and
-// only if, the importer needs the value.
+// ImportARMFile evaluates an ARM deployment template
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/syntax)
+// as Bicep compiles it today: parameters with their defaults (nullable
+// ones, and types from "definitions" through $ref), variables (with copy),
+// user-defined functions, the template functions and lambdas of package
+// armexpr, resource and property copy loops, conditions, child resources
+// (in a parent's "resources" or with a "parent/child" name), nested
+// deployments with an inline template, and linked templates read from
+// beside the template (relativePath, or a URI built from
+// deployment().properties.templateLink.uri or _artifactsLocation). JSON
+// comments and strings that span lines are read, as ARM's template syntax
+// allows. Resources are read in deployment order (dependsOn, and
+// reference() as an implicit dependency), so reference() returns the
+// properties the template itself declares for one of its resources (a
+// subnet's addressPrefix, a module's outputs) wherever it is declared;
+// what Azure sets only at deployment (a dynamic IP, a storage endpoint)
+// cannot be known, and asking for it is an error if, and only if, the
+// importer needs the value.
+//
+// Options carry what the user gives besides the files: the ARM parameters
+// file and NAME=VALUE parameters, and --vm-os NAME=Linux|Windows for VMs
+// whose OS the input does not tell. Header writes the comment that starts
+// an imported YAML: its inputs and options, never a secure parameter's
+// value.
 //
 // # Mapping
 //
@@ -46,8 +61,10 @@
 //     primary NIC gives the subnet, the address, the ASGs; the NIC's NSG is
 //     the VM's; a public IP counts when its address is known. The OS comes
 //     from storageProfile.osDisk.osType, else from osProfile's
-//     linuxConfiguration or windowsConfiguration, else from a well-known
-//     imageReference publisher or offer (Canonical, MicrosoftWindowsServer).
+//     linuxConfiguration or windowsConfiguration, else from the
+//     imageReference publisher (a table of Marketplace publishers with one
+//     OS: MicrosoftWindowsServer, MicrosoftVisualStudio, RedHat, SUSE, ...)
+//     or words of its offer, else from Options.VMOS.
 //   - Microsoft.Network/bastionHosts: sku.name (Basic when absent, as a
 //     template without sku deploys), the VNet of ipConfigurations[0]'s
 //     subnet (or virtualNetwork, for the Developer SKU), the feature flags
@@ -90,14 +107,23 @@
 // Bastion host are an error that names the resource types they hold: they
 // would import as an empty network.
 //
+// # Warnings
+//
+// What an import passes over without refusing the input is listed in
+// Topology.Warnings: IPv6 prefixes of rules, dropped (nsgsim simulates
+// IPv4, as Azure Bastion is IPv4 only), and a rule left with no address on
+// a side, left out; VM scale sets and dynamic public IPs, which are not
+// modelled; external placeholders for peered VNets outside a Resource
+// Graph export; --vm-os names no VM needed.
+//
 // # Known limits
 //
 //   - `az network nic list-effective-nsg` output (effective rules, already
 //     merged and expanded by Azure) is recognised and refused: it carries no
 //     address space, so it describes no network nsgsim can rebuild.
-//   - Linked templates (templateLink) cannot be fetched offline; Bicep files
-//     must be built to JSON first (`az bicep build`); lambda functions
-//     (filter, map, reduce, ...) are not evaluated.
+//   - A linked template that is only remote is refused, naming the file to
+//     save beside the template; Bicep files must be built to JSON first
+//     (`az bicep build`).
 //   - IPv6 prefixes are dropped from address spaces and subnets: Azure
 //     Bastion is IPv4 only.
 //   - A VM is modelled with one NIC and one address: the primary ones.

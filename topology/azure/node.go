@@ -1,8 +1,7 @@
 package azure
 
 import (
-	"fmt"
-	"math"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strconv"
 	"strings"
 
@@ -28,37 +27,52 @@ func decodeInput(file string, data []byte, expected, saveAs string) (any, error)
 
 // node is a JSON value with its path, for reading with messages that say
 // where a value came from. A missing value is a node whose v is nil.
+//
+// The path is built only when a message needs it: a scalar member keeps
+// its container's path and its own key apart (seg), so that reading the
+// hundreds of thousands of fields of a large export allocates no paths.
 type node struct {
-	v    any
-	path string
+	v   any
+	at  string // the path, or the container's path when seg is set
+	seg string // the member's key, for a scalar read by key
 }
 
-func newNode(v any, path string) node { return node{v: nil, path: path}.with(v) }
+func newNode(v any, path string) node { return node{at: path}.with(v) }
 
-// with returns a node for v at n's path, unwrapping Located values.
+// pathOf is the node's JSON path.
+func (n node) pathOf() string {
+	if n.seg != "" {
+		return joinPath(n.at, n.seg)
+	}
+	return n.at
+}
+
+// with returns a node for v at n's path, unwrapping Located values. A
+// container gets its whole path, as its members will be read.
 func (n node) with(v any) node {
 	for {
 		l, ok := v.(Located)
 		if !ok {
 			break
 		}
-		v, n.path = l.Value, l.Path
+		v, n.at, n.seg = l.Value, l.Path, ""
 	}
 	n.v = v
+	switch v.(type) {
+	case map[string]any, []any:
+		if n.seg != "" {
+			n.at, n.seg = joinPath(n.at, n.seg), ""
+		}
+	}
 	return n
 }
 
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+func joinPath(path, key string) string { return armexpr.JoinPath(path, key) }
 
 // key returns the member k of an object, matched exactly or else
 // case-insensitively (ARM property names are case-insensitive).
 func (n node) key(k string) node {
-	child := node{path: joinPath(n.path, k)}
+	child := node{at: n.pathOf(), seg: k}
 	m, ok := n.v.(map[string]any)
 	if !ok {
 		return child
@@ -67,8 +81,10 @@ func (n node) key(k string) node {
 		return child.with(v)
 	}
 	for mk, v := range m {
-		if strings.EqualFold(mk, k) {
-			child.path = joinPath(n.path, mk)
+		// ARM's property names are ASCII, whose case folding keeps the
+		// length: comparing lengths first skips most keys cheaply.
+		if len(mk) == len(k) && strings.EqualFold(mk, k) {
+			child.seg = mk
 			return child.with(v)
 		}
 	}
@@ -85,7 +101,7 @@ func (n node) has(k string) bool {
 		return true
 	}
 	for mk := range m {
-		if strings.EqualFold(mk, k) {
+		if len(mk) == len(k) && strings.EqualFold(mk, k) {
 			return true
 		}
 	}
@@ -115,7 +131,7 @@ func (n node) list() []node {
 	}
 	out := make([]node, len(a))
 	for i, v := range a {
-		out[i] = node{path: fmt.Sprintf("%s[%d]", n.path, i)}.with(v)
+		out[i] = node{at: n.at + "[" + strconv.Itoa(i) + "]"}.with(v)
 	}
 	return out
 }
@@ -135,44 +151,7 @@ func (n node) isSet() bool {
 }
 
 // typeName names the JSON type of v for messages.
-func typeName(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, float64, int, jsonpos.BigInt:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	case *exprError:
-		return "an expression error: " + v.msg
-	}
-	return fmt.Sprintf("%T", v)
-}
+func typeName(v any) string { return armexpr.TypeName(v) }
 
 // scalarString renders a scalar as ARM would put it in a string.
-func scalarString(v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return v, true
-	case int64:
-		return strconv.FormatInt(v, 10), true
-	case int:
-		return strconv.Itoa(v), true
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-			return strconv.FormatInt(int64(v), 10), true
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64), true
-	case bool:
-		return strconv.FormatBool(v), true
-	case jsonpos.BigInt:
-		return string(v), true
-	}
-	return "", false
-}
+func scalarString(v any) (string, bool) { return armexpr.ScalarString(v) }

@@ -16,6 +16,9 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
 	before := len(a.errs)
 	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
+	if rule.Fields == nil {
+		rule.Fields = make(map[string]topology.Pos, 12) // the fields read below, sized once
+	}
 	rule.Description = a.str(f, n.field("description"))
 	for _, k := range []string{"priority", "direction", "access", "protocol"} {
 		a.setField(&rule.Origin, f, k, n.field(k))
@@ -44,14 +47,38 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	rule.Source = a.addresses(r, &rule.Origin, "source")
-	rule.Destination = a.addresses(r, &rule.Origin, "destination")
+	var v6 [2][]string
+	rule.Source, v6[0] = a.addresses(r, &rule.Origin, "source")
+	rule.Destination, v6[1] = a.addresses(r, &rule.Origin, "destination")
 	rule.SourcePorts = a.ports(r, &rule.Origin, "source")
 	rule.DestinationPorts = a.ports(r, &rule.Origin, "destination")
 	if len(a.errs) > before {
 		return nil
 	}
+	// IPv6 prefixes: nsgsim simulates IPv4 (Azure Bastion is IPv4 only,
+	// https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
+	// they are dropped; a side left with none matches no IPv4 traffic.
+	for i, side := range []string{"source", "destination"} {
+		if len(v6[i]) == 0 {
+			continue
+		}
+		sideOf := &rule.Source
+		if i == 1 {
+			sideOf = &rule.Destination
+		}
+		if isEmpty(*sideOf) {
+			a.warnf(f, n, "rule %q: every %s prefix is IPv6 (%s), so the rule matches no IPv4 traffic; it is left out of the topology (in Azure its priority %d stays taken)",
+				r.name, side, strings.Join(v6[i], ", "), rule.Priority)
+			return nil
+		}
+		a.warnf(f, n, "rule %q: IPv6 %s prefixes dropped (%s); nsgsim simulates IPv4", r.name, side, strings.Join(v6[i], ", "))
+	}
 	return rule
+}
+
+// isEmpty reports whether a rule side names no address at all.
+func isEmpty(x topology.Addresses) bool {
+	return !x.Any && x.Tag == "" && len(x.Prefixes) == 0 && len(x.ApplicationSecurityGroups) == 0
 }
 
 func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bool)) (int, bool) {
@@ -73,13 +100,13 @@ func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bo
 // addresses reads one side of a rule: side+"AddressPrefix",
 // side+"AddressPrefixes" or side+"ApplicationSecurityGroups". It records
 // in o where each value was read.
-func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.Addresses {
+func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topology.Addresses, ipv6 []string) {
 	f := r.file
 	single := r.n.field(side + "AddressPrefix")
 	plural := r.n.field(side + "AddressPrefixes")
 	asgs := r.n.field(side + "ApplicationSecurityGroups")
 	if a.bad(f, single) || a.bad(f, plural) || a.bad(f, asgs) {
-		return topology.Addresses{}
+		return topology.Addresses{}, nil
 	}
 	set := 0
 	for _, x := range []node{single, plural, asgs} {
@@ -90,9 +117,8 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.
 	if set > 1 {
 		a.errorf(f, r.n, "rule %q sets more than one of %sAddressPrefix, %sAddressPrefixes and %sApplicationSecurityGroups; expected one",
 			r.name, side, side, side)
-		return topology.Addresses{}
+		return topology.Addresses{}, nil
 	}
-	var out topology.Addresses
 	switch {
 	case single.isSet():
 		a.setField(o, f, side+"AddressPrefix", single)
@@ -105,6 +131,8 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.
 			out.Any = true
 		case tag != "":
 			out.Tag = tag
+		case !p.Addr().Is4():
+			ipv6 = append(ipv6, p.String())
 		default:
 			out.Prefixes = []netip.Prefix{p}
 		}
@@ -126,6 +154,8 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.
 			case tag != "":
 				a.errorf(f, it, "rule %q: service tag %q in %sAddressPrefixes; Azure allows a service tag only in %sAddressPrefix",
 					r.name, s, side, side)
+			case !p.Addr().Is4():
+				ipv6 = append(ipv6, p.String())
 			default:
 				a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)), it)
 				out.Prefixes = append(out.Prefixes, p)
@@ -150,7 +180,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) topology.
 		a.errorf(f, r.n, "rule %q has no %s address; expected %sAddressPrefix, %sAddressPrefixes or %sApplicationSecurityGroups",
 			r.name, side, side, side, side)
 	}
-	return out
+	return out, ipv6
 }
 
 // classifyAddress reads one address of a rule: "*" (also "Any", which the
@@ -412,6 +442,10 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 				if pip := a.lookup(id, kPublicIP); pip != nil {
 					vm.PublicIPAddress = firstAddr(pip.n.field("ipAddress").v)
 					a.setField(&vm.Origin, pip.file, "publicIpAddress", pip.n.field("ipAddress"))
+					if !vm.PublicIPAddress.IsValid() {
+						a.dynamicIPs = append(a.dynamicIPs, pip.name)
+						a.dynamicIPAt.note(pip.file, pip.n)
+					}
 				}
 			}
 		}
@@ -494,6 +528,66 @@ func (a *assembler) osOf(r *rec) (topology.OS, bool) {
 		return topology.Linux, true
 	}
 	img := sp.key("imageReference")
+	if os, ok := imageOS(img); ok {
+		return os, true
+	}
+	for _, name := range []string{r.name, r.model} {
+		if os, ok := a.vmOS[strings.ToLower(name)]; ok {
+			a.vmOSUsed[strings.ToLower(name)] = true
+			return os, true
+		}
+	}
+	a.errorf(r.file, r.n, "cannot tell the operating system of virtual machine %q; expected storageProfile.osDisk.osType, osProfile.linuxConfiguration or windowsConfiguration, or an imageReference from a publisher nsgsim knows; or give it: --vm-os %s=Linux or --vm-os %s=Windows",
+		r.name, r.name, r.name)
+	return 0, false
+}
+
+// publisherOS maps the Marketplace publishers whose images have one
+// operating system to it, lower case (publishers as `az vm image
+// list-publishers` names them:
+// https://learn.microsoft.com/en-us/azure/virtual-machines/windows/cli-ps-findimage,
+// https://learn.microsoft.com/en-us/azure/virtual-machines/linux/cli-ps-findimage).
+// Publishers with images of both systems (microsoft-dsvm, say) are told by
+// the offer and SKU instead.
+var publisherOS = map[string]topology.OS{
+	"microsoftwindowsserver":           topology.Windows,
+	"microsoftwindowsdesktop":          topology.Windows,
+	"microsoftvisualstudio":            topology.Windows,
+	"microsoftsqlserver":               topology.Windows,
+	"microsoftsharepoint":              topology.Windows,
+	"microsoftbiztalkserver":           topology.Windows,
+	"microsoftdynamicsax":              topology.Windows,
+	"microsoftwindowsserverhpcpack":    topology.Windows,
+	"microsoftrdlabs":                  topology.Windows,
+	"canonical":                        topology.Linux,
+	"redhat":                           topology.Linux,
+	"suse":                             topology.Linux,
+	"openlogic":                        topology.Linux,
+	"debian":                           topology.Linux,
+	"credativ":                         topology.Linux,
+	"oracle":                           topology.Linux,
+	"kinvolk":                          topology.Linux,
+	"almalinux":                        topology.Linux,
+	"resf":                             topology.Linux,
+	"microsoftcblmariner":              topology.Linux,
+	"coreos":                           topology.Linux,
+	"center-for-internet-security-inc": topology.Linux,
+}
+
+// imageOS tells the OS of a Marketplace image: by its publisher, else by
+// words of its offer and SKU that name one system.
+func imageOS(img node) (topology.OS, bool) {
+	pub, _ := img.key("publisher").v.(string)
+	if os, ok := publisherOS[strings.ToLower(pub)]; ok {
+		if os == topology.Linux && strings.EqualFold(pub, "center-for-internet-security-inc") {
+			// CIS hardens images of both systems: the offer says which.
+			offer, _ := img.key("offer").v.(string)
+			if strings.Contains(strings.ToLower(offer), "windows") {
+				return topology.Windows, true
+			}
+		}
+		return os, true
+	}
 	var words []string
 	for _, k := range []string{"publisher", "offer", "sku"} {
 		if s, ok := img.key(k).v.(string); ok {
@@ -502,15 +596,11 @@ func (a *assembler) osOf(r *rec) (topology.OS, bool) {
 	}
 	all := strings.Join(words, " ")
 	switch {
-	case strings.Contains(all, "windows") || strings.Contains(all, "-win-") ||
-		strings.HasPrefix(all, "microsoftsqlserver"):
+	case strings.Contains(all, "windows") || strings.Contains(all, "-win-") || strings.Contains(all, "win20"):
 		return topology.Windows, true
-	case containsAny(all, "canonical", "ubuntu", "redhat", "rhel", "centos", "debian", "suse", "sles",
-		"openlogic", "linux", "almalinux", "rocky", "flatcar", "mariner", "kinvolk"):
+	case containsAny(all, "ubuntu", "rhel", "centos", "debian", "sles", "linux", "rocky", "flatcar", "mariner"):
 		return topology.Linux, true
 	}
-	a.errorf(r.file, r.n, "cannot tell the operating system of virtual machine %q; expected storageProfile.osDisk.osType, osProfile.linuxConfiguration or windowsConfiguration, or a well-known imageReference",
-		r.name)
 	return 0, false
 }
 

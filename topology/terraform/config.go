@@ -135,6 +135,70 @@ func blockWithName(exprs map[string]any, attr, name string) map[string]any {
 type linker struct {
 	root      *cfgModule
 	instances []*instance
+	// byResource holds the instances of each resource (mode, type, name and
+	// module instance path), so that following a reference costs the
+	// instances of one resource, not of the whole plan; built on first use.
+	byResource map[string]*resourceInstances
+	// moduleIndexes holds, for each module call ("PREFIX name"), the
+	// distinct indexes of its instances, in order.
+	moduleIndexes map[string][]any
+}
+
+// resourceInstances are the instances of one resource, in order and by key.
+type resourceInstances struct {
+	all     []*instance
+	byIndex map[string]*instance // indexString of an int64 or string key
+}
+
+// at returns the instance with key idx, or nil.
+func (r *resourceInstances) at(idx any) *instance {
+	switch idx.(type) {
+	case int64, string:
+		return r.byIndex[indexString(idx)]
+	}
+	for _, c := range r.all {
+		if sameIndex(c.index, idx) {
+			return c
+		}
+	}
+	return nil
+}
+
+func resourceKey(mode, typ, name string, modules []addrStep) string {
+	return mode + " " + typ + "." + name + " " + moduleKey(modules)
+}
+
+// index builds byResource and moduleIndexes.
+func (l *linker) index() {
+	if l.byResource != nil {
+		return
+	}
+	l.byResource = make(map[string]*resourceInstances, len(l.instances))
+	l.moduleIndexes = map[string][]any{}
+	seen := map[string]bool{}
+	for _, i := range l.instances {
+		k := resourceKey(i.mode, i.typ, i.name, i.modules)
+		r := l.byResource[k]
+		if r == nil {
+			r = &resourceInstances{byIndex: map[string]*instance{}}
+			l.byResource[k] = r
+		}
+		r.all = append(r.all, i)
+		switch i.index.(type) {
+		case int64, string:
+			if ik := indexString(i.index); r.byIndex[ik] == nil {
+				r.byIndex[ik] = i
+			}
+		}
+		for d := range i.modules {
+			call := moduleKey(i.modules[:d]) + " " + i.modules[d].name
+			idx := i.modules[d].index
+			if sk := call + " " + indexString(idx); !seen[sk] {
+				seen[sk] = true
+				l.moduleIndexes[call] = append(l.moduleIndexes[call], idx)
+			}
+		}
+	}
 }
 
 // resolve follows references made in module instance mod (from an instance
@@ -235,19 +299,8 @@ func firstErrSet(dst *error, err error) {
 // moduleIndex finds the index of the instance of module name called from
 // mod: the one matching selfIndex, or the only one.
 func (l *linker) moduleIndex(mod []addrStep, name string, selfIndex any) any {
-	prefix := moduleKey(mod)
-	var idx []any
-	seen := map[string]bool{}
-	for _, i := range l.instances {
-		if len(i.modules) <= len(mod) || moduleKey(i.modules[:len(mod)]) != prefix || i.modules[len(mod)].name != name {
-			continue
-		}
-		k := indexString(i.modules[len(mod)].index)
-		if !seen[k] {
-			seen[k] = true
-			idx = append(idx, i.modules[len(mod)].index)
-		}
-	}
+	l.index()
+	idx := l.moduleIndexes[moduleKey(mod)+" "+name]
 	for _, x := range idx {
 		if sameIndex(x, selfIndex) {
 			return x
@@ -261,31 +314,22 @@ func (l *linker) moduleIndex(mod []addrStep, name string, selfIndex any) any {
 
 // find returns the instances of a resource in module instance mod.
 func (l *linker) find(mod []addrStep, a resourceAddr, selfIndex any) ([]*instance, error) {
-	key := moduleKey(append(append([]addrStep{}, mod...), a.modules...))
-	var cands []*instance
-	for _, i := range l.instances {
-		if i.typ == a.typ && i.name == a.name && i.mode == a.mode && moduleKey(i.modules) == key {
-			cands = append(cands, i)
-		}
+	l.index()
+	r := l.byResource[resourceKey(a.mode, a.typ, a.name, append(append([]addrStep{}, mod...), a.modules...))]
+	if r == nil {
+		return nil, nil
 	}
 	if a.hasIdx {
-		for _, c := range cands {
-			if sameIndex(c.index, a.index) {
-				return []*instance{c}, nil
-			}
-		}
-		return nil, nil
-	}
-	switch len(cands) {
-	case 0:
-		return nil, nil
-	case 1:
-		return cands, nil
-	}
-	for _, c := range cands {
-		if sameIndex(c.index, selfIndex) {
+		if c := r.at(a.index); c != nil {
 			return []*instance{c}, nil
 		}
+		return nil, nil
 	}
-	return nil, fmt.Errorf("%s.%s has %d instances and the reference does not say which", a.typ, a.name, len(cands))
+	if len(r.all) == 1 {
+		return r.all, nil
+	}
+	if c := r.at(selfIndex); c != nil {
+		return []*instance{c}, nil
+	}
+	return nil, fmt.Errorf("%s.%s has %d instances and the reference does not say which", a.typ, a.name, len(r.all))
 }

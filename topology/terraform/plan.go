@@ -28,6 +28,12 @@ import (
 // As with azure.Assemble, a topology that is built but does not validate is
 // returned together with the validation errors.
 func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, err error) {
+	return ImportPlanWith(plan, name, azure.Options{})
+}
+
+// ImportPlanWith is ImportPlan with the user's options (Options.VMOS; the
+// ARM parameters do not apply).
+func ImportPlanWith(plan []byte, name string, o azure.Options) (planned, prior *topology.Topology, err error) {
 	v, err := jsonpos.DecodeFile(jsonpos.Source{
 		File:     name,
 		Expected: "expected the output of `terraform show -json PLANFILE`",
@@ -47,7 +53,7 @@ func ImportPlan(plan []byte, name string) (planned, prior *topology.Topology, er
 	if c, ok := m["configuration"].(map[string]any); ok {
 		cfg = readModule(c["root_module"], 0)
 	}
-	p := &planReader{file: name, cfg: cfg}
+	p := &planReader{file: name, cfg: cfg, opts: o}
 	var root string // where the planned resources are, for messages
 	switch {
 	case m["planned_values"] != nil:
@@ -117,6 +123,7 @@ func LooksLikeHCL(data []byte) bool {
 
 type planReader struct {
 	file     string
+	opts     azure.Options
 	cfg      *cfgModule
 	planned  []*instance
 	prior    []*instance
@@ -314,5 +321,5 @@ func (p *planReader) topology(set []*instance, others ...[]*instance) (*topology
 	if len(t.errs) > 0 {
 		return nil, t.errs
 	}
-	return azure.Assemble(rs)
+	return azure.AssembleWith(rs, p.opts)
 }

@@ -1,22 +1,14 @@
-package azure
+package armexpr
 
 import (
 	"strings"
 )
 
-// Defaults for what an offline import cannot know: the subscription and
-// resource group of an ARM deployment, and its region.
-const (
-	DefaultSubscriptionID = "00000000-0000-0000-0000-000000000000"
-	DefaultResourceGroup  = "rg"
-	DefaultLocation       = "eastus"
-)
-
-// resourceID is a parsed Azure resource ID, the form every reference between
+// ResourceID is a parsed Azure resource ID, the form every reference between
 // resources takes (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions-resource#resourceid):
 //
 //	/subscriptions/{sub}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}[/{childType}/{childName}]...
-type resourceID struct {
+type ResourceID struct {
 	Subscription  string
 	ResourceGroup string
 	Namespace     string   // "Microsoft.Network"
@@ -24,9 +16,9 @@ type resourceID struct {
 	Names         []string // ["hub", "AzureBastionSubnet"]
 }
 
-// parseResourceID reads a resource ID; it reports false for anything else.
-func parseResourceID(s string) (resourceID, bool) {
-	var id resourceID
+// ParseResourceID reads a resource ID; it reports false for anything else.
+func ParseResourceID(s string) (ResourceID, bool) {
+	var id ResourceID
 	parts := strings.Split(strings.Trim(strings.TrimSpace(s), "/"), "/")
 	i := 0
 	next := func() (string, bool) {
@@ -82,17 +74,17 @@ func parseResourceID(s string) (resourceID, bool) {
 }
 
 // Type returns the full resource type, "Microsoft.Network/virtualNetworks/subnets".
-func (id resourceID) Type() string {
+func (id ResourceID) Type() string {
 	return id.Namespace + "/" + strings.Join(id.Types, "/")
 }
 
 // Name returns the resource's own name, the last segment.
-func (id resourceID) Name() string { return id.Names[len(id.Names)-1] }
+func (id ResourceID) Name() string { return id.Names[len(id.Names)-1] }
 
 // Parent returns the ID of the resource this child resource belongs to.
-func (id resourceID) Parent() (resourceID, bool) {
+func (id ResourceID) Parent() (ResourceID, bool) {
 	if len(id.Types) < 2 {
-		return resourceID{}, false
+		return ResourceID{}, false
 	}
 	p := id
 	p.Types = id.Types[:len(id.Types)-1]
@@ -101,14 +93,15 @@ func (id resourceID) Parent() (resourceID, bool) {
 }
 
 // Child returns the ID of a child resource of id.
-func (id resourceID) Child(typ, name string) resourceID {
+func (id ResourceID) Child(typ, name string) ResourceID {
 	c := id
 	c.Types = append(append([]string(nil), id.Types...), typ)
 	c.Names = append(append([]string(nil), id.Names...), name)
 	return c
 }
 
-func (id resourceID) String() string {
+// String formats the ID as Azure does.
+func (id ResourceID) String() string {
 	var b strings.Builder
 	b.WriteString("/subscriptions/")
 	b.WriteString(id.Subscription)
@@ -128,33 +121,33 @@ func (id resourceID) String() string {
 }
 
 // key is the lookup key of an ID: Azure compares IDs case-insensitively.
-func (id resourceID) key() string { return strings.ToLower(id.String()) }
+func (id ResourceID) Key() string { return strings.ToLower(id.String()) }
 
 // typeNameKey identifies a resource by type and names only, ignoring
 // subscription and resource group.
-func (id resourceID) typeNameKey() string {
+func (id ResourceID) TypeNameKey() string {
 	return strings.ToLower(id.Type() + "|" + strings.Join(id.Names, "/"))
 }
 
-// makeResourceID builds the ID of a resource of fullType ("Microsoft.Network/
+// MakeResourceID builds the ID of a resource of fullType ("Microsoft.Network/
 // virtualNetworks/subnets") named by names ("hub", "AzureBastionSubnet").
 // It reports false when the type and the names do not match in number.
-func makeResourceID(sub, rg, fullType string, names []string) (resourceID, bool) {
+func MakeResourceID(sub, rg, fullType string, names []string) (ResourceID, bool) {
 	segs := strings.Split(fullType, "/")
 	if len(segs) < 2 || len(segs)-1 != len(names) {
-		return resourceID{}, false
+		return ResourceID{}, false
 	}
 	for _, s := range segs {
 		if s == "" {
-			return resourceID{}, false
+			return ResourceID{}, false
 		}
 	}
 	for _, n := range names {
 		if n == "" {
-			return resourceID{}, false
+			return ResourceID{}, false
 		}
 	}
-	return resourceID{
+	return ResourceID{
 		Subscription:  sub,
 		ResourceGroup: rg,
 		Namespace:     segs[0],

@@ -1,4 +1,4 @@
-package azure
+package armexpr
 
 import (
 	"crypto/sha1"
@@ -20,17 +20,20 @@ import (
 // armFunc is an ARM template function
 // (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions).
 // Arguments arrive evaluated; if, and and or are evaluated lazily in eval.
-type armFunc func(c *evalCtx, args []any) (any, error)
+type armFunc func(c *Context, args []any) (any, error)
 
 var armFuncs map[string]armFunc
 
 // maxString bounds the strings functions build, against runaway templates.
 const maxString = 1 << 20
 
+// maxPadLeft bounds padLeft's total length.
+const maxPadLeft = 1 << 16
+
 func init() {
 	armFuncs = map[string]armFunc{
 		// Deployment values.
-		"parameters": func(c *evalCtx, a []any) (any, error) {
+		"parameters": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			if err != nil {
 				return nil, err
@@ -42,18 +45,18 @@ func init() {
 				}
 				return v, nil
 			}
-			return c.t.param(s)
+			return c.env.Parameter(s)
 		},
-		"variables": func(c *evalCtx, a []any) (any, error) {
+		"variables": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			if err != nil {
 				return nil, err
 			}
-			return c.t.variable(s)
+			return c.env.Variable(s)
 		},
 		"copyindex": fnCopyIndex,
-		"resourcegroup": func(c *evalCtx, a []any) (any, error) {
-			o := c.t.opts
+		"resourcegroup": func(c *Context, a []any) (any, error) {
+			o := c.env.Scope()
 			return map[string]any{
 				"id":         "/subscriptions/" + o.SubscriptionID + "/resourceGroups/" + o.ResourceGroup,
 				"name":       o.ResourceGroup,
@@ -63,22 +66,26 @@ func init() {
 				"properties": map[string]any{"provisioningState": "Succeeded"},
 			}, nil
 		},
-		"subscription": func(c *evalCtx, a []any) (any, error) {
-			o := c.t.opts
+		"subscription": func(c *Context, a []any) (any, error) {
+			o := c.env.Scope()
 			return map[string]any{
 				"id":             "/subscriptions/" + o.SubscriptionID,
 				"subscriptionId": o.SubscriptionID,
-				"tenantId":       DefaultSubscriptionID,
+				"tenantId":       o.TenantID,
 				"displayName":    "nsgsim",
 			}, nil
 		},
-		"tenant": func(c *evalCtx, a []any) (any, error) {
-			return map[string]any{"tenantId": DefaultSubscriptionID, "displayName": "nsgsim"}, nil
+		"tenant": func(c *Context, a []any) (any, error) {
+			return map[string]any{"tenantId": c.env.Scope().TenantID, "displayName": "nsgsim"}, nil
 		},
-		"deployment": func(c *evalCtx, a []any) (any, error) {
-			return map[string]any{"name": "nsgsim", "properties": map[string]any{}}, nil
+		"deployment": func(c *Context, a []any) (any, error) {
+			// templateLink.uri is the template's own file, so that URIs
+			// built from it (_artifactsLocation) name the files beside it.
+			return map[string]any{"name": "nsgsim", "properties": map[string]any{
+				"templateLink": map[string]any{"uri": c.env.Scope().TemplateURI},
+			}}, nil
 		},
-		"environment": func(c *evalCtx, a []any) (any, error) {
+		"environment": func(c *Context, a []any) (any, error) {
 			return map[string]any{
 				"name": "AzureCloud",
 				"suffixes": map[string]any{
@@ -97,28 +104,28 @@ func init() {
 		"utcnow":                    deployTime("utcNow"),
 		"newguid":                   deployTime("newGuid"),
 		"datetimeadd":               deployTime("dateTimeAdd"),
-		"pickzones": func(c *evalCtx, a []any) (any, error) {
+		"pickzones": func(c *Context, a []any) (any, error) {
 			return nil, fmt.Errorf("the zones of a region are known only in Azure")
 		},
 
 		// Logical and comparison.
-		"equals": func(c *evalCtx, a []any) (any, error) {
+		"equals": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
-			return deepEqual(a[0], a[1]), nil
+			return DeepEqual(a[0], a[1]), nil
 		},
-		"not": func(c *evalCtx, a []any) (any, error) {
+		"not": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
 			b, ok := a[0].(bool)
 			if !ok {
-				return nil, fmt.Errorf("expected a boolean, got %s", typeName(a[0]))
+				return nil, fmt.Errorf("expected a boolean, got %s", TypeName(a[0]))
 			}
 			return !b, nil
 		},
-		"bool": func(c *evalCtx, a []any) (any, error) {
+		"bool": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
@@ -132,12 +139,12 @@ func init() {
 					return b, nil
 				}
 			}
-			return nil, fmt.Errorf("cannot convert %s to a boolean", describe(a[0]))
+			return nil, fmt.Errorf("cannot convert %s to a boolean", Describe(a[0]))
 		},
-		"true":  func(c *evalCtx, a []any) (any, error) { return true, arity(a, 0, 0) },
-		"false": func(c *evalCtx, a []any) (any, error) { return false, arity(a, 0, 0) },
-		"null":  func(c *evalCtx, a []any) (any, error) { return nil, arity(a, 0, 0) },
-		"coalesce": func(c *evalCtx, a []any) (any, error) {
+		"true":  func(c *Context, a []any) (any, error) { return true, arity(a, 0, 0) },
+		"false": func(c *Context, a []any) (any, error) { return false, arity(a, 0, 0) },
+		"null":  func(c *Context, a []any) (any, error) { return nil, arity(a, 0, 0) },
+		"coalesce": func(c *Context, a []any) (any, error) {
 			for _, v := range a {
 				if v != nil {
 					return v, nil
@@ -158,7 +165,7 @@ func init() {
 		"trim":    stringFn(strings.TrimSpace),
 		"string":  fnString,
 		"int":     fnInt,
-		"json": func(c *evalCtx, a []any) (any, error) {
+		"json": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			if err != nil {
 				return nil, err
@@ -169,13 +176,13 @@ func init() {
 			}
 			return v, nil
 		},
-		"split": func(c *evalCtx, a []any) (any, error) {
+		"split": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
 			s, ok := a[0].(string)
 			if !ok {
-				return nil, fmt.Errorf("expected a string, got %s", typeName(a[0]))
+				return nil, fmt.Errorf("expected a string, got %s", TypeName(a[0]))
 			}
 			var seps []string
 			switch d := a[1].(type) {
@@ -188,7 +195,7 @@ func init() {
 					}
 				}
 			default:
-				return nil, fmt.Errorf("delimiter is %s, expected a string or an array of strings", typeName(a[1]))
+				return nil, fmt.Errorf("delimiter is %s, expected a string or an array of strings", TypeName(a[1]))
 			}
 			parts := []string{s}
 			for _, sep := range seps {
@@ -207,7 +214,7 @@ func init() {
 			}
 			return out, nil
 		},
-		"replace": func(c *evalCtx, a []any) (any, error) {
+		"replace": func(c *Context, a []any) (any, error) {
 			ss, err := strings3(a)
 			if err != nil {
 				return nil, err
@@ -220,7 +227,7 @@ func init() {
 			}
 			return strings.ReplaceAll(ss[0], ss[1], ss[2]), nil
 		},
-		"substring": func(c *evalCtx, a []any) (any, error) {
+		"substring": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 3); err != nil {
 				return nil, err
 			}
@@ -233,7 +240,7 @@ func init() {
 			if len(a) == 3 {
 				l, ok := a[2].(int64)
 				if !ok {
-					return nil, fmt.Errorf("length is %s, expected a number", typeName(a[2]))
+					return nil, fmt.Errorf("length is %s, expected a number", TypeName(a[2]))
 				}
 				n = l
 			}
@@ -242,11 +249,11 @@ func init() {
 			}
 			return s[start : start+n], nil
 		},
-		"padleft": func(c *evalCtx, a []any) (any, error) {
+		"padleft": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 3); err != nil {
 				return nil, err
 			}
-			s, ok := scalarString(a[0])
+			s, ok := ScalarString(a[0])
 			n, ok2 := a[1].(int64)
 			if !ok || !ok2 {
 				return nil, fmt.Errorf("expected a value and a total length")
@@ -255,15 +262,15 @@ func init() {
 			if len(a) == 3 {
 				p, ok := a[2].(string)
 				if !ok || len(p) != 1 {
-					return nil, fmt.Errorf("padding is %s, expected one character", describe(a[2]))
+					return nil, fmt.Errorf("padding is %s, expected one character", Describe(a[2]))
 				}
 				pad = p
 			}
-			if n > 1<<16 {
-				return nil, fmt.Errorf("total length %d is too large", n)
+			if n > maxPadLeft {
+				return nil, fmt.Errorf("total length %d is too large; nsgsim pads to at most %d characters", n, maxPadLeft)
 			}
-			for int64(len(s)) < n {
-				s = pad + s
+			if k := int(n) - len(s); k > 0 {
+				s = strings.Repeat(pad, k) + s
 			}
 			return s, nil
 		},
@@ -277,11 +284,11 @@ func init() {
 		}),
 		"uniquestring": fnUniqueString,
 		"guid":         fnGUID,
-		"base64": func(c *evalCtx, a []any) (any, error) {
+		"base64": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			return base64.StdEncoding.EncodeToString([]byte(s)), err
 		},
-		"base64tostring": func(c *evalCtx, a []any) (any, error) {
+		"base64tostring": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			if err != nil {
 				return nil, err
@@ -292,7 +299,7 @@ func init() {
 			}
 			return string(b), nil
 		},
-		"uri": func(c *evalCtx, a []any) (any, error) {
+		"uri": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
@@ -308,8 +315,8 @@ func init() {
 		},
 
 		// Arrays and objects.
-		"createarray": func(c *evalCtx, a []any) (any, error) { return append([]any{}, a...), nil },
-		"array": func(c *evalCtx, a []any) (any, error) {
+		"createarray": func(c *Context, a []any) (any, error) { return append([]any{}, a...), nil },
+		"array": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
@@ -318,7 +325,7 @@ func init() {
 			}
 			return []any{a[0]}, nil
 		},
-		"createobject": func(c *evalCtx, a []any) (any, error) {
+		"createobject": func(c *Context, a []any) (any, error) {
 			if len(a)%2 != 0 {
 				return nil, fmt.Errorf("expects key and value pairs, got %d arguments", len(a))
 			}
@@ -326,13 +333,13 @@ func init() {
 			for i := 0; i < len(a); i += 2 {
 				k, ok := a[i].(string)
 				if !ok {
-					return nil, fmt.Errorf("key %d is %s, expected a string", i/2, typeName(a[i]))
+					return nil, fmt.Errorf("key %d is %s, expected a string", i/2, TypeName(a[i]))
 				}
 				m[k] = a[i+1]
 			}
 			return m, nil
 		},
-		"empty": func(c *evalCtx, a []any) (any, error) {
+		"empty": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
@@ -346,9 +353,9 @@ func init() {
 			case map[string]any:
 				return len(v) == 0, nil
 			}
-			return nil, fmt.Errorf("expected a string, an array or an object, got %s", typeName(a[0]))
+			return nil, fmt.Errorf("expected a string, an array or an object, got %s", TypeName(a[0]))
 		},
-		"length": func(c *evalCtx, a []any) (any, error) {
+		"length": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
@@ -360,38 +367,38 @@ func init() {
 			case map[string]any:
 				return int64(len(v)), nil
 			}
-			return nil, fmt.Errorf("expected a string, an array or an object, got %s", typeName(a[0]))
+			return nil, fmt.Errorf("expected a string, an array or an object, got %s", TypeName(a[0]))
 		},
 		"first": endFn(true),
 		"last":  endFn(false),
-		"contains": func(c *evalCtx, a []any) (any, error) {
+		"contains": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
 			switch v := a[0].(type) {
 			case string:
-				s, ok := scalarString(a[1])
+				s, ok := ScalarString(a[1])
 				if !ok {
-					return nil, fmt.Errorf("cannot look for %s in a string", typeName(a[1]))
+					return nil, fmt.Errorf("cannot look for %s in a string", TypeName(a[1]))
 				}
 				return strings.Contains(v, s), nil
 			case []any:
 				for _, x := range v {
-					if deepEqual(x, a[1]) {
+					if DeepEqual(x, a[1]) {
 						return true, nil
 					}
 				}
 				return false, nil
 			case map[string]any:
 				s, _ := a[1].(string)
-				_, ok := lookupKey(v, s)
+				_, ok := LookupKey(v, s)
 				return ok, nil
 			}
-			return nil, fmt.Errorf("expected a string, an array or an object, got %s", typeName(a[0]))
+			return nil, fmt.Errorf("expected a string, an array or an object, got %s", TypeName(a[0]))
 		},
 		"union":        fnUnion,
 		"intersection": fnIntersection,
-		"range": func(c *evalCtx, a []any) (any, error) {
+		"range": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
@@ -408,7 +415,7 @@ func init() {
 		},
 		"skip": sliceFn(true),
 		"take": sliceFn(false),
-		"join": func(c *evalCtx, a []any) (any, error) {
+		"join": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 2, 2); err != nil {
 				return nil, err
 			}
@@ -419,15 +426,15 @@ func init() {
 			}
 			parts := make([]string, len(arr))
 			for i, x := range arr {
-				s, ok := scalarString(x)
+				s, ok := ScalarString(x)
 				if !ok {
-					return nil, fmt.Errorf("element %d is %s, expected a string", i, typeName(x))
+					return nil, fmt.Errorf("element %d is %s, expected a string", i, TypeName(x))
 				}
 				parts[i] = s
 			}
 			return strings.Join(parts, sep), nil
 		},
-		"flatten": func(c *evalCtx, a []any) (any, error) {
+		"flatten": func(c *Context, a []any) (any, error) {
 			if err := arity(a, 1, 1); err != nil {
 				return nil, err
 			}
@@ -439,36 +446,36 @@ func init() {
 			for _, x := range arr {
 				inner, ok := x.([]any)
 				if !ok {
-					return nil, fmt.Errorf("element is %s, expected an array", typeName(x))
+					return nil, fmt.Errorf("element is %s, expected an array", TypeName(x))
 				}
 				out = append(out, inner...)
 			}
 			return out, nil
 		},
-		"items": func(c *evalCtx, a []any) (any, error) {
+		"items": func(c *Context, a []any) (any, error) {
 			m, err := oneObject(a)
 			if err != nil {
 				return nil, err
 			}
-			keys := sortedKeys(m)
+			keys := SortedKeys(m)
 			out := make([]any, len(keys))
 			for i, k := range keys {
 				out[i] = map[string]any{"key": k, "value": m[k]}
 			}
 			return out, nil
 		},
-		"objectkeys": func(c *evalCtx, a []any) (any, error) {
+		"objectkeys": func(c *Context, a []any) (any, error) {
 			m, err := oneObject(a)
 			if err != nil {
 				return nil, err
 			}
 			var out []any
-			for _, k := range sortedKeys(m) {
+			for _, k := range SortedKeys(m) {
 				out = append(out, k)
 			}
 			return out, nil
 		},
-		"tryget": func(c *evalCtx, a []any) (any, error) {
+		"tryget": func(c *Context, a []any) (any, error) {
 			if len(a) < 2 {
 				return nil, fmt.Errorf("expects an object and at least one key")
 			}
@@ -477,7 +484,7 @@ func init() {
 				var ok bool
 				switch k := k.(type) {
 				case string:
-					v, ok = lookupKey(v, k)
+					v, ok = LookupKey(v, k)
 				case int64:
 					arr, isArr := v.([]any)
 					if ok = isArr && k >= 0 && k < int64(len(arr)); ok {
@@ -515,11 +522,14 @@ func init() {
 		"cidrsubnet": fnCidrSubnet,
 		"cidrhost":   fnCidrHost,
 	}
-	for _, lambda := range []string{"filter", "map", "reduce", "sort", "toobject", "groupby", "mapvalues", "lambda", "lambdavariables"} {
-		armFuncs[lambda] = func(c *evalCtx, a []any) (any, error) {
-			return nil, fmt.Errorf("lambda functions are not supported by nsgsim's importer")
-		}
-	}
+	armFuncs["map"] = fnMap
+	armFuncs["filter"] = fnFilter
+	armFuncs["reduce"] = fnReduce
+	armFuncs["sort"] = fnSort
+	armFuncs["toobject"] = fnToObject
+	armFuncs["groupby"] = fnGroupBy
+	armFuncs["mapvalues"] = fnMapValues
+	armFuncs["lambdavariables"] = fnLambdaVariables
 }
 
 func arity(a []any, lo, hi int) error {
@@ -538,7 +548,7 @@ func oneString(a []any) (string, error) {
 	}
 	s, ok := a[0].(string)
 	if !ok {
-		return "", fmt.Errorf("expected a string, got %s", typeName(a[0]))
+		return "", fmt.Errorf("expected a string, got %s", TypeName(a[0]))
 	}
 	return s, nil
 }
@@ -549,7 +559,7 @@ func oneObject(a []any) (map[string]any, error) {
 	}
 	m, ok := a[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("expected an object, got %s", typeName(a[0]))
+		return nil, fmt.Errorf("expected an object, got %s", TypeName(a[0]))
 	}
 	return m, nil
 }
@@ -562,7 +572,7 @@ func strings3(a []any) ([3]string, error) {
 	for i := range out {
 		s, ok := a[i].(string)
 		if !ok {
-			return out, fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(a[i]))
+			return out, fmt.Errorf("argument %d is %s, expected a string", i+1, TypeName(a[i]))
 		}
 		out[i] = s
 	}
@@ -570,13 +580,13 @@ func strings3(a []any) ([3]string, error) {
 }
 
 func deployTime(name string) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		return nil, fmt.Errorf("%s() is known only when the template is deployed", name)
 	}
 }
 
 func stringFn(f func(string) string) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		s, err := oneString(a)
 		if err != nil {
 			return nil, err
@@ -598,7 +608,7 @@ func twoStrings(a []any) (s, t string, err error) {
 }
 
 func strPosFn(f func(s, t string) int) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		s, t, err := twoStrings(a)
 		if err != nil {
 			return nil, err
@@ -608,7 +618,7 @@ func strPosFn(f func(s, t string) int) armFunc {
 }
 
 func strPredFn(f func(s, t string) bool) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		s, t, err := twoStrings(a)
 		if err != nil {
 			return nil, err
@@ -618,7 +628,7 @@ func strPredFn(f func(s, t string) bool) armFunc {
 }
 
 func compareFn(f func(int) bool) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		if err := arity(a, 2, 2); err != nil {
 			return nil, err
 		}
@@ -638,26 +648,26 @@ func compareFn(f func(int) bool) armFunc {
 				return f(strings.Compare(x, y)), nil
 			}
 		}
-		return nil, fmt.Errorf("cannot compare %s with %s", typeName(a[0]), typeName(a[1]))
+		return nil, fmt.Errorf("cannot compare %s with %s", TypeName(a[0]), TypeName(a[1]))
 	}
 }
 
 func arith(f func(x, y int64) (int64, error)) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		if err := arity(a, 2, 2); err != nil {
 			return nil, err
 		}
 		x, ok := a[0].(int64)
 		y, ok2 := a[1].(int64)
 		if !ok || !ok2 {
-			return nil, fmt.Errorf("expected two numbers, got %s and %s", typeName(a[0]), typeName(a[1]))
+			return nil, fmt.Errorf("expected two numbers, got %s and %s", TypeName(a[0]), TypeName(a[1]))
 		}
 		return f(x, y)
 	}
 }
 
 func minMax(isMin bool) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		vals := a
 		if len(a) == 1 {
 			if arr, ok := a[0].([]any); ok {
@@ -671,7 +681,7 @@ func minMax(isMin bool) armFunc {
 		for i, v := range vals {
 			n, ok := v.(int64)
 			if !ok {
-				return nil, fmt.Errorf("expected numbers, got %s", typeName(v))
+				return nil, fmt.Errorf("expected numbers, got %s", TypeName(v))
 			}
 			if i == 0 || isMin && n < best || !isMin && n > best {
 				best = n
@@ -682,7 +692,7 @@ func minMax(isMin bool) armFunc {
 }
 
 func endFn(first bool) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		if err := arity(a, 1, 1); err != nil {
 			return nil, err
 		}
@@ -704,18 +714,18 @@ func endFn(first bool) armFunc {
 			}
 			return v[len(v)-1], nil
 		}
-		return nil, fmt.Errorf("expected a string or an array, got %s", typeName(a[0]))
+		return nil, fmt.Errorf("expected a string or an array, got %s", TypeName(a[0]))
 	}
 }
 
 func sliceFn(skip bool) armFunc {
-	return func(c *evalCtx, a []any) (any, error) {
+	return func(c *Context, a []any) (any, error) {
 		if err := arity(a, 2, 2); err != nil {
 			return nil, err
 		}
 		n, ok := a[1].(int64)
 		if !ok {
-			return nil, fmt.Errorf("count is %s, expected a number", typeName(a[1]))
+			return nil, fmt.Errorf("count is %s, expected a number", TypeName(a[1]))
 		}
 		clamp := func(l int) int {
 			switch {
@@ -740,11 +750,12 @@ func sliceFn(skip bool) armFunc {
 			}
 			return append([]any{}, v[:k]...), nil
 		}
-		return nil, fmt.Errorf("expected a string or an array, got %s", typeName(a[0]))
+		return nil, fmt.Errorf("expected a string or an array, got %s", TypeName(a[0]))
 	}
 }
 
-func sortedKeys(m map[string]any) []string {
+// SortedKeys returns the keys of m, sorted.
+func SortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -753,10 +764,10 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// deepEqual compares two JSON values; strings compare case-sensitively,
+// DeepEqual compares two JSON values; strings compare case-sensitively,
 // as equals() does.
-func deepEqual(x, y any) bool {
-	x, y = unwrapDeployed(x), unwrapDeployed(y)
+func DeepEqual(x, y any) bool {
+	x, y = Unwrap(x), Unwrap(y)
 	switch xv := x.(type) {
 	case nil:
 		return y == nil
@@ -789,7 +800,7 @@ func deepEqual(x, y any) bool {
 			return false
 		}
 		for i := range xv {
-			if !deepEqual(xv[i], yv[i]) {
+			if !DeepEqual(xv[i], yv[i]) {
 				return false
 			}
 		}
@@ -800,8 +811,8 @@ func deepEqual(x, y any) bool {
 			return false
 		}
 		for k, v := range xv {
-			w, ok := lookupKey(yv, k)
-			if !ok || !deepEqual(v, w) {
+			w, ok := LookupKey(yv, k)
+			if !ok || !DeepEqual(v, w) {
 				return false
 			}
 		}
@@ -810,7 +821,7 @@ func deepEqual(x, y any) bool {
 	return false
 }
 
-func fnCopyIndex(c *evalCtx, a []any) (any, error) {
+func fnCopyIndex(c *Context, a []any) (any, error) {
 	if err := arity(a, 0, 2); err != nil {
 		return nil, err
 	}
@@ -826,7 +837,7 @@ func fnCopyIndex(c *evalCtx, a []any) (any, error) {
 		case int64:
 			offset = v
 		default:
-			return nil, fmt.Errorf("argument is %s, expected a loop name or an offset", typeName(v))
+			return nil, fmt.Errorf("argument is %s, expected a loop name or an offset", TypeName(v))
 		}
 	}
 	if name != "" {
@@ -842,7 +853,7 @@ func fnCopyIndex(c *evalCtx, a []any) (any, error) {
 	return int64(c.resLoop) + offset, nil
 }
 
-func fnConcat(c *evalCtx, a []any) (any, error) {
+func fnConcat(c *Context, a []any) (any, error) {
 	if len(a) == 0 {
 		return "", nil
 	}
@@ -854,7 +865,7 @@ func fnConcat(c *evalCtx, a []any) (any, error) {
 				out = append(out, v...)
 			case nil:
 			default:
-				return nil, fmt.Errorf("argument %d is %s; concat() of arrays takes only arrays", i+1, typeName(v))
+				return nil, fmt.Errorf("argument %d is %s; concat() of arrays takes only arrays", i+1, TypeName(v))
 			}
 		}
 		return out, nil
@@ -864,9 +875,9 @@ func fnConcat(c *evalCtx, a []any) (any, error) {
 		if v == nil {
 			continue
 		}
-		s, ok := scalarString(v)
+		s, ok := ScalarString(v)
 		if !ok {
-			return nil, fmt.Errorf("argument %d is %s; concat() takes strings or arrays", i+1, typeName(v))
+			return nil, fmt.Errorf("argument %d is %s; concat() takes strings or arrays", i+1, TypeName(v))
 		}
 		b.WriteString(s)
 		if b.Len() > maxString {
@@ -883,13 +894,13 @@ func isArray(v any) bool {
 
 // fnFormat implements format() with .NET composite formatting: "{0}",
 // "{1:D3}" (zero padding), "{{" and "}}".
-func fnFormat(c *evalCtx, a []any) (any, error) {
+func fnFormat(c *Context, a []any) (any, error) {
 	if len(a) == 0 {
 		return nil, fmt.Errorf("expects a format string")
 	}
 	f, ok := a[0].(string)
 	if !ok {
-		return nil, fmt.Errorf("the format is %s, expected a string", typeName(a[0]))
+		return nil, fmt.Errorf("the format is %s, expected a string", TypeName(a[0]))
 	}
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
@@ -914,12 +925,12 @@ func fnFormat(c *evalCtx, a []any) (any, error) {
 				return nil, fmt.Errorf("format %q: {%s} does not name one of the %d arguments", f, spec, len(a)-1)
 			}
 			v := a[n+1]
-			s, ok := scalarString(v)
+			s, ok := ScalarString(v)
 			if v == nil {
 				s, ok = "", true
 			}
 			if !ok {
-				return nil, fmt.Errorf("format %q: argument %d is %s", f, n, typeName(v))
+				return nil, fmt.Errorf("format %q: argument %d is %s", f, n, TypeName(v))
 			}
 			if verb != "" {
 				iv, isInt := v.(int64)
@@ -941,7 +952,7 @@ func fnFormat(c *evalCtx, a []any) (any, error) {
 	return b.String(), nil
 }
 
-func fnString(c *evalCtx, a []any) (any, error) {
+func fnString(c *Context, a []any) (any, error) {
 	if err := arity(a, 1, 1); err != nil {
 		return nil, err
 	}
@@ -961,11 +972,11 @@ func fnString(c *evalCtx, a []any) (any, error) {
 		}
 		return string(b), nil
 	}
-	s, _ := scalarString(a[0])
+	s, _ := ScalarString(a[0])
 	return s, nil
 }
 
-func fnInt(c *evalCtx, a []any) (any, error) {
+func fnInt(c *Context, a []any) (any, error) {
 	if err := arity(a, 1, 1); err != nil {
 		return nil, err
 	}
@@ -982,30 +993,30 @@ func fnInt(c *evalCtx, a []any) (any, error) {
 			return n, nil
 		}
 	}
-	return nil, fmt.Errorf("cannot convert %s to an int", describe(a[0]))
+	return nil, fmt.Errorf("cannot convert %s to an int", Describe(a[0]))
 }
 
-func fnUnion(c *evalCtx, a []any) (any, error) {
+// fnUnion returns the union of arrays (elements in order of first
+// appearance, without duplicates) or of objects (later members win, nested
+// objects merge). Duplicates are found by key, so the cost is linear in the
+// size of the arguments, which eval charges to the value budget.
+func fnUnion(c *Context, a []any) (any, error) {
 	if len(a) == 0 {
 		return nil, fmt.Errorf("expects at least one argument")
 	}
 	switch a[0].(type) {
 	case []any:
 		var out []any
+		seen := map[string]bool{}
 		for _, v := range a {
 			arr, ok := v.([]any)
 			if !ok {
-				return nil, fmt.Errorf("cannot take the union of an array and %s", typeName(v))
+				return nil, fmt.Errorf("cannot take the union of an array and %s", TypeName(v))
 			}
 			for _, x := range arr {
-				dup := false
-				for _, y := range out {
-					if deepEqual(x, y) {
-						dup = true
-						break
-					}
-				}
-				if !dup {
+				k := keyOf(x)
+				if !seen[k] {
+					seen[k] = true
 					out = append(out, x)
 				}
 			}
@@ -1016,13 +1027,13 @@ func fnUnion(c *evalCtx, a []any) (any, error) {
 		for _, v := range a {
 			m, ok := v.(map[string]any)
 			if !ok {
-				return nil, fmt.Errorf("cannot take the union of an object and %s", typeName(v))
+				return nil, fmt.Errorf("cannot take the union of an object and %s", TypeName(v))
 			}
 			mergeInto(out, m)
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("expected arrays or objects, got %s", typeName(a[0]))
+	return nil, fmt.Errorf("expected arrays or objects, got %s", TypeName(a[0]))
 }
 
 // mergeInto merges m into out; nested objects merge recursively, as union()
@@ -1042,30 +1053,36 @@ func mergeInto(out, m map[string]any) {
 	}
 }
 
-func fnIntersection(c *evalCtx, a []any) (any, error) {
+// fnIntersection returns the elements (or members) common to every
+// argument, in linear time, as fnUnion.
+func fnIntersection(c *Context, a []any) (any, error) {
 	if len(a) < 2 {
 		return nil, fmt.Errorf("expects at least two arguments")
 	}
 	switch first := a[0].(type) {
 	case []any:
-		var out []any
-		for _, x := range first {
-			in := true
-			for _, v := range a[1:] {
-				arr, ok := v.([]any)
-				if !ok {
-					return nil, fmt.Errorf("cannot intersect an array and %s", typeName(v))
-				}
-				found := false
-				for _, y := range arr {
-					if deepEqual(x, y) {
-						found = true
-						break
-					}
-				}
-				in = in && found
+		in := make([]map[string]bool, 0, len(a)-1)
+		for _, v := range a[1:] {
+			arr, ok := v.([]any)
+			if !ok {
+				return nil, fmt.Errorf("cannot intersect an array and %s", TypeName(v))
 			}
-			if in {
+			set := make(map[string]bool, len(arr))
+			for _, y := range arr {
+				set[keyOf(y)] = true
+			}
+			in = append(in, set)
+		}
+		var out []any
+		seen := map[string]bool{}
+		for _, x := range first {
+			k := keyOf(x)
+			all := !seen[k]
+			for _, set := range in {
+				all = all && set[k]
+			}
+			if all {
+				seen[k] = true
 				out = append(out, x)
 			}
 		}
@@ -1077,10 +1094,10 @@ func fnIntersection(c *evalCtx, a []any) (any, error) {
 			for _, v := range a[1:] {
 				m, ok := v.(map[string]any)
 				if !ok {
-					return nil, fmt.Errorf("cannot intersect an object and %s", typeName(v))
+					return nil, fmt.Errorf("cannot intersect an object and %s", TypeName(v))
 				}
 				y, ok := m[k]
-				in = in && ok && deepEqual(x, y)
+				in = in && ok && DeepEqual(x, y)
 			}
 			if in {
 				out[k] = x
@@ -1088,14 +1105,14 @@ func fnIntersection(c *evalCtx, a []any) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("expected arrays or objects, got %s", typeName(a[0]))
+	return nil, fmt.Errorf("expected arrays or objects, got %s", TypeName(a[0]))
 }
 
 // fnUniqueString returns a deterministic 13-character string from its
 // arguments. It is not the hash Azure computes (which nsgsim cannot know
 // offline in general, as it depends on the real subscription), only a stable
 // stand-in with the same shape.
-func fnUniqueString(c *evalCtx, a []any) (any, error) {
+func fnUniqueString(c *Context, a []any) (any, error) {
 	h := fnv.New64a()
 	if err := hashArgs(h, a); err != nil {
 		return nil, err
@@ -1112,7 +1129,7 @@ func fnUniqueString(c *evalCtx, a []any) (any, error) {
 
 // fnGUID returns a deterministic GUID from its arguments (a name-based UUID
 // over SHA-1, as guid() is deterministic too; not Azure's exact value).
-func fnGUID(c *evalCtx, a []any) (any, error) {
+func fnGUID(c *Context, a []any) (any, error) {
 	h := sha1.New()
 	if err := hashArgs(h, a); err != nil {
 		return nil, err
@@ -1133,7 +1150,7 @@ func hashArgs(h hash.Hash, a []any) error {
 	for i, v := range a {
 		s, ok := v.(string)
 		if !ok {
-			return fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(v))
+			return fmt.Errorf("argument %d is %s, expected a string", i+1, TypeName(v))
 		}
 		h.Write([]byte(s))
 		h.Write([]byte{'-'})
@@ -1144,9 +1161,9 @@ func hashArgs(h hash.Hash, a []any) error {
 func stringArgs(a []any) ([]string, error) {
 	out := make([]string, len(a))
 	for i, v := range a {
-		s, ok := scalarString(v)
+		s, ok := ScalarString(v)
 		if !ok {
-			return nil, fmt.Errorf("argument %d is %s, expected a string", i+1, typeName(v))
+			return nil, fmt.Errorf("argument %d is %s, expected a string", i+1, TypeName(v))
 		}
 		out[i] = s
 	}
@@ -1155,7 +1172,7 @@ func stringArgs(a []any) ([]string, error) {
 
 // fnResourceID implements resourceId([subscriptionId], [resourceGroupName],
 // resourceType, resourceName1, resourceName2, ...).
-func fnResourceID(c *evalCtx, a []any) (any, error) {
+func fnResourceID(c *Context, a []any) (any, error) {
 	ss, err := stringArgs(a)
 	if err != nil {
 		return nil, err
@@ -1170,7 +1187,7 @@ func fnResourceID(c *evalCtx, a []any) (any, error) {
 	if ti < 0 || ti > 2 {
 		return nil, fmt.Errorf("no resource type NAMESPACE/TYPE among the first three arguments")
 	}
-	sub, rg := c.t.opts.SubscriptionID, c.t.opts.ResourceGroup
+	sub, rg := c.env.Scope().SubscriptionID, c.env.Scope().ResourceGroup
 	switch ti {
 	case 1:
 		rg = ss[0]
@@ -1186,19 +1203,19 @@ func buildID(sub, rg, typ string, names []string) (any, error) {
 	for _, n := range names {
 		parts = append(parts, strings.Split(n, "/")...)
 	}
-	id, ok := makeResourceID(sub, rg, typ, parts)
+	id, ok := MakeResourceID(sub, rg, typ, parts)
 	if !ok {
 		return nil, fmt.Errorf("type %s needs %d names, got %d", typ, strings.Count(typ, "/"), len(parts))
 	}
 	return id.String(), nil
 }
 
-func fnSubscriptionResourceID(c *evalCtx, a []any) (any, error) {
+func fnSubscriptionResourceID(c *Context, a []any) (any, error) {
 	ss, err := stringArgs(a)
 	if err != nil {
 		return nil, err
 	}
-	sub := c.t.opts.SubscriptionID
+	sub := c.env.Scope().SubscriptionID
 	if len(ss) > 0 && !strings.Contains(ss[0], "/") {
 		sub, ss = ss[0], ss[1:]
 	}
@@ -1208,7 +1225,7 @@ func fnSubscriptionResourceID(c *evalCtx, a []any) (any, error) {
 	return buildID(sub, "", ss[0], ss[1:])
 }
 
-func fnTenantResourceID(c *evalCtx, a []any) (any, error) {
+func fnTenantResourceID(c *Context, a []any) (any, error) {
 	ss, err := stringArgs(a)
 	if err != nil {
 		return nil, err
@@ -1226,7 +1243,7 @@ func fnTenantResourceID(c *evalCtx, a []any) (any, error) {
 	return strings.TrimPrefix(id.(string), "/subscriptions/x"), nil
 }
 
-func fnExtensionResourceID(c *evalCtx, a []any) (any, error) {
+func fnExtensionResourceID(c *Context, a []any) (any, error) {
 	ss, err := stringArgs(a)
 	if err != nil {
 		return nil, err
@@ -1241,54 +1258,12 @@ func fnExtensionResourceID(c *evalCtx, a []any) (any, error) {
 	return strings.TrimSuffix(ss[0], "/") + strings.TrimPrefix(id.(string), "/subscriptions/x"), nil
 }
 
-// fnReference returns the properties the template declares for one of its
-// own resources. What Azure sets only at deployment is not known.
-func fnReference(c *evalCtx, a []any) (any, error) {
+// fnReference is reference(): the template (Env) knows its resources.
+func fnReference(c *Context, a []any) (any, error) {
 	if err := arity(a, 1, 3); err != nil {
 		return nil, err
 	}
-	s, ok := unwrapDeployed(a[0]).(string)
-	if !ok {
-		return nil, fmt.Errorf("expects a resource name or ID, got %s", typeName(a[0]))
-	}
-	full := false
-	if len(a) == 3 {
-		f, _ := a[2].(string)
-		full = strings.EqualFold(f, "Full")
-	}
-	what := fmt.Sprintf("reference('%s')", s)
-	t := c.t.root
-	var r *armResource
-	if id, ok := parseResourceID(s); ok {
-		r = t.findResource(id)
-		if r == nil {
-			if props, ok := t.embedded(id); ok && !full {
-				return wrapDeployed(props, what)
-			}
-		}
-	} else {
-		r = t.bySymbol[strings.ToLower(s)]
-		if r == nil {
-			if rs := t.byName[strings.ToLower(s)]; len(rs) == 1 {
-				r = rs[0]
-			}
-		}
-	}
-	if r == nil {
-		return nil, fmt.Errorf("reference() needs a deployed resource: %q is not defined in this template, so its properties are known only in Azure", s)
-	}
-	if r.existing {
-		return nil, fmt.Errorf("reference() needs a deployed resource: %q is an existing resource, so its properties are known only in Azure", s)
-	}
-	props := r.properties()
-	if ee, ok := props.(*exprError); ok {
-		return nil, ee
-	}
-	if full {
-		obj := r.object()
-		return wrapDeployed(obj, what)
-	}
-	return wrapDeployed(props, what)
+	return c.env.Reference(a)
 }
 
 func parseCIDR4(s string) (netip.Prefix, error) {
@@ -1310,7 +1285,7 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return addrAdd(p.Addr(), uint32(1<<(32-p.Bits())-1))
 }
 
-func fnParseCidr(c *evalCtx, a []any) (any, error) {
+func fnParseCidr(c *Context, a []any) (any, error) {
 	s, err := oneString(a)
 	if err != nil {
 		return nil, err
@@ -1333,7 +1308,7 @@ func fnParseCidr(c *evalCtx, a []any) (any, error) {
 	}, nil
 }
 
-func fnCidrSubnet(c *evalCtx, a []any) (any, error) {
+func fnCidrSubnet(c *Context, a []any) (any, error) {
 	if err := arity(a, 3, 3); err != nil {
 		return nil, err
 	}
@@ -1354,7 +1329,7 @@ func fnCidrSubnet(c *evalCtx, a []any) (any, error) {
 	return netip.PrefixFrom(start, int(bits)).String(), nil
 }
 
-func fnCidrHost(c *evalCtx, a []any) (any, error) {
+func fnCidrHost(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 2); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package azure
+package armexpr
 
 import (
 	"fmt"
@@ -8,20 +8,13 @@ import (
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 )
 
-// This file reads and evaluates ARM template expressions: the strings in
-// brackets, "[concat(parameters('a'), '-nsg')]"
-// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-expressions).
-// Values are those of encoding/json with int64 for numbers; an object
-// returned by reference() is a deployedValue so that asking it for a
-// property the template does not declare says why it is unknown.
-
-// exprError is a value an expression could not give. It stands in the
+// Error is a value an expression could not give. It stands in the
 // evaluated JSON where the value would be, and is reported only when the
 // importer reads that value; its message names the JSON path and the
 // expression.
-type exprError struct{ msg string }
+type Error struct{ Msg string }
 
-func (e *exprError) Error() string { return e.msg }
+func (e *Error) Error() string { return e.Msg }
 
 // isExpression reports whether a JSON string is an ARM expression, and
 // returns the text between the brackets. A string that starts with "[[" is
@@ -279,32 +272,99 @@ func (p *exprParser) expr() (exprNode, error) {
 	}
 }
 
-// deployedValue is (part of) what reference() returns: the properties a
+// Deployed is (part of) what reference() returns: the properties a
 // template declares for a resource. Properties Azure sets at deployment are
 // missing, and asking for one says so.
-type deployedValue struct {
+type Deployed struct {
 	v    any    // map[string]any or []any
 	what string // "reference('vnet1')" and the path read so far
 }
 
-func unwrapDeployed(v any) any {
-	if d, ok := v.(deployedValue); ok {
+// Unwrap returns the value a Deployed holds; any other value as it is.
+func Unwrap(v any) any {
+	if d, ok := v.(Deployed); ok {
 		return d.v
 	}
 	return v
 }
 
-// evalCtx is where an expression is evaluated: a template and the copy
-// loops around the expression.
-type evalCtx struct {
-	t       *template
+// Env is what an expression reads from the template it is written in: the
+// deployment functions that depend on the template, its parameters,
+// variables, user-defined functions and resources. package azure's
+// template implements it.
+type Env interface {
+	// Parameter returns the value of parameters('name').
+	Parameter(name string) (any, error)
+	// Variable returns the value of variables('name').
+	Variable(name string) (any, error)
+	// CallUser calls a user-defined function, "namespace.member" in lower
+	// case (text as written, for messages), with its arguments evaluated.
+	CallUser(name, text string, args []any) (any, error)
+	// Reference returns what reference() gives for its evaluated
+	// arguments: a resource's properties, wrapped with WrapDeployed.
+	Reference(args []any) (any, error)
+	// Scope is the deployment the template is evaluated in.
+	Scope() Scope
+}
+
+// Scope is where a template is deployed, as resourceGroup(),
+// subscription() and deployment() return it.
+type Scope struct {
+	SubscriptionID, ResourceGroup, Location, TenantID string
+	// TemplateURI is deployment().properties.templateLink.uri.
+	TemplateURI string
+}
+
+// Evaluator holds what one import shares across all its expressions: the
+// parsed expressions and the budgets. The zero value is not ready: use
+// NewEvaluator.
+type Evaluator struct {
+	steps      int
+	cells      int    // value budget spent (maxCells)
+	overBudget *Error // the first evaluation that exceeded maxCells
+	parsed     map[string]exprNode
+}
+
+// NewEvaluator returns an evaluator with fresh budgets.
+func NewEvaluator() *Evaluator { return &Evaluator{parsed: map[string]exprNode{}} }
+
+// Exhausted reports whether the step budget (MaxSteps) is spent.
+func (ev *Evaluator) Exhausted() bool { return ev.steps > MaxSteps }
+
+// OverBudget returns the first evaluation that exceeded the value budget,
+// or nil.
+func (ev *Evaluator) OverBudget() *Error { return ev.overBudget }
+
+// Context returns a context that evaluates expressions in env.
+func (ev *Evaluator) Context(env Env) *Context { return &Context{env: env, ev: ev} }
+
+// Context is where an expression is evaluated: a template (its Env) and the
+// copy loops, function arguments and lambda parameters around the
+// expression.
+type Context struct {
+	env     Env
+	ev      *Evaluator
 	loops   map[string]int // copy loop name (lower case) to index
 	resLoop int            // index of the enclosing resource copy loop
 	inRes   bool
 	fn      map[string]any // arguments of a user-defined function being evaluated
+	lvars   map[string]any // parameters of the lambdas being evaluated
 }
 
-func (c *evalCtx) withLoop(name string, i int, resource bool) *evalCtx {
+// Env is the template the context evaluates in.
+func (c *Context) Env() Env { return c.env }
+
+// WithArgs returns a context for the body of a user-defined function, where
+// parameters('name') reads args (lower-case names).
+func (c *Context) WithArgs(args map[string]any) *Context {
+	n := *c
+	n.fn = args
+	return &n
+}
+
+// WithLoop returns a context inside copy loop name at index i; resource
+// says whether it is a resource copy loop (copyIndex() without a name).
+func (c *Context) WithLoop(name string, i int, resource bool) *Context {
 	n := *c
 	n.loops = make(map[string]int, len(c.loops)+1)
 	for k, v := range c.loops {
@@ -319,13 +379,21 @@ func (c *evalCtx) withLoop(name string, i int, resource bool) *evalCtx {
 	return &n
 }
 
-// maxSteps bounds the work one import may spend on expressions.
-const maxSteps = 100_000
+// MaxSteps bounds the work one import may spend on expressions.
+const MaxSteps = 100_000
 
-func (c *evalCtx) eval(e exprNode) (any, error) {
-	root := c.t.root
+// walksArgs are the functions whose cost follows the whole size of their
+// arguments (they print, compare or hash them); eval charges that size to
+// the value budget before calling them.
+var walksArgs = map[string]bool{
+	"string": true, "equals": true, "contains": true, "union": true, "intersection": true,
+	"indexof": true, "lastindexof": true, "uniquestring": true, "guid": true,
+}
+
+func (c *Context) eval(e exprNode) (any, error) {
+	root := c.ev
 	root.steps++
-	if root.steps > maxSteps {
+	if root.steps > MaxSteps {
 		return nil, fmt.Errorf("evaluation takes too many steps; is there a loop?")
 	}
 	switch e := e.(type) {
@@ -346,13 +414,15 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return index(x, unwrapDeployed(idx))
+		return index(x, Unwrap(idx))
 	case callNode:
 		switch e.name {
 		case "if":
 			return c.evalIf(e)
 		case "and", "or":
 			return c.evalAndOr(e)
+		case "lambda":
+			return c.evalLambda(e)
 		}
 		args := make([]any, len(e.args))
 		for i, a := range e.args {
@@ -360,16 +430,16 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ee, ok := v.(*exprError); ok {
+			if ee, ok := v.(*Error); ok {
 				return nil, ee
 			}
 			if e.name != "reference" {
-				v = unwrapDeployed(v)
+				v = Unwrap(v)
 			}
 			args[i] = v
 		}
 		if strings.Contains(e.name, ".") {
-			return c.callUser(e, args)
+			return c.env.CallUser(e.name, e.text, args)
 		}
 		f, ok := armFuncs[e.name]
 		if !ok {
@@ -378,12 +448,31 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 			}
 			return nil, fmt.Errorf("unknown function %s()", e.text)
 		}
+		if walksArgs[e.name] {
+			for _, a := range args {
+				if err := c.chargeWalk(a); err != nil {
+					return nil, err
+				}
+			}
+		}
 		v, err := f(c, args)
-		if s, ok := v.(string); ok {
-			root.steps += len(s) / 256 // long strings cost more
+		switch r := v.(type) {
+		case string:
+			root.steps += len(r) / 256 // long strings cost more
+		case []any:
+			if err == nil {
+				err = c.charge(len(r))
+			}
+		case map[string]any:
+			if err == nil {
+				err = c.charge(len(r))
+			}
+		}
+		if err == nil && e.name == "json" {
+			err = c.chargeWalk(v)
 		}
 		if err != nil {
-			if _, ok := err.(*exprError); ok {
+			if _, ok := err.(*Error); ok {
 				return nil, err
 			}
 			if strings.HasPrefix(strings.ToLower(err.Error()), e.name+"(") {
@@ -396,7 +485,7 @@ func (c *evalCtx) eval(e exprNode) (any, error) {
 	return nil, fmt.Errorf("bad expression")
 }
 
-func (c *evalCtx) evalIf(e callNode) (any, error) {
+func (c *Context) evalIf(e callNode) (any, error) {
 	if len(e.args) != 3 {
 		return nil, fmt.Errorf("if() expects 3 arguments, got %d", len(e.args))
 	}
@@ -406,7 +495,7 @@ func (c *evalCtx) evalIf(e callNode) (any, error) {
 	}
 	b, ok := cond.(bool)
 	if !ok {
-		return nil, fmt.Errorf("if(): the condition is %s, expected a boolean", typeName(cond))
+		return nil, fmt.Errorf("if(): the condition is %s, expected a boolean", TypeName(cond))
 	}
 	// Only the branch taken is evaluated (template-functions-logical#if).
 	if b {
@@ -415,7 +504,7 @@ func (c *evalCtx) evalIf(e callNode) (any, error) {
 	return c.eval(e.args[2])
 }
 
-func (c *evalCtx) evalAndOr(e callNode) (any, error) {
+func (c *Context) evalAndOr(e callNode) (any, error) {
 	if len(e.args) < 2 {
 		return nil, fmt.Errorf("%s() expects at least 2 arguments, got %d", e.text, len(e.args))
 	}
@@ -427,7 +516,7 @@ func (c *evalCtx) evalAndOr(e callNode) (any, error) {
 		}
 		b, ok := v.(bool)
 		if !ok {
-			return nil, fmt.Errorf("%s(): argument is %s, expected a boolean", e.text, typeName(v))
+			return nil, fmt.Errorf("%s(): argument is %s, expected a boolean", e.text, TypeName(v))
 		}
 		if b != isAnd {
 			return b, nil
@@ -439,39 +528,44 @@ func (c *evalCtx) evalAndOr(e callNode) (any, error) {
 // member reads x.name; ARM property names are case-insensitive.
 func member(x any, name string) (any, error) {
 	switch x := x.(type) {
-	case deployedValue:
-		v, ok := lookupKey(x.v, name)
+	case Deployed:
+		v, ok := LookupKey(x.v, name)
 		what := x.what + "." + name
 		if !ok {
 			return nil, fmt.Errorf("%s is not set in the template; Azure sets it when the resource is deployed, so nsgsim cannot know it", what)
 		}
-		return wrapDeployed(v, what)
+		return WrapDeployed(v, what)
 	case map[string]any:
-		v, ok := lookupKey(x, name)
+		v, ok := LookupKey(x, name)
 		if !ok {
 			return nil, fmt.Errorf("the object has no property %q", name)
 		}
-		if ee, ok := v.(*exprError); ok {
+		if ee, ok := v.(*Error); ok {
 			return nil, ee
 		}
 		return v, nil
-	case *exprError:
+	case *Error:
 		return nil, x
 	}
-	return nil, fmt.Errorf("cannot read property %q of %s", name, typeName(x))
+	return nil, fmt.Errorf("cannot read property %q of %s", name, TypeName(x))
 }
 
-func wrapDeployed(v any, what string) (any, error) {
+// WrapDeployed wraps an object or array that reference() returns, read so
+// far as what, so that a property it lacks is reported as known only in
+// Azure.
+func WrapDeployed(v any, what string) (any, error) {
 	switch v := v.(type) {
-	case *exprError:
+	case *Error:
 		return nil, v
 	case map[string]any, []any:
-		return deployedValue{v: v, what: what}, nil
+		return Deployed{v: v, what: what}, nil
 	}
 	return v, nil
 }
 
-func lookupKey(x any, name string) (any, bool) {
+// LookupKey reads member name of an object, matched exactly or else
+// case-insensitively (ARM property names are case-insensitive).
+func LookupKey(x any, name string) (any, bool) {
 	m, ok := x.(map[string]any)
 	if !ok {
 		return nil, false
@@ -489,7 +583,7 @@ func lookupKey(x any, name string) (any, bool) {
 
 // index reads x[idx]: an array element or an object property.
 func index(x any, idx any) (any, error) {
-	if d, ok := x.(deployedValue); ok {
+	if d, ok := x.(Deployed); ok {
 		if s, ok := idx.(string); ok {
 			return member(d, s)
 		}
@@ -497,48 +591,52 @@ func index(x any, idx any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return wrapDeployed(v, fmt.Sprintf("%s[%v]", d.what, idx))
+		return WrapDeployed(v, fmt.Sprintf("%s[%v]", d.what, idx))
 	}
 	switch x := x.(type) {
 	case []any:
 		i, ok := idx.(int64)
 		if !ok {
-			return nil, fmt.Errorf("an array index must be a number, got %s", typeName(idx))
+			return nil, fmt.Errorf("an array index must be a number, got %s", TypeName(idx))
 		}
 		if i < 0 || i >= int64(len(x)) {
 			return nil, fmt.Errorf("index %d is out of range for an array of length %d", i, len(x))
 		}
-		if ee, ok := x[i].(*exprError); ok {
+		if ee, ok := x[i].(*Error); ok {
 			return nil, ee
 		}
 		return x[i], nil
 	case map[string]any:
 		s, ok := idx.(string)
 		if !ok {
-			return nil, fmt.Errorf("an object index must be a string, got %s", typeName(idx))
+			return nil, fmt.Errorf("an object index must be a string, got %s", TypeName(idx))
 		}
 		return member(x, s)
-	case *exprError:
+	case *Error:
 		return nil, x
 	}
-	return nil, fmt.Errorf("cannot index %s", typeName(x))
+	return nil, fmt.Errorf("cannot index %s", TypeName(x))
 }
 
 // evalString evaluates a JSON string of a template: an expression, an
-// escaped literal, or a plain string. A failure becomes an *exprError value
+// escaped literal, or a plain string. A failure becomes an *Error value
 // naming path and the expression.
-func (c *evalCtx) evalString(s, path string) any {
+func (c *Context) evalString(s, path string) any {
 	text, lit, ok := isExpression(s)
 	if !ok {
 		return lit
 	}
+	root := c.ev
 	fail := func(err error) any {
-		if ee, ok := err.(*exprError); ok {
-			return ee
+		ee, ok := err.(*Error)
+		if !ok {
+			ee = &Error{Msg: fmt.Sprintf("%s: cannot evaluate %q: %v", path, s, err)}
 		}
-		return &exprError{msg: fmt.Sprintf("%s: cannot evaluate %q: %v", path, s, err)}
+		if root.cells > maxCells && root.overBudget == nil {
+			root.overBudget = ee
+		}
+		return ee
 	}
-	root := c.t.root
 	e, ok := root.parsed[text]
 	if !ok {
 		var err error
@@ -551,17 +649,17 @@ func (c *evalCtx) evalString(s, path string) any {
 	if err != nil {
 		return fail(err)
 	}
-	return unwrapDeployed(v)
+	return Unwrap(v)
 }
 
-// evalTree evaluates every expression in a JSON value and expands property
+// EvalTree evaluates every expression in a JSON value and expands property
 // copy loops ("copy": [{"name", "count", "input"}],
 // https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/copy-properties).
-func (c *evalCtx) evalTree(v any, path string) any {
-	root := c.t.root
+func (c *Context) EvalTree(v any, path string) any {
+	root := c.ev
 	root.steps++
-	if root.steps > maxSteps {
-		return tooLong(path)
+	if root.steps > MaxSteps {
+		return TooLong(path)
 	}
 	switch v := v.(type) {
 	case string:
@@ -569,39 +667,41 @@ func (c *evalCtx) evalTree(v any, path string) any {
 	case []any:
 		out := make([]any, len(v))
 		for i, x := range v {
-			if root.steps > maxSteps {
-				return tooLong(path)
+			if root.steps > MaxSteps {
+				return TooLong(path)
 			}
-			out[i] = c.evalTree(x, fmt.Sprintf("%s[%d]", path, i))
+			out[i] = c.EvalTree(x, fmt.Sprintf("%s[%d]", path, i))
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		var loops []any
 		for k, x := range v {
-			if root.steps > maxSteps {
-				return tooLong(path)
+			if root.steps > MaxSteps {
+				return TooLong(path)
 			}
 			if strings.EqualFold(k, "copy") {
-				if arr, ok := x.([]any); ok && isPropertyCopy(arr) {
+				if arr, ok := x.([]any); ok && IsPropertyCopy(arr) {
 					loops = arr
 					continue
 				}
 			}
-			out[k] = c.evalTree(x, joinPath(path, k))
+			out[k] = c.EvalTree(x, JoinPath(path, k))
 		}
 		for i, l := range loops {
-			lp := fmt.Sprintf("%s[%d]", joinPath(path, "copy"), i)
+			lp := fmt.Sprintf("%s[%d]", JoinPath(path, "copy"), i)
 			lm := l.(map[string]any)
 			name, _ := lm["name"].(string)
-			out[name] = c.copyArray(lm, lp)
+			out[name] = c.CopyArray(lm, lp)
 		}
 		return out
 	}
 	return v
 }
 
-func isPropertyCopy(arr []any) bool {
+// IsPropertyCopy reports whether arr is a list of property copy loops
+// ({"name", "count", "input"}).
+func IsPropertyCopy(arr []any) bool {
 	if len(arr) == 0 {
 		return false
 	}
@@ -624,40 +724,41 @@ func isPropertyCopy(arr []any) bool {
 // (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/copy-resources).
 const maxCopy = 800
 
-// copyArray expands one property or variable copy loop into an array.
-func (c *evalCtx) copyArray(loop map[string]any, path string) any {
+// CopyArray expands one property or variable copy loop into an array.
+func (c *Context) CopyArray(loop map[string]any, path string) any {
 	name, _ := loop["name"].(string)
-	n, err := c.copyCount(loop["count"], joinPath(path, "count"))
+	n, err := c.CopyCount(loop["count"], JoinPath(path, "count"))
 	if err != nil {
 		return err
 	}
 	out := make([]any, n)
 	for i := range n {
-		if c.t.root.steps > maxSteps {
-			return tooLong(path)
+		if c.ev.steps > MaxSteps {
+			return TooLong(path)
 		}
-		out[i] = c.withLoop(name, i, false).evalTree(loop["input"], fmt.Sprintf("%s.input", path))
+		out[i] = c.WithLoop(name, i, false).EvalTree(loop["input"], fmt.Sprintf("%s.input", path))
 	}
 	return out
 }
 
-func tooLong(path string) *exprError {
-	return &exprError{msg: path + ": evaluation takes too many steps; is there a loop, or are copy loops nested too deeply?"}
+// TooLong is the error of an import whose step budget is spent, at path.
+func TooLong(path string) *Error {
+	return &Error{Msg: path + ": evaluation takes too many steps; is there a loop, or are copy loops nested too deeply?"}
 }
 
-// copyCount evaluates the count of a copy loop.
-func (c *evalCtx) copyCount(raw any, path string) (int, *exprError) {
-	v := c.evalTree(raw, path)
-	if ee, ok := v.(*exprError); ok {
+// CopyCount evaluates the count of a copy loop.
+func (c *Context) CopyCount(raw any, path string) (int, *Error) {
+	v := c.EvalTree(raw, path)
+	if ee, ok := v.(*Error); ok {
 		return 0, ee
 	}
 	n, ok := v.(int64)
 	_, big := v.(jsonpos.BigInt)
 	switch {
 	case big || ok && (n < 0 || n > maxCopy):
-		return 0, &exprError{msg: fmt.Sprintf("%s: copy count %s is out of range; expected a number from 0 to %d", path, describe(v), maxCopy)}
+		return 0, &Error{Msg: fmt.Sprintf("%s: copy count %s is out of range; expected a number from 0 to %d", path, Describe(v), maxCopy)}
 	case !ok:
-		return 0, &exprError{msg: fmt.Sprintf("%s: copy count is %s; expected a number from 0 to %d", path, describe(v), maxCopy)}
+		return 0, &Error{Msg: fmt.Sprintf("%s: copy count is %s; expected a number from 0 to %d", path, Describe(v), maxCopy)}
 	}
 	return int(n), nil
 }

@@ -1,0 +1,19 @@
+package topology
+
+// ParseScanned is Parse by the topology scanner alone, for the
+// differential tests of package topology_test: ok is false when the
+// scanner did not read the file (the yaml.v3 path would).
+func ParseScanned(file string, data []byte) (t *Topology, ok bool, err error) {
+	t, ok = fastParse(file, data, false)
+	if !ok && onlyComments(data) {
+		return nil, true, ErrorList{noTopology(file)}
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	t, err = validated(t)
+	return t, true, err
+}
+
+// ParseYAMLv3 is Parse by yaml.v3 alone.
+var ParseYAMLv3 = parseYAMLv3
