@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -26,7 +27,7 @@ import (
 
 // errNotYAML is why an edit is impossible: the topology was not read from
 // a YAML file that still says what it said when it was loaded.
-var errNotYAML = errors.New("not a YAML topology")
+var errNotYAML = errors.New("no YAML file to edit")
 
 // source is the user's YAML document: its text, split into lines that keep
 // their endings, and its node tree.
@@ -45,6 +46,9 @@ func readSource(t *topology.Topology) (*source, error) {
 		return nil, fmt.Errorf("%w: the topology was not read from a file", errNotYAML)
 	}
 	data, err := os.ReadFile(t.File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s is not on disk (a built-in scenario, or a file that moved)", errNotYAML, t.File)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotYAML, err)
 	}
@@ -96,39 +100,43 @@ type editor struct {
 	src     *source
 	chars   []charEdit
 	inserts []lineInsert
+	deleted map[int]bool // original lines (0-based) to drop
 }
 
-// edits computes the text edits that apply p to its source document.
+// edits computes the text edits that make the source document say what
+// p.Patched says, where it differs from p.Original in what a fix (or a
+// review in nsgsim serve) changes: rules added (under a comment giving the
+// reason of p.Added), rules whose priority moved, rules changed or removed,
+// and expectations' verdicts.
 func (p *Plan) edits(src *source) (*editor, error) {
-	e := &editor{src: src}
-	for _, m := range p.Moves {
-		item, err := e.ruleItem(m.NSG, m.Rule.Name)
-		if err != nil {
+	e := &editor{src: src, deleted: make(map[int]bool)}
+	reasons := make(map[string]string)
+	for _, a := range p.Added {
+		reasons[a.NSG+"\x00"+a.Rule.Name] = a.Reason
+	}
+	for _, g := range p.Patched.NetworkSecurityGroups {
+		og := p.Original.NetworkSecurityGroupByName(g.Name)
+		if og == nil {
+			return nil, fmt.Errorf("network security group %q is not in %s", g.Name, src.path)
+		}
+		if err := e.nsgEdits(og, g, reasons); err != nil {
 			return nil, err
 		}
-		prio := mapValue(item, "priority")
-		if prio == nil {
-			prio = mapValue(mapValue(item, "properties"), "priority")
-		}
-		if err := e.replaceScalar(prio, strconv.Itoa(m.To)); err != nil {
-			return nil, fmt.Errorf("rule %q of %q: %w", m.Rule.Name, m.NSG, err)
-		}
 	}
-	if err := p.insertRules(e); err != nil {
-		return nil, err
+	if len(p.Patched.Expectations) != len(p.Original.Expectations) {
+		return nil, fmt.Errorf("the fix adds or removes expectations; only verdicts are edited")
 	}
-	for _, x := range p.Expectations {
-		for _, item := range seqItems(mapValue(src.root, "expectations")) {
-			flow, verdict := mapValue(item, "flow"), mapValue(item, "verdict")
-			if flow == nil || verdict == nil || flow.Value != x.Flow {
-				continue
-			}
-			if v, ok := topology.ParseVerdict(verdict.Value); !ok || v != x.From {
-				continue
-			}
-			if err := e.replaceScalar(verdict, x.To.String()); err != nil {
-				return nil, fmt.Errorf("expectation for %q: %w", x.Flow, err)
-			}
+	items := seqItems(mapValue(src.root, "expectations"))
+	for i, x := range p.Patched.Expectations {
+		o := p.Original.Expectations[i]
+		if x.Flow != o.Flow || x.Intended != o.Intended || i >= len(items) {
+			return nil, fmt.Errorf("expectation for %q changed in more than its verdict", x.Flow)
+		}
+		if x.Verdict == o.Verdict {
+			continue
+		}
+		if err := e.replaceScalar(mapValue(items[i], "verdict"), x.Verdict.String()); err != nil {
+			return nil, fmt.Errorf("expectation for %q: %w", x.Flow, err)
 		}
 	}
 	// A line appended after a last line that has no ending gives it one.
@@ -142,34 +150,131 @@ func (p *Plan) edits(src *source) (*editor, error) {
 	return e, nil
 }
 
-// insertRules places each added rule where the patched topology has it:
-// before the original rule that follows it there, or after the last rule of
-// its NSG.
-func (p *Plan) insertRules(e *editor) error {
-	added := make(map[*topology.SecurityRule]Addition)
-	for _, a := range p.Added {
-		added[a.Rule] = a
+// nsgEdits edits the rules of one NSG from og's to g's: each rule of g not
+// in og is inserted before the next rule of g that og has (or after the
+// last); a rule whose priority alone changed gets its new priority; a rule
+// otherwise changed is written anew in its place; a rule og has and g has
+// not is removed.
+func (e *editor) nsgEdits(og, g *topology.NetworkSecurityGroup, reasons map[string]string) error {
+	orig := make(map[string]*topology.SecurityRule, len(og.SecurityRules))
+	for _, r := range og.SecurityRules {
+		orig[r.Name] = r
 	}
-	for _, g := range p.Patched.NetworkSecurityGroups {
-		var pending []Addition
-		var firstErr error
-		flush := func(beforeRule string) {
-			if len(pending) > 0 && firstErr == nil {
-				firstErr = e.insertRules(g.Name, beforeRule, pending)
+	kept := make(map[string]bool)
+	var pending []Addition
+	flush := func(before string) error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := e.insertRules(g.Name, before, pending)
+		pending = nil
+		return err
+	}
+	for _, r := range g.SecurityRules {
+		o, ok := orig[r.Name]
+		if !ok {
+			pending = append(pending, Addition{NSG: g.Name, Rule: r, Reason: reasons[g.Name+"\x00"+r.Name]})
+			continue
+		}
+		kept[r.Name] = true
+		if err := flush(r.Name); err != nil {
+			return err
+		}
+		if ruleText(o) == ruleText(r) {
+			continue
+		}
+		item, err := e.ruleItem(g.Name, r.Name)
+		if err != nil {
+			return err
+		}
+		moved := *o
+		moved.Priority = r.Priority
+		if ruleText(&moved) == ruleText(r) {
+			prio := mapValue(item, "priority")
+			if prio == nil {
+				prio = mapValue(mapValue(item, "properties"), "priority")
 			}
-			pending = nil
-		}
-		for _, r := range g.SecurityRules {
-			if a, ok := added[r]; ok {
-				pending = append(pending, a)
-				continue
+			if err := e.replaceScalar(prio, strconv.Itoa(r.Priority)); err != nil {
+				return fmt.Errorf("rule %q of %q: %w", r.Name, g.Name, err)
 			}
-			flush(r.Name)
+			continue
 		}
-		flush("")
-		if firstErr != nil {
-			return firstErr
+		if err := e.replaceRule(item, Addition{NSG: g.Name, Rule: r, Reason: reasons[g.Name+"\x00"+r.Name]}); err != nil {
+			return fmt.Errorf("rule %q of %q: %w", r.Name, g.Name, err)
 		}
+	}
+	if err := flush(""); err != nil {
+		return err
+	}
+	for _, o := range og.SecurityRules {
+		if kept[o.Name] {
+			continue
+		}
+		item, err := e.ruleItem(g.Name, o.Name)
+		if err != nil {
+			return err
+		}
+		if err := e.deleteItem(item); err != nil {
+			return fmt.Errorf("rule %q of %q: %w", o.Name, g.Name, err)
+		}
+	}
+	return nil
+}
+
+// itemLines returns the original lines (0-based, [from, to)) that hold the
+// block sequence item item and nothing else, with the column of its dash;
+// ok is false when the item shares a line with something else.
+func (e *editor) itemLines(item *yaml.Node) (from, to, dash int, ok bool) {
+	dash, err := e.dashColumn(item)
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	from, to = item.Line-1, e.lastLine(item)+1
+	if item.Style&yaml.FlowStyle != 0 {
+		line, off, err := e.closingBracket(item)
+		if err != nil || line != from {
+			return 0, 0, 0, false
+		}
+		rest := strings.TrimSpace(e.src.lines[line][off+1:])
+		if rest != "" && !strings.HasPrefix(rest, "#") {
+			return 0, 0, 0, false
+		}
+		to = from + 1
+	}
+	return from, to, dash, true
+}
+
+// replaceRule writes rule a anew in place of the rule item item, in the
+// item's style.
+func (e *editor) replaceRule(item *yaml.Node, a Addition) error {
+	from, to, dash, ok := e.itemLines(item)
+	if !ok {
+		return fmt.Errorf("%s:%d:%d: the rule shares its line with others; edit it by hand", e.src.path, item.Line, item.Column)
+	}
+	var lines []string
+	if item.Style&yaml.FlowStyle != 0 {
+		lines = []string{strings.Repeat(" ", dash) + "- " + flowRule(a.Rule) + e.src.eol}
+		if a.Reason != "" {
+			lines = append([]string{e.commentLine(dash, a)}, lines...)
+		}
+	} else {
+		lines = e.blockLines(dash, []Addition{a})
+	}
+	for l := from; l < to; l++ {
+		e.deleted[l] = true
+	}
+	e.inserts = append(e.inserts, lineInsert{from, lines})
+	return nil
+}
+
+// deleteItem removes the lines of a block sequence item.
+func (e *editor) deleteItem(item *yaml.Node) error {
+	from, to, _, ok := e.itemLines(item)
+	if !ok {
+		return fmt.Errorf("%s:%d:%d: the rule shares its line with others; remove it by hand", e.src.path, item.Line, item.Column)
+	}
+	for l := from; l < to; l++ {
+		e.deleted[l] = true
 	}
 	return nil
 }
@@ -259,7 +364,10 @@ func (e *editor) insertBlock(seq *yaml.Node, before string, rules []Addition) er
 	var lines []string
 	if ref.Style&yaml.FlowStyle != 0 {
 		for _, a := range rules {
-			lines = append(lines, e.commentLine(dash, a), strings.Repeat(" ", dash)+"- "+flowRule(a.Rule)+e.src.eol)
+			if a.Reason != "" {
+				lines = append(lines, e.commentLine(dash, a))
+			}
+			lines = append(lines, strings.Repeat(" ", dash)+"- "+flowRule(a.Rule)+e.src.eol)
 		}
 	} else {
 		lines = e.blockLines(dash, rules)
@@ -441,7 +549,9 @@ func (e *editor) commentLine(indent int, a Addition) string {
 func (e *editor) blockLines(dash int, rules []Addition) []string {
 	var out []string
 	for _, a := range rules {
-		out = append(out, e.commentLine(dash, a))
+		if a.Reason != "" {
+			out = append(out, e.commentLine(dash, a))
+		}
 		for i, kv := range ruleFields(a.Rule) {
 			prefix := strings.Repeat(" ", dash+2)
 			if i == 0 {
@@ -545,28 +655,45 @@ func yamlList(vals []string) string {
 	return "[" + strings.Join(out, ", ") + "]"
 }
 
-// apply returns the edited lines.
-func (e *editor) apply() []string {
+// edited returns each original line with its character edits applied.
+func (e *editor) edited() []string {
 	lines := slices.Clone(e.src.lines)
-	// Character edits, right to left within a line.
-	sort.SliceStable(e.chars, func(i, j int) bool {
-		a, b := e.chars[i], e.chars[j]
+	chars := slices.Clone(e.chars)
+	// Right to left within a line, so that offsets stay right.
+	sort.SliceStable(chars, func(i, j int) bool {
+		a, b := chars[i], chars[j]
 		if a.line != b.line {
 			return a.line < b.line
 		}
 		return a.off > b.off
 	})
-	for _, c := range e.chars {
+	for _, c := range chars {
 		l := lines[c.line]
 		lines[c.line] = l[:c.off] + c.ins + l[c.off+c.del:]
 	}
-	// Line inserts, last first so that earlier indexes stay right.
-	ins := slices.Clone(e.inserts)
-	sort.SliceStable(ins, func(i, j int) bool { return ins[i].before > ins[j].before })
-	for _, in := range ins {
-		lines = slices.Insert(lines, in.before, in.lines...)
-	}
 	return lines
+}
+
+// apply returns the edited document's lines.
+func (e *editor) apply() []string {
+	var out []string
+	edited := e.edited()
+	insertAt := e.insertAt()
+	for l := 0; l <= len(edited); l++ {
+		out = append(out, insertAt[l]...)
+		if l < len(edited) && !e.deleted[l] {
+			out = append(out, edited[l])
+		}
+	}
+	return out
+}
+
+func (e *editor) insertAt() map[int][]string {
+	m := make(map[int][]string)
+	for _, in := range e.inserts {
+		m[in.before] = append(m[in.before], in.lines...)
+	}
+	return m
 }
 
 // lineOp replaces lines [from, to) of the original with lines.
@@ -575,26 +702,34 @@ type lineOp struct {
 	lines    []string
 }
 
-// ops describes the edits as line operations on the original, in order.
+// ops describes the edits as line operations on the original, in order,
+// adjacent changes merged.
 func (e *editor) ops() []lineOp {
-	edited := (&editor{src: e.src, chars: e.chars}).apply()
+	edited := e.edited()
 	changed := make(map[int]bool)
 	for _, c := range e.chars {
 		changed[c.line] = true
 	}
-	insertAt := make(map[int][]string)
-	for _, in := range e.inserts {
-		insertAt[in.before] = append(insertAt[in.before], in.lines...)
-	}
+	insertAt := e.insertAt()
 	var out []lineOp
 	for l := 0; l <= len(e.src.lines); l++ {
-		op := lineOp{from: l, to: l, lines: slices.Clone(insertAt[l])}
-		if l < len(e.src.lines) && changed[l] {
-			op.to = l + 1
-			op.lines = append(op.lines, edited[l])
+		add, touched := insertAt[l], l < len(e.src.lines) && (changed[l] || e.deleted[l])
+		if len(add) == 0 && !touched {
+			continue
 		}
-		if op.to > op.from || len(op.lines) > 0 {
-			out = append(out, op)
+		var op *lineOp
+		if n := len(out); n > 0 && out[n-1].to == l {
+			op = &out[n-1]
+		} else {
+			out = append(out, lineOp{from: l, to: l})
+			op = &out[len(out)-1]
+		}
+		op.lines = append(op.lines, add...)
+		if touched {
+			op.to = l + 1
+			if !e.deleted[l] {
+				op.lines = append(op.lines, edited[l])
+			}
 		}
 	}
 	return out

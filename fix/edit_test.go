@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -375,4 +376,61 @@ func TestFixEditsScenarios(t *testing.T) {
 			gitApply(t, string(data), patch.String(), out.String())
 		})
 	}
+}
+
+// TestEditChangedAndRemovedRules edits rules the way a review in nsgsim
+// serve changes them (Plan built by hand): a block rule changed in more
+// than its priority is written anew in its place, a one-line flow rule
+// too, and a removed rule's lines go; the rest of the file stays.
+func TestEditChangedAndRemovedRules(t *testing.T) {
+	_, topo := writeTopology(t, "topo.yaml", commented)
+	patched := *topo
+	patched.NetworkSecurityGroups = slices.Clone(topo.NetworkSecurityGroups)
+	g := *topo.NetworkSecurityGroupByName("nsg-bastion")
+	var rules []*topology.SecurityRule
+	for _, r := range g.SecurityRules {
+		switch r.Name {
+		case "AllowHttpsInbound":
+			c := *r
+			c.Source = topology.Addresses{Tag: topology.TagInternet}
+			rules = append(rules, &c)
+		case "AllowAzureLoadBalancerInbound":
+			c := *r
+			c.Access = topology.Deny
+			rules = append(rules, &c)
+		case "DenyAllInbound":
+			// removed in review
+		default:
+			rules = append(rules, r)
+		}
+	}
+	g.SecurityRules = rules
+	patched.NetworkSecurityGroups[0] = &g
+	plan := &Plan{Original: topo, Patched: &patched}
+	plan.Added = []Addition{{NSG: "nsg-bastion", Rule: rules[0], Reason: "changed in review: source 203.0.113.0/24 -> Internet"}}
+	var out, patch bytes.Buffer
+	if err := plan.WriteYAML(&out); err != nil {
+		t.Fatal(err)
+	}
+	fixed := out.String()
+	if strings.HasPrefix(fixed, "# nsgsim fix for ") {
+		t.Fatalf("not edited in place:\n%s", fixed)
+	}
+	for _, want := range []string{
+		"    securityRules:\n      # nsgsim fix: changed in review: source 203.0.113.0/24 -> Internet\n      - name: AllowHttpsInbound\n        priority: 120\n",
+		"        sourceAddressPrefix: Internet\n",
+		"      - {name: AllowAzureLoadBalancerInbound, priority: 140, direction: Inbound, access: Deny, protocol: Tcp,",
+		"      # Nothing else gets in.\n      - {name: AllowSshRdpOutbound,",
+	} {
+		if !strings.Contains(fixed, want) {
+			t.Errorf("edited document lacks %q:\n%s", want, fixed)
+		}
+	}
+	if strings.Contains(fixed, "DenyAllInbound") || strings.Contains(fixed, "203.0.113.0/24\n        sourcePortRange") {
+		t.Errorf("the removed or the old rule is still there:\n%s", fixed)
+	}
+	if err := plan.WritePatch(&patch); err != nil {
+		t.Fatal(err)
+	}
+	gitApply(t, commented, patch.String(), fixed)
 }

@@ -123,7 +123,7 @@ const patchContext = 3
 func (p *Plan) WritePatch(w io.Writer) error {
 	src, err := readSource(p.Original)
 	if err != nil {
-		return fmt.Errorf("--emit patch edits the YAML file a topology was read from, and %v; use --emit yaml to write the topology with the fix", err)
+		return fmt.Errorf("--emit patch: %v; use --emit yaml to write the topology with the fix", err)
 	}
 	e, err := p.checkedEdits(src)
 	if err != nil {

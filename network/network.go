@@ -10,6 +10,7 @@ import (
 // Network is a resolved topology. Its lists keep topology order.
 type Network struct {
 	Topology *topology.Topology
+	Index    *topology.Index // the topology's objects by name, as validation reads them
 	VNets    []*VNet
 	Subnets  []*Subnet
 	VMs      []*VM
@@ -21,8 +22,6 @@ type Network struct {
 	vms      map[string]*VM
 	asgs     map[string]*ASG
 	bastions map[string]*Bastion
-	nsgs     map[string]*topology.NetworkSecurityGroup
-	clients  map[string]*topology.Client
 }
 
 // VNet is a virtual network with its subnets and the VNets peered with it.
@@ -138,21 +137,11 @@ func (b *Bastion) Name() string { return b.BastionHost.Name }
 // Resolve resolves a topology's names. References that do not resolve are
 // left nil.
 func Resolve(t *topology.Topology) *Network {
+	x := topology.NewIndex(t)
 	n := &Network{
-		Topology: t,
-		vnets:    make(map[string]*VNet), subnets: make(map[[2]string]*Subnet),
+		Topology: t, Index: x,
+		vnets: make(map[string]*VNet), subnets: make(map[[2]string]*Subnet),
 		vms: make(map[string]*VM), asgs: make(map[string]*ASG), bastions: make(map[string]*Bastion),
-		nsgs: make(map[string]*topology.NetworkSecurityGroup), clients: make(map[string]*topology.Client),
-	}
-	for _, g := range t.NetworkSecurityGroups {
-		if g != nil {
-			setFirst(n.nsgs, g.Name, g)
-		}
-	}
-	for _, c := range t.Clients {
-		if c != nil {
-			setFirst(n.clients, c.Name, c)
-		}
 	}
 	for _, v := range t.VirtualNetworks {
 		if v == nil {
@@ -165,7 +154,7 @@ func Resolve(t *topology.Topology) *Network {
 			if s == nil {
 				continue
 			}
-			sn := &Subnet{Subnet: s, VNet: vn, NSG: n.nsgs[s.NetworkSecurityGroup]}
+			sn := &Subnet{Subnet: s, VNet: vn, NSG: x.NetworkSecurityGroups[s.NetworkSecurityGroup]}
 			vn.Subnets = append(vn.Subnets, sn)
 			n.Subnets = append(n.Subnets, sn)
 			setFirst(n.subnets, [2]string{v.Name, s.Name}, sn)
@@ -183,7 +172,7 @@ func Resolve(t *topology.Topology) *Network {
 		if m == nil {
 			continue
 		}
-		vm := &VM{VirtualMachine: m, Subnet: n.subnets[[2]string{m.VirtualNetwork, m.Subnet}], NSG: n.nsgs[m.NetworkSecurityGroup]}
+		vm := &VM{VirtualMachine: m, Subnet: n.subnets[[2]string{m.VirtualNetwork, m.Subnet}], NSG: x.NetworkSecurityGroups[m.NetworkSecurityGroup]}
 		if vm.Subnet != nil {
 			vm.Subnet.VMs = append(vm.Subnet.VMs, vm)
 		}
@@ -269,10 +258,12 @@ func (n *Network) ASG(name string) *ASG { return n.asgs[name] }
 func (n *Network) Bastion(name string) *Bastion { return n.bastions[name] }
 
 // NSG returns the network security group named name, or nil.
-func (n *Network) NSG(name string) *topology.NetworkSecurityGroup { return n.nsgs[name] }
+func (n *Network) NSG(name string) *topology.NetworkSecurityGroup {
+	return n.Index.NetworkSecurityGroups[name]
+}
 
 // Client returns the declared client named name, or nil.
-func (n *Network) Client(name string) *topology.Client { return n.clients[name] }
+func (n *Network) Client(name string) *topology.Client { return n.Index.Clients[name] }
 
 // LookupOrder lists the VNets in the order an address is looked up from
 // VNet from (nil: from nowhere in particular): from, the VNets peered with

@@ -90,8 +90,11 @@ func CommentBody(ds []FileDiff) (string, error) {
 
 // Headline is the comment's first line: how many required Bastion flows the
 // change breaks.
-func Headline(ds []FileDiff) string {
-	switch n := Broken(ds); n {
+func Headline(ds []FileDiff) string { return HeadlineFor(Broken(ds)) }
+
+// HeadlineFor is the headline for n broken required flows.
+func HeadlineFor(n int) string {
+	switch n {
 	case 0:
 		return "✅ No required Bastion flow breaks"
 	case 1:

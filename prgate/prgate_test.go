@@ -438,3 +438,26 @@ func TestRelay(t *testing.T) {
 		t.Fatalf("relay of an empty body: %v %v", out, err)
 	}
 }
+
+// TestIntendedIsNotBroken: a flow the head blocks on purpose (its
+// expectation says intended: true) changes, but breaks nothing.
+func TestIntendedIsNotBroken(t *testing.T) {
+	head := scenario(t, "omit-ssh-rdp-outbound")
+	head = strings.Replace(head, "{flow: bastion-hub/ssh/vm-linux-1,        verdict: Deny}", "{flow: bastion-hub/ssh/vm-linux-1, verdict: Deny, intended: true}", 1)
+	head = strings.Replace(head, "{flow: bastion-hub/rdp/vm-windows-1,      verdict: Deny}", "{flow: bastion-hub/rdp/vm-windows-1, verdict: Deny, intended: true}", 1)
+	dir, base := repo(t, scenario(t, "reference"), head)
+	ds, err := Compare(context.Background(), inputs(dir, base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Touched(ds) || Broken(ds) != 0 {
+		t.Fatalf("intended denies: touched %v, broken %d; want touched and 0 broken", Touched(ds), Broken(ds))
+	}
+	body, err := CommentBody(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "No required Bastion flow breaks") {
+		t.Fatalf("comment headline:\n%s", body)
+	}
+}

@@ -32,6 +32,7 @@ type diagram struct {
 	hubs     int                       // the first hubs of vnets host the Bastion hosts; the rest are spokes, by name and address
 	refused  map[*topology.Subnet]bool // AzureBastionSubnets whose NSG Azure refuses to attach (NSG001)
 	changed  bool                      // Options.Highlight marked an edge
+	intended bool                      // an edge carries a flow blocked as intended
 }
 
 // vnetBox is a VNet: a cluster of subnet clusters, or one node when
@@ -91,9 +92,10 @@ type node struct {
 type tone uint8
 
 const (
-	toneAllow   tone = iota // Allow
-	tonePartial             // Partial, or a blocked recommended flow
-	toneDeny                // Deny
+	toneAllow    tone = iota // Allow
+	toneIntended             // blocked, as an expectation with intended: true says it should be
+	tonePartial              // Partial, or a blocked recommended flow
+	toneDeny                 // Deny
 )
 
 // toneOf is the colour of one flow's result.
@@ -101,6 +103,8 @@ func toneOf(res *sim.Result) tone {
 	switch {
 	case res.Verdict == topology.VerdictAllow:
 		return toneAllow
+	case res.Intended:
+		return toneIntended
 	case res.Verdict == topology.VerdictPartial, res.Flow.Requirement == topology.Recommended:
 		return tonePartial
 	}
@@ -109,10 +113,11 @@ func toneOf(res *sim.Result) tone {
 
 // Colours of SPEC 7 (Material palette: green 800, red 800, orange 800).
 const (
-	colorAllow   = "#2e7d32"
-	colorDeny    = "#c62828"
-	colorPartial = "#ef6c00"
-	colorPeering = "#757575"
+	colorAllow    = "#2e7d32"
+	colorDeny     = "#c62828"
+	colorPartial  = "#ef6c00"
+	colorIntended = "#546e7a" // blue grey 600: blocked as meant, no alarm
+	colorPeering  = "#757575"
 )
 
 func (t tone) color() string {
@@ -121,6 +126,8 @@ func (t tone) color() string {
 		return colorDeny
 	case tonePartial:
 		return colorPartial
+	case toneIntended:
+		return colorIntended
 	}
 	return colorAllow
 }
@@ -229,7 +236,13 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	}
 	level := levelVMs
 	var groupOf map[*node]*node
-	if o.CollapseAbove > 0 && drawn > o.CollapseAbove {
+	limit := o.CollapseAbove
+	if focused && limit > 0 {
+		// What --focus names is drawn in full detail, VM by VM, up to a
+		// size Graphviz still lays out in seconds.
+		limit = max(limit, focusDetailVMs)
+	}
+	if limit > 0 && drawn > limit {
 		level = levelSubnets
 		groupOf = b.collapse(focused, func(yield func(*node)) {
 			for _, p := range kept {
@@ -263,7 +276,7 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	}
 	switch level {
 	case levelSubnets:
-		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, o.CollapseAbove))
+		notes = append(notes, fmt.Sprintf("%d VMs drawn as one box per subnet (more than %d)", drawn, limit))
 	case levelVNets:
 		notes = append(notes, b.vnetNote(drawn))
 	}
@@ -271,6 +284,10 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 	b.assignIDs()
 	return b.d, nil
 }
+
+// focusDetailVMs is the most VMs Options.Focus draws one by one, however
+// low CollapseAbove is.
+const focusDetailVMs = 100
 
 // Levels of collapsing, from the most detailed.
 const (
@@ -883,10 +900,12 @@ func (b *builder) finishEdge(i int, e *edge) {
 			head = proto + " (recommended)"
 		}
 		e.label = []string{head}
-		switch first.Verdict {
-		case topology.VerdictDeny:
+		switch {
+		case first.Intended:
+			e.label = append(e.label, "blocked as intended by "+blockedBy(first.Hops))
+		case first.Verdict == topology.VerdictDeny:
 			e.label = append(e.label, blockedBy(first.Hops))
-		case topology.VerdictPartial:
+		case first.Verdict == topology.VerdictPartial:
 			allowed, _ := report.Subsets(eng, first)
 			e.label = append(e.label, "allowed only "+allowed, "rest: "+blockedBy(first.Hops))
 		}
@@ -920,6 +939,12 @@ func (b *builder) finishEdge(i int, e *edge) {
 	if len(e.results) > 1 && e.tone == tonePartial {
 		e.class += " mixed"
 	}
+	if e.tone == toneIntended {
+		e.class += " intended"
+	}
+	if slices.ContainsFunc(e.results, func(res *sim.Result) bool { return toneOf(res) == toneIntended }) {
+		b.d.intended = true // the legend explains the mark
+	}
 	if e.note != "" {
 		e.class += " changed"
 	}
@@ -928,11 +953,16 @@ func (b *builder) finishEdge(i int, e *edge) {
 // groupTone is the colour of an edge of one or more flows: green when
 // every flow is allowed, red when every one is denied and required,
 // orange otherwise: a mix of verdicts, a partial verdict, or a blocked
-// recommended flow. A red edge never hides an allowed flow.
+// recommended flow. A red edge never hides an allowed flow. Flows blocked
+// as intended count for neither: an edge of them alone is grey.
 func groupTone(results []*sim.Result) tone {
-	all := toneOf(results[0])
-	for _, res := range results[1:] {
-		if toneOf(res) != all {
+	all := toneIntended
+	for _, res := range results {
+		switch t := toneOf(res); {
+		case t == toneIntended:
+		case all == toneIntended:
+			all = t
+		case t != all:
 			return tonePartial
 		}
 	}
@@ -943,13 +973,19 @@ func groupTone(results []*sim.Result) tone {
 // rules denied them: "114 allowed · 1 denied by nsg-x/DenyRdp/100".
 func countsLine(results []*sim.Result) string {
 	var allowed, partial int
-	var rules []string
-	by := map[string]int{}
+	var rules, meant []string
+	by, byMeant := map[string]int{}, map[string]int{}
 	for _, res := range results {
-		switch res.Verdict {
-		case topology.VerdictAllow:
+		switch {
+		case res.Verdict == topology.VerdictAllow:
 			allowed++
-		case topology.VerdictPartial:
+		case res.Intended:
+			r := blockedBy(res.Hops)
+			if byMeant[r] == 0 {
+				meant = append(meant, r)
+			}
+			byMeant[r]++
+		case res.Verdict == topology.VerdictPartial:
 			partial++
 		default:
 			r := blockedBy(res.Hops)
@@ -959,7 +995,11 @@ func countsLine(results []*sim.Result) string {
 			by[r]++
 		}
 	}
-	denied := len(results) - allowed - partial
+	intended := 0
+	for _, n := range byMeant {
+		intended += n
+	}
+	denied := len(results) - allowed - partial - intended
 	var parts []string
 	if allowed > 0 {
 		parts = append(parts, fmt.Sprintf("%d allowed", allowed))
@@ -979,6 +1019,13 @@ func countsLine(results []*sim.Result) string {
 	}
 	if partial > 0 {
 		parts = append(parts, fmt.Sprintf("%d partial", partial))
+	}
+	if intended > 0 {
+		d := fmt.Sprintf("%d blocked as intended by %s", intended, meant[0])
+		if len(meant) > 1 {
+			d = fmt.Sprintf("%d blocked as intended, by %d rules", intended, len(meant))
+		}
+		parts = append(parts, d)
 	}
 	return strings.Join(parts, " · ")
 }

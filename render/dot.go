@@ -32,7 +32,7 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 
 	p("// Drawn by nsgsim (SPEC 7): green Allow, red Deny, orange Partial, mixed, or blocked recommended.\n")
 	p("digraph nsgsim {\n")
-	p("\tgraph [id=\"nsgsim\", rankdir=LR, compound=true, newrank=true, nodesep=0.3, ranksep=0.5, pad=0.3, bgcolor=white,\n")
+	p("\tgraph [id=\"nsgsim\", rankdir=LR, compound=true, newrank=true, outputorder=nodesfirst, nodesep=0.3, ranksep=0.5, pad=0.3, bgcolor=white,\n")
 	p("\t\tfontname=%q, fontsize=11, labelloc=t, labeljust=l, tooltip=%s,\n", fontname, dotString(d.title))
 	p("\t\tlabel=<%s>];\n", titleHTML(d))
 	p("\tnode [fontname=%q, fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=white, color=\"#607d8b\", margin=\"0.12,0.05\"];\n", fontname)
@@ -127,6 +127,8 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 			width, style = "2.5", "bold"
 		case tonePartial:
 			width = "2"
+		case toneIntended:
+			width, style = "2", "dashed"
 		}
 		if e.note != "" {
 			width = "4"
@@ -160,10 +162,10 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 }
 
 // writeGrid places the columns of the picture. After the Bastion hosts
-// come cols columns: the hubs' other subnets first, then the spokes, each
-// column filled top to bottom before the next, to about the same height,
-// so that the spokes read in order of name and address down each column
-// and across. Each column is one rank, held in order from top to bottom by
+// come cols columns: the hubs' other subnets first, then the spokes' (a
+// large spoke may span two columns), each column filled top to bottom
+// before the next, to about the same height, so that the spokes read in
+// order of name and address down each column and across. Each column is one rank, held in order from top to bottom by
 // invisible edges, and one rank after the previous column. Flows then run
 // from the Bastion hosts on the left to the egress on the right.
 func writeGrid(p func(string, ...any), start *node, columns [][]*node, d *diagram) {
@@ -190,13 +192,18 @@ func writeGrid(p func(string, ...any), start *node, columns [][]*node, d *diagra
 	}
 }
 
-// gridColumns returns the first Bastion host and the columns of writeGrid.
-func gridColumns(d *diagram, cols int) (*node, [][]*node) {
+// gridItem is a run of nodes that stays in one column of the grid: the
+// nodes of one subnet, or a collapsed VNet.
+type gridItem struct {
+	nodes  []*node
+	height float64 // a guess, in points
+}
+
+// gridItems returns the first Bastion host and the items of the grid, in
+// order: the hubs' subnets, then the spokes'.
+func gridItems(d *diagram) (*node, []gridItem) {
 	var start *node // the first Bastion host
-	type item struct {
-		nodes  []*node
-		height float64
-	}
+	type item = gridItem
 	var items []item
 	for _, vb := range d.vnets[:d.hubs] {
 		for _, sb := range vb.subnets {
@@ -220,11 +227,21 @@ func gridColumns(d *diagram, cols int) (*node, [][]*node) {
 	for _, vb := range d.vnets[d.hubs:] {
 		if vb.collapsed != nil {
 			items = append(items, item{[]*node{vb.collapsed}, boxHeight([]*node{vb.collapsed})})
-		} else {
-			ns := vb.all()
-			items = append(items, item{ns, boxHeight(ns) + 30*float64(len(vb.subnets))})
+			continue
+		}
+		for _, sb := range vb.subnets {
+			items = append(items, item{sb.nodes, boxHeight(sb.nodes) + 30})
+		}
+		if len(vb.nodes) > 0 {
+			items = append(items, item{vb.nodes, boxHeight(vb.nodes)})
 		}
 	}
+	return start, items
+}
+
+// gridColumns returns the first Bastion host and the columns of writeGrid.
+func gridColumns(d *diagram, cols int) (*node, [][]*node) {
+	start, items := gridItems(d)
 	cols = max(1, min(cols, len(items)))
 	total := 0.0
 	for _, it := range items {
@@ -428,6 +445,9 @@ func legendHTML(d *diagram) string {
 	}
 	if len(d.peerings) > 0 {
 		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorPeering + `">- - -</FONT></TD>`, "VNet peering"})
+	}
+	if d.intended {
+		entries = append(entries, entry{`<TD WIDTH="28" HEIGHT="12" FIXEDSIZE="TRUE"><FONT COLOR="` + colorIntended + `"><B>- - -</B></FONT></TD>`, "Blocked as intended (expectation intended: true)"})
 	}
 	if d.changed {
 		entries = append(entries, entry{bar("#455a64", 8), "▲ changed by the diff: the verdict before it"})

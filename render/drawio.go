@@ -175,6 +175,9 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 	p("<root>\n<mxCell id=\"0\"/>\n<mxCell id=\"1\" parent=\"0\"/>\n")
 
 	cell := func(id, parent, value, style string, r rect, tooltip string) {
+		if !strings.Contains(style, "fontColor=") {
+			style += "fontColor=#212121;" // mxGraph's default is brown
+		}
 		tip := ""
 		if tooltip != "" {
 			tip = " tooltip=" + xmlAttr(tooltip)
@@ -190,7 +193,7 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 		x, y = tx(x, y)
 		title = rect{x - w/2, y - h/2, w, h}
 	}
-	cell("title", "1", titleDrawio(d), "text;html=1;align=left;verticalAlign=top;whiteSpace=wrap;spacing=0;overflow=visible;", title, "")
+	cell("title", "1", titleDrawio(d), "text;html=1;align=left;verticalAlign=top;whiteSpace=wrap;spacing=0;overflow=visible;fillColor=none;strokeColor=none;fontColor=#212121;", title, "")
 
 	// Containers, parents first: a VNet before its subnets.
 	abs := map[string]rect{"1": {0, 0, width, height}}
@@ -279,6 +282,9 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 			}
 			if e.note != "" {
 				width = 4
+			}
+			if e.tone == toneIntended {
+				style += "dashed=1;"
 			}
 			style += fmt.Sprintf("strokeColor=%s;fontColor=%s;strokeWidth=%g;", e.tone.color(), e.tone.color(), width)
 			if ge.LP != "" {
@@ -437,6 +443,9 @@ func titleDrawio(d *diagram) string {
 		bar(colorPartial) + "Partial, a mix of verdicts, or a blocked recommended flow"
 	if len(d.peerings) > 0 {
 		s += ` &nbsp; <span style="color:` + colorPeering + `">- - -</span> VNet peering`
+	}
+	if d.intended {
+		s += ` &nbsp; <span style="color:` + colorIntended + `">- - -</span> Blocked as intended (expectation intended: true)`
 	}
 	if d.changed {
 		s += " &nbsp; ▲ changed by the diff: the verdict before it"

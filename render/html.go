@@ -77,7 +77,7 @@ func writeHTML(w io.Writer, d *diagram, svg []byte) error {
 			continue
 		}
 		f, df := res.Flow, doc.Flows[index[res]]
-		tone := [...]string{toneAllow: "allow", tonePartial: "partial", toneDeny: "deny"}[toneOf(res)]
+		tone := [...]string{toneAllow: "allow", toneIntended: "intended", tonePartial: "partial", toneDeny: "deny"}[toneOf(res)]
 		page.Flows = append(page.Flows, htmlFlow{
 			ID: f.ID, Anchor: traceID(f.ID),
 			Source: f.Source.Name, Dest: f.Destination.Name,
@@ -179,6 +179,8 @@ tr.allow td.verdict, details.allow .verdict { color: var(--allow); }
 tr.deny td:first-child { border-left: 4px solid var(--deny); }
 tr.partial td:first-child { border-left: 4px solid var(--partial); }
 tr.allow td:first-child { border-left: 4px solid var(--allow); }
+tr.intended td.verdict, details.intended .verdict { color: #546e7a; }
+tr.intended td:first-child { border-left: 4px dashed #546e7a; }
 details { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; padding: 4px 12px; }
 details.deny { border-left: 4px solid var(--deny); } details.partial { border-left: 4px solid var(--partial); } details.allow { border-left: 4px solid var(--allow); }
 details:target { outline: 2px solid #1565c0; }

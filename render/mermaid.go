@@ -96,6 +96,9 @@ func writeMermaid(w io.Writer, d *diagram) error {
 	p("    lgdAllow[\"Allow\"]\n")
 	p("    lgdDeny[\"Deny: NSG/rule/priority; (default): a default rule\"]\n")
 	p("    lgdPartial[\"Partial, a mix of verdicts, or blocked recommended\"]\n")
+	if d.intended {
+		p("    lgdIntended[\"Blocked as intended (expectation intended: true)\"]\n")
+	}
 	if d.changed {
 		p("    lgdChanged[\"▲ changed by the diff: the verdict before it\"]\n")
 	}
@@ -107,9 +110,12 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		if e.from == e.to {
 			continue
 		}
-		arrow, width := "-->", "2px"
-		if e.tone == toneDeny {
+		arrow, width, dash := "-->", "2px", ""
+		switch e.tone {
+		case toneDeny:
 			arrow, width = "==>", "3px"
+		case toneIntended:
+			arrow, dash = "-.->", ",stroke-dasharray:6 4"
 		}
 		if e.note != "" {
 			width = "5px"
@@ -120,7 +126,7 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 		p("  %s %s|\"%s\"| %s\n", e.from.id, arrow, strings.Join(labels, "<br/>"), e.to.id)
 		c := e.tone.color()
-		styles = append(styles, fmt.Sprintf("  linkStyle %d stroke:%s,stroke-width:%s,color:%s\n", link, c, width, c))
+		styles = append(styles, fmt.Sprintf("  linkStyle %d stroke:%s,stroke-width:%s%s,color:%s\n", link, c, width, dash, c))
 		link++
 	}
 	for _, pe := range d.peerings {
@@ -143,6 +149,9 @@ func writeMermaid(w io.Writer, d *diagram) error {
 	p("  classDef allow fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorAllow, colorAllow)
 	p("  classDef deny fill:#ffffff,stroke:%s,stroke-width:4px,color:%s\n", colorDeny, colorDeny)
 	p("  classDef partial fill:#ffffff,stroke:%s,stroke-width:3px,color:%s\n", colorPartial, colorPartial)
+	if d.intended {
+		p("  classDef intended fill:#ffffff,stroke:%s,stroke-width:3px,stroke-dasharray:6 4,color:%s\n", colorIntended, colorIntended)
+	}
 	if d.changed {
 		p("  classDef changed fill:#ffffff,stroke:#455a64,stroke-width:5px,color:#212121\n")
 	}
@@ -155,6 +164,9 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 	}
 	p("  class lgdAllow allow\n  class lgdDeny deny\n  class lgdPartial partial\n")
+	if d.intended {
+		p("  class lgdIntended intended\n")
+	}
 	if d.changed {
 		p("  class lgdChanged changed\n")
 	}

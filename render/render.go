@@ -175,7 +175,8 @@ const (
 // and lower. It returns the columns and the layout (Graphviz json) drawn
 // with them.
 func chooseColumns(d *diagram) (int, []byte, error) {
-	spokes := len(d.vnets) - d.hubs
+	_, items := gridItems(d)
+	spokes := len(items)
 	try := func(cols int) ([]byte, float64, error) {
 		var buf bytes.Buffer
 		writeDOT(&buf, d, dotOptions{cols: cols})
@@ -186,10 +187,16 @@ func chooseColumns(d *diagram) (int, []byte, error) {
 		w, h, err := layoutSize(js)
 		return js, w / max(h, 1), err
 	}
-	// A first guess: spokes are about as tall as they are wide, and the
-	// picture has a column of sources, hubs and egress besides them.
-	cols := max(1, int(math.Round(math.Sqrt(float64(spokes)*1.2))))
-	cols = min(cols, max(spokes, 1))
+	// A first guess from the items' guessed heights H: with c columns
+	// about 400 points wide (a column and its labels) beside 400 points
+	// of sources, Bastion and egress, the page is 400+400c wide and
+	// H/c+150 high; solve for a width:height of 1.6.
+	h := 0.0
+	for _, it := range items {
+		h += it.height
+	}
+	cols := int(math.Round((-160 + math.Sqrt(160*160+4*400*1.6*h)) / 800))
+	cols = max(1, min(cols, spokes))
 	type tried struct {
 		js     []byte
 		aspect float64
@@ -207,9 +214,9 @@ func chooseColumns(d *diagram) (int, []byte, error) {
 		}
 		next := cols
 		switch {
-		case aspect < minAspect*1.15 && cols < spokes:
+		case aspect < minAspect*1.05 && cols < spokes:
 			next = cols + 1
-		case aspect > maxAspect*0.9 && cols > 1:
+		case aspect > maxAspect*0.95 && cols > 1:
 			next = cols - 1
 		}
 		if _, done := seen[next]; done || next == cols {

@@ -246,6 +246,9 @@ func TestColours(t *testing.T) {
 			if res.Verdict == topology.VerdictDeny && res.Flow.Requirement == topology.Recommended {
 				want = colorPartial
 			}
+			if res.Intended && res.Verdict != topology.VerdictAllow {
+				want = colorIntended
+			}
 			if got := toneOf(res).color(); got != want {
 				t.Errorf("%s: %s %s flow drawn %s, want %s", res.Flow.ID, res.Flow.Requirement, res.Verdict, got, want)
 			}
@@ -776,10 +779,26 @@ func TestCollapseVNets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vms := 0
 	for _, vb := range d.vnets {
 		if vb.vnet.Name == spoke && (vb.collapsed != nil || len(vb.subnets) == 0) {
 			t.Errorf("focus %s: the VNet is not drawn by subnet", spoke)
 		}
+		if vb.vnet.Name == spoke {
+			for _, sb := range vb.subnets {
+				for _, n := range sb.nodes {
+					if n.kind == nodeVMGroup {
+						t.Errorf("focus %s: subnet %s drawn as one box of VMs, want every VM", spoke, sb.subnet.Name)
+					}
+					if n.kind == nodeVM {
+						vms++
+					}
+				}
+			}
+		}
+	}
+	if vms <= defaults.CollapseAbove {
+		t.Errorf("focus %s: %d VMs drawn, want the spoke's %d-odd in full detail", spoke, vms, o.VMs/o.VNets)
 	}
 
 	// Collapsing off draws every VM.
@@ -816,5 +835,73 @@ func BenchmarkRenderSVG(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestIntended checks that a flow blocked as an expectation with
+// intended: true says is drawn as meant: grey and dashed on its own edge,
+// counted apart on an edge of a subnet, which stays green when every other
+// flow is allowed, and explained in the legend.
+func TestIntended(t *testing.T) {
+	r := simulate(t, "hub-three-spokes")
+	const flow = "bastion-hub/rdp/dev-win-4"
+	d, err := build(flowgraph.Build(r), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range d.edges {
+		if len(e.results) != 1 || e.results[0].Flow.ID != flow {
+			continue
+		}
+		found = true
+		if !e.results[0].Intended {
+			t.Fatalf("%s is not marked intended in hub-three-spokes", flow)
+		}
+		label := strings.Join(e.label, "\n")
+		if e.tone != toneIntended || !strings.Contains(e.class, "intended") || !strings.Contains(label, "blocked as intended by nsg-nic-quarantine/") {
+			t.Errorf("edge of %s: tone %d, class %q, label %q; want intended", flow, e.tone, e.class, label)
+		}
+	}
+	if !found || !d.intended {
+		t.Errorf("no edge of %s, or the legend does not explain intended denies", flow)
+	}
+	var dot bytes.Buffer
+	writeDOT(&dot, d, dotOptions{})
+	if !strings.Contains(dot.String(), "Blocked as intended") {
+		t.Errorf("the legend does not explain intended denies")
+	}
+
+	d, err = build(flowgraph.Build(r), defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range d.edges {
+		if !slices.ContainsFunc(e.results, func(res *sim.Result) bool { return res.Flow.ID == flow }) {
+			continue
+		}
+		label := strings.Join(e.label, "\n")
+		if e.tone != toneAllow || !strings.Contains(label, "allowed · 1 blocked as intended by nsg-nic-quarantine/") {
+			t.Errorf("subnet edge with %s: tone %d, label %q; want green, counting the intended deny apart", flow, e.tone, label)
+		}
+	}
+	if !d.intended {
+		t.Errorf("by subnet: the legend does not explain intended denies")
+	}
+}
+
+// TestRenderGraphSelection draws a selection of the graph of flows, as
+// diff's view of the changed edges does: only the selected flows are
+// drawn.
+func TestRenderGraphSelection(t *testing.T) {
+	r := simulate(t, "hub-three-spokes")
+	g := flowgraph.Build(r).Select(func(f *flowgraph.Flow) bool { return f.Result.Verdict == topology.VerdictDeny })
+	var buf bytes.Buffer
+	if err := RenderGraph(&buf, Mermaid, g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	edges := strings.Count(buf.String(), "==>") + strings.Count(buf.String(), "-->") + strings.Count(buf.String(), "-.->")
+	if edges != len(g.Flows()) || edges == 0 || edges == len(r.Results) {
+		t.Errorf("RenderGraph drew %d edges for %d selected flows of %d", edges, len(g.Flows()), len(r.Results))
 	}
 }

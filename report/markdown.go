@@ -35,6 +35,9 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	}
 	fmt.Fprintf(w, "## nsgsim: %s — %s\n\n", mdText(name), status)
 	fmt.Fprintf(w, "**%d flows**: %d allowed, %d denied, %d partial", s.Flows, s.Allowed, s.Denied, s.Partial)
+	if s.NoTraffic > 0 {
+		fmt.Fprintf(w, ", %d with no traffic", s.NoTraffic)
+	}
 	if s.RecommendedBlocked > 0 {
 		fmt.Fprintf(w, "; %d recommended %s blocked", s.RecommendedBlocked, plural(s.RecommendedBlocked, "flow", "flows"))
 	}

@@ -67,6 +67,9 @@ func WriteTable(out io.Writer, r *sim.Report) error {
 		name = r.Topology.File
 	}
 	fmt.Fprintf(w, "%s: %d flows: %d allowed, %d denied, %d partial", Text(name), s.Flows, s.Allowed, s.Denied, s.Partial)
+	if s.NoTraffic > 0 {
+		fmt.Fprintf(w, ", %d with no traffic", s.NoTraffic)
+	}
 	if s.RequiredBlocked > 0 {
 		fmt.Fprintf(w, "; %d required %s blocked", s.RequiredBlocked, plural(s.RequiredBlocked, "flow", "flows"))
 	}

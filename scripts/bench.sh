@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# bench.sh times `nsgsim simulate --format json` end to end on generated
-# topologies of 1,000, 10,000 and 50,000 VMs and prints a Markdown table:
-# flows, wall time, peak memory (maximum resident set size) and flows per
-# second, each the median of BENCH_RUNS runs (default 3).
+# bench.sh times `nsgsim simulate --format json FILE >/dev/null` end to end
+# on generated topologies and prints a Markdown table: per shape, the file
+# size, the flows, and the median run (by wall time) of BENCH_RUNS runs
+# (default 5): wall time, CPU time (user + system) and peak memory (maximum
+# resident set size), all from GNU time; then the time per stage (load,
+# compile, evaluate, lint, output) of one more run, from scripts/stages.
 #
 # Usage: scripts/bench.sh [NSGSIM]   (default: build ./cmd/nsgsim into a temp dir)
 #
-# The topologies are `nsgsim gen --seed 1` with the proportions of the
-# 50,000-VM target: 250 VMs per VNet, 12.5 per subnet, 200 rules per
-# workload NSG. Wall time and peak memory come from GNU time; without it the
-# script tries to install it (apt-get, as root), then falls back to Python's
-# resource module, then to wall time alone.
+# Shapes: `nsgsim gen --seed 1` at 1,000, 10,000 and 50,000 VMs with the
+# proportions of the 50,000-VM target (250 VMs per VNet, 12.5 per subnet,
+# 200 rules per workload NSG, which gen shares among 20 VNets), and the shape
+# of a large real estate: 50,000 VMs with 2,000 NSGs of 200 rules
+# (--nsgs 2000), about 100 MB of YAML. BENCH_SHAPES picks some of them
+# (default: "1k 10k 50k 2000x200").
+#
+# GNU time is required for CPU time and peak memory; without it the script
+# installs it (apt-get, as root) or stops.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-runs=${BENCH_RUNS:-3}
-sizes=${BENCH_SIZES:-"1000 10000 50000"}
+runs=${BENCH_RUNS:-5}
+shapes=${BENCH_SHAPES:-"1k 10k 50k 2000x200"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -24,75 +30,69 @@ if [[ -z $nsgsim ]]; then
 	nsgsim=$work/nsgsim
 	go build -o "$nsgsim" ./cmd/nsgsim
 fi
+go build -o "$work/stages" ./scripts/stages
 
-# measure FILE: runs simulate once and prints "WALL_SECONDS PEAK_KIB"
-# (PEAK_KIB is "-" when it cannot be measured). Exit code 1 (some flow
-# blocked) is a normal outcome; anything else is an error.
-timer=none
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f %M true >/dev/null 2>&1; then
-	timer=gnu
-elif [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null &&
-	{ apt-get install -y -qq time >/dev/null 2>&1 ||
-		{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq time >/dev/null 2>&1; }; } &&
-	/usr/bin/time -f %M true >/dev/null 2>&1; then
-	timer=gnu
-elif command -v python3 >/dev/null; then
-	timer=python
-fi
-
-measure() {
-	local file=$1 code=0
-	case $timer in
-	gnu)
-		/usr/bin/time -f '%e %M' -o "$work/time" "$nsgsim" simulate --quiet --format json "$file" >/dev/null || code=$?
-		;;
-	python)
-		python3 - "$nsgsim" "$file" >"$work/time" <<'PY' || code=$?
-import resource, subprocess, sys, time
-t = time.monotonic()
-code = subprocess.call([sys.argv[1], "simulate", "--quiet", "--format", "json", sys.argv[2]], stdout=subprocess.DEVNULL)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-sys.exit(code)
-PY
-		;;
-	*)
-		local t0 t1
-		t0=$(date +%s.%N)
-		"$nsgsim" simulate --quiet --format json "$file" >/dev/null || code=$?
-		t1=$(date +%s.%N)
-		echo "$(echo "$t1 - $t0" | bc) -" >"$work/time"
-		;;
-	esac
-	if ((code > 1)); then
-		echo "bench.sh: nsgsim simulate $file exited $code" >&2
+if ! { [[ -x /usr/bin/time ]] && /usr/bin/time -f %M true >/dev/null 2>&1; }; then
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		apt-get install -y -qq time >/dev/null 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq time >/dev/null 2>&1; } || true
+	fi
+	if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
+		echo "bench.sh: GNU time (/usr/bin/time) is needed: apt-get install time" >&2
 		exit 1
 	fi
-	tail -n 1 "$work/time"
+fi
+
+# measure FILE: runs simulate once and prints "WALL CPU PEAK_KIB". Exit code
+# 1 (some flow blocked) is a normal outcome; anything else is an error.
+measure() {
+	local file=$1 code=0
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$nsgsim" simulate --quiet --format json "$file" >/dev/null || code=$?
+	if ((code > 1)); then
+		echo "bench.sh: nsgsim simulate $file exited $code" >&2
+		cat "$work/time" >&2
+		exit 1
+	fi
+	tail -n 1 "$work/time" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 
-echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
-echo "Command: nsgsim simulate --format json FILE >/dev/null, median of $runs runs"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+echo "Machine: $(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Command: nsgsim simulate --format json FILE >/dev/null; wall, CPU and peak memory: median of $runs runs (GNU time); stages: one run of scripts/stages"
 echo
-echo "| VMs | VNets | subnets | flows | wall time | peak memory | flows/s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
-for vms in $sizes; do
+echo "| shape | VMs | NSGs | rules | YAML | flows | wall | CPU | peak memory | load | compile | evaluate | lint | output |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for shape in $shapes; do
+	case $shape in
+	1k) vms=1000 nsgs=0 ;;
+	10k) vms=10000 nsgs=0 ;;
+	50k) vms=50000 nsgs=0 ;;
+	2000x200) vms=50000 nsgs=2000 ;;
+	*)
+		echo "bench.sh: unknown shape $shape (1k, 10k, 50k or 2000x200)" >&2
+		exit 2
+		;;
+	esac
 	vnets=$((vms / 250 > 2 ? vms / 250 : 2))
 	subnets=$((vms * 2 / 25))
-	file=$work/gen-$vms.yaml
-	"$nsgsim" gen --seed 1 --vnets "$vnets" --subnets "$subnets" --vms "$vms" --rules-per-nsg 200 -o "$file"
+	file=$work/$shape.yaml
+	args=(gen --seed 1 --vnets "$vnets" --subnets "$subnets" --vms "$vms" --rules-per-nsg 200 -o "$file")
+	if ((nsgs > 0)); then
+		args+=(--nsgs "$nsgs")
+	fi
+	"$nsgsim" "${args[@]}"
+	size=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f MB", b / 1e6 }')
+	# gen writes an NSG as "  - name: nsg-..." and a rule on one line.
+	groups=$(grep -c '^  - name: nsg-' "$file" || true)
+	rules=$(grep -c 'priority: [0-9]*, direction: ' "$file" || true)
 	flows=$("$nsgsim" simulate --quiet --format json "$file" | tail -n 12 | sed -n 's/^ *"flows": \([0-9]*\),$/\1/p') || true
 	results=()
 	for ((i = 0; i < runs; i++)); do
 		results+=("$(measure "$file")")
 	done
-	# The median run by wall time.
 	median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
-	wall=${median% *}
-	kib=${median#* }
-	mem="n/a"
-	if [[ $kib != "-" ]]; then
-		mem=$(awk -v k="$kib" 'BEGIN { printf "%.0f MiB", k / 1024 }')
-	fi
-	rate=$(awk -v f="$flows" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? f / w : 0) }')
-	echo "| $vms | $vnets | $subnets | $flows | $wall s | $mem | $rate |"
+	read -r wall cputime kib <<<"$median"
+	mem=$(awk -v k="$kib" 'BEGIN { printf "%.0f MiB", k / 1024 }')
+	read -r load compile evaluate lint output <<<"$("$work/stages" "$file")"
+	echo "| $shape | $vms | $groups | $rules | $size | $flows | $wall s | $cputime s | $mem | $load s | $compile s | $evaluate s | $lint s | $output s |"
 done

@@ -3,6 +3,7 @@ package serve
 import (
 	"testing"
 
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -11,7 +12,7 @@ import (
 // draw the DOT text the page recolours from.
 func BenchmarkEvaluate(b *testing.B) {
 	topo := loadEstate(b)
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
+	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: render.DefaultCollapseAbove})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	b.Run("dot", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			dot, _ := ev.dot(ev.renderOptions(60, ""))
+			dot, _ := ev.dot(ev.renderOptions(render.DefaultCollapseAbove, ""))
 			readDOT(dot)
 		}
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -165,10 +166,11 @@ func click(sel string) chromedp.Action[chromedp.Void] {
 
 func text(sel string) chromedp.Action[string] { return chromedp.Text(chromedp.CSS(sel)) }
 
-// serveTopology starts a server on a loaded topology.
-func serveTopology(t *testing.T, load func() (*topology.Topology, error)) string {
+// serveTopology starts a server on a loaded topology, drawing every VM up
+// to collapseAbove VMs.
+func serveTopology(t *testing.T, load func() (*topology.Topology, error), collapseAbove int) string {
 	t.Helper()
-	s, err := New(Options{Load: load, CollapseAbove: 60})
+	s, err := New(Options{Load: load, CollapseAbove: collapseAbove})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,12 +187,22 @@ func edgeStroke(id string) string {
 // clickEdge clicks an edge of the diagram with the mouse, on its path.
 func clickEdge(t *testing.T, b *browser, id string) {
 	t.Helper()
+	// A point of its line where no other edge is on top, as a user aims.
 	pt := get(t, b, chromedp.Evaluate[[]float64](fmt.Sprintf(`(function(){
-		const p = document.getElementById(%q).querySelector("path");
-		const q = p.getPointAtLength(p.getTotalLength() * 0.4);
+		const g = document.getElementById(%q);
+		const p = g.querySelector("path");
 		const m = p.getScreenCTM();
-		return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f];
+		for (let f = 0.3; f < 0.95; f += 0.05) {
+			const q = p.getPointAtLength(p.getTotalLength() * f);
+			const x = q.x * m.a + q.y * m.c + m.e, y = q.x * m.b + q.y * m.d + m.f;
+			const el = document.elementFromPoint(x, y);
+			if (el && el.closest("g.edge") === g) return [x, y];
+		}
+		return [];
 	})()`, id)))
+	if len(pt) != 2 {
+		t.Fatalf("edge %s is covered by others everywhere", id)
+	}
 	b.do(t, chromedp.MouseClickXY(pt[0], pt[1]))
 }
 
@@ -227,7 +239,8 @@ const (
 // follow, and take a screenshot.
 func TestBrowser(t *testing.T) {
 	b := newBrowser(t)
-	url := serveTopology(t, func() (*topology.Topology, error) { return scenarios.Load("hub-three-spokes") })
+	// Every VM drawn, as `render --collapse-above 60` draws it: one edge per flow.
+	url := serveTopology(t, func() (*topology.Topology, error) { return scenarios.Load("hub-three-spokes") }, 60)
 	const flow = "bastion-hub/ssh/hub-dns-1"
 	edge := "flow:" + flow
 	b.do(t, chromedp.Navigate(url), ready)
@@ -369,7 +382,7 @@ func hostileYAML(t *testing.T) []byte {
 func TestBrowserHostile(t *testing.T) {
 	b := newBrowser(t)
 	data := hostileYAML(t)
-	url := serveTopology(t, func() (*topology.Topology, error) { return topology.Parse("hostile.yaml", data) })
+	url := serveTopology(t, func() (*topology.Topology, error) { return topology.Parse("hostile.yaml", data) }, render.DefaultCollapseAbove)
 	b.do(t,
 		chromedp.Navigate(url),
 		ready,

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nsgsim/nsgsim/gen"
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -103,7 +104,7 @@ func TestBrowserScale(t *testing.T) {
 		t.Skip("the 2,000-VM estate takes seconds to generate and load")
 	}
 	topo := loadEstate(t)
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: 60})
+	s, err := New(Options{Load: func() (*topology.Topology, error) { return topo, nil }, CollapseAbove: render.DefaultCollapseAbove})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestBrowserScale(t *testing.T) {
 	ev := evaluate(s.src.get(), []Edit{{Op: OpDisable, NSG: nsg, Rule: rule}}, false)
 	t.Logf("toggling %s/%s recolours %s and changes %d of %d flows", nsg, rule, edge, len(ev.diff.Changed), len(ev.report.Results))
 	b := newBrowser(t)
-	url := serveTopology(t, func() (*topology.Topology, error) { return topo, nil })
+	url := serveTopology(t, func() (*topology.Topology, error) { return topo, nil }, render.DefaultCollapseAbove)
 	start := time.Now()
 	b.do(t, chromedp.Navigate(url), ready)
 	t.Logf("page ready with its diagram in %v", time.Since(start).Round(time.Millisecond))

@@ -387,7 +387,21 @@ func traceText(t *testing.T, scenario, flow string) string {
 
 // TestEmit: the edits written by fix's emitters.
 func TestEmit(t *testing.T) {
-	s, ts := newTestServer(t, "hub-three-spokes")
+	// The scenario as a file of the user's: the YAML form edits it in place.
+	_, file, err := scenarios.Source("hub-three-spokes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "topo.yaml")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
 	edits := []Edit{
 		{Op: OpSet, NSG: "nsg-data", Rule: "DenyRdpFromHub", Set: map[string]string{"access": "Allow"}},
 		{Op: OpSet, NSG: "nsg-app-web", Rule: firstRule(t, "nsg-app-web"), Set: map[string]string{"priority": "3000"}},
@@ -398,7 +412,8 @@ func TestEmit(t *testing.T) {
 		"az":        {"az network nsg rule create", "--nsg-name nsg-data --name DenyRdpFromHub", "--access Allow", "--name DenyTelnet", "--priority 3000", `delete rule "AllowSshRdpOutbound"`},
 		"bicep":     {"name: 'DenyRdpFromHub'", "access: 'Allow'", "name: 'DenyTelnet'"},
 		"terraform": {`resource "azurerm_network_security_rule"`, `name                        = "DenyTelnet"`},
-		"yaml":      {"DenyTelnet", "networkSecurityGroups:"},
+		"yaml":      {"DenyTelnet", "networkSecurityGroups:", "# Hub with a Standard Bastion, three peered spokes"},
+		"patch":     {"--- ", "+++ ", "DenyTelnet", "-      - name: AllowSshRdpOutbound"},
 	}
 	for format, want := range wants {
 		resp, data := call(t, s, ts, "/api/emit", request{Version: version(t, s, ts), Edits: edits, Format: format})
@@ -426,6 +441,14 @@ func TestEmit(t *testing.T) {
 	}
 	if topo.NetworkSecurityGroupByName("nsg-app-web") == nil {
 		t.Fatal("emitted YAML lost nsg-app-web")
+	}
+	for _, r := range topo.NetworkSecurityGroupByName("nsg-bastion").SecurityRules {
+		if r.Name == "AllowSshRdpOutbound" {
+			t.Error("the emitted YAML keeps the rule switched off")
+		}
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, file) {
+		t.Error("emitting the edits changed the file on disk")
 	}
 }
 

@@ -112,6 +112,13 @@ bastionHosts:`, 1)
 	if _, err := topology.Parse("dup.yaml", []byte(dup)); err == nil || !strings.Contains(err.Error(), "already used by virtual machine \"vm1\"") {
 		t.Errorf("two VMs with 10.0.1.4 in one VNet: err = %v, want already used", err)
 	}
+	// Peered, the two VNets could not share the address: Azure cannot peer
+	// VNets whose address spaces overlap
+	// (https://learn.microsoft.com/en-us/azure/virtual-network/virtual-network-peering-overview).
+	peered := strings.Replace(src, "  - name: other\n    addressSpace", "  - name: other\n    peerings: [hub]\n    addressSpace", 1)
+	if _, err := topology.Parse("peered.yaml", []byte(peered)); err == nil || !strings.Contains(err.Error(), "overlap") {
+		t.Errorf("one address in two peered VNets: err = %v, want a load error", err)
+	}
 }
 
 // Item 2. The NSG overview: "Protocol: TCP, UDP, ICMP, ESP, AH, or Any"; a

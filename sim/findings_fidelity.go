@@ -53,7 +53,14 @@ func (e *Engine) checkServiceTagsFile(l *findingList) {
 		return
 	}
 	pos := e.topo.At("serviceTags")
+	needed := false // a dedicated Bastion host's flows name GatewayManager and AzureCloud
+	for _, b := range e.topo.BastionHosts {
+		needed = needed || b.SKU != topology.Developer
+	}
 	for _, t := range e.MissingCatalogueTags() {
+		if !needed && !e.mentions(t) {
+			continue
+		}
 		l.add("TAG001", SeverityWarning, pos, fmt.Sprintf(
 			"the Service Tags file %s has no %s tag, which the Bastion flows need; nsgsim uses its built-in model for %s (an opaque set of Azure addresses inside AzureCloud and Internet)",
 			file.File, t, t))
@@ -142,4 +149,14 @@ func (e *Engine) emptyReason(ep Endpoint) string {
 		return fmt.Sprintf("%s is a service tag with no address here", ep.Name)
 	}
 	return fmt.Sprintf("%s resolves to no address", ep.Name)
+}
+
+// mentions reports whether a rule, client or user flow names tag.
+func (e *Engine) mentions(tag string) bool {
+	for _, t := range mentionedTags(e.topo) {
+		if t == tag {
+			return true
+		}
+	}
+	return false
 }

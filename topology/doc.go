@@ -16,12 +16,16 @@
 // https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules
 //
 // The loader is split by job: readfile.go reads a file and checks its
-// encoding; prescan.go counts nodes before yaml.v3 builds them and
-// limits.go bounds aliases and depth after; yamlsyntax.go parses with
-// yaml.v3 and places its syntax errors; nodes.go reads typed values from
-// nodes; schema.go decodes each object of SPEC section 1; suggest.go
-// makes the "did you mean" suggestions; load.go runs them in order and
-// merges the problems Validate finds.
+// encoding; limits.go holds the memory budget the input limits follow
+// from; scan.go and scanload.go are the topology scanner, which reads the
+// YAML topology files are made of into yaml.Node values, a top-level
+// list's items in parallel, and hands anything else to yaml.v3;
+// prescan.go counts nodes before yaml.v3 builds them and limits.go bounds
+// aliases and depth after; yamlsyntax.go parses with yaml.v3 and
+// yamllocate.go places its syntax errors at the offending token; nodes.go
+// reads typed values from nodes; schema.go decodes each object of SPEC
+// section 1; suggest.go makes the "did you mean" suggestions; load.go runs
+// them in order and merges the problems Validate finds.
 //
 // After loading, addresses are netip values, ports are ranges, and protocol,
 // access and direction are small typed enums; names refer to other objects and

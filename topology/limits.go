@@ -3,6 +3,8 @@ package topology
 import (
 	"fmt"
 	"math"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -70,12 +72,20 @@ var budget atomic.Int64
 func init() { budget.Store(int64(DefaultBudget)) }
 
 // SetBudget sets the memory budget of every later load, for a command's
-// --memory-budget flag. A budget under MinBudget is an error.
+// --memory-budget flag, and makes seven eighths of it the Go runtime's soft
+// memory limit (debug.SetMemoryLimit; the rest is for what the runtime does
+// not count, such as the program itself and thread stacks), so that the
+// collector keeps the whole run within the budget rather than letting
+// garbage grow to twice the live heap; a GOMEMLIMIT in the environment
+// takes precedence. A budget under MinBudget is an error.
 func SetBudget(b Budget) error {
 	if b < MinBudget {
 		return fmt.Errorf("memory budget %s is too small; expected at least %s", b, MinBudget)
 	}
 	budget.Store(int64(b))
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(b) / 8 * 7)
+	}
 	return nil
 }
 

@@ -50,3 +50,55 @@ func (t *Topology) FlowByName(name string) *Flow {
 	}
 	return nil
 }
+
+// Index finds a topology's objects by name: built once by NewIndex, shared
+// by validation and by the resolved network (package network). The first
+// object of a name wins; duplicate names are validation's to report, and an
+// empty name is not indexed.
+type Index struct {
+	VirtualNetworks           map[string]*VirtualNetwork
+	Subnets                   map[[2]string]*Subnet // by VNet name and subnet name
+	NetworkSecurityGroups     map[string]*NetworkSecurityGroup
+	ApplicationSecurityGroups map[string]*ApplicationSecurityGroup
+	VirtualMachines           map[string]*VirtualMachine
+	BastionHosts              map[string]*BastionHost
+	Clients                   map[string]*Client
+	Flows                     map[string]*Flow
+}
+
+// NewIndex indexes t by name. The subnets indexed are those of the VNet
+// that holds its name.
+func NewIndex(t *Topology) *Index {
+	x := &Index{
+		VirtualNetworks:           byName(t.VirtualNetworks, func(v *VirtualNetwork) string { return v.Name }),
+		NetworkSecurityGroups:     byName(t.NetworkSecurityGroups, func(g *NetworkSecurityGroup) string { return g.Name }),
+		ApplicationSecurityGroups: byName(t.ApplicationSecurityGroups, func(g *ApplicationSecurityGroup) string { return g.Name }),
+		VirtualMachines:           byName(t.VirtualMachines, func(m *VirtualMachine) string { return m.Name }),
+		BastionHosts:              byName(t.BastionHosts, func(b *BastionHost) string { return b.Name }),
+		Clients:                   byName(t.Clients, func(c *Client) string { return c.Name }),
+		Flows:                     byName(t.Flows, func(f *Flow) string { return f.Name }),
+		Subnets:                   make(map[[2]string]*Subnet),
+	}
+	for _, v := range t.VirtualNetworks {
+		if v == nil || x.VirtualNetworks[v.Name] != v {
+			continue
+		}
+		for _, s := range v.Subnets {
+			if s != nil {
+				setFirst(x.Subnets, [2]string{v.Name, s.Name}, s)
+			}
+		}
+	}
+	return x
+}
+
+// byName maps objects by name, the first of a name winning.
+func byName[T any](xs []*T, name func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(xs))
+	for _, x := range xs {
+		if x != nil {
+			setFirst(m, name(x), x)
+		}
+	}
+	return m
+}

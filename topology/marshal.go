@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -106,12 +108,34 @@ func (m ymap) block(key string, items []ymap) {
 // ("*", "443") is double-quoted, as in SPEC 1.
 func ystr(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	var probe yaml.Node
-	if s == "" || yaml.Unmarshal([]byte(s), &probe) != nil || len(probe.Content) != 1 ||
-		probe.Content[0].Kind != yaml.ScalarNode || probe.Content[0].ShortTag() != "!!str" || probe.Content[0].Value != s {
+	if !plainSafe(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
+}
+
+// plainSafe reports whether s may be written as a plain scalar and read
+// back as the same string, deciding from its characters, without a parse:
+// it starts with a letter, a digit, "_" or "/", holds only letters, digits,
+// single inner spaces and "._/()+-=@", and yaml.v3 resolves it to a string
+// (plainTag: "443", "true" and "null" are not). It may quote a string that
+// a parse would have left plain ("a:b"), never the reverse.
+func plainSafe(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '/':
+		case i == 0:
+			return false
+		case r == ' ' && s[i-1] != ' ':
+		case strings.ContainsRune(".()+-=@", r):
+		default:
+			return false
+		}
+	}
+	return plainTag(s) == "!!str"
 }
 
 // yport is a port range, always a quoted string as in ARM ("443").

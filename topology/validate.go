@@ -164,51 +164,38 @@ func (v *validator) uniqueNames(kind, scope string, objs []namedObj) {
 // topology (SPEC 1.1).
 func (v *validator) index() {
 	t := v.t
-	v.vnets = indexNames(v, "virtual network", "virtualNetworks", t.VirtualNetworks,
+	x := NewIndex(t)
+	v.vnets, v.nsgs, v.asgs, v.vms = x.VirtualNetworks, x.NetworkSecurityGroups, x.ApplicationSecurityGroups, x.VirtualMachines
+	v.bastions, v.clients, v.flows, v.subnetIndex = x.BastionHosts, x.Clients, x.Flows, x.Subnets
+	checkUnique(v, "virtual network", "virtualNetworks", t.VirtualNetworks,
 		func(x *VirtualNetwork) (string, *Origin) { return x.Name, &x.Origin })
-	v.nsgs = indexNames(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups,
+	checkUnique(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups,
 		func(x *NetworkSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	v.asgs = indexNames(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups,
+	checkUnique(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups,
 		func(x *ApplicationSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	v.vms = indexNames(v, "virtual machine", "virtualMachines", t.VirtualMachines,
+	checkUnique(v, "virtual machine", "virtualMachines", t.VirtualMachines,
 		func(x *VirtualMachine) (string, *Origin) { return x.Name, &x.Origin })
-	v.bastions = indexNames(v, "bastion host", "bastionHosts", t.BastionHosts,
+	checkUnique(v, "bastion host", "bastionHosts", t.BastionHosts,
 		func(x *BastionHost) (string, *Origin) { return x.Name, &x.Origin })
-	v.clients = indexNames(v, "client", "clients", t.Clients,
+	checkUnique(v, "client", "clients", t.Clients,
 		func(x *Client) (string, *Origin) { return x.Name, &x.Origin })
-	v.flows = indexNames(v, "flow", "flows", t.Flows,
+	checkUnique(v, "flow", "flows", t.Flows,
 		func(x *Flow) (string, *Origin) { return x.Name, &x.Origin })
-
-	v.subnetIndex = make(map[[2]string]*Subnet)
-	for _, vn := range t.VirtualNetworks {
-		if vn == nil || v.vnets[vn.Name] != vn {
-			continue
-		}
-		for _, s := range vn.Subnets {
-			if s != nil {
-				setFirst(v.subnetIndex, [2]string{vn.Name, s.Name}, s)
-			}
-		}
-	}
 	v.vnetNames, v.nsgNames, v.asgNames = names(v.vnets), names(v.nsgs), names(v.asgs)
 	v.vmNames, v.bastionNames, v.clientNames, v.flowNames = names(v.vms), names(v.bastions), names(v.clients), names(v.flows)
 }
 
-// indexNames checks that the names of the objects of one kind are unique
-// and returns the objects by name (the first of a name wins). list is their
-// key in the topology; name gives an object's name and origin.
-func indexNames[T any](v *validator, kind, list string, xs []*T, name func(*T) (string, *Origin)) map[string]*T {
-	m := make(map[string]*T)
+// checkUnique checks that the names of the objects of one kind are unique.
+// list is their key in the topology; name gives an object's name and origin.
+func checkUnique[T any](v *validator, kind, list string, xs []*T, name func(*T) (string, *Origin)) {
 	var objs []namedObj
 	for i, x := range xs {
 		if x != nil {
 			n, o := name(x)
 			objs = append(objs, namedObj{n, o, objCtx(kind, n, list, i)})
-			setFirst(m, n, x)
 		}
 	}
 	v.uniqueNames(kind, "", objs)
-	return m
 }
 
 func setFirst[K comparable, T any](m map[K]T, name K, x T) {

@@ -58,6 +58,7 @@ var heavy = map[string]bool{
 	"tiny-block-nodes-32mib":  true,
 	"dev-zero":                true,
 	"servicetags-60mb":        true,
+	"tfplan-18mb-linking":     true,
 	"json-over-budget":        true,
 	"suggest-bomb":            true,
 }
@@ -236,6 +237,32 @@ var generators = map[string]func(t *testing.T, dir string){
 	// The Service Tags file named by a topology is a directory.
 	"servicetags-directory": func(t *testing.T, dir string) {
 		if err := os.Mkdir(filepath.Join(dir, "tags.json"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	},
+	// An 18 MB Terraform plan of 20,000 NICs, each linked to its subnet
+	// through the configuration's count.index reference (linking was
+	// quadratic: a minute), and one more NIC whose reference names the
+	// 20,000 subnets without saying which: refused at its path once every
+	// other link is made.
+	"tfplan-18mb-linking": func(t *testing.T, dir string) {
+		const n = 20000
+		var b strings.Builder
+		b.WriteString(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [`)
+		b.WriteString(`{"address": "azurerm_virtual_network.hub", "mode": "managed", "type": "azurerm_virtual_network", "name": "hub", "values": {"name": "hub", "resource_group_name": "rg", "location": "westeurope", "address_space": ["10.0.0.0/8"]}}`)
+		for i := range n {
+			fmt.Fprintf(&b, `, {"address": "azurerm_subnet.s[%d]", "mode": "managed", "type": "azurerm_subnet", "name": "s", "index": %d, "values": {"name": "s%d", "resource_group_name": "rg", "virtual_network_name": "hub", "address_prefixes": ["10.%d.%d.%d/27"]}}`,
+				i, i, i, i*32>>16, i*32>>8&255, i*32&255)
+			fmt.Fprintf(&b, `, {"address": "azurerm_network_interface.nic[%d]", "mode": "managed", "type": "azurerm_network_interface", "name": "nic", "index": %d, "values": {"name": "nic%d", "resource_group_name": "rg", "location": "westeurope", "tags": {"owner": "team-a", "cost-center": "12345", "environment": "production"}, "ip_configuration": [{"name": "ip", "private_ip_address_allocation": "Dynamic", "primary": true}]}}`, i, i, i)
+			fmt.Fprintf(&b, `, {"address": "azurerm_linux_virtual_machine.vm[%d]", "mode": "managed", "type": "azurerm_linux_virtual_machine", "name": "vm", "index": %d, "values": {"name": "vm%d", "resource_group_name": "rg", "location": "westeurope", "size": "Standard_B2s", "admin_username": "azureuser", "source_image_reference": [{"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}]}}`, i, i, i)
+		}
+		b.WriteString(`, {"address": "azurerm_network_interface.extra", "mode": "managed", "type": "azurerm_network_interface", "name": "extra", "values": {"name": "extra", "resource_group_name": "rg", "location": "westeurope", "ip_configuration": [{"name": "ip", "private_ip_address_allocation": "Dynamic"}]}}`)
+		b.WriteString(`]}}, "configuration": {"root_module": {"resources": [`)
+		b.WriteString(`{"address": "azurerm_network_interface.nic", "mode": "managed", "type": "azurerm_network_interface", "name": "nic", "expressions": {"ip_configuration": [{"subnet_id": {"references": ["azurerm_subnet.s[count.index].id", "azurerm_subnet.s", "count.index"]}}]}}, `)
+		b.WriteString(`{"address": "azurerm_linux_virtual_machine.vm", "mode": "managed", "type": "azurerm_linux_virtual_machine", "name": "vm", "expressions": {"network_interface_ids": {"references": ["azurerm_network_interface.nic[count.index].id", "azurerm_network_interface.nic", "count.index"]}}}, `)
+		b.WriteString(`{"address": "azurerm_network_interface.extra", "mode": "managed", "type": "azurerm_network_interface", "name": "extra", "expressions": {"ip_configuration": [{"subnet_id": {"references": ["azurerm_subnet.s.id", "azurerm_subnet.s"]}}]}}`)
+		b.WriteString("]}}}\n")
+		if err := os.WriteFile(filepath.Join(dir, "plan.json"), []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	},

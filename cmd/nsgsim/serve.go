@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/serve"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -20,7 +21,7 @@ func runServe(e *env, args []string) int {
 	scenario := fs.String("scenario", "", "serve a built-in scenario (see 'nsgsim scenarios')")
 	inputFormat := inputFormatFlag(fs)
 	addr := fs.String("addr", serve.DefaultAddr, "listen on `HOST:PORT` (keep it on 127.0.0.1: the page lets anyone who reaches it read the topology)")
-	collapse := fs.Int("collapse-above", 60, "draw one node per subnet when there are more than `N` VMs (0: never), as render does")
+	collapse := fs.Int("collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never), as render does")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: nsgsim serve FILE | --scenario NAME [--addr 127.0.0.1:PORT] [--collapse-above N]")
 		fmt.Fprintln(e.stderr, "Serves a local page: the diagram, the flows and the findings; toggle and edit NSG rules and")

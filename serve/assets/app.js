@@ -310,6 +310,7 @@
     node.removeAttribute("width");
     node.removeAttribute("height");
     box.appendChild(node);
+    addHitPaths(node);
     const vb = node.viewBox.baseVal;
     node.dataset.full = [vb.x, vb.y, vb.width, vb.height].join(" ");
     if (keep && keep.key === state.focus) setViewBox(keep); else fit();
@@ -338,6 +339,21 @@
     root.querySelectorAll("a").forEach((a) => { a.removeAttribute("href"); a.removeAttributeNS("http://www.w3.org/1999/xlink", "href"); });
   }
 
+  // addHitPaths lays a wide transparent copy over each edge's line, so that
+  // a thin edge is easy to click at any zoom.
+  function addHitPaths(svg) {
+    for (const p of svg.querySelectorAll("g.edge path")) {
+      const hit = p.cloneNode(false);
+      hit.setAttribute("class", "hit");
+      hit.setAttribute("stroke", "transparent");
+      hit.setAttribute("stroke-width", "12");
+      hit.setAttribute("fill", "none");
+      hit.setAttribute("vector-effect", "non-scaling-stroke");
+      hit.removeAttribute("stroke-dasharray");
+      p.after(hit);
+    }
+  }
+
   // recolour paints each edge of the laid-out picture with the latest
   // verdicts, before the new layout arrives.
   function recolour() {
@@ -352,7 +368,7 @@
       g.dataset.drawn = key;
       const selected = g.classList.contains("selected");
       g.setAttribute("class", "edge " + e.class + (selected ? " selected" : ""));
-      for (const p of g.querySelectorAll("path")) {
+      for (const p of g.querySelectorAll("path:not(.hit)")) {
         p.setAttribute("stroke", e.color);
         if (e.width) p.setAttribute("stroke-width", e.width);
       }

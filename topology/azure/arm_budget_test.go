@@ -100,3 +100,37 @@ func BenchmarkARMBudgets(b *testing.B) {
 		})
 	}
 }
+
+// manyResources is a template of n NSGs declared in reverse dependency
+// order: each names the next in dependsOn and reads it with reference(), so
+// deployment order reverses the whole list.
+func manyResources(n int) []byte {
+	var rs []string
+	for i := range n {
+		rs = append(rs, fmt.Sprintf(`{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg%d",
+  "dependsOn": ["nsg%d"], "tags": {"next": "[string(reference('nsg%d', '2024-05-01', 'Full').name)]"}, "properties": {}}`, i, i+1, i+1))
+	}
+	rs = append(rs, fmt.Sprintf(`{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg%d", "properties": {}}`, n))
+	return []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+"resources": [` + strings.Join(rs, ",\n") + `]}`)
+}
+
+func TestDeploymentOrderScales(t *testing.T) {
+	top, err := ImportARM(manyResources(50), nil, "t.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top.NetworkSecurityGroups) != 51 {
+		t.Fatalf("%d NSGs", len(top.NetworkSecurityGroups))
+	}
+}
+
+// BenchmarkDeploymentOrder orders 5,000 declarations that each depend on
+// the next: ordering must stay near linear in the template's size.
+func BenchmarkDeploymentOrder(b *testing.B) {
+	data := manyResources(5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		ImportARM(data, nil, "t.json")
+	}
+}

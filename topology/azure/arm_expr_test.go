@@ -3,9 +3,10 @@ package azure
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // fmtValue prints an evaluated value compactly: strings bare, the rest as

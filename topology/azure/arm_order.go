@@ -1,9 +1,10 @@
 package azure
 
 import (
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
-	"slices"
+	"container/heap"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // Resources are read in deployment order, as Azure deploys them: a
@@ -92,51 +93,110 @@ func (t *template) deploymentOrder(decls []declared, parent *armResource, ctx *a
 				on = append(on, byName[key]...)
 			}
 		}
-		// Implicit dependencies: reference('NAME') of a declaration.
+		// Implicit dependencies: reference('NAME') of a declaration. The
+		// quoted literals of a string that calls reference() are looked up
+		// by name, so the cost follows the template's size.
 		walkStrings(m, func(s string) {
 			if !strings.Contains(strings.ToLower(s), "reference") {
 				return
 			}
-			for j := range decls {
-				for _, nm := range names[j] {
-					if j != i && strings.Contains(strings.ToLower(s), "'"+nm+"'") {
+			for _, lit := range quotedLiterals(s) {
+				for _, j := range byName[strings.ToLower(lit)] {
+					if j != i {
 						on = append(on, j)
-						break
 					}
 				}
 			}
 		})
 		deps[i] = on
 	}
-	// Kahn's algorithm, taking the first declaration whose dependencies are
-	// all placed; a cycle (which Azure rejects) keeps the written order.
+	// Kahn's algorithm, taking the first declaration (in written order)
+	// whose dependencies are all placed; a cycle (which Azure rejects)
+	// keeps the written order for what it holds.
+	waiting := make([]int, n)      // dependencies not yet placed
+	dependents := make([][]int, n) // declarations that wait for each
+	for i, on := range deps {
+		seen := map[int]bool{}
+		for _, j := range on {
+			if j != i && !seen[j] {
+				seen[j] = true
+				waiting[i]++
+				dependents[j] = append(dependents[j], i)
+			}
+		}
+	}
+	ready := &intHeap{}
+	for i := range n {
+		if waiting[i] == 0 {
+			heap.Push(ready, i)
+		}
+	}
 	placed := make([]bool, n)
 	order = order[:0]
+	next := 0 // the first declaration not yet placed, for cycles
 	for len(order) < n {
-		next := -1
-		for i := range decls {
-			if placed[i] {
-				continue
+		var i int
+		if ready.Len() > 0 {
+			i = heap.Pop(ready).(int)
+		} else {
+			for placed[next] {
+				next++
 			}
-			ready := true
-			for _, j := range deps[i] {
-				if !placed[j] && j != i {
-					ready = false
-					break
-				}
-			}
-			if ready {
-				next = i
-				break
+			i = next
+		}
+		if placed[i] {
+			continue
+		}
+		placed[i] = true
+		order = append(order, i)
+		for _, d := range dependents[i] {
+			if waiting[d]--; waiting[d] == 0 && !placed[d] {
+				heap.Push(ready, d)
 			}
 		}
-		if next < 0 { // a cycle: the first unplaced one
-			next = slices.Index(placed, false)
-		}
-		placed[next] = true
-		order = append(order, next)
 	}
 	return order
+}
+
+// intHeap is a min-heap of declaration indexes.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// quotedLiterals returns the single-quoted string literals of an
+// expression (” is a quote inside one).
+func quotedLiterals(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		var b strings.Builder
+		j := i + 1
+		for ; j < len(s); j++ {
+			if s[j] == '\'' {
+				if j+1 < len(s) && s[j+1] == '\'' {
+					b.WriteByte('\'')
+					j++
+					continue
+				}
+				break
+			}
+			b.WriteByte(s[j])
+		}
+		out = append(out, b.String())
+		i = j
+	}
+	return out
 }
 
 // quiet evaluates member key of m in c, returning nil for an error.

@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"net/netip"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/internal/topotest"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 func readTemplate(t testing.TB) ([]byte, map[string]any) {

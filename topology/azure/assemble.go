@@ -3,7 +3,6 @@ package azure
 import (
 	"errors"
 	"fmt"
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"maps"
 	"math"
 	"net/netip"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // Resource is one Azure resource for Assemble: a JSON object in the ARM REST

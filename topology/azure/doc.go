@@ -112,8 +112,8 @@
 // What an import passes over without refusing the input is listed in
 // Topology.Warnings: IPv6 prefixes of rules, dropped (nsgsim simulates
 // IPv4, as Azure Bastion is IPv4 only), and a rule left with no address on
-// a side, left out; VM scale sets and dynamic public IPs, which are not
-// modelled; external placeholders for peered VNets outside a Resource
+// a side, left out; VM scale sets, which are not modelled, and public IPs
+// whose address is known only once deployed; external placeholders for peered VNets outside a Resource
 // Graph export; --vm-os names no VM needed.
 //
 // # Known limits

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -79,5 +80,40 @@ func TestImportARG(t *testing.T) {
 	}
 	if !IsResourceGraph(files["page1.json"]) || IsResourceGraph([]byte(`{"value": []}`)) || IsResourceGraph([]byte(`[{"data": []}]`)) {
 		t.Error("IsResourceGraph")
+	}
+}
+
+// The pages under testdata/arg (hand-written, two subscriptions that both
+// have an "nsg-app" and a VM "vm-app", a peering to a third subscription
+// outside the export, and one row on both pages) import to a topology that
+// validates, with the external VNet a placeholder.
+func TestImportARGTestdata(t *testing.T) {
+	files := map[string][]byte{}
+	for _, name := range []string{"page1.json", "page2.json"} {
+		data, err := os.ReadFile("testdata/arg/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = data
+	}
+	top, err := ImportARG(files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vms []string
+	for _, vm := range top.VirtualMachines {
+		vms = append(vms, vm.Name+" "+vm.VirtualNetwork+"/"+vm.Subnet+" "+vm.OS.String())
+	}
+	if got, want := strings.Join(vms, "; "), "vm-app hub/app Linux; vm-app-rg-vm spoke/app Windows"; got != want {
+		t.Errorf("VMs: %s, want %s", got, want)
+	}
+	if got := top.VirtualNetworkByName("hub").Peerings; strings.Join(got, ",") != "shared,spoke" {
+		t.Errorf("hub peerings %v, want shared (placeholder) and spoke", got)
+	}
+	if got := top.VirtualNetworkByName("spoke").SubnetByName("app").NetworkSecurityGroup; got != "nsg-app-rg-net" {
+		t.Errorf("spoke/app NSG %q, want nsg-app-rg-net", got)
+	}
+	if len(top.Warnings) != 1 || !strings.Contains(top.Warnings[0].Error(), `external placeholder "shared"`) {
+		t.Errorf("warnings: %v", top.Warnings)
 	}
 }

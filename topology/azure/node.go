@@ -1,11 +1,11 @@
 package azure
 
 import (
-	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 	"strconv"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
+	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
 )
 
 // Located is a JSON value together with the path it was read from. A
@@ -112,10 +112,34 @@ func (n node) has(k string) bool {
 // its "properties" wrapper (ARM REST, templates) or at the top level (the
 // flattened output of the Azure CLI).
 func (n node) field(k string) node {
+	if m, ok := n.v.(map[string]any); ok {
+		// Exact names first: what az and ARM print, without a scan for
+		// a name in another case.
+		if pv, ok := m["properties"]; ok {
+			if pm, ok := unlocated(pv).(map[string]any); ok {
+				if _, ok := pm[k]; ok {
+					return n.key("properties").key(k)
+				}
+			}
+		} else if _, ok := m[k]; ok {
+			return n.key(k)
+		}
+	}
 	if p := n.key("properties"); p.isObject() && p.has(k) {
 		return p.key(k)
 	}
 	return n.key(k)
+}
+
+// unlocated is v without its Located wrappers.
+func unlocated(v any) any {
+	for {
+		l, ok := v.(Located)
+		if !ok {
+			return v
+		}
+		v = l.Value
+	}
 }
 
 func (n node) isObject() bool {

@@ -615,12 +615,12 @@ func containsAny(s string, subs ...string) bool {
 
 // bastion reads a Bastion host (bastionHost.json,
 // https://learn.microsoft.com/en-us/rest/api/virtualnetwork/bastion-hosts/get).
-// Without sku the host is Basic, as a template that sets none deploys; without
-// scaleUnits it has 2, the API's minimum and default.
+// Without sku the host is topology.DefaultSKU (Basic, as a template that sets
+// none deploys); without scaleUnits it has topology.DefaultScaleUnits (2).
 func (a *assembler) bastion(r *rec) *topology.BastionHost {
 	f, n := r.file, r.n
 	before := len(a.errs)
-	b := &topology.BastionHost{Origin: a.origin(r), Name: r.model, SKU: topology.Basic, ScaleUnits: 2}
+	b := &topology.BastionHost{Origin: a.origin(r), Name: r.model, SKU: topology.DefaultSKU, ScaleUnits: topology.DefaultScaleUnits}
 	if sku := n.key("sku"); sku.v != nil && !sku.isObject() && !a.bad(f, sku) {
 		a.errorf(f, sku, "Bastion host %q: expected an object {\"name\": SKU}, got %s", r.name, describe(sku.v))
 	}

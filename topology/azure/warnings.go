@@ -32,16 +32,16 @@ func (p *readAt) note(file string, n node) {
 	}
 }
 
-// unmodelledWarnings lists the VM scale sets and the dynamic public IPs of
-// the inputs, one warning each kind, so that nothing vanishes silently.
+// unmodelledWarnings lists the VM scale sets and the public IPs without an
+// address of the inputs, one warning each kind, so that nothing vanishes silently.
 func (a *assembler) unmodelledWarnings() {
 	if len(a.scaleSets) > 0 {
 		a.warnf(a.scaleSetAt.file, a.scaleSetAt.n, "%s not modelled: %s; their instances get no flows (nsgsim models single virtual machines)",
 			plural(len(a.scaleSets), "VM scale set is", "VM scale sets are"), listNames(a.scaleSets))
 	}
 	if len(a.dynamicIPs) > 0 {
-		a.warnf(a.dynamicIPAt.file, a.dynamicIPAt.n, "%s no address until deployed: %s; the VMs are imported without a public IP, so the lint for VMs with a public IP does not see them",
-			plural(len(a.dynamicIPs), "dynamic public IP has", "dynamic public IPs have"), listNames(a.dynamicIPs))
+		a.warnf(a.dynamicIPAt.file, a.dynamicIPAt.n, "%s no address until deployed (dynamic, or any in a template): %s; their VMs are imported without a public IP, so the lint for VMs with a public IP does not see them",
+			plural(len(a.dynamicIPs), "public IP has", "public IPs have"), listNames(a.dynamicIPs))
 	}
 }
 

@@ -68,7 +68,7 @@ func TestImageOS(t *testing.T) {
 	for _, s := range []string{
 		`--vm-os vm-a: no virtual machine of that name needed it`,
 		`--vm-os vm-z: no virtual machine of that name needed it`,
-		`6 dynamic public IPs have no address until deployed: "pip-a", "pip-b", "pip-c", "pip-d", "pip-e", "pip-f"`,
+		`6 public IPs have no address until deployed (dynamic, or any in a template): "pip-a", "pip-b", "pip-c", "pip-d", "pip-e", "pip-f"`,
 	} {
 		if !strings.Contains(w, s) {
 			t.Errorf("warnings:\n%s\nwant one containing %q", w, s)
@@ -99,7 +99,7 @@ func TestImportWarnings(t *testing.T) {
 	if len(rules) != 1 || rules[0].Name != "mixed" || len(rules[0].Source.Prefixes) != 1 || rules[0].Source.Prefixes[0].String() != "10.1.0.0/16" {
 		t.Fatalf("rules = %+v, want only mixed, with 10.1.0.0/16", rules)
 	}
-	want := `estate.json: [2]: 1 dynamic public IP has no address until deployed: "pip-a"; the VMs are imported without a public IP, so the lint for VMs with a public IP does not see them
+	want := `estate.json: [2]: 1 public IP has no address until deployed (dynamic, or any in a template): "pip-a"; their VMs are imported without a public IP, so the lint for VMs with a public IP does not see them
 estate.json: [4].properties.securityRules[0]: rule "mixed": IPv6 source prefixes dropped (2001:db8::/32); nsgsim simulates IPv4
 estate.json: [4].properties.securityRules[1]: rule "v6only": every destination prefix is IPv6 (fd00::/64, fd01::/64), so the rule matches no IPv4 traffic; it is left out of the topology (in Azure its priority 110 stays taken)
 estate.json: [5]: 1 VM scale set is not modelled: "web-vmss"; their instances get no flows (nsgsim models single virtual machines)

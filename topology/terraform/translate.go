@@ -638,6 +638,9 @@ func (t *translator) vm(i *instance, obj, props map[string]any) {
 }
 
 func (t *translator) bastion(i *instance, obj, props map[string]any) {
+	// Without sku, azurerm_bastion_host is Basic, the provider's default
+	// (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/bastion_host#sku),
+	// which the ARM reading gives an object without sku (topology.DefaultSKU).
 	if s := i.at("sku"); s != nil {
 		obj["sku"] = map[string]any{"name": s}
 	}

@@ -59,17 +59,10 @@ func (c *Context) chargeWalk(v any) error {
 func countCells(v any, limit int) (n int, ok bool) {
 	var walk func(v any) bool
 	walk = func(v any) bool {
+		var members []any
 		switch v := Unwrap(v).(type) {
 		case []any:
-			n += len(v)
-			if n > limit {
-				return false
-			}
-			for _, x := range v {
-				if !walk(x) {
-					return false
-				}
-			}
+			members = v
 		case map[string]any:
 			n += len(v)
 			if n > limit {
@@ -79,6 +72,16 @@ func countCells(v any, limit int) (n int, ok bool) {
 				if !walk(x) {
 					return false
 				}
+			}
+			return true
+		}
+		n += len(members)
+		if n > limit {
+			return false
+		}
+		for _, x := range members {
+			if !walk(x) {
+				return false
 			}
 		}
 		return true

@@ -51,6 +51,9 @@ type token struct {
 	pos  int
 }
 
+// punctuation are the one-byte tokens; tEOF for any other byte.
+var punctuation = [256]tokKind{'(': tLParen, ')': tRParen, ',': tComma, '.': tDot, '[': tLBrack, ']': tRBrack}
+
 // lexExpr splits an expression into tokens; positions count from base, so
 // that messages give offsets into the JSON string as written.
 func lexExpr(s string, base int) ([]token, error) {
@@ -60,23 +63,8 @@ func lexExpr(s string, base int) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case c == '(':
-			toks = append(toks, token{kind: tLParen, pos: base + i})
-			i++
-		case c == ')':
-			toks = append(toks, token{kind: tRParen, pos: base + i})
-			i++
-		case c == ',':
-			toks = append(toks, token{kind: tComma, pos: base + i})
-			i++
-		case c == '.':
-			toks = append(toks, token{kind: tDot, pos: base + i})
-			i++
-		case c == '[':
-			toks = append(toks, token{kind: tLBrack, pos: base + i})
-			i++
-		case c == ']':
-			toks = append(toks, token{kind: tRBrack, pos: base + i})
+		case punctuation[c] != tEOF:
+			toks = append(toks, token{kind: punctuation[c], pos: base + i})
 			i++
 		case c == '\'':
 			var b strings.Builder

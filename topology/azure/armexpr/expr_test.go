@@ -77,6 +77,12 @@ func TestEval(t *testing.T) {
 		{"[map(sort(parameters('rules'), lambda('x', 'y', less(lambdaVariables('x').priority, lambdaVariables('y').priority))), lambda('r', 'i', format('{0}{1}', lambdaVariables('r').name, lambdaVariables('i'))))]", `["a0","b1"]`},
 		{"[reduce(range(1, 4), 0, lambda('acc', 'n', add(lambdaVariables('acc'), lambdaVariables('n'))))]", "10"},
 		{"[union(createArray(1, 2, 2), createArray(2, 3))]", "[1,2,3]"},
+		{"[shallowMerge(createArray(createObject('a', createObject('x', 1)), createObject('a', createObject('y', 2), 'b', 3)))]", `{"a":{"y":2},"b":3}`},
+		{"[indexFromEnd(createArray('a', 'b', 'c'), 1)]", "c"},
+		{"[tryIndexFromEnd(createArray('a'), 2)]", "null"},
+		{"[uriComponentToString(uriComponent('a b/c'))]", "a b/c"},
+		{"[dataUriToString(dataUri('hello'))]", "hello"},
+		{"[deployer().objectId]", "error: x: cannot evaluate \"[deployer().objectId]\": deployer() is known only when the template is deployed"},
 		{"[lambdaVariables('x')]", "error: x: cannot evaluate \"[lambdaVariables('x')]\": lambdaVariables(): no enclosing lambda has a parameter \"x\""},
 	} {
 		if got := show(c.EvalTree(tt.expr, "x")); got != tt.want {

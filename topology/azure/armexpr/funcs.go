@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"math"
 	"net/netip"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,6 +105,8 @@ func init() {
 		"utcnow":                    deployTime("utcNow"),
 		"newguid":                   deployTime("newGuid"),
 		"datetimeadd":               deployTime("dateTimeAdd"),
+		"deployer":                  deployTime("deployer"),
+		"managementgroup":           deployTime("managementGroup"),
 		"pickzones": func(c *Context, a []any) (any, error) {
 			return nil, fmt.Errorf("the zones of a region are known only in Azure")
 		},
@@ -287,6 +290,37 @@ func init() {
 		"base64": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
 			return base64.StdEncoding.EncodeToString([]byte(s)), err
+		},
+		"uricomponent": func(c *Context, a []any) (any, error) {
+			s, err := oneString(a)
+			return strings.ReplaceAll(url.QueryEscape(s), "+", "%20"), err
+		},
+		"uricomponenttostring": func(c *Context, a []any) (any, error) {
+			s, err := oneString(a)
+			if err != nil {
+				return nil, err
+			}
+			u, err := url.PathUnescape(s)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not URI-encoded", s)
+			}
+			return u, nil
+		},
+		"datauri": func(c *Context, a []any) (any, error) {
+			s, err := oneString(a)
+			return "data:text/plain;charset=utf8;base64," + base64.StdEncoding.EncodeToString([]byte(s)), err
+		},
+		"datauritostring": func(c *Context, a []any) (any, error) {
+			s, err := oneString(a)
+			if err != nil {
+				return nil, err
+			}
+			_, data, ok := strings.Cut(s, ";base64,")
+			b, derr := base64.StdEncoding.DecodeString(data)
+			if !ok || derr != nil {
+				return nil, fmt.Errorf("%q is not a base64 data URI", s)
+			}
+			return string(b), nil
 		},
 		"base64tostring": func(c *Context, a []any) (any, error) {
 			s, err := oneString(a)
@@ -475,6 +509,9 @@ func init() {
 			}
 			return out, nil
 		},
+		"shallowmerge":    fnShallowMerge,
+		"indexfromend":    indexFromEnd(false),
+		"tryindexfromend": indexFromEnd(true),
 		"tryget": func(c *Context, a []any) (any, error) {
 			if len(a) < 2 {
 				return nil, fmt.Errorf("expects an object and at least one key")
@@ -819,6 +856,53 @@ func DeepEqual(x, y any) bool {
 		return true
 	}
 	return false
+}
+
+// fnShallowMerge merges an array of objects, later members winning, without
+// merging nested objects
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions-object#shallowmerge).
+func fnShallowMerge(c *Context, a []any) (any, error) {
+	if err := arity(a, 1, 1); err != nil {
+		return nil, err
+	}
+	arr, ok := a[0].([]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an array of objects, got %s", TypeName(a[0]))
+	}
+	out := map[string]any{}
+	for i, x := range arr {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("element %d is %s, expected an object", i, TypeName(x))
+		}
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// indexFromEnd is indexFromEnd(array, n), the n-th element from the end
+// (1 is the last), which Bicep's arr[^n] compiles to; tryIndexFromEnd
+// gives null out of range.
+func indexFromEnd(try bool) armFunc {
+	return func(c *Context, a []any) (any, error) {
+		if err := arity(a, 2, 2); err != nil {
+			return nil, err
+		}
+		arr, ok := a[0].([]any)
+		n, ok2 := a[1].(int64)
+		if !ok || !ok2 {
+			return nil, fmt.Errorf("expected an array and a number")
+		}
+		if n < 1 || n > int64(len(arr)) {
+			if try {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("index %d from the end is out of range for an array of length %d", n, len(arr))
+		}
+		return arr[int64(len(arr))-n], nil
+	}
 }
 
 func fnCopyIndex(c *Context, a []any) (any, error) {

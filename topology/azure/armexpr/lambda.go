@@ -97,15 +97,22 @@ func arrayArg(a []any, i int) ([]any, error) {
 	return nil, fmt.Errorf("argument %d is %s; expected an array", i+1, TypeName(a[i]))
 }
 
-func fnMap(c *Context, a []any) (any, error) {
-	if err := arity(a, 2, 2); err != nil {
-		return nil, err
+// arrayAndLambda checks the arguments of a lambda function over an array:
+// n arguments, the array first and the lambda at position li.
+func arrayAndLambda(a []any, n, li int) ([]any, lambdaValue, error) {
+	if err := arity(a, n, n); err != nil {
+		return nil, lambdaValue{}, err
 	}
 	arr, err := arrayArg(a, 0)
 	if err != nil {
-		return nil, err
+		return nil, lambdaValue{}, err
 	}
-	l, err := lambdaArg(a, 1)
+	l, err := lambdaArg(a, li)
+	return arr, l, err
+}
+
+func fnMap(c *Context, a []any) (any, error) {
+	arr, l, err := arrayAndLambda(a, 2, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -119,14 +126,7 @@ func fnMap(c *Context, a []any) (any, error) {
 }
 
 func fnFilter(c *Context, a []any) (any, error) {
-	if err := arity(a, 2, 2); err != nil {
-		return nil, err
-	}
-	arr, err := arrayArg(a, 0)
-	if err != nil {
-		return nil, err
-	}
-	l, err := lambdaArg(a, 1)
+	arr, l, err := arrayAndLambda(a, 2, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +148,7 @@ func fnFilter(c *Context, a []any) (any, error) {
 }
 
 func fnReduce(c *Context, a []any) (any, error) {
-	if err := arity(a, 3, 3); err != nil {
-		return nil, err
-	}
-	arr, err := arrayArg(a, 0)
-	if err != nil {
-		return nil, err
-	}
-	l, err := lambdaArg(a, 2)
+	arr, l, err := arrayAndLambda(a, 3, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -183,14 +176,7 @@ func shallowSize(v any) int {
 }
 
 func fnSort(c *Context, a []any) (any, error) {
-	if err := arity(a, 2, 2); err != nil {
-		return nil, err
-	}
-	arr, err := arrayArg(a, 0)
-	if err != nil {
-		return nil, err
-	}
-	l, err := lambdaArg(a, 1)
+	arr, l, err := arrayAndLambda(a, 2, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -214,23 +200,24 @@ func fnSort(c *Context, a []any) (any, error) {
 	return out, first
 }
 
-// keyString reads the key a lambda of toObject or groupBy returned.
-func keyString(v any) (string, error) {
-	if s, ok := ScalarString(v); ok {
+// keyOf applies a key lambda of toObject or groupBy to x; the key must be
+// a string (or a scalar, printed).
+func (l lambdaValue) keyOf(x any) (string, error) {
+	k, err := l.call(x)
+	if err != nil {
+		return "", err
+	}
+	if s, ok := ScalarString(k); ok {
 		return s, nil
 	}
-	return "", fmt.Errorf("the key lambda returns %s; expected a string", TypeName(v))
+	return "", fmt.Errorf("the key lambda returns %s; expected a string", TypeName(k))
 }
 
 func fnToObject(c *Context, a []any) (any, error) {
 	if err := arity(a, 2, 3); err != nil {
 		return nil, err
 	}
-	arr, err := arrayArg(a, 0)
-	if err != nil {
-		return nil, err
-	}
-	key, err := lambdaArg(a, 1)
+	arr, key, err := arrayAndLambda(a[:2], 2, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -244,11 +231,7 @@ func fnToObject(c *Context, a []any) (any, error) {
 	}
 	out := make(map[string]any, len(arr))
 	for _, x := range arr {
-		k, err := key.call(x)
-		if err != nil {
-			return nil, err
-		}
-		ks, err := keyString(k)
+		ks, err := key.keyOf(x)
 		if err != nil {
 			return nil, err
 		}
@@ -264,24 +247,13 @@ func fnToObject(c *Context, a []any) (any, error) {
 }
 
 func fnGroupBy(c *Context, a []any) (any, error) {
-	if err := arity(a, 2, 2); err != nil {
-		return nil, err
-	}
-	arr, err := arrayArg(a, 0)
-	if err != nil {
-		return nil, err
-	}
-	key, err := lambdaArg(a, 1)
+	arr, key, err := arrayAndLambda(a, 2, 1)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]any{}
 	for _, x := range arr {
-		k, err := key.call(x)
-		if err != nil {
-			return nil, err
-		}
-		ks, err := keyString(k)
+		ks, err := key.keyOf(x)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,62 @@
+// Command stages times each stage of `nsgsim simulate --format json` on one
+// topology, for scripts/bench.sh: load (read and parse the file, validate),
+// compile (the engine), evaluate (every flow), lint (the findings) and
+// output (the JSON report). It prints one line of seconds,
+//
+//	load compile evaluate lint output
+//
+// Wall time, CPU time and peak memory of the whole run come from running
+// nsgsim itself under GNU time; this program only splits the time between
+// stages, with the same library calls nsgsim makes.
+//
+// Usage: go run ./scripts/stages FILE
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/nsgsim/nsgsim/report"
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: stages FILE")
+		os.Exit(2)
+	}
+	_ = topology.SetBudget(topology.DefaultBudget)
+	lap := time.Now()
+	since := func() float64 {
+		d := time.Since(lap).Seconds()
+		lap = time.Now()
+		return d
+	}
+	t, err := topology.Load(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, topology.ErrorText(err))
+		os.Exit(2)
+	}
+	load := since()
+	e, err := sim.Compile(t)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	compile := since()
+	results := e.EvaluateAll(sim.Flows(t))
+	evaluate := since()
+	e.Findings(results)
+	lint := since()
+	r := e.Simulate() // the whole report, untimed: its parts are timed above
+	since()
+	if err := report.WriteJSON(io.Discard, r); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	output := since()
+	fmt.Printf("%.2f %.2f %.2f %.2f %.2f\n", load, compile, evaluate, lint, output)
+}
