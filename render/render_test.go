@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -903,5 +904,32 @@ func TestRenderGraphSelection(t *testing.T) {
 	edges := strings.Count(buf.String(), "==>") + strings.Count(buf.String(), "-->") + strings.Count(buf.String(), "-.->")
 	if edges != len(g.Flows()) || edges == 0 || edges == len(r.Results) {
 		t.Errorf("RenderGraph drew %d edges for %d selected flows of %d", edges, len(g.Flows()), len(r.Results))
+	}
+}
+
+// TestMermaidLayout checks the two Mermaid traps of issue 16: no flow is
+// drawn as a loop (two loops on one node hide each other), and the egress
+// nodes are held in separate columns (stacked, the port-80 edge to Internet
+// read as AzureCloud → Internet).
+func TestMermaidLayout(t *testing.T) {
+	out := string(render(t, Mermaid, simulate(t, "nic-nsg-blocks-ssh"), defaults))
+	loop := regexp.MustCompile(`(?m)^  (n\d+) (-->|==>|-\.->)\|[^\n]*\| (n\d+)$`)
+	for _, m := range loop.FindAllStringSubmatch(out, -1) {
+		if m[1] == m[3] {
+			t.Errorf("a loop on %s: %q", m[1], m[0])
+		}
+	}
+	id := func(name string) string {
+		m := regexp.MustCompile(`(?m)^  (n\d+)\(\["<b>` + name + `</b><br/>service tag · egress"\]\)$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no egress node %s in\n%s", name, out)
+		}
+		return m[1]
+	}
+	if chain := id("AzureCloud") + " ~~~ " + id("Internet"); !strings.Contains(out, "\n  "+chain+"\n") {
+		t.Errorf("egress not held in columns: no %q", chain)
+	}
+	if !strings.Contains(out, "instances") {
+		t.Errorf("the Bastion data-plane flows do not end at its instances")
 	}
 }

@@ -29,6 +29,7 @@ import (
 //	SKU002   error             scaleUnits outside 2–50, or not 2 on Basic/Developer        configuration-settings
 //	SKU003   error             a private-only Bastion client that is not a private range   private-only-deployment
 //	VM001    warning           a VM with a public IP address                               bastion-overview
+//	VM002    warning           a VM whose operating system is unknown (no ssh/rdp flow)    bastion-nsg
 //	NAME001  error             a name Azure's naming rules reject (findings_names.go)      resource-name-rules
 //	FLOW002  warning           a recommended flow is blocked                               bastion-nsg
 //	FLOW003  warning           a flow carries no traffic: an endpoint has no address       network-security-groups-overview
@@ -36,6 +37,7 @@ import (
 //	ASG001   error             the NICs of one ASG are in more than one VNet               application-security-groups
 //	TAG001   warning           the Service Tags file lacks GatewayManager or AzureCloud    service-tags-overview
 //	TAG002   warning           a documented tag the Service Tags file lacks                service-tags-overview
+//	IMP001   warning           an import warning: what an importer passed over             bastion-faq
 //
 // FLOW001 (a blocked required flow) and EXP001 (an unmet expectation) are
 // not findings, but the SARIF output reports them as results with these
@@ -105,6 +107,7 @@ var findingRules = []FindingRule{
 	{"SKU002", SeverityError, "Bastion scaleUnits out of range for its SKU", urlInstanceScaling},
 	{"SKU003", SeverityError, "Private-only Bastion client outside private address space", urlPrivateOnly},
 	{"VM001", SeverityWarning, "VM with a public IP address", urlBastionOverview},
+	{"VM002", SeverityWarning, "VM whose operating system is unknown", urlBastionNSG},
 	{"NAME001", SeverityError, "Name that Azure's naming rules reject", urlNamingRules},
 	{"FLOW001", SeverityError, "Required Bastion flow blocked", urlBastionNSG},
 	{"FLOW002", SeverityWarning, "Recommended Bastion flow blocked", urlBastionNSG},
@@ -113,6 +116,7 @@ var findingRules = []FindingRule{
 	{"ASG001", SeverityError, "Application security group with members in more than one virtual network", urlASG},
 	{"TAG001", SeverityWarning, "Service Tags file lacks a tag the Bastion flows need; the built-in model stands in", urlServiceTags},
 	{"TAG002", SeverityWarning, "Service tag documented by Azure but absent from the Service Tags file", urlServiceTags},
+	{"IMP001", SeverityWarning, "Import warning: part of the input that the importer passed over", urlFAQ},
 	{"EXP001", SeverityError, "Expectation not met", ""},
 }
 
@@ -150,6 +154,7 @@ func (e *Engine) Findings(results []*Result) []Finding {
 	e.checkASGVNets(&l)
 	e.checkServiceTagsFile(&l)
 	e.checkFlowNotes(&l, results)
+	e.checkInputGaps(&l)
 	return l.sorted()
 }
 

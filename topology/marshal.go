@@ -338,7 +338,9 @@ func marshalVirtualMachine(vm *VirtualMachine) ymap {
 	if vm.PrivateIPAddress.IsValid() {
 		m.str("privateIpAddress", vm.PrivateIPAddress.String())
 	}
-	m.add("os", ystr(vm.OS.String()))
+	if vm.OS != UnknownOS {
+		m.add("os", ystr(vm.OS.String()))
+	}
 	m.str("networkSecurityGroup", vm.NetworkSecurityGroup)
 	m.list("applicationSecurityGroups", vm.ApplicationSecurityGroups)
 	if vm.PublicIPAddress.IsValid() {

@@ -365,9 +365,7 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 	for _, r := range a.recs[kVM] {
 		before := len(a.errs)
 		vm := &topology.VirtualMachine{Origin: a.origin(r), Name: r.model}
-		if os, ok := a.osOf(r); ok {
-			vm.OS = os
-		}
+		vm.OS = a.osOf(r)
 		nics := r.n.field("networkProfile").key("networkInterfaces")
 		n0 := len(a.errs)
 		list := a.array(r.file, nics, "network interface references")
@@ -509,8 +507,11 @@ func firstFree(p netip.Prefix, used map[netip.Addr]bool) (netip.Addr, bool) {
 // osOf tells a VM's operating system from storageProfile.osDisk.osType, else
 // from the presence of osProfile.windowsConfiguration or
 // linuxConfiguration, else from a well-known imageReference
-// (https://learn.microsoft.com/en-us/azure/templates/microsoft.compute/virtualmachines).
-func (a *assembler) osOf(r *rec) (topology.OS, bool) {
+// (https://learn.microsoft.com/en-us/azure/templates/microsoft.compute/virtualmachines),
+// else from --vm-os. When none tells, the VM's OS is unknown (SPEC 1: it
+// gets no ssh or rdp flow, and simulate warns about it); an osType that is
+// neither Linux nor Windows is an error.
+func (a *assembler) osOf(r *rec) topology.OS {
 	sp := r.n.field("storageProfile")
 	if n := sp.key("osDisk").key("osType"); n.isSet() {
 		s := a.str(r.file, n)
@@ -518,28 +519,29 @@ func (a *assembler) osOf(r *rec) (topology.OS, bool) {
 		if !ok && s != "" {
 			a.errorf(r.file, n, "virtual machine %q: OS type %q is not Linux or Windows", r.name, s)
 		}
-		return os, ok
+		if ok {
+			return os
+		}
+		return topology.UnknownOS
 	}
 	op := r.n.field("osProfile")
 	if op.key("windowsConfiguration").isObject() {
-		return topology.Windows, true
+		return topology.Windows
 	}
 	if op.key("linuxConfiguration").isObject() {
-		return topology.Linux, true
+		return topology.Linux
 	}
 	img := sp.key("imageReference")
 	if os, ok := imageOS(img); ok {
-		return os, true
+		return os
 	}
 	for _, name := range []string{r.name, r.model} {
 		if os, ok := a.vmOS[strings.ToLower(name)]; ok {
 			a.vmOSUsed[strings.ToLower(name)] = true
-			return os, true
+			return os
 		}
 	}
-	a.errorf(r.file, r.n, "cannot tell the operating system of virtual machine %q; expected storageProfile.osDisk.osType, osProfile.linuxConfiguration or windowsConfiguration, or an imageReference from a publisher nsgsim knows; or give it: --vm-os %s=Linux or --vm-os %s=Windows",
-		r.name, r.name, r.name)
-	return 0, false
+	return topology.UnknownOS
 }
 
 // publisherOS maps the Marketplace publishers whose images have one
