@@ -232,7 +232,7 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 		if x != nil {
 			r = &rules[sc.among[k]]
 		}
-		if !r.rule.Protocol.Matches(proto) || !r.dstPorts.Contains(Point(dport)) {
+		if !r.protocols.has(proto) || !r.dstPorts.Contains(Point(dport)) {
 			continue
 		}
 		next = next[:0]

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 
+	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -20,18 +21,10 @@ const MaxFlows = 1_000_000
 // platform flows and, per VM it reaches, one flow and one per custom port
 // (Flows makes fewer for some SKUs: the count is a bound); then the
 // declared flows.
-func checkFlowBudget(t *topology.Topology) error {
-	vmsIn := make(map[string]int)
-	for _, vm := range t.VirtualMachines {
-		vmsIn[vm.VirtualNetwork]++
-	}
-	peers := peerMap(t)
+func checkFlowBudget(t *topology.Topology, net *network.Network) error {
 	n := 0
 	for _, b := range t.BastionHosts {
-		targets := vmsIn[b.VirtualNetwork]
-		for _, p := range peers[b.VirtualNetwork] {
-			targets += vmsIn[p.Name]
-		}
+		targets := len(net.TargetVMs(net.VNet(b.VirtualNetwork), true))
 		per := 1 + len(b.CustomPorts)
 		hostFlows := len(Clients(t, b)) + 6 + targets*per
 		if n += hostFlows; n > MaxFlows {

@@ -214,12 +214,15 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 // VNets where no changed NSG is attached, with their subnets and VMs. The
 // NSGs named are compiled anew in every VNet where they were compiled, and
 // the VNets where they are attached are copied, with their subnets and
-// VMs, to point at them. Compiling t whole would give the same engine.
+// VMs, to point at them. Compiling t whole would give the same engine, but
+// for its resolved network (Engine.Network), which is shared too: the same
+// VNets, subnets, VMs, ASGs and Bastion hosts, whose NSG fields name the
+// NSG objects of the engine's topology.
 func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Engine, error) {
 	e2 := &Engine{
-		topo: t, u: e.u,
+		topo: t, net: e.net, u: e.u,
 		vnets: e.vnets, subnets: e.subnets, subnetOf: e.subnetOf,
-		vms: e.vms, vmList: e.vmList, vmByAddr: e.vmByAddr,
+		vms: e.vms, vmList: e.vmList,
 		asgs:     maps.Clone(e.asgs),
 		compiled: make(map[nsgKey]*compiledNSG, len(e.compiled)),
 	}
@@ -252,7 +255,6 @@ func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Eng
 	}
 	e2.vnets, e2.subnetOf, e2.vms = maps.Clone(e.vnets), maps.Clone(e.subnetOf), maps.Clone(e.vms)
 	e2.subnets, e2.vmList = slices.Clone(e.subnets), slices.Clone(e.vmList)
-	e2.vmByAddr = maps.Clone(e.vmByAddr)
 	compiled := func(nsg string, vi *vnetInfo) *compiledNSG {
 		if nsg == "" {
 			return nil
@@ -263,6 +265,7 @@ func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Eng
 	newVNet := make(map[*vnetInfo]*vnetInfo, len(touched))
 	for vi := range touched {
 		nv := *vi
+		nv.subnets = nil // the copies, below
 		newVNet[vi] = &nv
 		e2.vnets[vi.vnet.Name] = &nv
 	}
@@ -286,27 +289,13 @@ func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Eng
 			e2.vms[vm.vm.Name] = &nvm
 		}
 		e2.subnets[i] = &ns
+		nv.subnets = append(nv.subnets, &ns)
 		e2.subnetOf[[2]string{nv.vnet.Name, si.subnet.Name}] = &ns
 	}
 	for i, vm := range e2.vmList {
 		if nvm := newVM[vm]; nvm != nil {
 			e2.vmList[i] = nvm
 		}
-	}
-	// The VMs at each address of a copied VM, with the copies in place.
-	done := make(map[Point]bool, len(newVM))
-	for vm := range newVM {
-		if done[vm.point] {
-			continue
-		}
-		done[vm.point] = true
-		list := slices.Clone(e.vmByAddr[vm.point])
-		for j, x := range list {
-			if nvm := newVM[x]; nvm != nil {
-				list[j] = nvm
-			}
-		}
-		e2.vmByAddr[vm.point] = list
 	}
 	return e2, nil
 }
@@ -486,7 +475,7 @@ func allRules(before, after []compiledRule) ruleDiff {
 // sameMatch reports whether two compiled rules match the same packets with
 // the same access.
 func sameMatch(a, b *compiledRule) bool {
-	return a.rule.Access == b.rule.Access && a.rule.Protocol == b.rule.Protocol &&
+	return a.rule.Access == b.rule.Access && a.rule.Protocol == b.rule.Protocol && a.protocols == b.protocols &&
 		a.rule.Default == b.rule.Default &&
 		a.src.Equal(b.src) && a.dst.Equal(b.dst) &&
 		a.srcPorts.Equal(b.srcPorts) && a.dstPorts.Equal(b.dstPorts)
