@@ -74,7 +74,7 @@ func loadInput(path, kind string) (*topology.Topology, error) {
 	var t *topology.Topology
 	switch kind {
 	case kindYAML:
-		t, err := topology.Parse(path, data)
+		t, err := topology.ParseOwned(path, data)
 		if err != nil && detected {
 			if jerr := jsonSyntaxError(path, data); jerr != nil {
 				// JSON that is not YAML either: the user meant JSON.
