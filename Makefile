@@ -2,10 +2,21 @@
 
 GO ?= go
 
-.PHONY: build test bench fuzz clean
+# VERSION, when set, is stamped into `nsgsim --version` (release builds:
+# make build VERSION=v1.2.3); otherwise the version comes from the build
+# information the go command records.
+VERSION ?=
+LDFLAGS = $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
+.PHONY: build install test bench fuzz clean
+
+# build leaves the binary in ./nsgsim.
 build:
-	$(GO) build -o nsgsim ./cmd/nsgsim
+	$(GO) build $(LDFLAGS) -o nsgsim ./cmd/nsgsim
+
+# install puts nsgsim in $(go env GOBIN), else $(go env GOPATH)/bin.
+install:
+	$(GO) install $(LDFLAGS) ./cmd/nsgsim
 
 test:
 	$(GO) vet ./...

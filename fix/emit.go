@@ -161,8 +161,9 @@ func sideStrings(a topology.Addresses) []string {
 	case len(a.ApplicationSecurityGroups) > 0:
 		return a.ApplicationSecurityGroups
 	}
-	out := make([]string, len(a.Prefixes))
-	for i, p := range a.Prefixes {
+	all := a.AllPrefixes() // IPv6 ones too: the rule keeps what Azure holds
+	out := make([]string, len(all))
+	for i, p := range all {
 		out[i] = topology.PrefixString(p)
 	}
 	return out

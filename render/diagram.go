@@ -252,7 +252,15 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		})
 	}
 	b.d.edges = b.edges(kept, groupOf)
-	if level == levelSubnets && (len(b.d.edges) > maxEdges || b.subnetBoxes(b.d.edges, focused) > maxSubnetBoxes) {
+	tooBig := func() bool { return len(b.d.edges) > maxEdges || b.subnetBoxes(b.d.edges, focused) > maxSubnetBoxes }
+	if limit > 0 && level == levelVMs && !focused && tooBig() {
+		// Few VMs, but too many subnets or flows to draw one by one (3,000
+		// empty subnets would take Graphviz minutes).
+		level = levelSubnets
+		groupOf = b.collapse(false, func(func(*node)) {})
+		b.d.edges = b.edges(kept, groupOf)
+	}
+	if level == levelSubnets && tooBig() {
 		level = levelVNets
 		b.collapseVNets(kept, groupOf, focused)
 		b.d.edges = b.edges(kept, groupOf)
@@ -266,7 +274,7 @@ func build(g *flowgraph.Graph, o Options) (*diagram, error) {
 		b.finishEdge(i, e)
 	}
 
-	b.layoutNodes(focused)
+	b.layoutNodes(focused, level == levelVNets)
 	b.order()
 	b.refusedNSGs()
 	b.d.summary = summaryLine(r.Summary)
@@ -1176,7 +1184,7 @@ func (b *builder) refusedNSGs() {
 }
 
 // layoutNodes drops what focus left out and keeps empty boxes visible.
-func (b *builder) layoutNodes(focused bool) {
+func (b *builder) layoutNodes(focused, vnetLevel bool) {
 	keep := func(list []*node) []*node {
 		if !focused {
 			return list
@@ -1195,10 +1203,17 @@ func (b *builder) layoutNodes(focused bool) {
 		}
 		vb.nodes = keep(vb.nodes)
 		var subnets []*subnetBox
+		var empty []string
 		for _, sb := range vb.subnets {
 			sb.nodes = keep(sb.nodes)
 			if len(sb.nodes) == 0 {
 				if focused && !b.focusedSubnet(sb) {
+					continue
+				}
+				if vnetLevel {
+					// A hub drawn by subnet in a collapsed picture names
+					// its empty subnets in one line.
+					empty = append(empty, sb.subnet.Name)
 					continue
 				}
 				sb.nodes = []*node{{kind: nodePlaceholder, name: "no VMs", subnet: sb, vnet: vb}}
@@ -1206,6 +1221,9 @@ func (b *builder) layoutNodes(focused bool) {
 			subnets = append(subnets, sb)
 		}
 		vb.subnets = subnets
+		if len(empty) > 0 {
+			vb.nodes = append(vb.nodes, &node{kind: nodePlaceholder, name: plural(len(empty), "subnet") + " without VMs: " + listSome(empty, 3), vnet: vb})
+		}
 		if len(vb.subnets) == 0 && len(vb.nodes) == 0 {
 			if focused {
 				continue

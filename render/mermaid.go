@@ -82,15 +82,8 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 		p("  end\n")
 	}
-	if len(d.right) > 0 {
-		// The egress in a box of its own, one under the other, so that
-		// each flow out plainly ends at its own node (side by side, the
-		// port-80 edge to Internet read as AzureCloud → Internet).
-		p("  subgraph egress [\"where flows go\"]\n    direction TB\n")
-		for _, n := range d.right {
-			p("    %s\n", shape(n))
-		}
-		p("  end\n")
+	for _, n := range d.right {
+		p("  %s\n", shape(n))
 	}
 	p("  subgraph lgd [\"Legend\"]\n")
 	p("    lgdAllow[\"Allow\"]\n")
@@ -133,6 +126,13 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		p("  %s -.-|\"peering\"| %s\n", pe.a.id, pe.b.id)
 		styles = append(styles, fmt.Sprintf("  linkStyle %d stroke:%s,stroke-width:2px,stroke-dasharray:6 4,color:%s\n", link, colorPeering, colorPeering))
 		link++
+	}
+	// Each egress node one column further right, held by invisible links
+	// (written last, so that they take no linkStyle number): stacked in
+	// one column, the port-80 edge to Internet passed behind AzureCloud
+	// and read as AzureCloud → Internet.
+	for i := 1; i < len(d.right); i++ {
+		p("  %s ~~~ %s\n", d.right[i-1].id, d.right[i].id)
 	}
 	for _, s := range styles {
 		p("%s", s)
@@ -182,9 +182,6 @@ func writeMermaid(w io.Writer, d *diagram) error {
 			}
 			p("  style %s fill:%s,stroke:#78909c\n", sb.id, fill)
 		}
-	}
-	if len(d.right) > 0 {
-		p("  style egress fill:none,stroke:#cfd8dc,stroke-dasharray:4 3\n")
 	}
 	p("  style lgd fill:#ffffff,stroke:#b0bec5\n")
 	return bw.Flush()

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -904,4 +905,54 @@ func TestRenderGraphSelection(t *testing.T) {
 	if edges != len(g.Flows()) || edges == 0 || edges == len(r.Results) {
 		t.Errorf("RenderGraph drew %d edges for %d selected flows of %d", edges, len(g.Flows()), len(r.Results))
 	}
+}
+
+// TestMermaidLayout checks the two Mermaid traps of issue 16: no flow is
+// drawn as a loop (two loops on one node hide each other), and the egress
+// nodes are held in separate columns (stacked, the port-80 edge to Internet
+// read as AzureCloud → Internet).
+func TestMermaidLayout(t *testing.T) {
+	out := string(render(t, Mermaid, simulate(t, "nic-nsg-blocks-ssh"), defaults))
+	loop := regexp.MustCompile(`(?m)^  (n\d+) (-->|==>|-\.->)\|[^\n]*\| (n\d+)$`)
+	for _, m := range loop.FindAllStringSubmatch(out, -1) {
+		if m[1] == m[3] {
+			t.Errorf("a loop on %s: %q", m[1], m[0])
+		}
+	}
+	id := func(name string) string {
+		m := regexp.MustCompile(`(?m)^  (n\d+)\(\["<b>` + name + `</b><br/>service tag · egress"\]\)$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no egress node %s in\n%s", name, out)
+		}
+		return m[1]
+	}
+	if chain := id("AzureCloud") + " ~~~ " + id("Internet"); !strings.Contains(out, "\n  "+chain+"\n") {
+		t.Errorf("egress not held in columns: no %q", chain)
+	}
+	if !strings.Contains(out, "instances") {
+		t.Errorf("the Bastion data-plane flows do not end at its instances")
+	}
+}
+
+// TestCollapseEmptySubnets: thousands of subnets without VMs collapse as
+// many VMs do (issue 11: 3,000 empty subnets took minutes and gigabytes to
+// lay out, since collapsing followed the number of VMs only).
+func TestCollapseEmptySubnets(t *testing.T) {
+	r := generated(t, gen.Options{Seed: 1, VNets: 30, Subnets: 3000, VMs: 0, RulesPerNSG: 5})
+	d, err := build(flowgraph.Build(r), defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes, collapsed := 0, 0
+	for _, vb := range d.vnets {
+		if vb.collapsed != nil {
+			collapsed++
+			continue
+		}
+		boxes += len(vb.subnets)
+	}
+	if boxes > maxSubnetBoxes || collapsed < 29 {
+		t.Errorf("%d subnet boxes and %d collapsed VNets; want at most %d boxes, the 29 spokes collapsed", boxes, collapsed, maxSubnetBoxes)
+	}
+	laidOut(t, r, defaults)
 }

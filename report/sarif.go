@@ -112,6 +112,9 @@ func NewSARIF(r *sim.Report) *SARIFLog {
 	file := r.Topology.File
 	results := []SARIFResult{}
 	add := func(id string, sev sim.Severity, msg string, pos topology.Pos) {
+		if pos.Path != "" {
+			msg = pos.Path + ": " + msg // a region holds no JSON path
+		}
 		results = append(results, SARIFResult{
 			RuleID: id, RuleIndex: index[id], Level: sarifLevel(sev),
 			Message: SARIFMessage{msg}, Locations: []SARIFLocation{sarifLocation(pos, file)},

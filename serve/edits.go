@@ -271,12 +271,16 @@ func parseAddresses(s string, t *topology.Topology) (topology.Addresses, error) 
 		case t.ApplicationSecurityGroupByName(it) != nil:
 			a.ApplicationSecurityGroups = append(a.ApplicationSecurityGroups, it)
 		default:
-			if p, err := netip.ParsePrefix(it); err == nil {
-				a.Prefixes = append(a.Prefixes, p)
+			p, err := netip.ParsePrefix(it)
+			if ip, aerr := netip.ParseAddr(it); aerr == nil {
+				p, err = netip.PrefixFrom(ip, ip.BitLen()), nil
+			}
+			if err == nil && p.Addr().Is6() {
+				a.IPv6Prefixes = append(a.IPv6Prefixes, p) // matches no flow, as loaded from YAML
 				continue
 			}
-			if ip, err := netip.ParseAddr(it); err == nil {
-				a.Prefixes = append(a.Prefixes, netip.PrefixFrom(ip, ip.BitLen()))
+			if err == nil {
+				a.Prefixes = append(a.Prefixes, p)
 				continue
 			}
 			tag, ok := topology.CanonicalTag(it, t.ServiceTags)

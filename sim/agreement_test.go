@@ -41,6 +41,12 @@ func agreeOnRandomTopologies(t *testing.T, seed uint64, minPackets int, shape fu
 		}
 		all := append(Flows(topo), randomFlows(rng, topo)...)
 		for _, f := range all {
+			switch f.Kind {
+			case KindSSH, KindRDP, KindDeveloperSSH, KindDeveloperRDP:
+				if vm := topo.VirtualMachineByName(f.Target); vm == nil || vm.OS == topology.UnknownOS {
+					t.Fatalf("seed %d: flow %s targets no VM of known OS (SPEC 1: no ssh or rdp flow to a VM of unknown OS)", s, f.ID)
+				}
+			}
 			res := e.Evaluate(f)
 			flows++
 			checkFlow(t, s, topo, e, f, res)
@@ -354,7 +360,7 @@ func randomTopology(rng *rand.Rand) *topology.Topology {
 				a[3] += byte(4 + k*3 + rng.IntN(2))
 				vm := &topology.VirtualMachine{
 					Name: fmt.Sprintf("vm%d", vmn), VirtualNetwork: v.Name, Subnet: s.Name,
-					PrivateIPAddress: netip.AddrFrom4(a), OS: topology.OS(rng.IntN(2)),
+					PrivateIPAddress: netip.AddrFrom4(a), OS: topology.OS(rng.IntN(3)), // Linux, Windows or unknown
 				}
 				if rng.IntN(3) == 0 {
 					vm.NetworkSecurityGroup = t.NetworkSecurityGroups[rng.IntN(nn)].Name
@@ -432,11 +438,20 @@ func randomSide(rng *rand.Rand, t *topology.Topology) topology.Addresses {
 		return topology.Addresses{ApplicationSecurityGroups: []string{t.ApplicationSecurityGroups[rng.IntN(len(t.ApplicationSecurityGroups))].Name}}
 	}
 	n := 1 + rng.IntN(3)
-	var ps []netip.Prefix
+	var a topology.Addresses
 	for range n {
-		ps = append(ps, netip.MustParsePrefix(randomPrefixes[rng.IntN(len(randomPrefixes))]))
+		a.Prefixes = append(a.Prefixes, netip.MustParsePrefix(randomPrefixes[rng.IntN(len(randomPrefixes))]))
 	}
-	return topology.Addresses{Prefixes: ps}
+	// Azure rules accept IPv6 prefixes, which match no IPv4 flow: some
+	// sides mix them in, some hold nothing else (the rule matches nothing).
+	switch rng.IntN(6) {
+	case 0:
+		a.Prefixes = nil
+		fallthrough
+	case 1:
+		a.IPv6Prefixes = []netip.Prefix{netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("::/0")}[:1+rng.IntN(2)]
+	}
+	return a
 }
 
 func randomPorts(rng *rand.Rand, source bool) []topology.PortRange {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
@@ -115,11 +116,11 @@ func (e *Engine) parts(ep, other Endpoint, ctx *vnetInfo) []part {
 	switch ep.Kind {
 	case EndpointVM:
 		if vm := e.vms[ep.Name]; vm != nil {
-			return []part{{vm.set, vm.at}}
+			return []part{{set: vm.set, at: vm.at}}
 		}
 	case EndpointBastion:
 		if si := e.bastionSubnet(ep.Name); si != nil {
-			return []part{{si.prefix, si.at}}
+			return []part{{set: si.prefix, at: si.at}}
 		}
 	case EndpointClient:
 		if c := e.client(ep.Name); c != nil {
@@ -130,9 +131,9 @@ func (e *Engine) parts(ep, other Endpoint, ctx *vnetInfo) []part {
 		if ep.WithoutHostVIP {
 			s = s.Subtract(PointSet(AddrPoint(hostVIP)))
 		}
-		return []part{{s, nil}}
+		return []part{{set: s}}
 	case EndpointExternal:
-		return []part{{e.u.prefixes([]netip.Prefix{ep.Addr}), nil}}
+		return []part{{set: e.u.prefixes([]netip.Prefix{ep.Addr})}}
 	case EndpointAddress:
 		if ep.Addr.IsValid() && ep.Addr.Addr().Is4() {
 			return e.addressParts(e.u.prefixes([]netip.Prefix{ep.Addr}), e.anchor(other), false)
@@ -145,7 +146,10 @@ func (e *Engine) parts(ep, other Endpoint, ctx *vnetInfo) []part {
 // (locateOrder): an address in a subnet meets that subnet's NSG; a VM's
 // address is that VM, which differs from the subnet's other addresses only
 // when the VM has a NIC NSG (its ASG memberships are in the rules' address
-// sets), so only such VMs get a part of their own; the rest is outside.
+// sets), so the VMs of a subnet that share a NIC NSG share one more part,
+// evaluated once (splitGroups names each VM's NIC in the result); the rest
+// is outside. The parts follow the NSG contexts the range touches, not its
+// VMs.
 // With noBastion, the addresses of AzureBastionSubnets are dropped: they
 // are Bastion's own instances, not users.
 func (e *Engine) addressParts(rest Set, from *vnetInfo, noBastion bool) []part {
@@ -167,21 +171,79 @@ func (e *Engine) addressParts(rest Set, from *vnetInfo, noBastion bool) []part {
 			if noBastion && si.subnet.Name == topology.BastionSubnetName {
 				continue
 			}
+			var groups [][]*vmInfo // by NIC NSG, in order of first VM
 			for _, vm := range si.vms {
-				if vm.nic != nil && in.Contains(vm.point) {
-					out = append(out, part{vm.set, vm.at})
-					in = in.Subtract(vm.set)
+				if vm.nic == nil || !in.Contains(vm.point) {
+					continue
+				}
+				k := slices.IndexFunc(groups, func(g []*vmInfo) bool { return g[0].nic == vm.nic })
+				if k < 0 {
+					groups = append(groups, []*vmInfo{vm})
+				} else {
+					groups[k] = append(groups[k], vm)
 				}
 			}
+			for _, g := range groups {
+				var s Set
+				for _, vm := range g {
+					s = s.Union(vm.set)
+				}
+				out = append(out, part{set: s, at: g[0].at, group: g})
+				in = in.Subtract(s)
+			}
 			if !in.IsEmpty() {
-				out = append(out, part{in, si.at})
+				out = append(out, part{set: in, at: si.at})
 			}
 		}
 		rest = rest.Subtract(vi.space)
 	}
 	rest = rest.Union(loose)
 	if !rest.IsEmpty() {
-		out = append(out, part{rest, nil})
+		out = append(out, part{set: rest})
+	}
+	return out
+}
+
+// splitGroups gives each VM of a grouped part (addressParts) its own
+// segments: a segment decided at the group's NIC NSG is cut into one per VM,
+// with that VM's NIC named in the hop, as if each VM had been evaluated
+// alone; the decision is the same, since the VMs share subnet and NIC NSG.
+func splitGroups(segs []Segment, srcParts, dstParts []part) []Segment {
+	for _, p := range srcParts {
+		if len(p.group) > 1 {
+			segs = splitGroup(segs, p, topology.Outbound, func(s *Segment) *Set { return &s.Source })
+		}
+	}
+	for _, p := range dstParts {
+		if len(p.group) > 1 {
+			segs = splitGroup(segs, p, topology.Inbound, func(s *Segment) *Set { return &s.Destination })
+		}
+	}
+	return segs
+}
+
+// splitGroup cuts, along one side, the segments of group part p whose path
+// passes the group's NIC NSG in direction dir.
+func splitGroup(segs []Segment, p part, dir topology.Direction, side func(*Segment) *Set) []Segment {
+	label := p.group[0].nicLabel
+	out := make([]Segment, 0, len(segs))
+	for _, sg := range segs {
+		nic := slices.IndexFunc(sg.Hops, func(h Hop) bool { return h.At == label && h.Direction == dir })
+		if nic < 0 || !p.set.ContainsSet(*side(&sg)) {
+			out = append(out, sg)
+			continue
+		}
+		for _, vm := range p.group {
+			s := side(&sg).Intersect(vm.set)
+			if s.IsEmpty() {
+				continue
+			}
+			one := sg
+			*side(&one) = s
+			one.Hops = slices.Clone(sg.Hops)
+			one.Hops[nic].At = vm.nicLabel
+			out = append(out, one)
+		}
 	}
 	return out
 }

@@ -337,6 +337,8 @@ func (e *Engine) addresses(a topology.Addresses, vi *vnetInfo) Set {
 		}
 		return s
 	}
+	// IPv6Prefixes match nothing: the model is IPv4, as Azure Bastion is
+	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6).
 	return e.u.prefixes(a.Prefixes)
 }
 

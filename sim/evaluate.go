@@ -77,6 +77,9 @@ type attachment struct {
 type part struct {
 	set Set
 	at  *attachment
+	// group, when it has more than one VM, is the VMs that share this part:
+	// one subnet, one NIC NSG; at is the first's (see splitGroups).
+	group []*vmInfo
 }
 
 // gate is one NSG evaluation on a path.
@@ -105,6 +108,7 @@ func (e *Engine) Evaluate(f *Flow) *Result {
 			res.Segments = append(res.Segments, segs...)
 		}
 	}
+	res.Segments = splitGroups(res.Segments, srcParts, dstParts)
 	for i := range res.Segments {
 		res.Segments[i].Protocol = f.Protocol
 	}

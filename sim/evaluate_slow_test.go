@@ -98,6 +98,7 @@ func (e *Engine) evaluateSlow(f *Flow) *Result {
 			res.Segments = append(res.Segments, e.evaluatePairSlow(f, sp, ports, dp)...)
 		}
 	}
+	res.Segments = splitGroups(res.Segments, srcParts, dstParts)
 	sort.SliceStable(res.Segments, func(i, j int) bool {
 		a, b := res.Segments[i], res.Segments[j]
 		if x, y := a.Source.First(), b.Source.First(); x != y {

@@ -277,6 +277,24 @@ networkSecurityGroups:
 	if len(src2) != 3 {
 		t.Errorf("client parts = %d, want 3 (vm1; the work subnet with vm2 and vm3; outside)", len(src2))
 	}
+
+	// VMs of one subnet with one NIC NSG share a part too, evaluated once,
+	// and the result still names each VM's NIC.
+	all := strings.ReplaceAll(src, "os: Linux}\n", "os: Linux, networkSecurityGroup: nsg-nic}\n")
+	r = simulateYAML(t, "", all)
+	res = resultByID(t, r, "bas/client-https/corp")
+	if parts, _ := r.Engine.flowParts(res.Flow); len(parts) != 3 {
+		t.Errorf("client parts = %d, want 3 (vm1, vm2 and vm3 behind nsg-nic; the rest of the subnet; outside)", len(parts))
+	}
+	var nics []string
+	for _, sg := range res.Segments {
+		if h := sg.Hops[0]; h.Rule.Name == "DenyOut" {
+			nics = append(nics, r.Engine.Describe(sg.Source, res.Source, "corp")+" at "+h.At)
+		}
+	}
+	if got := strings.Join(nics, "; "); got != "10.0.1.4/32 at nic vm1; 10.0.1.5/32 at nic vm2; 10.0.1.6/32 at nic vm3" {
+		t.Errorf("NIC-denied segments = %s, want one per VM naming its NIC", got)
+	}
 }
 
 // Item 7. A Service Tags file that lacks GatewayManager does not empty the

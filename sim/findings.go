@@ -22,6 +22,7 @@ import (
 //	NSG005   warning           a rule that never matches: higher-priority rules take       network-security-groups-overview
 //	                           every packet it matches (shadowed)
 //	NSG006   warning           SSH (22) or RDP (3389) open to a VM from Internet or *      bastion-nsg, network-security-groups-overview
+//	NSG007   warning           a rule's IPv6 prefixes, which match no flow (IPv4 only)     network-security-groups-overview, bastion-faq
 //	SUB001   error / warning   AzureBastionSubnet smaller than /26 (error below /27)       configuration-settings
 //	SUB002   error             a route table on AzureBastionSubnet                         bastion-faq
 //	SUB003   error             a VM in AzureBastionSubnet                                  configuration-settings
@@ -29,6 +30,7 @@ import (
 //	SKU002   error             scaleUnits outside 2–50, or not 2 on Basic/Developer        configuration-settings
 //	SKU003   error             a private-only Bastion client that is not a private range   private-only-deployment
 //	VM001    warning           a VM with a public IP address                               bastion-overview
+//	VM002    warning           a VM whose operating system is unknown (no ssh/rdp flow)    bastion-nsg
 //	NAME001  error             a name Azure's naming rules reject (findings_names.go)      resource-name-rules
 //	FLOW002  warning           a recommended flow is blocked                               bastion-nsg
 //	FLOW003  warning           a flow carries no traffic: an endpoint has no address       network-security-groups-overview
@@ -36,6 +38,7 @@ import (
 //	ASG001   error             the NICs of one ASG are in more than one VNet               application-security-groups
 //	TAG001   warning           the Service Tags file lacks GatewayManager or AzureCloud    service-tags-overview
 //	TAG002   warning           a documented tag the Service Tags file lacks                service-tags-overview
+//	IMP001   warning           an import warning: what an importer passed over             bastion-faq
 //
 // FLOW001 (a blocked required flow) and EXP001 (an unmet expectation) are
 // not findings, but the SARIF output reports them as results with these
@@ -98,6 +101,7 @@ var findingRules = []FindingRule{
 	{"NSG004", SeverityWarning, "Bastion custom ports not covered by an explicit outbound Allow", urlBastionNSG},
 	{"NSG005", SeverityWarning, "Shadowed rule: higher-priority rules match all its traffic", urlNSGOverview},
 	{"NSG006", SeverityWarning, "SSH or RDP open to a VM from Internet or any source", urlBastionNSG},
+	{"NSG007", SeverityWarning, "Rule with IPv6 address prefixes, which match no flow (Azure Bastion is IPv4 only)", urlNSGOverview},
 	{"SUB001", SeverityError, "AzureBastionSubnet smaller than /26", urlSubnet},
 	{"SUB002", SeverityError, "Route table on AzureBastionSubnet", urlFAQ},
 	{"SUB003", SeverityError, "A resource other than Bastion in AzureBastionSubnet", urlSubnet},
@@ -105,6 +109,7 @@ var findingRules = []FindingRule{
 	{"SKU002", SeverityError, "Bastion scaleUnits out of range for its SKU", urlInstanceScaling},
 	{"SKU003", SeverityError, "Private-only Bastion client outside private address space", urlPrivateOnly},
 	{"VM001", SeverityWarning, "VM with a public IP address", urlBastionOverview},
+	{"VM002", SeverityWarning, "VM whose operating system is unknown", urlBastionNSG},
 	{"NAME001", SeverityError, "Name that Azure's naming rules reject", urlNamingRules},
 	{"FLOW001", SeverityError, "Required Bastion flow blocked", urlBastionNSG},
 	{"FLOW002", SeverityWarning, "Recommended Bastion flow blocked", urlBastionNSG},
@@ -113,6 +118,7 @@ var findingRules = []FindingRule{
 	{"ASG001", SeverityError, "Application security group with members in more than one virtual network", urlASG},
 	{"TAG001", SeverityWarning, "Service Tags file lacks a tag the Bastion flows need; the built-in model stands in", urlServiceTags},
 	{"TAG002", SeverityWarning, "Service tag documented by Azure but absent from the Service Tags file", urlServiceTags},
+	{"IMP001", SeverityWarning, "Import warning: part of the input that the importer passed over", urlFAQ},
 	{"EXP001", SeverityError, "Expectation not met", ""},
 }
 
@@ -150,6 +156,7 @@ func (e *Engine) Findings(results []*Result) []Finding {
 	e.checkASGVNets(&l)
 	e.checkServiceTagsFile(&l)
 	e.checkFlowNotes(&l, results)
+	e.checkInputGaps(&l)
 	return l.sorted()
 }
 

@@ -110,11 +110,9 @@ func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionH
 		host := developerEndpoint(hostVIP.String())
 		for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), false) {
 			vm := m.VirtualMachine
-			kind, port := KindDeveloperSSH, uint16(22)
-			if vm.OS == topology.Windows {
-				kind, port = KindDeveloperRDP, 3389
+			if kind, port, ok := managementPort(vm.OS, KindDeveloperSSH, KindDeveloperRDP); ok {
+				flows = append(flows, mk(kind, vm.Name, host, vmEndpoint(vm), port, topology.Required))
 			}
-			flows = append(flows, mk(kind, vm.Name, host, vmEndpoint(vm), port, topology.Required))
 		}
 		return flows
 	}
@@ -150,11 +148,9 @@ func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionH
 	}
 	for _, m := range n.TargetVMs(n.VNet(b.VirtualNetwork), true) {
 		vm := m.VirtualMachine
-		kind, port := KindSSH, uint16(22)
-		if vm.OS == topology.Windows {
-			kind, port = KindRDP, 3389
+		if kind, port, ok := managementPort(vm.OS, KindSSH, KindRDP); ok {
+			flows = append(flows, mk(kind, vm.Name, bastion, vmEndpoint(vm), port, topology.Required))
 		}
-		flows = append(flows, mk(kind, vm.Name, bastion, vmEndpoint(vm), port, topology.Required))
 		if b.SKU == topology.Standard || b.SKU == topology.Premium {
 			for _, p := range b.CustomPorts {
 				flows = append(flows, mk(topology.FlowPort(p), vm.Name, bastion, vmEndpoint(vm), p, topology.Required))
@@ -162,6 +158,21 @@ func bastionFlows(t *topology.Topology, n *network.Network, b *topology.BastionH
 		}
 	}
 	return flows
+}
+
+// managementPort is the flow kind and port Bastion connects to a VM of
+// operating system os on: SSH 22 for Linux, RDP 3389 for Windows
+// (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg). ok is false
+// for a VM whose operating system is unknown: no ssh or rdp flow is
+// generated for it (SPEC 1), only its custom-port flows.
+func managementPort(os topology.OS, ssh, rdp topology.FlowKind) (kind topology.FlowKind, port uint16, ok bool) {
+	switch os {
+	case topology.Linux:
+		return ssh, 22, true
+	case topology.Windows:
+		return rdp, 3389, true
+	}
+	return "", 0, false
 }
 
 // Clients returns the clients of a Bastion host: the declared ones, or the

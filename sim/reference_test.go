@@ -264,8 +264,8 @@ func refSideMatches(t *topology.Topology, side topology.Addresses, a refAddr, vn
 		// list covering all of it surely contains it (SPEC 2.4).
 		return refCoversPublic(side.Prefixes)
 	}
-	for _, pr := range side.Prefixes {
-		if pr.Contains(a.ip) {
+	for _, pr := range side.AllPrefixes() {
+		if pr.Contains(a.ip) { // an IPv6 prefix contains no IPv4 address
 			return true
 		}
 	}

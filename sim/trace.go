@@ -118,12 +118,19 @@ func representative(s Set, at *attachment) Point {
 	return p
 }
 
-// partOf returns the attachment of the endpoint part holding p.
+// partOf returns the attachment of the endpoint part holding p: in a
+// grouped part, that of the VM with address p.
 func partOf(parts []part, p Point) *attachment {
 	for _, pt := range parts {
-		if pt.set.Contains(p) {
-			return pt.at
+		if !pt.set.Contains(p) {
+			continue
 		}
+		for _, vm := range pt.group {
+			if vm.point == p {
+				return vm.at
+			}
+		}
+		return pt.at
 	}
 	return nil
 }

@@ -121,11 +121,17 @@ type OS uint8
 const (
 	Linux OS = iota
 	Windows
+	// UnknownOS is a VM whose operating system its input does not say
+	// (SPEC 1: os may be omitted): Bastion gets no ssh or rdp flow to it.
+	UnknownOS
 )
 
 func (o OS) String() string {
-	if o == Windows {
+	switch o {
+	case Windows:
 		return "Windows"
+	case UnknownOS:
+		return "unknown OS"
 	}
 	return "Linux"
 }

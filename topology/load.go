@@ -18,7 +18,7 @@ func Load(path string) (*Topology, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseData(path, data, true)
+	return parseData(path, data, true, nil)
 }
 
 // Parse reads a topology from data; file names it in positions, and a
@@ -33,21 +33,30 @@ func Load(path string) (*Topology, error) {
 // and the Basic SKU's fixed count).
 // A flow's requirement is optional.
 func Parse(file string, data []byte) (*Topology, error) {
-	return parseData(file, data, false)
+	return parseData(file, data, false, nil)
 }
 
-// ParseOwned is Parse for data that nothing changes afterwards, as after
-// ReadFile: the topology keeps its strings in data rather than in a copy
-// of it (100 MB saved on a 100 MB file).
-func ParseOwned(file string, data []byte) (*Topology, error) {
-	return parseData(file, data, true)
+// ParseWithServiceTags is Parse with a Service Tags file the caller read
+// (nsgsim's --service-tags FILE, which may be anywhere): tags, when not
+// nil, stands in for the file the topology's serviceTags names, which is
+// then not read.
+func ParseWithServiceTags(file string, data []byte, tags *ServiceTags) (*Topology, error) {
+	return parseData(file, data, false, tags)
+}
+
+// ParseOwned is ParseWithServiceTags for data that nothing changes
+// afterwards, as after ReadFile: the topology keeps its strings in data
+// rather than in a copy of it (100 MB saved on a 100 MB file).
+func ParseOwned(file string, data []byte, tags *ServiceTags) (*Topology, error) {
+	return parseData(file, data, true, tags)
 }
 
 // parseData is Parse; owned says that nothing else holds data, so that the
-// topology may keep its strings in it rather than in copies.
-func parseData(file string, data []byte, owned bool) (*Topology, error) {
+// topology may keep its strings in it rather than in copies. tags, when
+// not nil, is the Service Tags file given by the caller.
+func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topology, error) {
 	if int64(len(data)) <= CurrentBudget().Limits().FileSize {
-		if t, ok := fastParse(file, data, owned); ok {
+		if t, ok := fastParse(file, data, owned, tags); ok {
 			return validated(t)
 		}
 		if onlyComments(data) {
@@ -55,7 +64,7 @@ func parseData(file string, data []byte, owned bool) (*Topology, error) {
 			return nil, ErrorList{noTopology(file)}
 		}
 	}
-	return parseYAMLv3(file, data)
+	return parseYAMLv3(file, data, tags)
 }
 
 // validated returns t when Validate finds no problem in it, and the
@@ -71,8 +80,8 @@ func validated(t *Topology) (*Topology, error) {
 
 // parseYAMLv3 is Parse by yaml.v3's node tree, for every file the topology
 // scanner does not read: it places every problem.
-func parseYAMLv3(file string, data []byte) (*Topology, error) {
-	t, root, errs, ok := parse(file, data)
+func parseYAMLv3(file string, data []byte, tags *ServiceTags) (*Topology, error) {
+	t, root, errs, ok := parse(file, data, tags)
 	if ok {
 		errs = append(errs, unreported(Validate(t), errs, root)...)
 	}
@@ -85,7 +94,7 @@ func parseYAMLv3(file string, data []byte) (*Topology, error) {
 
 // parse decodes data into a topology. ok is false when the file could not
 // be read as a YAML mapping at all; then Validate has nothing to check.
-func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
+func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
 	start := Pos{File: file, Line: 1, Col: 1}
 	b := CurrentBudget()
 	lim := b.Limits()
@@ -118,7 +127,7 @@ func parse(file string, data []byte) (t *Topology, root *yaml.Node, errs ErrorLi
 	if e := checkLimits(file, root, lim.Nodes); e != nil {
 		return nil, nil, append(errs, e), false
 	}
-	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file}}
+	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}}
 	if !d.topology(root) {
 		return nil, nil, d.errs, false
 	}

@@ -126,8 +126,11 @@ var rejectCases = []struct {
 		"topo.yaml:8:56: virtual machine \"vm\": privateIpAddress: \"10.0.1.256\" is not an IPv4 address"},
 	{"ipv6-prefix", "virtualNetworks:\n  - {name: hub, addressSpace: [\"fd00::/48\"]}\n",
 		"topo.yaml:2:32: virtual network \"hub\": addressSpace[0]: \"fd00::/48\" is IPv6; nsgsim models IPv4 only; Azure Bastion is IPv4 only"},
-	{"ipv6-rule", nsgHead + `      - {name: r, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "2001:db8::1", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n",
-		"topo.yaml:4:105: rule \"r\": sourceAddressPrefix: \"2001:db8::1\" is IPv6; nsgsim models IPv4 only; Azure Bastion is IPv4 only"},
+	// IPv6 loads in rule address fields only (ipv6_test.go).
+	{"ipv6-client", "clients:\n  - {name: c, addressPrefix: \"2001:db8::/32\"}\n",
+		"topo.yaml:2:30: client \"c\": addressPrefix: \"2001:db8::/32\" is not an IPv4 address, a CIDR or a service tag"},
+	{"ipv6-rule-host-bits", nsgHead + `      - {name: r, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "2001:db8::1/32", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n",
+		"topo.yaml:4:105: rule \"r\": sourceAddressPrefix: 2001:db8::1/32 has host bits set; did you mean 2001:db8::/32?"},
 	{"host-bits", "virtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n    subnets:\n      - {name: workload, addressPrefix: 10.0.1.5/24}\n",
 		"topo.yaml:5:41: subnet \"hub/workload\": addressPrefix: 10.0.1.5/24 has host bits set; did you mean 10.0.1.0/24?"},
 	{"host-bits-rule", nsgHead + `      - {name: r, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefixes: [10.0.0.0/8, 192.168.1.1/16], sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n",

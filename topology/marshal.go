@@ -308,7 +308,7 @@ func marshalRule(r *SecurityRule) (ymap, error) {
 
 func marshalSide(m ymap, r *SecurityRule, side string, a Addresses) error {
 	n := 0
-	for _, set := range []bool{a.Any, a.Tag != "", len(a.Prefixes) > 0, len(a.ApplicationSecurityGroups) > 0} {
+	for _, set := range []bool{a.Any, a.Tag != "", a.HasPrefixes(), len(a.ApplicationSecurityGroups) > 0} {
 		if set {
 			n++
 		}
@@ -321,8 +321,8 @@ func marshalSide(m ymap, r *SecurityRule, side string, a Addresses) error {
 		m.add(side+"AddressPrefix", ystr("*"))
 	case a.Tag != "":
 		m.add(side+"AddressPrefix", ystr(a.Tag))
-	case len(a.Prefixes) > 0:
-		m.oneOrMany(side+"AddressPrefix", side+"AddressPrefixes", prefixStrings(a.Prefixes))
+	case a.HasPrefixes():
+		m.oneOrMany(side+"AddressPrefix", side+"AddressPrefixes", prefixStrings(a.AllPrefixes()))
 	default:
 		m.list(side+"ApplicationSecurityGroups", a.ApplicationSecurityGroups)
 	}
@@ -338,7 +338,9 @@ func marshalVirtualMachine(vm *VirtualMachine) ymap {
 	if vm.PrivateIPAddress.IsValid() {
 		m.str("privateIpAddress", vm.PrivateIPAddress.String())
 	}
-	m.add("os", ystr(vm.OS.String()))
+	if vm.OS != UnknownOS {
+		m.add("os", ystr(vm.OS.String()))
+	}
 	m.str("networkSecurityGroup", vm.NetworkSecurityGroup)
 	m.list("applicationSecurityGroups", vm.ApplicationSecurityGroups)
 	if vm.PublicIPAddress.IsValid() {

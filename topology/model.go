@@ -114,12 +114,32 @@ type SecurityRule struct {
 
 // Addresses is one side of a security rule: any address, one service tag, a
 // list of prefixes (the singular field or the plural one), or application
-// security groups. Exactly one of the four is set.
+// security groups. Exactly one of the four is set; the prefixes are
+// Prefixes (IPv4) and IPv6Prefixes together.
 type Addresses struct {
 	Any                       bool
 	Tag                       string // canonical service tag name
 	Prefixes                  []netip.Prefix
 	ApplicationSecurityGroups []string
+	// IPv6Prefixes are the side's IPv6 prefixes, kept so that a rule
+	// Azure holds stays in the model with its priority. Azure NSG rules
+	// accept IPv6 prefixes
+	// (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules),
+	// but Azure Bastion and nsgsim are IPv4 only
+	// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6):
+	// they match no flow, so a side with no other prefix matches nothing.
+	IPv6Prefixes []netip.Prefix
+}
+
+// HasPrefixes reports whether the side is a list of prefixes, IPv4 or IPv6.
+func (a Addresses) HasPrefixes() bool { return len(a.Prefixes) > 0 || len(a.IPv6Prefixes) > 0 }
+
+// AllPrefixes returns the side's prefixes as written: IPv4, then IPv6.
+func (a Addresses) AllPrefixes() []netip.Prefix {
+	if len(a.IPv6Prefixes) == 0 {
+		return a.Prefixes
+	}
+	return append(append([]netip.Prefix(nil), a.Prefixes...), a.IPv6Prefixes...)
 }
 
 // String renders the side the way the Azure portal lists it.
@@ -132,8 +152,9 @@ func (a Addresses) String() string {
 	case len(a.ApplicationSecurityGroups) > 0:
 		return strings.Join(a.ApplicationSecurityGroups, ",")
 	}
-	parts := make([]string, len(a.Prefixes))
-	for i, p := range a.Prefixes {
+	all := a.AllPrefixes()
+	parts := make([]string, len(all))
+	for i, p := range all {
 		parts[i] = PrefixString(p)
 	}
 	return strings.Join(parts, ",")

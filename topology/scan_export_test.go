@@ -4,7 +4,7 @@ package topology
 // differential tests of package topology_test: ok is false when the
 // scanner did not read the file (the yaml.v3 path would).
 func ParseScanned(file string, data []byte) (t *Topology, ok bool, err error) {
-	t, ok = fastParse(file, data, false)
+	t, ok = fastParse(file, data, false, nil)
 	if !ok && onlyComments(data) {
 		return nil, true, ErrorList{noTopology(file)}
 	}
@@ -16,4 +16,4 @@ func ParseScanned(file string, data []byte) (t *Topology, ok bool, err error) {
 }
 
 // ParseYAMLv3 is Parse by yaml.v3 alone.
-var ParseYAMLv3 = parseYAMLv3
+func ParseYAMLv3(file string, data []byte) (*Topology, error) { return parseYAMLv3(file, data, nil) }

@@ -24,7 +24,7 @@ type itemSpan struct{ start, end, line int }
 // The topology's strings are kept in data, which nothing may change once
 // this is called: owned says that the caller holds no other reference to
 // it; otherwise fastParse reads a copy.
-func fastParse(file string, data []byte, owned bool) (t *Topology, ok bool) {
+func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, ok bool) {
 	if !scannable(data) {
 		return nil, false
 	}
@@ -38,7 +38,7 @@ func fastParse(file string, data []byte, owned bool) (t *Topology, ok bool) {
 	if len(root.Content) == 0 {
 		return nil, false
 	}
-	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file}, data: data, lazy: lazy}
+	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
 	if !d.topology(root) || d.failed || len(d.errs) > 0 {
 		return nil, false
 	}

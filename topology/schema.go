@@ -129,20 +129,27 @@ func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, de
 }
 
 // serviceTags reads the Service Tags file named by v, relative to the
-// topology file's directory.
+// topology file's directory and inside it: a topology from someone else must
+// not make nsgsim read any file it can reach (a Service Tags file from
+// elsewhere is given with --service-tags). When the caller gave one
+// (ParseWithServiceTags), the file v names is not read.
 func (d *decoder) serviceTags(v *yaml.Node) {
 	path, ok := d.str(v, "", "serviceTags")
 	if !ok || path == "" {
 		return
 	}
 	d.t.ServiceTagsFile = path
+	if d.t.ServiceTags != nil {
+		return // given by the caller
+	}
 	if strings.Contains(path, "://") {
 		d.errorf(v, "", "serviceTags %q is a URL; nsgsim works offline: download the file (https://www.microsoft.com/download/details.aspx?id=56519) and name its path", path)
 		return
 	}
-	full := path
-	if !filepath.IsAbs(full) {
-		full = filepath.Join(d.dir, path)
+	full := filepath.Join(d.dir, path)
+	if !filepath.IsLocal(path) || !insideDir(d.dir, full) {
+		d.errorf(v, "", "serviceTags %q is outside the topology's directory; name a file in it, or give the file with --service-tags FILE", path)
+		return
 	}
 	// Refuse what ReadServiceTags would read forever or at length.
 	fi, err := os.Stat(full)
@@ -172,6 +179,21 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 	default:
 		d.t.ServiceTags = st
 	}
+}
+
+// insideDir reports whether path, its symbolic links resolved, is inside
+// dir; a path that does not resolve is left to the caller's own checks.
+func insideDir(dir, path string) bool {
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return true
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, resolved)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // pathErrorCause returns what went wrong in an I/O error without the path
@@ -340,13 +362,21 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 	if len(items) > 0 {
 		set = append(set, plural)
 	}
+	var v6 []*yaml.Node // positions of the IPv6 items, recorded after the IPv4 ones
 	for i, item := range items {
 		k := fmt.Sprintf("%s[%d]", plural, i)
-		o.SetField(k, d.pos(item))
 		s, ok := d.str(item, ctx, k)
 		if !ok {
 			continue
 		}
+		if p, ok := parseIPv6RulePrefix(s); ok {
+			a.IPv6Prefixes = append(a.IPv6Prefixes, p)
+			v6 = append(v6, item)
+			continue
+		}
+		// Item i of Prefixes is at plural[i], as the importers record it;
+		// the IPv6 items follow, as Marshal writes them.
+		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)), d.pos(item))
 		if strings.TrimSpace(s) == "*" {
 			d.errorf(item, ctx, "%s: \"*\" in a list; use %s: \"*\"", k, singular)
 			continue
@@ -360,6 +390,9 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 		if p, ok := d.prefix(item, ctx, k); ok {
 			a.Prefixes = append(a.Prefixes, p)
 		}
+	}
+	for j, item := range v6 {
+		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)+j), d.pos(item))
 	}
 	refs := d.list(m[asgs], ctx, asgs, "application security groups")
 	if len(refs) > 0 {
@@ -403,6 +436,9 @@ func (d *decoder) address(v *yaml.Node, s, ctx, key string) Addresses {
 	p, msg := parsePrefix(s)
 	if msg == "" {
 		return Addresses{Prefixes: []netip.Prefix{p}}
+	}
+	if p, ok := parseIPv6RulePrefix(s); ok {
+		return Addresses{IPv6Prefixes: []netip.Prefix{p}}
 	}
 	if looksLikeTag(s) {
 		d.unknownTag(v, ctx, key, s)
@@ -503,7 +539,8 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 		return nil
 	}
 	vm.Name, ctx = d.name(m, n, ctx, "virtual machine")
-	d.require(m, n, ctx, "subnet", "privateIpAddress", "os")
+	d.require(m, n, ctx, "subnet", "privateIpAddress")
+	vm.OS = UnknownOS // os may be omitted when unknown (SPEC 1)
 	if v, ok := m["subnet"]; ok {
 		if s, ok := d.str(v, ctx, "subnet"); ok {
 			vnet, subnet, found := strings.Cut(s, "/")

@@ -60,3 +60,36 @@ func TestReadServiceTagsTooLarge(t *testing.T) {
 		t.Errorf("ReadServiceTags(65 MiB) error = %v, want %s", err, want)
 	}
 }
+
+// The built-in tag list holds every tag of Microsoft's Service Tags
+// downloads, so that a rule on any of them loads without a file, and the
+// documented tags the downloads omit (CorpNetSaw, the Domain Services rule:
+// https://learn.microsoft.com/en-us/entra/identity/domain-services/network-considerations).
+// The real files are read in place from ../shared and the test skips
+// without them.
+func TestBuiltinTagsCoverTheDownloads(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "fixtures", "real", "service-tags-public")
+	files := []string{"ServiceTags_Public_20250908.json", "ServiceTags_AzureGovernment_20260720.json"}
+	if _, err := os.Stat(filepath.Join(dir, files[0])); err != nil {
+		t.Skipf("real Service Tags files not present (%v)", err)
+	}
+	for _, f := range files {
+		tags, err := ReadServiceTags(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range tags.Names() {
+			if _, ok := CanonicalTag(name, nil); !ok {
+				t.Errorf("%s: tag %q is not in the built-in list", f, name)
+			}
+		}
+	}
+	for _, name := range []string{"CorpNetSaw", "AzurePlatformDNS", "VirtualNetwork", "Internet", "AzureLoadBalancer"} {
+		if _, ok := CanonicalTag(name, nil); !ok {
+			t.Errorf("documented tag %q is not in the built-in list", name)
+		}
+	}
+	if _, ok := CanonicalTag("NotAnAzureTag", nil); ok {
+		t.Error("an unknown tag is known")
+	}
+}

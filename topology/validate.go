@@ -514,7 +514,7 @@ func (v *validator) rule(r *SecurityRule, ctx string) {
 func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
 	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
 	n := 0
-	for _, set := range []bool{a.Any, a.Tag != "", len(a.Prefixes) > 0, len(a.ApplicationSecurityGroups) > 0} {
+	for _, set := range []bool{a.Any, a.Tag != "", a.HasPrefixes(), len(a.ApplicationSecurityGroups) > 0} {
 		if set {
 			n++
 		}
@@ -542,6 +542,18 @@ func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
 			f = singular
 		}
 		v.prefix(p, v.at(&r.Origin, fields...), ctx, f)
+	}
+	for j, p := range a.IPv6Prefixes {
+		// Listed after the IPv4 prefixes (Addresses.AllPrefixes).
+		f := fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)+j)
+		if _, ok := r.Fields[f]; !ok && len(a.Prefixes)+j == 0 {
+			f = singular
+		}
+		if !p.IsValid() || !p.Addr().Is6() {
+			v.errorf(v.at(&r.Origin, f, singular), ctx, "%s: %s is not an IPv6 prefix", f, p)
+		} else if m := p.Masked(); m != p {
+			v.errorf(v.at(&r.Origin, f, singular), ctx, "%s: %s has host bits set; did you mean %s?", f, p, m)
+		}
 	}
 	for i, name := range a.ApplicationSecurityGroups {
 		f := fmt.Sprintf("%s[%d]", asgs, i)

@@ -162,3 +162,34 @@ bastionHosts:
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
+
+// A Bastion host without sku is Basic in every input (DefaultSKU): a
+// deployment without sku gets Basic, and the azurerm provider's default is
+// Basic (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/bastion_host#sku);
+// features that need Standard are then reported, not assumed
+// (https://learn.microsoft.com/en-us/azure/bastion/bastion-sku-comparison).
+func TestBastionSKUDefault(t *testing.T) {
+	src := `
+virtualNetworks:
+  - name: hub
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}
+bastionHosts:
+  - {name: bas, virtualNetwork: hub}
+`
+	topo, err := Parse("sku.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := topo.BastionHosts[0]; b.SKU != Basic || DefaultSKU != Basic || b.ScaleUnits != DefaultScaleUnits {
+		t.Errorf("bastion without sku = %v with %d scale units, want Basic with 2", b.SKU, b.ScaleUnits)
+	}
+	out, err := Marshal(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "sku") {
+		t.Errorf("Marshal writes the default sku:\n%s", out)
+	}
+}

@@ -3,62 +3,70 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/fix"
 )
 
-func runFix(e *env, args []string) int {
-	fs := newFlags(e, "fix")
-	scenario := fs.String("scenario", "", "fix a built-in scenario (see 'nsgsim scenarios')")
-	inputFormat := inputFormatFlag(fs)
-	emit := fs.String("emit", "yaml", "what to write: yaml (the topology, edited in place), patch (a unified diff of the YAML file), az (CLI commands), bicep or terraform")
-	out := fs.StringP("output", "o", "", "write to `OUT` instead of standard output")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim fix FILE | --scenario NAME [--emit yaml|patch|az|bicep|terraform] [-o OUT]")
-		fmt.Fprintln(e.stderr, "Computes the rules to add so that every required Bastion flow passes and the")
-		fmt.Fprintln(e.stderr, "AzureBastionSubnet NSG has the explicit rules Azure checks for.")
-		fs.PrintDefaults()
+func newFixCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "fix FILE | --scenario NAME",
+		Short: "the rules that would make every required flow pass",
+		Long: `Fix computes the rules to add or move so that every required Bastion flow
+passes and the AzureBastionSubnet NSG has the explicit rules Azure checks for,
+and writes them as the patched topology (yaml), az CLI commands, Bicep or
+Terraform.`,
+		Args: cobra.ArbitraryArgs,
+		Annotations: map[string]string{annotationExitCodes: `  0  the fix makes every required flow pass
+  1  some required flow cannot be fixed (the notes on standard error say which)
+  2  bad usage or bad input (nothing is written)`},
+		Example: "  nsgsim fix topology.yaml --emit az",
 	}
-	if code, ok := parseFlags(e, fs, args); !ok {
-		return code
+	in := addInputFlags(c, "fix")
+	emit := enumFlag(c, "emit", "", "", "`FORMAT` to write: yaml (the topology, edited in place), patch (a unified diff of the YAML file), az (CLI commands), bicep or terraform (default: from OUT's extension, else yaml; must agree with it)", fix.Formats)
+	out := c.Flags().StringP("output", "o", "", "write to `OUT` instead of standard output")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if *emit != "" {
+			if err := checkEnum("emit", *emit, fix.Formats); err != nil {
+				return err
+			}
+		}
+		form, err := emitFormat(*out, *emit)
+		if err != nil {
+			return err
+		}
+		if err := in.check(); err != nil {
+			return err
+		}
+		path, err := oneInput(args, in.scenario)
+		if err != nil {
+			return err
+		}
+		t, err := in.load(path)
+		if err != nil {
+			return &inputError{err}
+		}
+		plan, err := fix.Compute(t)
+		if err != nil {
+			return &inputError{err}
+		}
+		write := func(w io.Writer) error { return plan.Write(w, form) }
+		if *out != "" {
+			err = e.writeOutput(*out, in.read([]string{path}, t), write)
+		} else {
+			err = write(e.stdout)
+		}
+		if err != nil {
+			return commandError(c, err)
+		}
+		for _, n := range plan.Notes {
+			fmt.Fprintf(e.stderr, "nsgsim fix: %s\n", n)
+		}
+		if !plan.OK() {
+			return errFailed
+		}
+		return nil
 	}
-	known := false
-	for _, f := range fix.Formats {
-		known = known || f == *emit
-	}
-	if !known {
-		return fail(e, "nsgsim fix: unknown --emit %q; expected %s", *emit, strings.Join(fix.Formats, ", "))
-	}
-	if err := checkInputFormat("fix", *inputFormat); err != nil {
-		return fail(e, "%v", err)
-	}
-	path, code, ok := oneInput(e, fs.Args(), *scenario, "fix")
-	if !ok {
-		return code
-	}
-	t, err := loadTopology(path, *scenario, *inputFormat)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	plan, err := fix.Compute(t)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	write := func(w io.Writer) error { return plan.Write(w, *emit) }
-	if *out != "" {
-		err = writeFile(*out, inputsOf(path), write)
-	} else {
-		err = write(e.stdout)
-	}
-	if err != nil {
-		return fail(e, "nsgsim fix: %v", err)
-	}
-	for _, n := range plan.Notes {
-		fmt.Fprintf(e.stderr, "nsgsim fix: %s\n", n)
-	}
-	if !plan.OK() {
-		return exitFail
-	}
-	return exitOK
+	return c
 }

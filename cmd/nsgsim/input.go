@@ -1,163 +1,89 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"path/filepath"
-	"slices"
-	"strings"
+	"github.com/spf13/cobra"
 
-	"github.com/spf13/pflag"
-
-	"github.com/nsgsim/nsgsim/internal/jsonpos"
-	"github.com/nsgsim/nsgsim/scenarios"
+	"github.com/nsgsim/nsgsim/input"
 	"github.com/nsgsim/nsgsim/topology"
-	"github.com/nsgsim/nsgsim/topology/azure"
-	"github.com/nsgsim/nsgsim/topology/terraform"
 )
 
-// Input kinds: a topology in nsgsim's YAML, or one of the Azure formats the
-// importers read.
-const (
-	kindYAML      = "yaml"
-	kindAz        = "az"        // az CLI or ARM REST JSON
-	kindARM       = "arm"       // ARM deployment template
-	kindTerraform = "terraform" // `terraform show -json` of a plan or state
-)
-
-var inputKinds = []string{kindYAML, kindAz, kindARM, kindTerraform}
-
-// loadTopology reads a topology file, or a built-in scenario when scenario
-// is set, of the given kind or the kind its content shows. The returned error lists every problem, one per line with its
-// position.
-func loadTopology(path, scenario, kind string) (*topology.Topology, error) {
-	if scenario != "" {
-		return scenarios.Load(scenario)
-	}
-	return loadInput(path, kind)
+// inputFlags are the flags of every command that reads a topology: what
+// the input package needs to read it.
+type inputFlags struct {
+	scenario string
+	kind     string
+	opts     input.Options
 }
 
-// inputFormatFlag adds --input-format, for when an input's content does not
-// show its kind.
-func inputFormatFlag(fs *pflag.FlagSet) *string {
-	return fs.String("input-format", "", "read the input as "+strings.Join(inputKinds, ", ")+" (default: detected from its content)")
+// addInputFlags adds --scenario (verb says what the command does with it)
+// and the flags of addReadFlags.
+func addInputFlags(c *cobra.Command, verb string) *inputFlags {
+	f := &inputFlags{}
+	c.Flags().StringVar(&f.scenario, "scenario", "", verb+" a built-in scenario `NAME` instead of a FILE (see 'nsgsim scenarios')")
+	completeScenarios(c, "scenario")
+	addReadFlags(c, f)
+	return f
 }
 
-// checkInputFormat checks the value of --input-format of command cmd before
-// anything is read: "" (detect) or one of inputKinds.
-func checkInputFormat(cmd, kind string) error {
-	if kind == "" || slices.Contains(inputKinds, kind) {
+// addReadFlags adds --input-format, the importers' flags and
+// --service-tags to f.
+func addReadFlags(c *cobra.Command, f *inputFlags) {
+	enumVar(c, &f.kind, "input-format", "", "", "read the input as `KIND`: "+orList(input.KindNames())+" (default: detected from its content)", input.KindNames())
+	addImportFlags(c, f)
+	c.Flags().StringVar(&f.opts.ServiceTags, "service-tags", "", "an Azure Service Tags JSON `FILE` from anywhere, instead of the topology's serviceTags (which must be in the topology's directory)")
+}
+
+// addImportFlags adds the importers' flags to f: an ARM template's
+// parameters and the operating system of VMs an input does not tell.
+func addImportFlags(c *cobra.Command, f *inputFlags) {
+	c.Flags().StringVar(&f.opts.ParametersFile, "parameters", "", "an ARM template input's parameters `FILE`")
+	c.Flags().StringArrayVar(&f.opts.Parameters, "parameter", nil, "an ARM template input's parameter value `NAME=VALUE` (repeatable; wins over --parameters; VALUE null: not given)")
+	c.Flags().StringArrayVar(&f.opts.VMOS, "vm-os", nil, "the operating system of a VM the input does not tell, `NAME=Linux|Windows` (repeatable)")
+}
+
+// check checks the flags' values before anything is read.
+func (f *inputFlags) check() error {
+	if f.kind == "" {
 		return nil
 	}
-	return fmt.Errorf("nsgsim %s: --input-format %q: expected %s", cmd, kind, inputKindsList())
+	if err := checkEnum("input-format", f.kind, input.KindNames()); err != nil {
+		return err
+	}
+	f.opts.Kind, _ = input.ParseKind(f.kind)
+	return nil
 }
 
-// inputKindsList is "yaml, az, arm or terraform".
-func inputKindsList() string {
-	last := len(inputKinds) - 1
-	return strings.Join(inputKinds[:last], ", ") + " or " + inputKinds[last]
+// load reads the topology at path, or the built-in scenario.
+func (f *inputFlags) load(path string) (*topology.Topology, error) {
+	if f.scenario != "" {
+		return input.Scenario(f.scenario, f.opts)
+	}
+	return input.Load(path, f.opts)
 }
 
-// loadInput reads one input of the given kind, or of the kind its content
-// shows when kind is "": JSON from az, ARM or Terraform is imported, anything
-// else is read as a YAML topology. A Terraform plan gives its planned values.
-func loadInput(path, kind string) (*topology.Topology, error) {
-	data, err := topology.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	detected := kind == ""
-	if detected {
-		kind = detectKind(data)
-	}
-	var t *topology.Topology
-	switch kind {
-	case kindYAML:
-		t, err := topology.ParseOwned(path, data)
-		if err != nil && detected {
-			if jerr := jsonSyntaxError(path, data); jerr != nil {
-				// JSON that is not YAML either: the user meant JSON.
-				return nil, jerr
-			}
-			if terraform.LooksLikeHCL(data) {
-				// Terraform source: say what to give instead of a YAML error.
-				_, _, err = terraform.ImportPlan(data, path)
-			}
+// files are the files the flags name, before anything is read: the given
+// input paths, the parameters file and the Service Tags file. No output may replace them.
+func (f *inputFlags) files(paths ...string) []string {
+	var files []string
+	for _, p := range paths {
+		if p != "" {
+			files = append(files, p)
 		}
-		return t, err
-	case kindAz:
-		t, err = azure.ImportAz(map[string][]byte{path: data})
-	case kindARM:
-		t, err = azure.ImportARM(data, nil, path)
-	case kindTerraform:
-		t, _, err = terraform.ImportPlan(data, path)
-	default:
-		// The commands check --input-format first (checkInputFormat).
-		return nil, fmt.Errorf("--input-format %q: expected %s", kind, inputKindsList())
 	}
-	if err != nil {
-		return nil, err
+	for _, p := range []string{f.opts.ParametersFile, f.opts.ServiceTags} {
+		if p != "" {
+			files = append(files, p)
+		}
 	}
-	nameAfter(t, path)
-	return t, nil
+	return files
 }
 
-// nameAfter names an imported topology after its file.
-func nameAfter(t *topology.Topology, path string) {
-	t.File = path
-	if t.Name == "" {
-		t.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+// read are the files the flags name and those the loaded topologies named
+// (their Service Tags files).
+func (f *inputFlags) read(paths []string, ts ...*topology.Topology) []string {
+	files := f.files(paths...)
+	for _, t := range ts {
+		files = append(files, input.Files(t)...)
 	}
-}
-
-// detectKind tells an input's kind from its content: JSON with a Terraform
-// plan's keys, an ARM template's keys, or anything else JSON (az and REST
-// output); YAML otherwise.
-func detectKind(data []byte) string {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
-		return kindYAML
-	}
-	if trimmed[0] == '[' {
-		return kindAz
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(trimmed, &top) != nil {
-		// Not valid JSON: YAML flow mappings start with '{' too. If it is
-		// not YAML either, loadInput reports the JSON error.
-		return kindYAML
-	}
-	_, planned := top["planned_values"]
-	_, tfVersion := top["terraform_version"]
-	_, values := top["values"]
-	_, formatVersion := top["format_version"]
-	if planned || tfVersion || (formatVersion && values) {
-		return kindTerraform
-	}
-	var schema string
-	_ = json.Unmarshal(top["$schema"], &schema)
-	_, resources := top["resources"]
-	_, contentVersion := top["contentVersion"]
-	if strings.Contains(strings.ToLower(schema), "deploymenttemplate") || (resources && contentVersion) {
-		return kindARM
-	}
-	return kindAz
-}
-
-// jsonSyntaxError returns the syntax error of data, at FILE:LINE:COL, when
-// data opens like a JSON object ("{" and a quoted key, as az, ARM and
-// Terraform write it) but is not JSON; nil otherwise. A YAML flow mapping
-// ("{name: hub}") is left to the YAML loader's messages.
-func jsonSyntaxError(path string, data []byte) error {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil
-	}
-	if rest := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(rest) > 0 && rest[0] != '"' {
-		return nil
-	}
-	_, err := jsonpos.DecodeFile(jsonpos.Source{File: path}, data)
-	return err
+	return files
 }

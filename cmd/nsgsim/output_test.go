@@ -128,8 +128,18 @@ func TestWriteFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm() != 0o644 {
-			t.Errorf("mode = %v, want 0644", fi.Mode().Perm())
+		// 0666 less the umask, as a file the shell creates.
+		probe, err := os.OpenFile(filepath.Join(dir, "probe"), os.O_CREATE|os.O_WRONLY, 0o666)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pi, err := probe.Stat()
+		probe.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != pi.Mode().Perm() {
+			t.Errorf("mode = %v, want %v", fi.Mode().Perm(), pi.Mode().Perm())
 		}
 		checkNoTemp(t, dir)
 	})

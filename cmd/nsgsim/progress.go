@@ -139,13 +139,13 @@ func (p *progress) draw(now time.Time) {
 }
 
 // loadWithProgress loads a topology under a progress phase.
-func loadWithProgress(p *progress, path, scenario, kind string) (*topology.Topology, error) {
+func loadWithProgress(p *progress, in *inputFlags, path string) (*topology.Topology, error) {
 	name := path
-	if scenario != "" {
-		name = "scenario " + scenario
+	if in.scenario != "" {
+		name = "scenario " + in.scenario
 	}
 	p.phase("loading "+name, 0)
-	return loadTopology(path, scenario, kind)
+	return in.load(path)
 }
 
 // simulateWithProgress compiles and simulates a topology, showing the flows

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/nsgsim/nsgsim/render"
 	"github.com/nsgsim/nsgsim/report"
@@ -19,101 +19,109 @@ var reportFormats = map[string]func(io.Writer, *sim.Report) error{
 	"sarif":    report.WriteSARIF,
 }
 
-func runSimulate(e *env, args []string) int {
-	fs := newFlags(e, "simulate")
-	scenario := fs.String("scenario", "", "simulate a built-in scenario (see 'nsgsim scenarios')")
-	inputFormat := inputFormatFlag(fs)
-	out := fs.StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
-	format := fs.String("format", "table", "report format on standard output: table, json, markdown or sarif")
-	ropts := renderFlags(fs)
-	quiet := fs.Bool("quiet", false, "no progress bar on standard error")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: nsgsim simulate FILE | --scenario NAME [-o OUT] [--format table|json|markdown|sarif]")
-		fs.PrintDefaults()
+// reportFormatNames are reportFormats' names, in the order help lists them.
+var reportFormatNames = []string{"table", "json", "markdown", "sarif"}
+
+func newSimulateCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "simulate FILE | --scenario NAME",
+		Short: "decide every documented Bastion flow; report, check expectations, draw",
+		Long: `Simulate decides every documented Bastion flow of the topology FILE (YAML, or az,
+ARM or Terraform JSON) the way Azure would, lints the NSGs, checks the
+topology's expectations and prints the report on standard output. With -o it
+also draws the diagram.`,
+		Args:        cobra.ArbitraryArgs,
+		Annotations: map[string]string{annotationExitCodes: exitCodesHelp},
+		Example:     "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
 	}
-	if code, ok := parseFlags(e, fs, args); !ok {
-		return code
-	}
-	write, ok := reportFormats[*format]
-	if !ok {
-		return fail(e, "nsgsim simulate: unknown --format %q; expected table, json, markdown or sarif", *format)
-	}
-	if err := checkInputFormat("simulate", *inputFormat); err != nil {
-		return fail(e, "%v", err)
-	}
-	path, code, ok := oneInput(e, fs.Args(), *scenario, "simulate")
-	if !ok {
-		return code
-	}
-	var diagram render.Format
-	if *out != "" {
-		if err := checkNotInput(*out, inputsOf(path)); err != nil {
-			return fail(e, "nsgsim simulate: %v", err)
+	in := addInputFlags(c, "simulate")
+	format := enumFlag(c, "format", "", "table", "report `FORMAT` on standard output: "+orList(reportFormatNames), reportFormatNames)
+	out := c.Flags().StringP("output", "o", "", "also draw the diagram to `OUT` (.svg, .png, .dot, .mmd or .html)")
+	diagramFmt := enumFlag(c, "diagram-format", "", "", "diagram `FORMAT` of -o: "+orList(diagramFormatNames())+" (default: from OUT's extension; must agree with it)", diagramFormatNames())
+	ropts := renderFlags(c)
+	quiet := c.Flags().Bool("quiet", false, "no progress bar on standard error")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if err := checkEnum("format", *format, reportFormatNames); err != nil {
+			return err
 		}
-		f, err := render.FormatFor(*out, "")
+		write := reportFormats[*format]
+		if err := in.check(); err != nil {
+			return err
+		}
+		path, err := oneInput(args, in.scenario)
 		if err != nil {
-			return fail(e, "nsgsim simulate: %v", err)
+			return err
 		}
-		diagram = f
-	}
-	prog := newProgress(e, *quiet)
-	defer prog.finish()
-	t, err := loadWithProgress(prog, path, *scenario, *inputFormat)
-	if err != nil {
-		prog.finish()
-		return fail(e, "%v", err)
-	}
-	r, err := simulateWithProgress(prog, t)
-	if err != nil {
-		prog.finish()
-		return fail(e, "%v", err)
-	}
-	if *out != "" {
-		prog.phase("drawing "+*out, 0)
-		err := writeFile(*out, inputsOf(path), func(w io.Writer) error {
-			return render.Render(w, diagram, r, *ropts)
-		})
+		var diagram render.Format
+		if *out == "-" {
+			return usagef("-o - would mix the diagram into the report on standard output; draw it to a file, or use nsgsim render -o - --format FORMAT")
+		}
+		if *out != "" {
+			if err := checkNotInput(*out, in.files(path)); err != nil {
+				return usagef("%v", err)
+			}
+			f, err := diagramFormat(*out, *diagramFmt, "diagram-format")
+			if err != nil {
+				return err
+			}
+			diagram = f
+		}
+		prog := newProgress(e, *quiet)
+		defer prog.finish()
+		t, err := loadWithProgress(prog, in, path)
 		if err != nil {
-			prog.finish()
-			return fail(e, "nsgsim simulate: %v", err)
+			return &inputError{err}
 		}
+		r, err := simulateWithProgress(prog, t)
+		if err != nil {
+			return &inputError{err}
+		}
+		if *out != "" {
+			prog.phase("drawing "+*out, 0)
+			err := writeFile(*out, in.read([]string{path}, t), func(w io.Writer) error {
+				return render.Render(w, diagram, r, *ropts)
+			})
+			if err != nil {
+				return commandError(c, err)
+			}
+		}
+		prog.finish()
+		if err := write(e.stdout, r); err != nil {
+			return commandError(c, err)
+		}
+		if !r.Summary.OK() {
+			return errFailed
+		}
+		return nil
 	}
-	prog.finish()
-	if err := write(e.stdout, r); err != nil {
-		return fail(e, "nsgsim simulate: %v", err)
-	}
-	if !r.Summary.OK() {
-		return exitFail
-	}
-	return exitOK
+	return c
+}
+
+// commandError is err from command c, prefixed with its name: an error that
+// is not about the input's content, such as a failed write.
+func commandError(c *cobra.Command, err error) error {
+	return &inputError{fmt.Errorf("%s: %w", c.CommandPath(), err)}
 }
 
 // oneInput checks that a command got exactly one FILE, or a --scenario.
-func oneInput(e *env, args []string, scenario, cmd string) (string, int, bool) {
+func oneInput(args []string, scenario string) (string, error) {
 	switch {
 	case scenario != "" && len(args) > 0:
-		return "", fail(e, "nsgsim %s: give a FILE or --scenario, not both", cmd), false
+		return "", usagef("give a FILE or --scenario, not both")
 	case scenario != "":
-		return "", 0, true
+		return "", nil
 	case len(args) == 1:
-		return args[0], 0, true
+		return args[0], nil
 	case len(args) == 0:
-		return "", fail(e, "nsgsim %s: missing topology FILE (or --scenario NAME; 'nsgsim scenarios' lists them)", cmd), false
+		return "", usagef("missing topology FILE (or --scenario NAME; 'nsgsim scenarios' lists them)")
 	}
-	return "", fail(e, "nsgsim %s: want one topology FILE, got %d: %v", cmd, len(args), args), false
+	return "", usagef("want one topology FILE, got %d: %q", len(args), args)
 }
 
-func inputsOf(path string) []string {
-	if path == "" {
-		return nil
-	}
-	return []string{path}
-}
-
-// renderFlags adds the diagram flags shared by simulate and render.
-func renderFlags(fs *pflag.FlagSet) *render.Options {
+// renderFlags adds the diagram flags shared by simulate, render and diff.
+func renderFlags(c *cobra.Command) *render.Options {
 	o := &render.Options{}
-	fs.IntVar(&o.CollapseAbove, "collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never)")
-	fs.StringVar(&o.Focus, "focus", "", "draw only the flows touching this VM, subnet or NSG `NAME`")
+	c.Flags().IntVar(&o.CollapseAbove, "collapse-above", render.DefaultCollapseAbove, "draw one node per subnet when there are more than `N` VMs (0: never)")
+	c.Flags().StringVar(&o.Focus, "focus", "", "draw only the flows touching this VM, subnet or NSG `NAME`")
 	return o
 }

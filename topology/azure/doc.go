@@ -110,11 +110,15 @@
 // # Warnings
 //
 // What an import passes over without refusing the input is listed in
-// Topology.Warnings: IPv6 prefixes of rules, dropped (nsgsim simulates
-// IPv4, as Azure Bastion is IPv4 only), and a rule left with no address on
-// a side, left out; VM scale sets, which are not modelled, and public IPs
-// whose address is known only once deployed; external placeholders for peered VNets outside a Resource
+// Topology.Warnings (simulate reports each as an IMP001 finding): VM scale
+// sets, which are not modelled, and public IPs whose address is known only
+// once deployed; external placeholders for peered VNets outside a Resource
 // Graph export; --vm-os names no VM needed.
+//
+// Not warnings, because the model holds them and simulate reports them: a
+// VM whose OS nothing tells is imported without one (topology.UnknownOS,
+// VM002), and a rule's IPv6 prefixes are kept in Addresses.IPv6Prefixes,
+// where they match no flow (NSG007).
 //
 // # Known limits
 //

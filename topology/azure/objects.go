@@ -47,38 +47,14 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	var v6 [2][]string
-	rule.Source, v6[0] = a.addresses(r, &rule.Origin, "source")
-	rule.Destination, v6[1] = a.addresses(r, &rule.Origin, "destination")
+	rule.Source = a.addresses(r, &rule.Origin, "source")
+	rule.Destination = a.addresses(r, &rule.Origin, "destination")
 	rule.SourcePorts = a.ports(r, &rule.Origin, "source")
 	rule.DestinationPorts = a.ports(r, &rule.Origin, "destination")
 	if len(a.errs) > before {
 		return nil
 	}
-	// IPv6 prefixes: nsgsim simulates IPv4 (Azure Bastion is IPv4 only,
-	// https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
-	// they are dropped; a side left with none matches no IPv4 traffic.
-	for i, side := range []string{"source", "destination"} {
-		if len(v6[i]) == 0 {
-			continue
-		}
-		sideOf := &rule.Source
-		if i == 1 {
-			sideOf = &rule.Destination
-		}
-		if isEmpty(*sideOf) {
-			a.warnf(f, n, "rule %q: every %s prefix is IPv6 (%s), so the rule matches no IPv4 traffic; it is left out of the topology (in Azure its priority %d stays taken)",
-				r.name, side, strings.Join(v6[i], ", "), rule.Priority)
-			return nil
-		}
-		a.warnf(f, n, "rule %q: IPv6 %s prefixes dropped (%s); nsgsim simulates IPv4", r.name, side, strings.Join(v6[i], ", "))
-	}
 	return rule
-}
-
-// isEmpty reports whether a rule side names no address at all.
-func isEmpty(x topology.Addresses) bool {
-	return !x.Any && x.Tag == "" && len(x.Prefixes) == 0 && len(x.ApplicationSecurityGroups) == 0
 }
 
 func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bool)) (int, bool) {
@@ -99,14 +75,17 @@ func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bo
 
 // addresses reads one side of a rule: side+"AddressPrefix",
 // side+"AddressPrefixes" or side+"ApplicationSecurityGroups". It records
-// in o where each value was read.
-func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topology.Addresses, ipv6 []string) {
+// in o where each value was read. IPv6 prefixes are kept in IPv6Prefixes:
+// Azure Bastion and nsgsim are IPv4 only
+// (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
+// they match no flow, but the rule keeps its priority as in Azure.
+func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topology.Addresses) {
 	f := r.file
 	single := r.n.field(side + "AddressPrefix")
 	plural := r.n.field(side + "AddressPrefixes")
 	asgs := r.n.field(side + "ApplicationSecurityGroups")
 	if a.bad(f, single) || a.bad(f, plural) || a.bad(f, asgs) {
-		return topology.Addresses{}, nil
+		return topology.Addresses{}
 	}
 	set := 0
 	for _, x := range []node{single, plural, asgs} {
@@ -117,7 +96,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 	if set > 1 {
 		a.errorf(f, r.n, "rule %q sets more than one of %sAddressPrefix, %sAddressPrefixes and %sApplicationSecurityGroups; expected one",
 			r.name, side, side, side)
-		return topology.Addresses{}, nil
+		return topology.Addresses{}
 	}
 	switch {
 	case single.isSet():
@@ -132,7 +111,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 		case tag != "":
 			out.Tag = tag
 		case !p.Addr().Is4():
-			ipv6 = append(ipv6, p.String())
+			out.IPv6Prefixes = []netip.Prefix{p}
 		default:
 			out.Prefixes = []netip.Prefix{p}
 		}
@@ -142,6 +121,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 			a.errorf(f, plural, "rule %q: expected an array of addresses, got %s", r.name, typeName(plural.v))
 		}
 		a.setField(o, f, side+"AddressPrefixes", plural)
+		var v6 []node
 		for _, it := range items {
 			s := a.str(f, it)
 			anyAddr, tag, p, err := classifyAddress(s)
@@ -155,14 +135,19 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 				a.errorf(f, it, "rule %q: service tag %q in %sAddressPrefixes; Azure allows a service tag only in %sAddressPrefix",
 					r.name, s, side, side)
 			case !p.Addr().Is4():
-				ipv6 = append(ipv6, p.String())
+				v6 = append(v6, it)
+				out.IPv6Prefixes = append(out.IPv6Prefixes, p)
 			default:
 				a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)), it)
 				out.Prefixes = append(out.Prefixes, p)
 			}
 		}
 		if out.Any {
-			out.Prefixes = nil
+			out.Prefixes, out.IPv6Prefixes, v6 = nil, nil, nil
+		}
+		// The IPv6 prefixes follow the IPv4 ones (Addresses.AllPrefixes).
+		for j, it := range v6 {
+			a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)+j), it)
 		}
 	case asgs.isSet():
 		items := asgs.list()
@@ -180,7 +165,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 		a.errorf(f, r.n, "rule %q has no %s address; expected %sAddressPrefix, %sAddressPrefixes or %sApplicationSecurityGroups",
 			r.name, side, side, side, side)
 	}
-	return out, ipv6
+	return out
 }
 
 // classifyAddress reads one address of a rule: "*" (also "Any", which the
@@ -365,9 +350,7 @@ func (a *assembler) virtualMachines() []*topology.VirtualMachine {
 	for _, r := range a.recs[kVM] {
 		before := len(a.errs)
 		vm := &topology.VirtualMachine{Origin: a.origin(r), Name: r.model}
-		if os, ok := a.osOf(r); ok {
-			vm.OS = os
-		}
+		vm.OS = a.osOf(r)
 		nics := r.n.field("networkProfile").key("networkInterfaces")
 		n0 := len(a.errs)
 		list := a.array(r.file, nics, "network interface references")
@@ -509,8 +492,11 @@ func firstFree(p netip.Prefix, used map[netip.Addr]bool) (netip.Addr, bool) {
 // osOf tells a VM's operating system from storageProfile.osDisk.osType, else
 // from the presence of osProfile.windowsConfiguration or
 // linuxConfiguration, else from a well-known imageReference
-// (https://learn.microsoft.com/en-us/azure/templates/microsoft.compute/virtualmachines).
-func (a *assembler) osOf(r *rec) (topology.OS, bool) {
+// (https://learn.microsoft.com/en-us/azure/templates/microsoft.compute/virtualmachines),
+// else from --vm-os. When none tells, the VM's OS is unknown (SPEC 1: it
+// gets no ssh or rdp flow, and simulate warns about it); an osType that is
+// neither Linux nor Windows is an error.
+func (a *assembler) osOf(r *rec) topology.OS {
 	sp := r.n.field("storageProfile")
 	if n := sp.key("osDisk").key("osType"); n.isSet() {
 		s := a.str(r.file, n)
@@ -518,28 +504,29 @@ func (a *assembler) osOf(r *rec) (topology.OS, bool) {
 		if !ok && s != "" {
 			a.errorf(r.file, n, "virtual machine %q: OS type %q is not Linux or Windows", r.name, s)
 		}
-		return os, ok
+		if ok {
+			return os
+		}
+		return topology.UnknownOS
 	}
 	op := r.n.field("osProfile")
 	if op.key("windowsConfiguration").isObject() {
-		return topology.Windows, true
+		return topology.Windows
 	}
 	if op.key("linuxConfiguration").isObject() {
-		return topology.Linux, true
+		return topology.Linux
 	}
 	img := sp.key("imageReference")
 	if os, ok := imageOS(img); ok {
-		return os, true
+		return os
 	}
 	for _, name := range []string{r.name, r.model} {
 		if os, ok := a.vmOS[strings.ToLower(name)]; ok {
 			a.vmOSUsed[strings.ToLower(name)] = true
-			return os, true
+			return os
 		}
 	}
-	a.errorf(r.file, r.n, "cannot tell the operating system of virtual machine %q; expected storageProfile.osDisk.osType, osProfile.linuxConfiguration or windowsConfiguration, or an imageReference from a publisher nsgsim knows; or give it: --vm-os %s=Linux or --vm-os %s=Windows",
-		r.name, r.name, r.name)
-	return 0, false
+	return topology.UnknownOS
 }
 
 // publisherOS maps the Marketplace publishers whose images have one

@@ -1,4 +1,4 @@
-package main
+package input
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure"
 )
 
 // verdicts simulates a topology and returns, by flow ID, the verdict and
@@ -34,27 +35,27 @@ func verdicts(t *testing.T, topo *topology.Topology) map[string]string {
 // for every flow (issue: "import -o writes a topology YAML that loads back
 // to the same verdicts").
 func TestImportRoundTrip(t *testing.T) {
-	az, _ := filepath.Glob("../../topology/azure/testdata/az/*.json")
+	az, _ := filepath.Glob("../topology/azure/testdata/az/*.json")
 	cases := []struct {
 		name string
 		load func() (*topology.Topology, error)
 	}{
-		{"az", func() (*topology.Topology, error) { return importAz(az) }},
+		{"az", func() (*topology.Topology, error) { return Import(Az, az, Options{}) }},
 		{"rest", func() (*topology.Topology, error) {
-			rest, _ := filepath.Glob("../../topology/azure/testdata/rest/*.json")
-			return importAz(rest)
+			rest, _ := filepath.Glob("../topology/azure/testdata/rest/*.json")
+			return Import(Az, rest, Options{})
 		}},
 		{"arm", func() (*topology.Topology, error) {
-			return importARM("../../topology/azure/testdata/arm/template.json", "../../topology/azure/testdata/arm/template.parameters.json", nil)
+			return Import(ARM, []string{"../topology/azure/testdata/arm/template.json"}, Options{Options: azure.Options{ParametersFile: "../topology/azure/testdata/arm/template.parameters.json"}})
 		}},
 		{"terraform", func() (*topology.Topology, error) {
-			return importPlan("../../topology/terraform/testdata/plan.json", false)
+			return Import(Terraform, []string{"../topology/terraform/testdata/plan.json"}, Options{})
 		}},
 		{"terraform-prior", func() (*topology.Topology, error) {
-			return importPlan("../../topology/terraform/testdata/plan.json", true)
+			return Import(Terraform, []string{"../topology/terraform/testdata/plan.json"}, Options{Prior: true})
 		}},
 	}
-	real := "../../../shared/fixtures/real"
+	real := "../../shared/fixtures/real"
 	if _, err := os.Stat(real); err == nil {
 		for _, fx := range []struct{ name, template, params string }{
 			{"arm-bastion-hub-spoke-vnet", "azuredeploy.json", "azuredeploy.parameters.json"},
@@ -67,7 +68,7 @@ func TestImportRoundTrip(t *testing.T) {
 				load func() (*topology.Topology, error)
 			}{"real/" + fx.name, func() (*topology.Topology, error) {
 				dir := filepath.Join(real, fx.name)
-				return importARM(filepath.Join(dir, fx.template), filepath.Join(dir, fx.params), nil)
+				return Import(ARM, []string{filepath.Join(dir, fx.template)}, Options{Options: azure.Options{ParametersFile: filepath.Join(dir, fx.params)}})
 			}})
 		}
 	} else {
