@@ -52,7 +52,9 @@ func (p *Plan) checkedEdits(src *source) (*editor, error) {
 			src.path, alias.Value, alias.Line, alias.Column)
 	}
 	edited := strings.Join(e.apply(), "")
-	back, err := topology.Parse(src.path, []byte(edited))
+	// The Service Tags are those the topology was loaded with (its file, or
+	// one given with --service-tags): the edits do not touch them.
+	back, err := topology.ParseWithServiceTags(src.path, []byte(edited), p.Original.ServiceTags)
 	if err != nil {
 		return nil, fmt.Errorf("editing %s gave a document that does not load: %v", src.path, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 )
 
@@ -18,6 +17,7 @@ func TestDetect(t *testing.T) {
 		{"empty", "", YAML},
 		{"az-list", `[{"type": "Microsoft.Network/virtualNetworks"}]`, Az},
 		{"rest-object", `{"value": []}`, Az},
+		{"resource-graph", `{"count": 1, "data": [], "skip_token": null, "total_records": 1}`, ARG},
 		{"arm-schema", `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}`, ARM},
 		{"arm-keys", `{"contentVersion": "1.0.0.0", "resources": []}`, ARM},
 		{"plan", `{"format_version": "1.2", "planned_values": {}}`, Terraform},
@@ -87,26 +87,5 @@ func TestReadFile(t *testing.T) {
 		if err == nil || err.Error() != c.path+c.want {
 			t.Errorf("ReadFile(%s) = %v, want %s%s", c.name, err, c.path, c.want)
 		}
-	}
-}
-
-func TestParameters(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "p.json")
-	if err := os.WriteFile(file, []byte(`{"parameters": {"a": {"value": "from-file"}, "b": {"value": 2}}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := Parameters(file, []string{"a=from-flag", "c=x=y"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got["a"] != "from-flag" || got["c"] != "x=y" || got["b"] == nil {
-		t.Errorf("Parameters = %v, want a from the flag, b from the file, c=x=y", got)
-	}
-	if _, err := Parameters("", []string{"novalue"}); err == nil || !strings.Contains(err.Error(), "expected NAME=VALUE") {
-		t.Errorf("Parameters(novalue) = %v, want an error asking for NAME=VALUE", err)
-	}
-	if _, err := Parameters(filepath.Join(dir, "missing.json"), nil); err == nil || !strings.Contains(err.Error(), "missing.json:1:1: no such file") {
-		t.Errorf("Parameters(missing file) = %v, want a positioned error", err)
 	}
 }

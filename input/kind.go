@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
+	"github.com/nsgsim/nsgsim/topology/azure"
 )
 
 // Kind is the kind of an input file.
@@ -17,12 +18,13 @@ const (
 	Auto      Kind = ""
 	YAML      Kind = "yaml"      // nsgsim's topology (SPEC section 1)
 	Az        Kind = "az"        // az CLI or ARM REST JSON
+	ARG       Kind = "arg"       // Azure Resource Graph output (az graph query)
 	ARM       Kind = "arm"       // an ARM deployment template
 	Terraform Kind = "terraform" // `terraform show -json` of a plan or a state
 )
 
 // Kinds are the kinds a user can name, in the order help lists them.
-var Kinds = []Kind{YAML, Az, ARM, Terraform}
+var Kinds = []Kind{YAML, Az, ARG, ARM, Terraform}
 
 // KindNames are Kinds as strings, for flags and their completion.
 func KindNames() []string {
@@ -54,8 +56,9 @@ var byteOrderMark = []byte("\xef\xbb\xbf")
 func stripBOM(data []byte) []byte { return bytes.TrimPrefix(data, byteOrderMark) }
 
 // Detect tells an input's kind from its content: JSON with a Terraform
-// plan's or state's keys, an ARM template's keys, or anything else JSON (az
-// and REST output); YAML otherwise. data has no byte-order mark.
+// plan's or state's keys, an ARM template's keys, a Resource Graph page's
+// keys, or anything else JSON (az and REST output); YAML otherwise. data
+// has no byte-order mark.
 func Detect(data []byte) Kind {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
@@ -83,6 +86,9 @@ func Detect(data []byte) Kind {
 	_, contentVersion := top["contentVersion"]
 	if strings.Contains(strings.ToLower(schema), "deploymenttemplate") || (resources && contentVersion) {
 		return ARM
+	}
+	if azure.IsResourceGraph(trimmed) {
+		return ARG
 	}
 	return Az
 }

@@ -17,10 +17,10 @@ import (
 type Options struct {
 	// Kind is the inputs' kind; Auto tells it from each file's content.
 	Kind Kind
-	// ParametersFile is an ARM parameters file (--parameters), and
-	// Parameters are NAME=VALUE values (--parameter) that win over it.
-	ParametersFile string
-	Parameters     []string
+	// Options are the importers' options: an ARM template's parameters
+	// file (--parameters) and NAME=VALUE values (--parameter), and the
+	// operating system of VMs an input does not tell (--vm-os).
+	azure.Options
 	// Prior imports a Terraform plan's prior state instead of its planned
 	// values.
 	Prior bool
@@ -47,18 +47,20 @@ type importer func(files []file, o Options) (*topology.Topology, error)
 var importers = map[Kind]importer{
 	YAML:      loadYAML,
 	Az:        importAz,
+	ARG:       importARG,
 	ARM:       importARM,
 	Terraform: importTerraform,
 }
 
 // manyFiles are the kinds that read several files into one topology.
-var manyFiles = map[Kind]bool{Az: true}
+var manyFiles = map[Kind]bool{Az: true, ARG: true}
 
 // what describes each kind for messages.
 var what = map[Kind]string{
 	Auto:      "a topology file (YAML, or az, ARM or Terraform JSON)",
 	YAML:      "a topology file",
 	Az:        "az CLI or ARM REST JSON",
+	ARG:       "Azure Resource Graph output (az graph query -o json)",
 	ARM:       "an ARM deployment template",
 	Terraform: "the JSON of terraform show -json",
 }
@@ -117,12 +119,16 @@ func Import(kind Kind, paths []string, o Options) (*topology.Topology, error) {
 // Plan reads a Terraform plan's two sides, its prior state and its planned
 // values: what `terraform apply` will change. A plan with no prior state
 // (everything is created) has an empty topology as its prior side.
-func Plan(path string) (prior, planned *topology.Topology, err error) {
+func Plan(path string, o Options) (prior, planned *topology.Topology, err error) {
 	data, err := ReadFile(path, what[Terraform])
 	if err != nil {
 		return nil, nil, err
 	}
-	planned, prior, err = terraform.ImportPlan(data, path)
+	tags, err := readServiceTags(o.ServiceTags)
+	if err != nil {
+		return nil, nil, err
+	}
+	planned, prior, err = terraform.ImportPlanWith(data, path, o.Options)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,6 +137,9 @@ func Plan(path string) (prior, planned *topology.Topology, err error) {
 	}
 	nameAfter(prior, []file{{path: path + " (prior state)"}})
 	nameAfter(planned, []file{{path: path + " (planned)"}})
+	if tags != nil {
+		prior.ServiceTags, planned.ServiceTags = tags, tags
+	}
 	return prior, planned, nil
 }
 
@@ -202,27 +211,36 @@ func loadDetectedYAML(f file, o Options) (*topology.Topology, error) {
 }
 
 // importAz imports az CLI and ARM REST JSON, from any number of files.
-func importAz(files []file, _ Options) (*topology.Topology, error) {
+func importAz(files []file, o Options) (*topology.Topology, error) {
+	return azure.ImportAzWith(byName(files), o.Options)
+}
+
+// importARG imports pages of Azure Resource Graph output.
+func importARG(files []file, o Options) (*topology.Topology, error) {
+	return azure.ImportARG(byName(files), o.Options)
+}
+
+// byName maps each file's path to its content, as the az importers take
+// them.
+func byName(files []file) map[string][]byte {
 	in := make(map[string][]byte, len(files))
 	for _, f := range files {
 		in[f.path] = f.data
 	}
-	return azure.ImportAz(in)
+	return in
 }
 
-// importARM imports an ARM deployment template with its parameters.
+// importARM imports an ARM deployment template with its parameters; the
+// importer reads the template again from its path, beside which its
+// linked templates are.
 func importARM(files []file, o Options) (*topology.Topology, error) {
-	params, err := Parameters(o.ParametersFile, o.Parameters)
-	if err != nil {
-		return nil, err
-	}
-	return azure.ImportARM(files[0].data, params, files[0].path)
+	return azure.ImportARMFile(files[0].path, o.Options)
 }
 
 // importTerraform imports a Terraform plan's planned values, or its prior
 // state.
 func importTerraform(files []file, o Options) (*topology.Topology, error) {
-	planned, prior, err := terraform.ImportPlan(files[0].data, files[0].path)
+	planned, prior, err := terraform.ImportPlanWith(files[0].data, files[0].path, o.Options)
 	switch {
 	case err != nil:
 		return nil, err
@@ -232,29 +250,6 @@ func importTerraform(files []file, o Options) (*topology.Topology, error) {
 		return nil, fmt.Errorf("%s: the plan has no prior state (every resource is new)", files[0].path)
 	}
 	return prior, nil
-}
-
-// Parameters reads ARM parameter values: the parameters file (none when
-// path is ""), then each NAME=VALUE, which wins over the file.
-func Parameters(path string, values []string) (map[string]any, error) {
-	params := map[string]any{}
-	if path != "" {
-		data, err := ReadFile(path, "an ARM parameters file")
-		if err != nil {
-			return nil, err
-		}
-		if params, err = azure.ReadARMParameters(data, path); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range values {
-		name, value, ok := strings.Cut(v, "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("--parameter %q: expected NAME=VALUE", v)
-		}
-		params[name] = value
-	}
-	return params, nil
 }
 
 // nameAfter names an imported topology after its file, or "imported" when
@@ -282,4 +277,15 @@ func Files(t *topology.Topology) []string {
 		return []string{t.ServiceTagsFile}
 	}
 	return []string{filepath.Join(filepath.Dir(t.File), t.ServiceTagsFile)}
+}
+
+// Header is the comment that starts the YAML `nsgsim import` writes: the
+// input files and the options given (never the value of a secure ARM
+// parameter) and what the import passed over, without a timestamp.
+func Header(kind Kind, paths []string, o Options, t *topology.Topology) string {
+	var template []byte
+	if kind == ARM && len(paths) == 1 {
+		template, _ = ReadFile(paths[0], what[ARM]) // read once already
+	}
+	return azure.Header(string(kind), paths, o.Options, template, t.Warnings)
 }

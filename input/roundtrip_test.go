@@ -8,6 +8,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/topology/azure"
 )
 
 // verdicts simulates a topology and returns, by flow ID, the verdict and
@@ -45,7 +46,7 @@ func TestImportRoundTrip(t *testing.T) {
 			return Import(Az, rest, Options{})
 		}},
 		{"arm", func() (*topology.Topology, error) {
-			return Import(ARM, []string{"../topology/azure/testdata/arm/template.json"}, Options{ParametersFile: "../topology/azure/testdata/arm/template.parameters.json"})
+			return Import(ARM, []string{"../topology/azure/testdata/arm/template.json"}, Options{Options: azure.Options{ParametersFile: "../topology/azure/testdata/arm/template.parameters.json"}})
 		}},
 		{"terraform", func() (*topology.Topology, error) {
 			return Import(Terraform, []string{"../topology/terraform/testdata/plan.json"}, Options{})
@@ -67,7 +68,7 @@ func TestImportRoundTrip(t *testing.T) {
 				load func() (*topology.Topology, error)
 			}{"real/" + fx.name, func() (*topology.Topology, error) {
 				dir := filepath.Join(real, fx.name)
-				return Import(ARM, []string{filepath.Join(dir, fx.template)}, Options{ParametersFile: filepath.Join(dir, fx.params)})
+				return Import(ARM, []string{filepath.Join(dir, fx.template)}, Options{Options: azure.Options{ParametersFile: filepath.Join(dir, fx.params)}})
 			}})
 		}
 	} else {

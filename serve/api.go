@@ -145,14 +145,12 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 }
 
 // changedFlow is a flow whose verdict or deciding rule the edits changed;
-// the page has the rest of the flow from the model.
+// the page has the rest of the flow, and what the file decides, from the
+// model.
 type changedFlow struct {
 	ID      string `json:"id"`
 	Verdict string `json:"verdict"`
 	By      string `json:"by"`
-	Was     string `json:"was"`
-	WasBy   string `json:"wasBy"`
-	Broken  bool   `json:"broken"` // a required flow that passed and no longer does
 }
 
 // ruleEdit is one rule the edits changed, said in words.
@@ -183,10 +181,7 @@ func (s *Server) handleEval(w http.ResponseWriter, r *http.Request) {
 	}
 	out := evalResponse{Problems: ev.problems, Nodes: nodeFocus{}}
 	for _, c := range ev.diff.Changed {
-		out.Flows = append(out.Flows, changedFlow{
-			ID: c.ID, Verdict: c.New.Verdict.String(), By: report.DecidedBy(c.New.Hops),
-			Was: c.Old.Verdict.String(), WasBy: report.DecidedBy(c.Old.Hops), Broken: c.Broken(),
-		})
+		out.Flows = append(out.Flows, changedFlow{ID: c.ID, Verdict: c.New.Verdict.String(), By: report.DecidedBy(c.New.Hops)})
 	}
 	edited := map[string]bool{}
 	for _, c := range ev.changes {

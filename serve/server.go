@@ -154,7 +154,7 @@ func (s *Server) Token() string { return s.token }
 func (s *Server) Run(ctx context.Context, ready func(url string)) error {
 	ln, err := net.Listen("tcp", s.opts.Addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

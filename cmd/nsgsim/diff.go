@@ -77,7 +77,7 @@ With -o it draws the new topology with the changed edges highlighted.`,
 		var oldT, newT *topology.Topology
 		if *plan != "" {
 			var err error
-			if oldT, newT, err = input.Plan(*plan); err != nil {
+			if oldT, newT, err = input.Plan(*plan, in.opts); err != nil {
 				return &inputError{err}
 			}
 		} else {

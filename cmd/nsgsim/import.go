@@ -11,14 +11,17 @@ import (
 )
 
 // importKinds are the first argument of `nsgsim import`.
-var importKinds = []string{string(input.Az), string(input.ARM), string(input.Terraform)}
+var importKinds = []string{string(input.Az), string(input.ARG), string(input.ARM), string(input.Terraform)}
 
 func newImportCmd(e *env) *cobra.Command {
 	c := &cobra.Command{
-		Use:   "import az|arm|terraform FILE...",
-		Short: "a topology from az CLI, ARM REST, ARM template or Terraform plan JSON",
-		Long: `Import reads what Azure tools print and writes nsgsim's topology YAML:
+		Use:   "import az|arg|arm|terraform FILE...",
+		Short: "a topology from az CLI, ARM REST, Resource Graph, ARM template or Terraform plan JSON",
+		Long: `Import reads what Azure tools print and writes nsgsim's topology YAML, which
+starts with a comment naming the inputs and options (never a secure
+parameter's value) and what the import passed over:
   az FILE...          az CLI or ARM REST JSON (vnet, nsg, nic, vm, bastion list/show)
+  arg FILE...         pages of Azure Resource Graph output (az graph query -o json)
   arm TEMPLATE        an ARM deployment template, with --parameters and --parameter
   terraform PLAN.json terraform show -json of a saved plan (or state)
 Every other command reads these inputs directly too; import is for keeping
@@ -40,28 +43,25 @@ the YAML.`,
 		Example: "  nsgsim import arm azuredeploy.json --parameters azuredeploy.parameters.json -o topology.yaml",
 	}
 	out := c.Flags().StringP("output", "o", "", "write the topology YAML to `FILE` (default: standard output)")
-	paramsFile := c.Flags().String("parameters", "", "arm: an ARM parameters `FILE`")
-	overrides := c.Flags().StringArray("parameter", nil, "arm: a parameter value `NAME=VALUE` (repeatable; wins over --parameters)")
-	prior := c.Flags().Bool("prior", false, "terraform: import the plan's prior state instead of its planned values")
+	in := &inputFlags{}
+	addImportFlags(c, in)
+	c.Flags().BoolVar(&in.opts.Prior, "prior", false, "terraform: import the plan's prior state instead of its planned values")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		kind, files := args[0], args[1:]
-		inputs := append([]string{}, files...)
-		if *paramsFile != "" {
-			inputs = append(inputs, *paramsFile)
+		k, ok := input.ParseKind(kind)
+		if !ok || k == input.YAML {
+			return usagef("unknown kind %q; expected %s", kind, orList(importKinds))
 		}
+		if len(files) != 1 && k != input.Az && k != input.ARG {
+			return usagef("%s: want one file, got %d", kind, len(files))
+		}
+		inputs := in.files(files...)
 		if *out != "" {
 			if err := checkNotInput(*out, inputs); err != nil {
 				return usagef("%v", err)
 			}
 		}
-		k, ok := input.ParseKind(kind)
-		if !ok || k == input.YAML {
-			return usagef("unknown kind %q; expected %s", kind, orList(importKinds))
-		}
-		if len(files) != 1 && k != input.Az {
-			return usagef("%s: want one file, got %d", kind, len(files))
-		}
-		t, err := input.Import(k, files, input.Options{ParametersFile: *paramsFile, Parameters: *overrides, Prior: *prior})
+		t, err := input.Import(k, files, in.opts)
 		if err != nil {
 			return &inputError{err}
 		}
@@ -69,6 +69,7 @@ the YAML.`,
 		if err != nil {
 			return commandError(c, err)
 		}
+		data = append([]byte(input.Header(k, files, in.opts, t)), data...)
 		if *out == "" {
 			_, err = e.stdout.Write(data)
 		} else {

@@ -25,13 +25,20 @@ func addInputFlags(c *cobra.Command, verb string) *inputFlags {
 	return f
 }
 
-// addReadFlags adds --input-format, the ARM parameters flags and
+// addReadFlags adds --input-format, the importers' flags and
 // --service-tags to f.
 func addReadFlags(c *cobra.Command, f *inputFlags) {
 	enumVar(c, &f.kind, "input-format", "", "", "read the input as `KIND`: "+orList(input.KindNames())+" (default: detected from its content)", input.KindNames())
-	c.Flags().StringVar(&f.opts.ParametersFile, "parameters", "", "an ARM template input's parameters `FILE`")
-	c.Flags().StringArrayVar(&f.opts.Parameters, "parameter", nil, "an ARM template input's parameter value `NAME=VALUE` (repeatable; wins over --parameters)")
+	addImportFlags(c, f)
 	c.Flags().StringVar(&f.opts.ServiceTags, "service-tags", "", "an Azure Service Tags JSON `FILE` from anywhere, instead of the topology's serviceTags (which must be in the topology's directory)")
+}
+
+// addImportFlags adds the importers' flags to f: an ARM template's
+// parameters and the operating system of VMs an input does not tell.
+func addImportFlags(c *cobra.Command, f *inputFlags) {
+	c.Flags().StringVar(&f.opts.ParametersFile, "parameters", "", "an ARM template input's parameters `FILE`")
+	c.Flags().StringArrayVar(&f.opts.Parameters, "parameter", nil, "an ARM template input's parameter value `NAME=VALUE` (repeatable; wins over --parameters; VALUE null: not given)")
+	c.Flags().StringArrayVar(&f.opts.VMOS, "vm-os", nil, "the operating system of a VM the input does not tell, `NAME=Linux|Windows` (repeatable)")
 }
 
 // check checks the flags' values before anything is read.

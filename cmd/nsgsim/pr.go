@@ -110,7 +110,7 @@ A deny that an expectation marks intended does not count as broken.`,
 			Inputs: prgate.Inputs{
 				Dir: ".", Files: args, Base: *base, Plan: *plan,
 				Load:     func(path string) (*topology.Topology, error) { return in.load(path) },
-				LoadPlan: input.Plan,
+				LoadPlan: func(path string) (*topology.Topology, *topology.Topology, error) { return input.Plan(path, in.opts) },
 			},
 			Summary: *summary, SARIF: *sarif, CommentOut: *commentOut, Output: *ghOutput,
 			Post: *post, Event: ev, Client: githubClient(ev.Repo), Log: e.stderr,

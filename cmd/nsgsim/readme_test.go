@@ -41,8 +41,8 @@ var readmeYAMLExempt = map[string]string{
 
 // readmeFixtures are the files the README's command lines name, made from
 // the repository's test inputs: the README's own topology example
-// (topo.yaml) and the importers' test data standing in for what az,
-// ARM and Terraform would print.
+// (topo.yaml) and the importers' test data standing in for what az, Resource
+// Graph, ARM and Terraform would print.
 var readmeFixtures = map[string]string{
 	"vnets.json":                  "../../topology/azure/testdata/az/vnet-list.json",
 	"nsgs.json":                   "../../topology/azure/testdata/az/nsg-list.json",
@@ -52,6 +52,8 @@ var readmeFixtures = map[string]string{
 	"azuredeploy.json":            "../../topology/azure/testdata/arm/template.json",
 	"azuredeploy.parameters.json": "../../topology/azure/testdata/arm/template.parameters.json",
 	"plan.json":                   "../../topology/terraform/testdata/plan.json",
+	"page1.json":                  "../../topology/azure/testdata/arg/page1.json",
+	"page2.json":                  "../../topology/azure/testdata/arg/page2.json",
 }
 
 // fence is one fenced code block of the README.

@@ -30,9 +30,9 @@ func newSimulateCmd(e *env) *cobra.Command {
 ARM or Terraform JSON) the way Azure would, lints the NSGs, checks the
 topology's expectations and prints the report on standard output. With -o it
 also draws the diagram.`,
-		Args: cobra.ArbitraryArgs,
+		Args:        cobra.ArbitraryArgs,
 		Annotations: map[string]string{annotationExitCodes: exitCodesHelp},
-		Example: "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
+		Example:     "  nsgsim simulate topology.yaml -o topology.svg --format markdown",
 	}
 	in := addInputFlags(c, "simulate")
 	format := enumFlag(c, "format", "", "table", "report `FORMAT` on standard output: "+orList(reportFormatNames), reportFormatNames)

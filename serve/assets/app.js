@@ -130,14 +130,14 @@
     const cur = ch || f;
     const tr = document.createElement("tr");
     tr.dataset.id = f.id;
-    cell(tr, ch ? cur.verdict + " (was " + ch.was + ")" : cur.verdict, "v v-" + cur.verdict);
+    cell(tr, ch ? cur.verdict + " (was " + f.verdict + ")" : cur.verdict, "v v-" + cur.verdict);
     cell(tr, f.id);
     cell(tr, f.source);
     cell(tr, f.destination);
     cell(tr, f.port ? f.protocol + "/" + f.port : f.protocol);
     cell(tr, f.requirement);
     cell(tr, cur.by);
-    if (ch && ch.was !== ch.verdict) tr.classList.add("changed");
+    if (ch && f.verdict !== ch.verdict) tr.classList.add("changed");
     if (f.id === state.flow) tr.classList.add("selected");
     tr.title = f.id;
     return tr;
@@ -983,7 +983,7 @@
       li.textContent = "none: this is the file on disk";
       ul.appendChild(li);
     }
-    const n = (out.flows || []).filter((f) => f.was !== f.verdict).length;
+    const n = (out.flows || []).filter((f) => baseByID.get(f.id) && baseByID.get(f.id).verdict !== f.verdict).length;
     $("changes-count").textContent = n ? String(n) : "";
     if (state.tab === "changes") loadEmit();
   }
