@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -76,6 +77,10 @@ the YAML.`,
 		}
 		if err != nil {
 			return commandError(c, err)
+		}
+		// What the import passed over, which the YAML keeps only as comments.
+		for _, w := range t.Warnings {
+			fmt.Fprintln(e.stderr, "warning: "+topology.EscapeUnsafe(w.Error()))
 		}
 		return nil
 	}
