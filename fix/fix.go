@@ -98,25 +98,23 @@ func compute(t *topology.Topology, together bool) (*Plan, error) {
 		}
 		progress := false
 		for i := 0; i < len(props); {
-			n, ok, err := 0, false, error(nil)
 			if together {
-				n, ok, err = p.placeTogether(props[i:])
-			}
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				progress = true
-				i += n
-				continue
-			}
-			for end := i + max(n, 1); i < end; i++ {
-				ok, err := p.place(props[i])
+				n, err := p.placeTogether(props[i:])
 				if err != nil {
 					return nil, err
 				}
-				progress = progress || ok
+				if n > 0 {
+					progress = true
+					i += n
+					continue
+				}
 			}
+			ok, err := p.place(props[i])
+			if err != nil {
+				return nil, err
+			}
+			progress = progress || ok
+			i++
 		}
 		if !progress {
 			break
@@ -232,7 +230,7 @@ func (p *planner) place(pr proposal) (bool, error) {
 	}
 	var first *tried
 	for _, shape := range pr.shapes {
-		pls, err := p.placements(pr, shape)
+		pls, err := p.placements(p.cur, pr, shape)
 		if err != nil {
 			return false, err
 		}
@@ -261,59 +259,117 @@ func (p *planner) place(pr proposal) (bool, error) {
 	return true, nil
 }
 
-// placeTogether places the longest run of proposals at the start of props
-// that are for different NSGs and each have a placement, all at once at
-// their first placements, when that gives what placing them one at a time
-// (place) would: no flow can be changed by two of them (sim.Revision's
-// Causes), so each changes the flows it alone changes, and none changes a
-// verdict it should not. It returns the length of the run and whether it
-// placed it; a run of one is not tried.
-func (p *planner) placeTogether(props []proposal) (int, bool, error) {
+// placeTogether places a run of proposals at the start of props all at
+// once, each at its first placement, when that gives what placing them one
+// at a time (place) would. The run goes on while each proposal has a
+// placement and, when its NSG already has one in the run, neither moves
+// rules and the rules placed there before it meet none of its shapes: its
+// placement in the NSG as the run leaves it is then the one place would
+// find (the same Deny rules block it, the same priorities are free). The
+// run is placed when every flow it changes is changed by one proposal
+// alone (sim.Revision's Causes), so that each proposal changes what it
+// alone would, and no verdict changes that should not. When that fails,
+// the part of the run before the first proposal to blame is tried once.
+// It returns how many proposals it placed: none, or two or more.
+func (p *planner) placeTogether(props []proposal) (int, error) {
 	var run []placement
-	seen := make(map[string]bool)
-	for _, pr := range props {
-		if seen[pr.nsg] {
-			break
-		}
-		pl, ok, err := p.firstPlacement(pr)
-		if err != nil {
-			return 0, false, err
-		}
-		if !ok {
-			break
-		}
-		seen[pr.nsg] = true
-		run = append(run, pl)
-	}
-	if len(run) < 2 {
-		return len(run), false, nil
-	}
+	byNSG := make(map[string][]placement)
 	t := p.cur
-	names := make([]string, len(run))
+	for _, pr := range props {
+		earlier := byNSG[pr.nsg]
+		if len(earlier) > 0 && !p.apart(pr, earlier) {
+			break
+		}
+		pl, ok, err := p.firstPlacement(t, pr)
+		if err != nil {
+			return 0, err
+		}
+		if !ok || len(earlier) > 0 && len(pl.moves) > 0 {
+			break
+		}
+		byNSG[pr.nsg] = append(earlier, pl)
+		run = append(run, pl)
+		t = pl.apply(t)
+	}
+	for try := 0; try < 2 && len(run) >= 2; try++ {
+		keep, err := p.placeRun(run)
+		if err != nil || keep == len(run) {
+			return keep, err
+		}
+		run = run[:keep]
+	}
+	return 0, nil
+}
+
+// placeRun places the placements of run at once if that is what placing
+// them one at a time would do (see placeTogether), and returns len(run);
+// or, when it is not, places nothing and returns the length of the part
+// of run before the first placement that a flow's change is to blame on.
+func (p *planner) placeRun(run []placement) (int, error) {
+	t := p.cur
+	var names []string
+	owner := make(map[sim.Cause]int) // an added rule → its placement in run
+	byNSG := make(map[string][]int)
 	for i, pl := range run {
 		t = pl.apply(t)
-		names[i] = pl.pr.nsg
+		if !slices.Contains(names, pl.pr.nsg) {
+			names = append(names, pl.pr.nsg)
+		}
+		owner[sim.Cause{NSG: pl.pr.nsg, Rule: pl.rule.Name}] = i
+		byNSG[pl.pr.nsg] = append(byNSG[pl.pr.nsg], i)
 	}
 	rev, err := p.eng.Revise(p.results, t, names...)
-	if err != nil {
-		return 0, false, err
+	if err != nil || rev.Causes == nil {
+		return 0, err
 	}
-	if rev.Causes == nil {
-		return len(run), false, nil
+	// blame returns the placements that can have changed flow i.
+	blame := func(i int) []int {
+		var out []int
+		for _, c := range rev.Causes[i] {
+			if k, ok := owner[c]; ok {
+				out = append(out, k)
+			} else {
+				out = append(out, byNSG[c.NSG]...) // a rule placed here moved
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
 	}
-	for _, causes := range rev.Causes {
-		if len(causes) > 1 {
-			return len(run), false, nil
+	keep := len(run)
+	for i := range rev.Causes {
+		if b := blame(i); len(b) > 1 {
+			keep = min(keep, b[1])
 		}
 	}
-	if len(changedVerdicts(p.results, rev, p.intended)) > 0 {
-		return len(run), false, nil
+	for _, i := range unwantedChanges(p.results, rev, p.intended) {
+		if b := blame(i); len(b) > 0 {
+			keep = min(keep, b[0])
+		}
+	}
+	if keep < len(run) {
+		return keep, nil
 	}
 	for _, pl := range run {
 		p.record(pl)
 	}
 	p.cur, p.eng, p.results = t, rev.Engine, rev.Results
-	return len(run), true, nil
+	return len(run), nil
+}
+
+// apart reports whether no rule placed earlier in its NSG, and no rule
+// they move, can match a packet of any shape of pr.
+func (p *planner) apart(pr proposal, earlier []placement) bool {
+	for _, pl := range earlier {
+		if len(pl.moves) > 0 {
+			return false
+		}
+		for _, shape := range pr.shapes {
+			if p.eng.RulesMeet(pr.nsg, pl.rule, shape) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // placement is one way to add a proposal's rule: the rule, named and
@@ -332,13 +388,15 @@ func (pl placement) apply(t *topology.Topology) *topology.Topology {
 	return withRule(t, pl.pr.nsg, pl.rule)
 }
 
-// placements returns the placements of one shape of pr in the current
-// topology, best first: a priority in each gap between the rules before
+// placements returns the placements of one shape of pr in topology t (the
+// current one, or the current one with rules placed since whose boxes
+// do not meet the shape's, so that the engine's Blockers still hold), best
+// first: a priority in each gap between the rules before
 // the first Deny that would take its traffic (slots), or, when there is
 // none, that Deny's priority with the rules from there moved up by one
 // (makeRoom).
-func (p *planner) placements(pr proposal, shape *topology.SecurityRule) ([]placement, error) {
-	nsg := p.cur.NetworkSecurityGroupByName(pr.nsg)
+func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.SecurityRule) ([]placement, error) {
+	nsg := t.NetworkSecurityGroupByName(pr.nsg)
 	if nsg == nil {
 		return nil, fmt.Errorf("fix: network security group %q not found", pr.nsg)
 	}
@@ -364,10 +422,11 @@ func (p *planner) placements(pr proposal, shape *topology.SecurityRule) ([]place
 	return out, nil
 }
 
-// firstPlacement returns the placement place tries first, if there is one.
-func (p *planner) firstPlacement(pr proposal) (placement, bool, error) {
+// firstPlacement returns the placement place would try first in t, if
+// there is one.
+func (p *planner) firstPlacement(t *topology.Topology, pr proposal) (placement, bool, error) {
 	for _, shape := range pr.shapes {
-		pls, err := p.placements(pr, shape)
+		pls, err := p.placements(t, pr, shape)
 		if err != nil {
 			return placement{}, false, err
 		}
@@ -462,8 +521,17 @@ func withPriority(t *topology.Topology, m Move) *topology.Topology {
 // became less blocked (and were not blocked by intent: fix leaves those
 // alone). Only the flows the revision changed can have.
 func changedVerdicts(old []*sim.Result, rev *sim.Revision, intended map[string]bool) []string {
-	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
 	var out []string
+	for _, i := range unwantedChanges(old, rev, intended) {
+		out = append(out, fmt.Sprintf("%s from %s to %s", rev.Results[i].Flow.ID, old[i].Verdict, rev.Results[i].Verdict))
+	}
+	return out
+}
+
+// unwantedChanges returns the indexes of the flows changedVerdicts lists.
+func unwantedChanges(old []*sim.Result, rev *sim.Revision, intended map[string]bool) []int {
+	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
+	var out []int
 	for _, i := range rev.Changed {
 		r := rev.Results[i]
 		if i >= len(old) || old[i].Flow.ID != r.Flow.ID {
@@ -475,7 +543,7 @@ func changedVerdicts(old []*sim.Result, rev *sim.Revision, intended map[string]b
 		}
 		wanted := r.Flow.Requirement != topology.Optional && rank[r.Verdict] > rank[v] && !intended[r.Flow.ID]
 		if !wanted {
-			out = append(out, fmt.Sprintf("%s from %s to %s", r.Flow.ID, v, r.Verdict))
+			out = append(out, i)
 		}
 	}
 	return out

@@ -188,9 +188,10 @@ func readServiceTags(path string) (*topology.ServiceTags, error) {
 	return tags, nil
 }
 
-// loadYAML loads a YAML topology.
+// loadYAML loads a YAML topology. Nothing changes the data read, so the
+// topology may keep its strings in it.
 func loadYAML(files []file, o Options) (*topology.Topology, error) {
-	return topology.ParseWithServiceTags(files[0].path, files[0].data, o.tags)
+	return topology.ParseOwned(files[0].path, files[0].data, o.tags)
 }
 
 // loadDetectedYAML loads a file whose content did not look like JSON: when

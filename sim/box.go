@@ -150,3 +150,129 @@ func firstMatchesAmong(rules []compiledRule, among []int, b matchBox, stop int) 
 	}
 	return takers, len(rest) > 0, true
 }
+
+// The boxes of one flow: its protocol and destination port are fixed, so a
+// set of its packets is a box of sources × source ports × destinations
+// (box, evaluate.go), and a rule that matches the protocol and port matches
+// the box of its three other sides.
+
+// meets reports whether the rule's sides meet b: some packet of b matches
+// it, given that it matches the flow's protocol and port.
+func (b box) meets(r *compiledRule) bool {
+	return meets(b.src, r.src) && meets(b.dst, r.dst) && meets(b.ports, r.srcPorts)
+}
+
+// within returns the packets of b that r matches (b must meet r).
+func (b box) within(r *compiledRule) box {
+	return box{b.src.Intersect(r.src), b.ports.Intersect(r.srcPorts), b.dst.Intersect(r.dst)}
+}
+
+// minus appends to out b less what r matches, as disjoint boxes: one side
+// at a time, the part of b outside r on that side, then b narrowed to r on
+// that side.
+func (b box) minus(r *compiledRule, out []box) []box {
+	if s := b.src.Subtract(r.src); !s.IsEmpty() {
+		out = append(out, box{s, b.ports, b.dst})
+		b.src = b.src.Intersect(r.src)
+	}
+	if s := b.dst.Subtract(r.dst); !s.IsEmpty() {
+		out = append(out, box{b.src, b.ports, s})
+		b.dst = b.dst.Intersect(r.dst)
+	}
+	if s := b.ports.Subtract(r.srcPorts); !s.IsEmpty() {
+		out = append(out, box{b.src, s, b.dst})
+	}
+	return out
+}
+
+// inside reports whether the rule's sides hold all of b: every packet of b
+// matches it, given that it matches the flow's protocol and port.
+func (b box) inside(r *compiledRule) bool {
+	return covers(r.src, b.src) && covers(r.dst, b.dst) && covers(r.srcPorts, b.ports)
+}
+
+// covers reports whether t ⊆ s, without allocating.
+func covers(s, t Set) bool {
+	i := 0
+	for _, sp := range t.spans {
+		for i < len(s.spans) && s.spans[i].hi < sp.lo {
+			i++
+		}
+		if i == len(s.spans) || s.spans[i].lo > sp.lo || s.spans[i].hi < sp.hi {
+			return false
+		}
+	}
+	return true
+}
+
+// decided is a box of packets whose first match is rule.
+type decided struct {
+	b    box
+	rule *compiledRule
+}
+
+// partition appends to out the pieces of b, packets of protocol proto to
+// port dport, split by their first match among the rules of direction dir:
+// each rule takes what it matches of what the rules before it left ("Once
+// traffic matches a rule, processing stops", NSG overview). The default
+// rules match every packet, so the pieces cover b. A large NSG's rule index
+// names the rules that can meet b, and only those are walked: the others
+// take nothing of it. sc holds the buffers of the walk.
+func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol, dport uint16, b box, sc *evalScratch, out []decided) []decided {
+	rules := n.rules[dir]
+	x := n.index(dir)
+	count := len(rules)
+	if x != nil {
+		sc.among = x.candidates(matchBox{1 << proto, b.src, b.ports, b.dst, PointSet(Point(dport))}, len(rules), sc.among[:0])
+		count = len(sc.among)
+	}
+	rest, next := append(sc.rest[:0], b), sc.next[:0]
+	for k := 0; k < count && len(rest) > 0; k++ {
+		r := &rules[k]
+		if x != nil {
+			r = &rules[sc.among[k]]
+		}
+		if !r.protocols.has(proto) || !r.dstPorts.Contains(Point(dport)) {
+			continue
+		}
+		next = next[:0]
+		for _, x := range rest {
+			switch {
+			case !x.meets(r):
+				next = append(next, x)
+			case x.inside(r):
+				out = append(out, decided{x, r})
+			default:
+				out = append(out, decided{x.within(r), r})
+				next = x.minus(r, next)
+			}
+		}
+		rest, next = next, rest
+	}
+	sc.rest, sc.next = rest, next
+	return out
+}
+
+// RulesMeet reports whether rules a and b, of one direction, can match a
+// common packet in NSG nsg, in some VNet where it is attached (a rule's
+// service tags and ASGs mean different addresses in different VNets).
+// Neither rule need be in the NSG. Protocols count as the rules name them,
+// so the answer errs towards true.
+func (e *Engine) RulesMeet(nsg string, a, b *topology.SecurityRule) bool {
+	if a.Direction != b.Direction {
+		return false
+	}
+	for k := range e.compiled {
+		if k.nsg != nsg {
+			continue
+		}
+		vi := e.vnets[k.vnet]
+		boxOf := func(r *topology.SecurityRule) matchBox {
+			return matchBox{protocolSet(r.Protocol), e.addresses(r.Source, vi), PortSet(r.SourcePorts), e.addresses(r.Destination, vi), PortSet(r.DestinationPorts)}
+		}
+		if boxOf(a).overlaps(boxOf(b)) {
+			return true
+		}
+	}
+	return false
+}

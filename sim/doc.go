@@ -20,11 +20,13 @@
 //
 // Endpoints are address sets and documented flows come from every ephemeral
 // source port, so Evaluate decides a whole box of (source, source port,
-// destination) at once: it cuts each axis where a rule on the path starts or
-// stops matching, decides one packet per cell, and merges cells with the same
-// decision into segments. A flow is Allow, Deny or Partial (NoTraffic when
-// an end has no address), and its Result carries the trace (NSG, rule,
-// priority) that every output is built from.
+// destination) at once: each NSG on the path splits the box by first match,
+// each rule taking what it matches of what the rules before it left, and
+// the pieces with the same decision are joined into segments. The cost
+// follows the pieces, not the product of the points where rules cut the
+// axes. A flow is Allow, Deny or Partial (NoTraffic when an end has no
+// address), and its Result carries the trace (NSG, rule, priority) that
+// every output is built from.
 //
 // Endpoints are placed where their addresses live (endpoints.go, SPEC 2.3):
 // a client or user address that is a VM's is that VM, one in a subnet meets

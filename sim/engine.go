@@ -25,10 +25,6 @@ type Engine struct {
 	asgs     map[asgKey]Set
 	compiled map[nsgKey]*compiledNSG
 	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
-
-	// reuse holds compiled NSGs that compileReusing takes as they are
-	// (Revise, incremental.go), which clears it once compiled.
-	reuse map[nsgKey]*compiledNSG
 }
 
 // asgKey names an ASG as seen from one VNet.
@@ -98,9 +94,6 @@ type compiledNSG struct {
 	rules [2][]compiledRule // indexed by topology.Direction
 	once  [2]sync.Once
 	idx   [2]*ruleIndex
-
-	cutsMu sync.RWMutex
-	cuts   map[cutKey]*gateCuts // see cutsFor
 }
 
 // index returns the rule index of direction dir, building it on first use,
@@ -165,26 +158,22 @@ func (n *compiledNSG) decide(dir topology.Direction, proto topology.Protocol, sr
 	return &rules[len(rules)-1]
 }
 
-// Compile resolves a loaded, valid topology into an Engine.
-func Compile(t *topology.Topology) (*Engine, error) { return compileReusing(t, nil, nil) }
-
-// compileReusing is Compile, taking each NSG found in reuse as compiled
-// there instead of compiling it again, and u, when not nil, as the
-// topology's universe (Revise, incremental.go).
-func compileReusing(t *topology.Topology, reuse map[nsgKey]*compiledNSG, u *universe) (*Engine, error) {
-	if u == nil {
-		u = newUniverse(t.ServiceTags, mentionedTags(t))
+// Compile resolves a loaded, valid topology into an Engine. It fails when
+// the topology asks for more than MaxFlows flows.
+func Compile(t *topology.Topology) (*Engine, error) {
+	net := network.Resolve(t)
+	if err := checkFlowBudget(t, net); err != nil {
+		return nil, err
 	}
 	e := &Engine{
 		topo:     t,
-		net:      network.Resolve(t),
-		u:        u,
+		net:      net,
+		u:        newUniverse(t.ServiceTags, mentionedTags(t)),
 		vnets:    make(map[string]*vnetInfo),
 		vms:      make(map[string]*vmInfo),
 		subnetOf: make(map[[2]string]*subnetInfo),
 		asgs:     make(map[asgKey]Set),
 		compiled: make(map[nsgKey]*compiledNSG),
-		reuse:    reuse,
 	}
 	// ASG members are known (e.net) before any rule is compiled.
 	for _, nv := range e.net.VNets {
@@ -283,10 +272,6 @@ func mentionedTags(t *topology.Topology) []string {
 func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
 	key := nsgKey{name, vi.vnet.Name}
 	if n, ok := e.compiled[key]; ok {
-		return n, nil
-	}
-	if n, ok := e.reuse[key]; ok {
-		e.compiled[key] = n
 		return n, nil
 	}
 	nsg := e.topo.NetworkSecurityGroupByName(name)

@@ -197,76 +197,65 @@ func subnetLabel(si *subnetInfo) string {
 
 func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
 
-// evaluatePair decides every packet from one source part to one destination
-// part. The address and port axes are cut wherever a rule on the path starts
-// or stops matching, so that every cell of the grid is decided the same way
-// for all its packets; one packet per cell is evaluated, and cells with the
-// same decision are merged back into segments.
+// evaluatePair decides every packet from one source part to one
+// destination part, a box of sources × source ports × destinations for the
+// flow's protocol and port. Each NSG on the path partitions the box by
+// first match (partition, box.go): walking its rules in order, each takes
+// what it matches of what is left. The pieces an NSG allows go on to the
+// next NSG; a Deny ends a piece's path. The cost follows the pieces, the
+// distinct decisions and the rules that meet them, not the product of the
+// points where rules cut the three axes.
 //
-// Only the rules that can match the flow's protocol and destination port
-// cut the axes, and only cuts inside a part's range can split it; each
-// NSG keeps these cuts per protocol and port (gateCuts). Buffers come from
-// a pool, so a flow whose cells all decide alike costs a few allocations
-// for its segment.
+// The pieces with the same decision (the same rule at each NSG) are then
+// joined into the boxes that merging the cells of a grid would give
+// (joinPieces), so the segments are exactly those of deciding one packet
+// per cell of the grid that every rule's bounds cut, as nsgsim first did.
 func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
 	}
 	sc := scratchPool.Get().(*evalScratch)
 	defer scratchPool.Put(sc)
-	path := gatesInto(sc.path[:0], src.at, dst.at)
-	sc.path = path
-	dport := Point(f.Port)
-	// Each gate's cuts, sorted, are cached for the flow's protocol and port;
-	// the cuts inside a part's range are a window of them.
-	sLo, sHi := src.set.First(), src.set.last()
-	pLo, pHi := ports.First(), ports.last()
-	dLo, dHi := dst.set.First(), dst.set.last()
-	var srcLists, portLists, dstLists [4][]Point
-	for i, g := range path {
-		gc := g.nsg.cutsFor(g.dir, f.Protocol, f.Port)
-		srcLists[i] = window(gc.src, sLo, sHi)
-		portLists[i] = window(gc.sport, pLo, pHi)
-		dstLists[i] = window(gc.dst, dLo, dHi)
+	var buf [4]gate
+	path := gatesInto(buf[:0], src.at, dst.at)
+	whole := box{src.set, ports, dst.set}
+	open, done := append(sc.open[:0], piece{b: whole}), sc.done[:0]
+	if len(path) == 0 {
+		done, open = append(done, open...), open[:0]
 	}
-	n := len(path)
-	sc.srcCuts = mergeSorted(sc.srcCuts[:0], srcLists[:n])
-	sc.portCuts = mergeSorted(sc.portCuts[:0], portLists[:n])
-	sc.dstCuts = mergeSorted(sc.dstCuts[:0], dstLists[:n])
-	srcCells := src.set.splitSpans(sc.srcCuts, sc.srcCells[:0])
-	portCells := ports.splitSpans(sc.portCuts, sc.portCells[:0])
-	dstCells := dst.set.splitSpans(sc.dstCuts, sc.dstCells[:0])
-	sc.srcCells, sc.portCells, sc.dstCells = srcCells, portCells, dstCells
-
-	// Decide one packet per cell; cells are numbered source-major, then
-	// source port, then destination.
-	decs := sc.decs[:0]
-	cellDec := sc.cellDec[:0]
-	for _, s := range srcCells {
-		for _, pc := range portCells {
-			for _, d := range dstCells {
-				var dec decision
-				for _, g := range path {
-					r := g.nsg.decide(g.dir, f.Protocol, s.lo, pc.lo, d.lo, dport)
-					dec.rules[dec.n] = r
-					dec.n++
-					if r.rule.Access == topology.Deny {
-						break
-					}
+	for i, g := range path {
+		next := sc.next2[:0]
+		for _, pc := range open {
+			sc.parts = g.nsg.partition(g.dir, f.Protocol, f.Port, pc.b, sc, sc.parts[:0])
+			for _, t := range sc.parts {
+				np := piece{b: t.b, dec: pc.dec}
+				np.dec.rules[i] = t.rule
+				np.dec.n = i + 1
+				if t.rule.rule.Access == topology.Deny || i == len(path)-1 {
+					done = append(done, np)
+				} else {
+					next = append(next, np)
 				}
-				k := slices.Index(decs, dec)
-				if k < 0 {
-					k = len(decs)
-					decs = append(decs, dec)
-				}
-				cellDec = append(cellDec, k)
 			}
 		}
+		sc.next2, open = open, next
 	}
-	sc.decs, sc.cellDec = decs, cellDec
+	sc.open, sc.done = open, done
 
+	// Group the pieces by decision, in order of first appearance.
+	decs := sc.decs[:0]
+	for _, pc := range done {
+		k := slices.IndexFunc(decs, func(d decisionBoxes) bool { return d.dec == pc.dec })
+		if k < 0 {
+			decs = append(decs, decisionBoxes{dec: pc.dec})
+			k = len(decs) - 1
+		}
+		decs[k].boxes = append(decs[k].boxes, pc.b)
+	}
+	sc.decs = decs
 	segs := make([]Segment, 0, len(decs))
-	for k, dec := range decs {
+	for _, d := range decs {
+		dec := d.dec
 		hops := make([]Hop, dec.n)
 		access := topology.Allow
 		for i := 0; i < dec.n; i++ {
@@ -275,61 +264,38 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 			access = r.rule.Access
 		}
 		if len(decs) == 1 {
-			// Every cell decides alike: merging the whole grid gives back
-			// the whole box.
+			// Every packet decides alike: the whole box.
 			segs = append(segs, Segment{Source: src.set, SourcePorts: ports, Destination: dst.set, Access: access, Hops: hops})
 			break
 		}
-		if n := len(srcCells) * len(portCells) * len(dstCells); n == len(srcCells) || n == len(portCells) || n == len(dstCells) {
-			// The cells lie along one axis: merging joins this decision's
-			// cells into one box, their union along that axis.
-			seg := Segment{Source: src.set, SourcePorts: ports, Destination: dst.set, Access: access, Hops: hops}
-			switch {
-			case len(srcCells) > 1:
-				seg.Source = lineUnion(srcCells, cellDec, k)
-			case len(portCells) > 1:
-				seg.SourcePorts = lineUnion(portCells, cellDec, k)
-			default:
-				seg.Destination = lineUnion(dstCells, cellDec, k)
-			}
-			segs = append(segs, seg)
-			continue
-		}
-		var boxes []box
-		c := 0
-		for _, s := range srcCells {
-			for _, pc := range portCells {
-				for _, d := range dstCells {
-					if cellDec[c] == k {
-						boxes = append(boxes, box{spanSet(s), spanSet(pc), spanSet(d)})
-					}
-					c++
-				}
-			}
-		}
-		for _, b := range mergeBoxes(boxes) {
+		for _, b := range joinPieces(d.boxes) {
 			segs = append(segs, Segment{Source: b.src, SourcePorts: b.ports, Destination: b.dst, Access: access, Hops: hops})
 		}
 	}
 	return segs
 }
 
-// lineUnion returns the union of the cells with decision k when the cells
-// lie along one axis (the other two have one cell each, which is their whole
-// set): what mergeBoxes makes of them. The cells come in increasing order.
-func lineUnion(cells []span, cellDec []int, k int) Set {
-	var spans []span
-	for c, sp := range cells {
-		if cellDec[c] != k {
-			continue
-		}
-		if n := len(spans); n > 0 && spans[n-1].hi+1 == sp.lo {
-			spans[n-1].hi = sp.hi
-			continue
-		}
-		spans = append(spans, sp)
-	}
-	return Set{spans}
+// evalScratch holds the buffers of one evaluatePair call.
+type evalScratch struct {
+	open, next2, done []piece
+	parts             []decided
+	rest, next        []box // partition's
+	among             []int // partition's
+	decs              []decisionBoxes
+}
+
+// decisionBoxes is a decision and the pieces that have it.
+type decisionBoxes struct {
+	dec   decision
+	boxes []box
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(evalScratch) }}
+
+// piece is a box of packets with the decision taken on it so far.
+type piece struct {
+	b   box
+	dec decision
 }
 
 // decision is the rule that decided at each gate of a path, up to the first
@@ -339,63 +305,114 @@ type decision struct {
 	rules [4]*compiledRule
 }
 
-// evalScratch holds the buffers of one evaluatePair call.
-type evalScratch struct {
-	path                          []gate
-	srcCuts, portCuts, dstCuts    []Point
-	srcCells, portCells, dstCells []span
-	decs                          []decision
-	cellDec                       []int
-}
-
-var scratchPool = sync.Pool{New: func() any { return new(evalScratch) }}
-
+// box is a set of packets of one flow: sources × source ports ×
+// destinations.
 type box struct{ src, ports, dst Set }
 
-// mergeBoxes joins boxes that differ along one axis only, one axis at a time:
-// sources first, then ports, then destinations.
-func mergeBoxes(boxes []box) []box {
-	boxes = mergeAlong(boxes, axisOf(0))
-	boxes = mergeAlong(boxes, axisOf(1))
-	return mergeAlong(boxes, axisOf(2))
-}
-
-// axisOf returns a box's sets with the one merged along, i, first.
-func axisOf(i int) func(*box) (along, a, b *Set) {
-	switch i {
-	case 0:
-		return func(x *box) (*Set, *Set, *Set) { return &x.src, &x.ports, &x.dst }
-	case 1:
-		return func(x *box) (*Set, *Set, *Set) { return &x.ports, &x.src, &x.dst }
+// joinPieces returns the boxes of disjoint pieces that share a decision,
+// joined the way merging the cells of any grid on which they are whole
+// would join them: for each destination and source port, the sources; then,
+// per destination, the source ports with the same sources; then the
+// destinations with the same sources and source ports. Each step is defined
+// point by point, so the boxes do not depend on the grid, and the cells'
+// merge (sources first, then ports, then destinations) gives the same.
+// They are computed on the pieces' own bounds: destination intervals, and
+// within each the source-port intervals of the pieces that cover it.
+func joinPieces(pieces []box) []box {
+	if len(pieces) == 1 {
+		return pieces
 	}
-	return func(x *box) (*Set, *Set, *Set) { return &x.dst, &x.src, &x.ports }
-}
-
-// mergeAlong merges each box into the first earlier box whose other two
-// sets are equal, uniting the sets along the axis; boxes keep the order in
-// which their other sets first appear. Earlier boxes are found by a hash of
-// the other two sets.
-func mergeAlong(boxes []box, axis func(*box) (along, a, b *Set)) []box {
-	var out []box
-	seen := make(map[uint64][]int, len(boxes))
-	for _, b := range boxes {
-		_, ba, bb := axis(&b)
-		h := ba.hash(bb.hash(0))
-		merged := false
-		for _, i := range seen[h] {
-			o := &out[i]
-			along, oa, ob := axis(o)
-			if oa.Equal(*ba) && ob.Equal(*bb) {
-				bAlong, _, _ := axis(&b)
-				*along = along.Union(*bAlong)
-				merged = true
-				break
+	// The destination intervals: between consecutive bounds of the pieces'
+	// destination sets. Each piece covers whole intervals.
+	var dcuts []Point
+	for _, b := range pieces {
+		dcuts = b.dst.cuts(dcuts)
+	}
+	dcuts = uniq(dcuts)
+	covering := make([][]int, len(dcuts)) // interval k: the pieces that cover it
+	for i, b := range pieces {
+		for _, sp := range b.dst.spans {
+			k, _ := slices.BinarySearch(dcuts, sp.lo)
+			for ; dcuts[k] <= sp.hi; k++ {
+				covering[k] = append(covering[k], i)
 			}
 		}
-		if !merged {
-			seen[h] = append(seen[h], len(out))
-			out = append(out, b)
+	}
+	type key struct{ src, ports uint64 } // hashes
+	type srcPorts struct {
+		src, ports Set
+		dst        []span
+	}
+	var out []*srcPorts
+	bySrcPorts := make(map[key][]*srcPorts)
+	var pcuts []Point
+	var spans []span
+	for k, in := range covering {
+		if len(in) == 0 {
+			continue
+		}
+		d := span{dcuts[k], dcuts[k+1] - 1}
+		// Source-port intervals of the pieces covering d, and for each the
+		// union of their sources.
+		pcuts = pcuts[:0]
+		for _, i := range in {
+			pcuts = pieces[i].ports.cuts(pcuts)
+		}
+		pcuts = uniq(pcuts)
+		type srcSet struct {
+			src   Set
+			ports []span
+		}
+		var row []*srcSet
+		bySrc := make(map[uint64][]*srcSet)
+		for j := 0; j+1 < len(pcuts); j++ {
+			p := span{pcuts[j], pcuts[j+1] - 1}
+			spans = spans[:0]
+			for _, i := range in {
+				if pieces[i].ports.Contains(p.lo) {
+					spans = append(spans, pieces[i].src.spans...)
+				}
+			}
+			if len(spans) == 0 {
+				continue
+			}
+			src := normalize(slices.Clone(spans))
+			h := src.hash(0)
+			var at *srcSet
+			for _, x := range bySrc[h] {
+				if x.src.Equal(src) {
+					at = x
+					break
+				}
+			}
+			if at == nil {
+				at = &srcSet{src: src}
+				bySrc[h] = append(bySrc[h], at)
+				row = append(row, at)
+			}
+			at.ports = append(at.ports, p)
+		}
+		for _, x := range row {
+			ports := normalize(x.ports)
+			kk := key{x.src.hash(0), ports.hash(0)}
+			var at *srcPorts
+			for _, y := range bySrcPorts[kk] {
+				if y.src.Equal(x.src) && y.ports.Equal(ports) {
+					at = y
+					break
+				}
+			}
+			if at == nil {
+				at = &srcPorts{src: x.src, ports: ports}
+				bySrcPorts[kk] = append(bySrcPorts[kk], at)
+				out = append(out, at)
+			}
+			at.dst = append(at.dst, d)
 		}
 	}
-	return out
+	boxes := make([]box, len(out))
+	for i, x := range out {
+		boxes[i] = box{x.src, x.ports, normalize(x.dst)}
+	}
+	return boxes
 }

@@ -115,7 +115,7 @@ func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.Secu
 			if decidesCorner(x, b, i) {
 				return nil, false
 			}
-			takers, left, ok = firstMatchesAmong(rules, x.candidates(b, i), b, i)
+			takers, left, ok = firstMatchesAmong(rules, x.candidates(b, i, nil), b, i)
 		} else {
 			takers, left, ok = firstMatches(rules, b, i)
 		}

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -48,14 +50,20 @@ type Revision struct {
 	Changed []int
 	// Reevaluated counts the flows that were evaluated again.
 	Reevaluated int
-	// Causes names, for each flow evaluated again (by its index in
-	// Results), the changed NSGs that can change it: those with a changed
-	// rule that can match one of its packets, sorted. A flow with one cause
-	// changes as that NSG's edit alone would change it, whatever the other
-	// edits; fix relies on this to place rules in several NSGs at once.
-	// Causes is nil when every flow was evaluated again.
-	Causes map[int][]string
+	// Causes lists, for each flow evaluated again (by its index in
+	// Results), the changed rules that can match one of its packets,
+	// sorted, each once. A flow whose causes are all edits of one NSG
+	// changes as that NSG's edit alone would change it, whatever the
+	// others; and a flow whose causes are rules that one edit added
+	// changes as that edit alone would. fix relies on this to place
+	// several rules at once. Causes is nil when every flow was evaluated
+	// again.
+	Causes map[int][]Cause
 }
+
+// Cause is a changed rule of an edited NSG, by name: a rule added, removed,
+// edited, or moved among the unchanged rules.
+type Cause struct{ NSG, Rule string }
 
 // Revise simulates t, a revision of r's topology. The NSGs named in changed,
 // and every NSG of t that is not the very object r's topology holds, are
@@ -123,17 +131,10 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	if !e.sameUniverse(t, names) {
 		return e.reviseAll(results, t)
 	}
-	reuse := make(map[nsgKey]*compiledNSG, len(e.compiled))
-	for k, n := range e.compiled {
-		if !names[k.nsg] {
-			reuse[k] = n
-		}
-	}
-	e2, err := compileReusing(t, reuse, e.u)
+	e2, err := e.reviseEngine(t, names)
 	if err != nil {
 		return nil, err
 	}
-	e2.reuse = nil
 
 	// The changed rules and the new pointers of the unchanged ones, over
 	// every VNet where a changed NSG is compiled, before and after.
@@ -161,24 +162,33 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 		}
 	}
 
-	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results)), Causes: make(map[int][]string)}
+	v := &Revision{Topology: t, Engine: e2, Results: make([]*Result, len(results)), Causes: make(map[int][]Cause)}
 	var again []int
 	var reached []string
+	// The edited NSGs as the results' hops name them: the objects of the
+	// engine's topology.
+	edited := make(map[*topology.NetworkSecurityGroup]bool, len(names))
+	for _, n := range e.topo.NetworkSecurityGroups {
+		edited[n] = names[n.Name]
+	}
 	for i, res := range results {
-		reached = reachedNSGs(res, names, reached[:0])
+		reached = reachedNSGs(res, edited, reached[:0])
 		switch {
 		case len(reached) == 0:
 			v.Results[i] = res
 		case slices.ContainsFunc(reached, func(n string) bool { return mayChange(res, diffs[n]) }):
 			again = append(again, i)
-			var causes []string
+			var causes []Cause
+			ports := PortSet(res.Flow.SourcePorts)
 			for n, d := range diffs {
-				if mayChange(res, d) {
-					causes = append(causes, n)
+				for _, r := range d {
+					if mayMatch(res, r, ports) {
+						causes = append(causes, Cause{n, r.rule.Name})
+					}
 				}
 			}
-			slices.Sort(causes)
-			v.Causes[i] = causes
+			slices.SortFunc(causes, func(a, b Cause) int { return cmp.Or(cmp.Compare(a.NSG, b.NSG), cmp.Compare(a.Rule, b.Rule)) })
+			v.Causes[i] = slices.Compact(causes)
 		default:
 			v.Results[i] = repointed(res, names, newNSG, remap)
 		}
@@ -196,6 +206,98 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	}
 	v.Reevaluated = len(again)
 	return v, nil
+}
+
+// reviseEngine returns an engine for t, a revision of the engine's
+// topology in the NSGs named only, with the same universe. It shares what
+// the edit leaves as it was: the compiled NSGs that did not change, and the
+// VNets where no changed NSG is attached, with their subnets and VMs. The
+// NSGs named are compiled anew in every VNet where they were compiled, and
+// the VNets where they are attached are copied, with their subnets and
+// VMs, to point at them. Compiling t whole would give the same engine, but
+// for its resolved network (Engine.Network), which is shared too: the same
+// VNets, subnets, VMs, ASGs and Bastion hosts, whose NSG fields name the
+// NSG objects of the engine's topology.
+func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Engine, error) {
+	e2 := &Engine{
+		topo: t, net: e.net, u: e.u,
+		vnets: e.vnets, subnets: e.subnets, subnetOf: e.subnetOf,
+		vms: e.vms, vmList: e.vmList,
+		asgs:     maps.Clone(e.asgs),
+		compiled: make(map[nsgKey]*compiledNSG, len(e.compiled)),
+	}
+	for k, n := range e.compiled {
+		if !names[k.nsg] {
+			e2.compiled[k] = n
+		}
+	}
+	for k := range e.compiled {
+		if names[k.nsg] {
+			if _, err := e2.compileNSG(k.nsg, e.vnets[k.vnet]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The VNets where a changed NSG is attached, to a subnet or a NIC.
+	touched := make(map[*vnetInfo]bool)
+	for _, si := range e.subnets {
+		if si.nsg != nil && names[si.nsg.nsg.Name] {
+			touched[si.vnet] = true
+		}
+		for _, vm := range si.vms {
+			if vm.nic != nil && names[vm.nic.nsg.Name] {
+				touched[si.vnet] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		return e2, nil
+	}
+	e2.vnets, e2.subnetOf, e2.vms = maps.Clone(e.vnets), maps.Clone(e.subnetOf), maps.Clone(e.vms)
+	e2.subnets, e2.vmList = slices.Clone(e.subnets), slices.Clone(e.vmList)
+	compiled := func(nsg string, vi *vnetInfo) *compiledNSG {
+		if nsg == "" {
+			return nil
+		}
+		return e2.compiled[nsgKey{nsg, vi.vnet.Name}]
+	}
+	newVM := make(map[*vmInfo]*vmInfo)
+	newVNet := make(map[*vnetInfo]*vnetInfo, len(touched))
+	for vi := range touched {
+		nv := *vi
+		nv.subnets = nil // the copies, below
+		newVNet[vi] = &nv
+		e2.vnets[vi.vnet.Name] = &nv
+	}
+	for i, si := range e2.subnets {
+		nv := newVNet[si.vnet]
+		if nv == nil {
+			continue
+		}
+		ns := *si
+		ns.vnet = nv
+		ns.nsg = compiled(si.subnet.NetworkSecurityGroup, nv)
+		ns.at = &attachment{subnet: &ns}
+		ns.vms = make([]*vmInfo, len(si.vms))
+		for j, vm := range si.vms {
+			nvm := *vm
+			nvm.subnet = &ns
+			nvm.nic = compiled(vm.vm.NetworkSecurityGroup, nv)
+			nvm.at = &attachment{subnet: &ns, vm: &nvm}
+			ns.vms[j] = &nvm
+			newVM[vm] = &nvm
+			e2.vms[vm.vm.Name] = &nvm
+		}
+		e2.subnets[i] = &ns
+		nv.subnets = append(nv.subnets, &ns)
+		e2.subnetOf[[2]string{nv.vnet.Name, si.subnet.Name}] = &ns
+	}
+	for i, vm := range e2.vmList {
+		if nvm := newVM[vm]; nvm != nil {
+			e2.vmList[i] = nvm
+		}
+	}
+	return e2, nil
 }
 
 // reviseAll evaluates every flow of t on a newly compiled engine.
@@ -373,18 +475,18 @@ func allRules(before, after []compiledRule) ruleDiff {
 // sameMatch reports whether two compiled rules match the same packets with
 // the same access.
 func sameMatch(a, b *compiledRule) bool {
-	return a.rule.Access == b.rule.Access && a.rule.Protocol == b.rule.Protocol &&
+	return a.rule.Access == b.rule.Access && a.rule.Protocol == b.rule.Protocol && a.protocols == b.protocols &&
 		a.rule.Default == b.rule.Default &&
 		a.src.Equal(b.src) && a.dst.Equal(b.dst) &&
 		a.srcPorts.Equal(b.srcPorts) && a.dstPorts.Equal(b.dstPorts)
 }
 
-// reachedNSGs appends to out the named NSGs that the result's hops pass,
-// each once.
-func reachedNSGs(res *Result, names map[string]bool, out []string) []string {
+// reachedNSGs appends to out the names of the edited NSGs that the
+// result's hops pass, each once.
+func reachedNSGs(res *Result, edited map[*topology.NetworkSecurityGroup]bool, out []string) []string {
 	for _, sg := range res.Segments {
 		for _, h := range sg.Hops {
-			if names[h.NSG.Name] && !slices.Contains(out, h.NSG.Name) {
+			if edited[h.NSG] && !slices.Contains(out, h.NSG.Name) {
 				out = append(out, h.NSG.Name)
 			}
 		}
@@ -393,27 +495,29 @@ func reachedNSGs(res *Result, names map[string]bool, out []string) []string {
 }
 
 // mayChange reports whether a changed rule can match a packet of the flow.
-// Destination ports narrow only TCP and UDP flows; the other protocols are
-// kept to the protocol test, whatever the engine makes of their ports.
 func mayChange(res *Result, d ruleDiff) bool {
+	if len(d) == 0 {
+		return false
+	}
+	ports := PortSet(res.Flow.SourcePorts)
+	return slices.ContainsFunc(d, func(r *compiledRule) bool { return mayMatch(res, r, ports) })
+}
+
+// mayMatch reports whether r can match a packet of the flow: its
+// protocol, sources, destinations and, for TCP and UDP, its ports meet the
+// flow's. Ports narrow only TCP and UDP flows; for the other protocols the
+// test keeps to the protocol, whatever the engine makes of their ports.
+// ports is the set of the flow's source ports.
+func mayMatch(res *Result, r *compiledRule, ports Set) bool {
 	f := res.Flow
-	portsMatter := f.Protocol == topology.Tcp || f.Protocol == topology.Udp
-	var ports Set
-	if portsMatter && len(d) > 0 {
-		ports = PortSet(f.SourcePorts)
+	if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
+		return false
 	}
-	for _, r := range d {
-		if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
-			continue
-		}
-		if portsMatter && (!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
-			continue
-		}
-		if meets(r.src, res.Source) && meets(r.dst, res.Dest) {
-			return true
-		}
+	if (f.Protocol == topology.Tcp || f.Protocol == topology.Udp) &&
+		(!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
+		return false
 	}
-	return false
+	return meets(r.src, res.Source) && meets(r.dst, res.Dest)
 }
 
 // repointed returns res with its hops at the named NSGs pointing at the

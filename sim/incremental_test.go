@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -135,10 +136,10 @@ func checkRevision(t *testing.T, step string, before []*Result, v *Revision) {
 	}
 }
 
-// checkCauses requires that a flow with one cause changes as that NSG's
-// edit alone changes it: its result in the revision decides as its result
-// in the topology with only that edit made (the same segments and rules;
-// a rule the other edit moved shows its new priority).
+// checkCauses requires that a flow whose causes are all in one NSG changes
+// as that NSG's edit alone changes it: its result in the revision decides
+// as its result in the topology with only that edit made (the same
+// segments and rules; a rule the other edit moved shows its new priority).
 func checkCauses(t *testing.T, step string, base *topology.Topology, edited []*topology.NetworkSecurityGroup, v *Revision) {
 	t.Helper()
 	if len(edited) < 2 {
@@ -146,24 +147,25 @@ func checkCauses(t *testing.T, step string, base *topology.Topology, edited []*t
 	}
 	alone := make(map[string]*Report)
 	for i, causes := range v.Causes {
-		if len(causes) != 1 {
+		nsg := causes[0].NSG
+		if slices.ContainsFunc(causes, func(c Cause) bool { return c.NSG != nsg }) {
 			continue
 		}
-		rep := alone[causes[0]]
+		rep := alone[nsg]
 		if rep == nil {
 			for _, n := range edited {
-				if n.Name == causes[0] {
+				if n.Name == nsg {
 					var err error
 					if rep, err = Simulate(WithNSG(base, n)); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
-			alone[causes[0]] = rep
+			alone[nsg] = rep
 		}
 		if !sameResult(v.Results[i], rep.Results[i]) {
 			g, w := resultText(v.Results[i]), resultText(rep.Results[i])
-			t.Fatalf("%s: flow %s, caused by %s alone:\nrevision:\n%s\nthat edit alone:\n%s", step, w, causes[0], g, w)
+			t.Fatalf("%s: flow %s, caused by %s alone:\nrevision:\n%s\nthat edit alone:\n%s", step, w, nsg, g, w)
 		}
 	}
 }
@@ -285,6 +287,42 @@ func editSide(rng *rand.Rand, t *topology.Topology) topology.Addresses {
 	for {
 		if a := randomSide(rng, asg); len(a.ApplicationSecurityGroups) == 0 {
 			return a
+		}
+	}
+}
+
+// TestReviseEngineFillsEveryField guards reviseEngine against a field added
+// to Engine that it does not carry over: every field that Compile fills
+// must be filled in a revised engine too (the service tag cache excepted:
+// it fills as it is used).
+func TestReviseEngineFillsEveryField(t *testing.T) {
+	topo, err := scenarios.Load("reference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsg := topo.NetworkSecurityGroups[0]
+	edited := *nsg
+	edited.SecurityRules = nsg.SecurityRules[1:]
+	v, err := rep.ReviseNSG(&edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Compile(v.Topology)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := reflect.ValueOf(v.Engine).Elem(), reflect.ValueOf(full).Elem()
+	for i := range want.NumField() {
+		name := want.Type().Field(i).Name
+		if name == "tags" {
+			continue
+		}
+		if !want.Field(i).IsZero() && got.Field(i).IsZero() {
+			t.Errorf("Engine.%s is filled by Compile but not by reviseEngine", name)
 		}
 	}
 }

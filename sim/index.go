@@ -92,18 +92,6 @@ func (x *ruleIndex) first(proto topology.Protocol, src, sport, dst, dport Point)
 	return -1
 }
 
-// matching appends to out the words of the bitset of the rules that match
-// proto and dport whatever the addresses and source port: the rules that
-// can decide some packet of a flow to port dport.
-func (x *ruleIndex) matching(proto topology.Protocol, dport Point, out []uint64) []uint64 {
-	p := x.proto[proto][:x.words]
-	dp := x.axes[axisDport].find(dport, x.words)
-	for i := range p {
-		out = append(out, p[i]&dp[i])
-	}
-	return out
-}
-
 // newRuleIndex builds the index of rules, in evaluation order.
 func newRuleIndex(rules []compiledRule) *ruleIndex {
 	x := &ruleIndex{words: (len(rules) + 63) / 64}
@@ -228,10 +216,10 @@ func (a *axis) meeting(s Set, words, limit int, out []uint64) bool {
 // past it the axis is left out, which only lets more rules through.
 const meetingLimit = 64
 
-// candidates returns, in increasing order, the indexes below stop of the
-// rules that may meet box b: every rule that does, and perhaps others
-// (an axis on which b spans many intervals is not used to narrow).
-func (x *ruleIndex) candidates(b matchBox, stop int) []int {
+// candidates appends to out, in increasing order, the indexes below stop
+// of the rules that may meet box b: every rule that does, and perhaps
+// others (an axis on which b spans many intervals is not used to narrow).
+func (x *ruleIndex) candidates(b matchBox, stop int, out []int) []int {
 	w := x.words
 	acc := make([]uint64, 2*w)
 	cand, tmp := acc[:w], acc[w:]
@@ -252,7 +240,6 @@ func (x *ruleIndex) candidates(b matchBox, stop int) []int {
 			cand[i] &= tmp[i]
 		}
 	}
-	var out []int
 	for i, m := range cand {
 		for m != 0 {
 			j := i*64 + bits.TrailingZeros64(m)

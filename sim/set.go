@@ -168,11 +168,11 @@ func (s Set) Subtract(t Set) Set {
 	return Set{out}
 }
 
-// ContainsSet reports whether t ⊆ s.
-func (s Set) ContainsSet(t Set) bool { return t.Subtract(s).IsEmpty() }
+// ContainsSet reports whether t ⊆ s. It does not allocate.
+func (s Set) ContainsSet(t Set) bool { return covers(s, t) }
 
-// Overlaps reports whether s ∩ t is not empty.
-func (s Set) Overlaps(t Set) bool { return !s.Intersect(t).IsEmpty() }
+// Overlaps reports whether s ∩ t is not empty. It does not allocate.
+func (s Set) Overlaps(t Set) bool { return meets(s, t) }
 
 // Equal reports whether s and t hold the same points.
 func (s Set) Equal(t Set) bool {

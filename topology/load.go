@@ -44,6 +44,13 @@ func ParseWithServiceTags(file string, data []byte, tags *ServiceTags) (*Topolog
 	return parseData(file, data, false, tags)
 }
 
+// ParseOwned is ParseWithServiceTags for data that nothing changes
+// afterwards, as after ReadFile: the topology keeps its strings in data
+// rather than in a copy of it (100 MB saved on a 100 MB file).
+func ParseOwned(file string, data []byte, tags *ServiceTags) (*Topology, error) {
+	return parseData(file, data, true, tags)
+}
+
 // parseData is Parse; owned says that nothing else holds data, so that the
 // topology may keep its strings in it rather than in copies. tags, when
 // not nil, is the Service Tags file given by the caller.

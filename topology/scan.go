@@ -127,9 +127,9 @@ func (s *scanner) add(kids ...*yaml.Node) { s.arena.scratch = append(s.arena.scr
 // done returns the children collected since base.
 func (s *scanner) done(base int) []*yaml.Node { return s.arena.content(base) }
 
-// str returns data[start:end] as a string without copying: the scanner's
-// input is never modified (fastParse's callers own a copy), and the
-// topology keeps it.
+// str returns b, a part of the scanner's input, as a string without
+// copying: nothing changes the input once fastParse has it (Parse reads a
+// copy, ParseOwned's caller promises), and the topology keeps it.
 func (s *scanner) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
@@ -459,7 +459,7 @@ func (s *scanner) key() *yaml.Node {
 			}
 			s.i++
 		}
-		k = s.plain(bytes.TrimRight(s.data[start:s.i], " "), line, col, false)
+		k = s.plain(bytes.TrimRight(s.data[start:s.i], " "), line, col)
 	}
 	if s.failed || s.peek() != ':' {
 		return s.fail()
@@ -502,13 +502,13 @@ func (s *scanner) flowValue(inFlow bool) *yaml.Node {
 	if inFlow && (s.peek() == '\n' || s.peek() == '\r' || s.peek() == '#') {
 		return s.fail() // a plain scalar that may go on on the next line
 	}
-	return s.plain(v, line, col, inFlow)
+	return s.plain(v, line, col)
 }
 
 func isFlowIndicator(c byte) bool { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}' }
 
 // plain makes the node of a plain scalar.
-func (s *scanner) plain(v []byte, line, col int, inFlow bool) *yaml.Node {
+func (s *scanner) plain(v []byte, line, col int) *yaml.Node {
 	if len(v) == 0 {
 		return s.fail()
 	}
@@ -690,7 +690,7 @@ func (s *scanner) flowKey() *yaml.Node {
 		}
 		s.i++
 	}
-	k = s.plain(bytes.TrimRight(s.data[start:s.i], " "), line, col, true)
+	k = s.plain(bytes.TrimRight(s.data[start:s.i], " "), line, col)
 	if s.failed || s.peek() != ':' || k.Tag == "!!merge" {
 		return s.fail()
 	}

@@ -26,7 +26,7 @@ const readmePath = "../../README.md"
 var readmeExempt = map[string]string{
 	"az ":           "the Azure CLI needs an Azure login; its output is stood in for by topology/azure/testdata/az",
 	"terraform ":    "Terraform needs a configuration and providers; its output is stood in for by topology/terraform/testdata/plan.json",
-	"go install ":   "fetches the module from the network; TestInstallFromClone runs go install ./cmd/nsgsim from a clone",
+	"go install ":   "fetches the module from the network; TestInstallFromClone (cmd/nsgsim/internal/installcheck) runs go install ./cmd/nsgsim from a clone",
 	"make test":     "runs the whole test suite, this test included",
 	"nsgsim serve ": "serves until interrupted; package serve's tests run the server and its page",
 }

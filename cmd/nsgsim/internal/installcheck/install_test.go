@@ -1,4 +1,4 @@
-package main
+package installcheck
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func TestInstallFromClone(t *testing.T) {
 			t.Skip("the go command is not installed")
 		}
 	}
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../../..")
 	if err != nil {
 		t.Fatal(err)
 	}
