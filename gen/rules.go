@@ -229,7 +229,14 @@ var (
 	mgmtPorts = ports("22", "3389")
 )
 
-func tag(name string) topology.Addresses { return topology.Addresses{Tag: name} }
+// tag is a rule side on a service tag, or on any address for "*" (which the
+// loader reads as Any, not as a tag).
+func tag(name string) topology.Addresses {
+	if name == "*" {
+		return anyAddr
+	}
+	return topology.Addresses{Tag: name}
+}
 
 func prefixes(ps ...netip.Prefix) topology.Addresses { return topology.Addresses{Prefixes: ps} }
 
