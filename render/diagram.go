@@ -652,27 +652,16 @@ func (b *builder) collapse(onlyUsed bool, nodes func(func(*node))) map[*node]*no
 		if len(vms) == 0 {
 			return out
 		}
-		linux, windows := 0, 0
+		var byOS osCensus
 		for _, n := range vms {
-			if n.vm.OS == topology.Windows {
-				windows++
-			} else {
-				linux++
-			}
+			byOS[n.vm.OS]++
 		}
 		g := &node{kind: nodeVMGroup, subnet: sb, vnet: vb}
 		g.name = fmt.Sprintf("%d VMs", len(vms))
 		if len(vms) == 1 {
 			g.name = "1 VM"
 		}
-		var oses []string
-		if linux > 0 {
-			oses = append(oses, fmt.Sprintf("%d Linux", linux))
-		}
-		if windows > 0 {
-			oses = append(oses, fmt.Sprintf("%d Windows", windows))
-		}
-		g.lines = []string{strings.Join(oses, ", ")}
+		g.lines = []string{strings.Join(byOS.parts(), ", ")}
 		names := make([]string, len(vms))
 		for i, n := range vms {
 			names[i] = n.name
@@ -711,8 +700,8 @@ func (b *builder) collapseVNets(kept []flowEnds, groupOf map[*node]*node, focuse
 
 	// The drawn VMs of each VNet, and the subnets that hold them.
 	type census struct {
-		linux, windows int
-		subnets        map[*subnetBox]bool
+		byOS    osCensus
+		subnets map[*subnetBox]bool
 	}
 	counts := map[*vnetBox]*census{}
 	for _, vm := range b.t.VirtualMachines {
@@ -725,11 +714,7 @@ func (b *builder) collapseVNets(kept []flowEnds, groupOf map[*node]*node, focuse
 			c = &census{subnets: map[*subnetBox]bool{}}
 			counts[n.vnet] = c
 		}
-		if vm.OS == topology.Windows {
-			c.windows++
-		} else {
-			c.linux++
-		}
+		c.byOS[vm.OS]++
 		if n.subnet != nil {
 			c.subnets[n.subnet] = true
 		}
@@ -756,7 +741,7 @@ func (b *builder) collapseVNets(kept []flowEnds, groupOf map[*node]*node, focuse
 		if s := prefixList(vb.vnet.AddressSpace); s != "" {
 			n.lines = append(n.lines, s)
 		}
-		n.lines = append(n.lines, fmt.Sprintf("%s, %s", plural(len(subnets), "subnet"), vmCount(c.linux, c.windows)))
+		n.lines = append(n.lines, fmt.Sprintf("%s, %s", plural(len(subnets), "subnet"), vmCount(c.byOS)))
 		if s := nsgSummary(subnets); s != "" {
 			n.lines = append(n.lines, s)
 		}
@@ -813,17 +798,24 @@ func (b *builder) vnetNote(vms int) string {
 	return s + " (" + plural(vms, "VM") + "); use --focus NAME to see a VNet's subnets and VMs"
 }
 
+// osCensus counts VMs by operating system (topology.OS).
+type osCensus [topology.UnknownOS + 1]int
+
+// parts is ["7 Linux", "5 Windows", "1 of unknown OS"], leaving out zeros.
+func (c osCensus) parts() []string {
+	var out []string
+	for os, label := range [...]string{topology.Linux: "%d Linux", topology.Windows: "%d Windows", topology.UnknownOS: "%d of unknown OS"} {
+		if c[os] > 0 {
+			out = append(out, fmt.Sprintf(label, c[os]))
+		}
+	}
+	return out
+}
+
 // vmCount is "12 VMs (7 Linux, 5 Windows)".
-func vmCount(linux, windows int) string {
-	s := plural(linux+windows, "VM")
-	var oses []string
-	if linux > 0 {
-		oses = append(oses, fmt.Sprintf("%d Linux", linux))
-	}
-	if windows > 0 {
-		oses = append(oses, fmt.Sprintf("%d Windows", windows))
-	}
-	if len(oses) > 0 {
+func vmCount(c osCensus) string {
+	s := plural(c[topology.Linux]+c[topology.Windows]+c[topology.UnknownOS], "VM")
+	if oses := c.parts(); len(oses) > 0 {
 		s += " (" + strings.Join(oses, ", ") + ")"
 	}
 	return s
