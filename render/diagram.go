@@ -2,7 +2,6 @@ package render
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -1328,16 +1327,10 @@ func (b *builder) namesBox(name string) bool {
 func (b *builder) unknownFocus() error {
 	t := b.t
 	focus := b.o.Focus
-	var kinds []struct {
-		what  string
-		names []string
-	}
+	var groups []topology.NameGroup
 	add := func(what string, names []string) {
 		if len(names) > 0 {
-			kinds = append(kinds, struct {
-				what  string
-				names []string
-			}{what, names})
+			groups = append(groups, topology.NameGroup{What: what, Names: names})
 		}
 	}
 	var nsgs, subnets, vnets, bastions, vms []string
@@ -1361,41 +1354,10 @@ func (b *builder) unknownFocus() error {
 	add("VNets", vnets)
 	add("Bastion hosts", bastions)
 	add("VMs", vms)
-	if len(kinds) == 0 {
+	if len(groups) == 0 {
 		return fmt.Errorf("--focus %q: the topology has no VM, Bastion host, subnet, VNet or NSG to focus on", focus)
 	}
-	// Names that contain the focus, or that it contains, come first.
-	var close []string
-	lf := strings.ToLower(focus)
-	for _, k := range kinds {
-		for _, n := range k.names {
-			ln := strings.ToLower(n)
-			if lf != "" && (strings.Contains(ln, lf) || strings.Contains(lf, ln)) {
-				close = append(close, strconv.Quote(n))
-			}
-		}
-	}
-	msg := fmt.Sprintf("--focus %q: no VM, Bastion host, subnet, VNet or NSG has that name", focus)
-	if len(close) > 0 {
-		const maxClose = 8
-		if len(close) > maxClose {
-			close = append(close[:maxClose], "…")
-		}
-		msg += "; did you mean " + strings.Join(close, ", ") + "?"
-	}
-	var parts []string
-	for _, k := range kinds {
-		names := slices.Clone(k.names)
-		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
-		const maxListed = 10
-		more := ""
-		if len(names) > maxListed {
-			more = fmt.Sprintf(" and %d more", len(names)-maxListed)
-			names = names[:maxListed]
-		}
-		parts = append(parts, k.what+": "+strings.Join(names, ", ")+more)
-	}
-	return errors.New(msg + " (" + strings.Join(parts, "; ") + ")")
+	return topology.UnknownName(fmt.Sprintf("--focus %q: no VM, Bastion host, subnet, VNet or NSG has that name", focus), focus, groups, nil)
 }
 
 // escapeID makes a flow ID safe as an SVG id or an HTML fragment: letters,

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -119,96 +115,24 @@ the source, inbound at the destination), and in each, which rule decides.`,
 }
 
 // checkEndpoint refuses a --from or --to value that is neither a name in t
-// nor an address, suggesting close names as render's --focus does: names
-// that contain the value or that it contains, and names a typo or two away.
+// nor an address, suggesting close names as render's --focus does.
 func checkEndpoint(t *topology.Topology, flag, value string) error {
 	if ep := sim.ResolveEndpoint(t, value); ep.Kind != sim.EndpointAddress || ep.Addr.IsValid() {
 		return nil
 	}
-	kinds := []struct {
-		what  string
-		names []string
-	}{
-		{"VMs", nil}, {"Bastion hosts", nil}, {"clients", nil},
-	}
+	groups := []topology.NameGroup{{What: "VMs"}, {What: "Bastion hosts"}, {What: "clients"}}
 	for _, vm := range t.VirtualMachines {
-		kinds[0].names = append(kinds[0].names, vm.Name)
+		groups[0].Names = append(groups[0].Names, vm.Name)
 	}
 	for _, b := range t.BastionHosts {
-		kinds[1].names = append(kinds[1].names, b.Name)
+		groups[1].Names = append(groups[1].Names, b.Name)
 	}
 	for _, cl := range t.Clients {
-		kinds[2].names = append(kinds[2].names, cl.Name)
+		groups[2].Names = append(groups[2].Names, cl.Name)
 	}
-	candidates := slices.Concat(kinds[0].names, kinds[1].names, kinds[2].names)
+	var tags []string
 	if t.ServiceTags != nil {
-		candidates = append(candidates, t.ServiceTags.Names()...)
+		tags = t.ServiceTags.Names()
 	}
-	msg := fmt.Sprintf("--%s %q is not a VM, client, Bastion host, service tag, IP address or CIDR of this topology", flag, value)
-	if close := closeNames(value, candidates, 8); len(close) > 0 {
-		msg += "; did you mean " + strings.Join(quoteAll(close), ", ") + "?"
-	}
-	var parts []string
-	for _, k := range kinds {
-		if len(k.names) == 0 {
-			continue
-		}
-		names := slices.Clone(k.names)
-		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
-		const maxListed = 10
-		more := ""
-		if len(names) > maxListed {
-			more = fmt.Sprintf(" and %d more", len(names)-maxListed)
-			names = names[:maxListed]
-		}
-		parts = append(parts, k.what+": "+strings.Join(names, ", ")+more)
-	}
-	if len(parts) > 0 {
-		msg += " (" + strings.Join(parts, "; ") + ")"
-	}
-	return errors.New(msg)
-}
-
-// closeNames returns up to limit candidates close to s, in their order: a
-// name that contains s or that s contains (case aside), or one at most two
-// edits away.
-func closeNames(s string, candidates []string, limit int) []string {
-	ls := strings.ToLower(s)
-	var out []string
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		if ls != "" && (strings.Contains(lc, ls) || strings.Contains(ls, lc)) || editDistance(ls, lc, 2) <= 2 {
-			out = append(out, c)
-			if len(out) == limit {
-				break
-			}
-		}
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b in runes, or
-// bound+1 when it is more than bound (computed only for short strings).
-func editDistance(a, b string, bound int) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 100 || len(rb) > 100 || len(ra)-len(rb) > bound || len(rb)-len(ra) > bound {
-		return bound + 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(rb)], bound+1)
+	return topology.UnknownName(fmt.Sprintf("--%s %q is not a VM, client, Bastion host, service tag, IP address or CIDR of this topology", flag, value), value, groups, tags)
 }
