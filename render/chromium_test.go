@@ -9,23 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	chromiumpkg "github.com/nsgsim/nsgsim/internal/chromium"
 )
 
-// chromium finds a headless browser: Debian's chromium package, which
-// .ci/run installs. Without one the test is skipped, except in CI.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; .ci/run installs Debian's chromium package")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); CI runs this test")
-	return ""
-}
+// chromium finds the headless browser (internal/chromium).
+func chromium(t *testing.T) string { return chromiumpkg.Path(t) }
 
 // loadInChromium opens a file in headless Chromium and returns the DOM it
 // built and the console messages it logged.

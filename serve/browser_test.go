@@ -7,13 +7,14 @@ import (
 	"image/png"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	chromiumpkg "github.com/nsgsim/nsgsim/internal/chromium"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
@@ -25,22 +26,8 @@ import (
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// chromium finds Debian's chromium. Without it the browser tests are
-// skipped on a user's machine, never in CI (CI=true), where .ci/run
-// installs it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; .ci/run installs Debian's chromium package")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); CI runs this test")
-	return ""
-}
+// chromium finds the headless browser (internal/chromium).
+func chromium(t *testing.T) string { return chromiumpkg.Path(t) }
 
 // browser is one headless Chromium tab, with what it logged.
 type browser struct {
