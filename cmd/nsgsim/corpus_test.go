@@ -83,6 +83,30 @@ var platformGenerators = map[string]bool{"block-device-output": true, "socket-ou
 
 // generators make the inputs named by a "generate:" directive in dir.
 var generators = map[string]func(t *testing.T, dir string){
+	// Every port as a custom port of a Standard Bastion host with 16 target
+	// VMs: 1,048,560 flows, past the flow budget (sim.MaxFlows), refused
+	// before any flow is built instead of running out of memory.
+	"custom-ports-every-port": func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("name: corpus\nvirtualNetworks:\n  - name: hub\n    addressSpace: [10.0.0.0/16]\n    subnets:\n")
+		b.WriteString("      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}\n      - {name: workload, addressPrefix: 10.0.1.0/24}\n")
+		b.WriteString("virtualMachines:\n")
+		for i := range 16 {
+			fmt.Fprintf(&b, "  - {name: vm%d, subnet: hub/workload, privateIpAddress: 10.0.1.%d, os: Linux}\n", i, i+4)
+		}
+		b.WriteString("bastionHosts:\n  - name: bastion\n    virtualNetwork: hub\n    sku: Standard\n    customPorts: [")
+		for p := 1; p <= 65535; p++ {
+			if p == 22 || p == 3389 {
+				continue
+			}
+			if p > 1 {
+				b.WriteString(", ")
+			}
+			fmt.Fprint(&b, p)
+		}
+		b.WriteString("]\n")
+		write(t, dir, "topo.yaml", []byte(b.String()))
+	},
 	// A 100 MB topology of comments: within the default memory budget's
 	// file size (128 MiB), read, and refused at once for holding nothing.
 	"file-100mb": func(t *testing.T, dir string) {

@@ -34,7 +34,10 @@ type Source struct {
 // input when it ends too soon) that says what was expected: input in UTF-16
 // or with a byte invalid in UTF-8, or input that is not one JSON value.
 func DecodeFile(src Source, data []byte) (any, error) {
-	v, err := decode(src.File, data)
+	v, err, dups := decode(src.File, data)
+	if len(dups) > 0 {
+		return nil, dups
+	}
 	if err == nil {
 		return v, nil
 	}
@@ -56,10 +59,14 @@ func DecodeFile(src Source, data []byte) (any, error) {
 // written as integers and for numbers beyond float64, and float64
 // otherwise. A UTF-8 byte-order mark is skipped (PowerShell's
 // Out-File -Encoding utf8 writes one). A problem is a *topology.Error
-// without a file name, for JSON held in a value; DecodeFile reads a file.
+// without a file name, for JSON held in a value, or a topology.ErrorList
+// of every key given twice in one object; DecodeFile reads a file.
 func Decode(data []byte) (any, error) {
-	v, err := decode("", data)
-	if err != nil {
+	v, err, dups := decode("", data)
+	switch {
+	case len(dups) > 0:
+		return nil, dups
+	case err != nil:
 		return nil, err
 	}
 	return v, nil
@@ -70,26 +77,31 @@ const (
 	notUTF8Msg = "not UTF-8: "
 )
 
-func decode(file string, data []byte) (any, *topology.Error) {
+// decode decodes data; a problem is one error, or every key given twice in
+// one object.
+func decode(file string, data []byte) (any, *topology.Error, topology.ErrorList) {
 	if isUTF16(data) {
-		return nil, topology.Errorf(topology.Pos{File: file, Line: 1, Col: 1}, utf16Msg)
+		return nil, topology.Errorf(topology.Pos{File: file, Line: 1, Col: 1}, utf16Msg), nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		off := invalidUTF8(data)
-		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off])
+		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off]), nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, syntaxError(file, data, err)
+		return nil, syntaxError(file, data, err), nil
 	}
 	end := dec.InputOffset()
 	if rest := bytes.TrimLeft(data[end:], " \t\r\n"); len(rest) > 0 {
-		return nil, topology.Errorf(topology.PosAt(file, data, int64(len(data)-len(rest))), "not JSON: unexpected data after the top-level JSON value")
+		return nil, topology.Errorf(topology.PosAt(file, data, int64(len(data)-len(rest))), "not JSON: unexpected data after the top-level JSON value"), nil
 	}
-	return convertNumbers(v), nil
+	if dups := duplicateKeys(file, data[:end]); len(dups) > 0 {
+		return nil, nil, dups
+	}
+	return convertNumbers(v), nil, nil
 }
 
 // isUTF16 reports whether data starts with a UTF-16 byte-order mark, or

@@ -73,3 +73,20 @@ func TestDecodeErrors(t *testing.T) {
 		t.Errorf("Decode(`[]`) = %#v, %v, want [] and no error", v, err)
 	}
 }
+
+// TestDuplicateKeys: a key given twice in one object is refused at the
+// second occurrence, citing the first, every one at once; keys are compared
+// after their escapes are decoded, and the same key in two objects is fine.
+func TestDuplicateKeys(t *testing.T) {
+	data := []byte("{\"a\": 1, \"b\": {\"a\": 2, \"\\u0061\": 3},\n \"c\": [{\"x\": 1}, {\"x\": 2}], \"a\": \"s\\\"a\\\"\"}")
+	_, err := DecodeFile(Source{File: "f.json"}, data)
+	got := topology.ErrorText(err)
+	want := `f.json:1:24: key "a" given twice in one JSON object; expected each key once (JSON leaves which value counts undefined) (first at 1:16)
+f.json:2:29: key "a" given twice in one JSON object; expected each key once (JSON leaves which value counts undefined) (first at 1:2)`
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, err := Decode([]byte(`{"a": {"k": 1}, "b": {"k": 2}, "s": "\"a\": 1, \"a\": 2"}`)); err != nil {
+		t.Fatalf("distinct objects and keys inside strings: %v", err)
+	}
+}

@@ -43,7 +43,11 @@ func importAz(files map[string][]byte, o Options, external bool) (*topology.Topo
 	for _, name := range names {
 		got, err := azResources(name, files[name])
 		var e *topology.Error
+		var list topology.ErrorList
 		switch {
+		case errors.As(err, &list):
+			errs = append(errs, list...)
+			continue
 		case errors.As(err, &e):
 			errs = append(errs, e)
 			continue
