@@ -113,6 +113,9 @@ func RenderGraph(w io.Writer, f Format, g *flowgraph.Graph, o Options) error {
 	if err != nil {
 		return err
 	}
+	if err := d.withinBudget(); err != nil {
+		return err
+	}
 	if !slices.Contains(Formats, f) {
 		return fmt.Errorf("unknown diagram format %q; expected one of svg, png, dot, mmd, html, drawio, drawio.svg", f)
 	}

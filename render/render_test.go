@@ -956,3 +956,32 @@ func TestCollapseEmptySubnets(t *testing.T) {
 	}
 	laidOut(t, r, defaults)
 }
+
+// TestDiagramBudget: a topology whose diagram stays too large even
+// collapsed (3,000 VNets without flows) is refused at once with a
+// positioned error, instead of a layout that takes gigabytes.
+func TestDiagramBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: many-vnets\nvirtualNetworks:\n")
+	b.WriteString("  - {name: v0, addressSpace: [10.0.0.0/24], subnets: [{name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}]}\n")
+	for i := 1; i < 3000; i++ {
+		fmt.Fprintf(&b, "  - {name: v%d, addressSpace: [10.%d.%d.0/24], subnets: [{name: s, addressPrefix: 10.%d.%d.0/24}]}\n", i, i/256, i%256, i/256, i%256)
+	}
+	b.WriteString("bastionHosts:\n  - {name: b, virtualNetwork: v0, sku: Standard}\n")
+	topo, err := topology.Parse("many.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Render(io.Discard, SVG, r, Options{CollapseAbove: DefaultCollapseAbove})
+	var pe *topology.Error
+	if !errors.As(err, &pe) || pe.Pos.Line == 0 || !strings.Contains(pe.Msg, "--focus") {
+		t.Fatalf("want a positioned error suggesting --focus, got %v", err)
+	}
+	if err := Render(io.Discard, DOT, r, Options{CollapseAbove: DefaultCollapseAbove, Focus: "v7"}); err != nil {
+		t.Fatalf("a focused part of the same topology: %v", err)
+	}
+}

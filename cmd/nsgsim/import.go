@@ -47,6 +47,9 @@ the YAML.`,
 	addImportFlags(c, in)
 	c.Flags().BoolVar(&in.opts.Prior, "prior", false, "terraform: import the plan's prior state instead of its planned values")
 	c.RunE = func(c *cobra.Command, args []string) error {
+		if err := in.applyBudget(); err != nil {
+			return err
+		}
 		kind, files := args[0], args[1:]
 		k, ok := input.ParseKind(kind)
 		if !ok || k == input.YAML {

@@ -12,6 +12,7 @@ import (
 type inputFlags struct {
 	scenario string
 	kind     string
+	budget   string // --memory-budget
 	opts     input.Options
 }
 
@@ -39,10 +40,29 @@ func addImportFlags(c *cobra.Command, f *inputFlags) {
 	c.Flags().StringVar(&f.opts.ParametersFile, "parameters", "", "an ARM template input's parameters `FILE`")
 	c.Flags().StringArrayVar(&f.opts.Parameters, "parameter", nil, "an ARM template input's parameter value `NAME=VALUE` (repeatable; wins over --parameters; VALUE null: not given)")
 	c.Flags().StringArrayVar(&f.opts.VMOS, "vm-os", nil, "the operating system of a VM the input does not tell, `NAME=Linux|Windows` (repeatable)")
+	c.Flags().StringVar(&f.budget, "memory-budget", "", "the memory budget `SIZE` that input limits follow, such as 4GiB (default "+topology.DefaultBudget.String()+")")
+}
+
+// applyBudget sets the memory budget that --memory-budget gives.
+func (f *inputFlags) applyBudget() error {
+	if f.budget == "" {
+		return nil
+	}
+	b, err := topology.ParseBudget(f.budget)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if err := topology.SetBudget(b); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
 }
 
 // check checks the flags' values before anything is read.
 func (f *inputFlags) check() error {
+	if err := f.applyBudget(); err != nil {
+		return err
+	}
 	if f.kind == "" {
 		return nil
 	}
