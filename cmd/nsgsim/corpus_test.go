@@ -83,6 +83,19 @@ var platformGenerators = map[string]bool{"block-device-output": true, "socket-ou
 
 // generators make the inputs named by a "generate:" directive in dir.
 var generators = map[string]func(t *testing.T, dir string){
+	// 3,000 VNets that carry no flow: a diagram that stays past the
+	// diagram budget (render.MaxElements) even collapsed, refused at once
+	// instead of a layout of gigabytes.
+	"vnets-3000": func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("name: corpus\nvirtualNetworks:\n")
+		b.WriteString("  - {name: v0, addressSpace: [10.0.0.0/24], subnets: [{name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}]}\n")
+		for i := 1; i < 3000; i++ {
+			fmt.Fprintf(&b, "  - {name: v%d, addressSpace: [10.%d.%d.0/24], subnets: [{name: s, addressPrefix: 10.%d.%d.0/24}]}\n", i, i/256, i%256, i/256, i%256)
+		}
+		b.WriteString("bastionHosts:\n  - {name: b, virtualNetwork: v0, sku: Standard}\n")
+		write(t, dir, "topo.yaml", []byte(b.String()))
+	},
 	// Every port as a custom port of a Standard Bastion host with 16 target
 	// VMs: 1,048,560 flows, past the flow budget (sim.MaxFlows), refused
 	// before any flow is built instead of running out of memory.
