@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,14 +26,39 @@ func subcommandNames(t *testing.T) []string {
 	return names
 }
 
-// TestUnknownFlag runs every subcommand with an unknown flag: exit 2, the
-// flag named, the command's usage on standard error, nothing on standard
-// output.
-func TestUnknownFlag(t *testing.T) {
+// commandPaths are subcommandNames and, for a command that groups others
+// (pr), each of its commands ("pr check").
+func commandPaths(t *testing.T) []string {
+	t.Helper()
+	root := newRoot(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	var paths []string
 	for _, name := range subcommandNames(t) {
+		paths = append(paths, name)
+		c, _, err := root.Find([]string{name})
+		if err != nil || c == root {
+			continue
+		}
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() {
+				paths = append(paths, name+" "+sub.Name())
+			}
+		}
+	}
+	return paths
+}
+
+// TestUnknownFlag runs every subcommand, and every command of a group, with
+// an unknown flag: exit 2, the flag named, the command's usage on standard
+// error, nothing on standard output.
+func TestUnknownFlag(t *testing.T) {
+	paths := commandPaths(t)
+	if !slices.Contains(paths, "pr check") {
+		t.Fatalf("command paths %v lack the pr group's commands", paths)
+	}
+	for _, name := range paths {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := Main([]string{name, "--no-such-flag"}, &stdout, &stderr)
+			code := Main(append(strings.Fields(name), "--no-such-flag"), &stdout, &stderr)
 			if code != exitUsage {
 				t.Errorf("nsgsim %s --no-such-flag: exit %d, want %d", name, code, exitUsage)
 			}
