@@ -753,6 +753,7 @@ func flowProposals(t *topology.Topology, results []*sim.Result, intended map[str
 	}
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
+	idx := topology.NewIndex(t) // by name, once: a blocked flow looks up its Bastion host, VM and client
 	for _, r := range results {
 		if !r.Blocked() || intended[r.Flow.ID] || r.Flow.Requirement != topology.Required {
 			continue
@@ -777,7 +778,7 @@ func flowProposals(t *topology.Topology, results []*sim.Result, intended map[str
 			k := keys[i]
 			b := builders[k]
 			if b == nil {
-				b = &builder{t: t, nsg: k.nsg, dir: k.dir}
+				b = &builder{t: t, idx: idx, nsg: k.nsg, dir: k.dir}
 				builders[k] = b
 				order = append(order, k)
 			}
@@ -794,6 +795,7 @@ func flowProposals(t *topology.Topology, results []*sim.Result, intended map[str
 // builder gathers the blocked flows of one NSG and direction into rules.
 type builder struct {
 	t   *topology.Topology
+	idx *topology.Index
 	nsg string
 	dir topology.Direction
 	ats []string // where the NSG blocked the flows: "subnet spoke/sql"
@@ -819,32 +821,23 @@ func (b *builder) add(r *sim.Result, segs []*sim.Segment, at string) {
 		b.ats = append(b.ats, at)
 	}
 	f := r.Flow
-	bastion := b.t.BastionHostByName(f.Bastion)
+	bastion := b.idx.BastionHosts[f.Bastion]
 	switch {
 	case bastion != nil && bastion.SKU == topology.Developer:
 		b.vmFlow(&b.developer, f, netip.MustParsePrefix("168.63.129.16/32")) // the Developer SKU's source address
 	case bastion != nil && at == "subnet "+bastion.VirtualNetwork+"/"+topology.BastionSubnetName:
 		b.docFlow(f, bastion)
 	case bastion != nil && f.Kind.ReachesVM():
-		if p, ok := bastionPrefix(b.t, bastion); ok {
-			b.vmFlow(&b.vm, f, p)
+		if s := b.idx.Subnets[[2]string{bastion.VirtualNetwork, topology.BastionSubnetName}]; s != nil {
+			b.vmFlow(&b.vm, f, s.AddressPrefix)
 		}
 	default:
 		b.genericFlow(r, segs, at)
 	}
 }
 
-func bastionPrefix(t *topology.Topology, b *topology.BastionHost) (netip.Prefix, bool) {
-	if v := t.VirtualNetworkByName(b.VirtualNetwork); v != nil {
-		if s := v.SubnetByName(topology.BastionSubnetName); s != nil {
-			return s.AddressPrefix, true
-		}
-	}
-	return netip.Prefix{}, false
-}
-
 func (b *builder) vmFlow(into **vmRule, f *sim.Flow, src netip.Prefix) {
-	vm := b.t.VirtualMachineByName(f.Target)
+	vm := b.idx.VirtualMachines[f.Target]
 	if vm == nil {
 		return
 	}
@@ -854,10 +847,8 @@ func (b *builder) vmFlow(into **vmRule, f *sim.Flow, src netip.Prefix) {
 		*into = v
 	}
 	v.src = appendPrefix(v.src, src)
-	if vn := b.t.VirtualNetworkByName(vm.VirtualNetwork); vn != nil {
-		if s := vn.SubnetByName(vm.Subnet); s != nil {
-			v.dstSubnets = appendPrefix(v.dstSubnets, s.AddressPrefix)
-		}
+	if s := b.idx.Subnets[[2]string{vm.VirtualNetwork, vm.Subnet}]; s != nil {
+		v.dstSubnets = appendPrefix(v.dstSubnets, s.AddressPrefix)
 	}
 	v.dstVMs = appendPrefix(v.dstVMs, netip.PrefixFrom(vm.PrivateIPAddress, 32))
 	v.ports = append(v.ports, f.Port)
@@ -942,7 +933,7 @@ func hasPort(rs []topology.PortRange, p uint16) bool {
 
 // clientSource widens an AllowHttpsInbound source with one client.
 func (b *builder) clientSource(cur topology.Addresses, client string) topology.Addresses {
-	c := b.t.ClientByName(client)
+	c := b.idx.Clients[client]
 	switch {
 	case cur.Tag != "":
 		return cur
