@@ -722,9 +722,13 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 // client or Bastion host.
 func (d *decoder) canonicalFlowEndpoints() {
 	t := d.t
+	if len(t.Flows) == 0 {
+		return
+	}
+	x := NewIndex(t) // by name, once: thousands of flows on a large estate
 	for _, f := range t.Flows {
 		for _, p := range []*string{&f.Source, &f.Destination} {
-			if *p == "" || t.endpointObject(*p) {
+			if *p == "" || x.endpointObject(*p) {
 				continue
 			}
 			if tag, ok := CanonicalTag(*p, t.ServiceTags); ok {
@@ -735,6 +739,6 @@ func (d *decoder) canonicalFlowEndpoints() {
 }
 
 // endpointObject reports whether name is a VM, client or Bastion host.
-func (t *Topology) endpointObject(name string) bool {
-	return t.VirtualMachineByName(name) != nil || t.ClientByName(name) != nil || t.BastionHostByName(name) != nil
+func (x *Index) endpointObject(name string) bool {
+	return x.VirtualMachines[name] != nil || x.Clients[name] != nil || x.BastionHosts[name] != nil
 }
