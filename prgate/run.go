@@ -47,6 +47,9 @@ const maxSummary = 1 << 20
 // A fork's read-only token refusing the comment is a warning, not an error:
 // the job summary still has the report.
 func (c *Check) Run(ctx context.Context) (broken int, err error) {
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
 	ds, err := Compare(ctx, c.Inputs)
 	if err != nil {
 		return 0, err
