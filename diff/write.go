@@ -166,7 +166,7 @@ func writeFindings(w io.Writer, title string, fs []sim.Finding, indent string) {
 
 // WriteMarkdown writes the diff for a pull-request comment.
 func WriteMarkdown(w io.Writer, d *Result) error {
-	fmt.Fprintf(w, "### nsgsim: %s → %s\n\n", md(name(d.Old)), md(name(d.New)))
+	fmt.Fprintf(w, "### nsgsim: %s → %s\n\n", report.MarkdownCell(name(d.Old)), report.MarkdownCell(name(d.New)))
 	if d.Broken() > 0 {
 		fmt.Fprintf(w, "**This change blocks %d required Bastion %s.**\n\n", d.Broken(), plural(d.Broken(), "flow", "flows"))
 	}
@@ -178,13 +178,13 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		for _, c := range d.Changed {
 			f := c.New.Flow
 			fmt.Fprintf(w, "| %s | %s | %s/%d | %s | %s | %s |\n", label(c), report.MarkdownCode(c.ID), f.Protocol, f.Port,
-				md(side(d.Old.Engine, c.Old)), md(side(d.New.Engine, c.New)), md(refs(c.Rules)))
+				report.MarkdownCell(side(d.Old.Engine, c.Old)), report.MarkdownCell(side(d.New.Engine, c.New)), report.MarkdownCell(refs(c.Rules)))
 		}
 		for _, r := range d.Added {
-			fmt.Fprintf(w, "| added | %s | %s/%d | | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.New.Engine, r)))
+			fmt.Fprintf(w, "| added | %s | %s/%d | | %s | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.MarkdownCell(side(d.New.Engine, r)))
 		}
 		for _, r := range d.Removed {
-			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, md(side(d.Old.Engine, r)))
+			fmt.Fprintf(w, "| removed | %s | %s/%d | %s | | |\n", report.MarkdownCode(r.Flow.ID), r.Flow.Protocol, r.Flow.Port, report.MarkdownCell(side(d.Old.Engine, r)))
 		}
 	}
 	if len(d.Rules) > 0 {
@@ -194,7 +194,7 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		fmt.Fprintln(w, "| | NSG | rule | change |")
 		fmt.Fprintln(w, "|---|---|---|---|")
 		for _, c := range d.Rules {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", md(c.Kind.mark()), report.MarkdownCode(c.NSG), report.MarkdownCode(c.Rule), md(c.Detail()))
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", report.MarkdownCell(c.Kind.mark()), report.MarkdownCode(c.NSG), report.MarkdownCode(c.Rule), report.MarkdownCell(c.Detail()))
 		}
 	}
 	for _, part := range []struct {
@@ -206,14 +206,11 @@ func WriteMarkdown(w io.Writer, d *Result) error {
 		}
 		fmt.Fprintf(w, "\n**%s**\n\n", part.title)
 		for _, f := range part.fs {
-			fmt.Fprintf(w, "- %s `%s` %s (%s)\n", f.Severity, f.ID, md(f.Message), report.MarkdownCode(f.Pos.String()))
+			fmt.Fprintf(w, "- %s `%s` %s (%s)\n", f.Severity, f.ID, report.MarkdownCell(f.Message), report.MarkdownCode(f.Pos.String()))
 		}
 	}
 	return nil
 }
-
-// md escapes text for a Markdown table cell.
-func md(s string) string { return report.MarkdownCell(s) }
 
 func name(r *sim.Report) string {
 	if r.Topology.File != "" {

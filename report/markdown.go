@@ -33,7 +33,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 		}
 		status = "❌ " + strings.Join(why, ", ")
 	}
-	fmt.Fprintf(w, "## nsgsim: %s — %s\n\n", mdText(name), status)
+	fmt.Fprintf(w, "## nsgsim: %s — %s\n\n", MarkdownCell(name), status)
 	fmt.Fprintf(w, "**%d flows**: %d allowed, %d denied, %d partial", s.Flows, s.Allowed, s.Denied, s.Partial)
 	if s.NoTraffic > 0 {
 		fmt.Fprintf(w, ", %d with no traffic", s.NoTraffic)
@@ -53,8 +53,8 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 	for _, res := range Ordered(r.Results) {
 		f := res.Flow
 		fmt.Fprintf(w, "| %s | %s | %s → %s | %s/%d | %s | %s | %s |\n",
-			verdictMark(res), mdCode(f.ID), mdCell(f.Source.Name), mdCell(f.Destination.Name), f.Protocol, f.Port,
-			f.Requirement, mdCell(VerdictText(r.Engine, res)), mdCell(DecidedBy(res.Hops)))
+			verdictMark(res), MarkdownCode(f.ID), MarkdownCell(f.Source.Name), MarkdownCell(f.Destination.Name), f.Protocol, f.Port,
+			f.Requirement, MarkdownCell(VerdictText(r.Engine, res)), MarkdownCell(DecidedBy(res.Hops)))
 	}
 
 	if len(r.Findings) > 0 {
@@ -68,7 +68,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if f.DocURL != "" {
 				id = fmt.Sprintf("[%s](%s)", f.ID, f.DocURL)
 			}
-			fmt.Fprintf(w, "| %s %s | %s | %s | %s |\n", severityMark(f.Severity), f.Severity, id, mdCode(f.Pos.String()), mdCell(f.Message))
+			fmt.Fprintf(w, "| %s %s | %s | %s | %s |\n", severityMark(f.Severity), f.Severity, id, MarkdownCode(f.Pos.String()), MarkdownCell(f.Message))
 		}
 	}
 
@@ -86,7 +86,7 @@ func WriteMarkdown(w io.Writer, r *sim.Report) error {
 			if !x.OK {
 				mark = "❌"
 			}
-			fmt.Fprintf(w, "| %s | %s | %s%s | %s |\n", mark, mdCode(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
+			fmt.Fprintf(w, "| %s | %s | %s%s | %s |\n", mark, MarkdownCode(x.Expectation.Flow), x.Expectation.Verdict, intendedMark(x.Expectation), got)
 		}
 	}
 	if r.Engine.TagAssumptionMatters() {
@@ -117,12 +117,3 @@ func severityMark(s sim.Severity) string {
 	}
 	return "ℹ️"
 }
-
-// mdCell escapes text for a table cell (MarkdownCell).
-func mdCell(s string) string { return MarkdownCell(s) }
-
-// mdText escapes text outside a table.
-func mdText(s string) string { return MarkdownCell(s) }
-
-// mdCode makes a code span in a table cell (MarkdownCode).
-func mdCode(s string) string { return MarkdownCode(s) }

@@ -52,7 +52,7 @@ func TestMarkdownAllScenarios(t *testing.T) {
 }
 
 func TestMarkdownEscapes(t *testing.T) {
-	if got := mdCell("a|b *c* <d>"); got != `a\|b \*c\* \<d\>` {
+	if got := MarkdownCell("a|b *c* <d>"); got != `a\|b \*c\* \<d\>` {
 		t.Errorf("mdCell = %q", got)
 	}
 }
