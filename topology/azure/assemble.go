@@ -107,17 +107,17 @@ func noNetwork(what string, types map[string]bool) string {
 
 // rec is one resource read from the inputs.
 type rec struct {
-	kind  kind
-	id    resourceID
-	key   string // id.Key()
+	kind kind
+	id   resourceID
+	key  string // id.Key()
 	// parentKey is the key of the parent's ID (id.Parent().Key()), for a
 	// child resource.
 	parentKey string
-	name  string // the Azure name: the last segment of the ID
-	model string // the name in the topology, after disambiguation
-	file  string
-	n     node
-	order int
+	name      string // the Azure name: the last segment of the ID
+	model     string // the name in the topology, after disambiguation
+	file      string
+	n         node
+	order     int
 }
 
 // origin is where a resource was read, for the object made from it, with
