@@ -251,7 +251,11 @@ func (a *assembler) errorf(file string, n node, format string, args ...any) {
 
 // add1 records a problem once.
 func (a *assembler) add1(pos topology.Pos, msg string) {
-	e := &topology.Error{Pos: pos, Msg: topology.ClipQuoted(msg)}
+	a.addError(&topology.Error{Pos: pos, Msg: topology.ClipQuoted(msg)})
+}
+
+// addError records a problem unless the same was recorded before.
+func (a *assembler) addError(e *topology.Error) {
 	k := e.Error()
 	if a.seen[k] {
 		return
@@ -301,10 +305,10 @@ func (a *assembler) array(file string, n node, of string) []node {
 }
 
 // integer reads a whole number, also from a numeric string. A number too
-// large for an int is reported, as written, as what (`rule "r": priority`)
+// large for an int is reported, as written, as what() (`rule "r": priority`)
 // out of [lo, hi], the range Azure allows; a number that fits is returned
 // for validation to check against that range.
-func (a *assembler) integer(file string, n node, what string, lo, hi int) (int, bool) {
+func (a *assembler) integer(file string, n node, what func() string, lo, hi int) (int, bool) {
 	if a.bad(file, n) {
 		return 0, false
 	}
@@ -337,7 +341,7 @@ func (a *assembler) integer(file string, n node, what string, lo, hi int) (int, 
 		}
 	}
 	if big != "" {
-		a.errorf(file, n, "%s %s out of range [%d, %d]", what, big, lo, hi)
+		a.errorf(file, n, "%s %s out of range [%d, %d]", what(), big, lo, hi)
 		return 0, false
 	}
 	a.errorf(file, n, "expected a whole number, got %s", describe(n.v))
@@ -723,14 +727,22 @@ func (a *assembler) build() *topology.Topology {
 		nsgs[r] = g
 		t.NetworkSecurityGroups = append(t.NetworkSecurityGroups, g)
 	}
-	for _, r := range a.recs[kRule] {
-		p := a.parentOf(r, kNSG)
+	parents := make([]*rec, len(a.recs[kRule]))
+	for i, r := range a.recs[kRule] {
+		parents[i] = a.parentOf(r, kNSG)
+	}
+	rules, ruleErrs := a.rules(a.recs[kRule], parents)
+	for i, r := range a.recs[kRule] {
+		p := parents[i]
 		if p == nil {
 			a.errorf(r.file, r.n, "security rule %q belongs to network security group %q, which is not among the inputs", r.name, r.id.Names[0])
 			continue
 		}
-		if rule := a.rule(r); rule != nil {
-			nsgs[p].SecurityRules = append(nsgs[p].SecurityRules, rule)
+		for _, e := range ruleErrs[i] {
+			a.addError(e)
+		}
+		if rules[i] != nil {
+			nsgs[p].SecurityRules = append(nsgs[p].SecurityRules, rules[i])
 		}
 	}
 

@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/internal/topotest"
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // largeEstate writes az CLI output (the flattened shape `az network ...
@@ -120,6 +126,37 @@ func BenchmarkImportAz50k(b *testing.B) {
 	for b.Loop() {
 		if _, err := ImportAz(in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestRulesInParallel: rules read by several workers give the topology,
+// the problems (in order, each once) and the ASGs known only from
+// references that one goroutine gives.
+func TestRulesInParallel(t *testing.T) {
+	data := string(largeEstate(2, 60, 200))
+	asg := `"sourceApplicationSecurityGroups":[{"id":"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-estate/providers/Microsoft.Network/applicationSecurityGroups/asg-%d"}]`
+	for i := range 10 {
+		data = strings.Replace(data, `"sourceAddressPrefix":"10.1.`+fmt.Sprint(i)+`.0/24"`, fmt.Sprintf(asg, i%3), 7)
+	}
+	bad := strings.Replace(data, `"priority":105,`, `"priority":"x",`, -1)
+	bad = strings.Replace(bad, `"protocol":"Tcp"`, `"protocol":"Tcpx"`, 5)
+	defer func(n int) { minParallelRules = n }(minParallelRules)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	for _, in := range []string{data, bad} {
+		files := map[string][]byte{"estate.json": []byte(in)}
+		minParallelRules = 1 << 30
+		want, wantErr := ImportAz(files)
+		minParallelRules = 1
+		got, gotErr := ImportAz(files)
+		if topology.ErrorText(gotErr) != topology.ErrorText(wantErr) {
+			t.Fatalf("in parallel:\n%s\nin one goroutine:\n%s", topology.ErrorText(gotErr), topology.ErrorText(wantErr))
+		}
+		if want != nil && (topotest.Dump(got) != topotest.Dump(want) || !reflect.DeepEqual(got, want)) {
+			t.Fatal("the topology read in parallel differs from the one read in one goroutine")
+		}
+		if in == bad && wantErr == nil || in == data && (wantErr != nil || len(want.ApplicationSecurityGroups) != 3) {
+			t.Fatalf("error %v, ASGs %d: the inputs do not test what they should", wantErr, len(want.ApplicationSecurityGroups))
 		}
 	}
 }

@@ -22,7 +22,7 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}
 	if p := n.field("priority"); p.v == nil {
 		a.errorf(f, n, "rule %q has no priority; expected a number from 100 to 4096", r.name)
-	} else if v, ok := a.integer(f, p, fmt.Sprintf("rule %q: priority", r.name), 100, 4096); ok {
+	} else if v, ok := a.integer(f, p, func() string { return fmt.Sprintf("rule %q: priority", r.name) }, 100, 4096); ok {
 		// The range is Azure's (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
 		rule.Priority = v
 	}
@@ -70,6 +70,18 @@ func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bo
 	return v, ok
 }
 
+// ruleSide names the members of one side of a rule, made once rather than
+// for each of hundreds of thousands of rules.
+type ruleSide struct {
+	addressPrefix, addressPrefixes, asgs, portRange, portRanges string
+}
+
+func newRuleSide(side string) ruleSide {
+	return ruleSide{side + "AddressPrefix", side + "AddressPrefixes", side + "ApplicationSecurityGroups", side + "PortRange", side + "PortRanges"}
+}
+
+var sideNames = map[string]ruleSide{"source": newRuleSide("source"), "destination": newRuleSide("destination")}
+
 // addresses reads one side of a rule: side+"AddressPrefix",
 // side+"AddressPrefixes" or side+"ApplicationSecurityGroups". It records
 // in o where each value was read. IPv6 prefixes are kept in IPv6Prefixes:
@@ -78,9 +90,10 @@ func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bo
 // they match no flow, but the rule keeps its priority as in Azure.
 func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topology.Addresses) {
 	f := r.file
-	single := r.n.field(side + "AddressPrefix")
-	plural := r.n.field(side + "AddressPrefixes")
-	asgs := r.n.field(side + "ApplicationSecurityGroups")
+	names := sideNames[side]
+	single := r.n.field(names.addressPrefix)
+	plural := r.n.field(names.addressPrefixes)
+	asgs := r.n.field(names.asgs)
 	if a.bad(f, single) || a.bad(f, plural) || a.bad(f, asgs) {
 		return topology.Addresses{}
 	}
@@ -97,7 +110,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 	}
 	switch {
 	case single.isSet():
-		a.setField(o, f, side+"AddressPrefix", single)
+		a.setField(o, f, names.addressPrefix, single)
 		s := a.str(f, single)
 		anyAddr, tag, p, err := classifyAddress(s)
 		switch {
@@ -117,7 +130,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 		if items == nil {
 			a.errorf(f, plural, "rule %q: expected an array of addresses, got %s", r.name, typeName(plural.v))
 		}
-		a.setField(o, f, side+"AddressPrefixes", plural)
+		a.setField(o, f, names.addressPrefixes, plural)
 		var v6 []node
 		for _, it := range items {
 			s := a.str(f, it)
@@ -151,7 +164,7 @@ func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topo
 		if items == nil {
 			a.errorf(f, asgs, "rule %q: expected an array of application security groups, got %s", r.name, typeName(asgs.v))
 		}
-		a.setField(o, f, side+"ApplicationSecurityGroups", asgs)
+		a.setField(o, f, names.asgs, asgs)
 		for _, it := range items {
 			if name := a.asgName(f, it); name != "" && !slices.Contains(out.ApplicationSecurityGroups, name) {
 				a.setField(o, f, fmt.Sprintf("%sApplicationSecurityGroups[%d]", side, len(out.ApplicationSecurityGroups)), it)
@@ -206,8 +219,9 @@ func looksLikeTag(s string) bool {
 // ports reads side+"PortRange" or side+"PortRanges", recording in o where.
 func (a *assembler) ports(r *rec, o *topology.Origin, side string) []topology.PortRange {
 	f := r.file
-	single := r.n.field(side + "PortRange")
-	plural := r.n.field(side + "PortRanges")
+	names := sideNames[side]
+	single := r.n.field(names.portRange)
+	plural := r.n.field(names.portRanges)
 	if a.bad(f, single) || a.bad(f, plural) {
 		return nil
 	}
@@ -215,7 +229,7 @@ func (a *assembler) ports(r *rec, o *topology.Origin, side string) []topology.Po
 	case single.isSet() && plural.isSet():
 		a.errorf(f, r.n, "rule %q sets both %sPortRange and %sPortRanges; expected one", r.name, side, side)
 	case single.isSet():
-		a.setField(o, f, side+"PortRange", single)
+		a.setField(o, f, names.portRange, single)
 		pr, err := topology.ParsePortRange(a.str(f, single))
 		if err != nil {
 			a.errorf(f, single, "rule %q: %v", r.name, err)
@@ -227,7 +241,7 @@ func (a *assembler) ports(r *rec, o *topology.Origin, side string) []topology.Po
 		if items == nil {
 			a.errorf(f, plural, "rule %q: expected an array of port ranges, got %s", r.name, typeName(plural.v))
 		}
-		a.setField(o, f, side+"PortRanges", plural)
+		a.setField(o, f, names.portRanges, plural)
 		var out []topology.PortRange
 		for _, it := range items {
 			pr, err := topology.ParsePortRange(a.str(f, it))
@@ -649,7 +663,7 @@ func (a *assembler) bastion(r *rec) *topology.BastionHost {
 	if su := n.field("scaleUnits"); su.v != nil {
 		a.setField(&b.Origin, f, "scaleUnits", su)
 		// 2 to 50 instances (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#instance).
-		if v, ok := a.integer(f, su, fmt.Sprintf("Bastion host %q: scaleUnits", r.name), 2, 50); ok {
+		if v, ok := a.integer(f, su, func() string { return fmt.Sprintf("Bastion host %q: scaleUnits", r.name) }, 2, 50); ok {
 			b.ScaleUnits = v
 		}
 	}
