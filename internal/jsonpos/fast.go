@@ -3,6 +3,7 @@ package jsonpos
 import (
 	"encoding/json"
 	"strconv"
+	"unsafe"
 )
 
 // maxDepth is how deeply encoding/json lets arrays and objects nest
@@ -13,13 +14,17 @@ const maxDepth = 10000
 // fastDecode decodes valid JSON with no key given twice in one object into
 // the values Decode returns, in one pass over data and without
 // encoding/json's per-token costs: a string without escapes is a substring
-// of one copy of data, an object is sized once for its members, and a key
+// of one copy of data (of data itself when shared), an object is sized
+// once for its members, and a key
 // given twice is caught as its object is built. It reports false for
 // anything else (a syntax error, a key given twice, nesting deeper than
 // encoding/json allows), and decode then takes the slow path, whose
 // messages and positions are the contract.
-func fastDecode(data []byte) (any, bool) {
+func fastDecode(data []byte, shared bool) (any, bool) {
 	p := &fastParser{s: string(data)}
+	if shared && len(data) > 0 {
+		p.s = unsafe.String(&data[0], len(data))
+	}
 	p.space()
 	v, ok := p.value(0)
 	if !ok {

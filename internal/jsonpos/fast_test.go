@@ -43,7 +43,10 @@ func checkFastDecode(t *testing.T, data []byte) {
 	if !utf8.Valid(data) {
 		return // decode refuses it before either decoder
 	}
-	fast, ok := fastDecode(data)
+	fast, ok := fastDecode(data, false)
+	if shared, sok := fastDecode(append([]byte(nil), data...), true); sok != ok || !reflect.DeepEqual(shared, fast) {
+		t.Errorf("fastDecode(%.60q) sharing the data = %#v, %v; copying it = %#v, %v", data, shared, sok, fast, ok)
+	}
 	slow, err, dups := slowDecode("", data)
 	switch {
 	case err != nil || len(dups) > 0:

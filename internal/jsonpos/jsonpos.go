@@ -27,6 +27,10 @@ type Source struct {
 	File     string
 	Expected string
 	SaveAs   string
+	// Shared lets the decoded strings share the memory of the data
+	// instead of a copy of it, for an input of hundreds of megabytes: the
+	// caller must never change the data afterwards.
+	Shared bool
 }
 
 // DecodeFile decodes the content of the file src names, as Decode does.
@@ -34,7 +38,7 @@ type Source struct {
 // input when it ends too soon) that says what was expected: input in UTF-16
 // or with a byte invalid in UTF-8, or input that is not one JSON value.
 func DecodeFile(src Source, data []byte) (any, error) {
-	v, err, dups := decode(src.File, data)
+	v, err, dups := decode(src.File, data, src.Shared)
 	if len(dups) > 0 {
 		return nil, dups
 	}
@@ -62,7 +66,7 @@ func DecodeFile(src Source, data []byte) (any, error) {
 // without a file name, for JSON held in a value, or a topology.ErrorList
 // of every key given twice in one object; DecodeFile reads a file.
 func Decode(data []byte) (any, error) {
-	v, err, dups := decode("", data)
+	v, err, dups := decode("", data, false)
 	switch {
 	case len(dups) > 0:
 		return nil, dups
@@ -77,9 +81,9 @@ const (
 	notUTF8Msg = "not UTF-8: "
 )
 
-// decode decodes data; a problem is one error, or every key given twice in
-// one object.
-func decode(file string, data []byte) (any, *topology.Error, topology.ErrorList) {
+// decode decodes data, whose memory the strings may share when shared is
+// set; a problem is one error, or every key given twice in one object.
+func decode(file string, data []byte, shared bool) (any, *topology.Error, topology.ErrorList) {
 	if isUTF16(data) {
 		return nil, topology.Errorf(topology.Pos{File: file, Line: 1, Col: 1}, utf16Msg), nil
 	}
@@ -88,7 +92,7 @@ func decode(file string, data []byte) (any, *topology.Error, topology.ErrorList)
 		off := invalidUTF8(data)
 		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off]), nil
 	}
-	if v, ok := fastDecode(data); ok {
+	if v, ok := fastDecode(data, shared); ok {
 		return v, nil, nil
 	}
 	return slowDecode(file, data)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -18,7 +19,8 @@ import (
 // responses.200.body too). files maps a file name to its content; files
 // are read in name order and resources in file order, so the result is
 // deterministic. Any mix of resource types may come in any file: each
-// object is recognised by its "type".
+// object is recognised by its "type". The topology's strings may share the
+// files' memory: the caller must not change their contents afterwards.
 func ImportAz(files map[string][]byte) (*topology.Topology, error) {
 	return ImportAzWith(files, Options{})
 }
@@ -85,7 +87,9 @@ const azExpected = "expected the JSON output of an `az` list or show command (an
 
 // azResources finds the resources in one file.
 func azResources(file string, data []byte) ([]Resource, error) {
-	v, err := decodeInput(file, data, azExpected, "e.g. `az ... -o json > "+file+"` in bash, or Out-File -Encoding utf8")
+	// The strings share the file's memory: a large export is read once.
+	v, err := jsonpos.DecodeFile(jsonpos.Source{File: file, Expected: azExpected, Shared: true,
+		SaveAs: "e.g. `az ... -o json > " + file + "` in bash, or Out-File -Encoding utf8"}, data)
 	if err != nil {
 		return nil, err
 	}
