@@ -159,6 +159,11 @@ type assembler struct {
 	errs     topology.ErrorList
 	warns    topology.ErrorList
 	external bool // placeholders for peered VNets not among the inputs
+	// owned says that the resources' objects are the assembler's own
+	// (decoded by it, not a caller's): it drops a rule's members from the
+	// tree once read, so that the collector can take them while the
+	// topology is built.
+	owned bool
 	// placeholders are the external VNets made, by remote ID key.
 	placeholders map[string]*topology.VirtualNetwork
 	// vmOS is the OS of VMs by lower-case name (Options.VMOS); vmOSUsed
@@ -196,19 +201,20 @@ func Assemble(rs []Resource) (*topology.Topology, error) {
 
 // AssembleWith is Assemble with the user's options; it reads VMOS.
 func AssembleWith(rs []Resource, o Options) (*topology.Topology, error) {
-	return assemble(rs, o, false)
+	return assemble(rs, o, false, false)
 }
 
 // assemble is AssembleWith; with external, a peering to a VNet that is not
 // among the inputs makes a placeholder for it (see externalVNet) instead of
 // an error, as an export of part of a tenant has such peerings.
-func assemble(rs []Resource, o Options, external bool) (*topology.Topology, error) {
+func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topology, error) {
 	vmOS, err := o.vmOS()
 	if err != nil {
 		return nil, err
 	}
 	a := &assembler{
 		external:       external,
+		owned:          owned,
 		placeholders:   map[string]*topology.VirtualNetwork{},
 		vmOS:           vmOS,
 		vmOSUsed:       map[string]bool{},
@@ -526,7 +532,17 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 // (a VNet's subnets, an NSG's securityRules).
 func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 	lowerType := strings.ToLower(childType)
-	for _, c := range a.array(parent.file, parent.n.field(prop), kindNames[k]+"s") {
+	list := parent.n.field(prop)
+	if a.owned && k == kRule {
+		// Each rule's record holds its object from now on, and lets it go
+		// once read.
+		defer func() {
+			if elems, ok := list.v.([]any); ok {
+				clear(elems)
+			}
+		}()
+	}
+	for _, c := range a.array(parent.file, list, kindNames[k]+"s") {
 		if a.bad(parent.file, c) {
 			continue
 		}

@@ -70,7 +70,7 @@ func importAz(files map[string][]byte, o Options, external bool) (*topology.Topo
 	for _, r := range rs {
 		typ, _ := r.Object["type"].(string)
 		if networkKinds[kindOf(typ)] {
-			return assemble(rs, o, graph)
+			return assemble(rs, o, graph, true)
 		}
 		if types[r.File] == nil {
 			types[r.File] = map[string]bool{}

@@ -39,6 +39,9 @@ func (a *assembler) rules(recs, parents []*rec) ([]*topology.SecurityRule, [][]*
 				before := len(sub.errs)
 				out[i] = sub.rule(recs[i])
 				errs[i] = sub.errs[before:len(sub.errs):len(sub.errs)]
+				if a.owned {
+					recs[i].n = node{} // read: the collector may have it
+				}
 				_ = 0
 			}
 		})
