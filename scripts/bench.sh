@@ -12,8 +12,13 @@
 # proportions of the 50,000-VM target (250 VMs per VNet, 12.5 per subnet,
 # 200 rules per workload NSG, which gen shares among 20 VNets), and the shape
 # of a large real estate: 50,000 VMs with 2,000 NSGs of 200 rules
-# (--nsgs 2000), about 100 MB of YAML. BENCH_SHAPES picks some of them
-# (default: "1k 10k 50k 2000x200").
+# (--nsgs 2000), about 100 MB of YAML. 2000x200-az is the same estate as az
+# CLI list output (gen --format az, about 190 MB of JSON: no clients, so
+# fewer flows), simulated directly; import-az times `nsgsim import az` of
+# that JSON to YAML (no stages). Both read it with --memory-budget
+# $BENCH_AZ_BUDGET (default 3GiB): at the default budget of 2 GiB nsgsim
+# reads files up to 128 MiB. BENCH_SHAPES picks some of the shapes
+# (default: "1k 10k 50k 2000x200 2000x200-az import-az").
 #
 # GNU time is required for CPU time and peak memory; without it the script
 # installs it (apt-get, as root) or stops.
@@ -21,7 +26,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 runs=${BENCH_RUNS:-5}
-shapes=${BENCH_SHAPES:-"1k 10k 50k 2000x200"}
+shapes=${BENCH_SHAPES:-"1k 10k 50k 2000x200 2000x200-az import-az"}
+azbudget=${BENCH_AZ_BUDGET:-3GiB}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -43,13 +49,14 @@ if ! { [[ -x /usr/bin/time ]] && /usr/bin/time -f %M true >/dev/null 2>&1; }; th
 	fi
 fi
 
-# measure FILE: runs simulate once and prints "WALL CPU PEAK_KIB". Exit code
-# 1 (some flow blocked) is a normal outcome; anything else is an error.
+# measure ARGS...: runs nsgsim ARGS once and prints "WALL CPU PEAK_KIB".
+# Exit code 1 (simulate: some flow blocked) is a normal outcome; anything
+# else is an error.
 measure() {
-	local file=$1 code=0
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$nsgsim" simulate --quiet --format json "$file" >/dev/null || code=$?
+	local code=0
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$nsgsim" "$@" >/dev/null || code=$?
 	if ((code > 1)); then
-		echo "bench.sh: nsgsim simulate $file exited $code" >&2
+		echo "bench.sh: nsgsim $* exited $code" >&2
 		cat "$work/time" >&2
 		exit 1
 	fi
@@ -58,41 +65,62 @@ measure() {
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo "Machine: $(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Command: nsgsim simulate --format json FILE >/dev/null; wall, CPU and peak memory: median of $runs runs (GNU time); stages: one run of scripts/stages"
+echo "Command: nsgsim simulate --format json FILE >/dev/null (import-az: nsgsim import az FILE >/dev/null); wall, CPU and peak memory: median of $runs runs (GNU time); stages: one run of scripts/stages"
 echo
-echo "| shape | VMs | NSGs | rules | YAML | flows | wall | CPU | peak memory | load | compile | evaluate | lint | output |"
+echo "| shape | VMs | NSGs | rules | input | flows | wall | CPU | peak memory | load | compile | evaluate | lint | output |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for shape in $shapes; do
+	format=yaml
 	case $shape in
 	1k) vms=1000 nsgs=0 ;;
 	10k) vms=10000 nsgs=0 ;;
 	50k) vms=50000 nsgs=0 ;;
 	2000x200) vms=50000 nsgs=2000 ;;
+	2000x200-az | import-az) vms=50000 nsgs=2000 format=az ;;
 	*)
-		echo "bench.sh: unknown shape $shape (1k, 10k, 50k or 2000x200)" >&2
+		echo "bench.sh: unknown shape $shape (1k, 10k, 50k, 2000x200, 2000x200-az or import-az)" >&2
 		exit 2
 		;;
 	esac
 	vnets=$((vms / 250 > 2 ? vms / 250 : 2))
 	subnets=$((vms * 2 / 25))
-	file=$work/$shape.yaml
-	args=(gen --seed 1 --vnets "$vnets" --subnets "$subnets" --vms "$vms" --rules-per-nsg 200 -o "$file")
+	file=$work/$vms-$nsgs.$format
+	args=(gen --seed 1 --vnets "$vnets" --subnets "$subnets" --vms "$vms" --rules-per-nsg 200 --format "$format" -o "$file")
 	if ((nsgs > 0)); then
 		args+=(--nsgs "$nsgs")
 	fi
-	"$nsgsim" "${args[@]}"
+	[[ -f $file ]] || "$nsgsim" "${args[@]}"
 	size=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f MB", b / 1e6 }')
-	# gen writes an NSG as "  - name: nsg-..." and a rule on one line.
-	groups=$(grep -c '^  - name: nsg-' "$file" || true)
-	rules=$(grep -c 'priority: [0-9]*, direction: ' "$file" || true)
-	flows=$("$nsgsim" simulate --quiet --format json "$file" | tail -n 12 | sed -n 's/^ *"flows": \([0-9]*\),$/\1/p') || true
+	budget=() stagesbudget=2GiB
+	if [[ $format == az ]]; then
+		budget=(--memory-budget "$azbudget") stagesbudget=$azbudget
+		# gen --format az writes one resource a line, an NSG's rules with it.
+		groups=$(grep -c '^{"type":"Microsoft.Network/networkSecurityGroups"' "$file" || true)
+		rules=$(grep -o '"priority":' "$file" | wc -l)
+	else
+		# gen writes an NSG as "  - name: nsg-..." and a rule on one line.
+		groups=$(grep -c '^  - name: nsg-' "$file" || true)
+		rules=$(grep -c 'priority: [0-9]*, direction: ' "$file" || true)
+	fi
+	if [[ $shape == import-az ]]; then
+		command=(import az "${budget[@]}" "$file")
+		flows=-
+	else
+		command=(simulate --quiet --format json "${budget[@]}" "$file")
+		flows=$("$nsgsim" "${command[@]}" | tail -n 12 | sed -n 's/^ *"flows": \([0-9]*\),$/\1/p') || true
+	fi
 	results=()
 	for ((i = 0; i < runs; i++)); do
-		results+=("$(measure "$file")")
+		results+=("$(measure "${command[@]}")")
 	done
 	median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 	read -r wall cputime kib <<<"$median"
 	mem=$(awk -v k="$kib" 'BEGIN { printf "%.0f MiB", k / 1024 }')
-	read -r load compile evaluate lint output <<<"$("$work/stages" "$file")"
-	echo "| $shape | $vms | $groups | $rules | $size | $flows | $wall s | $cputime s | $mem | $load s | $compile s | $evaluate s | $lint s | $output s |"
+	if [[ $shape == import-az ]]; then
+		stages="| – | – | – | – | – |"
+	else
+		read -r load compile evaluate lint output <<<"$("$work/stages" -memory-budget "$stagesbudget" "$file")"
+		stages="| $load s | $compile s | $evaluate s | $lint s | $output s |"
+	fi
+	echo "| $shape | $vms | $groups | $rules | $size | $flows | $wall s | $cputime s | $mem $stages"
 done

@@ -9,33 +9,48 @@
 // nsgsim itself under GNU time; this program only splits the time between
 // stages, with the same library calls nsgsim makes.
 //
-// Usage: go run ./scripts/stages FILE
+// FILE is any input simulate reads (YAML, or az JSON and the other imported
+// kinds, told from the content as simulate tells them); -memory-budget is
+// simulate's --memory-budget.
+//
+// Usage: go run ./scripts/stages [-memory-budget SIZE] FILE
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/nsgsim/nsgsim/input"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: stages FILE")
+	budget := flag.String("memory-budget", topology.DefaultBudget.String(), "the memory budget `SIZE`, as simulate's --memory-budget")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: stages [-memory-budget SIZE] FILE")
 		os.Exit(2)
 	}
-	_ = topology.SetBudget(topology.DefaultBudget)
+	b, err := topology.ParseBudget(*budget)
+	if err == nil {
+		err = topology.SetBudget(b)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	lap := time.Now()
 	since := func() float64 {
 		d := time.Since(lap).Seconds()
 		lap = time.Now()
 		return d
 	}
-	t, err := topology.Load(os.Args[1])
+	t, err := input.Load(flag.Arg(0), input.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, topology.ErrorText(err))
 		os.Exit(2)
