@@ -2,7 +2,9 @@ package jsonpos
 
 import (
 	"encoding/json"
+	"runtime"
 	"strconv"
+	"sync"
 	"unsafe"
 )
 
@@ -26,12 +28,120 @@ func fastDecode(data []byte, shared bool) (any, bool) {
 		p.s = unsafe.String(&data[0], len(data))
 	}
 	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '[' && len(p.s) >= minParallelJSON && runtime.GOMAXPROCS(0) > 1 {
+		return p.parallelArray(runtime.GOMAXPROCS(0))
+	}
 	v, ok := p.value(0)
 	if !ok {
 		return nil, false
 	}
 	p.space()
 	return v, p.i == len(p.s)
+}
+
+// minParallelJSON is the size from which a top-level array is decoded in
+// parallel parts: the az CLI's list output of a large estate, hundreds of
+// megabytes, is one.
+var minParallelJSON = 8 << 20
+
+// parallelArray decodes a document that is one array (p.i at its "[") in
+// up to n parts, each a run of its elements, in parallel. The parts end at
+// commas between elements, found by a scan of the document's first part;
+// each part is decoded by the grammar, so a document is decoded only if
+// it is valid whatever commas the scan found.
+func (p *fastParser) parallelArray(n int) (any, bool) {
+	cuts := topLevelCommas(p.s, p.i+1, n)
+	if len(cuts) == 0 { // fewer than two elements past the first part
+		v, ok := p.value(0)
+		p.space()
+		return v, ok && p.i == len(p.s)
+	}
+	parts := make([][]any, len(cuts)+1)
+	oks := make([]bool, len(parts))
+	var wg sync.WaitGroup
+	for k := range parts {
+		start, end := p.i+1, -1 // the last part ends at "]"
+		if k > 0 {
+			start = cuts[k-1] + 1
+		}
+		if k < len(cuts) {
+			end = cuts[k]
+		}
+		wg.Go(func() {
+			q := &fastParser{s: p.s, i: start}
+			parts[k], oks[k] = q.elements(end)
+		})
+	}
+	wg.Wait()
+	total := 0
+	for k := range parts {
+		if !oks[k] {
+			return nil, false
+		}
+		total += len(parts[k])
+	}
+	out := make([]any, 0, total)
+	for _, part := range parts {
+		out = append(out, part...)
+	}
+	return out, true
+}
+
+// elements decodes the elements of the top-level array from p.i up to the
+// comma at end, or, for end -1, up to the closing "]" and the end of the
+// document.
+func (p *fastParser) elements(end int) ([]any, bool) {
+	var out []any
+	for {
+		p.space()
+		v, ok := p.value(1)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		p.space()
+		switch {
+		case p.i == end:
+			return out, true
+		case p.i >= len(p.s):
+			return nil, false
+		case p.s[p.i] == ',':
+			p.i++
+		case p.s[p.i] == ']' && end < 0:
+			p.i++
+			p.space()
+			return out, p.i == len(p.s)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// topLevelCommas returns up to n-1 offsets of commas between the elements
+// of the array that starts before from, near each n-th of s: a scan of
+// brackets and strings, which stops at the last one it needs.
+func topLevelCommas(s string, from, n int) []int {
+	var cuts []int
+	depth := 0
+	for i := from; i < len(s) && len(cuts) < n-1; i++ {
+		switch s[i] {
+		case '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case ',':
+			if depth == 0 && i >= len(s)*(len(cuts)+1)/n {
+				cuts = append(cuts, i)
+			}
+		}
+	}
+	return cuts
 }
 
 // fastParser reads one JSON value from s. members and elems are scratch

@@ -2,6 +2,7 @@ package jsonpos
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,7 +15,8 @@ var fastCases = []string{
 	`1e-400`, `-0`, `0.0`, `1E+2`, `1e2`, `01`, `-`, `1.`, `.5`, `1e`, `+1`, `[1,]`, `{"a":1,}`, `[`, `]`, `{`,
 	`{"a" 1}`, `{1: 2}`, `{"a": 1 "b": 2}`, `[1 2]`, `"\u00e9\n\t\"\\\/"`, `"\ud800"`, `"\x"`, "\"a\x01\"",
 	`tru`, `nul`, `falsey`, `[true, false, null]`, `{"a": {"k": 1}, "b": {"k": 2}}`, `{"a": 1, "a": 2}`,
-	`{"\u0061": 1, "a": 2}`, ` {} `, "{} \n {}", ``, `   `, `""`, `"abc`, `[[[]]]`, `{"":""}`,
+	`{"\u0061": 1, "a": 2}`, `[1, 2, 3, 4, 5, 6, 7]`, `[{"a": [1, {"b": ","}]}, "x,y", [","], 3]`, `[1,,2,3,4,5]`,
+	`[1, 2, 3, 4, 5,]`, `[1, 2, 3] x`, `[[1, 2], [3, 4], "\",", 5]`, ` [ 1 , 2 , 3 ] `, `[1 2, 3, 4]`, `[{"a":1,"a":2}, 1, 2, 3]`, ` {} `, "{} \n {}", ``, `   `, `""`, `"abc`, `[[[]]]`, `{"":""}`,
 	strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth),
 	strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1),
 	strings.Repeat(`{"a":`, maxDepth+1) + "1" + strings.Repeat("}", maxDepth+1),
@@ -44,7 +46,14 @@ func checkFastDecode(t *testing.T, data []byte) {
 		return // decode refuses it before either decoder
 	}
 	fast, ok := fastDecode(data, false)
-	if shared, sok := fastDecode(append([]byte(nil), data...), true); sok != ok || !reflect.DeepEqual(shared, fast) {
+	// The same in parallel parts, at any size.
+	defer func(n, procs int) { minParallelJSON = n; runtime.GOMAXPROCS(procs) }(minParallelJSON, runtime.GOMAXPROCS(3))
+	minParallelJSON = 0
+	if par, pok := fastDecode(data, false); pok != ok || ok && !reflect.DeepEqual(par, fast) {
+		t.Errorf("fastDecode(%.60q) in parts = %#v, %v; in one = %#v, %v", data, par, pok, fast, ok)
+	}
+	minParallelJSON = 1 << 62
+	if shared, sok := fastDecode(append([]byte(nil), data...), true); sok != ok || ok && !reflect.DeepEqual(shared, fast) {
 		t.Errorf("fastDecode(%.60q) sharing the data = %#v, %v; copying it = %#v, %v", data, shared, sok, fast, ok)
 	}
 	slow, err, dups := slowDecode("", data)
