@@ -7,10 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/nsgsim/nsgsim/internal/hostile"
-	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -19,70 +17,15 @@ import (
 // change verdict, and rules are added and changed.
 func hostileDiff(t *testing.T, h string) *Result {
 	t.Helper()
-	build := func(change bool) *sim.Report {
-		topo, err := hostile.Build(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if change {
-			g := topo.NetworkSecurityGroups[0]
-			deny := *g.SecurityRules[0]
-			deny.Priority = 200
-			allow := deny
-			allow.Name, allow.Priority, allow.Access = h+"allow", 150, topology.Allow
-			g.SecurityRules = []*topology.SecurityRule{&allow, &deny}
-		}
-		r, err := sim.Simulate(topo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+	moveDeny := func(topo *topology.Topology) {
+		g := topo.NetworkSecurityGroups[0]
+		deny := *g.SecurityRules[0]
+		deny.Priority = 200
+		allow := deny
+		allow.Name, allow.Priority, allow.Access = h+"allow", 150, topology.Allow
+		g.SecurityRules = []*topology.SecurityRule{&allow, &deny}
 	}
-	return Compare(build(false), build(true))
-}
-
-// skeleton reduces Markdown to its structure (see report's test): escaped
-// characters, code spans and plain text become "a", markup stays.
-func skeleton(md string) string {
-	const markup = "|*[]()<>&:@!_~#$\\`"
-	var b strings.Builder
-	plain := func() {
-		if !strings.HasSuffix(b.String(), "a") {
-			b.WriteByte('a')
-		}
-	}
-	for i := 0; i < len(md); {
-		c := md[i]
-		switch {
-		case c == '\n':
-			b.WriteByte('\n')
-			i++
-		case c == '\\' && i+1 < len(md):
-			plain()
-			i += 2
-		case c == '`':
-			n := 0
-			for i+n < len(md) && md[i+n] == '`' {
-				n++
-			}
-			end := strings.Index(md[i+n:], md[i:i+n])
-			if end < 0 || strings.Contains(md[i+n:i+n+end], "\n") {
-				b.WriteString("?unclosed code span?")
-				i += n
-				continue
-			}
-			plain()
-			i += n + end + n
-		case strings.IndexByte(markup, c) >= 0:
-			b.WriteByte(c)
-			i++
-		default:
-			plain()
-			_, size := utf8.DecodeRuneInString(md[i:])
-			i += size
-		}
-	}
-	return b.String()
+	return Compare(hostile.Report(t, h, nil), hostile.Report(t, h, moveDeny))
 }
 
 // TestHostileNamesDiff writes the diff of two hostile topologies in every
@@ -115,7 +58,7 @@ func TestHostileNamesDiff(t *testing.T) {
 			if got, want := strings.Count(write(d, table), "\n"), strings.Count(plainTable, "\n"); got != want {
 				t.Errorf("table has %d lines, the plain diff %d:\n%s", got, want, write(d, table))
 			}
-			if got, want := skeleton(write(d, markdown)), skeleton(plainMD); got != want {
+			if got, want := hostile.MarkdownSkeleton(write(d, markdown)), hostile.MarkdownSkeleton(plainMD); got != want {
 				t.Errorf("Markdown structure differs from the plain diff's:\n%s\nwant\n%s\n%s", got, want, write(d, markdown))
 			}
 			var doc Document

@@ -1,0 +1,27 @@
+package hostile
+
+import (
+	"testing"
+
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Report simulates the topology that Build makes with name, after change
+// (when not nil) has altered it; any error fails t. It imports sim, so
+// sim's own in-package tests cannot use it.
+func Report(t testing.TB, name string, change func(*topology.Topology)) *sim.Report {
+	t.Helper()
+	topo, err := Build(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(topo)
+	}
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
