@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -78,7 +79,7 @@ func parseSource(t *topology.Topology, data []byte) (*source, error) {
 // isJSON reports whether data starts, after blanks and a byte-order mark,
 // with "{" or "[": how nsgsim's inputs tell JSON from YAML.
 func isJSON(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	data = bytes.TrimLeft(data, " \t\r\n")
 	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
 }
