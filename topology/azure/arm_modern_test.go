@@ -185,3 +185,57 @@ func TestImportARMDeploymentOrder(t *testing.T) {
 		t.Errorf("implicit: got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// reference() takes a resource's type and names as well as its symbolic
+// name, its name and its ID: "Microsoft.Resources/deployments/NAME", as
+// older quickstarts read a nested deployment's outputs, and a child's
+// "Namespace/type/name/childType/childName".
+func TestImportARMReferenceByTypeAndName(t *testing.T) {
+	tpl := `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg",
+     "dependsOn": ["Microsoft.Resources/deployments/vnet-setup"],
+     "properties": {"securityRules": [{"name": "from-web", "properties": {"priority": 100, "access": "Allow", "direction": "Inbound", "protocol": "Tcp",
+       "sourceAddressPrefix": "[reference('Microsoft.Resources/deployments/vnet-setup', '2022-09-01').outputs.webPrefix.value]",
+       "sourcePortRange": "*", "destinationAddressPrefix": "[reference('Microsoft.Network/virtualNetworks/vnet/subnets/app').addressPrefix]", "destinationPortRange": "443"}}]}},
+    {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "vnet-setup",
+     "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "template": {
+       "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+       "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "vnet",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.7.0.0/16"]}, "subnets": [{"name": "web", "properties": {"addressPrefix": "10.7.1.0/24"}}]}}],
+       "outputs": {"webPrefix": {"type": "string", "value": "10.7.1.0/24"}}}}},
+    {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01", "name": "vnet/app",
+     "dependsOn": ["Microsoft.Resources/deployments/vnet-setup"], "properties": {"addressPrefix": "10.7.2.0/24"}}
+  ]
+}`
+	got := importDump(t, tpl, nil)
+	want := "rule from-web 100 Inbound Allow Tcp 10.7.1.0/24:* -> 10.7.2.0/24:443"
+	if !strings.Contains(got, want) {
+		t.Errorf("import lacks %q:\n%s", want, got)
+	}
+}
+
+// reference() of a VNet gives its subnets with the IDs Azure assigns them,
+// as templates read them: reference('vnet').subnets[0].id.
+func TestImportARMReferenceSubnetID(t *testing.T) {
+	tpl := `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "vnet",
+     "properties": {"addressSpace": {"addressPrefixes": ["10.8.0.0/16"]}, "subnets": [
+       {"name": "web", "properties": {"addressPrefix": "10.8.1.0/24"}}, {"name": "app", "properties": {"addressPrefix": "10.8.2.0/24"}}]}},
+    {"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2024-05-01", "name": "nic",
+     "properties": {"ipConfigurations": [{"name": "ip", "properties": {"privateIPAllocationMethod": "Static", "privateIPAddress": "10.8.2.4",
+       "subnet": {"id": "[reference('vnet').subnets[1].id]"}}}]}},
+    {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01", "name": "vm",
+     "properties": {"storageProfile": {"osDisk": {"osType": "Linux"}}, "networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic')]"}]}}}
+  ]
+}`
+	got := importDump(t, tpl, nil)
+	if want := "vm vm vnet/app 10.8.2.4 Linux"; !strings.Contains(got, want) {
+		t.Errorf("import lacks %q:\n%s", want, got)
+	}
+}
