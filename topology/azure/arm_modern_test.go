@@ -186,12 +186,16 @@ func TestImportARMDeploymentOrder(t *testing.T) {
 	}
 }
 
-// reference() takes a resource's type and names as well as its symbolic
-// name, its name and its ID: "Microsoft.Resources/deployments/NAME", as
-// older quickstarts read a nested deployment's outputs, and a child's
-// "Namespace/type/name/childType/childName".
-func TestImportARMReferenceByTypeAndName(t *testing.T) {
-	tpl := `{
+// reference() reads a resource as Azure gives it once deployed
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions-resource#reference):
+// by its type and names as well as its symbolic name, its name and its ID
+// ("Microsoft.Resources/deployments/NAME", as older quickstarts read a
+// nested deployment's outputs, and a child's
+// "Namespace/type/name/childType/childName"); and a VNet with its subnets'
+// IDs, as templates read them: reference('vnet').subnets[1].id.
+func TestImportARMReferenceForms(t *testing.T) {
+	for _, tc := range []struct{ name, tpl, want string }{
+		{"type and names", `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
   "resources": [
@@ -209,18 +213,8 @@ func TestImportARMReferenceByTypeAndName(t *testing.T) {
     {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01", "name": "vnet/app",
      "dependsOn": ["Microsoft.Resources/deployments/vnet-setup"], "properties": {"addressPrefix": "10.7.2.0/24"}}
   ]
-}`
-	got := importDump(t, tpl, nil)
-	want := "rule from-web 100 Inbound Allow Tcp 10.7.1.0/24:* -> 10.7.2.0/24:443"
-	if !strings.Contains(got, want) {
-		t.Errorf("import lacks %q:\n%s", want, got)
-	}
-}
-
-// reference() of a VNet gives its subnets with the IDs Azure assigns them,
-// as templates read them: reference('vnet').subnets[0].id.
-func TestImportARMReferenceSubnetID(t *testing.T) {
-	tpl := `{
+}`, "rule from-web 100 Inbound Allow Tcp 10.7.1.0/24:* -> 10.7.2.0/24:443"},
+		{"subnet IDs", `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
   "resources": [
@@ -233,9 +227,10 @@ func TestImportARMReferenceSubnetID(t *testing.T) {
     {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01", "name": "vm",
      "properties": {"storageProfile": {"osDisk": {"osType": "Linux"}}, "networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic')]"}]}}}
   ]
-}`
-	got := importDump(t, tpl, nil)
-	if want := "vm vm vnet/app 10.8.2.4 Linux"; !strings.Contains(got, want) {
-		t.Errorf("import lacks %q:\n%s", want, got)
+}`, "vm vm vnet/app 10.8.2.4 Linux"},
+	} {
+		if got := importDump(t, tc.tpl, nil); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: import lacks %q:\n%s", tc.name, tc.want, got)
+		}
 	}
 }
