@@ -6,8 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsgsim/nsgsim/sim"
-	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 const before = `
@@ -29,19 +28,6 @@ bastionHosts:
   - {name: b, virtualNetwork: hub}
 `
 
-func simulate(t *testing.T, name, src string) *sim.Report {
-	t.Helper()
-	topo, err := topology.Parse(name, []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func TestCompare(t *testing.T) {
 	// The change narrows 443 to an office range, adds a deny on SSH, and a
 	// second VM.
@@ -51,7 +37,7 @@ func TestCompare(t *testing.T) {
          sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '22'}`, 1)
 	after = strings.Replace(after, "os: Linux}", "os: Linux}\n  - {name: vm2, subnet: hub/work, privateIpAddress: 10.0.1.5, os: Windows}", 1)
 
-	d := Compare(simulate(t, "before.yaml", before), simulate(t, "after.yaml", after))
+	d := Compare(simtest.YAML(t, "before.yaml", before), simtest.YAML(t, "after.yaml", after))
 
 	got := map[string]string{}
 	for _, c := range d.Changed {
@@ -134,8 +120,8 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareIdentical(t *testing.T) {
-	r := simulate(t, "a.yaml", before)
-	d := Compare(r, simulate(t, "b.yaml", before))
+	r := simtest.YAML(t, "a.yaml", before)
+	d := Compare(r, simtest.YAML(t, "b.yaml", before))
 	if len(d.Changed)+len(d.Added)+len(d.Removed)+len(d.FindingsAdded)+len(d.FindingsRemoved) != 0 {
 		t.Errorf("Compare(same, same) = %+v, want no difference", d)
 	}

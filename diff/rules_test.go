@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 // TestRuleChanges checks that diff shows the rules added, removed and
@@ -26,7 +28,7 @@ func TestRuleChanges(t *testing.T) {
 	j := strings.Index(cur[i:], "'53'}\n") + i + len("'53'}\n")
 	cur = cur[:i] + cur[j:]
 
-	d := Compare(simulate(t, "old.yaml", old), simulate(t, "new.yaml", cur))
+	d := Compare(simtest.YAML(t, "old.yaml", old), simtest.YAML(t, "new.yaml", cur))
 	var got []string
 	for _, c := range d.Rules {
 		got = append(got, c.Kind.mark()+" "+c.NSG+"/"+c.Rule+": "+c.Detail())

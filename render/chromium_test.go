@@ -11,6 +11,7 @@ import (
 	"time"
 
 	chromiumpkg "github.com/nsgsim/nsgsim/internal/chromium"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 // chromium finds the headless browser (internal/chromium).
@@ -57,8 +58,8 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 
 	pages := map[string][]byte{
-		"reference": render(t, HTML, simulate(t, "reference"), defaults),
-		"largest":   render(t, HTML, simulate(t, largest(t)), defaults),
+		"reference": render(t, HTML, simtest.Scenario(t, "reference"), defaults),
+		"largest":   render(t, HTML, simtest.Scenario(t, largest(t)), defaults),
 		"hostile":   render(t, HTML, hostileReport(t), defaults),
 	}
 	for _, name := range []string{"reference", "largest", "hostile"} {

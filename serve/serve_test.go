@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
@@ -366,14 +367,7 @@ func TestTraceIsTraceCommand(t *testing.T) {
 // trace` writes it.
 func traceText(t *testing.T, scenario, flow string) string {
 	t.Helper()
-	topo, err := scenarios.Load(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := simtest.Scenario(t, scenario)
 	for _, res := range r.Results {
 		if res.Flow.ID == flow {
 			var buf bytes.Buffer

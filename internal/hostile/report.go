@@ -3,13 +3,14 @@ package hostile
 import (
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
 // Report simulates the topology that Build makes with name, after change
-// (when not nil) has altered it; any error fails t. It imports sim, so
-// sim's own in-package tests cannot use it.
+// (when not nil) has altered it; any error fails t. It imports sim (through
+// package simtest), so sim's own in-package tests cannot use it.
 func Report(t testing.TB, name string, change func(*topology.Topology)) *sim.Report {
 	t.Helper()
 	topo, err := Build(name)
@@ -19,9 +20,5 @@ func Report(t testing.TB, name string, change func(*topology.Topology)) *sim.Rep
 	if change != nil {
 		change(topo)
 	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return simtest.Simulate(t, topo)
 }
