@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,6 +28,16 @@ virtualMachines:
 bastionHosts:
   - {name: b, virtualNetwork: hub}
 `
+
+// written is what write makes of d.
+func written(t *testing.T, d *Result, write func(io.Writer, *Result) error) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := write(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
 
 func TestCompare(t *testing.T) {
 	// The change narrows 443 to an office range, adds a deny on SSH, and a
@@ -73,20 +84,11 @@ func TestCompare(t *testing.T) {
 		t.Errorf("first change %s is not broken", d.Changed[0].ID)
 	}
 
-	var tbl, js, mdown bytes.Buffer
-	if err := WriteTable(&tbl, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteJSON(&js, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteMarkdown(&mdown, d); err != nil {
-		t.Fatal(err)
-	}
+	tbl, js, mdown := written(t, d, WriteTable), written(t, d, WriteJSON), written(t, d, WriteMarkdown)
 	for _, s := range []string{"3 flows changed (3 required flows broken), 1 added, 0 removed",
 		"BROKEN  b/gatewaymanager-https", "nsg / deny-ssh / 200"} {
-		if !strings.Contains(tbl.String(), s) {
-			t.Errorf("table lacks %q:\n%s", s, tbl.String())
+		if !strings.Contains(tbl, s) {
+			t.Errorf("table lacks %q:\n%s", s, tbl)
 		}
 	}
 	// Each changed flow names the rule change that decided it.
@@ -99,23 +101,23 @@ func TestCompare(t *testing.T) {
 			t.Errorf("change %s: by rule change %q, want %q", c.ID, got, want)
 		}
 	}
-	if row := regexp.MustCompile(`(?m)^BROKEN +b/ssh/vm1 .*\+ nsg/deny-ssh$`); !row.MatchString(tbl.String()) {
-		t.Errorf("table's b/ssh/vm1 row does not name the added rule:\n%s", tbl.String())
+	if row := regexp.MustCompile(`(?m)^BROKEN +b/ssh/vm1 .*\+ nsg/deny-ssh$`); !row.MatchString(tbl) {
+		t.Errorf("table's b/ssh/vm1 row does not name the added rule:\n%s", tbl)
 	}
-	if !strings.Contains(js.String(), `"rules": [
+	if !strings.Contains(js, `"rules": [
         {
           "change": "added",
           "nsg": "nsg",
           "rule": "deny-ssh"
         }
       ]`) {
-		t.Errorf("JSON change of b/ssh/vm1 does not name the added rule:\n%s", js.String())
+		t.Errorf("JSON change of b/ssh/vm1 does not name the added rule:\n%s", js)
 	}
-	if !strings.Contains(js.String(), `"broken": 3`) {
-		t.Errorf("JSON lacks the summary:\n%s", js.String())
+	if !strings.Contains(js, `"broken": 3`) {
+		t.Errorf("JSON lacks the summary:\n%s", js)
 	}
-	if !strings.Contains(mdown.String(), "**This change blocks 3 required Bastion flows.**") {
-		t.Errorf("Markdown lacks the headline:\n%s", mdown.String())
+	if !strings.Contains(mdown, "**This change blocks 3 required Bastion flows.**") {
+		t.Errorf("Markdown lacks the headline:\n%s", mdown)
 	}
 }
 

@@ -1,9 +1,7 @@
 package diff
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,36 +31,29 @@ func hostileDiff(t *testing.T, h string) *Result {
 // structure of the same diff with plain names, and the JSON decodes.
 func TestHostileNamesDiff(t *testing.T) {
 	plain := hostileDiff(t, "z z")
-	write := func(d *Result, f func(io.Writer, *Result) error) string {
-		var buf bytes.Buffer
-		if err := f(&buf, d); err != nil {
-			t.Fatal(err)
-		}
-		return buf.String()
-	}
 	table, markdown := WriteTable, WriteMarkdown
-	plainTable, plainMD := write(plain, table), write(plain, markdown)
+	plainTable, plainMD := written(t, plain, table), written(t, plain, markdown)
 	if len(plain.Changed) == 0 {
 		t.Fatal("the change changes no flow")
 	}
 	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			d := hostileDiff(t, h)
-			for format, out := range map[string]string{"table": write(d, table), "markdown": write(d, markdown), "json": write(d, WriteJSON)} {
+			for format, out := range map[string]string{"table": written(t, d, table), "markdown": written(t, d, markdown), "json": written(t, d, WriteJSON)} {
 				for _, line := range strings.Split(out, "\n") {
 					if topology.HasUnsafe(line) {
 						t.Errorf("%s carries an unsafe character raw: %q", format, line)
 					}
 				}
 			}
-			if got, want := strings.Count(write(d, table), "\n"), strings.Count(plainTable, "\n"); got != want {
-				t.Errorf("table has %d lines, the plain diff %d:\n%s", got, want, write(d, table))
+			if got, want := strings.Count(written(t, d, table), "\n"), strings.Count(plainTable, "\n"); got != want {
+				t.Errorf("table has %d lines, the plain diff %d:\n%s", got, want, written(t, d, table))
 			}
-			if got, want := hostile.MarkdownSkeleton(write(d, markdown)), hostile.MarkdownSkeleton(plainMD); got != want {
-				t.Errorf("Markdown structure differs from the plain diff's:\n%s\nwant\n%s\n%s", got, want, write(d, markdown))
+			if got, want := hostile.MarkdownSkeleton(written(t, d, markdown)), hostile.MarkdownSkeleton(plainMD); got != want {
+				t.Errorf("Markdown structure differs from the plain diff's:\n%s\nwant\n%s\n%s", got, want, written(t, d, markdown))
 			}
 			var doc Document
-			if err := json.Unmarshal([]byte(write(d, WriteJSON)), &doc); err != nil {
+			if err := json.Unmarshal([]byte(written(t, d, WriteJSON)), &doc); err != nil {
 				t.Fatal(err)
 			}
 			if len(doc.Changed) == 0 || !strings.Contains(doc.Changed[0].ID, h) {
