@@ -149,3 +149,42 @@ func tfStr(s string) string {
 		return raw
 	})
 }
+
+// plainSafe is a scalar that YAML reads back as the same string with no
+// quotes: a word that starts with a letter and holds only characters that
+// mean nothing to YAML (and is no boolean or null, checked apart), or an
+// IPv4 address or prefix, which no YAML number looks like.
+var plainSafe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9._/-]*|[0-9]+(\.[0-9]+){3}(/[0-9]+)?)$`)
+
+// yamlStr writes s as a YAML scalar that reads back as the string s: plain
+// when that is safe, else double-quoted with YAML's escapes (\\, \", and
+// \xXX or \uXXXX for every unsafe rune; U+FFFD, written as such or standing
+// for a byte that is not UTF-8, as \uFFFD).
+func yamlStr(s string) string {
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
+	default:
+		if plainSafe.MatchString(s) {
+			return s
+		}
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	escapeRunes(&b, s, func(r rune, raw, _ string) string {
+		switch {
+		case r == '\\':
+			return `\\`
+		case r == '"':
+			return `\"`
+		case r == utf8.RuneError:
+			return `\uFFFD`
+		case topology.UnsafeRune(r) && r < 0x100:
+			return fmt.Sprintf(`\x%02X`, r)
+		case topology.UnsafeRune(r):
+			return fmt.Sprintf(`\u%04X`, r)
+		}
+		return raw
+	})
+	b.WriteByte('"')
+	return b.String()
+}
