@@ -62,14 +62,19 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 	}
 	nodeDOT := func(n *node) string { return nodeStatement(n, strings.Join(notes[n], "")) }
 
-	if len(d.left) > 0 {
-		p("\n\t// Outside the VNets: where flows come from.\n")
-		p("\t{\n\t\trank=min;\n")
-		for _, n := range d.left {
+	// outside writes the endpoints outside the VNets, in one rank.
+	outside := func(nodes []*node, comment, rank string) {
+		if len(nodes) == 0 {
+			return
+		}
+		p("\n\t// Outside the VNets: %s.\n", comment)
+		p("\t{\n\t\trank=%s;\n", rank)
+		for _, n := range nodes {
 			p("\t\t%s\n", nodeDOT(n))
 		}
 		p("\t}\n")
 	}
+	outside(d.left, "where flows come from", "min")
 	for i, vb := range d.vnets {
 		if i == d.hubs {
 			p("\n\t// The spokes.\n")
@@ -104,14 +109,7 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		}
 		p("\t}\n")
 	}
-	if len(d.right) > 0 {
-		p("\n\t// Outside the VNets: where flows go.\n")
-		p("\t{\n\t\trank=max;\n")
-		for _, n := range d.right {
-			p("\t\t%s\n", nodeDOT(n))
-		}
-		p("\t}\n")
-	}
+	outside(d.right, "where flows go", "max")
 	writeGrid(p, start, columns, d)
 
 	if len(d.edges) > 0 {
