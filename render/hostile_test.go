@@ -2,19 +2,16 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
@@ -186,22 +183,11 @@ func hostileRender(t *testing.T, f Format, r *sim.Report) []byte {
 // second, and returns the DOM it built, serialized.
 func dumpDOM(t *testing.T, bin, path string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=1000",
-		"--dump-dom", "file://"+path)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s --dump-dom %s: %v\n%s", bin, path, err, stderr.String())
+	dom, log := runChromium(t, bin, path, "--virtual-time-budget=1000")
+	if dom == "" {
+		t.Fatalf("%s --dump-dom %s printed nothing\n%s", bin, path, log)
 	}
-	if stdout.Len() == 0 {
-		t.Fatalf("%s --dump-dom %s printed nothing\n%s", bin, path, stderr.String())
-	}
-	return stdout.String()
+	return dom
 }
 
 var cspMeta = regexp.MustCompile(`(?i)<meta[^>]*http-equiv="?Content-Security-Policy"?[^>]*>`)
