@@ -94,3 +94,28 @@ var indexedKeys = func() map[string]*[indexedKeysCached]string {
 	}
 	return m
 }()
+
+// ruleSideKeys returns the keys of the source or the destination of a rule
+// (side): its singular and plural address fields and its application
+// security groups.
+func ruleSideKeys(side string) (singular, plural, asgs string) {
+	switch side {
+	case "source":
+		return "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"
+	case "destination":
+		return "destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups"
+	}
+	return side + "AddressPrefix", side + "AddressPrefixes", side + "ApplicationSecurityGroups"
+}
+
+// pluralKey returns the plural of a singular key: "sourcePortRanges" for
+// "sourcePortRange".
+func pluralKey(singular string) string {
+	switch singular {
+	case "sourcePortRange":
+		return "sourcePortRanges"
+	case "destinationPortRange":
+		return "destinationPortRanges"
+	}
+	return singular + "s"
+}

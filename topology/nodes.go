@@ -29,6 +29,8 @@ type decoder struct {
 	// fieldNodes it returns, which decodeList drops after each item.
 	pairBuf  []pair
 	fieldBuf []fieldNode
+	// fieldChunk is where fieldSpace cuts Origin.fields from.
+	fieldChunk []fieldPos
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {
@@ -198,7 +200,7 @@ func (d *decoder) object(n *yaml.Node, ctx msgCtx, known, ignored []string, o *O
 	pairs := d.pairs(n, ctx, 0, d.pairBuf[:0])
 	d.pairBuf = pairs[:0]
 	if o != nil && o.fields == nil {
-		o.GrowFields(len(pairs))
+		o.fields = d.fieldSpace(fieldsHint(pairs))
 	}
 	start := len(d.fieldBuf)
 	var seen map[string]*yaml.Node // for objects too large to scan
@@ -239,6 +241,35 @@ func (d *decoder) object(n *yaml.Node, ctx msgCtx, known, ignored []string, o *O
 	}
 	end := len(d.fieldBuf)
 	return d.fieldBuf[start:end:end], true
+}
+
+// fieldsHint is how many field positions an object with pairs records:
+// one per key, and one per item of a list of values ("peerings[1]").
+func fieldsHint(pairs []pair) int {
+	n := len(pairs)
+	for _, p := range pairs {
+		if v := p.v; v.Kind == yaml.SequenceNode && len(v.Content) > 0 && v.Content[0].Kind == yaml.ScalarNode {
+			n += len(v.Content)
+		}
+	}
+	return n
+}
+
+// fieldSpace returns an empty slice with room for n field positions, cut
+// from a chunk shared by the objects the decoder reads (a large topology has
+// hundreds of thousands, with a dozen fields each) rather than allocated for
+// each.
+func (d *decoder) fieldSpace(n int) []fieldPos {
+	const chunk = 4096
+	if n > len(d.fieldChunk) {
+		if n > chunk/8 {
+			return make([]fieldPos, 0, n)
+		}
+		d.fieldChunk = make([]fieldPos, chunk)
+	}
+	s := d.fieldChunk[:0:n]
+	d.fieldChunk = d.fieldChunk[n:]
+	return s
 }
 
 // maxScannedKeys is the most keys an object may have for object to find
@@ -515,7 +546,7 @@ func (d *decoder) portRange(v *yaml.Node, ctx msgCtx, key string) (PortRange, bo
 // portRanges reads the singular and plural port fields of a rule or flow.
 // It returns the ranges, whether any field was set, and whether all parsed.
 func (d *decoder) portRanges(m fieldNodes, ctx msgCtx, singular string, o *Origin) ([]PortRange, bool) {
-	plural := singular + "s"
+	plural := pluralKey(singular)
 	var out []PortRange
 	sv, hasS := m.get(singular)
 	if hasS && isEmptyString(sv) {

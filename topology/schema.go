@@ -359,8 +359,9 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 // and sideApplicationSecurityGroups.
 func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, o *Origin) Addresses {
 	var a Addresses
-	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
-	var set []string // the fields given, non-empty
+	singular, plural, asgs := ruleSideKeys(side)
+	var given [3]string // the fields given, non-empty
+	set := given[:0]
 	if v, ok := m.get(singular); ok && !isEmptyString(v) {
 		set = append(set, singular)
 		if s, ok := d.str(v, ctx, singular); ok {
@@ -372,6 +373,9 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 		set = append(set, plural)
 	}
 	var v6 []*yaml.Node // positions of the IPv6 items, recorded after the IPv4 ones
+	if len(items) > 0 {
+		a.Prefixes = make([]netip.Prefix, 0, len(items))
+	}
 	for i, item := range items {
 		k := indexedKey(plural, i)
 		s, ok := d.str(item, ctx, k)
@@ -402,6 +406,9 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 	}
 	for j, item := range v6 {
 		o.SetField(indexedKey(plural, len(a.Prefixes)+j), d.pos(item))
+	}
+	if len(a.Prefixes) == 0 {
+		a.Prefixes = nil
 	}
 	refs := d.list(m.node(asgs), ctx, asgs, "application security groups")
 	if len(refs) > 0 {

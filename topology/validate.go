@@ -574,7 +574,7 @@ func (v *validator) rule(r *SecurityRule, ctx msgCtx) {
 }
 
 func (v *validator) ruleSide(r *SecurityRule, ctx msgCtx, side string, a Addresses) {
-	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
+	singular, plural, asgs := ruleSideKeys(side)
 	n := 0
 	for _, set := range []bool{a.Any, a.Tag != "", a.HasPrefixes(), len(a.ApplicationSecurityGroups) > 0} {
 		if set {
@@ -634,7 +634,7 @@ func firstOf(a Addresses) string {
 
 // ports checks port ranges: present when required, and not reversed.
 func (v *validator) ports(o *Origin, ctx msgCtx, singular string, rs []PortRange, required bool) {
-	plural := singular + "s"
+	plural := pluralKey(singular)
 	if len(rs) == 0 && required {
 		what := strings.TrimSuffix(singular, "PortRange")
 		v.errorf(v.at(o), ctx, "no %s port range (expected %s or %s)", what, singular, plural)
