@@ -116,20 +116,21 @@ func runeKind(r rune) string {
 // and those of every object, clients and flows included (SPEC 1.1).
 func (v *validator) checkNames() {
 	t := v.t
-	check := func(o *Origin, ctx, name string) {
+	check := func(o *Origin, ctx msgCtx, name string) {
 		if msg := NameProblem(name); msg != "" {
 			v.errorf(v.at(o, "name"), ctx, "name %s", msg)
 		}
 	}
-	check(&t.Origin, "topology", t.Name)
+	check(&t.Origin, textCtx("topology"), t.Name)
 	for i, vn := range t.VirtualNetworks {
 		if vn == nil {
 			continue
 		}
 		check(&vn.Origin, objCtx("virtual network", vn.Name, "virtualNetworks", i), vn.Name)
+		list := fmt.Sprintf("virtualNetworks[%d].subnets", i)
 		for j, s := range vn.Subnets {
 			if s != nil {
-				check(&s.Origin, objCtx("subnet", s.Name, fmt.Sprintf("virtualNetworks[%d].subnets", i), j), s.Name)
+				check(&s.Origin, objCtx("subnet", s.Name, list, j), s.Name)
 			}
 		}
 	}
@@ -138,9 +139,10 @@ func (v *validator) checkNames() {
 			continue
 		}
 		check(&g.Origin, objCtx("network security group", g.Name, "networkSecurityGroups", i), g.Name)
+		list := fmt.Sprintf("networkSecurityGroups[%d].securityRules", i)
 		for j, r := range g.SecurityRules {
 			if r != nil {
-				check(&r.Origin, objCtx("security rule", r.Name, fmt.Sprintf("networkSecurityGroups[%d].securityRules", i), j), r.Name)
+				check(&r.Origin, objCtx("security rule", r.Name, list, j), r.Name)
 			}
 		}
 	}
