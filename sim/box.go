@@ -240,7 +240,7 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 			continue
 		}
 		next = next[:0]
-		made, visited := 0, len(rest)
+		made, steps := 0, len(rest)
 		for _, x := range rest {
 			switch {
 			case !x.meets(r):
@@ -255,7 +255,7 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 			}
 		}
 		rest, next = next, rest
-		if !fb.charge(made, visited, n, r) {
+		if !fb.charge(made, steps, n, r) {
 			break
 		}
 	}

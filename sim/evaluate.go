@@ -370,14 +370,14 @@ type box struct{ src, ports, dst Set }
 // within each the source-port intervals of the pieces that cover it.
 //
 // Each step of the join (a piece or a span looked at) is charged to fb as
-// a visit; ok is false when they take it past MaxFlowVisits.
+// a step; ok is false when they take it past MaxFlowSteps.
 func joinPieces(pieces []box, fb *flowBudget) (joined []box, ok bool) {
 	if len(pieces) == 1 {
 		return pieces, true
 	}
 	// steps counts the work; past left, the join gives up.
-	steps, left := 0, MaxFlowVisits-fb.visited
-	defer func() { fb.visited += steps }()
+	steps, left := 0, MaxFlowSteps-fb.steps
+	defer func() { fb.steps += steps }()
 	// The destination intervals: between consecutive bounds of the pieces'
 	// destination sets. Each piece covers whole intervals.
 	var dcuts []Point

@@ -87,14 +87,14 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) (*Report, erro
 }
 
 // EvaluateAll evaluates flows in parallel; results keep the flows' order.
-// It fails when one flow would go past MaxFlowPieces or MaxFlowVisits, or
+// It fails when one flow would go past MaxFlowPieces or MaxFlowSteps, or
 // all of them past MaxPieces: with the error of the first flow, in the
 // flows' order, that goes over.
 func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) { return e.evaluateAll(flows, nil) }
 
 // evaluateAll hands out flows in chunks to one worker per core. Each flow's
-// pieces and visits are counted (budget_pieces.go); when a flow goes past
-// its budgets or the flows' totals pass MaxPieces or MaxVisits, the workers
+// pieces and steps are counted (budget_pieces.go); when a flow goes past
+// its budgets or the flows' totals pass MaxPieces or MaxSteps, the workers
 // stop, and the error is that of the first flow in order that goes over, so
 // that it does not depend on which worker got there first: the flows before
 // it that the workers left are evaluated then, one by one.
@@ -104,7 +104,7 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 	counts := make([]flowCount, len(flows))
 	errs := make([]error, len(flows))
 	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
-	var next, done, made, visited atomic.Int64
+	var next, done, made, steps atomic.Int64
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
@@ -120,8 +120,8 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 				for i := lo; i < hi && !stop.Load(); i++ {
 					var fb flowBudget
 					results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
-					counts[i] = flowCount{int32(fb.made), int32(fb.visited)}
-					if errs[i] != nil || made.Add(int64(fb.made)) > MaxPieces || visited.Add(int64(fb.visited)) > MaxVisits {
+					counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
+					if errs[i] != nil || made.Add(int64(fb.made)) > MaxPieces || steps.Add(int64(fb.steps)) > MaxSteps {
 						stop.Store(true)
 					}
 				}
@@ -145,31 +145,31 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 	return results, nil
 }
 
-// flowCount is what one flow's evaluation made: pieces and visits, each
-// bounded by MaxFlowPieces or MaxFlowVisits and one rule's step.
-type flowCount struct{ made, visited int32 }
+// flowCount is what one flow's evaluation made: pieces and steps, each
+// bounded by MaxFlowPieces or MaxFlowSteps and one rule's step.
+type flowCount struct{ made, steps int32 }
 
 // firstOver returns the error of the first flow, in order, that goes past
 // its budgets or takes the totals past theirs, evaluating the flows before
 // it that have no result yet.
 func (e *Engine) firstOver(flows []*Flow, results []*Result, counts []flowCount, errs []error) error {
-	made, visited := 0, 0
+	made, steps := 0, 0
 	for i, f := range flows {
 		if results[i] == nil && errs[i] == nil {
 			var fb flowBudget
 			results[i], errs[i] = e.evaluateCounted(f, &fb)
-			counts[i] = flowCount{int32(fb.made), int32(fb.visited)}
+			counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
 		}
 		if errs[i] != nil {
 			return errs[i]
 		}
 		made += int(counts[i].made)
-		visited += int(counts[i].visited)
-		if made > MaxPieces || visited > MaxVisits {
+		steps += int(counts[i].steps)
+		if made > MaxPieces || steps > MaxSteps {
 			// Evaluated again, to learn where it made the most.
 			var fb flowBudget
 			e.evaluate(f, &fb)
-			return totalError(f, &fb, made, visited)
+			return totalError(f, &fb, made, steps)
 		}
 	}
 	return nil
