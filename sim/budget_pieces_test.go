@@ -7,75 +7,25 @@ import (
 	"testing"
 
 	"github.com/nsgsim/nsgsim/gen"
+	"github.com/nsgsim/nsgsim/internal/hostile"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// staggeredRules writes the worst case found for partition by first match:
-// an NSG of n rules whose source, source-port and destination ranges are
-// windows of width n shifted by one per rule, so that every rule cuts every
-// piece the rules before it left, on a subnet that flows flows from
-// 20.0.0.0/8 reach whole (each on its own port, so that none repeats
-// another). The pieces grow with n³: 100 rules make 187,000 pieces for
-// one flow.
-func staggeredRules(tb testing.TB, n, flows int) *topology.Topology {
+// crafted loads one of hostile's crafted topologies.
+func crafted(tb testing.TB, name, src string) *topology.Topology {
 	tb.Helper()
-	var b strings.Builder
-	b.WriteString(`name: staggered
-virtualNetworks:
-  - name: hub
-    addressSpace: [10.0.0.0/8]
-    subnets:
-      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}
-      - {name: work, addressPrefix: 10.1.0.0/16, networkSecurityGroup: nsg}
-flows:
-`)
-	for i := range flows {
-		fmt.Fprintf(&b, "  - {name: f%d, source: 20.0.0.0/8, destination: 10.1.0.0/16, protocol: Tcp, destinationPort: %d}\n", i, 443+i)
-	}
-	b.WriteString("networkSecurityGroups:\n  - name: nsg\n    securityRules:\n")
-	for i := range n {
-		access := "Allow"
-		if i%2 == 1 {
-			access = "Deny"
-		}
-		fmt.Fprintf(&b, "      - {name: r%d, priority: %d, direction: Inbound, access: %s, protocol: Tcp, sourceAddressPrefixes: [%s], sourcePortRange: '%d-%d', destinationAddressPrefixes: [%s], destinationPortRange: '*'}\n",
-			i, 100+i, access, rangePrefixes(20<<24, i, i+n), 1024+i, 1024+i+n, rangePrefixes(10<<24|1<<16, i, i+n))
-	}
-	t, err := topology.Parse("staggered.yaml", []byte(b.String()))
+	t, err := topology.Parse(name, []byte(src))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return t
 }
 
-// rangePrefixes writes the addresses base+lo to base+hi as a list of CIDR
-// prefixes.
-func rangePrefixes(base uint32, lo, hi int) string {
-	var out []string
-	for a, end := uint64(base)+uint64(lo), uint64(base)+uint64(hi); a <= end; {
-		size := uint64(1)
-		for a%(size*2) == 0 && a+size*2-1 <= end {
-			size *= 2
-		}
-		out = append(out, fmt.Sprintf("%s/%d", PointAddr(a), 32-bitsOf(size)))
-		a += size
-	}
-	return strings.Join(out, ", ")
-}
-
-func bitsOf(size uint64) int {
-	n := 0
-	for ; size > 1; size >>= 1 {
-		n++
-	}
-	return n
-}
-
 // TestPieceBudget requires a flow that would make more than MaxFlowPieces
 // pieces to fail at the rule that goes over, at once: 1,000 staggered rules
-// would make 170 million pieces.
+// (hostile.StaggeredRules, the worst case found) would make 170 million.
 func TestPieceBudget(t *testing.T) {
-	_, err := Simulate(staggeredRules(t, 1000, 1))
+	_, err := Simulate(crafted(t, "staggered.yaml", hostile.StaggeredRules(1000, 1)))
 	if err == nil {
 		t.Fatal("Simulate of 1,000 staggered rules succeeded")
 	}
@@ -87,33 +37,10 @@ func TestPieceBudget(t *testing.T) {
 }
 
 // TestStepBudget requires a flow whose pieces stay few but whose steps go
-// past MaxFlowSteps to fail at the rule that goes over.
+// past MaxFlowSteps (a staircase of 500 rules) to fail at the rule that
+// goes over.
 func TestStepBudget(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`name: steps
-virtualNetworks:
-  - name: hub
-    addressSpace: [10.0.0.0/8]
-    subnets:
-      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26}
-      - {name: work, addressPrefix: 10.1.0.0/16, networkSecurityGroup: nsg}
-flows:
-  - {name: f, source: 20.0.0.0/8, destination: 10.1.0.0/16, protocol: Tcp, destinationPort: 443}
-networkSecurityGroups:
-  - name: nsg
-    securityRules:
-`)
-	// A staircase: sources grow, source ports shrink, destinations move.
-	const n = 500
-	for i := range n {
-		fmt.Fprintf(&b, "      - {name: r%d, priority: %d, direction: Inbound, access: %s, protocol: Tcp, sourceAddressPrefixes: [%s], sourcePortRange: '1024-%d', destinationAddressPrefixes: [%s], destinationPortRange: '443'}\n",
-			i, 100+i, []string{"Allow", "Deny"}[i%2], rangePrefixes(20<<24, 0, i), 1024+n-i, rangePrefixes(10<<24|1<<16, i%37, n+i*13%n))
-	}
-	topo, err := topology.Parse("steps.yaml", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Simulate(topo)
+	_, err := Simulate(crafted(t, "steps.yaml", hostile.Staircase(500)))
 	if err == nil {
 		t.Fatal("Simulate of a 500-rule staircase succeeded")
 	}
@@ -128,7 +55,7 @@ networkSecurityGroups:
 // but together pass MaxPieces to fail at the first flow, in order, that
 // takes the total over, whichever worker gets there first.
 func TestTotalPieceBudget(t *testing.T) {
-	topo := staggeredRules(t, 60, 40)
+	topo := crafted(t, "staggered.yaml", hostile.StaggeredRules(60, 40))
 	var first string
 	for _, procs := range []int{1, 2, 4} {
 		old := runtime.GOMAXPROCS(procs)
@@ -210,7 +137,7 @@ func TestBudgetHeadroom(t *testing.T) {
 // and 1 GiB (B/op bounds the peak).
 func BenchmarkPieceBudget(b *testing.B) {
 	for _, c := range []struct{ rules, flows int }{{1000, 1}, {60, 40}} {
-		t := staggeredRules(b, c.rules, c.flows)
+		t := crafted(b, "staggered.yaml", hostile.StaggeredRules(c.rules, c.flows))
 		b.Run(fmt.Sprintf("rules=%d/flows=%d", c.rules, c.flows), func(b *testing.B) {
 			b.ReportAllocs()
 			cpu0 := cpuTime()
