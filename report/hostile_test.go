@@ -49,7 +49,11 @@ func TestHostileNamesReports(t *testing.T) {
 	markdown := func(b *bytes.Buffer, r *sim.Report) error { return WriteMarkdown(b, r) }
 	trace := func(b *bytes.Buffer, r *sim.Report) error {
 		res := r.Results[len(r.Results)-1] // the user flow
-		return WriteTrace(b, r.Engine, r.Engine.Trace(res.Flow))
+		tr, err := r.Engine.Trace(res.Flow)
+		if err != nil {
+			return err
+		}
+		return WriteTrace(b, r.Engine, tr)
 	}
 	plainTable, plainMD, plainTrace := write(plain, table), write(plain, markdown), write(plain, trace)
 	for i, h := range hostile.Names {
