@@ -155,7 +155,7 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 }
 
 type assembler struct {
-	paths    arena // the JSON paths of Origin.Fields
+	paths    arena // the JSON paths of the Origins' field positions
 	errs     topology.ErrorList
 	warns    topology.ErrorList
 	external bool // placeholders for peered VNets not among the inputs
