@@ -380,7 +380,11 @@ func traceText(t *testing.T, scenario, flow string) string {
 	for _, res := range r.Results {
 		if res.Flow.ID == flow {
 			var buf bytes.Buffer
-			report.WriteTrace(&buf, r.Engine, r.Engine.Trace(res.Flow))
+			tr, err := r.Engine.Trace(res.Flow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			report.WriteTrace(&buf, r.Engine, tr)
 			return buf.String()
 		}
 	}

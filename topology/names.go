@@ -117,7 +117,7 @@ func runeKind(r rune) string {
 // order of the file.
 func (v *validator) checkNames() {
 	t := v.t
-	v.checkName(&t.Origin, "topology", t.Name)
+	v.checkName(&t.Origin, textCtx("topology"), t.Name)
 	for i, vn := range eachNamed(t.VirtualNetworks) {
 		checkObjectName(v, vn, "virtual network", "virtualNetworks", i)
 		checkNamesOf(v, vn.Subnets, "subnet", fmt.Sprintf("virtualNetworks[%d].subnets", i))
@@ -147,7 +147,7 @@ func checkObjectName[E any, P namedObject[E]](v *validator, x P, kind, list stri
 }
 
 // checkName reports name, at o, when NameProblem rejects it.
-func (v *validator) checkName(o *Origin, ctx, name string) {
+func (v *validator) checkName(o *Origin, ctx msgCtx, name string) {
 	if msg := NameProblem(name); msg != "" {
 		v.errorf(v.at(o, "name"), ctx, "name %s", msg)
 	}

@@ -1,5 +1,6 @@
 // Package simtest holds the test helpers that load a topology (a built-in
-// scenario, or YAML given as text) and simulate it, failing the test on
+// scenario, YAML given as text, or package hostile's hostile-name
+// topology) and simulate it, failing the test on
 // any error: the one way the tests of flowgraph, render, report, diff and
 // serve get a report to work on.
 //

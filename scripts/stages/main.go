@@ -35,11 +35,22 @@ func main() {
 		os.Exit(2)
 	}
 	compile := since()
-	results := e.EvaluateAll(sim.Flows(t))
+	results, err := e.EvaluateAll(sim.Flows(t))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	evaluate := since()
-	e.Findings(results)
+	if _, err := e.Findings(results); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	lint := since()
-	r := e.Simulate() // the whole report, untimed: its parts are timed above
+	r, err := e.Simulate() // the whole report, untimed: its parts are timed above
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	since()
 	if err := report.WriteJSON(io.Discard, r); err != nil {
 		fmt.Fprintln(os.Stderr, err)
