@@ -67,11 +67,7 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 		p("  subgraph %s [\"<b>%s</b> %s\"]\n", vb.id, mmdText(vb.vnet.Name), mmdText(prefixList(vb.vnet.AddressSpace)))
 		for _, sb := range vb.subnets {
-			nsg := "no NSG"
-			if sb.subnet.NetworkSecurityGroup != "" {
-				nsg = "NSG " + sb.subnet.NetworkSecurityGroup
-			}
-			p("    subgraph %s [\"<b>%s</b> %s · %s\"]\n", sb.id, mmdText(sb.subnet.Name), mmdText(prefixString(sb.subnet.AddressPrefix)), mmdText(nsg))
+			p("    subgraph %s [\"<b>%s</b> %s · %s\"]\n", sb.id, mmdText(sb.subnet.Name), mmdText(prefixString(sb.subnet.AddressPrefix)), mmdText(subnetNSG(sb.subnet)))
 			for _, n := range sb.nodes {
 				p("      %s\n", shape(n))
 			}
@@ -199,41 +195,8 @@ func mmdNodeLabel(n *node, more []string) string {
 	return sb.String()
 }
 
-// mmdText escapes s for a quoted Mermaid label: characters that could end
-// the label or be read as markup are written as Mermaid entity codes, a
-// newline becomes a line break, other control characters are dropped.
-func mmdText(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		switch r {
-		case '"':
-			sb.WriteString("#quot;")
-		case '<':
-			sb.WriteString("#lt;")
-		case '>':
-			sb.WriteString("#gt;")
-		case '&':
-			sb.WriteString("#amp;")
-		case '#':
-			sb.WriteString("#35;")
-		case '|':
-			sb.WriteString("#124;")
-		case '`':
-			sb.WriteString("#96;")
-		case '%':
-			// "%%{" anywhere starts a Mermaid directive, even in a label.
-			sb.WriteString("#37;")
-		case '\n':
-			sb.WriteString("<br/>")
-		default:
-			if r < 0x20 || r == 0x7f || r == '\uFFFD' {
-				continue
-			}
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
-}
+// mmdText escapes s for a quoted Mermaid label (mermaidEscaper).
+func mmdText(s string) string { return mermaidEscaper.text(s) }
 
 // oneLine joins the lines of s with spaces.
 func oneLine(s string) string {

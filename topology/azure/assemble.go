@@ -125,14 +125,14 @@ type rec struct {
 func (a *assembler) origin(r *rec) topology.Origin {
 	o := topology.Origin{Pos: a.posOf(r.file, r.n)}
 	if n := fieldsOf[r.kind]; n > 0 {
-		o.Fields = make(map[string]topology.Pos, n)
+		o.GrowFields(n)
 	}
 	a.setField(&o, r.file, "name", r.n.key("name"))
 	return o
 }
 
 // fieldsOf is how many fields the object of a kind records at most, so
-// that its Origin.Fields is sized once: a rule's name, priority,
+// that its Origin's field positions are sized once: a rule's name, priority,
 // direction, access and protocol, its two addresses and two ports, and a
 // few list items; a VM's name, subnet, addresses, NSG and a few ASGs.
 var fieldsOf = [nKinds]int{kRule: 12, kVM: 8}
@@ -155,7 +155,7 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 }
 
 type assembler struct {
-	paths    arena // the JSON paths of Origin.Fields
+	paths    arena // the JSON paths of the Origins' field positions
 	errs     topology.ErrorList
 	warns    topology.ErrorList
 	external bool // placeholders for peered VNets not among the inputs
