@@ -117,17 +117,23 @@ func TestLargeEstate(t *testing.T) {
 }
 
 // BenchmarkImportAz50k imports the 50,000-VM estate (2,000 NSGs x 200
-// rules) from az JSON; issue 15 asks for under 5 s.
+// rules) from az JSON; issue 15 asks for under 5 s. Besides the wall time
+// it reports the CPU time (user + system, every thread: the collector's
+// too) per import as cpu-s/op, which other work on a shared machine
+// inflates far less than the wall time.
 func BenchmarkImportAz50k(b *testing.B) {
 	data := largeEstate(50, 200, 50000)
 	b.Logf("az JSON: %.1f MB", float64(len(data))/1e6)
 	in := map[string][]byte{"estate.json": data}
 	b.ReportAllocs()
+	runtime.GC()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := ImportAz(in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // TestRulesInParallel: rules read by several workers give the topology,
