@@ -138,27 +138,97 @@ func (n node) field(k string) node {
 // one pass over its members finds "properties" and k in another case, as
 // key would in two.
 func (n node) fieldFolded(m map[string]any, k string) node {
-	var props, member string
-	var propsFound, memberFound bool
+	var f folded
 	for mk := range m {
-		if !propsFound && len(mk) == len("properties") && strings.EqualFold(mk, "properties") {
-			props, propsFound = mk, true
-		}
-		if !memberFound && len(mk) == len(k) && strings.EqualFold(mk, k) {
-			member, memberFound = mk, true
-		}
+		f.note(mk, k)
 	}
-	if propsFound {
-		if p := n.key(props); p.isObject() && p.has(k) {
+	return n.foldedField(f, k)
+}
+
+// folded is what a pass over an object's members found for a field read
+// case-insensitively: a member "properties" and the field, in any case.
+type folded struct {
+	props, member           string
+	propsFound, memberFound bool
+}
+
+// note looks at one member name mk for field k.
+func (f *folded) note(mk, k string) {
+	if !f.propsFound && len(mk) == len("properties") && strings.EqualFold(mk, "properties") {
+		f.props, f.propsFound = mk, true
+	}
+	if !f.memberFound && len(mk) == len(k) && strings.EqualFold(mk, k) {
+		f.member, f.memberFound = mk, true
+	}
+}
+
+// foldedField is field k from what a pass found, as key would give it.
+func (n node) foldedField(f folded, k string) node {
+	if f.propsFound {
+		if p := n.key(f.props); p.isObject() && p.has(k) {
 			return p.key(k)
 		}
 	}
 	child := node{at: n.pathOf(), seg: k}
-	if memberFound {
-		child.seg = member
-		return child.with(m[member])
+	if f.memberFound {
+		child.seg = f.member
+		return child.with(n.v.(map[string]any)[f.member])
 	}
 	return child
+}
+
+// members reads the fields ks of an object at once, each as field reads
+// it, with one pass over the object's members for all the fields it does
+// not hold under their exact names rather than one pass each: a rule's
+// reader asks for 16 fields, of which it holds about 9.
+func (n node) members(ks []string) memberNodes {
+	out := memberNodes{n: n, names: ks, nodes: make([]node, len(ks))}
+	m, ok := n.v.(map[string]any)
+	if _, wrapped := m["properties"]; !ok || wrapped {
+		for i, k := range ks {
+			out.nodes[i] = n.field(k)
+		}
+		return out
+	}
+	var missing []int
+	for i, k := range ks {
+		if _, ok := m[k]; ok {
+			out.nodes[i] = n.key(k)
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	found := make([]folded, len(ks))
+	for mk := range m {
+		for _, i := range missing {
+			found[i].note(mk, ks[i])
+		}
+	}
+	for _, i := range missing {
+		out.nodes[i] = n.foldedField(found[i], ks[i])
+	}
+	return out
+}
+
+// memberNodes are fields read at once by members.
+type memberNodes struct {
+	n     node
+	names []string
+	nodes []node
+}
+
+// field is the field k read by members, or read now if it was not among
+// them.
+func (m memberNodes) field(k string) node {
+	for i, name := range m.names {
+		if name == k {
+			return m.nodes[i]
+		}
+	}
+	return m.n.field(k)
 }
 
 // unlocated is v without its Located wrappers.

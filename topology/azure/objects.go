@@ -14,48 +14,56 @@ import (
 // https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/get).
 func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
+	fs := n.members(ruleMembers)
 	before := len(a.errs)
 	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
-	rule.Description = a.str(f, n.field("description"))
+	rule.Description = a.str(f, fs.field("description"))
 	for _, k := range []string{"priority", "direction", "access", "protocol"} {
-		a.setField(&rule.Origin, f, k, n.field(k))
+		a.setField(&rule.Origin, f, k, fs.field(k))
 	}
-	if p := n.field("priority"); p.v == nil {
+	if p := fs.field("priority"); p.v == nil {
 		a.errorf(f, n, "rule %q has no priority; expected a number from 100 to 4096", r.name)
 	} else if v, ok := a.integer(f, p, func() string { return fmt.Sprintf("rule %q: priority", r.name) }, 100, 4096); ok {
 		// The range is Azure's (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
 		rule.Priority = v
 	}
-	if d, ok := a.enum(r, "direction", "Inbound or Outbound", func(s string) (int, bool) {
+	if d, ok := a.enum(r, fs, "direction", "Inbound or Outbound", func(s string) (int, bool) {
 		d, ok := topology.ParseDirection(s)
 		return int(d), ok
 	}); ok {
 		rule.Direction = topology.Direction(d)
 	}
-	if acc, ok := a.enum(r, "access", "Allow or Deny", func(s string) (int, bool) {
+	if acc, ok := a.enum(r, fs, "access", "Allow or Deny", func(s string) (int, bool) {
 		acc, ok := topology.ParseAccess(s)
 		return int(acc), ok
 	}); ok {
 		rule.Access = topology.Access(acc)
 	}
-	if p, ok := a.enum(r, "protocol", "Tcp, Udp, Icmp, Esp, Ah or *", func(s string) (int, bool) {
+	if p, ok := a.enum(r, fs, "protocol", "Tcp, Udp, Icmp, Esp, Ah or *", func(s string) (int, bool) {
 		p, ok := topology.ParseProtocol(s)
 		return int(p), ok
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	rule.Source = a.addresses(r, &rule.Origin, "source")
-	rule.Destination = a.addresses(r, &rule.Origin, "destination")
-	rule.SourcePorts = a.ports(r, &rule.Origin, "source")
-	rule.DestinationPorts = a.ports(r, &rule.Origin, "destination")
+	rule.Source = a.addresses(r, fs, &rule.Origin, "source")
+	rule.Destination = a.addresses(r, fs, &rule.Origin, "destination")
+	rule.SourcePorts = a.ports(r, fs, &rule.Origin, "source")
+	rule.DestinationPorts = a.ports(r, fs, &rule.Origin, "destination")
 	if len(a.errs) > before {
 		return nil
 	}
 	return rule
 }
 
-func (a *assembler) enum(r *rec, field, want string, parse func(string) (int, bool)) (int, bool) {
-	n := r.n.field(field)
+// ruleMembers are the fields rule reads, read at once (node.members).
+var ruleMembers = []string{
+	"description", "priority", "direction", "access", "protocol",
+	"sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups", "sourcePortRange", "sourcePortRanges",
+	"destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups", "destinationPortRange", "destinationPortRanges",
+}
+
+func (a *assembler) enum(r *rec, fs memberNodes, field, want string, parse func(string) (int, bool)) (int, bool) {
+	n := fs.field(field)
 	s := a.str(r.file, n)
 	if s == "" {
 		if _, isErr := n.v.(*exprError); !isErr {
@@ -88,12 +96,12 @@ var sideNames = map[string]ruleSide{"source": newRuleSide("source"), "destinatio
 // Azure Bastion and nsgsim are IPv4 only
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
 // they match no flow, but the rule keeps its priority as in Azure.
-func (a *assembler) addresses(r *rec, o *topology.Origin, side string) (out topology.Addresses) {
+func (a *assembler) addresses(r *rec, fs memberNodes, o *topology.Origin, side string) (out topology.Addresses) {
 	f := r.file
 	names := sideNames[side]
-	single := r.n.field(names.addressPrefix)
-	plural := r.n.field(names.addressPrefixes)
-	asgs := r.n.field(names.asgs)
+	single := fs.field(names.addressPrefix)
+	plural := fs.field(names.addressPrefixes)
+	asgs := fs.field(names.asgs)
 	if a.bad(f, single) || a.bad(f, plural) || a.bad(f, asgs) {
 		return topology.Addresses{}
 	}
@@ -217,11 +225,11 @@ func looksLikeTag(s string) bool {
 }
 
 // ports reads side+"PortRange" or side+"PortRanges", recording in o where.
-func (a *assembler) ports(r *rec, o *topology.Origin, side string) []topology.PortRange {
+func (a *assembler) ports(r *rec, fs memberNodes, o *topology.Origin, side string) []topology.PortRange {
 	f := r.file
 	names := sideNames[side]
-	single := r.n.field(names.portRange)
-	plural := r.n.field(names.portRanges)
+	single := fs.field(names.portRange)
+	plural := fs.field(names.portRanges)
 	if a.bad(f, single) || a.bad(f, plural) {
 		return nil
 	}
