@@ -18,7 +18,8 @@ func TestMembersAgreeWithField(t *testing.T) {
 	}
 	for _, obj := range objects {
 		n := newNode(obj, "[0].securityRules[1]")
-		got := n.members(ruleMembers)
+		var got memberNodes
+		n.members(ruleMembers, &got)
 		for _, k := range append(ruleMembers, "name", "notAMember") {
 			if want := n.field(k); !reflect.DeepEqual(got.field(k), want) {
 				t.Errorf("%v: members(...).field(%q) = %#v, field gives %#v", obj, k, got.field(k), want)

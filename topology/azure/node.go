@@ -177,52 +177,57 @@ func (n node) foldedField(f folded, k string) node {
 	return child
 }
 
-// members reads the fields ks of an object at once, each as field reads
-// it, with one pass over the object's members for all the fields it does
-// not hold under their exact names rather than one pass each: a rule's
-// reader asks for 16 fields, of which it holds about 9.
-func (n node) members(ks []string) memberNodes {
-	out := memberNodes{n: n, names: ks, nodes: make([]node, len(ks))}
+// maxMembers is the most fields members reads at once.
+const maxMembers = 16
+
+// members reads the fields ks (at most maxMembers) of an object at once
+// into out, each as field reads it, with one pass over the object's
+// members for all the fields it does not hold under their exact names
+// rather than one pass each: a rule's reader asks for 15 fields, of which
+// it holds about 9.
+func (n node) members(ks []string, out *memberNodes) {
+	out.n, out.names = n, ks[:min(len(ks), maxMembers)]
 	m, ok := n.v.(map[string]any)
 	if _, wrapped := m["properties"]; !ok || wrapped {
-		for i, k := range ks {
+		for i, k := range out.names {
 			out.nodes[i] = n.field(k)
 		}
-		return out
+		return
 	}
-	var missing []int
-	for i, k := range ks {
+	var missing [maxMembers]int
+	nMissing := 0
+	for i, k := range out.names {
 		if _, ok := m[k]; ok {
 			out.nodes[i] = n.key(k)
 		} else {
-			missing = append(missing, i)
+			missing[nMissing] = i
+			nMissing++
 		}
 	}
-	if len(missing) == 0 {
-		return out
+	if nMissing == 0 {
+		return
 	}
-	found := make([]folded, len(ks))
+	var found [maxMembers]folded
 	for mk := range m {
-		for _, i := range missing {
+		for _, i := range missing[:nMissing] {
 			found[i].note(mk, ks[i])
 		}
 	}
-	for _, i := range missing {
+	for _, i := range missing[:nMissing] {
 		out.nodes[i] = n.foldedField(found[i], ks[i])
 	}
-	return out
 }
 
 // memberNodes are fields read at once by members.
 type memberNodes struct {
 	n     node
 	names []string
-	nodes []node
+	nodes [maxMembers]node
 }
 
 // field is the field k read by members, or read now if it was not among
 // them.
-func (m memberNodes) field(k string) node {
+func (m *memberNodes) field(k string) node {
 	for i, name := range m.names {
 		if name == k {
 			return m.nodes[i]

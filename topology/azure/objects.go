@@ -14,7 +14,8 @@ import (
 // https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/get).
 func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
-	fs := n.members(ruleMembers)
+	var fs memberNodes
+	n.members(ruleMembers, &fs)
 	before := len(a.errs)
 	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
 	rule.Description = a.str(f, fs.field("description"))
@@ -27,28 +28,28 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 		// The range is Azure's (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
 		rule.Priority = v
 	}
-	if d, ok := a.enum(r, fs, "direction", "Inbound or Outbound", func(s string) (int, bool) {
+	if d, ok := a.enum(r, &fs, "direction", "Inbound or Outbound", func(s string) (int, bool) {
 		d, ok := topology.ParseDirection(s)
 		return int(d), ok
 	}); ok {
 		rule.Direction = topology.Direction(d)
 	}
-	if acc, ok := a.enum(r, fs, "access", "Allow or Deny", func(s string) (int, bool) {
+	if acc, ok := a.enum(r, &fs, "access", "Allow or Deny", func(s string) (int, bool) {
 		acc, ok := topology.ParseAccess(s)
 		return int(acc), ok
 	}); ok {
 		rule.Access = topology.Access(acc)
 	}
-	if p, ok := a.enum(r, fs, "protocol", "Tcp, Udp, Icmp, Esp, Ah or *", func(s string) (int, bool) {
+	if p, ok := a.enum(r, &fs, "protocol", "Tcp, Udp, Icmp, Esp, Ah or *", func(s string) (int, bool) {
 		p, ok := topology.ParseProtocol(s)
 		return int(p), ok
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	rule.Source = a.addresses(r, fs, &rule.Origin, "source")
-	rule.Destination = a.addresses(r, fs, &rule.Origin, "destination")
-	rule.SourcePorts = a.ports(r, fs, &rule.Origin, "source")
-	rule.DestinationPorts = a.ports(r, fs, &rule.Origin, "destination")
+	rule.Source = a.addresses(r, &fs, &rule.Origin, "source")
+	rule.Destination = a.addresses(r, &fs, &rule.Origin, "destination")
+	rule.SourcePorts = a.ports(r, &fs, &rule.Origin, "source")
+	rule.DestinationPorts = a.ports(r, &fs, &rule.Origin, "destination")
 	if len(a.errs) > before {
 		return nil
 	}
@@ -62,7 +63,7 @@ var ruleMembers = []string{
 	"destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups", "destinationPortRange", "destinationPortRanges",
 }
 
-func (a *assembler) enum(r *rec, fs memberNodes, field, want string, parse func(string) (int, bool)) (int, bool) {
+func (a *assembler) enum(r *rec, fs *memberNodes, field, want string, parse func(string) (int, bool)) (int, bool) {
 	n := fs.field(field)
 	s := a.str(r.file, n)
 	if s == "" {
@@ -96,7 +97,7 @@ var sideNames = map[string]ruleSide{"source": newRuleSide("source"), "destinatio
 // Azure Bastion and nsgsim are IPv4 only
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
 // they match no flow, but the rule keeps its priority as in Azure.
-func (a *assembler) addresses(r *rec, fs memberNodes, o *topology.Origin, side string) (out topology.Addresses) {
+func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, side string) (out topology.Addresses) {
 	f := r.file
 	names := sideNames[side]
 	single := fs.field(names.addressPrefix)
@@ -225,7 +226,7 @@ func looksLikeTag(s string) bool {
 }
 
 // ports reads side+"PortRange" or side+"PortRanges", recording in o where.
-func (a *assembler) ports(r *rec, fs memberNodes, o *topology.Origin, side string) []topology.PortRange {
+func (a *assembler) ports(r *rec, fs *memberNodes, o *topology.Origin, side string) []topology.PortRange {
 	f := r.file
 	names := sideNames[side]
 	single := fs.field(names.portRange)
