@@ -452,8 +452,7 @@ func (a *assembler) add(r Resource) {
 // references do not always keep the case), else the last segment of its ID.
 func nameOf(n node, id resourceID) string {
 	if s, ok := n.key("name").v.(string); ok && s != "" {
-		parts := strings.Split(s, "/")
-		if last := parts[len(parts)-1]; strings.EqualFold(last, id.Name()) {
+		if last := s[strings.LastIndexByte(s, '/')+1:]; strings.EqualFold(last, id.Name()) {
 			return last
 		}
 	}
