@@ -496,7 +496,9 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 		return nil // the same resource in two inputs (a list and a show): the first wins
 	}
 	a.keys[dedupe] = true
-	a.keys[idKey] = true
+	if idKey != dedupe {
+		a.keys[idKey] = true
+	}
 	name := nameOf(n, id)
 	r := &rec{kind: k, id: id, key: idKey, name: name, model: name, file: file, n: n, order: a.order}
 	if last := len(id.Types) - 1; last >= 1 && !strings.Contains(id.Types[last], "/") && !strings.Contains(id.Names[last], "/") {
