@@ -183,6 +183,7 @@ type assembler struct {
 	// implicitASGs are ASGs known only from references, by ID key.
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
+	subnetByID     map[string]subnetAt // subnets resolved, by the ID string that named them
 }
 
 // Assemble builds a topology from Azure resources of any mix of types, in
@@ -224,6 +225,7 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 		keys:           map[string]bool{},
 		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
 		subnetPrefixes: map[*rec]netip.Prefix{},
+		subnetByID:     map[string]subnetAt{},
 	}
 	for _, r := range rs {
 		a.add(r)

@@ -279,6 +279,15 @@ func (s subnetAt) key() string { return s.vnet.model + "/" + s.name }
 
 // resolveSubnet resolves a reference to a subnet. quiet suppresses messages.
 func (a *assembler) resolveSubnet(from *rec, n node, quiet bool) (subnetAt, bool) {
+	// Thousands of NICs name each subnet: a subnet found by an ID string
+	// is found again by it without parsing and looking it up.
+	idString, isString := n.v.(string)
+	if n.isObject() {
+		idString, isString = n.key("id").v.(string)
+	}
+	if sub, ok := a.subnetByID[idString]; ok && isString {
+		return sub, true
+	}
 	var id resourceID
 	var idn node
 	if quiet {
@@ -299,7 +308,11 @@ func (a *assembler) resolveSubnet(from *rec, n node, quiet bool) (subnetAt, bool
 	}
 	if sr := a.lookup(id, kSubnet); sr != nil {
 		if v := a.parentOf(sr, kVNet); v != nil {
-			return subnetAt{vnet: v, name: sr.name, prefix: a.subnetPrefixes[sr]}, true
+			sub := subnetAt{vnet: v, name: sr.name, prefix: a.subnetPrefixes[sr]}
+			if isString {
+				a.subnetByID[idString] = sub
+			}
+			return sub, true
 		}
 		return subnetAt{}, false // reported with the subnet
 	}
