@@ -62,8 +62,10 @@
 //
 // Write prints the YAML of SPEC 1 compactly, one flow-style mapping per
 // subnet, rule, VM and flow, which topology.Load reads like any other file.
+// WriteAz prints the same topology as the az CLI lists it (gen --format
+// az), which the az importer reads back as the same resources.
 //
-// It owns the generator and its YAML writer. It does not load, validate or
+// It owns the generator and its YAML and az writers. It does not load, validate or
 // simulate what it writes (topology.Load and package sim read it like any
 // other file), and its mix of rules is a model of estates built on the
 // reference architecture above, not a measurement of any real one.
