@@ -228,19 +228,11 @@ func (p *fastParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		p.members = append(p.members, member{k, v})
-		p.space()
-		if p.i >= len(p.s) {
+		if done, ok := p.afterItem('}'); !ok {
 			return nil, false
-		}
-		if p.s[p.i] == '}' {
-			p.i++
+		} else if done {
 			break
 		}
-		if p.s[p.i] != ',' {
-			return nil, false
-		}
-		p.i++
-		p.space()
 	}
 	ms := p.members[base:]
 	m := make(map[string]any, len(ms))
@@ -274,21 +266,32 @@ func (p *fastParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.elems = append(p.elems, v)
-		p.space()
-		if p.i >= len(p.s) {
+		if done, ok := p.afterItem(']'); !ok {
 			return nil, false
-		}
-		if p.s[p.i] == ']' {
-			p.i++
+		} else if done {
 			break
 		}
-		if p.s[p.i] != ',' {
-			return nil, false
-		}
-		p.i++
-		p.space()
 	}
 	return append([]any(nil), p.elems[base:]...), true
+}
+
+// afterItem reads what follows a member or an element: the closing
+// bracket (done) or a comma and the space before the next one; anything
+// else is not JSON.
+func (p *fastParser) afterItem(closing byte) (done, ok bool) {
+	p.space()
+	switch {
+	case p.i >= len(p.s):
+		return false, false
+	case p.s[p.i] == closing:
+		p.i++
+		return true, true
+	case p.s[p.i] == ',':
+		p.i++
+		p.space()
+		return false, true
+	}
+	return false, false
 }
 
 // str reads a string at p.i (its opening quote). One without escapes is a
