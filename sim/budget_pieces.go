@@ -74,6 +74,16 @@ func (r ruleAt) pos() topology.Pos {
 	return r.rule.Pos
 }
 
+// String names the rule for a message: rule "NAME" of network security
+// group "NSG", or default rule "NAME" of it.
+func (r ruleAt) String() string {
+	what := "rule"
+	if r.rule.Default {
+		what = "default rule"
+	}
+	return fmt.Sprintf("%s %q of network security group %q", what, r.rule.Name, r.nsg.Name)
+}
+
 // charge adds the pieces made and the steps taken by rule r's step over the
 // pieces of a flow in NSG n, and reports whether the flow is still within
 // its budgets; when not, it records the rule as over.
@@ -104,11 +114,11 @@ const advice = "expected rules whose source, source port and destination ranges 
 func (fb *flowBudget) err(f *Flow) error {
 	r := fb.over
 	if fb.made > MaxFlowPieces {
-		return fmt.Errorf("%s: rule %q of network security group %q takes flow %q past %d pieces (parts of its addresses and ports that its NSGs decide apart); nsgsim decides one flow in at most %d pieces: %s",
-			r.pos(), r.rule.Name, r.nsg.Name, f.ID, MaxFlowPieces, MaxFlowPieces, advice)
+		return fmt.Errorf("%s: %s takes flow %q past %d pieces (parts of its addresses and ports that its NSGs decide apart); nsgsim decides one flow in at most %d pieces: %s",
+			r.pos(), r, f.ID, MaxFlowPieces, MaxFlowPieces, advice)
 	}
-	return fmt.Errorf("%s: rule %q of network security group %q takes flow %q past %d steps (a piece compared with a rule, or joined with the pieces decided alike); nsgsim takes at most %d steps for one flow: %s",
-		r.pos(), r.rule.Name, r.nsg.Name, f.ID, MaxFlowSteps, MaxFlowSteps, advice)
+	return fmt.Errorf("%s: %s takes flow %q past %d steps (a piece compared with a rule, or joined with the pieces decided alike); nsgsim takes at most %d steps for one flow: %s",
+		r.pos(), r, f.ID, MaxFlowSteps, MaxFlowSteps, advice)
 }
 
 // totalError is the error of flow f, whose evaluation fb took the flows'
@@ -117,10 +127,10 @@ func (fb *flowBudget) err(f *Flow) error {
 func totalError(f *Flow, fb *flowBudget, made, steps int) error {
 	if made > MaxPieces {
 		r := fb.topMade
-		return fmt.Errorf("%s: flow %q takes the pieces of all flows past %d (it makes %d, the most at once at rule %q of network security group %q); nsgsim decides at most %d pieces per topology: %s",
-			r.pos(), f.ID, MaxPieces, fb.made, r.rule.Name, r.nsg.Name, MaxPieces, advice)
+		return fmt.Errorf("%s: flow %q takes the pieces of all flows past %d (it makes %d, the most at once at %s); nsgsim decides at most %d pieces per topology: %s",
+			r.pos(), f.ID, MaxPieces, fb.made, r, MaxPieces, advice)
 	}
 	r := fb.topSteps
-	return fmt.Errorf("%s: flow %q takes the steps of all flows past %d (it takes %d, the most at once at rule %q of network security group %q); nsgsim takes at most %d steps per topology: %s",
-		r.pos(), f.ID, MaxSteps, fb.steps, r.rule.Name, r.nsg.Name, MaxSteps, advice)
+	return fmt.Errorf("%s: flow %q takes the steps of all flows past %d (it takes %d, the most at once at %s); nsgsim takes at most %d steps per topology: %s",
+		r.pos(), f.ID, MaxSteps, fb.steps, r, MaxSteps, advice)
 }

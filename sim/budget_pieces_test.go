@@ -62,7 +62,7 @@ func TestTotalPieceBudget(t *testing.T) {
 		_, err := Simulate(topo)
 		runtime.GOMAXPROCS(old)
 		if err == nil {
-			t.Fatalf("GOMAXPROCS %d: Simulate of 40 flows of 40,000 pieces succeeded", procs)
+			t.Fatalf("GOMAXPROCS %d: Simulate of 40 flows of 81,000 pieces succeeded", procs)
 		}
 		if first == "" {
 			first = err.Error()
