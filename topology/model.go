@@ -9,31 +9,6 @@ import (
 	"strings"
 )
 
-// Origin records where an object was written: the position of its YAML
-// mapping and of the value of each key it had. Objects made by an importer
-// carry only a file name, or nothing.
-type Origin struct {
-	Pos    Pos
-	Fields map[string]Pos // key as written in SPEC 1 ("priority", "peerings[1]")
-}
-
-// At returns the position of field, or of the object when the field's is
-// unknown.
-func (o Origin) At(field string) Pos {
-	if p, ok := o.Fields[field]; ok {
-		return p
-	}
-	return o.Pos
-}
-
-// SetField records the position of field.
-func (o *Origin) SetField(field string, p Pos) {
-	if o.Fields == nil {
-		o.Fields = make(map[string]Pos)
-	}
-	o.Fields[field] = p
-}
-
 // Topology is a whole deployment: the root of SPEC section 1.
 type Topology struct {
 	Origin

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,6 +25,12 @@ type decoder struct {
 	data   []byte
 	lazy   map[*yaml.Node][]itemSpan
 	failed bool
+	// Scratch space: the pairs of the mapping object reads, and the
+	// fieldNodes it returns, which decodeList drops after each item.
+	pairBuf  []pair
+	fieldBuf []fieldNode
+	// fieldChunk is where fieldSpace cuts Origin.fields from.
+	fieldChunk []fieldPos
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {
@@ -35,10 +42,10 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 
 // errorf reports a problem at n, prefixed with the context ctx when there
 // is one. It returns the problem, for adding related positions.
-func (d *decoder) errorf(n *yaml.Node, ctx, format string, args ...any) *Error {
+func (d *decoder) errorf(n *yaml.Node, ctx msgCtx, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
-	if ctx != "" {
-		msg = ctx + ": " + msg
+	if c := ctx.String(); c != "" {
+		msg = c + ": " + msg
 	}
 	e := &Error{Pos: d.pos(n), Msg: clipQuoted(msg)}
 	d.errs = append(d.errs, e)
@@ -82,23 +89,14 @@ func describe(n *yaml.Node) string {
 	return "a YAML node of another kind"
 }
 
-// join makes the context of a key: "rule \"x\": priority".
-func join(ctx, key string) string {
-	if ctx == "" {
-		return key
-	}
-	return ctx + ": " + key
-}
-
 type pair struct {
 	k, v   *yaml.Node
 	merged bool // from a merge key "<<"
 }
 
-// pairs returns the key-value pairs of mapping n, with the pairs of merge
-// keys ("<<: *base") after the explicit ones.
-func (d *decoder) pairs(n *yaml.Node, ctx string, depth int) []pair {
-	out := make([]pair, 0, len(n.Content)/2)
+// pairs appends to out the key-value pairs of mapping n, with the pairs of
+// merge keys ("<<: *base") after the explicit ones.
+func (d *decoder) pairs(n *yaml.Node, ctx msgCtx, depth int, out []pair) []pair {
 	var merged []pair
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -124,7 +122,7 @@ func (d *decoder) pairs(n *yaml.Node, ctx string, depth int) []pair {
 					d.errorf(v, ctx, "merge key <<: expected a mapping or a list of mappings, got a list holding %s", describe(s))
 					continue
 				}
-				for _, p := range d.pairs(s, ctx, depth+1) {
+				for _, p := range d.pairs(s, ctx, depth+1, nil) {
 					merged = append(merged, pair{p.k, p.v, true})
 				}
 			}
@@ -135,12 +133,58 @@ func (d *decoder) pairs(n *yaml.Node, ctx string, depth int) []pair {
 	return append(out, merged...)
 }
 
+// fieldNode is a key of an object and its value.
+type fieldNode struct {
+	key string
+	v   *yaml.Node
+}
+
+// fieldNodes are the keys of an object that object read, and their values,
+// in the order written. An object has at most a couple of dozen known keys,
+// which a scan finds without allocating.
+type fieldNodes []fieldNode
+
+// get returns the value of key, and whether the object has it.
+func (m fieldNodes) get(key string) (*yaml.Node, bool) {
+	for _, f := range m {
+		if f.key == key {
+			return f.v, true
+		}
+	}
+	return nil, false
+}
+
+// node returns the value of key, or nil.
+func (m fieldNodes) node(key string) *yaml.Node {
+	v, _ := m.get(key)
+	return v
+}
+
+// set sets the value of key.
+func (m *fieldNodes) set(key string, v *yaml.Node) {
+	for i := range *m {
+		if (*m)[i].key == key {
+			(*m)[i].v = v
+			return
+		}
+	}
+	*m = append(*m, fieldNode{key, v})
+}
+
+// del removes the keys of keys.
+func (m *fieldNodes) del(keys ...string) {
+	*m = slices.DeleteFunc(*m, func(f fieldNode) bool { return slices.Contains(keys, f.key) })
+}
+
 // object reads mapping n as an object whose keys are known; keys in ignored
 // are accepted and skipped. It records n's position and each key's value
 // position in o, reports unknown and repeated keys, and returns the value
 // nodes by key with null values left out (null means "not set", as in the
 // az CLI's output). It returns false when n is not a mapping.
-func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *Origin) (map[string]*yaml.Node, bool) {
+//
+// The fieldNodes returned are valid until the decoder's next list item
+// (see decodeList).
+func (d *decoder) object(n *yaml.Node, ctx msgCtx, known, ignored []string, o *Origin) (fieldNodes, bool) {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		if n != nil && isNull(n) {
@@ -153,11 +197,12 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 	if o != nil && !o.Pos.IsValid() {
 		o.Pos = d.pos(n)
 	}
-	pairs := d.pairs(n, ctx, 0)
-	m := make(map[string]*yaml.Node, len(pairs))
-	if o != nil && o.Fields == nil {
-		o.Fields = make(map[string]Pos, len(pairs))
+	pairs := d.pairs(n, ctx, 0, d.pairBuf[:0])
+	d.pairBuf = pairs[:0]
+	if o != nil && o.fields == nil {
+		o.fields = d.fieldSpace(fieldsHint(pairs))
 	}
+	start := len(d.fieldBuf)
 	var seen map[string]*yaml.Node // for objects too large to scan
 	if len(pairs) > maxScannedKeys {
 		seen = make(map[string]*yaml.Node, len(pairs))
@@ -187,14 +232,44 @@ func (d *decoder) object(n *yaml.Node, ctx string, known, ignored []string, o *O
 				o.SetField(key, d.pos(p.v))
 			}
 			if !isNull(p.v) {
-				m[key] = p.v
+				d.fieldBuf = append(d.fieldBuf, fieldNode{key, p.v})
 			}
 		case contains(ignored, key):
 		default:
 			d.unknownKey(k, ctx, key, known)
 		}
 	}
-	return m, true
+	end := len(d.fieldBuf)
+	return d.fieldBuf[start:end:end], true
+}
+
+// fieldsHint is how many field positions an object with pairs records:
+// one per key, and one per item of a list of values ("peerings[1]").
+func fieldsHint(pairs []pair) int {
+	n := len(pairs)
+	for _, p := range pairs {
+		if v := p.v; v.Kind == yaml.SequenceNode && len(v.Content) > 0 && v.Content[0].Kind == yaml.ScalarNode {
+			n += len(v.Content)
+		}
+	}
+	return n
+}
+
+// fieldSpace returns an empty slice with room for n field positions, cut
+// from a chunk shared by the objects the decoder reads (a large topology has
+// hundreds of thousands, with a dozen fields each) rather than allocated for
+// each.
+func (d *decoder) fieldSpace(n int) []fieldPos {
+	const chunk = 4096
+	if n > len(d.fieldChunk) {
+		if n > chunk/8 {
+			return make([]fieldPos, 0, n)
+		}
+		d.fieldChunk = make([]fieldPos, chunk)
+	}
+	s := d.fieldChunk[:0:n]
+	d.fieldChunk = d.fieldChunk[n:]
+	return s
 }
 
 // maxScannedKeys is the most keys an object may have for object to find
@@ -213,7 +288,7 @@ func firstKey(pairs []pair, key string) *yaml.Node {
 	return nil
 }
 
-func (d *decoder) unknownKey(k *yaml.Node, ctx, key string, known []string) {
+func (d *decoder) unknownKey(k *yaml.Node, ctx msgCtx, key string, known []string) {
 	if azOnlyKeys[key] {
 		d.errorf(k, ctx, "unknown key %q: this object looks pasted from az output (such as `az network nsg show`); use nsgsim import az FILE to convert az output", key)
 		return
@@ -235,10 +310,10 @@ func contains(list []string, s string) bool {
 }
 
 // require reports the keys of keys that m lacks, at mapping n.
-func (d *decoder) require(m map[string]*yaml.Node, n *yaml.Node, ctx string, keys ...string) {
+func (d *decoder) require(m fieldNodes, n *yaml.Node, ctx msgCtx, keys ...string) {
 	var missing []string
 	for _, k := range keys {
-		if _, ok := m[k]; !ok {
+		if _, ok := m.get(k); !ok {
 			missing = append(missing, strconv.Quote(k))
 		}
 	}
@@ -254,8 +329,8 @@ func (d *decoder) require(m map[string]*yaml.Node, n *yaml.Node, ctx string, key
 
 // name reads the name of an object and returns it with the context to use
 // for the object's other problems: `kind "name"`, or ctx when it has none.
-func (d *decoder) name(m map[string]*yaml.Node, n *yaml.Node, ctx, kind string) (string, string) {
-	v, ok := m["name"]
+func (d *decoder) name(m fieldNodes, n *yaml.Node, ctx msgCtx, kind string) (string, msgCtx) {
+	v, ok := m.get("name")
 	if !ok {
 		d.errorf(deref(n), ctx, "missing required key \"name\"")
 		return "", ctx
@@ -267,15 +342,15 @@ func (d *decoder) name(m map[string]*yaml.Node, n *yaml.Node, ctx, kind string) 
 		}
 		return s, ctx
 	}
-	return s, fmt.Sprintf("%s %q", kind, s)
+	return s, ctx.named(kind, s)
 }
 
 // str reads a scalar as a string. Any scalar is one: `name: 2024` is the
 // string "2024".
-func (d *decoder) str(v *yaml.Node, ctx, key string) (string, bool) {
+func (d *decoder) str(v *yaml.Node, ctx msgCtx, key string) (string, bool) {
 	n := deref(v)
 	if n == nil || n.Kind != yaml.ScalarNode {
-		d.errorf(v, join(ctx, key), "expected a string, got %s", describe(v))
+		d.errorf(v, ctx.with(key), "expected a string, got %s", describe(v))
 		return "", false
 	}
 	return n.Value, true
@@ -287,50 +362,50 @@ var decimalLiteral = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 
 // integer reads an integer scalar. A quoted number is a string, not an
 // integer, as in JSON.
-func (d *decoder) integer(v *yaml.Node, ctx, key string) (int64, bool) {
+func (d *decoder) integer(v *yaml.Node, ctx msgCtx, key string) (int64, bool) {
 	n := deref(v)
 	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && decimalLiteral.MatchString(n.Value) {
 		// yaml.v3 takes an integer past 64 bits for a float.
-		d.errorf(v, join(ctx, key), "integer %q is out of range", n.Value)
+		d.errorf(v, ctx.with(key), "integer %q is out of range", n.Value)
 		return 0, false
 	}
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		d.errorf(v, join(ctx, key), "expected an integer, got %s", describe(v))
+		d.errorf(v, ctx.with(key), "expected an integer, got %s", describe(v))
 		return 0, false
 	}
 	i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
 	if err != nil {
-		d.errorf(v, join(ctx, key), "integer %q is out of range", n.Value)
+		d.errorf(v, ctx.with(key), "integer %q is out of range", n.Value)
 		return 0, false
 	}
 	return i, true
 }
 
 // boolean reads true or false.
-func (d *decoder) boolean(v *yaml.Node, ctx, key string) bool {
+func (d *decoder) boolean(v *yaml.Node, ctx msgCtx, key string) bool {
 	n := deref(v)
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-		d.errorf(v, join(ctx, key), "expected true or false, got %s", describe(v))
+		d.errorf(v, ctx.with(key), "expected true or false, got %s", describe(v))
 		return false
 	}
 	return strings.EqualFold(n.Value, "true")
 }
 
 // list returns the items of a list; null is the empty list.
-func (d *decoder) list(v *yaml.Node, ctx, key, what string) []*yaml.Node {
+func (d *decoder) list(v *yaml.Node, ctx msgCtx, key, what string) []*yaml.Node {
 	if v == nil || isNull(v) {
 		return nil
 	}
 	n := deref(v)
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(v, join(ctx, key), "expected a list of %s, got %s", what, describe(v))
+		d.errorf(v, ctx.with(key), "expected a list of %s, got %s", what, describe(v))
 		return nil
 	}
 	return n.Content
 }
 
 // enum reads an enumeration with parse, case-insensitively.
-func enum[T any](d *decoder, v *yaml.Node, ctx, key string, parse func(string) (T, bool), expected string) (T, bool) {
+func enum[T any](d *decoder, v *yaml.Node, ctx msgCtx, key string, parse func(string) (T, bool), expected string) (T, bool) {
 	var zero T
 	s, ok := d.str(v, ctx, key)
 	if !ok {
@@ -396,28 +471,28 @@ func parseAddr(s string) (netip.Addr, string) {
 }
 
 // prefix reads one scalar as an IPv4 address or CIDR.
-func (d *decoder) prefix(v *yaml.Node, ctx, key string) (netip.Prefix, bool) {
+func (d *decoder) prefix(v *yaml.Node, ctx msgCtx, key string) (netip.Prefix, bool) {
 	s, ok := d.str(v, ctx, key)
 	if !ok {
 		return netip.Prefix{}, false
 	}
 	p, msg := parsePrefix(s)
 	if msg != "" {
-		d.errorf(v, join(ctx, key), "%s", msg)
+		d.errorf(v, ctx.with(key), "%s", msg)
 		return netip.Prefix{}, false
 	}
 	return p, true
 }
 
 // addr reads one scalar as an IPv4 address.
-func (d *decoder) addr(v *yaml.Node, ctx, key string) (netip.Addr, bool) {
+func (d *decoder) addr(v *yaml.Node, ctx msgCtx, key string) (netip.Addr, bool) {
 	s, ok := d.str(v, ctx, key)
 	if !ok {
 		return netip.Addr{}, false
 	}
 	a, msg := parseAddr(s)
 	if msg != "" {
-		d.errorf(v, join(ctx, key), "%s", msg)
+		d.errorf(v, ctx.with(key), "%s", msg)
 		return netip.Addr{}, false
 	}
 	return a, true
@@ -425,10 +500,10 @@ func (d *decoder) addr(v *yaml.Node, ctx, key string) (netip.Addr, bool) {
 
 // prefixList reads a list of IPv4 addresses and CIDRs, recording the
 // position of item i as "key[i]".
-func (d *decoder) prefixList(v *yaml.Node, ctx, key string, o *Origin) []netip.Prefix {
+func (d *decoder) prefixList(v *yaml.Node, ctx msgCtx, key string, o *Origin) []netip.Prefix {
 	var out []netip.Prefix
 	for i, item := range d.list(v, ctx, key, "IPv4 addresses or CIDRs") {
-		k := fmt.Sprintf("%s[%d]", key, i)
+		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
 		if p, ok := d.prefix(item, ctx, k); ok {
 			out = append(out, p)
@@ -438,10 +513,10 @@ func (d *decoder) prefixList(v *yaml.Node, ctx, key string, o *Origin) []netip.P
 }
 
 // nameList reads a list of names.
-func (d *decoder) nameList(v *yaml.Node, ctx, key, what string, o *Origin) []string {
+func (d *decoder) nameList(v *yaml.Node, ctx msgCtx, key, what string, o *Origin) []string {
 	var out []string
 	for i, item := range d.list(v, ctx, key, what) {
-		k := fmt.Sprintf("%s[%d]", key, i)
+		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
 		if s, ok := d.str(item, ctx, k); ok {
 			out = append(out, s)
@@ -451,7 +526,7 @@ func (d *decoder) nameList(v *yaml.Node, ctx, key, what string, o *Origin) []str
 }
 
 // portRange reads "443", 443, "8080-8090" or "*".
-func (d *decoder) portRange(v *yaml.Node, ctx, key string) (PortRange, bool) {
+func (d *decoder) portRange(v *yaml.Node, ctx msgCtx, key string) (PortRange, bool) {
 	s, ok := d.str(v, ctx, key)
 	if !ok {
 		return PortRange{}, false
@@ -462,7 +537,7 @@ func (d *decoder) portRange(v *yaml.Node, ctx, key string) (PortRange, bool) {
 		if strings.Contains(s, ",") && !strings.HasSuffix(key, "]") {
 			hint = fmt.Sprintf("; for several ports use %ss: [...]", key)
 		}
-		d.errorf(v, join(ctx, key), "%v%s", err, hint)
+		d.errorf(v, ctx.with(key), "%v%s", err, hint)
 		return PortRange{}, false
 	}
 	return r, true
@@ -470,16 +545,16 @@ func (d *decoder) portRange(v *yaml.Node, ctx, key string) (PortRange, bool) {
 
 // portRanges reads the singular and plural port fields of a rule or flow.
 // It returns the ranges, whether any field was set, and whether all parsed.
-func (d *decoder) portRanges(m map[string]*yaml.Node, ctx, singular string, o *Origin) ([]PortRange, bool) {
-	plural := singular + "s"
+func (d *decoder) portRanges(m fieldNodes, ctx msgCtx, singular string, o *Origin) ([]PortRange, bool) {
+	plural := pluralKey(singular)
 	var out []PortRange
-	sv, hasS := m[singular]
+	sv, hasS := m.get(singular)
 	if hasS && isEmptyString(sv) {
 		hasS = false
 	}
-	items := d.list(m[plural], ctx, plural, "port ranges")
+	items := d.list(m.node(plural), ctx, plural, "port ranges")
 	if hasS && len(items) > 0 {
-		d.errorf(m[plural], ctx, "both %s and %s are set; expected one of them", singular, plural)
+		d.errorf(m.node(plural), ctx, "both %s and %s are set; expected one of them", singular, plural)
 	}
 	if hasS {
 		if r, ok := d.portRange(sv, ctx, singular); ok {
@@ -487,7 +562,7 @@ func (d *decoder) portRanges(m map[string]*yaml.Node, ctx, singular string, o *O
 		}
 	}
 	for i, item := range items {
-		k := fmt.Sprintf("%s[%d]", plural, i)
+		k := indexedKey(plural, i)
 		o.SetField(k, d.pos(item))
 		if r, ok := d.portRange(item, ctx, k); ok {
 			out = append(out, r)

@@ -138,15 +138,20 @@ func (s *scanner) str(b []byte) string {
 }
 
 // plainTag is the tag yaml.v3 resolves a plain scalar to. It calls yaml.v3's
-// own resolution (Node.ShortTag) except where that is sure to say "!!str"
-// without parsing: a first character yaml.v3's resolver has no hint for,
-// or a slash or two dots, which no number or timestamp has.
+// own resolution (Node.ShortTag) except where the answer is sure without
+// parsing: "!!str" for a word but those of yaml.v3's table (resolve.go:
+// true, false and null, each as lower, title or upper case), and for a
+// slash or two dots, which no number or timestamp has; "!!int" for a
+// decimal integer that fits in 63 bits with no leading zero (a sign, an
+// underscore or a leading zero may make it octal, binary or a float).
 func plainTag(v string) string {
 	switch c := v[0]; {
 	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-		if !strings.ContainsRune("yYnNtTfFoO", rune(c)) {
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") && !strings.EqualFold(v, "null") {
 			return "!!str"
 		}
+	case '1' <= c && c <= '9' && len(v) <= 18 && allDigits(v), v == "0":
+		return "!!int"
 	case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
 		if strings.IndexByte(v, '/') >= 0 || strings.Count(v, ".") >= 2 {
 			return "!!str"
@@ -156,6 +161,16 @@ func plainTag(v string) string {
 	}
 	n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
 	return n.ShortTag()
+}
+
+// allDigits reports whether s is made of ASCII digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // newScanner reads data[start:end], where start is the start of line.

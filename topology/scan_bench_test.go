@@ -51,3 +51,32 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadLarge loads a whole tenant as large estates have it (issue
+// 15): 50,000 VMs and 2,000 NSGs of 200 rules each, about 100 MB of YAML,
+// the way Load does (ParseOwned: the topology keeps its strings in the
+// file's bytes). Scanning, decoding and Validate are all in the time.
+func BenchmarkLoadLarge(b *testing.B) {
+	o := gen.Options{Seed: 1, VNets: 200, Subnets: 4000, VMs: 50000, RulesPerNSG: 200, NSGs: 2000}
+	t, err := gen.Generate(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, t, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	data, nsgs := buf.Bytes(), len(t.NetworkSecurityGroups)
+	t = nil
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := topology.ParseOwned("bench.yaml", data, nil)
+		if err != nil {
+			b.Fatal(topology.ErrorText(err))
+		}
+		if len(got.NetworkSecurityGroups) != nsgs {
+			b.Fatalf("%d NSGs, want %d", len(got.NetworkSecurityGroups), nsgs)
+		}
+	}
+}

@@ -256,6 +256,7 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 						return
 					}
 					out[i] = decode(wd, n, i)
+					wd.fieldBuf = wd.fieldBuf[:0] // the item's fieldNodes
 					if len(wd.errs) > 0 {
 						failed.Store(true)
 						return

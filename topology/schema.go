@@ -36,6 +36,8 @@ var (
 	// bookkeepingKeys are what az and ARM print on a rule besides its
 	// properties; they are accepted and ignored (SPEC 1).
 	bookkeepingKeys = []string{"id", "etag", "type", "provisioningState", "resourceGroup"}
+	// ruleOuterKeys are the keys of a rule, wrapped the ARM way or not.
+	ruleOuterKeys = append(append([]string{"properties"}, ruleKeys...), bookkeepingKeys...)
 	// asgRefIgnored are the keys besides id and name that an ARM reference
 	// to an application security group may carry.
 	asgRefIgnored = append([]string{"location", "tags", "properties", "resourceGuid"}, bookkeepingKeys...)
@@ -45,22 +47,22 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	t := d.t
 	root = deref(root)
 	if what := azResource(root); what != "" {
-		d.errorf(root, "", "this is %s as the az CLI or the ARM REST API prints it, not an nsgsim topology; use nsgsim import az FILE to convert it (every command also reads az output directly)", what)
+		d.errorf(root, msgCtx{}, "this is %s as the az CLI or the ARM REST API prints it, not an nsgsim topology; use nsgsim import az FILE to convert it (every command also reads az output directly)", what)
 		return false
 	}
 	if root == nil || root.Kind != yaml.MappingNode {
-		d.errorf(root, "", "expected a mapping with keys such as virtualNetworks and networkSecurityGroups, got %s", describe(root))
+		d.errorf(root, msgCtx{}, "expected a mapping with keys such as virtualNetworks and networkSecurityGroups, got %s", describe(root))
 		return false
 	}
-	m, _ := d.object(root, "", topologyKeys, nil, &t.Origin)
-	if v, ok := m["name"]; ok {
-		t.Name, _ = d.str(v, "", "name")
+	m, _ := d.object(root, msgCtx{}, topologyKeys, nil, &t.Origin)
+	if v, ok := m.get("name"); ok {
+		t.Name, _ = d.str(v, msgCtx{}, "name")
 	}
-	if v, ok := m["location"]; ok {
-		t.Location, _ = d.str(v, "", "location")
+	if v, ok := m.get("location"); ok {
+		t.Location, _ = d.str(v, msgCtx{}, "location")
 	}
 	// Service tags first: rules name tags that only the file may know.
-	if v, ok := m["serviceTags"]; ok {
+	if v, ok := m.get("serviceTags"); ok {
 		d.serviceTags(v)
 	}
 	t.VirtualNetworks = decodeList(d, m, "virtualNetworks", "virtual networks", (*decoder).virtualNetwork)
@@ -114,16 +116,18 @@ var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": t
 // time with decode, keeping the objects that decode. A list the topology
 // scanner left unread (d.lazy) is scanned and decoded item by item, in
 // parallel.
-func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	items := d.list(m[key], "", key, what)
-	if spans, ok := d.lazy[m[key]]; ok {
+func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
+	items := d.list(m.node(key), msgCtx{}, key, what)
+	if spans, ok := d.lazy[m.node(key)]; ok {
 		return decodeItems(d, spans, decode)
 	}
 	var out []*T
+	mark := len(d.fieldBuf)
 	for i, n := range items {
 		if x := decode(d, n, i); x != nil {
 			out = append(out, x)
 		}
+		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
 	}
 	return out
 }
@@ -134,7 +138,7 @@ func decodeList[T any](d *decoder, m map[string]*yaml.Node, key, what string, de
 // elsewhere is given with --service-tags). When the caller gave one
 // (ParseWithServiceTags), the file v names is not read.
 func (d *decoder) serviceTags(v *yaml.Node) {
-	path, ok := d.str(v, "", "serviceTags")
+	path, ok := d.str(v, msgCtx{}, "serviceTags")
 	if !ok || path == "" {
 		return
 	}
@@ -143,28 +147,28 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		return // given by the caller
 	}
 	if strings.Contains(path, "://") {
-		d.errorf(v, "", "serviceTags %q is a URL; nsgsim works offline: download the file (https://www.microsoft.com/download/details.aspx?id=56519) and name its path", path)
+		d.errorf(v, msgCtx{}, "serviceTags %q is a URL; nsgsim works offline: download the file (https://www.microsoft.com/download/details.aspx?id=56519) and name its path", path)
 		return
 	}
 	full := filepath.Join(d.dir, path)
 	if !filepath.IsLocal(path) || !insideDir(d.dir, full) {
-		d.errorf(v, "", "serviceTags %q is outside the topology's directory; name a file in it, or give the file with --service-tags FILE", path)
+		d.errorf(v, msgCtx{}, "serviceTags %q is outside the topology's directory; name a file in it, or give the file with --service-tags FILE", path)
 		return
 	}
 	// Refuse what ReadServiceTags would read forever or at length.
 	fi, err := os.Stat(full)
 	switch {
 	case err != nil:
-		d.errorf(v, "", "serviceTags %q: %v", path, pathErrorCause(err))
+		d.errorf(v, msgCtx{}, "serviceTags %q: %v", path, pathErrorCause(err))
 		return
 	case fi.IsDir():
-		d.errorf(v, "", "serviceTags %q is a directory; expected an Azure Service Tags JSON file", path)
+		d.errorf(v, msgCtx{}, "serviceTags %q is a directory; expected an Azure Service Tags JSON file", path)
 		return
 	case !fi.Mode().IsRegular():
-		d.errorf(v, "", "serviceTags %q is not a regular file; expected an Azure Service Tags JSON file", path)
+		d.errorf(v, msgCtx{}, "serviceTags %q is not a regular file; expected an Azure Service Tags JSON file", path)
 		return
 	case fi.Size() > maxServiceTagsSize:
-		d.errorf(v, "", "serviceTags %q is %d bytes; nsgsim reads Service Tags files up to 64 MiB", path, fi.Size())
+		d.errorf(v, msgCtx{}, "serviceTags %q is %d bytes; nsgsim reads Service Tags files up to 64 MiB", path, fi.Size())
 		return
 	}
 	st, err := ReadServiceTags(full)
@@ -175,7 +179,7 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		se.Msg = clipQuoted(se.Msg)
 		d.errs = append(d.errs, se.At("named by serviceTags at", d.pos(v)))
 	case err != nil:
-		d.errorf(v, "", "serviceTags %q: %v", path, pathErrorCause(err))
+		d.errorf(v, msgCtx{}, "serviceTags %q: %v", path, pathErrorCause(err))
 	default:
 		d.t.ServiceTags = st
 	}
@@ -209,27 +213,31 @@ func pathErrorCause(err error) error {
 
 func (d *decoder) virtualNetwork(n *yaml.Node, i int) *VirtualNetwork {
 	v := &VirtualNetwork{}
-	ctx := fmt.Sprintf("virtualNetworks[%d]", i)
+	ctx := itemCtx("", "virtualNetworks", i)
 	m, ok := d.object(n, ctx, virtualNetworkKeys, nil, &v.Origin)
 	if !ok {
 		return nil
 	}
 	v.Name, ctx = d.name(m, n, ctx, "virtual network")
 	d.require(m, n, ctx, "addressSpace")
-	v.AddressSpace = d.prefixList(m["addressSpace"], ctx, "addressSpace", &v.Origin)
-	v.Peerings = d.nameList(m["peerings"], ctx, "peerings", "virtual network names", &v.Origin)
-	v.OnPremisesPrefixes = d.prefixList(m["onPremisesPrefixes"], ctx, "onPremisesPrefixes", &v.Origin)
-	for j, sn := range d.list(m["subnets"], ctx, "subnets", "subnets") {
-		if s := d.subnet(sn, v.Name, ctx, j); s != nil {
+	v.AddressSpace = d.prefixList(m.node("addressSpace"), ctx, "addressSpace", &v.Origin)
+	v.Peerings = d.nameList(m.node("peerings"), ctx, "peerings", "virtual network names", &v.Origin)
+	v.OnPremisesPrefixes = d.prefixList(m.node("onPremisesPrefixes"), ctx, "onPremisesPrefixes", &v.Origin)
+	subnets := d.list(m.node("subnets"), ctx, "subnets", "subnets")
+	vctx := ctx.String() // once for all the subnets
+	mark := len(d.fieldBuf)
+	for j, sn := range subnets {
+		if s := d.subnet(sn, v.Name, vctx, j); s != nil {
 			v.Subnets = append(v.Subnets, s)
 		}
+		d.fieldBuf = d.fieldBuf[:mark] // the subnet's fieldNodes
 	}
 	return v
 }
 
 func (d *decoder) subnet(n *yaml.Node, vnet, vctx string, i int) *Subnet {
 	s := &Subnet{}
-	ctx := fmt.Sprintf("%s: subnets[%d]", vctx, i)
+	ctx := itemCtx(vctx, "subnets", i)
 	m, ok := d.object(n, ctx, subnetKeys, nil, &s.Origin)
 	if !ok {
 		return nil
@@ -237,18 +245,18 @@ func (d *decoder) subnet(n *yaml.Node, vnet, vctx string, i int) *Subnet {
 	s.Name, _ = d.name(m, n, ctx, "subnet")
 	switch {
 	case s.Name != "" && vnet != "":
-		ctx = fmt.Sprintf("subnet %q", vnet+"/"+s.Name)
+		ctx = ctx.named("subnet", vnet+"/"+s.Name)
 	case s.Name != "":
-		ctx = fmt.Sprintf("%s: subnet %q", vctx, s.Name)
+		ctx = textCtx(fmt.Sprintf("%s: subnet %q", vctx, s.Name))
 	}
 	d.require(m, n, ctx, "addressPrefix")
-	if v, ok := m["addressPrefix"]; ok {
+	if v, ok := m.get("addressPrefix"); ok {
 		s.AddressPrefix, _ = d.prefix(v, ctx, "addressPrefix")
 	}
-	if v, ok := m["networkSecurityGroup"]; ok {
+	if v, ok := m.get("networkSecurityGroup"); ok {
 		s.NetworkSecurityGroup, _ = d.str(v, ctx, "networkSecurityGroup")
 	}
-	if v, ok := m["routeTable"]; ok {
+	if v, ok := m.get("routeTable"); ok {
 		s.RouteTable, _ = d.str(v, ctx, "routeTable")
 	}
 	return s
@@ -256,16 +264,23 @@ func (d *decoder) subnet(n *yaml.Node, vnet, vctx string, i int) *Subnet {
 
 func (d *decoder) networkSecurityGroup(n *yaml.Node, i int) *NetworkSecurityGroup {
 	g := &NetworkSecurityGroup{}
-	ctx := fmt.Sprintf("networkSecurityGroups[%d]", i)
+	ctx := itemCtx("", "networkSecurityGroups", i)
 	m, ok := d.object(n, ctx, nsgKeys, nil, &g.Origin)
 	if !ok {
 		return nil
 	}
 	g.Name, ctx = d.name(m, n, ctx, "network security group")
-	for j, rn := range d.list(m["securityRules"], ctx, "securityRules", "security rules") {
-		if r := d.securityRule(rn, ctx, j); r != nil {
+	rules := d.list(m.node("securityRules"), ctx, "securityRules", "security rules")
+	if len(rules) > 0 {
+		g.SecurityRules = make([]*SecurityRule, 0, len(rules))
+	}
+	gctx := ctx.String() // once for all the rules
+	mark := len(d.fieldBuf)
+	for j, rn := range rules {
+		if r := d.securityRule(rn, gctx, j); r != nil {
 			g.SecurityRules = append(g.SecurityRules, r)
 		}
+		d.fieldBuf = d.fieldBuf[:mark] // the rule's fieldNodes
 	}
 	return g
 }
@@ -275,42 +290,36 @@ func (d *decoder) networkSecurityGroup(n *yaml.Node, i int) *NetworkSecurityGrou
 // (https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/get).
 func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 	r := &SecurityRule{}
-	ctx := fmt.Sprintf("%s: securityRules[%d]", gctx, i)
-	outerKeys := append(append([]string{"properties"}, ruleKeys...), bookkeepingKeys...)
-	m, ok := d.object(n, ctx, outerKeys, nil, &r.Origin)
+	ctx := itemCtx(gctx, "securityRules", i)
+	m, ok := d.object(n, ctx, ruleOuterKeys, nil, &r.Origin)
 	if !ok {
 		return nil
 	}
-	for _, k := range bookkeepingKeys {
-		delete(m, k)
-	}
-	r.Name, _ = d.name(m, n, ctx, "rule")
-	if r.Name != "" {
-		ctx = fmt.Sprintf("rule %q", r.Name)
-	}
-	if props, ok := m["properties"]; ok {
-		delete(m, "properties")
-		inner, ok := d.object(props, join(ctx, "properties"), ruleKeys[1:], bookkeepingKeys, &r.Origin)
+	m.del(bookkeepingKeys...)
+	r.Name, ctx = d.name(m, n, ctx, "rule")
+	if props, ok := m.get("properties"); ok {
+		m.del("properties")
+		inner, ok := d.object(props, ctx.with("properties"), ruleKeys[1:], bookkeepingKeys, &r.Origin)
 		if ok {
-			for k, v := range inner {
-				if first, dup := m[k]; dup {
-					d.errorf(v, ctx, "key %q is set both inside and outside properties", k).At("first at", d.pos(first))
+			for _, f := range inner {
+				if first, dup := m.get(f.key); dup {
+					d.errorf(f.v, ctx, "key %q is set both inside and outside properties", f.key).At("first at", d.pos(first))
 					continue
 				}
-				m[k] = v
+				m.set(f.key, f.v)
 			}
 		}
 		// A key inside properties took the position of the value there;
 		// one outside keeps its own (SetField ran in order, outer first).
-		for k, v := range m {
-			r.SetField(k, d.pos(v))
+		for _, f := range m {
+			r.SetField(f.key, d.pos(f.v))
 		}
 	}
 	d.require(m, n, ctx, "priority", "direction", "access", "protocol")
-	if v, ok := m["description"]; ok {
+	if v, ok := m.get("description"); ok {
 		r.Description, _ = d.str(v, ctx, "description")
 	}
-	if v, ok := m["priority"]; ok {
+	if v, ok := m.get("priority"); ok {
 		if p, ok := d.integer(v, ctx, "priority"); ok {
 			if p < 0 || p > 1<<31-1 {
 				d.errorf(v, ctx, "priority %d out of range [100, 4096]", p)
@@ -319,13 +328,13 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 			}
 		}
 	}
-	if v, ok := m["direction"]; ok {
+	if v, ok := m.get("direction"); ok {
 		r.Direction, _ = enum(d, v, ctx, "direction", ParseDirection, directionExpected)
 	}
-	if v, ok := m["access"]; ok {
+	if v, ok := m.get("access"); ok {
 		r.Access, _ = enum(d, v, ctx, "access", ParseAccess, accessExpected)
 	}
-	if v, ok := m["protocol"]; ok {
+	if v, ok := m.get("protocol"); ok {
 		r.Protocol, _ = enum(d, v, ctx, "protocol", ParseProtocol, protocolsExpected)
 	}
 	r.Source = d.ruleSide(m, n, ctx, "source", &r.Origin)
@@ -348,23 +357,27 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 // service tags only in the singular field,
 // https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#augmented-security-rules)
 // and sideApplicationSecurityGroups.
-func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side string, o *Origin) Addresses {
+func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, o *Origin) Addresses {
 	var a Addresses
-	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
-	var set []string // the fields given, non-empty
-	if v, ok := m[singular]; ok && !isEmptyString(v) {
+	singular, plural, asgs := ruleSideKeys(side)
+	var given [3]string // the fields given, non-empty
+	set := given[:0]
+	if v, ok := m.get(singular); ok && !isEmptyString(v) {
 		set = append(set, singular)
 		if s, ok := d.str(v, ctx, singular); ok {
 			a = d.address(v, s, ctx, singular)
 		}
 	}
-	items := d.list(m[plural], ctx, plural, "IPv4 addresses or CIDRs")
+	items := d.list(m.node(plural), ctx, plural, "IPv4 addresses or CIDRs")
 	if len(items) > 0 {
 		set = append(set, plural)
 	}
 	var v6 []*yaml.Node // positions of the IPv6 items, recorded after the IPv4 ones
+	if len(items) > 0 {
+		a.Prefixes = make([]netip.Prefix, 0, len(items))
+	}
 	for i, item := range items {
-		k := fmt.Sprintf("%s[%d]", plural, i)
+		k := indexedKey(plural, i)
 		s, ok := d.str(item, ctx, k)
 		if !ok {
 			continue
@@ -376,7 +389,7 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 		}
 		// Item i of Prefixes is at plural[i], as the importers record it;
 		// the IPv6 items follow, as Marshal writes them.
-		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)), d.pos(item))
+		o.SetField(indexedKey(plural, len(a.Prefixes)), d.pos(item))
 		if strings.TrimSpace(s) == "*" {
 			d.errorf(item, ctx, "%s: \"*\" in a list; use %s: \"*\"", k, singular)
 			continue
@@ -392,9 +405,12 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 		}
 	}
 	for j, item := range v6 {
-		o.SetField(fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)+j), d.pos(item))
+		o.SetField(indexedKey(plural, len(a.Prefixes)+j), d.pos(item))
 	}
-	refs := d.list(m[asgs], ctx, asgs, "application security groups")
+	if len(a.Prefixes) == 0 {
+		a.Prefixes = nil
+	}
+	refs := d.list(m.node(asgs), ctx, asgs, "application security groups")
 	if len(refs) > 0 {
 		set = append(set, asgs)
 		a.ApplicationSecurityGroups = d.asgRefs(refs, ctx, asgs, o)
@@ -404,7 +420,7 @@ func (d *decoder) ruleSide(m map[string]*yaml.Node, n *yaml.Node, ctx, side stri
 		d.errorf(deref(n), ctx, "no %s (expected %s, %s or %s)", side, singular, plural, asgs)
 	case 1:
 	default:
-		d.errorf(m[set[1]], ctx, "both %s and %s are set; expected one of them", set[0], set[1])
+		d.errorf(m.node(set[1]), ctx, "both %s and %s are set; expected one of them", set[0], set[1])
 	}
 	return a
 }
@@ -425,7 +441,7 @@ func looksLikeTag(s string) bool {
 
 // address reads the value of a singular address field: "*", a service tag
 // (canonical spelling, SPEC 2.4), an IPv4 address or a CIDR.
-func (d *decoder) address(v *yaml.Node, s, ctx, key string) Addresses {
+func (d *decoder) address(v *yaml.Node, s string, ctx msgCtx, key string) Addresses {
 	s = strings.TrimSpace(s)
 	if s == "*" {
 		return Addresses{Any: true}
@@ -445,14 +461,14 @@ func (d *decoder) address(v *yaml.Node, s, ctx, key string) Addresses {
 		return Addresses{}
 	}
 	if strings.Contains(s, ":") { // IPv6, or no address at all
-		d.errorf(v, join(ctx, key), "%s", msg)
+		d.errorf(v, ctx.with(key), "%s", msg)
 		return Addresses{}
 	}
-	d.errorf(v, join(ctx, key), "%q is not \"*\", a service tag, an IPv4 address or a CIDR", s)
+	d.errorf(v, ctx.with(key), "%q is not \"*\", a service tag, an IPv4 address or a CIDR", s)
 	return Addresses{}
 }
 
-func (d *decoder) unknownTag(v *yaml.Node, ctx, key, s string) {
+func (d *decoder) unknownTag(v *yaml.Node, ctx msgCtx, key, s string) {
 	candidates := builtinTags
 	if d.t.ServiceTags != nil {
 		candidates = append(d.t.ServiceTags.Names(), builtinTags...)
@@ -462,23 +478,23 @@ func (d *decoder) unknownTag(v *yaml.Node, ctx, key, s string) {
 		hint = " (name a Service Tags file in serviceTags for tags nsgsim does not know)"
 	}
 	if sug := d.suggest(s, candidates); sug != "" {
-		d.errorf(v, join(ctx, key), "unknown service tag %q; did you mean %q?", s, sug)
+		d.errorf(v, ctx.with(key), "unknown service tag %q; did you mean %q?", s, sug)
 		return
 	}
-	d.errorf(v, join(ctx, key), "unknown service tag %q%s", s, hint)
+	d.errorf(v, ctx.with(key), "unknown service tag %q%s", s, hint)
 }
 
 // asgRefs reads application security group references: names, or ARM
 // objects {id: /subscriptions/.../applicationSecurityGroups/NAME}.
-func (d *decoder) asgRefs(items []*yaml.Node, ctx, key string, o *Origin) []string {
+func (d *decoder) asgRefs(items []*yaml.Node, ctx msgCtx, key string, o *Origin) []string {
 	var out []string
 	for i, item := range items {
-		k := fmt.Sprintf("%s[%d]", key, i)
+		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
 		n := deref(item)
 		if n != nil && n.Kind == yaml.MappingNode {
-			m, _ := d.object(n, join(ctx, k), []string{"id", "name"}, asgRefIgnored, nil)
-			if name, ok := d.asgRefObject(m, n, join(ctx, k)); ok {
+			m, _ := d.object(n, ctx.with(k), []string{"id", "name"}, asgRefIgnored, nil)
+			if name, ok := d.asgRefObject(m, n, ctx.with(k)); ok {
 				out = append(out, name)
 			}
 			continue
@@ -490,12 +506,12 @@ func (d *decoder) asgRefs(items []*yaml.Node, ctx, key string, o *Origin) []stri
 	return out
 }
 
-func (d *decoder) asgRefObject(m map[string]*yaml.Node, n *yaml.Node, ctx string) (string, bool) {
+func (d *decoder) asgRefObject(m fieldNodes, n *yaml.Node, ctx msgCtx) (string, bool) {
 	var name string
-	if v, ok := m["name"]; ok {
+	if v, ok := m.get("name"); ok {
 		name, _ = d.str(v, ctx, "name")
 	}
-	v, ok := m["id"]
+	v, ok := m.get("id")
 	if !ok {
 		if name == "" {
 			d.errorf(n, ctx, "missing required key \"id\"")
@@ -509,12 +525,12 @@ func (d *decoder) asgRefObject(m map[string]*yaml.Node, n *yaml.Node, ctx string
 	}
 	segs := strings.Split(strings.Trim(id, "/"), "/")
 	if len(segs) < 2 || !strings.EqualFold(segs[len(segs)-2], "applicationSecurityGroups") || segs[len(segs)-1] == "" {
-		d.errorf(v, join(ctx, "id"), "%q is not an application security group ID (.../applicationSecurityGroups/NAME)", id)
+		d.errorf(v, ctx.with("id"), "%q is not an application security group ID (.../applicationSecurityGroups/NAME)", id)
 		return "", false
 	}
 	last := segs[len(segs)-1]
 	if name != "" && name != last {
-		d.errorf(v, join(ctx, "id"), "%q names application security group %q, but name is %q", id, last, name)
+		d.errorf(v, ctx.with("id"), "%q names application security group %q, but name is %q", id, last, name)
 		return "", false
 	}
 	return last, true
@@ -522,7 +538,7 @@ func (d *decoder) asgRefObject(m map[string]*yaml.Node, n *yaml.Node, ctx string
 
 func (d *decoder) applicationSecurityGroup(n *yaml.Node, i int) *ApplicationSecurityGroup {
 	a := &ApplicationSecurityGroup{}
-	ctx := fmt.Sprintf("applicationSecurityGroups[%d]", i)
+	ctx := itemCtx("", "applicationSecurityGroups", i)
 	m, ok := d.object(n, ctx, asgKeys, nil, &a.Origin)
 	if !ok {
 		return nil
@@ -533,7 +549,7 @@ func (d *decoder) applicationSecurityGroup(n *yaml.Node, i int) *ApplicationSecu
 
 func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	vm := &VirtualMachine{}
-	ctx := fmt.Sprintf("virtualMachines[%d]", i)
+	ctx := itemCtx("", "virtualMachines", i)
 	m, ok := d.object(n, ctx, virtualMachineKeys, nil, &vm.Origin)
 	if !ok {
 		return nil
@@ -541,27 +557,27 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	vm.Name, ctx = d.name(m, n, ctx, "virtual machine")
 	d.require(m, n, ctx, "subnet", "privateIpAddress")
 	vm.OS = UnknownOS // os may be omitted when unknown (SPEC 1)
-	if v, ok := m["subnet"]; ok {
+	if v, ok := m.get("subnet"); ok {
 		if s, ok := d.str(v, ctx, "subnet"); ok {
 			vnet, subnet, found := strings.Cut(s, "/")
 			if !found || vnet == "" || subnet == "" || strings.Contains(subnet, "/") {
-				d.errorf(v, join(ctx, "subnet"), "%q is not VNET/SUBNET (for example \"hub/workload\")", s)
+				d.errorf(v, ctx.with("subnet"), "%q is not VNET/SUBNET (for example \"hub/workload\")", s)
 			} else {
 				vm.VirtualNetwork, vm.Subnet = vnet, subnet
 			}
 		}
 	}
-	if v, ok := m["privateIpAddress"]; ok {
+	if v, ok := m.get("privateIpAddress"); ok {
 		vm.PrivateIPAddress, _ = d.addr(v, ctx, "privateIpAddress")
 	}
-	if v, ok := m["os"]; ok {
+	if v, ok := m.get("os"); ok {
 		vm.OS, _ = enum(d, v, ctx, "os", ParseOS, osExpected)
 	}
-	if v, ok := m["networkSecurityGroup"]; ok {
+	if v, ok := m.get("networkSecurityGroup"); ok {
 		vm.NetworkSecurityGroup, _ = d.str(v, ctx, "networkSecurityGroup")
 	}
-	vm.ApplicationSecurityGroups = d.nameList(m["applicationSecurityGroups"], ctx, "applicationSecurityGroups", "application security group names", &vm.Origin)
-	if v, ok := m["publicIpAddress"]; ok {
+	vm.ApplicationSecurityGroups = d.nameList(m.node("applicationSecurityGroups"), ctx, "applicationSecurityGroups", "application security group names", &vm.Origin)
+	if v, ok := m.get("publicIpAddress"); ok {
 		vm.PublicIPAddress, _ = d.addr(v, ctx, "publicIpAddress")
 	}
 	return vm
@@ -571,22 +587,22 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 // DefaultScaleUnits.
 func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	b := &BastionHost{SKU: DefaultSKU, ScaleUnits: DefaultScaleUnits}
-	ctx := fmt.Sprintf("bastionHosts[%d]", i)
+	ctx := itemCtx("", "bastionHosts", i)
 	m, ok := d.object(n, ctx, bastionHostKeys, nil, &b.Origin)
 	if !ok {
 		return nil
 	}
 	b.Name, ctx = d.name(m, n, ctx, "bastion host")
 	d.require(m, n, ctx, "virtualNetwork")
-	if v, ok := m["virtualNetwork"]; ok {
+	if v, ok := m.get("virtualNetwork"); ok {
 		b.VirtualNetwork, _ = d.str(v, ctx, "virtualNetwork")
 	}
-	if v, ok := m["sku"]; ok {
+	if v, ok := m.get("sku"); ok {
 		if s, ok := enum(d, v, ctx, "sku", ParseSKU, skuExpected); ok {
 			b.SKU = s
 		}
 	}
-	if v, ok := m["scaleUnits"]; ok {
+	if v, ok := m.get("scaleUnits"); ok {
 		if u, ok := d.integer(v, ctx, "scaleUnits"); ok {
 			// Azure allows 2 to 50; outside that a finding says so. What
 			// is not a count at all is rejected here.
@@ -598,12 +614,12 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 		}
 	}
 	for _, f := range b.Flags() {
-		if v, ok := m[f.Name]; ok {
+		if v, ok := m.get(f.Name); ok {
 			*f.Value = d.boolean(v, ctx, f.Name)
 		}
 	}
-	for j, item := range d.list(m["customPorts"], ctx, "customPorts", "ports") {
-		k := fmt.Sprintf("customPorts[%d]", j)
+	for j, item := range d.list(m.node("customPorts"), ctx, "customPorts", "ports") {
+		k := indexedKey("customPorts", j)
 		b.SetField(k, d.pos(item))
 		p, ok := d.integer(item, ctx, k)
 		if !ok {
@@ -620,19 +636,19 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 
 func (d *decoder) client(n *yaml.Node, i int) *Client {
 	c := &Client{}
-	ctx := fmt.Sprintf("clients[%d]", i)
+	ctx := itemCtx("", "clients", i)
 	m, ok := d.object(n, ctx, clientKeys, nil, &c.Origin)
 	if !ok {
 		return nil
 	}
 	c.Name, ctx = d.name(m, n, ctx, "client")
-	v, hasS := m["addressPrefix"]
-	items := d.list(m["addressPrefixes"], ctx, "addressPrefixes", "IPv4 addresses or CIDRs")
+	v, hasS := m.get("addressPrefix")
+	items := d.list(m.node("addressPrefixes"), ctx, "addressPrefixes", "IPv4 addresses or CIDRs")
 	switch {
 	case !hasS && len(items) == 0:
 		d.errorf(deref(n), ctx, "no address (expected addressPrefix or addressPrefixes)")
 	case hasS && len(items) > 0:
-		d.errorf(m["addressPrefixes"], ctx, "both addressPrefix and addressPrefixes are set; expected one of them")
+		d.errorf(m.node("addressPrefixes"), ctx, "both addressPrefix and addressPrefixes are set; expected one of them")
 	}
 	if hasS {
 		if s, ok := d.str(v, ctx, "addressPrefix"); ok {
@@ -643,34 +659,34 @@ func (d *decoder) client(n *yaml.Node, i int) *Client {
 			} else if looksLikeTag(s) {
 				d.unknownTag(v, ctx, "addressPrefix", s)
 			} else {
-				d.errorf(v, join(ctx, "addressPrefix"), "%q is not an IPv4 address, a CIDR or a service tag", s)
+				d.errorf(v, ctx.with("addressPrefix"), "%q is not an IPv4 address, a CIDR or a service tag", s)
 			}
 		}
 	}
-	c.AddressPrefixes = append(c.AddressPrefixes, d.prefixList(m["addressPrefixes"], ctx, "addressPrefixes", &c.Origin)...)
+	c.AddressPrefixes = append(c.AddressPrefixes, d.prefixList(m.node("addressPrefixes"), ctx, "addressPrefixes", &c.Origin)...)
 	return c
 }
 
 func (d *decoder) flow(n *yaml.Node, i int) *Flow {
 	f := &Flow{Requirement: Optional}
-	ctx := fmt.Sprintf("flows[%d]", i)
+	ctx := itemCtx("", "flows", i)
 	m, ok := d.object(n, ctx, flowKeys, nil, &f.Origin)
 	if !ok {
 		return nil
 	}
 	f.Name, ctx = d.name(m, n, ctx, "flow")
 	d.require(m, n, ctx, "source", "destination", "protocol")
-	if v, ok := m["source"]; ok {
+	if v, ok := m.get("source"); ok {
 		f.Source, _ = d.str(v, ctx, "source")
 	}
-	if v, ok := m["destination"]; ok {
+	if v, ok := m.get("destination"); ok {
 		f.Destination, _ = d.str(v, ctx, "destination")
 	}
 	protoOK := false
-	if v, ok := m["protocol"]; ok {
+	if v, ok := m.get("protocol"); ok {
 		f.Protocol, protoOK = enum(d, v, ctx, "protocol", ParseProtocol, protocolsExpected)
 	}
-	if v, ok := m["destinationPort"]; ok {
+	if v, ok := m.get("destinationPort"); ok {
 		if p, ok := d.integer(v, ctx, "destinationPort"); ok {
 			if p < 0 || p > 65535 {
 				d.errorf(v, ctx, "destinationPort %d out of range [0, 65535]", p)
@@ -682,7 +698,7 @@ func (d *decoder) flow(n *yaml.Node, i int) *Flow {
 		d.errorf(deref(n), ctx, "missing required key \"destinationPort\" (needed for protocol %s)", f.Protocol)
 	}
 	f.SourcePorts, _ = d.portRanges(m, ctx, "sourcePortRange", &f.Origin)
-	if v, ok := m["requirement"]; ok {
+	if v, ok := m.get("requirement"); ok {
 		if r, ok := enum(d, v, ctx, "requirement", ParseRequirement, requirementExpected); ok {
 			f.Requirement = r
 		}
@@ -696,22 +712,22 @@ func hasPorts(p Protocol) bool { return p == Tcp || p == Udp || p == Any }
 
 func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	e := &Expectation{}
-	ctx := fmt.Sprintf("expectations[%d]", i)
+	ctx := itemCtx("", "expectations", i)
 	m, ok := d.object(n, ctx, expectationKeys, nil, &e.Origin)
 	if !ok {
 		return nil
 	}
 	d.require(m, n, ctx, "flow", "verdict")
-	if v, ok := m["flow"]; ok {
+	if v, ok := m.get("flow"); ok {
 		if s, ok := d.str(v, ctx, "flow"); ok {
 			e.Flow = s
-			ctx = fmt.Sprintf("expectation for %q", s)
+			ctx = textCtx(fmt.Sprintf("expectation for %q", s))
 		}
 	}
-	if v, ok := m["verdict"]; ok {
+	if v, ok := m.get("verdict"); ok {
 		e.Verdict, _ = enum(d, v, ctx, "verdict", ParseVerdict, verdictExpected)
 	}
-	if v, ok := m["intended"]; ok {
+	if v, ok := m.get("intended"); ok {
 		e.Intended = d.boolean(v, ctx, "intended")
 	}
 	return e

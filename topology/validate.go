@@ -3,10 +3,13 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -43,6 +46,10 @@ type validator struct {
 	suggester
 	t    *Topology
 	errs ErrorList
+	// deferUnknown makes unknown record references in unknowns rather
+	// than report them.
+	deferUnknown bool
+	unknowns     []unknownRef
 
 	vnets    map[string]*VirtualNetwork
 	nsgs     map[string]*NetworkSecurityGroup
@@ -61,7 +68,7 @@ type validator struct {
 func (v *validator) at(o *Origin, fields ...string) Pos {
 	p := o.Pos
 	for _, f := range fields {
-		if q, ok := o.Fields[f]; ok {
+		if q, ok := o.Field(f); ok {
 			p = q
 			break
 		}
@@ -72,10 +79,10 @@ func (v *validator) at(o *Origin, fields ...string) Pos {
 	return p
 }
 
-func (v *validator) errorf(p Pos, ctx, format string, args ...any) {
+func (v *validator) errorf(p Pos, ctx msgCtx, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	if ctx != "" {
-		msg = ctx + ": " + msg
+	if c := ctx.String(); c != "" {
+		msg = c + ": " + msg
 	}
 	v.errs = append(v.errs, &Error{Pos: p, Msg: clipQuoted(msg)})
 }
@@ -123,11 +130,8 @@ func where(p Pos) string {
 
 // objCtx is how messages name an object: `kind "name"`, or its place in the
 // file when it has no name.
-func objCtx(kind, name, list string, i int) string {
-	if name == "" {
-		return fmt.Sprintf("%s[%d]", list, i)
-	}
-	return fmt.Sprintf("%s %q", kind, name)
+func objCtx(kind, name, list string, i int) msgCtx {
+	return itemCtx("", list, i).named(kind, name)
 }
 
 // uniqueNames reports an empty name and a name used twice. Azure resource
@@ -135,10 +139,10 @@ func objCtx(kind, name, list string, i int) string {
 type namedObj struct {
 	name string
 	o    *Origin
-	ctx  string
+	ctx  msgCtx
 }
 
-func (v *validator) uniqueNames(kind, scope string, objs []namedObj) {
+func (v *validator) uniqueNames(kind string, scope msgCtx, objs []namedObj) {
 	seen := make(map[string]namedObj, len(objs))
 	for _, x := range objs {
 		if x.name == "" {
@@ -195,7 +199,7 @@ func checkUnique[T any](v *validator, kind, list string, xs []*T, name func(*T) 
 			objs = append(objs, namedObj{n, o, objCtx(kind, n, list, i)})
 		}
 	}
-	v.uniqueNames(kind, "", objs)
+	v.uniqueNames(kind, msgCtx{}, objs)
 }
 
 func setFirst[K comparable, T any](m map[K]T, name K, x T) {
@@ -214,8 +218,22 @@ func names[T any](m map[string]T) []string {
 	return out
 }
 
-// unknown reports a reference to what is not declared.
-func (v *validator) unknown(p Pos, ctx, kind, name string, candidates []string) {
+// unknownRef is a reference to what is not declared, whose problem is
+// reported later (see checkNetworkSecurityGroups).
+type unknownRef struct {
+	pos        Pos
+	ctx        msgCtx
+	kind, name string
+	candidates []string
+}
+
+// unknown reports a reference to what is not declared; a validator that
+// defers them records it in unknowns instead.
+func (v *validator) unknown(p Pos, ctx msgCtx, kind, name string, candidates []string) {
+	if v.deferUnknown {
+		v.unknowns = append(v.unknowns, unknownRef{p, ctx, kind, name, candidates})
+		return
+	}
 	if s := v.suggest(name, candidates); s != "" {
 		v.errorf(p, ctx, "unknown %s %q; did you mean %q?", kind, name, s)
 		return
@@ -224,7 +242,7 @@ func (v *validator) unknown(p Pos, ctx, kind, name string, candidates []string) 
 }
 
 // prefix checks a prefix read into the model: IPv4, no host bits.
-func (v *validator) prefix(p netip.Prefix, pos Pos, ctx, field string) bool {
+func (v *validator) prefix(p netip.Prefix, pos Pos, ctx msgCtx, field string) bool {
 	if !p.IsValid() {
 		return false // the loader reported it
 	}
@@ -261,20 +279,20 @@ func (v *validator) checkVirtualNetworks() {
 		}
 		var space []netip.Prefix
 		for j, p := range vn.AddressSpace {
-			f := fmt.Sprintf("addressSpace[%d]", j)
+			f := indexedKey("addressSpace", j)
 			if v.prefix(p, v.at(&vn.Origin, f), ctx, f) {
 				space = append(space, p)
 			}
 		}
 		for j, p := range vn.OnPremisesPrefixes {
-			f := fmt.Sprintf("onPremisesPrefixes[%d]", j)
+			f := indexedKey("onPremisesPrefixes", j)
 			v.prefix(p, v.at(&vn.Origin, f), ctx, f)
 		}
 		v.subnets(vn, ctx, space, newCover(space))
 
 		listed := make(map[string]bool)
 		for j, name := range vn.Peerings {
-			f := fmt.Sprintf("peerings[%d]", j)
+			f := indexedKey("peerings", j)
 			pos := v.at(&vn.Origin, f)
 			other, ok := v.vnets[name]
 			switch {
@@ -282,7 +300,7 @@ func (v *validator) checkVirtualNetworks() {
 				v.errorf(pos, ctx, "%s: a virtual network cannot be peered with itself", f)
 				continue
 			case !ok:
-				v.unknown(pos, ctx+": "+f, "virtual network", name, v.vnetNames)
+				v.unknown(pos, ctx.with(f), "virtual network", name, v.vnetNames)
 				continue
 			case listed[name]:
 				v.errorf(pos, ctx, "%s: peering with %q is listed twice", f, name)
@@ -394,14 +412,15 @@ func (c cover) contains(p netip.Prefix) bool {
 	return i >= 0 && c.maxEnd[i] >= s.hi
 }
 
-func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefix, inSpace cover) {
+func (v *validator) subnets(vn *VirtualNetwork, vc msgCtx, space []netip.Prefix, inSpace cover) {
+	vctx := vc.String()
 	var objs []namedObj
 	for i, s := range vn.Subnets {
 		if s != nil {
-			objs = append(objs, namedObj{s.Name, &s.Origin, fmt.Sprintf("%s: subnets[%d]", vctx, i)})
+			objs = append(objs, namedObj{s.Name, &s.Origin, itemCtx(vctx, "subnets", i)})
 		}
 	}
-	v.uniqueNames("subnet", vctx, objs)
+	v.uniqueNames("subnet", vc, objs)
 
 	var good []netip.Prefix // the subnets' valid prefixes
 	var owner []int         // good[k] is the prefix of vn.Subnets[owner[k]]
@@ -409,9 +428,9 @@ func (v *validator) subnets(vn *VirtualNetwork, vctx string, space []netip.Prefi
 		if s == nil {
 			continue
 		}
-		ctx := fmt.Sprintf("%s: subnets[%d]", vctx, i)
+		ctx := itemCtx(vctx, "subnets", i)
 		if s.Name != "" {
-			ctx = fmt.Sprintf("subnet %q", vn.Name+"/"+s.Name)
+			ctx = ctx.named("subnet", vn.Name+"/"+s.Name)
 		}
 		pos := v.at(&s.Origin, "addressPrefix")
 		if !s.AddressPrefix.IsValid() {
@@ -448,7 +467,7 @@ func (v *validator) subnetOverlaps(vn *VirtualNetwork, ps []netip.Prefix, owner 
 				a, b = b, a
 			}
 			first, later := vn.Subnets[a], vn.Subnets[b]
-			ctx := fmt.Sprintf("subnet %q", vn.Name+"/"+later.Name)
+			ctx := msgCtx{}.named("subnet", vn.Name+"/"+later.Name)
 			v.errorf(v.at(&later.Origin, "addressPrefix"), ctx, "addressPrefix %s overlaps subnet %q (%s)", later.AddressPrefix, first.Name, first.AddressPrefix)
 		}
 		if far == nil || s.hi > far.hi {
@@ -458,61 +477,104 @@ func (v *validator) subnetOverlaps(vn *VirtualNetwork, ps []netip.Prefix, owner 
 }
 
 // checkNetworkSecurityGroups checks rules: names, priorities, both sides.
+// A large topology has hundreds of thousands of rules: the NSGs are
+// checked in parallel, each worker with a validator of its own, and their
+// problems joined in the NSGs' order. The "did you mean" suggestions are
+// made when joining, in that order, so that which ones fit in the
+// suggester's budget does not depend on the workers.
 func (v *validator) checkNetworkSecurityGroups() {
-	for i, g := range v.t.NetworkSecurityGroups {
-		if g == nil {
-			continue
-		}
-		gctx := objCtx("network security group", g.Name, "networkSecurityGroups", i)
-		var objs []namedObj
-		for j, r := range g.SecurityRules {
-			if r != nil && !r.Default {
-				objs = append(objs, namedObj{r.Name, &r.Origin, fmt.Sprintf("%s: securityRules[%d]", gctx, j)})
+	groups := v.t.NetworkSecurityGroups
+	type problems struct {
+		errs     ErrorList
+		unknowns []unknownRef
+	}
+	found := make([]problems, len(groups))
+	const batch = 16
+	workers := max(1, min(runtime.GOMAXPROCS(0), (len(groups)+batch-1)/batch))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := *v
+			w.errs, w.deferUnknown = nil, true
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= len(groups) {
+					return
+				}
+				for i := lo; i < min(lo+batch, len(groups)); i++ {
+					w.checkNetworkSecurityGroup(groups[i], i)
+					if len(w.errs) > 0 || len(w.unknowns) > 0 {
+						found[i] = problems{w.errs, w.unknowns}
+						w.errs, w.unknowns = nil, nil
+					}
+				}
 			}
-		}
-		v.uniqueNames("rule", gctx, objs)
-
-		type slot struct {
-			prio int
-			dir  Direction
-		}
-		taken := make(map[slot]*SecurityRule)
-		for j, r := range g.SecurityRules {
-			if r == nil || r.Default {
-				continue
-			}
-			ctx := fmt.Sprintf("%s: securityRules[%d]", gctx, j)
-			if r.Name != "" {
-				ctx = fmt.Sprintf("rule %q", r.Name)
-			}
-			v.rule(r, ctx)
-			// Priorities: between MinPriority and MaxPriority, unique per
-			// direction within the NSG.
-			pos := v.at(&r.Origin, "priority")
-			if r.Priority < MinPriority || r.Priority > MaxPriority {
-				v.errorf(pos, ctx, "priority %d out of range [%d, %d]", r.Priority, MinPriority, MaxPriority)
-				continue
-			}
-			k := slot{r.Priority, r.Direction}
-			if first, ok := taken[k]; ok {
-				v.errorf(pos, ctx, "priority %d is already used by %s rule %q%s; priorities must be unique per direction",
-					r.Priority, strings.ToLower(r.Direction.String()), first.Name, where(v.at(&first.Origin, "priority")))
-				continue
-			}
-			taken[k] = r
+		}()
+	}
+	wg.Wait()
+	for _, f := range found {
+		v.errs = append(v.errs, f.errs...)
+		for _, u := range f.unknowns {
+			v.unknown(u.pos, u.ctx, u.kind, u.name, u.candidates)
 		}
 	}
 }
 
-func (v *validator) rule(r *SecurityRule, ctx string) {
+// checkNetworkSecurityGroup checks the rules of g, item i of the NSGs.
+func (v *validator) checkNetworkSecurityGroup(g *NetworkSecurityGroup, i int) {
+	if g == nil {
+		return
+	}
+	gc := objCtx("network security group", g.Name, "networkSecurityGroups", i)
+	gctx := gc.String() // once for all the rules
+	objs := make([]namedObj, 0, len(g.SecurityRules))
+	for j, r := range g.SecurityRules {
+		if r != nil && !r.Default {
+			objs = append(objs, namedObj{r.Name, &r.Origin, itemCtx(gctx, "securityRules", j)})
+		}
+	}
+	v.uniqueNames("rule", gc, objs)
+
+	type slot struct {
+		prio int
+		dir  Direction
+	}
+	taken := make(map[slot]*SecurityRule, len(g.SecurityRules))
+	for j, r := range g.SecurityRules {
+		if r == nil || r.Default {
+			continue
+		}
+		ctx := itemCtx(gctx, "securityRules", j).named("rule", r.Name)
+		v.rule(r, ctx)
+		// Priorities: between MinPriority and MaxPriority, unique per
+		// direction within the NSG.
+		pos := v.at(&r.Origin, "priority")
+		if r.Priority < MinPriority || r.Priority > MaxPriority {
+			v.errorf(pos, ctx, "priority %d out of range [%d, %d]", r.Priority, MinPriority, MaxPriority)
+			continue
+		}
+		k := slot{r.Priority, r.Direction}
+		if first, ok := taken[k]; ok {
+			v.errorf(pos, ctx, "priority %d is already used by %s rule %q%s; priorities must be unique per direction",
+				r.Priority, strings.ToLower(r.Direction.String()), first.Name, where(v.at(&first.Origin, "priority")))
+			continue
+		}
+		taken[k] = r
+	}
+}
+
+func (v *validator) rule(r *SecurityRule, ctx msgCtx) {
 	v.ruleSide(r, ctx, "source", r.Source)
 	v.ruleSide(r, ctx, "destination", r.Destination)
 	v.ports(&r.Origin, ctx, "sourcePortRange", r.SourcePorts, true)
 	v.ports(&r.Origin, ctx, "destinationPortRange", r.DestinationPorts, true)
 }
 
-func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
-	singular, plural, asgs := side+"AddressPrefix", side+"AddressPrefixes", side+"ApplicationSecurityGroups"
+func (v *validator) ruleSide(r *SecurityRule, ctx msgCtx, side string, a Addresses) {
+	singular, plural, asgs := ruleSideKeys(side)
 	n := 0
 	for _, set := range []bool{a.Any, a.Tag != "", a.HasPrefixes(), len(a.ApplicationSecurityGroups) > 0} {
 		if set {
@@ -533,20 +595,20 @@ func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
 		}
 	}
 	for i, p := range a.Prefixes {
-		f := fmt.Sprintf("%s[%d]", plural, i)
+		f := indexedKey(plural, i)
 		fields := []string{f}
 		if i == 0 {
 			fields = append(fields, singular)
 		}
-		if _, ok := r.Fields[f]; !ok && i == 0 {
+		if _, ok := r.Field(f); !ok && i == 0 {
 			f = singular
 		}
 		v.prefix(p, v.at(&r.Origin, fields...), ctx, f)
 	}
 	for j, p := range a.IPv6Prefixes {
 		// Listed after the IPv4 prefixes (Addresses.AllPrefixes).
-		f := fmt.Sprintf("%s[%d]", plural, len(a.Prefixes)+j)
-		if _, ok := r.Fields[f]; !ok && len(a.Prefixes)+j == 0 {
+		f := indexedKey(plural, len(a.Prefixes)+j)
+		if _, ok := r.Field(f); !ok && len(a.Prefixes)+j == 0 {
 			f = singular
 		}
 		if !p.IsValid() || !p.Addr().Is6() {
@@ -556,9 +618,9 @@ func (v *validator) ruleSide(r *SecurityRule, ctx, side string, a Addresses) {
 		}
 	}
 	for i, name := range a.ApplicationSecurityGroups {
-		f := fmt.Sprintf("%s[%d]", asgs, i)
 		if _, ok := v.asgs[name]; !ok {
-			v.unknown(v.at(&r.Origin, f), ctx+": "+f, "application security group", name, v.asgNames)
+			f := indexedKey(asgs, i)
+			v.unknown(v.at(&r.Origin, f), ctx.with(f), "application security group", name, v.asgNames)
 		}
 	}
 }
@@ -571,15 +633,15 @@ func firstOf(a Addresses) string {
 }
 
 // ports checks port ranges: present when required, and not reversed.
-func (v *validator) ports(o *Origin, ctx, singular string, rs []PortRange, required bool) {
-	plural := singular + "s"
+func (v *validator) ports(o *Origin, ctx msgCtx, singular string, rs []PortRange, required bool) {
+	plural := pluralKey(singular)
 	if len(rs) == 0 && required {
 		what := strings.TrimSuffix(singular, "PortRange")
 		v.errorf(v.at(o), ctx, "no %s port range (expected %s or %s)", what, singular, plural)
 	}
 	for i, r := range rs {
 		if r.Lo > r.Hi {
-			f := fmt.Sprintf("%s[%d]", plural, i)
+			f := indexedKey(plural, i)
 			fields := []string{f}
 			if i == 0 {
 				fields = append(fields, singular)
@@ -631,7 +693,7 @@ func (v *validator) checkVirtualMachines() {
 		case vm.VirtualNetwork == "" || vm.Subnet == "":
 			v.errorf(spos, ctx, "missing required key \"subnet\"")
 		case !ok:
-			v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "virtual network", vm.VirtualNetwork, v.vnetNames)
+			v.unknown(spos, ctx.with("subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet)), "virtual network", vm.VirtualNetwork, v.vnetNames)
 		default:
 			subnet = v.subnetIndex[[2]string{vm.VirtualNetwork, vm.Subnet}]
 			if subnet == nil {
@@ -641,7 +703,7 @@ func (v *validator) checkVirtualMachines() {
 						subnets = append(subnets, s.Name)
 					}
 				}
-				v.unknown(spos, ctx+": subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet), "subnet", vm.Subnet, subnets)
+				v.unknown(spos, ctx.with("subnet "+strconv.Quote(vm.VirtualNetwork+"/"+vm.Subnet)), "subnet", vm.Subnet, subnets)
 			}
 		}
 
@@ -679,9 +741,9 @@ func (v *validator) checkVirtualMachines() {
 			}
 		}
 		for j, name := range vm.ApplicationSecurityGroups {
-			f := fmt.Sprintf("applicationSecurityGroups[%d]", j)
 			if _, ok := v.asgs[name]; !ok {
-				v.unknown(v.at(&vm.Origin, f), ctx+": "+f, "application security group", name, v.asgNames)
+				f := indexedKey("applicationSecurityGroups", j)
+				v.unknown(v.at(&vm.Origin, f), ctx.with(f), "application security group", name, v.asgNames)
 			}
 		}
 		if p := vm.PublicIPAddress; p.IsValid() && !p.Is4() {
@@ -708,7 +770,7 @@ func (v *validator) checkBastionHosts() {
 		}
 		first := make(map[uint16]int)
 		for j, p := range b.CustomPorts {
-			f := fmt.Sprintf("customPorts[%d]", j)
+			f := indexedKey("customPorts", j)
 			if p == 0 {
 				v.errorf(v.at(&b.Origin, f), ctx, "%s: port 0 out of range [1, 65535]", f)
 				continue
@@ -717,7 +779,7 @@ func (v *validator) checkBastionHosts() {
 			// stay unique (SPEC 1.1).
 			if k, dup := first[p]; dup {
 				v.errorf(v.at(&b.Origin, f), ctx, "%s: port %d is already listed as customPorts[%d]%s; list each port once",
-					f, p, k, where(v.at(&b.Origin, fmt.Sprintf("customPorts[%d]", k))))
+					f, p, k, where(v.at(&b.Origin, indexedKey("customPorts", k))))
 				continue
 			}
 			first[p] = j
@@ -728,7 +790,7 @@ func (v *validator) checkBastionHosts() {
 // bastionSubnet checks that the VNet of a dedicated Bastion host has a
 // subnet named exactly AzureBastionSubnet, as every SKU but Developer needs
 // (https://learn.microsoft.com/en-us/azure/bastion/configuration-settings#subnet).
-func (v *validator) bastionSubnet(b *BastionHost, vn *VirtualNetwork, pos Pos, ctx string) {
+func (v *validator) bastionSubnet(b *BastionHost, vn *VirtualNetwork, pos Pos, ctx msgCtx) {
 	near := ""
 	for _, s := range vn.Subnets {
 		if s == nil {
@@ -767,9 +829,9 @@ func (v *validator) checkClients() {
 			}
 		}
 		for j, p := range c.AddressPrefixes {
-			f := fmt.Sprintf("addressPrefixes[%d]", j)
+			f := indexedKey("addressPrefixes", j)
 			fields := []string{f}
-			if _, ok := c.Fields[f]; !ok && j == 0 {
+			if _, ok := c.Field(f); !ok && j == 0 {
 				f = "addressPrefix"
 				fields = append(fields, f)
 			}
@@ -789,7 +851,7 @@ func (v *validator) checkFlows() {
 		v.ports(&f.Origin, ctx, "sourcePortRange", f.SourcePorts, false)
 		if !f.Protocol.CarriesPorts() {
 			// ICMP, ESP and AH carry no ports (SPEC 1.1, 2.3).
-			if p, ok := f.Fields["destinationPort"]; ok {
+			if p, ok := f.Field("destinationPort"); ok {
 				v.errorf(p, ctx, "destinationPort: protocol %s carries no ports; remove destinationPort", f.Protocol)
 			}
 		}
@@ -798,7 +860,7 @@ func (v *validator) checkFlows() {
 
 // endpoint checks a flow's source or destination: a VM, client or Bastion
 // host by name, a service tag, an IPv4 address or a CIDR (SPEC 1).
-func (v *validator) endpoint(f *Flow, ctx, key, s string) {
+func (v *validator) endpoint(f *Flow, ctx msgCtx, key, s string) {
 	pos := v.at(&f.Origin, key)
 	if s == "" {
 		v.errorf(pos, ctx, "missing required key %q", key)
@@ -843,17 +905,17 @@ func (v *validator) checkExpectations() {
 		}
 		pos := v.at(&e.Origin, "flow")
 		if e.Intended && e.Verdict == VerdictAllow {
-			v.errorf(v.at(&e.Origin, "intended"), fmt.Sprintf("expectations[%d]", i),
+			v.errorf(v.at(&e.Origin, "intended"), itemCtx("", "expectations", i),
 				"intended: true marks a blocked flow as meant, but the verdict is Allow; expected verdict Deny or Partial")
 		}
 		if e.Flow == "" {
-			v.errorf(pos, fmt.Sprintf("expectations[%d]", i), "missing required key \"flow\"")
+			v.errorf(pos, itemCtx("", "expectations", i), "missing required key \"flow\"")
 			continue
 		}
 		if _, ok := v.flows[e.Flow]; ok {
 			continue
 		}
-		ctx := fmt.Sprintf("expectation for %q", e.Flow)
+		ctx := textCtx(fmt.Sprintf("expectation for %q", e.Flow))
 		if msg := v.flowID(e.Flow); msg != "" {
 			v.errorf(pos, ctx, "%s", msg)
 		}

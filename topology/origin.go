@@ -1,0 +1,133 @@
+package topology
+
+import (
+	"math"
+	"slices"
+)
+
+// Origin records where an object was written: the position of its YAML
+// mapping and of the value of each key it had, by the key as SPEC 1 writes
+// it ("priority", "peerings[1]"). Objects made by an importer carry only a
+// file name, or nothing.
+//
+// A large topology records millions of positions, a dozen or so per object,
+// so they are kept in a slice in the order they were recorded, line and
+// column only when they are in the object's own file with no JSON path, and
+// found by scanning; an object with many fields gets an index.
+type Origin struct {
+	Pos    Pos
+	fields []fieldPos
+	more   *originMore // positions that are not compact, and the index
+}
+
+// fieldPos is the position of one field. A position in the object's file
+// (Origin.Pos.File) with no JSON path is line and column; any other has
+// line -1, and col is its index in originMore.wide.
+type fieldPos struct {
+	name      string
+	line, col int32
+}
+
+// originMore is what few objects need: the positions of fields in another
+// file or with a JSON path, and the index of an object with many fields.
+type originMore struct {
+	wide  []Pos
+	index map[string]int // position of a field in Origin.fields
+}
+
+// maxScannedFields is the most fields an Origin finds by scanning; past it,
+// an index finds them, so that a list of thousands of prefixes in one rule
+// costs no more per item than a short one.
+const maxScannedFields = 32
+
+// At returns the position of field, or of the object when the field's is
+// unknown.
+func (o Origin) At(field string) Pos {
+	if p, ok := o.Field(field); ok {
+		return p
+	}
+	return o.Pos
+}
+
+// Field returns the position of field, and whether it is known.
+func (o Origin) Field(field string) (Pos, bool) {
+	i := o.find(field)
+	if i < 0 {
+		return Pos{}, false
+	}
+	f := o.fields[i]
+	if f.line < 0 {
+		return o.more.wide[f.col], true
+	}
+	return Pos{File: o.Pos.File, Line: int(f.line), Col: int(f.col)}, true
+}
+
+// find returns the index of field in o.fields, or -1.
+func (o Origin) find(field string) int {
+	if o.more != nil && o.more.index != nil {
+		if i, ok := o.more.index[field]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range o.fields {
+		if o.fields[i].name == field {
+			return i
+		}
+	}
+	return -1
+}
+
+// SetField records the position of field, replacing what was recorded. A
+// field's position is kept compactly when it is in the file of the object's
+// own (o.Pos, which is set first).
+func (o *Origin) SetField(field string, p Pos) {
+	i := o.find(field)
+	if i < 0 {
+		i = len(o.fields)
+		o.fields = append(o.fields, fieldPos{name: field})
+		if o.more != nil && o.more.index != nil {
+			o.more.index[field] = i
+		} else if len(o.fields) > maxScannedFields {
+			o.indexFields()
+		}
+	}
+	f := &o.fields[i]
+	if p.File == o.Pos.File && p.Path == "" && p.Line >= 0 && p.Line <= math.MaxInt32 && p.Col >= 0 && p.Col <= math.MaxInt32 {
+		f.line, f.col = int32(p.Line), int32(p.Col)
+		return
+	}
+	if o.more == nil {
+		o.more = &originMore{}
+	}
+	if f.line < 0 {
+		o.more.wide[f.col] = p
+		return
+	}
+	f.line, f.col = -1, int32(len(o.more.wide))
+	o.more.wide = append(o.more.wide, p)
+}
+
+// indexFields indexes o.fields by name.
+func (o *Origin) indexFields() {
+	if o.more == nil {
+		o.more = &originMore{}
+	}
+	o.more.index = make(map[string]int, 2*len(o.fields))
+	for i, f := range o.fields {
+		o.more.index[f.name] = i
+	}
+}
+
+// GrowFields makes room for n more field positions, for an importer that
+// knows how many it will record. When the object's own position has a
+// JSON path, its fields' positions are taken to have one too.
+func (o *Origin) GrowFields(n int) {
+	o.fields = slices.Grow(o.fields, n)
+	if o.Pos.Path != "" {
+		if o.more == nil {
+			o.more = &originMore{}
+		}
+		o.more.wide = slices.Grow(o.more.wide, n)
+	}
+}
