@@ -46,6 +46,12 @@ const (
 	MaxSteps = 500_000_000
 )
 
+// flowCount is what the evaluation of a flow, or of several, took.
+type flowCount struct{ made, steps int }
+
+// add returns the sum of c and d.
+func (c flowCount) add(d flowCount) flowCount { return flowCount{c.made + d.made, c.steps + d.steps} }
+
 // flowBudget counts what one flow's evaluation makes: the pieces and the
 // steps, and where it made the most of each at once, which an error about
 // the totals names.

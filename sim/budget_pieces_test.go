@@ -77,6 +77,35 @@ func TestTotalPieceBudget(t *testing.T) {
 	}
 }
 
+// TestReviseBudget requires a revision to count the results it keeps
+// towards the budgets of all flows, as a full simulation does: 20 flows of
+// 48,000 pieces are within MaxPieces, and an edit that adds eight rules
+// that cut two of them further takes the total past it, though the two
+// flows evaluated again stay far within it.
+func TestReviseBudget(t *testing.T) {
+	src := hostile.StaggeredRules(50, 20)
+	before, err := Simulate(crafted(t, "staggered.yaml", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 50; i < 58; i++ {
+		src += hostile.StaggeredRule(i, 50, "461-462") // flows f18 and f19
+	}
+	after := crafted(t, "staggered.yaml", src)
+	if _, err := Simulate(after); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("past %d (", MaxPieces)) {
+		t.Fatalf("Simulate after the edit: %v, want past %d pieces", err, MaxPieces)
+	}
+	// The edited NSG in the topology simulated before: the other flows'
+	// results are kept.
+	v, err := before.ReviseNSG(after.NetworkSecurityGroupByName("nsg"))
+	if err == nil {
+		t.Fatalf("Revise re-evaluated %d flows and succeeded; want it past %d pieces", v.Reevaluated, MaxPieces)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("past %d (", MaxPieces)) {
+		t.Errorf("Revise: %v, want past %d pieces", err, MaxPieces)
+	}
+}
+
 // flowCounts evaluates every flow of t and returns the most pieces and
 // steps one flow makes and their totals.
 func flowCounts(tb testing.TB, t *topology.Topology) (maxMade, maxSteps, made, steps int) {

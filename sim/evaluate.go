@@ -43,6 +43,9 @@ type Result struct {
 	// Intended is set by Simulate when an expectation with intended: true
 	// holds for this blocked flow (see intended.go).
 	Intended bool
+	// cost is what deciding the flow took, for the budgets of a revision
+	// that keeps this result (budget_pieces.go).
+	cost flowCount
 }
 
 // Blocked reports whether a flow does not fully pass: Deny, or Partial,
@@ -104,6 +107,7 @@ func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
 	if fb.isOver() {
 		return nil, fb.err(f)
 	}
+	res.cost = flowCount{fb.made, fb.steps}
 	return res, nil
 }
 

@@ -64,10 +64,16 @@ func StaggeredRules(n, flows int) string {
 	}
 	b.WriteString("networkSecurityGroups:\n  - name: nsg\n    securityRules:\n")
 	for i := range n {
-		fmt.Fprintf(&b, "      - {name: r%d, priority: %d, direction: Inbound, access: %s, protocol: Tcp, sourceAddressPrefixes: [%s], sourcePortRange: '%d-%d', destinationAddressPrefixes: [%s], destinationPortRange: '*'}\n",
-			i, 100+i, access(i), rangePrefixes(source, i, i+n), 1024+i, 1024+i+n, rangePrefixes(work, i, i+n))
+		b.WriteString(StaggeredRule(i, n, "*"))
 	}
 	return b.String()
+}
+
+// StaggeredRule is rule i of StaggeredRules(n, ...), on destination ports
+// ports: a line of YAML that can be added to the end of its rules.
+func StaggeredRule(i, n int, ports string) string {
+	return fmt.Sprintf("      - {name: r%d, priority: %d, direction: Inbound, access: %s, protocol: Tcp, sourceAddressPrefixes: [%s], sourcePortRange: '%d-%d', destinationAddressPrefixes: [%s], destinationPortRange: '%s'}\n",
+		i, 100+i, access(i), rangePrefixes(source, i, i+n), 1024+i, 1024+i+n, rangePrefixes(work, i, i+n), ports)
 }
 
 // Staircase is an NSG of n rules whose sources grow, source ports shrink
