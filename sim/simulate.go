@@ -150,7 +150,6 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int), base
 	return results, nil
 }
 
-
 // firstOver returns the error of the first flow, in order, that goes past
 // its budgets or takes the totals past theirs, evaluating the flows before
 // it that have no result yet. The totals start from base.
