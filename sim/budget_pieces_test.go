@@ -40,11 +40,11 @@ func TestPieceBudget(t *testing.T) {
 // past MaxFlowSteps (a staircase of 500 rules) to fail at the rule that
 // goes over.
 func TestStepBudget(t *testing.T) {
-	_, err := Simulate(crafted(t, "steps.yaml", hostile.Staircase(500)))
+	_, err := Simulate(crafted(t, "steps.yaml", hostile.Staircase(500, 1)))
 	if err == nil {
 		t.Fatal("Simulate of a 500-rule staircase succeeded")
 	}
-	for _, want := range []string{"steps.yaml:", `flow "f"`, fmt.Sprintf("past %d steps", MaxFlowSteps)} {
+	for _, want := range []string{"steps.yaml:", `flow "f0"`, fmt.Sprintf("past %d steps", MaxFlowSteps)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

@@ -170,7 +170,12 @@ var generators = map[string]func(t testing.TB, dir string){
 	// joining those decided alike would take more steps than the budget of
 	// a flow (sim.MaxFlowSteps).
 	"staircase-500": func(t testing.TB, dir string) {
-		write(t, dir, "topo.yaml", []byte(hostile.Staircase(500)))
+		write(t, dir, "topo.yaml", []byte(hostile.Staircase(500, 1)))
+	},
+	// 40 flows through a staircase of 300 rules, each of 24 million steps:
+	// within the budget of a flow, past that of all flows (sim.MaxSteps).
+	"staircase-300-flows-40": func(t testing.TB, dir string) {
+		write(t, dir, "topo.yaml", []byte(hostile.Staircase(300, 40)))
 	},
 	// A 100 MB topology of comments: within the default memory budget's
 	// file size (128 MiB), read, and refused at once for holding nothing.
