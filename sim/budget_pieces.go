@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -67,6 +69,21 @@ type flowBudget struct {
 	// over is the rule that took the flow past MaxFlowPieces or
 	// MaxFlowSteps; its rule is nil while within them.
 	over ruleAt
+	// shared, when not nil, is the running total of the flows evaluated
+	// together with this one. Once it passes MaxPieces or MaxSteps the
+	// evaluation is abandoned (abandoned), so that what all the workers
+	// hold at once stays near those budgets.
+	shared    *sharedTotal
+	abandoned bool
+}
+
+// sharedTotal is what the flows evaluated together have taken so far.
+type sharedTotal struct{ made, steps atomic.Int64 }
+
+// add adds pieces and steps, and reports whether the total stays within
+// MaxPieces and MaxSteps.
+func (t *sharedTotal) add(made, steps int) bool {
+	return t.made.Add(int64(made)) <= MaxPieces && t.steps.Add(int64(steps)) <= MaxSteps
 }
 
 // ruleAt is a rule of an NSG.
@@ -109,11 +126,25 @@ func (fb *flowBudget) charge(made, steps int, n *compiledNSG, r *compiledRule) b
 		fb.over = ruleAt{n.nsg, r.rule}
 		return false
 	}
-	return true
+	return fb.share(made, steps)
 }
 
-// isOver reports whether the flow went past MaxFlowPieces or MaxFlowSteps.
-func (fb *flowBudget) isOver() bool { return fb.over.rule != nil }
+// share adds pieces and steps to the shared total, if any, and reports
+// whether it stays within its budgets; when not, the flow is abandoned.
+func (fb *flowBudget) share(made, steps int) bool {
+	if fb.shared != nil && !fb.shared.add(made, steps) {
+		fb.abandoned = true
+	}
+	return !fb.abandoned
+}
+
+// stopped reports whether the flow's evaluation stopped before its end:
+// past MaxFlowPieces or MaxFlowSteps, or abandoned.
+func (fb *flowBudget) stopped() bool { return fb.over.rule != nil || fb.abandoned }
+
+// errAbandoned is the error of a flow abandoned because the flows evaluated
+// with it went past MaxPieces or MaxSteps: not the flow's own error.
+var errAbandoned = errors.New("abandoned: the flows evaluated with it went past their budgets")
 
 // advice is what every budget error expects instead.
 const advice = "expected rules whose source, source port and destination ranges cross one another less (each rule that cuts the pieces the rules before it left multiplies them): merge overlapping ranges, or split the topology"

@@ -104,7 +104,10 @@ func (e *Engine) Evaluate(f *Flow) (*Result, error) {
 // evaluateCounted is Evaluate, counting in fb what it makes.
 func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
 	res := e.evaluate(f, fb)
-	if fb.isOver() {
+	switch {
+	case fb.abandoned:
+		return nil, errAbandoned
+	case fb.stopped():
 		return nil, fb.err(f)
 	}
 	res.cost = flowCount{fb.made, fb.steps}
@@ -123,7 +126,7 @@ func (e *Engine) evaluate(f *Flow, fb *flowBudget) *Result {
 	for _, sp := range srcParts {
 		for _, dp := range dstParts {
 			segs := e.evaluatePair(f, sp, ports, dp, fb)
-			if fb.isOver() {
+			if fb.stopped() {
 				return res
 			}
 			if res.Segments == nil {
@@ -254,7 +257,7 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBu
 		next := sc.next2[:0]
 		for _, pc := range open {
 			sc.parts = g.nsg.partition(g.dir, f.Protocol, f.Port, pc.b, sc, fb, sc.parts[:0])
-			if fb.isOver() {
+			if fb.stopped() {
 				sc.open, sc.done = open[:0], done[:0]
 				return nil
 			}
@@ -381,7 +384,10 @@ func joinPieces(pieces []box, fb *flowBudget) (joined []box, ok bool) {
 	}
 	// steps counts the work; past left, the join gives up.
 	steps, left := 0, MaxFlowSteps-fb.steps
-	defer func() { fb.steps += steps }()
+	defer func() {
+		fb.steps += steps
+		fb.share(0, steps)
+	}()
 	// The destination intervals: between consecutive bounds of the pieces'
 	// destination sets. Each piece covers whole intervals.
 	var dcuts []Point

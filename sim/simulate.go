@@ -95,21 +95,23 @@ func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) {
 }
 
 // evaluateAll hands out flows in chunks to one worker per core. Each flow's
-// pieces and steps are counted (budget_pieces.go); when a flow goes past
-// its budgets or the flows' totals pass MaxPieces or MaxSteps, the workers
-// stop, and the error is that of the first flow in order that goes over, so
-// that it does not depend on which worker got there first: the flows before
-// it that the workers left are evaluated then, one by one. The totals start
-// from base: what the results that a revision keeps took.
+// pieces and steps are counted (budget_pieces.go), and added as they are
+// made to the total of all flows; when a flow goes past its budgets or the
+// total passes MaxPieces or MaxSteps, the workers stop, abandoning the
+// flows they are on. The error is that of the first flow in order that
+// goes over, so that it does not depend on which worker got there first:
+// the flows before it that the workers left or abandoned are evaluated
+// then, one by one. The totals start from base: what the results that a
+// revision keeps took.
 func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int), base flowCount) ([]*Result, error) {
 	const chunk = 64
 	results := make([]*Result, len(flows))
 	counts := make([]flowCount, len(flows))
 	errs := make([]error, len(flows))
 	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
-	var next, done, made, steps atomic.Int64
-	made.Store(int64(base.made))
-	steps.Store(int64(base.steps))
+	var next, done atomic.Int64
+	var total sharedTotal
+	total.add(base.made, base.steps)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
@@ -123,10 +125,13 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int), base
 				}
 				hi := min(lo+chunk, len(flows))
 				for i := lo; i < hi && !stop.Load(); i++ {
-					var fb flowBudget
+					fb := flowBudget{shared: &total}
 					results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
 					counts[i] = flowCount{fb.made, fb.steps}
-					if errs[i] != nil || made.Add(int64(fb.made)) > MaxPieces || steps.Add(int64(fb.steps)) > MaxSteps {
+					if errs[i] == errAbandoned {
+						errs[i] = nil // evaluated again by firstOver if need be
+					}
+					if errs[i] != nil || fb.abandoned {
 						stop.Store(true)
 					}
 				}
