@@ -75,7 +75,16 @@ type flowBudget struct {
 	// hold at once stays near those budgets.
 	shared    *sharedTotal
 	abandoned bool
+	// unshared is what the flow made since it last added to shared: a
+	// flow adds in batches of shareEvery, and at its end.
+	unshared flowCount
 }
+
+// shareEvery is how many pieces or steps a flow makes before it adds them
+// to the shared total: few enough that the workers' batches are nothing
+// beside MaxPieces and MaxSteps, many enough that the workers of a real
+// topology, whose flows make a few pieces and steps, seldom touch it.
+var shareEvery = flowCount{made: 256, steps: 4096}
 
 // sharedTotal is what the flows evaluated together have taken so far.
 type sharedTotal struct{ made, steps atomic.Int64 }
@@ -129,13 +138,26 @@ func (fb *flowBudget) charge(made, steps int, n *compiledNSG, r *compiledRule) b
 	return fb.share(made, steps)
 }
 
-// share adds pieces and steps to the shared total, if any, and reports
-// whether it stays within its budgets; when not, the flow is abandoned.
+// share adds pieces and steps to the shared total, if any, in batches of
+// shareEvery, and reports whether it stays within its budgets; when not,
+// the flow is abandoned.
 func (fb *flowBudget) share(made, steps int) bool {
-	if fb.shared != nil && !fb.shared.add(made, steps) {
-		fb.abandoned = true
+	if fb.shared == nil {
+		return true
+	}
+	fb.unshared = fb.unshared.add(flowCount{made, steps})
+	if fb.unshared.made >= shareEvery.made || fb.unshared.steps >= shareEvery.steps {
+		fb.flush()
 	}
 	return !fb.abandoned
+}
+
+// flush adds what the flow made since it last did to the shared total.
+func (fb *flowBudget) flush() {
+	if fb.shared != nil && !fb.shared.add(fb.unshared.made, fb.unshared.steps) {
+		fb.abandoned = true
+	}
+	fb.unshared = flowCount{}
 }
 
 // stopped reports whether the flow's evaluation stopped before its end:

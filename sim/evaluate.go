@@ -104,6 +104,7 @@ func (e *Engine) Evaluate(f *Flow) (*Result, error) {
 // evaluateCounted is Evaluate, counting in fb what it makes.
 func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
 	res := e.evaluate(f, fb)
+	fb.flush()
 	switch {
 	case fb.abandoned:
 		return nil, errAbandoned
