@@ -10,6 +10,7 @@
 // crafted rule sets that push evaluation towards its budgets
 // (DistinctRules, StaggeredRules, Staircase). It imports no package above
 // topology, so that sim's own tests can use it.
+//
 // What each output must escape, and how, is the output's package's; this
 // package only supplies the names and the checks' common parts.
 package hostile
