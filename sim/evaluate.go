@@ -95,7 +95,8 @@ type gate struct {
 // Evaluate decides a flow over all its addresses and source ports; a flow
 // on protocol "*" is decided once per protocol (protocols.go). It fails,
 // with the position of the rule that went over, when deciding the flow
-// would make more than MaxFlowPieces pieces (budget_pieces.go).
+// would make more than MaxFlowPieces pieces or take more than MaxFlowSteps
+// steps (budget_pieces.go).
 func (e *Engine) Evaluate(f *Flow) (*Result, error) {
 	var fb flowBudget
 	return e.evaluateCounted(f, &fb)
@@ -115,8 +116,8 @@ func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
 	return res, nil
 }
 
-// evaluate is Evaluate, charging the pieces to fb; past its limit the
-// result is incomplete and fb.over is set.
+// evaluate is Evaluate, charging the pieces and steps to fb; once fb has
+// stopped the evaluation, the result is incomplete.
 func (e *Engine) evaluate(f *Flow, fb *flowBudget) *Result {
 	if f.Protocol == topology.Any {
 		return e.evaluateEachProtocol(f, fb)
@@ -240,7 +241,8 @@ func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
 // (joinPieces), so the segments are exactly those of deciding one packet
 // per cell of the grid that every rule's bounds cut, as nsgsim first did.
 //
-// The pieces are charged to fb; past its limit evaluatePair returns nil.
+// The pieces and steps are charged to fb; once fb has stopped the
+// evaluation, evaluatePair returns nil.
 func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBudget) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil

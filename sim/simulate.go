@@ -88,8 +88,8 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) (*Report, erro
 
 // EvaluateAll evaluates flows in parallel; results keep the flows' order.
 // It fails when one flow would go past MaxFlowPieces or MaxFlowSteps, or
-// all of them past MaxPieces: with the error of the first flow, in the
-// flows' order, that goes over.
+// all of them past MaxPieces or MaxSteps: with the error of the first flow,
+// in the flows' order, that goes over.
 func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) {
 	return e.evaluateAll(flows, nil, flowCount{})
 }
