@@ -72,8 +72,9 @@ const (
 	maxStdout = 16 << 10
 )
 
-// heavy are the generators whose cases read tens of megabytes or parse a
-// million nodes: a second or more each. They are skipped with -short, and
+// heavy are the generators whose cases read tens of megabytes, parse a
+// million nodes or evaluate up to the budgets of all flows: a second or
+// more each. They are skipped with -short, and
 // under the race detector, which slows parsing tenfold and finds nothing in
 // this single-goroutine code; the plain run covers them.
 var heavy = map[string]bool{
@@ -87,6 +88,10 @@ var heavy = map[string]bool{
 	"tfplan-18mb-linking":     true,
 	"json-over-budget":        true,
 	"suggest-bomb":            true,
+	// sim's own tests cover the budgets of all flows under the race
+	// detector (TestTotalPieceBudget).
+	"staggered-rules-60-flows-40": true,
+	"staircase-300-flows-40":      true,
 }
 
 // raceEnabled reports whether the test binary was built with -race.
