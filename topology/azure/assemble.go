@@ -184,6 +184,17 @@ type assembler struct {
 	implicitASGs   map[string]*topology.ApplicationSecurityGroup
 	subnetPrefixes map[*rec]netip.Prefix
 	subnetByID     map[string]subnetAt // subnets resolved, by the ID string that named them
+	asgByID        map[string]string   // ASGs of the inputs resolved, by the ID string that named them
+}
+
+// refString is the ID string of a reference (an object {"id": ...} or an ID
+// string), and whether it is one.
+func refString(n node) (string, bool) {
+	if n.isObject() {
+		n = n.key("id")
+	}
+	s, ok := n.v.(string)
+	return s, ok
 }
 
 // Assemble builds a topology from Azure resources of any mix of types, in
@@ -226,6 +237,7 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 		implicitASGs:   map[string]*topology.ApplicationSecurityGroup{},
 		subnetPrefixes: map[*rec]netip.Prefix{},
 		subnetByID:     map[string]subnetAt{},
+		asgByID:        map[string]string{},
 	}
 	for _, r := range rs {
 		a.add(r)
@@ -838,11 +850,20 @@ func (a *assembler) refName(from *rec, n node, k kind) string {
 // asgName resolves a reference to an application security group. An ASG
 // known only from the reference is added under the name in its ID.
 func (a *assembler) asgName(file string, n node) string {
+	// Rules and NICs by the thousand name each ASG: one found by an ID
+	// string is found again by it without parsing and looking it up.
+	idString, isString := refString(n)
+	if name, ok := a.asgByID[idString]; ok && isString {
+		return name
+	}
 	id, idn, ok := a.refID(file, n)
 	if !ok {
 		return ""
 	}
 	if r := a.lookup(id, kASG); r != nil {
+		if isString {
+			a.asgByID[idString] = r.model
+		}
 		return r.model
 	}
 	g, ok := a.implicitASGs[id.Key()]

@@ -281,10 +281,7 @@ func (s subnetAt) key() string { return s.vnet.model + "/" + s.name }
 func (a *assembler) resolveSubnet(from *rec, n node, quiet bool) (subnetAt, bool) {
 	// Thousands of NICs name each subnet: a subnet found by an ID string
 	// is found again by it without parsing and looking it up.
-	idString, isString := n.v.(string)
-	if n.isObject() {
-		idString, isString = n.key("id").v.(string)
-	}
+	idString, isString := refString(n)
 	if sub, ok := a.subnetByID[idString]; ok && isString {
 		return sub, true
 	}

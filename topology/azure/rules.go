@@ -30,6 +30,7 @@ func (a *assembler) rules(recs, parents []*rec) ([]*topology.SecurityRule, [][]*
 		sub := *a
 		sub.errs, sub.seen, sub.paths = nil, map[string]bool{}, arena{}
 		sub.implicitASGs = map[string]*topology.ApplicationSecurityGroup{}
+		sub.asgByID = map[string]string{}
 		subs[w] = &sub
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
