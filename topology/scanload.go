@@ -2,6 +2,7 @@ package topology
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -53,6 +54,14 @@ func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topo
 // or treats as a line break.
 func scannable(data []byte) bool {
 	for i := 0; i < len(data); {
+		// Eight bytes at a time while they are printable ASCII or "\n"
+		// (asciiText), as nearly all of a topology is.
+		for i+8 <= len(data) && asciiText(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -78,6 +87,23 @@ func scannable(data []byte) bool {
 		i += n
 	}
 	return true
+}
+
+// asciiText reports whether each byte of w is printable ASCII (0x20 to
+// 0x7E) or a line feed.
+func asciiText(w uint64) bool {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	// Each test sets the high bit of the bytes it finds. It works on
+	// w|high, whose every byte has its high bit set, so that no
+	// subtraction borrows from the next byte.
+	nonASCII := w & high
+	low := ((w|high)-0x20*ones)&high ^ high        // below 0x20
+	del := (((w|high)^0x7F*ones)-ones)&high ^ high // 0x7F
+	lf := (((w|high)^0x0A*ones)-ones)&high ^ high  // 0x0A, a line feed
+	return nonASCII == 0 && del == 0 && low&^lf == 0
 }
 
 // scanRoot reads the top-level mapping. Scalars and small values are read

@@ -143,18 +143,19 @@ type namedObj struct {
 }
 
 func (v *validator) uniqueNames(kind string, scope msgCtx, objs []namedObj) {
-	seen := make(map[string]namedObj, len(objs))
-	for _, x := range objs {
+	seen := make(map[string]int, len(objs)) // the first of each name in objs
+	for i, x := range objs {
 		if x.name == "" {
 			v.errorf(v.at(x.o, "name"), x.ctx, "missing required key \"name\"")
 			continue
 		}
 		key := strings.ToLower(x.name)
-		first, dup := seen[key]
+		j, dup := seen[key]
 		if !dup {
-			seen[key] = x
+			seen[key] = i
 			continue
 		}
+		first := objs[j]
 		p := v.at(first.o, "name")
 		if first.name == x.name {
 			v.errorf(v.at(x.o, "name"), scope, "duplicate %s name %q%s", kind, x.name, where(p))
