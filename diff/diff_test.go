@@ -2,12 +2,12 @@ package diff
 
 import (
 	"bytes"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/nsgsim/nsgsim/sim"
-	"github.com/nsgsim/nsgsim/topology"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 const before = `
@@ -29,17 +29,14 @@ bastionHosts:
   - {name: b, virtualNetwork: hub}
 `
 
-func simulate(t *testing.T, name, src string) *sim.Report {
+// written is what write makes of d.
+func written(t *testing.T, d *Result, write func(io.Writer, *Result) error) string {
 	t.Helper()
-	topo, err := topology.Parse(name, []byte(src))
-	if err != nil {
+	var buf bytes.Buffer
+	if err := write(&buf, d); err != nil {
 		t.Fatal(err)
 	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return buf.String()
 }
 
 func TestCompare(t *testing.T) {
@@ -51,7 +48,7 @@ func TestCompare(t *testing.T) {
          sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '22'}`, 1)
 	after = strings.Replace(after, "os: Linux}", "os: Linux}\n  - {name: vm2, subnet: hub/work, privateIpAddress: 10.0.1.5, os: Windows}", 1)
 
-	d := Compare(simulate(t, "before.yaml", before), simulate(t, "after.yaml", after))
+	d := Compare(simtest.YAML(t, "before.yaml", before), simtest.YAML(t, "after.yaml", after))
 
 	got := map[string]string{}
 	for _, c := range d.Changed {
@@ -87,20 +84,11 @@ func TestCompare(t *testing.T) {
 		t.Errorf("first change %s is not broken", d.Changed[0].ID)
 	}
 
-	var tbl, js, mdown bytes.Buffer
-	if err := WriteTable(&tbl, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteJSON(&js, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteMarkdown(&mdown, d); err != nil {
-		t.Fatal(err)
-	}
+	tbl, js, mdown := written(t, d, WriteTable), written(t, d, WriteJSON), written(t, d, WriteMarkdown)
 	for _, s := range []string{"3 flows changed (3 required flows broken), 1 added, 0 removed",
 		"BROKEN  b/gatewaymanager-https", "nsg / deny-ssh / 200"} {
-		if !strings.Contains(tbl.String(), s) {
-			t.Errorf("table lacks %q:\n%s", s, tbl.String())
+		if !strings.Contains(tbl, s) {
+			t.Errorf("table lacks %q:\n%s", s, tbl)
 		}
 	}
 	// Each changed flow names the rule change that decided it.
@@ -113,29 +101,29 @@ func TestCompare(t *testing.T) {
 			t.Errorf("change %s: by rule change %q, want %q", c.ID, got, want)
 		}
 	}
-	if row := regexp.MustCompile(`(?m)^BROKEN +b/ssh/vm1 .*\+ nsg/deny-ssh$`); !row.MatchString(tbl.String()) {
-		t.Errorf("table's b/ssh/vm1 row does not name the added rule:\n%s", tbl.String())
+	if row := regexp.MustCompile(`(?m)^BROKEN +b/ssh/vm1 .*\+ nsg/deny-ssh$`); !row.MatchString(tbl) {
+		t.Errorf("table's b/ssh/vm1 row does not name the added rule:\n%s", tbl)
 	}
-	if !strings.Contains(js.String(), `"rules": [
+	if !strings.Contains(js, `"rules": [
         {
           "change": "added",
           "nsg": "nsg",
           "rule": "deny-ssh"
         }
       ]`) {
-		t.Errorf("JSON change of b/ssh/vm1 does not name the added rule:\n%s", js.String())
+		t.Errorf("JSON change of b/ssh/vm1 does not name the added rule:\n%s", js)
 	}
-	if !strings.Contains(js.String(), `"broken": 3`) {
-		t.Errorf("JSON lacks the summary:\n%s", js.String())
+	if !strings.Contains(js, `"broken": 3`) {
+		t.Errorf("JSON lacks the summary:\n%s", js)
 	}
-	if !strings.Contains(mdown.String(), "**This change blocks 3 required Bastion flows.**") {
-		t.Errorf("Markdown lacks the headline:\n%s", mdown.String())
+	if !strings.Contains(mdown, "**This change blocks 3 required Bastion flows.**") {
+		t.Errorf("Markdown lacks the headline:\n%s", mdown)
 	}
 }
 
 func TestCompareIdentical(t *testing.T) {
-	r := simulate(t, "a.yaml", before)
-	d := Compare(r, simulate(t, "b.yaml", before))
+	r := simtest.YAML(t, "a.yaml", before)
+	d := Compare(r, simtest.YAML(t, "b.yaml", before))
 	if len(d.Changed)+len(d.Added)+len(d.Removed)+len(d.FindingsAdded)+len(d.FindingsRemoved) != 0 {
 		t.Errorf("Compare(same, same) = %+v, want no difference", d)
 	}

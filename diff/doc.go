@@ -6,4 +6,10 @@
 // Beside the flows, the security rules added, removed and changed are shown
 // field by field (rules.go), as terraform plan shows resources, and each
 // changed flow names the rule change that decided it.
+//
+// It owns the comparison (Compare, Result, the rule changes) and its table,
+// Markdown and JSON forms (write.go). It decides no verdict (each side is a
+// sim.Report), escapes through package report's escapers rather than its
+// own, and leaves the pull-request gate (comments, exit status in CI) to
+// package prgate.
 package diff

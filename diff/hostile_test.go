@@ -1,16 +1,12 @@
 package diff
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/nsgsim/nsgsim/internal/hostile"
-	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -19,70 +15,15 @@ import (
 // change verdict, and rules are added and changed.
 func hostileDiff(t *testing.T, h string) *Result {
 	t.Helper()
-	build := func(change bool) *sim.Report {
-		topo, err := hostile.Build(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if change {
-			g := topo.NetworkSecurityGroups[0]
-			deny := *g.SecurityRules[0]
-			deny.Priority = 200
-			allow := deny
-			allow.Name, allow.Priority, allow.Access = h+"allow", 150, topology.Allow
-			g.SecurityRules = []*topology.SecurityRule{&allow, &deny}
-		}
-		r, err := sim.Simulate(topo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+	moveDeny := func(topo *topology.Topology) {
+		g := topo.NetworkSecurityGroups[0]
+		deny := *g.SecurityRules[0]
+		deny.Priority = 200
+		allow := deny
+		allow.Name, allow.Priority, allow.Access = h+"allow", 150, topology.Allow
+		g.SecurityRules = []*topology.SecurityRule{&allow, &deny}
 	}
-	return Compare(build(false), build(true))
-}
-
-// skeleton reduces Markdown to its structure (see report's test): escaped
-// characters, code spans and plain text become "a", markup stays.
-func skeleton(md string) string {
-	const markup = "|*[]()<>&:@!_~#$\\`"
-	var b strings.Builder
-	plain := func() {
-		if !strings.HasSuffix(b.String(), "a") {
-			b.WriteByte('a')
-		}
-	}
-	for i := 0; i < len(md); {
-		c := md[i]
-		switch {
-		case c == '\n':
-			b.WriteByte('\n')
-			i++
-		case c == '\\' && i+1 < len(md):
-			plain()
-			i += 2
-		case c == '`':
-			n := 0
-			for i+n < len(md) && md[i+n] == '`' {
-				n++
-			}
-			end := strings.Index(md[i+n:], md[i:i+n])
-			if end < 0 || strings.Contains(md[i+n:i+n+end], "\n") {
-				b.WriteString("?unclosed code span?")
-				i += n
-				continue
-			}
-			plain()
-			i += n + end + n
-		case strings.IndexByte(markup, c) >= 0:
-			b.WriteByte(c)
-			i++
-		default:
-			plain()
-			_, size := utf8.DecodeRuneInString(md[i:])
-			i += size
-		}
-	}
-	return b.String()
+	return Compare(hostile.Report(t, h, nil), hostile.Report(t, h, moveDeny))
 }
 
 // TestHostileNamesDiff writes the diff of two hostile topologies in every
@@ -90,36 +31,29 @@ func skeleton(md string) string {
 // structure of the same diff with plain names, and the JSON decodes.
 func TestHostileNamesDiff(t *testing.T) {
 	plain := hostileDiff(t, "z z")
-	write := func(d *Result, f func(io.Writer, *Result) error) string {
-		var buf bytes.Buffer
-		if err := f(&buf, d); err != nil {
-			t.Fatal(err)
-		}
-		return buf.String()
-	}
 	table, markdown := WriteTable, WriteMarkdown
-	plainTable, plainMD := write(plain, table), write(plain, markdown)
+	plainTable, plainMD := written(t, plain, table), written(t, plain, markdown)
 	if len(plain.Changed) == 0 {
 		t.Fatal("the change changes no flow")
 	}
 	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			d := hostileDiff(t, h)
-			for format, out := range map[string]string{"table": write(d, table), "markdown": write(d, markdown), "json": write(d, WriteJSON)} {
+			for format, out := range map[string]string{"table": written(t, d, table), "markdown": written(t, d, markdown), "json": written(t, d, WriteJSON)} {
 				for _, line := range strings.Split(out, "\n") {
 					if topology.HasUnsafe(line) {
 						t.Errorf("%s carries an unsafe character raw: %q", format, line)
 					}
 				}
 			}
-			if got, want := strings.Count(write(d, table), "\n"), strings.Count(plainTable, "\n"); got != want {
-				t.Errorf("table has %d lines, the plain diff %d:\n%s", got, want, write(d, table))
+			if got, want := strings.Count(written(t, d, table), "\n"), strings.Count(plainTable, "\n"); got != want {
+				t.Errorf("table has %d lines, the plain diff %d:\n%s", got, want, written(t, d, table))
 			}
-			if got, want := skeleton(write(d, markdown)), skeleton(plainMD); got != want {
-				t.Errorf("Markdown structure differs from the plain diff's:\n%s\nwant\n%s\n%s", got, want, write(d, markdown))
+			if got, want := hostile.MarkdownSkeleton(written(t, d, markdown)), hostile.MarkdownSkeleton(plainMD); got != want {
+				t.Errorf("Markdown structure differs from the plain diff's:\n%s\nwant\n%s\n%s", got, want, written(t, d, markdown))
 			}
 			var doc Document
-			if err := json.Unmarshal([]byte(write(d, WriteJSON)), &doc); err != nil {
+			if err := json.Unmarshal([]byte(written(t, d, WriteJSON)), &doc); err != nil {
 				t.Fatal(err)
 			}
 			if len(doc.Changed) == 0 || !strings.Contains(doc.Changed[0].ID, h) {

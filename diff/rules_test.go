@@ -1,10 +1,11 @@
 package diff
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 // TestRuleChanges checks that diff shows the rules added, removed and
@@ -26,7 +27,7 @@ func TestRuleChanges(t *testing.T) {
 	j := strings.Index(cur[i:], "'53'}\n") + i + len("'53'}\n")
 	cur = cur[:i] + cur[j:]
 
-	d := Compare(simulate(t, "old.yaml", old), simulate(t, "new.yaml", cur))
+	d := Compare(simtest.YAML(t, "old.yaml", old), simtest.YAML(t, "new.yaml", cur))
 	var got []string
 	for _, c := range d.Rules {
 		got = append(got, c.Kind.mark()+" "+c.NSG+"/"+c.Rule+": "+c.Detail())
@@ -40,29 +41,20 @@ func TestRuleChanges(t *testing.T) {
 		t.Errorf("rule changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
-	var tbl, js, mdown bytes.Buffer
-	if err := WriteTable(&tbl, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteJSON(&js, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteMarkdown(&mdown, d); err != nil {
-		t.Fatal(err)
-	}
+	tbl, js, mdown := written(t, d, WriteTable), written(t, d, WriteJSON), written(t, d, WriteMarkdown)
 	for _, s := range []string{
 		"rules +1 −1 ~1",
 		"Rules:\n  ~ nsg / allow-ssh: priority 100 → 101; destinationPorts 22 → 22, 2222\n  + nsg / deny-rdp: priority 200 Inbound Deny Tcp from * to * port 3389\n",
 	} {
-		if !strings.Contains(tbl.String(), s) {
-			t.Errorf("table lacks %q:\n%s", s, tbl.String())
+		if !strings.Contains(tbl, s) {
+			t.Errorf("table lacks %q:\n%s", s, tbl)
 		}
 	}
-	if s := "| ~ | `nsg` | `allow-ssh` | priority 100 → 101; destinationPorts 22 → 22, 2222 |"; !strings.Contains(strings.ReplaceAll(mdown.String(), `\~`, "~"), s) {
-		t.Errorf("Markdown lacks %q:\n%s", s, mdown.String())
+	if s := "| ~ | `nsg` | `allow-ssh` | priority 100 → 101; destinationPorts 22 → 22, 2222 |"; !strings.Contains(strings.ReplaceAll(mdown, `\~`, "~"), s) {
+		t.Errorf("Markdown lacks %q:\n%s", s, mdown)
 	}
 	var doc Document
-	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Summary.Rules != 3 || len(doc.Rules) != 3 {

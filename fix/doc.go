@@ -36,4 +36,9 @@
 // What rules cannot fix (a subnet smaller than /26, a route table on
 // AzureBastionSubnet, a feature the SKU lacks) is left to the user; so are
 // flows blocked by intent (an expectation with intended: true).
+//
+// It owns which rules to add, where, and every form that writes them. It
+// decides no verdict itself (each addition is checked with package sim),
+// loads and validates nothing (package topology), and never touches Azure:
+// every form is for a person to read, then run, deploy or load.
 package fix

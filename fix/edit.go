@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -78,7 +78,7 @@ func parseSource(t *topology.Topology, data []byte) (*source, error) {
 // isJSON reports whether data starts, after blanks and a byte-order mark,
 // with "{" or "[": how nsgsim's inputs tell JSON from YAML.
 func isJSON(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	data = bytes.TrimLeft(data, " \t\r\n")
 	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
 }
@@ -503,12 +503,6 @@ func (e *editor) offset(line, col int) int {
 	return off
 }
 
-// plainSafe is a scalar that YAML reads back as the same string with no
-// quotes: a word that starts with a letter and holds only characters that
-// mean nothing to YAML (and is no boolean or null, checked apart), or an
-// IPv4 address or prefix, which no YAML number looks like.
-var plainSafe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9._/-]*|[0-9]+(\.[0-9]+){3}(/[0-9]+)?)$`)
-
 // replaceScalar replaces the text of the scalar n with value, keeping its
 // quoting. An empty value removes the scalar.
 func (e *editor) replaceScalar(n *yaml.Node, value string) error {
@@ -613,38 +607,6 @@ func ruleFields(r *topology.SecurityRule) [][2]string {
 		out = append(out, [2]string{"description", yamlStr(r.Description)})
 	}
 	return out
-}
-
-// yamlStr writes s as a YAML scalar that reads back as the string s: plain
-// when that is safe, else double-quoted with YAML's escapes (\\, \", and
-// \xXX or \uXXXX for every unsafe rune).
-func yamlStr(s string) string {
-	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
-	default:
-		if plainSafe.MatchString(s) {
-			return s
-		}
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == '"':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == utf8.RuneError:
-			b.WriteString(`\uFFFD`)
-		case topology.UnsafeRune(r) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02X`, r)
-		case topology.UnsafeRune(r):
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 func yamlList(vals []string) string {

@@ -110,10 +110,7 @@ func writeTopology(t *testing.T, name, src string) (string, *topology.Topology) 
 // and the patch applies with git apply to give the same document.
 func TestFixEditsDocument(t *testing.T) {
 	path, topo := writeTopology(t, "topo.yaml", commented)
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := computePlan(t, topo)
 	if len(plan.Added) != 3 || len(plan.Moves) != 1 || len(plan.Expectations) != 1 {
 		t.Fatalf("plan: %d added, %d moves, %d expectations; want 3, 1, 1 (notes %q)", len(plan.Added), len(plan.Moves), len(plan.Expectations), plan.Notes)
 	}
@@ -245,10 +242,7 @@ flows:
 networkSecurityGroups:
   - name: nsg-app`, "\n", "\r\n")
 	_, topo := writeTopology(t, "crlf.yaml", src)
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := computePlan(t, topo)
 	if len(plan.Added) != 1 {
 		t.Fatalf("plan adds %d rules, want 1 (notes %q)", len(plan.Added), plan.Notes)
 	}
@@ -285,10 +279,7 @@ func TestFixPatchRefusesJSON(t *testing.T) {
 	if err := os.WriteFile(topo.File, []byte(`{"value": []}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := computePlan(t, topo)
 	var out bytes.Buffer
 	if err := plan.WriteYAML(&out); err != nil || !strings.HasPrefix(out.String(), "# nsgsim fix for ") {
 		t.Errorf("WriteYAML of an imported topology: %v\n%s", err, out.String())
@@ -306,11 +297,8 @@ func TestFixEditRefusesAliases(t *testing.T) {
 	src := strings.Replace(missingGatewayManager, "  - name: nsg-work\n    securityRules:\n", "  - name: nsg-work\n    securityRules: &rules\n", 1)
 	src = strings.Replace(src, "clients:", "  - name: nsg-other\n    securityRules: *rules\nclients:", 1)
 	_, topo := writeTopology(t, "alias.yaml", src)
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = plan.WritePatch(new(bytes.Buffer))
+	plan := computePlan(t, topo)
+	err := plan.WritePatch(new(bytes.Buffer))
 	if err == nil || !strings.Contains(err.Error(), "YAML alias (*rules at") {
 		t.Errorf("WritePatch = %v; want a refusal naming the alias", err)
 	}
@@ -341,10 +329,7 @@ func TestFixEditsScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, topo := writeTopology(t, s.Name+".yaml", string(data))
-			plan, err := Compute(topo)
-			if err != nil {
-				t.Fatal(err)
-			}
+			plan := computePlan(t, topo)
 			var out, patch bytes.Buffer
 			if err := plan.WriteYAML(&out); err != nil {
 				t.Fatal(err)

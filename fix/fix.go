@@ -131,7 +131,9 @@ func compute(t *topology.Topology, together bool) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		plan.After = rev.Report()
+		if plan.After, err = rev.Report(); err != nil {
+			return nil, err
+		}
 	}
 	for _, c := range failingChecks(plan.After.Engine) {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%s on %s still lacks an effective %s", c.NSG.Name, c.At(), c.Rule.Name))

@@ -28,14 +28,7 @@ func TestFixLoop(t *testing.T) {
 	}
 	for _, s := range list {
 		t.Run(s.Name, func(t *testing.T) {
-			topo, err := scenarios.Load(s.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan, err := Compute(topo)
-			if err != nil {
-				t.Fatalf("Compute: %v", err)
-			}
+			_, plan := scenarioPlan(t, s.Name)
 			var buf bytes.Buffer
 			if err := plan.WriteYAML(&buf); err != nil {
 				t.Fatalf("WriteYAML: %v", err)
@@ -85,14 +78,7 @@ func TestFixKeepsOtherVerdicts(t *testing.T) {
 	rank := map[topology.Verdict]int{topology.VerdictDeny: 0, topology.VerdictPartial: 1, topology.VerdictAllow: 2}
 	for _, s := range scenarios.List() {
 		t.Run(s.Name, func(t *testing.T) {
-			topo, err := scenarios.Load(s.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan, err := Compute(topo)
-			if err != nil {
-				t.Fatal(err)
-			}
+			topo, plan := scenarioPlan(t, s.Name)
 			after := make(map[string]*sim.Result)
 			for _, r := range plan.After.Results {
 				after[r.Flow.ID] = r
@@ -133,16 +119,39 @@ func TestFixKeepsOtherVerdicts(t *testing.T) {
 	}
 }
 
-// TestFixNothingToDo checks that the reference deployment needs no rule.
-func TestFixNothingToDo(t *testing.T) {
-	topo, err := scenarios.Load("reference")
+// scenarioPlan loads a built-in scenario and computes its fix.
+func scenarioPlan(t *testing.T, name string) (*topology.Topology, *Plan) {
+	t.Helper()
+	topo, err := scenarios.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return topo, computePlan(t, topo)
+}
+
+// yamlPlan parses a topology given as YAML text and computes its fix.
+func yamlPlan(t *testing.T, file, src string) (*topology.Topology, *Plan) {
+	t.Helper()
+	topo, err := topology.Parse(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topo, computePlan(t, topo)
+}
+
+// computePlan is Compute(topo), failing t on an error.
+func computePlan(t testing.TB, topo *topology.Topology) *Plan {
+	t.Helper()
 	plan, err := Compute(topo)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Compute: %v", err)
 	}
+	return plan
+}
+
+// TestFixNothingToDo checks that the reference deployment needs no rule.
+func TestFixNothingToDo(t *testing.T) {
+	_, plan := scenarioPlan(t, "reference")
 	if len(plan.Added) != 0 || len(plan.Moves) != 0 || len(plan.Notes) != 0 {
 		t.Errorf("Compute(reference) added %d rules, %d moves, notes %q; want nothing", len(plan.Added), len(plan.Moves), plan.Notes)
 	}
@@ -181,14 +190,7 @@ bastionHosts:
 // TestFixRules checks the rules chosen for a missing GatewayManager rule
 // behind a deny-all and an SSH Deny at priority 100 on the VM subnet.
 func TestFixRules(t *testing.T) {
-	topo, err := topology.Parse("unit.yaml", []byte(missingGatewayManager))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, plan := yamlPlan(t, "unit.yaml", missingGatewayManager)
 	if !plan.OK() {
 		t.Fatalf("plan not OK: %q", plan.Notes)
 	}
@@ -218,14 +220,7 @@ func TestFixRules(t *testing.T) {
 // TestEmitters checks the az, Bicep and Terraform forms of a plan against
 // golden files (NSGSIM_UPDATE=1 go test ./fix rewrites them).
 func TestEmitters(t *testing.T) {
-	topo, err := topology.Parse("unit.yaml", []byte(missingGatewayManager))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, plan := yamlPlan(t, "unit.yaml", missingGatewayManager)
 	for _, format := range Formats {
 		if format == "patch" {
 			continue // needs the YAML file on disk: TestFixEditsDocument
@@ -258,14 +253,7 @@ func TestAzCommandsAreWellFormed(t *testing.T) {
 	need := []string{"--resource-group", "--nsg-name", "--name", "--priority", "--direction", "--access", "--protocol",
 		"--source-address-prefixes", "--source-port-ranges", "--destination-address-prefixes", "--destination-port-ranges"}
 	for _, s := range scenarios.List() {
-		topo, err := scenarios.Load(s.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan, err := Compute(topo)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, plan := scenarioPlan(t, s.Name)
 		var buf bytes.Buffer
 		if err := plan.WriteAz(&buf); err != nil {
 			t.Fatal(err)
@@ -357,14 +345,7 @@ func TestQuoting(t *testing.T) {
 // NSG's Deny, marked intended: true) is neither moved nor overridden, while
 // the scenario's mistake (nsg-data's DenyRdpFromHub) is fixed.
 func TestFixLeavesIntendedDenies(t *testing.T) {
-	topo, err := scenarios.Load("hub-three-spokes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, plan := scenarioPlan(t, "hub-three-spokes")
 	touched := map[string]bool{}
 	for _, a := range plan.Added {
 		touched[a.NSG] = true

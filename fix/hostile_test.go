@@ -44,10 +44,7 @@ func hostilePlan(t *testing.T, h string) *Plan {
 	}
 	hostile.Rename(topo, rename)
 	topo.File = filepath.Join("in", h+".yaml")
-	plan, err := Compute(topo)
-	if err != nil {
-		t.Fatalf("Compute: %v", err)
-	}
+	plan := computePlan(t, topo)
 	if len(plan.Moves) != 1 || len(plan.Added) < 3 {
 		t.Fatalf("plan for %q: %d moves, %d additions; want 1 move and at least 3 additions", h, len(plan.Moves), len(plan.Added))
 	}

@@ -10,4 +10,8 @@
 // (Neighbourhood, with gonum's breadth-first traversal), nsgsim serve, and
 // diff's view of the changed edges (Select). Nothing here decides a
 // verdict: the results come from package sim.
+//
+// It owns the graph and the ways to walk it; it draws nothing (package
+// render lays out and writes the diagrams) and filters nothing by itself but
+// what a caller's Select or --focus asks for.
 package flowgraph

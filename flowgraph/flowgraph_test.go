@@ -7,29 +7,17 @@ import (
 	"testing"
 
 	"github.com/nsgsim/nsgsim/flowgraph"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 )
-
-func report(t testing.TB, name string) *sim.Report {
-	t.Helper()
-	topo, err := scenarios.Load(name)
-	if err != nil {
-		t.Fatalf("scenarios.Load(%q): %v", name, err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatalf("sim.Simulate(%q): %v", name, err)
-	}
-	return r
-}
 
 // TestBuild checks, for every built-in scenario, that each result is one
 // edge of the multigraph, between the nodes its endpoints name.
 func TestBuild(t *testing.T) {
 	for _, s := range scenarios.List() {
 		t.Run(s.Name, func(t *testing.T) {
-			r := report(t, s.Name)
+			r := simtest.Scenario(t, s.Name)
 			g := flowgraph.Build(r)
 			if got := len(g.Flows()); got != len(r.Results) {
 				t.Fatalf("%d flows in the graph, want %d", got, len(r.Results))
@@ -88,7 +76,7 @@ func names(n *flowgraph.Node, ep sim.Endpoint, f *sim.Flow) bool {
 // TestNeighbourhood checks the traversal against the obvious loop: the
 // flows that start or end at a node.
 func TestNeighbourhood(t *testing.T) {
-	r := report(t, "hub-three-spokes")
+	r := simtest.Scenario(t, "hub-three-spokes")
 	g := flowgraph.Build(r)
 	for _, n := range g.Nodes() {
 		var want []*flowgraph.Flow
@@ -104,7 +92,7 @@ func TestNeighbourhood(t *testing.T) {
 }
 
 func TestFindAndSelect(t *testing.T) {
-	r := report(t, "hub-three-spokes")
+	r := simtest.Scenario(t, "hub-three-spokes")
 	g := flowgraph.Build(r)
 	nodes, nsg := g.Find("nsg-data")
 	if !nsg || len(nodes) == 0 {

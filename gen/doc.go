@@ -62,4 +62,9 @@
 //
 // Write prints the YAML of SPEC 1 compactly, one flow-style mapping per
 // subnet, rule, VM and flow, which topology.Load reads like any other file.
+//
+// It owns the generator and its YAML writer. It does not load, validate or
+// simulate what it writes (topology.Load and package sim read it like any
+// other file), and its mix of rules is a model of estates built on the
+// reference architecture above, not a measurement of any real one.
 package gen

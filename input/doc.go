@@ -8,7 +8,14 @@
 // give: the kind, ARM parameters, a Service Tags file, the plan's prior
 // state.
 //
-// cmd/nsgsim parses flags and calls Load, Import, Plan or Scenario; the
-// loader (package topology) and the importers (topology/azure,
-// topology/terraform) read bytes and know nothing of files on disk.
+// cmd/nsgsim parses flags and calls Load, Import, Plan or Scenario. The
+// file itself is read by topology.ReadFile, which bounds its size by the
+// memory budget; the importers (topology/azure, topology/terraform) read
+// bytes, and reach the disk only for what a template names (its linked
+// templates and parameters file), through the same ReadFile.
+//
+// It owns reading an input, dispatch by kind and the one call per
+// importer. It parses no format itself: YAML is package topology's, the JSON
+// formats are topology/azure's and topology/terraform's; what a byte-order
+// mark is, is package internal/bom's.
 package input

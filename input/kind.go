@@ -45,16 +45,6 @@ func ParseKind(s string) (Kind, bool) {
 	return Auto, false
 }
 
-// byteOrderMark is the UTF-8 encoding of U+FEFF, which Windows tools
-// (PowerShell's Out-File, Notepad) write at the start of a file.
-var byteOrderMark = []byte("\xef\xbb\xbf")
-
-// stripBOM returns data without a leading UTF-8 byte-order mark. It is the
-// one place nsgsim's commands drop one: the loader and the importers get
-// the data after it. A UTF-16 mark is left for them to refuse with a
-// message.
-func stripBOM(data []byte) []byte { return bytes.TrimPrefix(data, byteOrderMark) }
-
 // Detect tells an input's kind from its content: JSON with a Terraform
 // plan's or state's keys, an ARM template's keys, a Resource Graph page's
 // keys, or anything else JSON (az and REST output); YAML otherwise. data

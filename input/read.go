@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -35,7 +36,10 @@ func ReadFile(path, what string) ([]byte, error) {
 	case err != nil:
 		return nil, fileError(path, "%v; expected %s", cause(err), what)
 	}
-	return stripBOM(data), nil
+	// The commands drop a UTF-8 byte-order mark here, once: the loader and
+	// the importers get the data after it. A UTF-16 mark is left for them
+	// to refuse with a message.
+	return bom.Trim(data), nil
 }
 
 // fileError is a problem with a whole file, at its first line and column.

@@ -9,4 +9,8 @@
 // Resolve does not judge: a reference that does not resolve is left nil (or
 // out of a list) for validation to report, so it can be used on any
 // topology the loader returns.
+//
+// It owns name resolution and address lookup only: it decides no verdict
+// (package sim), reports no problem (topology.Validate does), and holds no
+// state beyond what Resolve builds from one topology.
 package network

@@ -20,4 +20,9 @@
 // https://docs.github.com/en/rest/issues/comments
 // Job summaries:
 // https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary
+//
+// It owns the gate: which files to compare, when the check fails, the
+// comment's life cycle and the GitHub REST calls. The comparison itself is
+// package diff's, the report forms are package report's, and every verdict
+// is package sim's.
 package prgate

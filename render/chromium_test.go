@@ -11,33 +11,45 @@ import (
 	"time"
 
 	chromiumpkg "github.com/nsgsim/nsgsim/internal/chromium"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 )
 
 // chromium finds the headless browser (internal/chromium).
 func chromium(t *testing.T) string { return chromiumpkg.Path(t) }
 
+// runChromium loads the file at path in headless Chromium, with flags
+// beside the ones every run takes, and returns what it printed: the DOM it
+// built (--dump-dom) and its log.
+func runChromium(t *testing.T, bin, path string, flags ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := []string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(),
+	}
+	args = append(append(args, flags...), "--dump-dom", "file://"+path)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out, log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &log
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s --dump-dom %s: %v\n%s", bin, path, err, log.String())
+	}
+	return out.String(), log.String()
+}
+
 // loadInChromium opens a file in headless Chromium and returns the DOM it
 // built and the console messages it logged.
 func loadInChromium(t *testing.T, bin, path string) (dom string, console []string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
-		"--dump-dom", "file://"+path)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", bin, err, stderr.String())
-	}
-	for _, line := range strings.Split(stderr.String(), "\n") {
+	dom, log := runChromium(t, bin, path, "--enable-logging=stderr", "--v=0")
+	for _, line := range strings.Split(log, "\n") {
 		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Uncaught") {
 			console = append(console, line)
 		}
 	}
-	return stdout.String(), console
+	return dom, console
 }
 
 // TestHTMLInChromium loads HTML reports in headless Chromium: each must
@@ -57,8 +69,8 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 
 	pages := map[string][]byte{
-		"reference": render(t, HTML, simulate(t, "reference"), defaults),
-		"largest":   render(t, HTML, simulate(t, largest(t)), defaults),
+		"reference": render(t, HTML, simtest.Scenario(t, "reference"), defaults),
+		"largest":   render(t, HTML, simtest.Scenario(t, largest(t)), defaults),
 		"hostile":   render(t, HTML, hostileReport(t), defaults),
 	}
 	for _, name := range []string{"reference", "largest", "hostile"} {

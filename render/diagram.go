@@ -437,25 +437,13 @@ func (b *builder) boxes() {
 		if bh.SKU == topology.Developer {
 			continue // drawn outside, as 168.63.129.16
 		}
-		if sb := subnets[bh.VirtualNetwork+"/"+topology.BastionSubnetName]; sb != nil {
-			n.subnet, n.vnet = sb, sb.vnet
-			sb.nodes = append(sb.nodes, n)
-		} else if vb := b.vnets[bh.VirtualNetwork]; vb != nil {
-			n.vnet = vb
-			vb.nodes = append(vb.nodes, n)
-		}
+		b.place(n, subnets[bh.VirtualNetwork+"/"+topology.BastionSubnetName], bh.VirtualNetwork)
 	}
 	for _, vm := range t.VirtualMachines {
 		n := &node{kind: nodeVM, name: vm.Name, vm: vm, lines: vmLines(vm)}
 		n.tooltip = "VM " + vm.Name
 		b.vms[vm.Name] = n
-		if sb := subnets[vm.VirtualNetwork+"/"+vm.Subnet]; sb != nil {
-			n.subnet, n.vnet = sb, sb.vnet
-			sb.nodes = append(sb.nodes, n)
-		} else if vb := b.vnets[vm.VirtualNetwork]; vb != nil {
-			n.vnet = vb
-			vb.nodes = append(vb.nodes, n)
-		}
+		b.place(n, subnets[vm.VirtualNetwork+"/"+vm.Subnet], vm.VirtualNetwork)
 	}
 	seen := map[[2]string]bool{}
 	for _, v := range t.VirtualNetworks {
@@ -608,6 +596,18 @@ func (b *builder) outside(dst bool, key, name string, lines []string, tooltip st
 		b.d.left = append(b.d.left, n)
 	}
 	return n
+}
+
+// place draws n in its subnet's box, sb, or, when the subnet is not drawn
+// (not declared), in the box of its VNet, vnet, when that is.
+func (b *builder) place(n *node, sb *subnetBox, vnet string) {
+	if sb != nil {
+		n.subnet, n.vnet = sb, sb.vnet
+		sb.nodes = append(sb.nodes, n)
+	} else if vb := b.vnets[vnet]; vb != nil {
+		n.vnet = vb
+		vb.nodes = append(vb.nodes, n)
+	}
 }
 
 func (b *builder) innerNode(key, name string, sb *subnetBox, vb *vnetBox) *node {

@@ -29,4 +29,10 @@
 // Nothing here decides a verdict: everything drawn comes from the flows'
 // results (sim.Result). The flows follow "Configure NSG rules for Azure
 // Bastion", https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg.
+//
+// It owns the drawing: the layout of boxes and edges, the formats above and
+// how each escapes its labels (escape.go: one escaper, built from a table,
+// for DOT strings, Graphviz HTML-like labels, XML attributes and Mermaid
+// labels). The graph of endpoints is package flowgraph's, and the text
+// reports (table, Markdown, JSON, SARIF) are package report's.
 package render

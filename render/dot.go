@@ -62,14 +62,19 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 	}
 	nodeDOT := func(n *node) string { return nodeStatement(n, strings.Join(notes[n], "")) }
 
-	if len(d.left) > 0 {
-		p("\n\t// Outside the VNets: where flows come from.\n")
-		p("\t{\n\t\trank=min;\n")
-		for _, n := range d.left {
+	// outside writes the endpoints outside the VNets, in one rank.
+	outside := func(nodes []*node, comment, rank string) {
+		if len(nodes) == 0 {
+			return
+		}
+		p("\n\t// Outside the VNets: %s.\n", comment)
+		p("\t{\n\t\trank=%s;\n", rank)
+		for _, n := range nodes {
 			p("\t\t%s\n", nodeDOT(n))
 		}
 		p("\t}\n")
 	}
+	outside(d.left, "where flows come from", "min")
 	for i, vb := range d.vnets {
 		if i == d.hubs {
 			p("\n\t// The spokes.\n")
@@ -104,14 +109,7 @@ func writeDOT(w io.Writer, d *diagram, o dotOptions) error {
 		}
 		p("\t}\n")
 	}
-	if len(d.right) > 0 {
-		p("\n\t// Outside the VNets: where flows go.\n")
-		p("\t{\n\t\trank=max;\n")
-		for _, n := range d.right {
-			p("\t\t%s\n", nodeDOT(n))
-		}
-		p("\t}\n")
-	}
+	outside(d.right, "where flows go", "max")
 	writeGrid(p, start, columns, d)
 
 	if len(d.edges) > 0 {
@@ -467,67 +465,16 @@ func legendHTML(d *diagram) string {
 	return sb.String()
 }
 
-// dotString quotes s as a DOT string. Backslashes and quotes are escaped;
-// "&", "<" and ">" are written as entities, which Graphviz reads back in
-// labels and keeps in SVG attributes; newlines become DOT line breaks and
-// other control characters are dropped.
-func dotString(s string) string {
-	var sb strings.Builder
-	sb.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			sb.WriteString(`\\`)
-		case r == '"':
-			sb.WriteString(`\"`)
-		case r == '&':
-			sb.WriteString("&amp;")
-		case r == '<':
-			sb.WriteString("&lt;")
-		case r == '>':
-			sb.WriteString("&gt;")
-		case r == '\n':
-			sb.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f || r == '\uFFFD':
-			// dropped: not printable, and not valid in SVG
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	sb.WriteByte('"')
-	return sb.String()
-}
+// dotString quotes s as a DOT string (dotEscaper).
+func dotString(s string) string { return dotEscaper.quoted(s) }
 
 // dotLabel joins lines into one DOT string with line breaks.
 func dotLabel(lines []string) string {
 	return dotString(strings.Join(lines, "\n"))
 }
 
-// htmlText escapes s for a Graphviz HTML-like label; a newline becomes a
-// line break.
-func htmlText(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '&':
-			sb.WriteString("&amp;")
-		case r == '<':
-			sb.WriteString("&lt;")
-		case r == '>':
-			sb.WriteString("&gt;")
-		case r == '"':
-			sb.WriteString("&quot;")
-		case r == '\'':
-			sb.WriteString("&#39;")
-		case r == '\n':
-			sb.WriteString(`<BR ALIGN="LEFT"/>`)
-		case r < 0x20 || r == 0x7f || r == '\uFFFD':
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
-}
+// htmlText escapes s for a Graphviz HTML-like label (htmlLabelEscaper).
+func htmlText(s string) string { return htmlLabelEscaper.text(s) }
 
 func prefixString(p netip.Prefix) string {
 	if !p.IsValid() {

@@ -462,31 +462,8 @@ func htmlLines(lines []string) string {
 	return strings.Join(out, "<br>")
 }
 
-// xmlAttr quotes s as an XML attribute value; control characters, which
-// XML 1.0 cannot carry, are dropped.
-func xmlAttr(s string) string {
-	var sb strings.Builder
-	sb.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '&':
-			sb.WriteString("&amp;")
-		case r == '<':
-			sb.WriteString("&lt;")
-		case r == '>':
-			sb.WriteString("&gt;")
-		case r == '"':
-			sb.WriteString("&quot;")
-		case r == '\n':
-			sb.WriteString("&#10;")
-		case r < 0x20 || r == 0x7f || r == '\uFFFD' || r == '\uFFFE' || r == '\uFFFF':
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	sb.WriteByte('"')
-	return sb.String()
-}
+// xmlAttr quotes s as an XML attribute value (xmlAttrEscaper).
+func xmlAttr(s string) string { return xmlAttrEscaper.quoted(s) }
 
 func num(s string) float64 {
 	v, _ := strconv.ParseFloat(strings.TrimSpace(s), 64)

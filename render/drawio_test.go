@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -141,7 +142,7 @@ func checkDrawio(t *testing.T, data []byte, r *sim.Report) {
 func TestDrawio(t *testing.T) {
 	reports := map[string]*sim.Report{}
 	for _, name := range scenarioNames(t) {
-		reports[name] = simulate(t, name)
+		reports[name] = simtest.Scenario(t, name)
 	}
 	reports["300 VMs"] = generated(t, estates[1].o)
 	for name, r := range reports {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nsgsim/nsgsim/flowgraph"
 	"github.com/nsgsim/nsgsim/gen"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/sim"
 )
 
@@ -180,7 +181,7 @@ func TestLayoutGeometry(t *testing.T) {
 	}
 	var pictures []picture
 	for _, name := range scenarioNames(t) {
-		pictures = append(pictures, picture{name, func(t *testing.T) *sim.Report { return simulate(t, name) }})
+		pictures = append(pictures, picture{name, func(t *testing.T) *sim.Report { return simtest.Scenario(t, name) }})
 	}
 	for _, e := range estates {
 		if testing.Short() && e.o.VMs > 300 {

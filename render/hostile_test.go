@@ -2,23 +2,20 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
-	"github.com/nsgsim/nsgsim/topology"
 )
 
 // Hostile text is inert (issue 7): names and descriptions that hold
@@ -173,19 +170,6 @@ func audited(t *testing.T, dom string) []string {
 	return strings.Split(s, "\n")
 }
 
-func hostileReportFromYAML(t *testing.T) *sim.Report {
-	t.Helper()
-	topo, err := topology.Parse("hostile.yaml", []byte(hostileYAML))
-	if err != nil {
-		t.Fatalf("topology.Parse(hostile.yaml): %v", err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatalf("sim.Simulate(hostile.yaml): %v", err)
-	}
-	return r
-}
-
 func hostileRender(t *testing.T, f Format, r *sim.Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -199,22 +183,11 @@ func hostileRender(t *testing.T, f Format, r *sim.Report) []byte {
 // second, and returns the DOM it built, serialized.
 func dumpDOM(t *testing.T, bin, path string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=1000",
-		"--dump-dom", "file://"+path)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s --dump-dom %s: %v\n%s", bin, path, err, stderr.String())
+	dom, log := runChromium(t, bin, path, "--virtual-time-budget=1000")
+	if dom == "" {
+		t.Fatalf("%s --dump-dom %s printed nothing\n%s", bin, path, log)
 	}
-	if stdout.Len() == 0 {
-		t.Fatalf("%s --dump-dom %s printed nothing\n%s", bin, path, stderr.String())
-	}
-	return stdout.String()
+	return dom
 }
 
 var cspMeta = regexp.MustCompile(`(?i)<meta[^>]*http-equiv="?Content-Security-Policy"?[^>]*>`)
@@ -224,7 +197,7 @@ var cspMeta = regexp.MustCompile(`(?i)<meta[^>]*http-equiv="?Content-Security-Po
 // markup, and that the payloads show as text.
 func TestHostileTextInChromium(t *testing.T) {
 	bin := chromium(t)
-	r := hostileReportFromYAML(t)
+	r := simtest.YAML(t, "hostile.yaml", hostileYAML)
 	report := hostileRender(t, HTML, r)
 	svg := hostileRender(t, SVG, r)
 	noCSP := cspMeta.ReplaceAll(report, nil)
@@ -295,7 +268,7 @@ func TestHostileTextInChromium(t *testing.T) {
 // TestHostileTextMermaid checks that no payload of hostileYAML reaches a
 // Mermaid label as markup: Mermaid renders labels as HTML.
 func TestHostileTextMermaid(t *testing.T) {
-	out := string(hostileRender(t, Mermaid, hostileReportFromYAML(t)))
+	out := string(hostileRender(t, Mermaid, simtest.YAML(t, "hostile.yaml", hostileYAML)))
 	for _, bad := range []string{"<script", "<img", "<svg", "<iframe", "<meta", "<object", "<style", "<a ", "<b>load", "<i>", "\"><"} {
 		if strings.Contains(out, bad) {
 			i := strings.Index(out, bad)
@@ -321,14 +294,7 @@ func TestMermaidDirectiveInName(t *testing.T) {
 	// Its expectation goes: a flow mapping cannot hold the braces.
 	yml = strings.Replace(yml, "  - {flow: bastion-hub/ssh/vm-linux-1,        verdict: Allow}\n", "", 1)
 	yml = strings.Replace(yml, "name: nic-nsg-blocks-ssh", `name: "%%{init: {'theme':'forest'}}%%"`, 1)
-	topo, err := topology.Parse("evil.yaml", []byte(yml))
-	if err != nil {
-		t.Fatalf("topology.Parse: %v", err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := simtest.YAML(t, "evil.yaml", yml)
 	out := string(hostileRender(t, Mermaid, r))
 	if strings.Contains(out, "%%{") || strings.Contains(out, "}%%") {
 		t.Errorf("Mermaid output holds a directive:\n%s", out)

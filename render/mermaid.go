@@ -199,41 +199,8 @@ func mmdNodeLabel(n *node, more []string) string {
 	return sb.String()
 }
 
-// mmdText escapes s for a quoted Mermaid label: characters that could end
-// the label or be read as markup are written as Mermaid entity codes, a
-// newline becomes a line break, other control characters are dropped.
-func mmdText(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		switch r {
-		case '"':
-			sb.WriteString("#quot;")
-		case '<':
-			sb.WriteString("#lt;")
-		case '>':
-			sb.WriteString("#gt;")
-		case '&':
-			sb.WriteString("#amp;")
-		case '#':
-			sb.WriteString("#35;")
-		case '|':
-			sb.WriteString("#124;")
-		case '`':
-			sb.WriteString("#96;")
-		case '%':
-			// "%%{" anywhere starts a Mermaid directive, even in a label.
-			sb.WriteString("#37;")
-		case '\n':
-			sb.WriteString("<br/>")
-		default:
-			if r < 0x20 || r == 0x7f || r == '\uFFFD' {
-				continue
-			}
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
-}
+// mmdText escapes s for a quoted Mermaid label (mermaidEscaper).
+func mmdText(s string) string { return mermaidEscaper.text(s) }
 
 // oneLine joins the lines of s with spaces.
 func oneLine(s string) string {

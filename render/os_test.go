@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -29,10 +29,7 @@ func TestCollapsedVMsByOS(t *testing.T) {
 			PrivateIPAddress: netip.AddrFrom4([4]byte{10, 0, 1, byte(4 + i)}), OS: os,
 		})
 	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := simtest.Simulate(t, topo)
 	out := string(render(t, DOT, r, Options{CollapseAbove: 2}))
 	if want := "2 Linux, 1 Windows, 1 of unknown OS"; !strings.Contains(out, want) {
 		t.Errorf("collapsed DOT lacks %q:\n%s", want, out)

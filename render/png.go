@@ -110,23 +110,22 @@ func paintPNG(w io.Writer, js []byte) error {
 	// then edges, then nodes on top, then edge labels on top of all.
 	p.paint(g.Draw)
 	p.paint(g.LDraw)
-	for _, o := range g.Objects {
-		if o.Nodes != nil || strings.HasPrefix(o.Name, "cluster") {
-			p.paint(o.Draw)
-			p.paint(o.LDraw)
+	// objects paints the clusters, or the nodes.
+	objects := func(clusters bool) {
+		for _, o := range g.Objects {
+			if (o.Nodes != nil || strings.HasPrefix(o.Name, "cluster")) == clusters {
+				p.paint(o.Draw)
+				p.paint(o.LDraw)
+			}
 		}
 	}
+	objects(true)
 	for _, e := range g.Edges {
 		p.paint(e.Draw)
 		p.paint(e.HDraw)
 		p.paint(e.TDraw)
 	}
-	for _, o := range g.Objects {
-		if o.Nodes == nil && !strings.HasPrefix(o.Name, "cluster") {
-			p.paint(o.Draw)
-			p.paint(o.LDraw)
-		}
-	}
+	objects(false)
 	for _, e := range g.Edges {
 		p.paint(e.LDraw)
 		p.paint(e.HLDraw)

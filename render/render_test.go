@@ -19,24 +19,11 @@ import (
 
 	"github.com/nsgsim/nsgsim/flowgraph"
 	"github.com/nsgsim/nsgsim/gen"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
-
-// simulate loads and simulates a built-in scenario.
-func simulate(t testing.TB, name string) *sim.Report {
-	t.Helper()
-	topo, err := scenarios.Load(name)
-	if err != nil {
-		t.Fatalf("scenarios.Load(%q): %v", name, err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatalf("sim.Simulate(%q): %v", name, err)
-	}
-	return r
-}
 
 func render(t testing.TB, f Format, r *sim.Report, o Options) []byte {
 	t.Helper()
@@ -67,7 +54,7 @@ func TestGolden(t *testing.T) {
 	dir := filepath.Join("testdata", "golden")
 	want := map[string]bool{}
 	for _, name := range scenarioNames(t) {
-		r := simulate(t, name)
+		r := simtest.Scenario(t, name)
 		for _, f := range []Format{DOT, Mermaid} {
 			file := name + "." + string(f)
 			want[file] = true
@@ -134,8 +121,8 @@ func TestDeterministic(t *testing.T) {
 				continue
 			}
 			t.Run(name+"."+string(f), func(t *testing.T) {
-				a := render(t, f, simulate(t, name), defaults)
-				b := render(t, f, simulate(t, name), defaults)
+				a := render(t, f, simtest.Scenario(t, name), defaults)
+				b := render(t, f, simtest.Scenario(t, name), defaults)
 				if !bytes.Equal(a, b) {
 					t.Errorf("two renderings differ:\n%s", firstDiff(string(a), string(b)))
 				}
@@ -202,7 +189,7 @@ func parseSVG(t *testing.T, data []byte) []svgEdge {
 func TestSVG(t *testing.T) {
 	for _, name := range scenarioNames(t) {
 		t.Run(name, func(t *testing.T) {
-			r := simulate(t, name)
+			r := simtest.Scenario(t, name)
 			edges := parseSVG(t, render(t, SVG, r, Options{}))
 			byID := map[string]svgEdge{}
 			for _, e := range edges {
@@ -241,7 +228,7 @@ func TestSVG(t *testing.T) {
 func TestColours(t *testing.T) {
 	seen := map[string]bool{}
 	for _, name := range scenarioNames(t) {
-		r := simulate(t, name)
+		r := simtest.Scenario(t, name)
 		for _, res := range r.Results {
 			want := map[topology.Verdict]string{topology.VerdictAllow: colorAllow, topology.VerdictDeny: colorDeny, topology.VerdictPartial: colorPartial}[res.Verdict]
 			if res.Verdict == topology.VerdictDeny && res.Flow.Requirement == topology.Recommended {
@@ -267,7 +254,7 @@ func TestColours(t *testing.T) {
 // every edge, and on a Deny edge the NSG, rule and priority that blocked it.
 func TestLabels(t *testing.T) {
 	for _, name := range scenarioNames(t) {
-		r := simulate(t, name)
+		r := simtest.Scenario(t, name)
 		d, err := build(flowgraph.Build(r), Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -324,11 +311,7 @@ func hostileReport(t *testing.T) *sim.Report {
 		BastionHosts: []*topology.BastionHost{{Name: n("bastion"), VirtualNetwork: vnet.Name, SKU: topology.Standard}},
 		Clients:      []*topology.Client{{Name: n("client"), AddressPrefixes: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}},
 	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatalf("sim.Simulate: %v", err)
-	}
-	return r
+	return simtest.Simulate(t, topo)
 }
 
 // TestEscaping draws a topology whose names hold markup, quotes, entities,
@@ -418,7 +401,7 @@ func TestSVGText(t *testing.T) {
 
 // TestFocus draws only the flows that touch one VM, subnet or NSG.
 func TestFocus(t *testing.T) {
-	r := simulate(t, "reference")
+	r := simtest.Scenario(t, "reference")
 	for _, tc := range []struct {
 		focus string
 		want  []string // flow IDs
@@ -465,7 +448,7 @@ func TestFocus(t *testing.T) {
 // one edge per kind of flow with the worst verdict.
 func TestCollapse(t *testing.T) {
 	name := largest(t)
-	r := simulate(t, name)
+	r := simtest.Scenario(t, name)
 	d, err := build(flowgraph.Build(r), Options{CollapseAbove: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -520,7 +503,7 @@ func TestCollapse(t *testing.T) {
 
 // TestHighlight marks changed flows, as `nsgsim diff -o` does.
 func TestHighlight(t *testing.T) {
-	r := simulate(t, "reference")
+	r := simtest.Scenario(t, "reference")
 	id := "bastion-hub/ssh/vm-linux-1"
 	d, err := build(flowgraph.Build(r), Options{Highlight: map[string]string{id: "was Deny"}})
 	if err != nil {
@@ -545,7 +528,7 @@ func TestHighlight(t *testing.T) {
 func TestPNG(t *testing.T) {
 	for _, name := range []string{"reference", largest(t)} {
 		t.Run(name, func(t *testing.T) {
-			r := simulate(t, name)
+			r := simtest.Scenario(t, name)
 			img, err := png.Decode(bytes.NewReader(render(t, PNG, r, defaults)))
 			if err != nil {
 				t.Fatalf("png.Decode: %v", err)
@@ -611,7 +594,7 @@ func TestFormatFor(t *testing.T) {
 func largest(t testing.TB) string {
 	best, n := "", -1
 	for _, name := range scenarioNames(t) {
-		if k := len(simulate(t, name).Results); k > n {
+		if k := len(simtest.Scenario(t, name).Results); k > n {
 			best, n = name, k
 		}
 	}
@@ -819,7 +802,7 @@ func BenchmarkRenderSVG(b *testing.B) {
 	reports := map[string]func() *sim.Report{}
 	names := []string{"reference", largest(b)}
 	for _, name := range names {
-		reports[name] = func() *sim.Report { return simulate(b, name) }
+		reports[name] = func() *sim.Report { return simtest.Scenario(b, name) }
 	}
 	names = append(names, "enterprise")
 	reports["enterprise"] = func() *sim.Report { return generated(b, enterprise) }
@@ -844,7 +827,7 @@ func BenchmarkRenderSVG(b *testing.B) {
 // counted apart on an edge of a subnet, which stays green when every other
 // flow is allowed, and explained in the legend.
 func TestIntended(t *testing.T) {
-	r := simulate(t, "hub-three-spokes")
+	r := simtest.Scenario(t, "hub-three-spokes")
 	const flow = "bastion-hub/rdp/dev-win-4"
 	d, err := build(flowgraph.Build(r), Options{})
 	if err != nil {
@@ -895,7 +878,7 @@ func TestIntended(t *testing.T) {
 // diff's view of the changed edges does: only the selected flows are
 // drawn.
 func TestRenderGraphSelection(t *testing.T) {
-	r := simulate(t, "hub-three-spokes")
+	r := simtest.Scenario(t, "hub-three-spokes")
 	g := flowgraph.Build(r).Select(func(f *flowgraph.Flow) bool { return f.Result.Verdict == topology.VerdictDeny })
 	var buf bytes.Buffer
 	if err := RenderGraph(&buf, Mermaid, g, Options{}); err != nil {
@@ -912,7 +895,7 @@ func TestRenderGraphSelection(t *testing.T) {
 // nodes are held in separate columns (stacked, the port-80 edge to Internet
 // read as AzureCloud → Internet).
 func TestMermaidLayout(t *testing.T) {
-	out := string(render(t, Mermaid, simulate(t, "nic-nsg-blocks-ssh"), defaults))
+	out := string(render(t, Mermaid, simtest.Scenario(t, "nic-nsg-blocks-ssh"), defaults))
 	loop := regexp.MustCompile(`(?m)^  (n\d+) (-->|==>|-\.->)\|[^\n]*\| (n\d+)$`)
 	for _, m := range loop.FindAllStringSubmatch(out, -1) {
 		if m[1] == m[3] {
@@ -968,15 +951,8 @@ func TestDiagramBudget(t *testing.T) {
 		fmt.Fprintf(&b, "  - {name: v%d, addressSpace: [10.%d.%d.0/24], subnets: [{name: s, addressPrefix: 10.%d.%d.0/24}]}\n", i, i/256, i%256, i/256, i%256)
 	}
 	b.WriteString("bastionHosts:\n  - {name: b, virtualNetwork: v0, sku: Standard}\n")
-	topo, err := topology.Parse("many.yaml", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = Render(io.Discard, SVG, r, Options{CollapseAbove: DefaultCollapseAbove})
+	r := simtest.YAML(t, "many.yaml", b.String())
+	err := Render(io.Discard, SVG, r, Options{CollapseAbove: DefaultCollapseAbove})
 	var pe *topology.Error
 	if !errors.As(err, &pe) || pe.Pos.Line == 0 || !strings.Contains(pe.Msg, "--focus") {
 		t.Fatalf("want a positioned error suggesting --focus, got %v", err)

@@ -17,19 +17,6 @@ import (
 // just as wrong for Azure (NAME001) but means nothing to any medium.
 const plainName = "z z"
 
-func hostileReport(t *testing.T, h string) *sim.Report {
-	t.Helper()
-	topo, err := hostile.Build(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // CheckTerminal fails when out carries an unsafe rune other than the
 // newlines that end its lines, or bytes that are not UTF-8.
 func checkTerminal(t *testing.T, format, out string) {
@@ -44,60 +31,13 @@ func checkTerminal(t *testing.T, format, out string) {
 	}
 }
 
-// markdownSkeleton reduces Markdown to its structure: escaped characters
-// plain text and code spans become "a" (runs collapsed), and the
-// characters that Markdown reads as markup stay. A report whose names are
-// escaped has the skeleton of the same report with plain names.
-func markdownSkeleton(md string) string {
-	const markup = "|*[]()<>&:@!_~#$\\`"
-	var b strings.Builder
-	plain := func() {
-		if !strings.HasSuffix(b.String(), "a") {
-			b.WriteByte('a')
-		}
-	}
-	for i := 0; i < len(md); {
-		c := md[i]
-		switch {
-		case c == '\n':
-			b.WriteByte('\n')
-			i++
-		case c == '\\' && i+1 < len(md):
-			plain()
-			i += 2
-		case c == '`':
-			n := 0
-			for i+n < len(md) && md[i+n] == '`' {
-				n++
-			}
-			fence := md[i : i+n]
-			end := strings.Index(md[i+n:], fence)
-			if end < 0 || strings.Contains(md[i+n:i+n+end], "\n") {
-				b.WriteString("?unclosed code span?")
-				i += n
-				continue
-			}
-			plain() // inert text, like an escaped character
-			i += n + end + n
-		case strings.IndexByte(markup, c) >= 0:
-			b.WriteByte(c)
-			i++
-		default:
-			plain()
-			_, size := utf8.DecodeRuneInString(md[i:])
-			i += size
-		}
-	}
-	return b.String()
-}
-
 // TestHostileNamesReports writes every text format of a report whose every
 // name is hostile: the terminal formats carry no unsafe character and have
 // the lines of the plain report, the Markdown has the structure of the
 // plain report, and JSON and SARIF decode to the exact names with no
 // unsafe character raw in the document.
 func TestHostileNamesReports(t *testing.T) {
-	plain := hostileReport(t, plainName)
+	plain := hostile.Report(t, plainName, nil)
 	write := func(r *sim.Report, f func(*bytes.Buffer, *sim.Report) error) string {
 		var buf bytes.Buffer
 		if err := f(&buf, r); err != nil {
@@ -109,12 +49,16 @@ func TestHostileNamesReports(t *testing.T) {
 	markdown := func(b *bytes.Buffer, r *sim.Report) error { return WriteMarkdown(b, r) }
 	trace := func(b *bytes.Buffer, r *sim.Report) error {
 		res := r.Results[len(r.Results)-1] // the user flow
-		return WriteTrace(b, r.Engine, r.Engine.Trace(res.Flow))
+		tr, err := r.Engine.Trace(res.Flow)
+		if err != nil {
+			return err
+		}
+		return WriteTrace(b, r.Engine, tr)
 	}
 	plainTable, plainMD, plainTrace := write(plain, table), write(plain, markdown), write(plain, trace)
 	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			r := hostileReport(t, h)
+			r := hostile.Report(t, h, nil)
 			for _, c := range []struct {
 				format    string
 				out, want string
@@ -127,7 +71,7 @@ func TestHostileNamesReports(t *testing.T) {
 			md := write(r, markdown)
 			checkTerminal(t, "markdown", md)
 			checkTables(t, md)
-			if got, want := markdownSkeleton(md), markdownSkeleton(plainMD); got != want {
+			if got, want := hostile.MarkdownSkeleton(md), hostile.MarkdownSkeleton(plainMD); got != want {
 				t.Errorf("Markdown structure differs from the plain report's:\n%s\nwant\n%s\nmarkdown:\n%s", got, want, md)
 			}
 			for _, c := range []struct {

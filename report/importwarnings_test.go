@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
@@ -20,10 +21,7 @@ func TestImportWarningsInReports(t *testing.T) {
 	}
 	topo.Warnings.Add(topology.Pos{File: "estate.json", Path: "[7].properties"}, "1 VM scale set is not modelled: %q", "vmss-web")
 	topo.Warnings.Add(topology.Pos{File: "plan.json", Line: 12, Col: 5}, "IPv6 prefix %s dropped", "fd00::/48")
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := simtest.Simulate(t, topo)
 	for _, tc := range []struct {
 		format string
 		write  func(*bytes.Buffer, *sim.Report) error

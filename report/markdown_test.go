@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
 )
 
@@ -14,7 +15,7 @@ import (
 // findings with their documentation links, and tables whose rows all have
 // the header's number of cells.
 func TestMarkdown(t *testing.T) {
-	r := scenarioReport(t, "omit-https-inbound")
+	r := simtest.Scenario(t, "omit-https-inbound")
 	var buf bytes.Buffer
 	if err := WriteMarkdown(&buf, r); err != nil {
 		t.Fatal(err)
@@ -39,7 +40,7 @@ func TestMarkdown(t *testing.T) {
 
 func TestMarkdownAllScenarios(t *testing.T) {
 	for _, s := range scenarios.List() {
-		r := scenarioReport(t, s.Name)
+		r := simtest.Scenario(t, s.Name)
 		var buf bytes.Buffer
 		if err := WriteMarkdown(&buf, r); err != nil {
 			t.Fatal(err)
@@ -96,7 +97,7 @@ func checkTables(t *testing.T, md string) {
 // reported as intended in the table, the Markdown and the JSON, and that
 // the summary counts it apart from the blocked flows.
 func TestIntendedInReports(t *testing.T) {
-	r := scenarioReport(t, "hub-three-spokes")
+	r := simtest.Scenario(t, "hub-three-spokes")
 	if r.Summary.Intended != 1 || r.Summary.RequiredBlocked != 5 {
 		t.Fatalf("summary %+v; want 1 intended and 5 required blocked", r.Summary)
 	}

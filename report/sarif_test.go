@@ -8,22 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/scenarios"
-	"github.com/nsgsim/nsgsim/sim"
 )
-
-func scenarioReport(t *testing.T, name string) *sim.Report {
-	t.Helper()
-	topo, err := scenarios.Load(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // validateSARIF checks a log against the parts of SARIF 2.1.0 that code
 // scanning relies on (sections 3.13 sarifLog, 3.14 run, 3.19 driver, 3.49
@@ -142,7 +129,7 @@ func validateSARIF(data []byte) error {
 func TestSARIFValidates(t *testing.T) {
 	for _, s := range scenarios.List() {
 		t.Run(s.Name, func(t *testing.T) {
-			r := scenarioReport(t, s.Name)
+			r := simtest.Scenario(t, s.Name)
 			var buf bytes.Buffer
 			if err := WriteSARIF(&buf, r); err != nil {
 				t.Fatal(err)
@@ -168,7 +155,7 @@ func TestSARIFValidates(t *testing.T) {
 
 // TestSARIFFlowResults checks the FLOW001 result of a blocked required flow.
 func TestSARIFFlowResults(t *testing.T) {
-	r := scenarioReport(t, "omit-https-inbound")
+	r := simtest.Scenario(t, "omit-https-inbound")
 	log := NewSARIF(r)
 	var flows, nsg001 int
 	for _, res := range log.Runs[0].Results {

@@ -25,7 +25,11 @@ func traceOf(t *testing.T, scenario, from, to string, port uint16) (*sim.Engine,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e, e.Trace(f)
+	tr, err := e.Trace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, tr
 }
 
 // TestTraceJSON checks the NSG diagnostics shape of a trace: one result,

@@ -417,20 +417,7 @@ func TestBrowserHostile(t *testing.T) {
 // and keeps its edits; the file is never written.
 func TestBrowserReload(t *testing.T) {
 	b := newBrowser(t)
-	_, data, err := scenarios.Source("hub-three-spokes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "topo.yaml")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path, CollapseAbove: 60})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	_, ts, path, data := serveScenarioFile(t, "hub-three-spokes", 60)
 	const edge = "flow:bastion-hub/rdp/data-sql-1"
 	b.do(t, chromedp.Navigate(ts.URL+"/"), ready,
 		toggle("nsg-bastion", "AllowAzureCloudOutbound"),

@@ -25,4 +25,8 @@
 // (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview)
 // and of "Configure NSG rules for Azure Bastion"
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-nsg).
+//
+// It owns the HTTP server, its JSON API, the page and its assets, and the
+// applying of a page's edits to a fresh copy of the topology. Everything it
+// shows is decided, laid out and written by the packages named above.
 package serve

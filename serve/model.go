@@ -134,7 +134,7 @@ func evaluate(b *base, edits []Edit, full bool) *evaluation {
 	rev, err := b.report.Revise(t, names...)
 	if err == nil {
 		if full {
-			r = rev.Report()
+			r, err = rev.Report()
 		} else {
 			r = &sim.Report{Topology: rev.Topology, Engine: rev.Engine, Results: rev.Results}
 		}
@@ -241,7 +241,11 @@ func (ev *evaluation) trace(flowID string) (string, error) {
 	for _, res := range ev.report.Results {
 		if res.Flow.ID == flowID {
 			var buf bytes.Buffer
-			if err := report.WriteTrace(&buf, ev.report.Engine, ev.report.Engine.Trace(res.Flow)); err != nil {
+			tr, err := ev.report.Engine.Trace(res.Flow)
+			if err != nil {
+				return "", err
+			}
+			if err := report.WriteTrace(&buf, ev.report.Engine, tr); err != nil {
 				return "", err
 			}
 			return buf.String(), nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/report"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
@@ -29,6 +30,28 @@ func newTestServer(t *testing.T, scenario string) (*Server, *httptest.Server) {
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return s, ts
+}
+
+// serveScenarioFile writes a built-in scenario to a file of the test's own
+// and serves that file, watched, as `nsgsim serve FILE` does. It returns
+// the file's path and content beside the servers.
+func serveScenarioFile(t *testing.T, scenario string, collapseAbove int) (s *Server, ts *httptest.Server, path string, data []byte) {
+	t.Helper()
+	_, data, err := scenarios.Source(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "topo.yaml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path, CollapseAbove: collapseAbove})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts = httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts, path, data
 }
 
 // call makes an API request with the run's token; body nil means GET.
@@ -302,20 +325,7 @@ func TestPageHasNoInlineScript(t *testing.T) {
 // after it changes on disk, and the page's old version gets 409; the file
 // is never written.
 func TestReloadsChangedFile(t *testing.T) {
-	_, data, err := scenarios.Source("hub-three-spokes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "topo.yaml")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	s, ts, path, data := serveScenarioFile(t, "hub-three-spokes", 0)
 	v1 := version(t, s, ts)
 	out := evalEdits(t, s, ts, []Edit{{Op: OpDisable, NSG: "nsg-bastion", Rule: "AllowSshRdpOutbound"}})
 	if len(out.Flows) == 0 {
@@ -366,18 +376,15 @@ func TestTraceIsTraceCommand(t *testing.T) {
 // trace` writes it.
 func traceText(t *testing.T, scenario, flow string) string {
 	t.Helper()
-	topo, err := scenarios.Load(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sim.Simulate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := simtest.Scenario(t, scenario)
 	for _, res := range r.Results {
 		if res.Flow.ID == flow {
 			var buf bytes.Buffer
-			report.WriteTrace(&buf, r.Engine, r.Engine.Trace(res.Flow))
+			tr, err := r.Engine.Trace(res.Flow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			report.WriteTrace(&buf, r.Engine, tr)
 			return buf.String()
 		}
 	}
@@ -388,20 +395,7 @@ func traceText(t *testing.T, scenario, flow string) string {
 // TestEmit: the edits written by fix's emitters.
 func TestEmit(t *testing.T) {
 	// The scenario as a file of the user's: the YAML form edits it in place.
-	_, file, err := scenarios.Source("hub-three-spokes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "topo.yaml")
-	if err := os.WriteFile(path, file, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Options{Load: func() (*topology.Topology, error) { return topology.Load(path) }, Watch: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	s, ts, path, file := serveScenarioFile(t, "hub-three-spokes", 0)
 	edits := []Edit{
 		{Op: OpSet, NSG: "nsg-data", Rule: "DenyRdpFromHub", Set: map[string]string{"access": "Allow"}},
 		{Op: OpSet, NSG: "nsg-app-web", Rule: firstRule(t, "nsg-app-web"), Set: map[string]string{"priority": "3000"}},

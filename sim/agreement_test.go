@@ -47,7 +47,10 @@ func agreeOnRandomTopologies(t *testing.T, seed uint64, minPackets int, shape fu
 					t.Fatalf("seed %d: flow %s targets no VM of known OS (SPEC 1: no ssh or rdp flow to a VM of unknown OS)", s, f.ID)
 				}
 			}
-			res := e.Evaluate(f)
+			res, err := e.Evaluate(f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			flows++
 			checkFlow(t, s, topo, e, f, res)
 			if t.Failed() {

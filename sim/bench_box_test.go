@@ -2,56 +2,17 @@ package sim
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/hostile"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
-// hostileRules writes the topology of issue 11's bounded-work case: NSGs
-// of n rules, each rule with its own /32 source, source port and /32
-// destination, so that every rule cuts the source, source-port and
-// destination axes of a flow at new points. One such NSG guards
-// AzureBastionSubnet (the client flows from the Internet cross it), another
-// a workload subnet that a user flow from 0.0.0.0/0 reaches whole. A grid
-// of cells would have (2n)² × 64 and (2n)³ cells; the file is about
-// 180 bytes a rule.
+// hostileRules is hostile.DistinctRules(n) loaded: issue 11's
+// bounded-work case.
 func hostileRules(tb testing.TB, n int) *topology.Topology {
 	tb.Helper()
-	var b strings.Builder
-	b.WriteString(`name: hostile
-virtualNetworks:
-  - name: hub
-    addressSpace: [10.0.0.0/16]
-    subnets:
-      - {name: AzureBastionSubnet, addressPrefix: 10.0.0.0/26, networkSecurityGroup: nsg-bastion}
-      - {name: work, addressPrefix: 10.0.1.0/24, networkSecurityGroup: nsg-work}
-bastionHosts:
-  - {name: bastion, virtualNetwork: hub, sku: Standard}
-virtualMachines:
-  - {name: vm1, subnet: hub/work, privateIpAddress: 10.0.1.4, os: Linux}
-flows:
-  - {name: anyone-to-work, source: 0.0.0.0/0, destination: 10.0.1.0/24, protocol: Tcp, destinationPort: 443}
-networkSecurityGroups:
-`)
-	for _, g := range []struct {
-		name string
-		dst  func(i int) string
-	}{
-		{"nsg-bastion", func(i int) string { return fmt.Sprintf("10.0.0.%d", i%64) }},
-		{"nsg-work", func(i int) string { return fmt.Sprintf("10.0.1.%d", i%250+1) }},
-	} {
-		fmt.Fprintf(&b, "  - name: %s\n    securityRules:\n", g.name)
-		for i := range n {
-			access := "Allow"
-			if i%2 == 1 {
-				access = "Deny"
-			}
-			fmt.Fprintf(&b, "      - {name: r%d, priority: %d, direction: Inbound, access: %s, protocol: Tcp, sourceAddressPrefix: 20.%d.%d.%d, sourcePortRange: '%d', destinationAddressPrefix: %s, destinationPortRange: '443'}\n",
-				i, 100+i, access, i/65536%256, i/256%256, i%256, 1024+i*7, g.dst(i))
-		}
-	}
-	t, err := topology.Parse("hostile.yaml", []byte(b.String()))
+	t, err := topology.Parse("hostile.yaml", []byte(hostile.DistinctRules(n)))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -65,7 +65,9 @@ func BenchmarkEvaluateFlow(b *testing.B) {
 		b.Run(string(flow.Kind), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				e.Evaluate(flow)
+				if _, err := e.Evaluate(flow); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

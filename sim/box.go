@@ -218,7 +218,11 @@ type decided struct {
 // rules match every packet, so the pieces cover b. A large NSG's rule index
 // names the rules that can meet b, and only those are walked: the others
 // take nothing of it. sc holds the buffers of the walk.
-func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol, dport uint16, b box, sc *evalScratch, out []decided) []decided {
+//
+// Every piece the walk makes, taken or left, is charged to fb; when a rule
+// brings them past fb's limit the walk stops there, fb records the rule
+// (over), and out is incomplete.
+func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol, dport uint16, b box, sc *evalScratch, fb *flowBudget, out []decided) []decided {
 	rules := n.rules[dir]
 	x := n.index(dir)
 	count := len(rules)
@@ -236,6 +240,7 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 			continue
 		}
 		next = next[:0]
+		made, steps := 0, len(rest)
 		for _, x := range rest {
 			switch {
 			case !x.meets(r):
@@ -244,10 +249,15 @@ func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol,
 				out = append(out, decided{x, r})
 			default:
 				out = append(out, decided{x.within(r), r})
+				n := len(next)
 				next = x.minus(r, next)
+				made += 1 + len(next) - n
 			}
 		}
 		rest, next = next, rest
+		if !fb.charge(made, steps, n, r) {
+			break
+		}
 	}
 	sc.rest, sc.next = rest, next
 	return out

@@ -37,4 +37,8 @@
 //
 // The tests hold a slow reference evaluator written as the plainest reading
 // of the same documents; the engine must agree with it on random topologies.
+//
+// It does not read input (packages input and topology), resolve names
+// (package network) or print anything (packages report, render, diff and
+// fix write its results).
 package sim

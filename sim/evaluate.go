@@ -90,17 +90,38 @@ type gate struct {
 }
 
 // Evaluate decides a flow over all its addresses and source ports; a flow
-// on protocol "*" is decided once per protocol (protocols.go).
-func (e *Engine) Evaluate(f *Flow) *Result {
+// on protocol "*" is decided once per protocol (protocols.go). It fails,
+// with the position of the rule that went over, when deciding the flow
+// would make more than MaxFlowPieces pieces (budget_pieces.go).
+func (e *Engine) Evaluate(f *Flow) (*Result, error) {
+	var fb flowBudget
+	return e.evaluateCounted(f, &fb)
+}
+
+// evaluateCounted is Evaluate, counting in fb what it makes.
+func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
+	res := e.evaluate(f, fb)
+	if fb.isOver() {
+		return nil, fb.err(f)
+	}
+	return res, nil
+}
+
+// evaluate is Evaluate, charging the pieces to fb; past its limit the
+// result is incomplete and fb.over is set.
+func (e *Engine) evaluate(f *Flow, fb *flowBudget) *Result {
 	if f.Protocol == topology.Any {
-		return e.evaluateEachProtocol(f)
+		return e.evaluateEachProtocol(f, fb)
 	}
 	srcParts, dstParts := e.flowParts(f)
 	ports := PortSet(f.SourcePorts)
 	res := &Result{Flow: f, Source: unionOf(srcParts), Dest: unionOf(dstParts)}
 	for _, sp := range srcParts {
 		for _, dp := range dstParts {
-			segs := e.evaluatePair(f, sp, ports, dp)
+			segs := e.evaluatePair(f, sp, ports, dp, fb)
+			if fb.isOver() {
+				return res
+			}
 			if res.Segments == nil {
 				res.Segments = segs
 				continue
@@ -210,7 +231,9 @@ func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
 // joined into the boxes that merging the cells of a grid would give
 // (joinPieces), so the segments are exactly those of deciding one packet
 // per cell of the grid that every rule's bounds cut, as nsgsim first did.
-func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment {
+//
+// The pieces are charged to fb; past its limit evaluatePair returns nil.
+func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBudget) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
 	}
@@ -226,7 +249,11 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 	for i, g := range path {
 		next := sc.next2[:0]
 		for _, pc := range open {
-			sc.parts = g.nsg.partition(g.dir, f.Protocol, f.Port, pc.b, sc, sc.parts[:0])
+			sc.parts = g.nsg.partition(g.dir, f.Protocol, f.Port, pc.b, sc, fb, sc.parts[:0])
+			if fb.isOver() {
+				sc.open, sc.done = open[:0], done[:0]
+				return nil
+			}
 			for _, t := range sc.parts {
 				np := piece{b: t.b, dec: pc.dec}
 				np.dec.rules[i] = t.rule
@@ -242,13 +269,30 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 	}
 	sc.open, sc.done = open, done
 
-	// Group the pieces by decision, in order of first appearance.
+	// Group the pieces by decision, in order of first appearance: by a
+	// scan of the few decisions there usually are, then by a map.
 	decs := sc.decs[:0]
+	var byDec map[decision]int
 	for _, pc := range done {
-		k := slices.IndexFunc(decs, func(d decisionBoxes) bool { return d.dec == pc.dec })
+		k := -1
+		if byDec != nil {
+			if i, ok := byDec[pc.dec]; ok {
+				k = i
+			}
+		} else {
+			k = slices.IndexFunc(decs, func(d decisionBoxes) bool { return d.dec == pc.dec })
+		}
 		if k < 0 {
 			decs = append(decs, decisionBoxes{dec: pc.dec})
 			k = len(decs) - 1
+			if byDec != nil {
+				byDec[pc.dec] = k
+			} else if len(decs) > 8 {
+				byDec = make(map[decision]int, 2*len(decs))
+				for i, d := range decs {
+					byDec[d.dec] = i
+				}
+			}
 		}
 		decs[k].boxes = append(decs[k].boxes, pc.b)
 	}
@@ -268,7 +312,13 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part) []Segment 
 			segs = append(segs, Segment{Source: src.set, SourcePorts: ports, Destination: dst.set, Access: access, Hops: hops})
 			break
 		}
-		for _, b := range joinPieces(d.boxes) {
+		joined, ok := joinPieces(d.boxes, fb)
+		if !ok {
+			last := dec.rules[dec.n-1]
+			fb.over = ruleAt{path[dec.n-1].nsg.nsg, last.rule}
+			return nil
+		}
+		for _, b := range joined {
 			segs = append(segs, Segment{Source: b.src, SourcePorts: b.ports, Destination: b.dst, Access: access, Hops: hops})
 		}
 	}
@@ -318,23 +368,34 @@ type box struct{ src, ports, dst Set }
 // merge (sources first, then ports, then destinations) gives the same.
 // They are computed on the pieces' own bounds: destination intervals, and
 // within each the source-port intervals of the pieces that cover it.
-func joinPieces(pieces []box) []box {
+//
+// Each step of the join (a piece or a span looked at) is charged to fb as
+// a step; ok is false when they take it past MaxFlowSteps.
+func joinPieces(pieces []box, fb *flowBudget) (joined []box, ok bool) {
 	if len(pieces) == 1 {
-		return pieces
+		return pieces, true
 	}
+	// steps counts the work; past left, the join gives up.
+	steps, left := 0, MaxFlowSteps-fb.steps
+	defer func() { fb.steps += steps }()
 	// The destination intervals: between consecutive bounds of the pieces'
 	// destination sets. Each piece covers whole intervals.
 	var dcuts []Point
 	for _, b := range pieces {
 		dcuts = b.dst.cuts(dcuts)
 	}
+	steps += len(dcuts)
 	dcuts = uniq(dcuts)
 	covering := make([][]int, len(dcuts)) // interval k: the pieces that cover it
 	for i, b := range pieces {
 		for _, sp := range b.dst.spans {
-			k, _ := slices.BinarySearch(dcuts, sp.lo)
+			k0, _ := slices.BinarySearch(dcuts, sp.lo)
+			k := k0
 			for ; dcuts[k] <= sp.hi; k++ {
 				covering[k] = append(covering[k], i)
+			}
+			if steps += 1 + k - k0; steps > left {
+				return nil, false
 			}
 		}
 	}
@@ -373,10 +434,14 @@ func joinPieces(pieces []box) []box {
 					spans = append(spans, pieces[i].src.spans...)
 				}
 			}
+			if steps += len(in) + len(spans); steps > left {
+				return nil, false
+			}
 			if len(spans) == 0 {
 				continue
 			}
-			src := normalize(slices.Clone(spans))
+			// Normalized in place; kept (cloned) only when new.
+			src := normalize(spans)
 			h := src.hash(0)
 			var at *srcSet
 			for _, x := range bySrc[h] {
@@ -386,7 +451,7 @@ func joinPieces(pieces []box) []box {
 				}
 			}
 			if at == nil {
-				at = &srcSet{src: src}
+				at = &srcSet{src: Set{slices.Clone(src.spans)}}
 				bySrc[h] = append(bySrc[h], at)
 				row = append(row, at)
 			}
@@ -409,10 +474,13 @@ func joinPieces(pieces []box) []box {
 			}
 			at.dst = append(at.dst, d)
 		}
+		if steps += len(row); steps > left {
+			return nil, false
+		}
 	}
 	boxes := make([]box, len(out))
 	for i, x := range out {
 		boxes[i] = box{x.src, x.ports, normalize(x.dst)}
 	}
-	return boxes
+	return boxes, true
 }

@@ -47,7 +47,10 @@ func TestEvaluateMatchesSlowPath(t *testing.T) {
 				SourcePorts: []topology.PortRange{topology.EphemeralPorts}, Port: 22})
 		}
 		for _, f := range flows {
-			got := e.Evaluate(f)
+			got, err := e.Evaluate(f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			want := e.evaluateSlow(f)
 			if !sameSegments(got.Segments, want.Segments) {
 				t.Fatalf("topology %d, flow %s: Evaluate segments\n%v\nwant (slow path)\n%v", i, f.ID, got.Segments, want.Segments)

@@ -143,7 +143,10 @@ flows:
 	if !differ || allowed != "Udp, Icmp, Esp and Ah" || denied != "Tcp" {
 		t.Errorf("ProtocolSubsets = %q, %q, %v; want Udp, Icmp, Esp and Ah / Tcp", allowed, denied, differ)
 	}
-	tr := r.Engine.Trace(res.Flow)
+	tr, err := r.Engine.Trace(res.Flow)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var protos []string
 	for _, p := range tr.Parts {
 		protos = append(protos, p.Packet.Protocol.String()+":"+p.Access.String())
@@ -227,7 +230,10 @@ func TestDeveloperEndpointIsHostVIP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("trace from a Developer Bastion: %v", err)
 	}
-	tr := r.Engine.Trace(f)
+	tr, err := r.Engine.Trace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tr.Parts) != 1 || r.Engine.PointString(tr.Parts[0].Packet.Source) != "168.63.129.16" || len(tr.Parts[0].NSGs) != 1 {
 		t.Errorf("trace = %+v, want one part from 168.63.129.16 through nsg-work inbound only", tr.Parts)
 	}

@@ -142,14 +142,17 @@ func FindingRuleByID(id string) (FindingRule, bool) {
 }
 
 // Findings lints the topology, using the flow results where a check depends
-// on what the NSGs decide.
-func (e *Engine) Findings(results []*Result) []Finding {
+// on what the NSGs decide. It fails when the flows it evaluates itself (see
+// checkManagementPorts) go past a budget on pieces.
+func (e *Engine) Findings(results []*Result) ([]Finding, error) {
 	var l findingList
 	e.checkBastionSubnets(&l)
 	e.checkExplicitRules(&l)
 	e.checkBastionHosts(&l)
 	e.checkShadowed(&l)
-	e.checkManagementPorts(&l)
+	if err := e.checkManagementPorts(&l); err != nil {
+		return nil, err
+	}
 	e.checkVMs(&l)
 	e.checkNames(&l)
 	checkRecommendedFlows(&l, results)
@@ -157,7 +160,7 @@ func (e *Engine) Findings(results []*Result) []Finding {
 	e.checkServiceTagsFile(&l)
 	e.checkFlowNotes(&l, results)
 	e.checkInputGaps(&l)
-	return l.sorted()
+	return l.sorted(), nil
 }
 
 type findingList []Finding

@@ -201,7 +201,7 @@ func verbES(n int) string {
 // the source to the AzureBastionSubnet IP address range", bastion-nsg). The
 // check evaluates Internet → VM on both ports through the VM's NSGs, so a
 // rule that a Deny before it or the NIC NSG overrides is not reported.
-func (e *Engine) checkManagementPorts(l *findingList) {
+func (e *Engine) checkManagementPorts(l *findingList) error {
 	type key struct {
 		rule *topology.SecurityRule
 		nsg  *topology.NetworkSecurityGroup
@@ -246,7 +246,11 @@ func (e *Engine) checkManagementPorts(l *findingList) {
 	}
 	vms := make(map[key][]string)
 	var order []key
-	for _, res := range e.EvaluateAll(flows) {
+	results, err := e.EvaluateAll(flows)
+	if err != nil {
+		return err
+	}
+	for _, res := range results {
 		for _, sg := range res.Segments {
 			if sg.Access != topology.Allow {
 				continue
@@ -274,6 +278,7 @@ func (e *Engine) checkManagementPorts(l *findingList) {
 			"rule %q (priority %d) of network security group %q allows %s from %s to %s; with Azure Bastion, allow it from the AzureBastionSubnet range only",
 			k.rule.Name, k.rule.Priority, k.nsg.Name, what, k.rule.Source, listNames(vms[k])))
 	}
+	return nil
 }
 
 // openSource reports whether a rule side admits the whole Internet: *,

@@ -32,7 +32,10 @@ func FuzzEngine(f *testing.F) {
 			t.Fatalf("input %x: Compile: %v\ntopology:\n%s", data, err, dumpTopology(topo))
 		}
 		for _, fl := range append(Flows(topo), randomFlows(rng, topo)...) {
-			res := e.Evaluate(fl)
+			res, err := e.Evaluate(fl)
+			if err != nil {
+				t.Fatal(err)
+			}
 			checkFlow(t, src.seed, topo, e, fl, res)
 			for _, pkt := range samplePackets(rng, e, fl, res) {
 				checkPacket(t, src.seed, topo, e, fl, res, pkt)

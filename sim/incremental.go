@@ -110,14 +110,18 @@ func WithNSG(t *topology.Topology, nsg *topology.NetworkSecurityGroup) *topology
 
 // Report completes the revision into what sim.Simulate returns for its
 // topology: the expectations checked, the findings and the summary. The
-// findings are computed in full.
-func (v *Revision) Report() *Report {
+// findings are computed in full, and fail as Simulate's do, past a budget
+// on pieces.
+func (v *Revision) Report() (*Report, error) {
 	r := &Report{Topology: v.Topology, Engine: v.Engine, Results: v.Results}
 	r.Expectations = checkExpectations(v.Topology.Expectations, v.Results)
 	markIntended(r)
-	r.Findings = v.Engine.Findings(r.Results)
+	var err error
+	if r.Findings, err = v.Engine.Findings(r.Results); err != nil {
+		return nil, err
+	}
 	r.Summary = summarizeReport(r)
-	return r
+	return r, nil
 }
 
 // Revise simulates t, a revision of the engine's topology, given the
@@ -197,7 +201,11 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	for j, i := range again {
 		flows[j] = results[i].Flow
 	}
-	for j, res := range e2.EvaluateAll(flows) {
+	reevaluated, err := e2.EvaluateAll(flows)
+	if err != nil {
+		return nil, err
+	}
+	for j, res := range reevaluated {
 		i := again[j]
 		v.Results[i] = res
 		if !sameResult(results[i], res) {
@@ -307,7 +315,11 @@ func (e *Engine) reviseAll(results []*Result, t *topology.Topology) (*Revision, 
 		return nil, err
 	}
 	flows := Flows(t)
-	v := &Revision{Topology: t, Engine: e2, Results: e2.EvaluateAll(flows), Reevaluated: len(flows)}
+	all, err := e2.EvaluateAll(flows)
+	if err != nil {
+		return nil, err
+	}
+	v := &Revision{Topology: t, Engine: e2, Results: all, Reevaluated: len(flows)}
 	byID := make(map[string]*Result, len(results))
 	for _, r := range results {
 		byID[r.Flow.ID] = r

@@ -125,7 +125,10 @@ func checkRevision(t *testing.T, step string, before []*Result, v *Revision) {
 	if !slices.Equal(changed, v.Changed) {
 		t.Fatalf("%s: Changed = %v, want %v", step, v.Changed, changed)
 	}
-	rep := v.Report()
+	rep, err := v.Report()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if fmt.Sprint(rep.Summary) != fmt.Sprint(full.Summary) || len(rep.Findings) != len(full.Findings) {
 		t.Fatalf("%s: report %+v with %d findings, Simulate %+v with %d", step, rep.Summary, len(rep.Findings), full.Summary, len(full.Findings))
 	}

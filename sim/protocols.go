@@ -6,12 +6,15 @@ import "github.com/nsgsim/nsgsim/topology"
 // (Tcp, Udp, Icmp, Esp, Ah), since a rule on one protocol decides only its
 // part. The flow is Allow when every protocol passes, Deny when none does,
 // and Partial otherwise, its segments carrying their protocol (SPEC 2.3).
-func (e *Engine) evaluateEachProtocol(f *Flow) *Result {
+func (e *Engine) evaluateEachProtocol(f *Flow, fb *flowBudget) *Result {
 	res := &Result{Flow: f}
 	for _, p := range topology.Protocols {
 		one := *f
 		one.Protocol = p
-		r := e.Evaluate(&one)
+		r := e.evaluate(&one, fb)
+		if fb.isOver() {
+			return res
+		}
 		if res.Segments == nil {
 			res.Source, res.Dest = r.Source, r.Dest
 		}

@@ -53,53 +53,77 @@ func (s Summary) OK() bool {
 }
 
 // Simulate compiles a topology and evaluates every flow, using every core.
+// It fails when the topology asks for more than MaxFlows flows, or when
+// deciding them would go past a budget on pieces (budget_pieces.go).
 func Simulate(t *topology.Topology) (*Report, error) {
 	e, err := Compile(t)
 	if err != nil {
 		return nil, err
 	}
-	return e.Simulate(), nil
+	return e.Simulate()
 }
 
-// Simulate evaluates every flow of the engine's topology.
-func (e *Engine) Simulate() *Report { return e.SimulateProgress(nil) }
+// Simulate evaluates every flow of the engine's topology. It fails when
+// deciding them would go past a budget on pieces.
+func (e *Engine) Simulate() (*Report, error) { return e.SimulateProgress(nil) }
 
 // SimulateProgress is Simulate, calling progress(done, total) as the flows
 // are decided, from several goroutines at once, and last with done == total
 // before the findings are checked. A nil progress is not called.
-func (e *Engine) SimulateProgress(progress func(done, total int)) *Report {
+func (e *Engine) SimulateProgress(progress func(done, total int)) (*Report, error) {
 	flows := flowsOf(e.topo, e.net)
-	results := e.evaluateAll(flows, progress)
+	results, err := e.evaluateAll(flows, progress)
+	if err != nil {
+		return nil, err
+	}
 	r := &Report{Topology: e.topo, Engine: e, Results: results}
 	r.Expectations = checkExpectations(e.topo.Expectations, results)
 	markIntended(r)
-	r.Findings = e.Findings(r.Results)
+	if r.Findings, err = e.Findings(r.Results); err != nil {
+		return nil, err
+	}
 	r.Summary = summarizeReport(r)
-	return r
+	return r, nil
 }
 
 // EvaluateAll evaluates flows in parallel; results keep the flows' order.
-func (e *Engine) EvaluateAll(flows []*Flow) []*Result { return e.evaluateAll(flows, nil) }
+// It fails when one flow would go past MaxFlowPieces or MaxFlowSteps, or
+// all of them past MaxPieces: with the error of the first flow, in the
+// flows' order, that goes over.
+func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) { return e.evaluateAll(flows, nil) }
 
-// evaluateAll hands out flows in chunks to one worker per core.
-func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) []*Result {
+// evaluateAll hands out flows in chunks to one worker per core. Each flow's
+// pieces and steps are counted (budget_pieces.go); when a flow goes past
+// its budgets or the flows' totals pass MaxPieces or MaxSteps, the workers
+// stop, and the error is that of the first flow in order that goes over, so
+// that it does not depend on which worker got there first: the flows before
+// it that the workers left are evaluated then, one by one.
+func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*Result, error) {
 	const chunk = 64
 	results := make([]*Result, len(flows))
+	counts := make([]flowCount, len(flows))
+	errs := make([]error, len(flows))
 	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
-	var next, done atomic.Int64
+	var next, done, made, steps atomic.Int64
+	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
+			for !stop.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= len(flows) {
 					return
 				}
 				hi := min(lo+chunk, len(flows))
-				for i := lo; i < hi; i++ {
-					results[i] = e.Evaluate(flows[i])
+				for i := lo; i < hi && !stop.Load(); i++ {
+					var fb flowBudget
+					results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
+					counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
+					if errs[i] != nil || made.Add(int64(fb.made)) > MaxPieces || steps.Add(int64(fb.steps)) > MaxSteps {
+						stop.Store(true)
+					}
 				}
 				if progress != nil {
 					if d := int(done.Add(int64(hi - lo))); d < len(flows) {
@@ -110,10 +134,45 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) []*R
 		}()
 	}
 	wg.Wait()
+	if stop.Load() {
+		if err := e.firstOver(flows, results, counts, errs); err != nil {
+			return nil, err
+		}
+	}
 	if progress != nil {
 		progress(len(flows), len(flows))
 	}
-	return results
+	return results, nil
+}
+
+// flowCount is what one flow's evaluation made: pieces and steps, each
+// bounded by MaxFlowPieces or MaxFlowSteps and one rule's step.
+type flowCount struct{ made, steps int32 }
+
+// firstOver returns the error of the first flow, in order, that goes past
+// its budgets or takes the totals past theirs, evaluating the flows before
+// it that have no result yet.
+func (e *Engine) firstOver(flows []*Flow, results []*Result, counts []flowCount, errs []error) error {
+	made, steps := 0, 0
+	for i, f := range flows {
+		if results[i] == nil && errs[i] == nil {
+			var fb flowBudget
+			results[i], errs[i] = e.evaluateCounted(f, &fb)
+			counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
+		}
+		if errs[i] != nil {
+			return errs[i]
+		}
+		made += int(counts[i].made)
+		steps += int(counts[i].steps)
+		if made > MaxPieces || steps > MaxSteps {
+			// Evaluated again, to learn where it made the most.
+			var fb flowBudget
+			e.evaluate(f, &fb)
+			return totalError(f, &fb, made, steps)
+		}
+	}
+	return nil
 }
 
 func checkExpectations(exps []*topology.Expectation, results []*Result) []ExpectationResult {

@@ -78,9 +78,13 @@ func (r RuleEvaluation) Matched() bool {
 }
 
 // Trace evaluates f and traces each of its segments rule by rule. The
-// deciding rule of every NSG in the trace is the one Evaluate reports.
-func (e *Engine) Trace(f *Flow) *Trace {
-	res := e.Evaluate(f)
+// deciding rule of every NSG in the trace is the one Evaluate reports. It
+// fails as Evaluate does, past a budget on pieces.
+func (e *Engine) Trace(f *Flow) (*Trace, error) {
+	res, err := e.Evaluate(f)
+	if err != nil {
+		return nil, err
+	}
 	t := &Trace{Flow: f, Result: res}
 	srcParts, dstParts := e.flowParts(f)
 	for i := range res.Segments {
@@ -101,7 +105,7 @@ func (e *Engine) Trace(f *Flow) *Trace {
 		}
 		t.Parts = append(t.Parts, part)
 	}
-	return t
+	return t, nil
 }
 
 // representative picks the address to trace for a set: its lowest, except

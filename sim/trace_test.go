@@ -27,7 +27,10 @@ func TestTraceAgreesWithEvaluate(t *testing.T) {
 			t.Fatalf("seed %d: Compile: %v", s, err)
 		}
 		for _, f := range append(Flows(topo), randomFlows(rng, topo)...) {
-			tr := e.Trace(f)
+			tr, err := e.Trace(f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(tr.Parts) != len(tr.Result.Segments) {
 				t.Fatalf("seed %d: flow %s: %d parts for %d segments", s, f.ID, len(tr.Parts), len(tr.Result.Segments))
 			}
@@ -128,7 +131,10 @@ func TestTraceOnePacket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := e.Trace(f)
+	tr, err := e.Trace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tr.Parts) != 1 {
 		t.Fatalf("%d parts, want 1", len(tr.Parts))
 	}
@@ -167,7 +173,10 @@ func TestTraceRepresentative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := e.Trace(f)
+	tr, err := e.Trace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := e.PointString(tr.Parts[0].Packet.Source); got != "10.0.0.4" {
 		t.Errorf("representative source = %s, want 10.0.0.4", got)
 	}

@@ -29,5 +29,14 @@
 //
 // After loading, addresses are netip values, ports are ranges, and protocol,
 // access and direction are small typed enums; names refer to other objects and
-// Validate checks that every reference resolves.
+// Validate checks that every reference resolves. Index (lookup.go) finds
+// objects by name, built once and shared with package network; names.go
+// says which names are allowed at all (UnsafeRune, NameProblem) and walks
+// every named object for those checks and for the Index.
+//
+// It owns the model, the YAML format, the positioned error and validation.
+// It does not resolve the model into a network (package network), decide
+// flows (package sim), read JSON formats (topology/azure,
+// topology/terraform), tell input kinds apart or report a missing input
+// (package input), or define byte-order marks (package internal/bom).
 package topology

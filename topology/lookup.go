@@ -1,54 +1,75 @@
 package topology
 
-// VirtualMachineByName finds a VM; nil when there is none.
-func (t *Topology) VirtualMachineByName(name string) *VirtualMachine {
-	for _, v := range t.VirtualMachines {
-		if v != nil && v.Name == name {
-			return v
+import "iter"
+
+// namedObject is a pointer to one of a topology's named objects: a VNet,
+// subnet, NSG, security rule, ASG, VM, Bastion host, client or flow. The
+// walks over the object lists (eachNamed), the lookups by name and the
+// checks of names (checkNames) serve them all.
+type namedObject[E any] interface {
+	*E
+	objectName() string
+	origin() *Origin // every named object embeds its Origin
+}
+
+func (o *Origin) origin() *Origin { return o }
+
+func (x *VirtualNetwork) objectName() string           { return x.Name }
+func (x *Subnet) objectName() string                   { return x.Name }
+func (x *NetworkSecurityGroup) objectName() string     { return x.Name }
+func (x *SecurityRule) objectName() string             { return x.Name }
+func (x *ApplicationSecurityGroup) objectName() string { return x.Name }
+func (x *VirtualMachine) objectName() string           { return x.Name }
+func (x *BastionHost) objectName() string              { return x.Name }
+func (x *Client) objectName() string                   { return x.Name }
+func (x *Flow) objectName() string                     { return x.Name }
+
+// eachNamed yields the objects of xs that are not nil, with their indexes
+// in xs.
+func eachNamed[E any, P namedObject[E]](xs []P) iter.Seq2[int, P] {
+	return func(yield func(int, P) bool) {
+		for i, x := range xs {
+			if x != nil && !yield(i, x) {
+				return
+			}
+		}
+	}
+}
+
+// findNamed is the first object of xs named name; nil when there is none.
+func findNamed[E any, P namedObject[E]](xs []P, name string) P {
+	for _, x := range eachNamed(xs) {
+		if x.objectName() == name {
+			return x
 		}
 	}
 	return nil
+}
+
+// VirtualMachineByName finds a VM; nil when there is none.
+func (t *Topology) VirtualMachineByName(name string) *VirtualMachine {
+	return findNamed(t.VirtualMachines, name)
 }
 
 // ApplicationSecurityGroupByName finds an application security group.
 func (t *Topology) ApplicationSecurityGroupByName(name string) *ApplicationSecurityGroup {
-	for _, a := range t.ApplicationSecurityGroups {
-		if a != nil && a.Name == name {
-			return a
-		}
-	}
-	return nil
+	return findNamed(t.ApplicationSecurityGroups, name)
 }
 
 // BastionHostByName finds a Bastion host.
 func (t *Topology) BastionHostByName(name string) *BastionHost {
-	for _, b := range t.BastionHosts {
-		if b != nil && b.Name == name {
-			return b
-		}
-	}
-	return nil
+	return findNamed(t.BastionHosts, name)
 }
 
 // ClientByName finds a declared client. The default clients (Internet,
 // VirtualNetwork) are not declared and are not found.
 func (t *Topology) ClientByName(name string) *Client {
-	for _, c := range t.Clients {
-		if c != nil && c.Name == name {
-			return c
-		}
-	}
-	return nil
+	return findNamed(t.Clients, name)
 }
 
 // FlowByName finds a user flow.
 func (t *Topology) FlowByName(name string) *Flow {
-	for _, f := range t.Flows {
-		if f != nil && f.Name == name {
-			return f
-		}
-	}
-	return nil
+	return findNamed(t.Flows, name)
 }
 
 // Index finds a topology's objects by name: built once by NewIndex, shared
@@ -70,35 +91,31 @@ type Index struct {
 // that holds its name.
 func NewIndex(t *Topology) *Index {
 	x := &Index{
-		VirtualNetworks:           byName(t.VirtualNetworks, func(v *VirtualNetwork) string { return v.Name }),
-		NetworkSecurityGroups:     byName(t.NetworkSecurityGroups, func(g *NetworkSecurityGroup) string { return g.Name }),
-		ApplicationSecurityGroups: byName(t.ApplicationSecurityGroups, func(g *ApplicationSecurityGroup) string { return g.Name }),
-		VirtualMachines:           byName(t.VirtualMachines, func(m *VirtualMachine) string { return m.Name }),
-		BastionHosts:              byName(t.BastionHosts, func(b *BastionHost) string { return b.Name }),
-		Clients:                   byName(t.Clients, func(c *Client) string { return c.Name }),
-		Flows:                     byName(t.Flows, func(f *Flow) string { return f.Name }),
+		VirtualNetworks:           byName(t.VirtualNetworks),
+		NetworkSecurityGroups:     byName(t.NetworkSecurityGroups),
+		ApplicationSecurityGroups: byName(t.ApplicationSecurityGroups),
+		VirtualMachines:           byName(t.VirtualMachines),
+		BastionHosts:              byName(t.BastionHosts),
+		Clients:                   byName(t.Clients),
+		Flows:                     byName(t.Flows),
 		Subnets:                   make(map[[2]string]*Subnet),
 	}
-	for _, v := range t.VirtualNetworks {
-		if v == nil || x.VirtualNetworks[v.Name] != v {
+	for _, v := range eachNamed(t.VirtualNetworks) {
+		if x.VirtualNetworks[v.Name] != v {
 			continue
 		}
-		for _, s := range v.Subnets {
-			if s != nil {
-				setFirst(x.Subnets, [2]string{v.Name, s.Name}, s)
-			}
+		for _, s := range eachNamed(v.Subnets) {
+			setFirst(x.Subnets, [2]string{v.Name, s.Name}, s)
 		}
 	}
 	return x
 }
 
 // byName maps objects by name, the first of a name winning.
-func byName[T any](xs []*T, name func(*T) string) map[string]*T {
-	m := make(map[string]*T, len(xs))
-	for _, x := range xs {
-		if x != nil {
-			setFirst(m, name(x), x)
-		}
+func byName[E any, P namedObject[E]](xs []P) map[string]P {
+	m := make(map[string]P, len(xs))
+	for _, x := range eachNamed(xs) {
+		setFirst(m, x.objectName(), x)
 	}
 	return m
 }

@@ -113,62 +113,42 @@ func runeKind(r rune) string {
 }
 
 // checkNames reports every name that NameProblem rejects: the topology's
-// and those of every object, clients and flows included (SPEC 1.1).
+// and those of every object, clients and flows included (SPEC 1.1), in the
+// order of the file.
 func (v *validator) checkNames() {
 	t := v.t
-	check := func(o *Origin, ctx msgCtx, name string) {
-		if msg := NameProblem(name); msg != "" {
-			v.errorf(v.at(o, "name"), ctx, "name %s", msg)
-		}
+	v.checkName(&t.Origin, textCtx("topology"), t.Name)
+	for i, vn := range eachNamed(t.VirtualNetworks) {
+		checkObjectName(v, vn, "virtual network", "virtualNetworks", i)
+		checkNamesOf(v, vn.Subnets, "subnet", fmt.Sprintf("virtualNetworks[%d].subnets", i))
 	}
-	check(&t.Origin, textCtx("topology"), t.Name)
-	for i, vn := range t.VirtualNetworks {
-		if vn == nil {
-			continue
-		}
-		check(&vn.Origin, objCtx("virtual network", vn.Name, "virtualNetworks", i), vn.Name)
-		list := fmt.Sprintf("virtualNetworks[%d].subnets", i)
-		for j, s := range vn.Subnets {
-			if s != nil {
-				check(&s.Origin, objCtx("subnet", s.Name, list, j), s.Name)
-			}
-		}
+	for i, g := range eachNamed(t.NetworkSecurityGroups) {
+		checkObjectName(v, g, "network security group", "networkSecurityGroups", i)
+		checkNamesOf(v, g.SecurityRules, "security rule", fmt.Sprintf("networkSecurityGroups[%d].securityRules", i))
 	}
-	for i, g := range t.NetworkSecurityGroups {
-		if g == nil {
-			continue
-		}
-		check(&g.Origin, objCtx("network security group", g.Name, "networkSecurityGroups", i), g.Name)
-		list := fmt.Sprintf("networkSecurityGroups[%d].securityRules", i)
-		for j, r := range g.SecurityRules {
-			if r != nil {
-				check(&r.Origin, objCtx("security rule", r.Name, list, j), r.Name)
-			}
-		}
+	checkNamesOf(v, t.ApplicationSecurityGroups, "application security group", "applicationSecurityGroups")
+	checkNamesOf(v, t.VirtualMachines, "virtual machine", "virtualMachines")
+	checkNamesOf(v, t.BastionHosts, "bastion host", "bastionHosts")
+	checkNamesOf(v, t.Clients, "client", "clients")
+	checkNamesOf(v, t.Flows, "flow", "flows")
+}
+
+// checkNamesOf checks the name of every object of xs, the list at key
+// list in the file, whose objects messages call kind.
+func checkNamesOf[E any, P namedObject[E]](v *validator, xs []P, kind, list string) {
+	for i, x := range eachNamed(xs) {
+		checkObjectName(v, x, kind, list, i)
 	}
-	for i, x := range t.ApplicationSecurityGroups {
-		if x != nil {
-			check(&x.Origin, objCtx("application security group", x.Name, "applicationSecurityGroups", i), x.Name)
-		}
-	}
-	for i, x := range t.VirtualMachines {
-		if x != nil {
-			check(&x.Origin, objCtx("virtual machine", x.Name, "virtualMachines", i), x.Name)
-		}
-	}
-	for i, x := range t.BastionHosts {
-		if x != nil {
-			check(&x.Origin, objCtx("bastion host", x.Name, "bastionHosts", i), x.Name)
-		}
-	}
-	for i, x := range t.Clients {
-		if x != nil {
-			check(&x.Origin, objCtx("client", x.Name, "clients", i), x.Name)
-		}
-	}
-	for i, x := range t.Flows {
-		if x != nil {
-			check(&x.Origin, objCtx("flow", x.Name, "flows", i), x.Name)
-		}
+}
+
+// checkObjectName checks the name of x, object i of list.
+func checkObjectName[E any, P namedObject[E]](v *validator, x P, kind, list string, i int) {
+	v.checkName(x.origin(), objCtx(kind, x.objectName(), list, i), x.objectName())
+}
+
+// checkName reports name, at o, when NameProblem rejects it.
+func (v *validator) checkName(o *Origin, ctx msgCtx, name string) {
+	if msg := NameProblem(name); msg != "" {
+		v.errorf(v.at(o, "name"), ctx, "name %s", msg)
 	}
 }

@@ -3,6 +3,8 @@ package topology
 import (
 	"bytes"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/bom"
 )
 
 // countNodes returns a lower bound of the number of YAML nodes that yaml.v3
@@ -46,7 +48,7 @@ func countNodes(data []byte, limit int) (nodes int, past Pos) {
 	return s.nodes, s.past
 }
 
-var byteOrderMark = []byte("\xef\xbb\xbf")
+var byteOrderMark = []byte(bom.UTF8)
 
 // Limits of yaml.v3's scanner (max_flow_level, max_indents): past them it
 // fails, and so the count can stop.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"unicode/utf8"
+
+	"github.com/nsgsim/nsgsim/internal/bom"
 )
 
 // ReadFile reads an input file whole, refusing a directory and a file over
@@ -79,7 +81,7 @@ func sizeError(file, size string, b Budget) error {
 // checkEncoding reports where data stops being UTF-8. YAML also allows
 // UTF-16, but nsgsim reads UTF-8 only, as the az CLI and Terraform write it.
 func checkEncoding(data []byte) (Pos, string) {
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+	if bom.IsUTF16(data) {
 		return Pos{Line: 1, Col: 1}, "file is UTF-16; nsgsim reads UTF-8 YAML (save the file as UTF-8)"
 	}
 	if utf8.Valid(data) {

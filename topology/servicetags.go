@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/internal/bom"
 )
 
 // Service tags whose addresses nsgsim computes itself. Microsoft's download
@@ -216,7 +218,7 @@ func serviceTagsSizeMsg(size string) string {
 // it in errors, which are *Error. A UTF-8 byte-order mark, which
 // PowerShell writes, is skipped.
 func ParseServiceTags(path string, data []byte) (*ServiceTags, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	fail := func(off int64, format string, args ...any) error {
 		pos := Pos{File: path}
 		if off >= 0 {

@@ -1,8 +1,3 @@
-// Command nsgsim simulates Azure network security groups around Azure
-// Bastion: it reads a topology, decides every documented Bastion flow the way
-// Azure would, and reports and draws what passes and what is blocked.
-//
-// Run `nsgsim help` for the commands.
 package main
 
 import (

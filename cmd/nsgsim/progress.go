@@ -157,7 +157,7 @@ func simulateWithProgress(p *progress, t *topology.Topology) (*sim.Report, error
 		return nil, err
 	}
 	if !p.enabled() {
-		return e.Simulate(), nil
+		return e.Simulate()
 	}
 	p.phase("simulating flows", 0)
 	return e.SimulateProgress(func(done, total int) {
@@ -166,5 +166,5 @@ func simulateWithProgress(p *progress, t *topology.Topology) (*sim.Report, error
 			return
 		}
 		p.set(done, total)
-	}), nil
+	})
 }

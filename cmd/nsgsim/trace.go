@@ -102,7 +102,10 @@ the source, inbound at the destination), and in each, which rule decides.`,
 		if err != nil {
 			return &inputError{err}
 		}
-		tr := eng.Trace(flow)
+		tr, err := eng.Trace(flow)
+		if err != nil {
+			return &inputError{err}
+		}
 		if err := write(e.stdout, eng, tr); err != nil {
 			return commandError(c, err)
 		}

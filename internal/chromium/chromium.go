@@ -1,5 +1,3 @@
-// Package chromium finds the headless browser that nsgsim's browser tests
-// drive: Debian's chromium package, which .ci/run installs.
 package chromium
 
 import (

@@ -25,4 +25,7 @@
 //
 // On systems that are not Unix the package does nothing: there the
 // temporary directory is the user's own.
+//
+// It owns TMPDIR for the length of go-graphviz's init and nothing else:
+// drawing is package render's, and no other cache is kept here.
 package graphvizcache

@@ -1,8 +1,3 @@
-// Package hostile holds the corpus of hostile names that the tests of every
-// output run through: names a colleague or a pull request could put in a
-// topology to make an output do something other than what nsgsim means
-// (end a comment, close a quote, start an expansion, forge what a terminal
-// or a pull-request comment shows). It is used by tests only.
 package hostile
 
 import "github.com/nsgsim/nsgsim/topology"

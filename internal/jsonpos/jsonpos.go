@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -83,7 +84,7 @@ func decode(file string, data []byte) (any, *topology.Error, topology.ErrorList)
 	if isUTF16(data) {
 		return nil, topology.Errorf(topology.Pos{File: file, Line: 1, Col: 1}, utf16Msg), nil
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	if !utf8.Valid(data) {
 		off := invalidUTF8(data)
 		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off]), nil
@@ -111,8 +112,7 @@ func isUTF16(data []byte) bool {
 	if len(data) < 2 {
 		return false
 	}
-	a, b := data[0], data[1]
-	return a == 0xFF && b == 0xFE || a == 0xFE && b == 0xFF || (a == 0) != (b == 0)
+	return bom.IsUTF16(data) || (data[0] == 0) != (data[1] == 0)
 }
 
 // invalidUTF8 returns the offset of the first byte of data that is not

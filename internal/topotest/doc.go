@@ -4,4 +4,8 @@
 // ../shared/fixtures/real beside the module, and checks of importer errors.
 //
 // It is imported only from _test.go files.
+//
+// It owns no simulation (package internal/simtest loads and simulates) and
+// no hostile names (package internal/hostile), and asserts nothing of its
+// own about any package: each helper fails the calling test.
 package topotest

@@ -1,15 +1,3 @@
-// Command stages times each stage of `nsgsim simulate --format json` on one
-// topology, for scripts/bench.sh: load (read and parse the file, validate),
-// compile (the engine), evaluate (every flow), lint (the findings) and
-// output (the JSON report). It prints one line of seconds,
-//
-//	load compile evaluate lint output
-//
-// Wall time, CPU time and peak memory of the whole run come from running
-// nsgsim itself under GNU time; this program only splits the time between
-// stages, with the same library calls nsgsim makes.
-//
-// Usage: go run ./scripts/stages FILE
 package main
 
 import (
@@ -47,11 +35,22 @@ func main() {
 		os.Exit(2)
 	}
 	compile := since()
-	results := e.EvaluateAll(sim.Flows(t))
+	results, err := e.EvaluateAll(sim.Flows(t))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	evaluate := since()
-	e.Findings(results)
+	if _, err := e.Findings(results); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	lint := since()
-	r := e.Simulate() // the whole report, untimed: its parts are timed above
+	r, err := e.Simulate() // the whole report, untimed: its parts are timed above
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	since()
 	if err := report.WriteJSON(io.Discard, r); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -54,6 +54,26 @@ func (t *template) Scope() armexpr.Scope {
 	}
 }
 
+// typeNameID reads the other identifier reference() takes besides a name
+// and a full ID: the resource's type followed by its names,
+// "Microsoft.Resources/deployments/vnet-setup" or
+// "Microsoft.Network/virtualNetworks/hub/subnets/AzureBastionSubnet", in
+// the deployment's resource group (https://learn.microsoft.com/en-us/azure/
+// azure-resource-manager/templates/template-functions-resource#reference).
+func typeNameID(s, sub, rg string) (resourceID, bool) {
+	parts := strings.Split(s, "/")
+	if len(parts) < 3 || len(parts)%2 == 0 || !strings.Contains(parts[0], ".") {
+		return resourceID{}, false
+	}
+	typ := []string{parts[0]}
+	var names []string
+	for i := 1; i < len(parts); i += 2 {
+		typ = append(typ, parts[i])
+		names = append(names, parts[i+1])
+	}
+	return makeResourceID(sub, rg, strings.Join(typ, "/"), names)
+}
+
 // Reference implements armexpr.Env: reference() returns the properties the
 // template declares for one of its own resources (by symbolic name, name
 // or ID; "Full" for the whole resource). What Azure sets only at
@@ -78,6 +98,8 @@ func (t *template) Reference(a []any) (any, error) {
 				return armexpr.WrapDeployed(props, what)
 			}
 		}
+	} else if id, ok := typeNameID(s, t.opts.SubscriptionID, t.opts.ResourceGroup); ok {
+		r = root.findResource(id)
 	} else {
 		r = t.symbols[strings.ToLower(s)]
 		if r == nil {
@@ -97,7 +119,57 @@ func (t *template) Reference(a []any) (any, error) {
 		return nil, ee
 	}
 	if full {
-		return armexpr.WrapDeployed(r.object(), what)
+		obj := r.object()
+		obj["properties"] = withChildIDs(r, props)
+		return armexpr.WrapDeployed(obj, what)
 	}
-	return armexpr.WrapDeployed(props, what)
+	return armexpr.WrapDeployed(withChildIDs(r, props), what)
+}
+
+// childLists are the lists of child resources Azure returns inline in a
+// resource's properties, each element with the ID Azure gives it.
+var childLists = map[string]string{
+	"microsoft.network/virtualnetworks":       "subnets",
+	"microsoft.network/networksecuritygroups": "securityRules",
+}
+
+// withChildIDs returns props as reference() sees them once deployed: the
+// inline children of a VNet (subnets) or an NSG (securityRules) carry
+// their resource IDs, which templates read as
+// reference(vnet).subnets[0].id. props itself is not changed.
+func withChildIDs(r *armResource, props any) any {
+	key, ok := childLists[strings.ToLower(r.typ)]
+	pm, isMap := props.(map[string]any)
+	if !ok || !isMap {
+		return props
+	}
+	list, ok := pm[key].([]any)
+	if !ok {
+		return props
+	}
+	out := make(map[string]any, len(pm))
+	for k, v := range pm {
+		out[k] = v
+	}
+	children := make([]any, len(list))
+	for i, c := range list {
+		children[i] = c
+		cm, ok := c.(map[string]any)
+		name, named := cm["name"].(string)
+		if _, has := cm["id"]; !ok || !named || has {
+			continue
+		}
+		id, ok := makeResourceID(r.id.Subscription, r.id.ResourceGroup, r.typ+"/"+key, append(append([]string(nil), r.id.Names...), name))
+		if !ok {
+			continue
+		}
+		withID := make(map[string]any, len(cm)+1)
+		for k, v := range cm {
+			withID[k] = v
+		}
+		withID["id"] = id.String()
+		children[i] = withID
+	}
+	out[key] = children
+	return out
 }

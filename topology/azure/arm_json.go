@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -83,17 +84,10 @@ func decodeARM(file string, data []byte, expected string) (any, error) {
 		// relaxJSON keeps every byte's offset; only line breaks inside
 		// strings were removed, so find the offset again and place it in
 		// the original.
-		off := offsetOf(trimBOM(relaxed), te.Pos.Line, te.Pos.Col)
-		te.Pos.Line, te.Pos.Col = lineCol(trimBOM(data), off)
+		off := offsetOf(bom.Trim(relaxed), te.Pos.Line, te.Pos.Col)
+		te.Pos.Line, te.Pos.Col = lineCol(bom.Trim(data), off)
 	}
 	return nil, err
-}
-
-func trimBOM(data []byte) []byte {
-	if len(data) >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
-		return data[3:]
-	}
-	return data
 }
 
 // offsetOf is the offset of line and col (counting bytes from 1) in data;

@@ -185,3 +185,52 @@ func TestImportARMDeploymentOrder(t *testing.T) {
 		t.Errorf("implicit: got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// reference() reads a resource as Azure gives it once deployed
+// (https://learn.microsoft.com/en-us/azure/azure-resource-manager/templates/template-functions-resource#reference):
+// by its type and names as well as its symbolic name, its name and its ID
+// ("Microsoft.Resources/deployments/NAME", as older quickstarts read a
+// nested deployment's outputs, and a child's
+// "Namespace/type/name/childType/childName"); and a VNet with its subnets'
+// IDs, as templates read them: reference('vnet').subnets[1].id.
+func TestImportARMReferenceForms(t *testing.T) {
+	for _, tc := range []struct{ name, tpl, want string }{
+		{"type and names", `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "nsg",
+     "dependsOn": ["Microsoft.Resources/deployments/vnet-setup"],
+     "properties": {"securityRules": [{"name": "from-web", "properties": {"priority": 100, "access": "Allow", "direction": "Inbound", "protocol": "Tcp",
+       "sourceAddressPrefix": "[reference('Microsoft.Resources/deployments/vnet-setup', '2022-09-01').outputs.webPrefix.value]",
+       "sourcePortRange": "*", "destinationAddressPrefix": "[reference('Microsoft.Network/virtualNetworks/vnet/subnets/app').addressPrefix]", "destinationPortRange": "443"}}]}},
+    {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "vnet-setup",
+     "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "template": {
+       "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+       "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "vnet",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.7.0.0/16"]}, "subnets": [{"name": "web", "properties": {"addressPrefix": "10.7.1.0/24"}}]}}],
+       "outputs": {"webPrefix": {"type": "string", "value": "10.7.1.0/24"}}}}},
+    {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01", "name": "vnet/app",
+     "dependsOn": ["Microsoft.Resources/deployments/vnet-setup"], "properties": {"addressPrefix": "10.7.2.0/24"}}
+  ]
+}`, "rule from-web 100 Inbound Allow Tcp 10.7.1.0/24:* -> 10.7.2.0/24:443"},
+		{"subnet IDs", `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "vnet",
+     "properties": {"addressSpace": {"addressPrefixes": ["10.8.0.0/16"]}, "subnets": [
+       {"name": "web", "properties": {"addressPrefix": "10.8.1.0/24"}}, {"name": "app", "properties": {"addressPrefix": "10.8.2.0/24"}}]}},
+    {"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2024-05-01", "name": "nic",
+     "properties": {"ipConfigurations": [{"name": "ip", "properties": {"privateIPAllocationMethod": "Static", "privateIPAddress": "10.8.2.4",
+       "subnet": {"id": "[reference('vnet').subnets[1].id]"}}}]}},
+    {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01", "name": "vm",
+     "properties": {"storageProfile": {"osDisk": {"osType": "Linux"}}, "networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic')]"}]}}}
+  ]
+}`, "vm vm vnet/app 10.8.2.4 Linux"},
+	} {
+		if got := importDump(t, tc.tpl, nil); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: import lacks %q:\n%s", tc.name, tc.want, got)
+		}
+	}
+}

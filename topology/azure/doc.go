@@ -131,4 +131,11 @@
 //   - IPv6 prefixes are dropped from address spaces and subnets: Azure
 //     Bastion is IPv4 only.
 //   - A VM is modelled with one NIC and one address: the primary ones.
+//
+// # Not here
+//
+// The expression language of templates is package armexpr's; Terraform
+// plans are package terraform's, which hands its resources to Assemble;
+// reading files and telling input kinds apart is package input's, and
+// decoding JSON with positions is package internal/jsonpos's.
 package azure

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/bom"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -38,7 +39,7 @@ func graphRows(v map[string]any) ([]any, bool) {
 // Graph output (`az graph query -o json`): a JSON object with a "data"
 // array and the paging keys. It is cheap: for telling input kinds apart.
 func IsResourceGraph(data []byte) bool {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	trimmed := bytes.TrimLeft(bom.Trim(data), " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return false
 	}

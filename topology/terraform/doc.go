@@ -49,4 +49,8 @@
 // recognised and refused with the commands that make a JSON plan; references
 // through locals are not recorded in a plan and cannot be followed; the
 // provider's legacy arguments are read only where listed above.
+//
+// It owns reading a plan into ARM-shaped resources and following its
+// references; the mapping to the model is azure.Assemble's, and decoding
+// JSON with positions is package internal/jsonpos's.
 package terraform

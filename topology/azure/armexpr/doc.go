@@ -23,4 +23,7 @@
 // What reference() returns is a Deployed, so that a property Azure sets at
 // deployment, which the template does not declare, is reported as known
 // only in Azure.
+//
+// It knows nothing of resources or of nsgsim's model: what a resource
+// means, and which values the import needs, is package azure's.
 package armexpr

@@ -1,0 +1,39 @@
+package simtest
+
+import (
+	"testing"
+
+	"github.com/nsgsim/nsgsim/scenarios"
+	"github.com/nsgsim/nsgsim/sim"
+	"github.com/nsgsim/nsgsim/topology"
+)
+
+// Scenario loads the built-in scenario name and simulates it.
+func Scenario(t testing.TB, name string) *sim.Report {
+	t.Helper()
+	topo, err := scenarios.Load(name)
+	if err != nil {
+		t.Fatalf("scenarios.Load(%q): %v", name, err)
+	}
+	return Simulate(t, topo)
+}
+
+// YAML parses src as the topology file named file and simulates it.
+func YAML(t testing.TB, file, src string) *sim.Report {
+	t.Helper()
+	topo, err := topology.Parse(file, []byte(src))
+	if err != nil {
+		t.Fatalf("topology.Parse(%s): %v", file, err)
+	}
+	return Simulate(t, topo)
+}
+
+// Simulate simulates topo.
+func Simulate(t testing.TB, topo *topology.Topology) *sim.Report {
+	t.Helper()
+	r, err := sim.Simulate(topo)
+	if err != nil {
+		t.Fatalf("sim.Simulate(%s): %v", topo.Name, err)
+	}
+	return r
+}
