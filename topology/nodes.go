@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -379,6 +380,17 @@ func (d *decoder) integer(v *yaml.Node, ctx msgCtx, key string) (int64, bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// saturatedInt is i as an int, the nearest one where int has 32 bits.
+func saturatedInt(i int64) int {
+	switch {
+	case i > math.MaxInt:
+		return math.MaxInt
+	case i < math.MinInt:
+		return math.MinInt
+	}
+	return int(i)
 }
 
 // boolean reads true or false.

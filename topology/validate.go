@@ -759,6 +759,11 @@ func (v *validator) checkBastionHosts() {
 			continue
 		}
 		ctx := objCtx("bastion host", b.Name, "bastionHosts", i)
+		// Azure allows 2 to 50 instances; outside that a finding says so.
+		// What is not a count at all is rejected here.
+		if u := b.ScaleUnits; u < 0 || u > 1<<31-1 {
+			v.errorf(v.at(&b.Origin, "scaleUnits"), ctx, "scaleUnits %d is not a number of instances (Azure allows 2 to 50)", u)
+		}
 		pos := v.at(&b.Origin, "virtualNetwork")
 		vn, ok := v.vnets[b.VirtualNetwork]
 		switch {
