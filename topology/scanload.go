@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -257,42 +254,23 @@ func scanItem(data []byte, span itemSpan, a *arena) *yaml.Node {
 // worker with its own decoder; it stops at the first item the scanner does
 // not read or that has a problem, and marks d failed.
 func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	const batch = 64
 	out := make([]*T, len(spans))
-	workers := max(1, min(runtime.GOMAXPROCS(0), (len(spans)+batch-1)/batch))
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wd := &decoder{file: d.file, dir: d.dir, t: d.t}
-			a := &arena{}
-			for !failed.Load() {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(spans) {
-					return
-				}
-				for i := lo; i < min(lo+batch, len(spans)); i++ {
-					a.reset()
-					n := scanItem(d.data, spans[i], a)
-					if n == nil {
-						failed.Store(true)
-						return
-					}
-					out[i] = decode(wd, n, i)
-					wd.fieldBuf = wd.fieldBuf[:0] // the item's fieldNodes
-					if len(wd.errs) > 0 {
-						failed.Store(true)
-						return
-					}
-				}
-			}
-		}()
+	type worker struct {
+		d *decoder
+		a *arena
 	}
-	wg.Wait()
-	if failed.Load() {
+	newWorker := func() worker { return worker{&decoder{file: d.file, dir: d.dir, t: d.t}, &arena{}} }
+	ok := inBatches(len(spans), 64, newWorker, func(w worker, i int) bool {
+		w.a.reset()
+		n := scanItem(d.data, spans[i], w.a)
+		if n == nil {
+			return false
+		}
+		out[i] = decode(w.d, n, i)
+		w.d.fieldBuf = w.d.fieldBuf[:0] // the item's fieldNodes
+		return len(w.d.errs) == 0
+	})
+	if !ok {
 		d.failed = true
 		return nil
 	}

@@ -3,13 +3,10 @@ package topology
 import (
 	"fmt"
 	"net/netip"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -490,32 +487,19 @@ func (v *validator) checkNetworkSecurityGroups() {
 		unknowns []unknownRef
 	}
 	found := make([]problems, len(groups))
-	const batch = 16
-	workers := max(1, min(runtime.GOMAXPROCS(0), (len(groups)+batch-1)/batch))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := *v
-			w.errs, w.deferUnknown = nil, true
-			for {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(groups) {
-					return
-				}
-				for i := lo; i < min(lo+batch, len(groups)); i++ {
-					w.checkNetworkSecurityGroup(groups[i], i)
-					if len(w.errs) > 0 || len(w.unknowns) > 0 {
-						found[i] = problems{w.errs, w.unknowns}
-						w.errs, w.unknowns = nil, nil
-					}
-				}
-			}
-		}()
+	newWorker := func() *validator {
+		w := *v
+		w.errs, w.deferUnknown = nil, true
+		return &w
 	}
-	wg.Wait()
+	inBatches(len(groups), 16, newWorker, func(w *validator, i int) bool {
+		w.checkNetworkSecurityGroup(groups[i], i)
+		if len(w.errs) > 0 || len(w.unknowns) > 0 {
+			found[i] = problems{w.errs, w.unknowns}
+			w.errs, w.unknowns = nil, nil
+		}
+		return true
+	})
 	for _, f := range found {
 		v.errs = append(v.errs, f.errs...)
 		for _, u := range f.unknowns {
