@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nsgsim/nsgsim/internal/hostile"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -23,7 +24,7 @@ func hostileDiff(t *testing.T, h string) *Result {
 		allow.Name, allow.Priority, allow.Access = h+"allow", 150, topology.Allow
 		g.SecurityRules = []*topology.SecurityRule{&allow, &deny}
 	}
-	return Compare(hostile.Report(t, h, nil), hostile.Report(t, h, moveDeny))
+	return Compare(simtest.Hostile(t, h, nil), simtest.Hostile(t, h, moveDeny))
 }
 
 // TestHostileNamesDiff writes the diff of two hostile topologies in every

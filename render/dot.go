@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/netip"
 	"strings"
+
+	"github.com/nsgsim/nsgsim/topology"
 )
 
 // fontname is the font of every label: Graphviz measures text with
@@ -413,10 +415,7 @@ func vnetHTML(vb *vnetBox) string {
 // two runs of text on one line.
 func subnetHTML(sb *subnetBox, refused bool) string {
 	s := sb.subnet
-	nsg := "no NSG"
-	if s.NetworkSecurityGroup != "" {
-		nsg = "NSG " + s.NetworkSecurityGroup
-	}
+	nsg := subnetNSG(s)
 	out := `<B>` + htmlText(s.Name) + `</B><BR ALIGN="LEFT"/>` +
 		`<FONT POINT-SIZE="9" COLOR="#37474f">` + htmlText(prefixString(s.AddressPrefix)) + ` · ` + htmlText(nsg) + `</FONT><BR ALIGN="LEFT"/>`
 	if s.RouteTable != "" {
@@ -475,6 +474,14 @@ func dotLabel(lines []string) string {
 
 // htmlText escapes s for a Graphviz HTML-like label (htmlLabelEscaper).
 func htmlText(s string) string { return htmlLabelEscaper.text(s) }
+
+// subnetNSG is how every format names a subnet's NSG in its label.
+func subnetNSG(s *topology.Subnet) string {
+	if s.NetworkSecurityGroup == "" {
+		return "no NSG"
+	}
+	return "NSG " + s.NetworkSecurityGroup
+}
 
 func prefixString(p netip.Prefix) string {
 	if !p.IsValid() {

@@ -421,10 +421,7 @@ func vnetDrawio(vb *vnetBox) string {
 
 func subnetDrawio(sb *subnetBox, refused bool) string {
 	s := sb.subnet
-	nsg := "no NSG"
-	if s.NetworkSecurityGroup != "" {
-		nsg = "NSG " + s.NetworkSecurityGroup
-	}
+	nsg := subnetNSG(s)
 	out := "<b>" + html.EscapeString(s.Name) + "</b><br>" + html.EscapeString(prefixString(s.AddressPrefix)+" · "+nsg)
 	if refused {
 		out += `<br><b style="color:` + colorDeny + `">NSG001</b>: Azure refuses to attach this NSG`

@@ -67,11 +67,7 @@ func writeMermaid(w io.Writer, d *diagram) error {
 		}
 		p("  subgraph %s [\"<b>%s</b> %s\"]\n", vb.id, mmdText(vb.vnet.Name), mmdText(prefixList(vb.vnet.AddressSpace)))
 		for _, sb := range vb.subnets {
-			nsg := "no NSG"
-			if sb.subnet.NetworkSecurityGroup != "" {
-				nsg = "NSG " + sb.subnet.NetworkSecurityGroup
-			}
-			p("    subgraph %s [\"<b>%s</b> %s · %s\"]\n", sb.id, mmdText(sb.subnet.Name), mmdText(prefixString(sb.subnet.AddressPrefix)), mmdText(nsg))
+			p("    subgraph %s [\"<b>%s</b> %s · %s\"]\n", sb.id, mmdText(sb.subnet.Name), mmdText(prefixString(sb.subnet.AddressPrefix)), mmdText(subnetNSG(sb.subnet)))
 			for _, n := range sb.nodes {
 				p("      %s\n", shape(n))
 			}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nsgsim/nsgsim/internal/hostile"
+	"github.com/nsgsim/nsgsim/internal/simtest"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -37,7 +38,7 @@ func checkTerminal(t *testing.T, format, out string) {
 // plain report, and JSON and SARIF decode to the exact names with no
 // unsafe character raw in the document.
 func TestHostileNamesReports(t *testing.T) {
-	plain := hostile.Report(t, plainName, nil)
+	plain := simtest.Hostile(t, plainName, nil)
 	write := func(r *sim.Report, f func(*bytes.Buffer, *sim.Report) error) string {
 		var buf bytes.Buffer
 		if err := f(&buf, r); err != nil {
@@ -58,7 +59,7 @@ func TestHostileNamesReports(t *testing.T) {
 	plainTable, plainMD, plainTrace := write(plain, table), write(plain, markdown), write(plain, trace)
 	for i, h := range hostile.Names {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			r := hostile.Report(t, h, nil)
+			r := simtest.Hostile(t, h, nil)
 			for _, c := range []struct {
 				format    string
 				out, want string

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -27,20 +28,57 @@ func Marshal(t *Topology) ([]byte, error) {
 	if t == nil {
 		return nil, fmt.Errorf("marshal: nil topology")
 	}
-	root, err := marshalTopology(t)
-	if err != nil {
+	fast := &yamlWriter{}
+	err := marshalTopology(t, fast)
+	if err == nil {
+		var data []byte
+		if data, err = fast.bytes(); err == nil {
+			return data, nil
+		}
+	}
+	if !errors.Is(err, errNotPlain) {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	// A shape the fast writer leaves to yaml.v3.
+	return marshalTree(t)
+}
+
+// marshalTree is Marshal through a yaml.v3 node tree of the whole
+// document: what the fast writer's output is by construction.
+func marshalTree(t *Topology) ([]byte, error) {
+	tree := &yamlTree{root: newMap(), sections: map[string]*yaml.Node{}}
+	if err := marshalTopology(t, tree); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
+	if err := enc.Encode(tree.root.n); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
 	return spaceSections(buf.Bytes()), nil
+}
+
+// yamlTree builds the whole document as a yaml.v3 node tree.
+type yamlTree struct {
+	root     ymap
+	sections map[string]*yaml.Node // each top-level list, once started
+}
+
+func (y *yamlTree) str(key, value string) { y.root.str(key, value) }
+
+func (y *yamlTree) item(section string, m ymap) error {
+	seq, ok := y.sections[section]
+	if !ok {
+		seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		y.sections[section] = seq
+		y.root.add(section, seq)
+	}
+	seq.Content = append(seq.Content, m.n)
+	return nil
 }
 
 // spaceSections puts a blank line before each top-level list
@@ -173,16 +211,24 @@ func (m ymap) ports(singular, plural string, rs []PortRange) {
 	}
 }
 
-func marshalTopology(t *Topology) (*yaml.Node, error) {
-	root := newMap()
-	root.str("name", t.Name)
-	root.str("location", t.Location)
-	root.str("serviceTags", t.ServiceTagsFile)
+// topologyOut receives a topology's YAML as marshalTopology walks it: the
+// top-level strings, then each item of each top-level list in SPEC order.
+// The tree behind Marshal's slow path and the fast writer both take it.
+type topologyOut interface {
+	str(key, value string)
+	item(section string, m ymap) error
+}
 
-	root.block("virtualNetworks", marshalEach(t.VirtualNetworks, marshalVirtualNetwork))
+func marshalTopology(t *Topology, out topologyOut) error {
+	out.str("name", t.Name)
+	out.str("location", t.Location)
+	out.str("serviceTags", t.ServiceTagsFile)
+
+	if err := marshalEach(out, "virtualNetworks", t.VirtualNetworks, marshalVirtualNetwork); err != nil {
+		return err
+	}
 
 	// An NSG and a client can fail to marshal; the other objects cannot.
-	var items []ymap
 	for _, g := range t.NetworkSecurityGroups {
 		if g == nil {
 			continue
@@ -196,20 +242,26 @@ func marshalTopology(t *Topology) (*yaml.Node, error) {
 			}
 			rm, err := marshalRule(r)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			rules = append(rules, rm)
 		}
 		m.block("securityRules", rules)
-		items = append(items, m)
+		if err := out.item("networkSecurityGroups", m); err != nil {
+			return err
+		}
 	}
-	root.block("networkSecurityGroups", items)
 
-	root.block("applicationSecurityGroups", marshalEach(t.ApplicationSecurityGroups, marshalApplicationSecurityGroup))
-	root.block("virtualMachines", marshalEach(t.VirtualMachines, marshalVirtualMachine))
-	root.block("bastionHosts", marshalEach(t.BastionHosts, marshalBastionHost))
+	if err := marshalEach(out, "applicationSecurityGroups", t.ApplicationSecurityGroups, marshalApplicationSecurityGroup); err != nil {
+		return err
+	}
+	if err := marshalEach(out, "virtualMachines", t.VirtualMachines, marshalVirtualMachine); err != nil {
+		return err
+	}
+	if err := marshalEach(out, "bastionHosts", t.BastionHosts, marshalBastionHost); err != nil {
+		return err
+	}
 
-	items = nil
 	for _, c := range t.Clients {
 		if c == nil {
 			continue
@@ -218,29 +270,32 @@ func marshalTopology(t *Topology) (*yaml.Node, error) {
 		m.str("name", c.Name)
 		if c.Tag != "" {
 			if len(c.AddressPrefixes) > 0 {
-				return nil, fmt.Errorf("client %q has both a service tag and prefixes", c.Name)
+				return fmt.Errorf("client %q has both a service tag and prefixes", c.Name)
 			}
 			m.str("addressPrefix", c.Tag)
 		}
 		m.oneOrMany("addressPrefix", "addressPrefixes", prefixStrings(c.AddressPrefixes))
-		items = append(items, m)
-	}
-	root.block("clients", items)
-
-	root.block("flows", marshalEach(t.Flows, marshalFlow))
-	root.block("expectations", marshalEach(t.Expectations, marshalExpectation))
-	return root.n, nil
-}
-
-// marshalEach marshals the objects of xs with marshal, skipping nil ones.
-func marshalEach[T any](xs []*T, marshal func(*T) ymap) []ymap {
-	var out []ymap
-	for _, x := range xs {
-		if x != nil {
-			out = append(out, marshal(x))
+		if err := out.item("clients", m); err != nil {
+			return err
 		}
 	}
-	return out
+
+	if err := marshalEach(out, "flows", t.Flows, marshalFlow); err != nil {
+		return err
+	}
+	return marshalEach(out, "expectations", t.Expectations, marshalExpectation)
+}
+
+// marshalEach hands out the objects of xs, marshalled, skipping nil ones.
+func marshalEach[T any](out topologyOut, section string, xs []*T, marshal func(*T) ymap) error {
+	for _, x := range xs {
+		if x != nil {
+			if err := out.item(section, marshal(x)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func marshalApplicationSecurityGroup(a *ApplicationSecurityGroup) ymap {

@@ -15,11 +15,16 @@ func newGenCmd(e *env) *cobra.Command {
 		Short: "a synthetic hub-and-spoke topology, for scale tests",
 		Long: `Gen writes a synthetic hub-and-spoke topology of the given size: a hub VNet
 with AzureBastionSubnet and a Bastion host, peered spokes, VMs and NSGs with
-random rules. The same seed and sizes give a byte-identical file.`,
+random rules. The same seed and sizes give a byte-identical file.
+
+--format az writes the same topology as the az CLI lists it (one JSON array
+of VNets with subnets and peerings, NSGs with rules, ASGs, NICs, VMs and the
+Bastion host), which nsgsim reads like any az output; it has no clients,
+flows or on-premises prefixes, which Azure does not hold.`,
 		Args: noArgs,
 		Annotations: map[string]string{annotationExitCodes: `  0  the topology is written
   2  bad usage (nothing is written)`},
-		Example: "  nsgsim gen --vms 10000 -o big.yaml",
+		Example: "  nsgsim gen --vms 10000 -o big.yaml\n  nsgsim gen --vms 50000 --subnets 4000 --nsgs 2000 --rules-per-nsg 200 --format az -o estate.json",
 	}
 	var o gen.Options
 	c.Flags().Uint64Var(&o.Seed, "seed", 1, "random `SEED`; the same seed and sizes give a byte-identical file")
@@ -28,8 +33,12 @@ random rules. The same seed and sizes give a byte-identical file.`,
 	c.Flags().IntVar(&o.VMs, "vms", 500, "virtual machines")
 	c.Flags().IntVar(&o.RulesPerNSG, "rules-per-nsg", 50, "custom rules of each workload NSG (at most 1000, Azure's limit)")
 	c.Flags().IntVar(&o.NSGs, "nsgs", 0, "workload NSGs, independent of the VNets, sharing out the subnets (default: one per 20 spoke VNets)")
+	format := c.Flags().String("format", "yaml", "output `FORMAT`: yaml (nsgsim's topology) or az (az CLI list output, JSON)")
 	out := c.Flags().StringP("output", "o", "", "write the topology to `FILE` instead of standard output")
 	c.RunE = func(c *cobra.Command, args []string) error {
+		if *format != "yaml" && *format != "az" {
+			return usagef("--format %q: expected yaml or az", *format)
+		}
 		t, err := gen.Generate(o)
 		if err != nil {
 			return usagef("%v", err)
@@ -40,6 +49,9 @@ random rules. The same seed and sizes give a byte-identical file.`,
 			header += fmt.Sprintf(" --nsgs %d", o.NSGs)
 		}
 		produce := func(w io.Writer) error { return gen.Write(w, t, header) }
+		if *format == "az" {
+			produce = func(w io.Writer) error { return gen.WriteAz(w, t) }
+		}
 		if *out == "" {
 			err = produce(e.stdout)
 		} else {

@@ -3,6 +3,7 @@ package simtest
 import (
 	"testing"
 
+	"github.com/nsgsim/nsgsim/internal/hostile"
 	"github.com/nsgsim/nsgsim/scenarios"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
@@ -36,4 +37,18 @@ func Simulate(t testing.TB, topo *topology.Topology) *sim.Report {
 		t.Fatalf("sim.Simulate(%s): %v", topo.Name, err)
 	}
 	return r
+}
+
+// Hostile simulates the topology that hostile.Build makes with name, after
+// change (when not nil) has altered it; any error fails t.
+func Hostile(t testing.TB, name string, change func(*topology.Topology)) *sim.Report {
+	t.Helper()
+	topo, err := hostile.Build(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(topo)
+	}
+	return Simulate(t, topo)
 }

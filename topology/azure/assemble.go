@@ -107,26 +107,44 @@ func noNetwork(what string, types map[string]bool) string {
 
 // rec is one resource read from the inputs.
 type rec struct {
-	kind  kind
-	id    resourceID
-	name  string // the Azure name: the last segment of the ID
-	model string // the name in the topology, after disambiguation
-	file  string
-	n     node
-	order int
+	kind kind
+	id   resourceID
+	key  string // id.Key()
+	// parentKey is the key of the parent's ID (id.Parent().Key()), for a
+	// child resource.
+	parentKey string
+	name      string // the Azure name: the last segment of the ID
+	model     string // the name in the topology, after disambiguation
+	file      string
+	n         node
+	order     int
 }
 
 // origin is where a resource was read, for the object made from it, with
 // its "name".
 func (a *assembler) origin(r *rec) topology.Origin {
 	o := topology.Origin{Pos: a.posOf(r.file, r.n)}
+	if n := fieldsOf[r.kind]; n > 0 {
+		o.GrowFields(n)
+	}
 	a.setField(&o, r.file, "name", r.n.key("name"))
 	return o
 }
 
-// posOf is the position of a value: its file and JSON path.
+// fieldsOf is how many fields the object of a kind records at most, so
+// that its Origin's field positions are sized once: a rule's name, priority,
+// direction, access and protocol, its two addresses and two ports, and a
+// few list items; a VM's name, subnet, addresses, NSG and a few ASGs.
+var fieldsOf = [nKinds]int{kRule: 12, kVM: 8}
+
+// posOf is the position of a value: its file and JSON path. A member's
+// path is made in the assembler's path arena: a large export records
+// millions of them.
 func (a *assembler) posOf(file string, n node) topology.Pos {
-	return topology.Pos{File: file, Path: n.pathOf()}
+	if n.seg == "" || n.at == "" {
+		return topology.Pos{File: file, Path: n.pathOf()}
+	}
+	return topology.Pos{File: file, Path: a.paths.join(n.at, ".", n.seg)}
 }
 
 // setField records where field of o was read, when it was there.
@@ -137,6 +155,7 @@ func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 }
 
 type assembler struct {
+	paths    arena // the JSON paths of the Origins' field positions
 	errs     topology.ErrorList
 	warns    topology.ErrorList
 	external bool // placeholders for peered VNets not among the inputs
@@ -470,7 +489,13 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 	a.keys[dedupe] = true
 	a.keys[idKey] = true
 	name := nameOf(n, id)
-	r := &rec{kind: k, id: id, name: name, model: name, file: file, n: n, order: a.order}
+	r := &rec{kind: k, id: id, key: idKey, name: name, model: name, file: file, n: n, order: a.order}
+	if last := len(id.Types) - 1; last >= 1 && !strings.Contains(id.Types[last], "/") && !strings.Contains(id.Names[last], "/") {
+		// The key is the lower-case ID, whose last two segments are the
+		// child's type and name (ResourceID.String).
+		cut := strings.LastIndexByte(idKey[:strings.LastIndexByte(idKey, '/')], '/')
+		r.parentKey = idKey[:cut]
+	}
 	a.order++
 	a.recs[k] = append(a.recs[k], r)
 	if k == kRule {
@@ -496,6 +521,7 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 // addChildren reads the child resources a parent embeds in a property
 // (a VNet's subnets, an NSG's securityRules).
 func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
+	lowerType := strings.ToLower(childType)
 	for _, c := range a.array(parent.file, parent.n.field(prop), kindNames[k]+"s") {
 		if a.bad(parent.file, c) {
 			continue
@@ -505,12 +531,14 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			continue
 		}
 		var id resourceID
+		var idKey string
 		if s := a.str(parent.file, c.key("id")); s != "" {
 			var ok bool
 			if id, ok = parseResourceID(s); !ok {
 				a.errorf(parent.file, c.key("id"), "%q is not an Azure resource ID", s)
 				continue
 			}
+			idKey = id.Key()
 		} else {
 			name := a.str(parent.file, c.key("name"))
 			if name == "" {
@@ -520,9 +548,10 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 				continue
 			}
 			id = parent.id.Child(childType, name)
+			// id.Key(), without formatting the parent's ID again.
+			idKey = parent.key + "/" + lowerType + "/" + strings.ToLower(name)
 		}
 		// An embedded child counts once with the same child listed on its own.
-		idKey := id.Key()
 		a.addRec(k, id, idKey, idKey, parent.file, c)
 	}
 }
@@ -569,6 +598,10 @@ func disambiguate(rs []*rec) {
 
 // parentOf finds the resource a child belongs to.
 func (a *assembler) parentOf(c *rec, k kind) *rec {
+	// lookup's first try, by the key made once in addRec.
+	if r, ok := a.byID[c.parentKey]; ok && c.parentKey != "" && r.kind == k {
+		return r
+	}
 	pid, ok := c.id.Parent()
 	if !ok {
 		return nil

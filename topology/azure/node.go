@@ -123,12 +123,42 @@ func (n node) field(k string) node {
 			}
 		} else if _, ok := m[k]; ok {
 			return n.key(k)
+		} else {
+			return n.fieldFolded(m, k)
 		}
 	}
 	if p := n.key("properties"); p.isObject() && p.has(k) {
 		return p.key(k)
 	}
 	return n.key(k)
+}
+
+// fieldFolded is field for an object without an exact "properties" member
+// nor an exact k (the members a rule does not set, in the flattened shape):
+// one pass over its members finds "properties" and k in another case, as
+// key would in two.
+func (n node) fieldFolded(m map[string]any, k string) node {
+	var props, member string
+	var propsFound, memberFound bool
+	for mk := range m {
+		if !propsFound && len(mk) == len("properties") && strings.EqualFold(mk, "properties") {
+			props, propsFound = mk, true
+		}
+		if !memberFound && len(mk) == len(k) && strings.EqualFold(mk, k) {
+			member, memberFound = mk, true
+		}
+	}
+	if propsFound {
+		if p := n.key(props); p.isObject() && p.has(k) {
+			return p.key(k)
+		}
+	}
+	child := node{at: n.pathOf(), seg: k}
+	if memberFound {
+		child.seg = member
+		return child.with(m[member])
+	}
+	return child
 }
 
 // unlocated is v without its Located wrappers.

@@ -16,7 +16,6 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
 	before := len(a.errs)
 	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
-	rule.GrowFields(12) // the fields read below, sized once
 	rule.Description = a.str(f, n.field("description"))
 	for _, k := range []string{"priority", "direction", "access", "protocol"} {
 		a.setField(&rule.Origin, f, k, n.field(k))
