@@ -26,6 +26,11 @@ type decoder struct {
 	data   []byte
 	lazy   map[*yaml.Node][]itemSpan
 	failed bool
+	// erred is set when a worker decoding a list's items met a problem;
+	// then fastParse decodes the file again in order, with ends set to
+	// record the extents of the nodes that hold problems (see unreported).
+	erred bool
+	ends  map[Pos]Pos
 	// Scratch space: the pairs of the mapping object reads, and the
 	// fieldNodes it returns, which decodeList drops after each item.
 	pairBuf  []pair

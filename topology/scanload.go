@@ -3,7 +3,9 @@ package topology
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"path/filepath"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -16,32 +18,92 @@ type itemSpan struct{ start, end, line int }
 
 // fastParse reads a topology with the topology scanner (scan.go) and
 // decodes it, the lists' items in parallel. ok is false when the file holds
-// YAML the scanner does not read, or when decoding found a problem: then
-// the yaml.v3 path reads the file again, and reports every problem.
+// YAML the scanner does not read: then the yaml.v3 path reads the file
+// again. When decoding reports problems, the file is decoded again, one item
+// after another in the file's order as the yaml.v3 path decodes it, so that
+// the problems, their "did you mean" suggestions and what they explain
+// (ends, for unreported) are those the yaml.v3 path would give, without a
+// node tree of the whole file.
 //
 // The topology's strings are kept in data, which nothing may change once
 // this is called: owned says that the caller holds no other reference to
 // it; otherwise fastParse reads a copy.
-func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, ok bool) {
+func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, reported ErrorList, ends map[Pos]Pos, ok bool) {
 	if !scannable(data) {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	if !owned {
 		data = bytes.Clone(data)
 	}
 	root, lazy, ok := scanRoot(data)
 	if !ok {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	if len(root.Content) == 0 {
-		return nil, false
+		return nil, nil, nil, false
 	}
-	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
-	if !d.topology(root) || d.failed || len(d.errs) > 0 {
-		return nil, false
+	newDecoder := func() *decoder {
+		return &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
 	}
+	d := newDecoder()
+	ok = d.topology(root)
+	switch {
+	case d.failed:
+		return nil, nil, nil, false
+	case ok && len(d.errs) == 0 && !d.erred:
+		d.canonicalFlowEndpoints()
+		return d.t, nil, nil, true
+	}
+	if !scansWhole(data, lazy) {
+		return nil, nil, nil, false
+	}
+	d = newDecoder()
+	d.ends = make(map[Pos]Pos)
+	if !d.topology(root) || d.failed {
+		return nil, nil, nil, false
+	}
+	d.rootEnds(root)
 	d.canonicalFlowEndpoints()
-	return d.t, true
+	return d.t, d.errs, d.ends, true
+}
+
+// scansWhole reports whether the scanner reads every item of every list it
+// split, as it must before fastParse reports problems: decoding may skip a
+// list (one under an unknown key), and a file the scanner does not read
+// whole may hold a syntax error, which the yaml.v3 path reports.
+func scansWhole(data []byte, lazy map[*yaml.Node][]itemSpan) bool {
+	for _, items := range lazy {
+		newArena := func() *arena { return &arena{} }
+		scanned := inBatches(len(items), 64, newArena, func(a *arena, i int) bool {
+			a.reset()
+			return scanItem(data, items[i], a) != nil
+		})
+		if !scanned {
+			return false
+		}
+	}
+	return true
+}
+
+// rootEnds records in d.ends the extents of the root mapping, which holds
+// every problem, and of its values: a list the scanner split ends before
+// the line after its last item (blank and comment lines hold no node).
+func (d *decoder) rootEnds(root *yaml.Node) {
+	d.ends[d.pos(root)] = Pos{File: d.file, Line: math.MaxInt, Col: math.MaxInt}
+	for i := 1; i < len(root.Content); i += 2 {
+		v := root.Content[i]
+		items, ok := d.lazy[v]
+		if !ok {
+			spans(v, d.file, d.ends)
+			continue
+		}
+		last := items[len(items)-1]
+		line := last.line + bytes.Count(d.data[last.start:last.end], []byte("\n"))
+		if last.end == last.start || d.data[last.end-1] != '\n' {
+			line++ // the file ends on the item's last line
+		}
+		d.ends[d.pos(v)] = Pos{File: d.file, Line: line}
+	}
 }
 
 // scannable reports whether data holds only what the scanner reads in
@@ -252,7 +314,7 @@ func scanItem(data []byte, span itemSpan, a *arena) *yaml.Node {
 
 // decodeItems scans and decodes the items of a list, in parallel, each
 // worker with its own decoder; it stops at the first item the scanner does
-// not read or that has a problem, and marks d failed.
+// not read, and marks d failed, or that has a problem, and marks d erred.
 func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	out := make([]*T, len(spans))
 	type worker struct {
@@ -260,10 +322,12 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		a *arena
 	}
 	newWorker := func() worker { return worker{&decoder{file: d.file, dir: d.dir, t: d.t}, &arena{}} }
+	var unscanned atomic.Bool
 	ok := inBatches(len(spans), 64, newWorker, func(w worker, i int) bool {
 		w.a.reset()
 		n := scanItem(d.data, spans[i], w.a)
 		if n == nil {
+			unscanned.Store(true)
 			return false
 		}
 		out[i] = decode(w.d, n, i)
@@ -271,7 +335,8 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		return len(w.d.errs) == 0
 	})
 	if !ok {
-		d.failed = true
+		d.failed = unscanned.Load()
+		d.erred = !d.failed
 		return nil
 	}
 	kept := out[:0]
@@ -281,6 +346,33 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		}
 	}
 	return kept
+}
+
+// decodeItemsInOrder scans and decodes the items of a list one after
+// another, as the yaml.v3 path does, recording in d.ends the extents of the
+// nodes of each item that has a problem. It marks d failed at the first
+// item the scanner does not read.
+func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
+	var out []*T
+	a := &arena{}
+	mark := len(d.fieldBuf)
+	for i, item := range items {
+		a.reset()
+		n := scanItem(d.data, item, a)
+		if n == nil {
+			d.failed = true
+			return nil
+		}
+		before := len(d.errs)
+		if x := decode(d, n, i); x != nil {
+			out = append(out, x)
+		}
+		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
+		if len(d.errs) > before {
+			spans(n, d.file, d.ends)
+		}
+	}
+	return out
 }
 
 // onlyComments reports whether data, which scannable accepts, holds

@@ -119,6 +119,9 @@ var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": t
 func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	items := d.list(m.node(key), msgCtx{}, key, what)
 	if spans, ok := d.lazy[m.node(key)]; ok {
+		if d.ends != nil {
+			return decodeItemsInOrder(d, spans, decode)
+		}
 		return decodeItems(d, spans, decode)
 	}
 	var out []*T
