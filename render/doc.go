@@ -14,7 +14,8 @@
 // topology), SVG (laid out by Graphviz compiled to WebAssembly, through
 // go-graphviz, in layout.go only), PNG (the same layout painted with the Go
 // fonts, png.go), draw.io XML and an SVG carrying it (drawio.go, from the
-// same layout), Mermaid (a flowchart that GitHub and wikis draw) and one
+// same layout; both read it through one reader of Graphviz's json output,
+// layout_json.go), Mermaid (a flowchart that GitHub and wikis draw) and one
 // self-contained HTML report with the diagram, the flows, each flow's trace
 // and the findings.
 //

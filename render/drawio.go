@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -31,23 +30,6 @@ const (
 	iconVNet    = "img/lib/azure2/networking/Virtual_Networks.svg"
 )
 
-// gvItem is what writeDrawio reads of an object or edge of Graphviz's
-// json output.
-type gvItem struct {
-	Name  string `json:"name"`
-	ID    string `json:"id"`
-	BB    string `json:"bb"`
-	Pos   string `json:"pos"`
-	W     string `json:"width"`
-	H     string `json:"height"`
-	LP    string `json:"lp"`
-	Style string `json:"style"`
-	Tail  int    `json:"tail"`
-	Head  int    `json:"head"`
-	GVID  int    `json:"_gvid"`
-	Draw  []xop  `json:"_draw_"`
-}
-
 // drawioPad is the margin around the drawing, in draw.io units (points).
 const drawioPad = 20.0
 
@@ -60,10 +42,10 @@ func (r rect) contains(o rect) bool {
 }
 
 // writeDrawio writes the diagram as draw.io XML, or, given pic, Graphviz's
-// SVG picture of the same layout, as that picture carrying it. js is the
-// Graphviz json layout of the diagram's DOT text.
-func writeDrawio(w io.Writer, d *diagram, js, pic []byte) error {
-	xml, err := drawioXML(d, js)
+// SVG picture of the same layout, as that picture carrying it. g is the
+// Graphviz layout of the diagram's DOT text.
+func writeDrawio(w io.Writer, d *diagram, g *gvLayout, pic []byte) error {
+	xml, err := drawioXML(d, g)
 	if err != nil {
 		return err
 	}
@@ -88,27 +70,17 @@ func writeDrawio(w io.Writer, d *diagram, js, pic []byte) error {
 }
 
 // drawioXML builds the mxGraph XML of a laid-out diagram.
-func drawioXML(d *diagram, js []byte) ([]byte, error) {
-	var g struct {
-		BB      string   `json:"bb"`
-		LP      string   `json:"lp"`
-		LWidth  string   `json:"lwidth"`
-		LHeight string   `json:"lheight"`
-		Objects []gvItem `json:"objects"`
-		Edges   []gvItem `json:"edges"`
-	}
-	if err := json.Unmarshal(js, &g); err != nil {
-		return nil, fmt.Errorf("reading the Graphviz layout: %w", err)
-	}
-	bb, err := parseBB(g.BB)
-	if err != nil {
-		return nil, err
-	}
+func drawioXML(d *diagram, g *gvLayout) ([]byte, error) {
+	bb := g.bb
 	// Graphviz's y axis grows upwards, draw.io's downwards.
 	tx := func(x, y float64) (float64, float64) { return x - bb[0] + drawioPad, bb[3] - y + drawioPad }
 	box := func(b [4]float64) rect {
 		x, y := tx(b[0], b[3])
 		return rect{x, y, b[2] - b[0], b[3] - b[1]}
+	}
+	centred := func(b gvBox) rect {
+		x, y := tx(b.x, b.y)
+		return rect{x - b.w/2, y - b.h/2, b.w, b.h}
 	}
 
 	nodes := map[string]*node{}
@@ -146,28 +118,22 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 	}
 	placed := map[string]rect{} // node id → absolute box
 	gvName := map[int]string{}  // _gvid → node id
-	for _, o := range g.Objects {
-		if c := boxes[o.Name]; c != nil && o.BB != "" {
-			b, err := parseBB(o.BB)
-			if err != nil {
-				return nil, err
-			}
-			c.abs = box(b)
+	for _, o := range g.objects {
+		if c := boxes[o.name]; c != nil && o.hasBB {
+			c.abs = box(o.bb)
 			continue
 		}
-		if nodes[o.Name] != nil && o.Pos != "" {
-			x, y := point(o.Pos)
-			w, h := num(o.W)*72, num(o.H)*72
-			cx, cy := tx(x, y)
-			placed[o.Name] = rect{cx - w/2, cy - h/2, w, h}
-			gvName[o.GVID] = o.Name
+		if nodes[o.name] != nil && o.box.ok {
+			placed[o.name] = centred(o.box)
+			gvName[o.gvid] = o.name
 		}
 	}
 
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	width, height := bb[2]-bb[0]+2*drawioPad, bb[3]-bb[1]+2*drawioPad
+	lw, lh := g.size()
+	width, height := lw+2*drawioPad, lh+2*drawioPad
 	p(`<mxfile host="nsgsim" type="device">` + "\n")
 	p(`<diagram id="nsgsim" name=%s>`+"\n", xmlAttr(d.title))
 	p(`<mxGraphModel dx="%d" dy="%d" grid="1" gridSize="10" guides="1" tooltips="1" connect="1" arrows="1" fold="1" page="1" pageScale="1" pageWidth="%d" pageHeight="%d" math="0" shadow="0">`+"\n",
@@ -187,11 +153,8 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 	}
 	// The title, summary and legend, top left, outside the drawing.
 	title := rect{drawioPad, drawioPad, width - 2*drawioPad, 60}
-	if g.LP != "" {
-		x, y := point(g.LP)
-		w, h := num(g.LWidth)*72, num(g.LHeight)*72
-		x, y = tx(x, y)
-		title = rect{x - w/2, y - h/2, w, h}
+	if g.label.ok {
+		title = centred(g.label)
 	}
 	cell("title", "1", titleDrawio(d), "text;html=1;align=left;verticalAlign=top;whiteSpace=wrap;spacing=0;overflow=visible;fillColor=none;strokeColor=none;fontColor=#212121;", title, "")
 
@@ -261,15 +224,15 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 	for _, e := range d.edges {
 		byID[e.id] = e
 	}
-	for i, ge := range g.Edges {
-		if strings.Contains(ge.Style, "invis") {
+	for i, ge := range g.edges {
+		if strings.Contains(ge.style, "invis") {
 			continue
 		}
-		src, dst := gvName[ge.Tail], gvName[ge.Head]
+		src, dst := gvName[ge.tail], gvName[ge.head]
 		if src == "" || dst == "" {
 			continue
 		}
-		e := byID[ge.ID]
+		e := byID[ge.id]
 		style := "html=1;curved=1;rounded=1;endArrow=block;endSize=6;fontSize=9;labelBackgroundColor=#ffffff;"
 		value, tip := "", ""
 		if e != nil {
@@ -287,7 +250,7 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 				style += "dashed=1;"
 			}
 			style += fmt.Sprintf("strokeColor=%s;fontColor=%s;strokeWidth=%g;", e.tone.color(), e.tone.color(), width)
-			if ge.LP != "" {
+			if ge.labelAt.ok {
 				value = htmlLines(e.label)
 			}
 			tip = e.tooltip
@@ -311,9 +274,8 @@ func drawioXML(d *diagram, js []byte) ([]byte, error) {
 			}
 			p(`</Array>`)
 		}
-		if ge.LP != "" && len(pts) >= 2 {
-			lx, ly := point(ge.LP)
-			lx, ly = tx(lx, ly)
+		if ge.labelAt.ok && len(pts) >= 2 {
+			lx, ly := tx(ge.labelAt.x, ge.labelAt.y)
 			mx, my := midpoint(pts)
 			p(`<mxPoint x="%s" y="%s" as="offset"/>`, coord(lx-mx), coord(ly-my))
 		}
@@ -461,17 +423,6 @@ func htmlLines(lines []string) string {
 
 // xmlAttr quotes s as an XML attribute value (xmlAttrEscaper).
 func xmlAttr(s string) string { return xmlAttrEscaper.quoted(s) }
-
-func num(s string) float64 {
-	v, _ := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return v
-}
-
-// point reads Graphviz's "x,y".
-func point(s string) (float64, float64) {
-	x, y, _ := strings.Cut(s, ",")
-	return num(x), num(y)
-}
 
 // coord writes a coordinate with at most two decimals.
 func coord(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }

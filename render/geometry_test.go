@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -28,36 +27,10 @@ func (a box) String() string {
 	return fmt.Sprintf("%s [%.0f,%.0f %.0f,%.0f]", a.what, a.x0, a.y0, a.x1, a.y1)
 }
 
-// gvObject is the part of an object of Graphviz's json output that the
-// geometry tests read.
-type gvObject struct {
-	Name    string `json:"name"`
-	Label   string `json:"label"`
-	Nodes   []int  `json:"nodes"`
-	Pos     string `json:"pos"`
-	Width   string `json:"width"`
-	Height  string `json:"height"`
-	LP      string `json:"lp"`
-	LWidth  string `json:"lwidth"`
-	LHeight string `json:"lheight"`
-	Style   string `json:"style"`
-	LDraw   []xop  `json:"_ldraw_"`
-}
-
-type gvLayout struct {
-	BB      string     `json:"bb"`
-	LP      string     `json:"lp"`
-	LWidth  string     `json:"lwidth"`
-	LHeight string     `json:"lheight"`
-	Objects []gvObject `json:"objects"`
-	Edges   []gvObject `json:"edges"`
-}
-
-// centred is a box of a width and height (inches) around a point.
-func centred(what, pos, w, h string) box {
-	x, y := point(pos)
-	hw, hh := num(w)*72/2, num(h)*72/2
-	return box{what, x - hw, y - hh, x + hw, y + hh}
+// centred is a box of the layout around its centre.
+func centred(what string, b gvBox) box {
+	hw, hh := b.w/2, b.h/2
+	return box{what, b.x - hw, b.y - hh, b.x + hw, b.y + hh}
 }
 
 // textBox is the box of a label's lines of text, from their xdot
@@ -87,37 +60,30 @@ func textBox(what string, ops []xop) (box, bool) {
 
 // geometry reads a layout's node boxes and label boxes: edge labels,
 // cluster titles and the graph's label (title, summary and legend). A
-// node's own label is inside its box.
-func geometry(t testing.TB, js []byte) (nodes, labels []box, width, height float64) {
-	t.Helper()
-	var g gvLayout
-	if err := json.Unmarshal(js, &g); err != nil {
-		t.Fatalf("reading the layout: %v", err)
+// node's own label is inside its box. The layout is read by readLayout,
+// as the PNG and draw.io writers read it: this test checks where Graphviz
+// put things, not how its output is parsed.
+func geometry(l *gvLayout) (nodes, labels []box, width, height float64) {
+	if l.label.ok {
+		labels = append(labels, centred("graph label", l.label))
 	}
-	bb, err := parseBB(g.BB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.LP != "" {
-		labels = append(labels, centred("graph label", g.LP, g.LWidth, g.LHeight))
-	}
-	for _, o := range g.Objects {
+	for _, o := range l.objects {
 		switch {
-		case strings.HasPrefix(o.Name, "cluster"):
-			if o.LP != "" {
-				labels = append(labels, centred("title of "+o.Name, o.LP, o.LWidth, o.LHeight))
+		case o.subgraph:
+			if o.label.ok {
+				labels = append(labels, centred("title of "+o.name, o.label))
 			}
-		case o.Nodes != nil:
-		case o.Pos != "" && !strings.Contains(o.Style, "invis"):
-			nodes = append(nodes, centred("node "+o.Name, o.Pos, o.Width, o.Height))
+		case o.box.ok && !strings.Contains(o.style, "invis"):
+			nodes = append(nodes, centred("node "+o.name, o.box))
 		}
 	}
-	for i, e := range g.Edges {
-		if b, ok := textBox(fmt.Sprintf("label of edge %d %q", i, e.Label), e.LDraw); ok {
+	for i, e := range l.edges {
+		if b, ok := textBox(fmt.Sprintf("label of edge %d %q", i, e.label), e.LDraw); ok {
 			labels = append(labels, b)
 		}
 	}
-	return nodes, labels, bb[2] - bb[0], bb[3] - bb[1]
+	width, height = l.size()
+	return nodes, labels, width, height
 }
 
 // overlapping lists the label boxes that overlap one another or a node
@@ -147,17 +113,17 @@ func overlapping(nodes, labels []box, tol float64) []string {
 }
 
 // laidOut builds and lays out a report's diagram as Render does.
-func laidOut(t testing.TB, r *sim.Report, o Options) []byte {
+func laidOut(t testing.TB, r *sim.Report, o Options) *gvLayout {
 	t.Helper()
 	d, err := build(flowgraph.Build(r), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, js, err := chooseColumns(d)
+	_, l, err := chooseColumns(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return js
+	return l
 }
 
 // estates are generated estates of the sizes issue 16 names.
@@ -191,8 +157,7 @@ func TestLayoutGeometry(t *testing.T) {
 	}
 	for _, p := range pictures {
 		t.Run(p.name, func(t *testing.T) {
-			js := laidOut(t, p.r(t), defaults)
-			nodes, labels, w, h := geometry(t, js)
+			nodes, labels, w, h := geometry(laidOut(t, p.r(t), defaults))
 			for _, o := range overlapping(nodes, labels, 1) {
 				t.Error(o)
 			}
@@ -206,11 +171,11 @@ func TestLayoutGeometry(t *testing.T) {
 // TestOverlapDetected checks the check: two nodes forced onto one spot
 // and a label across a node are reported.
 func TestOverlapDetected(t *testing.T) {
-	js, err := layout([]byte(`digraph { a [pos="0,0!", label="a"]; b [pos="10,0!"]; a -> b [label="over"] }`), "json")
+	l, err := layOut([]byte(`digraph { a [pos="0,0!", label="a"]; b [pos="10,0!"]; a -> b [label="over"] }`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodes, labels, _, _ := geometry(t, js)
+	nodes, labels, _, _ := geometry(l)
 	if len(nodes) != 2 || len(labels) != 1 {
 		t.Fatalf("read %d nodes and %d labels, want 2 and 1", len(nodes), len(labels))
 	}

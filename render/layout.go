@@ -45,7 +45,7 @@ var gv struct {
 
 // layout lays DOT text out with Graphviz's dot engine and renders it in a
 // Graphviz output format: "svg", or "json" (every object with its xdot
-// drawing operations, which png.go paints).
+// drawing operations, which readLayout reads, in layout_json.go).
 func layout(dot []byte, format string) ([]byte, error) {
 	gv.once.Do(func() {
 		gv.g, gv.err = graphviz.New(context.Background())

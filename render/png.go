@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
@@ -23,54 +22,6 @@ import (
 // "json" format; paintPNG replays them with gg, in the Go fonts, so no system
 // font is needed and the picture is the same on every machine.
 
-// xgraph is the part of Graphviz's json output that paintPNG reads.
-type xgraph struct {
-	BB string `json:"bb"`
-	xdraw
-	Objects []xobject `json:"objects"`
-	Edges   []xdraw   `json:"edges"`
-}
-
-// xobject is a cluster, another subgraph or a node.
-type xobject struct {
-	Name  string `json:"name"`
-	Nodes []int  `json:"nodes"` // set for subgraphs
-	xdraw
-}
-
-// xdraw holds the drawing operations of one object.
-type xdraw struct {
-	Draw   []xop `json:"_draw_"`
-	LDraw  []xop `json:"_ldraw_"`
-	HDraw  []xop `json:"_hdraw_"`
-	TDraw  []xop `json:"_tdraw_"`
-	HLDraw []xop `json:"_hldraw_"`
-	TLDraw []xop `json:"_tldraw_"`
-}
-
-// xop is one xdot operation (https://graphviz.org/docs/outputs/canon/#xdot).
-type xop struct {
-	Op       string       `json:"op"`
-	Color    string       `json:"color"`
-	Grad     string       `json:"grad"`
-	Stops    []xstop      `json:"stops"`
-	Points   [][2]float64 `json:"points"`
-	Rect     [4]float64   `json:"rect"`
-	Pt       [2]float64   `json:"pt"`
-	Align    string       `json:"align"`
-	Width    float64      `json:"width"`
-	Text     string       `json:"text"`
-	Size     float64      `json:"size"`
-	Face     string       `json:"face"`
-	Style    string       `json:"style"`
-	Fontchar int          `json:"fontchar"`
-}
-
-type xstop struct {
-	Frac  float64 `json:"frac"`
-	Color string  `json:"color"`
-}
-
 // pngScale is how many pixels a point of the layout takes: 2× density,
 // for text as crisp as the SVG's on a high-density screen. pngMaxSide caps
 // the long side of the image for very large topologies (a collapsed
@@ -81,17 +32,11 @@ const (
 	pngPad     = 16.0 // points of white around the layout, which Graphviz's bb leaves out
 )
 
-// paintPNG paints Graphviz's json output as a PNG image.
-func paintPNG(w io.Writer, js []byte) error {
-	var g xgraph
-	if err := json.Unmarshal(js, &g); err != nil {
-		return fmt.Errorf("reading the Graphviz layout: %w", err)
-	}
-	bb, err := parseBB(g.BB)
-	if err != nil {
-		return err
-	}
-	width, height := bb[2]-bb[0]+2*pngPad, bb[3]-bb[1]+2*pngPad
+// paintPNG paints a Graphviz layout as a PNG image.
+func paintPNG(w io.Writer, g *gvLayout) error {
+	bb := g.bb
+	lw, lh := g.size()
+	width, height := lw+2*pngPad, lh+2*pngPad
 	scale := pngScale
 	if long := max(width, height) * scale; long > pngMaxSide {
 		scale *= pngMaxSide / long
@@ -112,42 +57,26 @@ func paintPNG(w io.Writer, js []byte) error {
 	p.paint(g.LDraw)
 	// objects paints the clusters, or the nodes.
 	objects := func(clusters bool) {
-		for _, o := range g.Objects {
-			if (o.Nodes != nil || strings.HasPrefix(o.Name, "cluster")) == clusters {
+		for _, o := range g.objects {
+			if o.subgraph == clusters {
 				p.paint(o.Draw)
 				p.paint(o.LDraw)
 			}
 		}
 	}
 	objects(true)
-	for _, e := range g.Edges {
+	for _, e := range g.edges {
 		p.paint(e.Draw)
 		p.paint(e.HDraw)
 		p.paint(e.TDraw)
 	}
 	objects(false)
-	for _, e := range g.Edges {
+	for _, e := range g.edges {
 		p.paint(e.LDraw)
 		p.paint(e.HLDraw)
 		p.paint(e.TLDraw)
 	}
 	return p.dc.EncodePNG(w)
-}
-
-func parseBB(s string) ([4]float64, error) {
-	var bb [4]float64
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return bb, fmt.Errorf("reading the Graphviz layout: bounding box %q", s)
-	}
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return bb, fmt.Errorf("reading the Graphviz layout: bounding box %q", s)
-		}
-		bb[i] = v
-	}
-	return bb, nil
 }
 
 // painter replays xdot operations. Graphviz's y axis grows upwards; the

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -123,7 +122,7 @@ func RenderGraph(w io.Writer, f Format, g *flowgraph.Graph, o Options) error {
 		return writeMermaid(w, d)
 	}
 	o.step("laying out")
-	cols, js, err := chooseColumns(d)
+	cols, lay, err := chooseColumns(d)
 	if err != nil {
 		return err
 	}
@@ -145,15 +144,15 @@ func RenderGraph(w io.Writer, f Format, g *flowgraph.Graph, o Options) error {
 		return err
 	case PNG:
 		o.step("painting")
-		return paintPNG(w, js)
+		return paintPNG(w, lay)
 	case Drawio:
-		return writeDrawio(w, d, js, nil)
+		return writeDrawio(w, d, lay, nil)
 	case DrawioSVG:
 		svg, err := layout(dot(false), "svg")
 		if err != nil {
 			return err
 		}
-		return writeDrawio(w, d, js, svg)
+		return writeDrawio(w, d, lay, svg)
 	case HTML:
 		svg, err := layout(dot(true), "svg")
 		if err != nil {
@@ -175,20 +174,19 @@ const (
 // chooseColumns picks the number of columns of the grid of spokes that
 // keeps the picture's width to height between minAspect and maxAspect,
 // nearest 1.6, by laying it out: one more column makes the picture wider
-// and lower. It returns the columns and the layout (Graphviz json) drawn
-// with them.
-func chooseColumns(d *diagram) (int, []byte, error) {
+// and lower. It returns the columns and the layout drawn with them.
+func chooseColumns(d *diagram) (int, *gvLayout, error) {
 	_, items := gridItems(d)
 	spokes := len(items)
-	try := func(cols int) ([]byte, float64, error) {
+	try := func(cols int) (*gvLayout, float64, error) {
 		var buf bytes.Buffer
 		writeDOT(&buf, d, dotOptions{cols: cols})
-		js, err := layout(buf.Bytes(), "json")
+		l, err := layOut(buf.Bytes())
 		if err != nil {
 			return nil, 0, err
 		}
-		w, h, err := layoutSize(js)
-		return js, w / max(h, 1), err
+		w, h := l.size()
+		return l, w / max(h, 1), nil
 	}
 	// A first guess from the items' guessed heights H: with c columns
 	// about 400 points wide (a column and its labels) beside 400 points
@@ -201,17 +199,17 @@ func chooseColumns(d *diagram) (int, []byte, error) {
 	cols := int(math.Round((-160 + math.Sqrt(160*160+4*400*1.6*h)) / 800))
 	cols = max(1, min(cols, spokes))
 	type tried struct {
-		js     []byte
+		l      *gvLayout
 		aspect float64
 	}
 	seen := map[int]tried{}
 	best := 0
 	for range 5 {
-		js, aspect, err := try(cols)
+		l, aspect, err := try(cols)
 		if err != nil {
 			return 0, nil, err
 		}
-		seen[cols] = tried{js, aspect}
+		seen[cols] = tried{l, aspect}
 		if best == 0 || math.Abs(math.Log(aspect/1.6)) < math.Abs(math.Log(seen[best].aspect/1.6)) {
 			best = cols
 		}
@@ -227,17 +225,5 @@ func chooseColumns(d *diagram) (int, []byte, error) {
 		}
 		cols = next
 	}
-	return best, seen[best].js, nil
-}
-
-// layoutSize is the width and height of a layout, in points.
-func layoutSize(js []byte) (w, h float64, err error) {
-	var g struct {
-		BB string `json:"bb"`
-	}
-	if err := json.Unmarshal(js, &g); err != nil {
-		return 0, 0, fmt.Errorf("reading the Graphviz layout: %w", err)
-	}
-	bb, err := parseBB(g.BB)
-	return bb[2] - bb[0], bb[3] - bb[1], err
+	return best, seen[best].l, nil
 }

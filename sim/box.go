@@ -219,9 +219,10 @@ type decided struct {
 // names the rules that can meet b, and only those are walked: the others
 // take nothing of it. sc holds the buffers of the walk.
 //
-// Every piece the walk makes, taken or left, is charged to fb; when a rule
-// brings them past fb's limit the walk stops there, fb records the rule
-// (over), and out is incomplete.
+// Every piece the walk makes, taken or left, and every piece it compares
+// with a rule, is charged to fb; when a rule takes the flow past its
+// budgets the walk stops there, fb records the rule (over), and out is
+// incomplete (budget_pieces.go).
 func (n *compiledNSG) partition(dir topology.Direction, proto topology.Protocol, dport uint16, b box, sc *evalScratch, fb *flowBudget, out []decided) []decided {
 	rules := n.rules[dir]
 	x := n.index(dir)

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -19,7 +21,7 @@ import (
 // makes more than 6 pieces and 11 steps, and all 50,028 flows make 5,714
 // pieces and 104,594 steps. A rule with its own /32 source, source port and
 // /32 destination adds four pieces to a flow that it cuts: an NSG of 1,000
-// such rules (Azure's most) makes 4,000 pieces and 8 million steps. But
+// such rules (Azure's most) makes 4,000 pieces and 6 million steps. But
 // rules whose source, source-port and destination ranges are staggered, so
 // that each cuts every piece the rules before it left, make pieces that grow
 // with the cube of the rules: 100 such rules make 187,000 pieces, 200 make
@@ -30,8 +32,11 @@ import (
 //
 // A piece is made and joined in about 0.4 µs and 300 bytes of allocations,
 // mostly garbage at once; a step takes under 10 ns. The limits below hold
-// one flow to about half a CPU-second and 60 MB, and one simulation to a
-// few CPU-seconds.
+// one flow to about half a CPU-second and 60 MB, and a simulation to about
+// 2 CPU-seconds and 500 MB allocated (the corpus cases staggered-rules-*
+// and staircase-* in cmd/nsgsim/testdata/bad, and BenchmarkPieceBudget,
+// measure them), while the estate above stays 16,000 times within the
+// budgets of a flow and 175 times within those of all flows.
 const (
 	// MaxFlowPieces is the most pieces the evaluation of one flow may make.
 	MaxFlowPieces = 100_000
@@ -43,8 +48,14 @@ const (
 	MaxPieces = 1_000_000
 	// MaxSteps is the most steps the evaluation of a set of flows may take
 	// in all.
-	MaxSteps = 500_000_000
+	MaxSteps = 250_000_000
 )
+
+// flowCount is what the evaluation of a flow, or of several, took.
+type flowCount struct{ made, steps int }
+
+// add returns the sum of c and d.
+func (c flowCount) add(d flowCount) flowCount { return flowCount{c.made + d.made, c.steps + d.steps} }
 
 // flowBudget counts what one flow's evaluation makes: the pieces and the
 // steps, and where it made the most of each at once, which an error about
@@ -58,6 +69,30 @@ type flowBudget struct {
 	// over is the rule that took the flow past MaxFlowPieces or
 	// MaxFlowSteps; its rule is nil while within them.
 	over ruleAt
+	// shared, when not nil, is the running total of the flows evaluated
+	// together with this one. Once it passes MaxPieces or MaxSteps the
+	// evaluation is abandoned (abandoned), so that what all the workers
+	// hold at once stays near those budgets.
+	shared    *sharedTotal
+	abandoned bool
+	// unshared is what the flow made since it last added to shared: a
+	// flow adds in batches of shareEvery, and at its end.
+	unshared flowCount
+}
+
+// shareEvery is how many pieces or steps a flow makes before it adds them
+// to the shared total: few enough that the workers' batches are nothing
+// beside MaxPieces and MaxSteps, many enough that the workers of a real
+// topology, whose flows make a few pieces and steps, seldom touch it.
+var shareEvery = flowCount{made: 256, steps: 4096}
+
+// sharedTotal is what the flows evaluated together have taken so far.
+type sharedTotal struct{ made, steps atomic.Int64 }
+
+// add adds pieces and steps, and reports whether the total stays within
+// MaxPieces and MaxSteps.
+func (t *sharedTotal) add(made, steps int) bool {
+	return t.made.Add(int64(made)) <= MaxPieces && t.steps.Add(int64(steps)) <= MaxSteps
 }
 
 // ruleAt is a rule of an NSG.
@@ -72,6 +107,16 @@ func (r ruleAt) pos() topology.Pos {
 		return r.nsg.Pos
 	}
 	return r.rule.Pos
+}
+
+// String names the rule for a message: rule "NAME" of network security
+// group "NSG", or default rule "NAME" of it.
+func (r ruleAt) String() string {
+	what := "rule"
+	if r.rule.Default {
+		what = "default rule"
+	}
+	return fmt.Sprintf("%s %q of network security group %q", what, r.rule.Name, r.nsg.Name)
 }
 
 // charge adds the pieces made and the steps taken by rule r's step over the
@@ -90,11 +135,38 @@ func (fb *flowBudget) charge(made, steps int, n *compiledNSG, r *compiledRule) b
 		fb.over = ruleAt{n.nsg, r.rule}
 		return false
 	}
-	return true
+	return fb.share(made, steps)
 }
 
-// isOver reports whether the flow went past MaxFlowPieces or MaxFlowSteps.
-func (fb *flowBudget) isOver() bool { return fb.over.rule != nil }
+// share adds pieces and steps to the shared total, if any, in batches of
+// shareEvery, and reports whether it stays within its budgets; when not,
+// the flow is abandoned.
+func (fb *flowBudget) share(made, steps int) bool {
+	if fb.shared == nil {
+		return true
+	}
+	fb.unshared = fb.unshared.add(flowCount{made, steps})
+	if fb.unshared.made >= shareEvery.made || fb.unshared.steps >= shareEvery.steps {
+		fb.flush()
+	}
+	return !fb.abandoned
+}
+
+// flush adds what the flow made since it last did to the shared total.
+func (fb *flowBudget) flush() {
+	if fb.shared != nil && !fb.shared.add(fb.unshared.made, fb.unshared.steps) {
+		fb.abandoned = true
+	}
+	fb.unshared = flowCount{}
+}
+
+// stopped reports whether the flow's evaluation stopped before its end:
+// past MaxFlowPieces or MaxFlowSteps, or abandoned.
+func (fb *flowBudget) stopped() bool { return fb.over.rule != nil || fb.abandoned }
+
+// errAbandoned is the error of a flow abandoned because the flows evaluated
+// with it went past MaxPieces or MaxSteps: not the flow's own error.
+var errAbandoned = errors.New("abandoned: the flows evaluated with it went past their budgets")
 
 // advice is what every budget error expects instead.
 const advice = "expected rules whose source, source port and destination ranges cross one another less (each rule that cuts the pieces the rules before it left multiplies them): merge overlapping ranges, or split the topology"
@@ -104,11 +176,11 @@ const advice = "expected rules whose source, source port and destination ranges 
 func (fb *flowBudget) err(f *Flow) error {
 	r := fb.over
 	if fb.made > MaxFlowPieces {
-		return fmt.Errorf("%s: rule %q of network security group %q takes flow %q past %d pieces (parts of its addresses and ports that its NSGs decide apart); nsgsim decides one flow in at most %d pieces: %s",
-			r.pos(), r.rule.Name, r.nsg.Name, f.ID, MaxFlowPieces, MaxFlowPieces, advice)
+		return fmt.Errorf("%s: %s takes flow %q past %d pieces (parts of its addresses and ports that its NSGs decide apart); nsgsim decides one flow in at most %d pieces: %s",
+			r.pos(), r, f.ID, MaxFlowPieces, MaxFlowPieces, advice)
 	}
-	return fmt.Errorf("%s: rule %q of network security group %q takes flow %q past %d steps (a piece compared with a rule, or joined with the pieces decided alike); nsgsim takes at most %d steps for one flow: %s",
-		r.pos(), r.rule.Name, r.nsg.Name, f.ID, MaxFlowSteps, MaxFlowSteps, advice)
+	return fmt.Errorf("%s: %s takes flow %q past %d steps (a piece compared with a rule, or joined with the pieces decided alike); nsgsim takes at most %d steps for one flow: %s",
+		r.pos(), r, f.ID, MaxFlowSteps, MaxFlowSteps, advice)
 }
 
 // totalError is the error of flow f, whose evaluation fb took the flows'
@@ -117,10 +189,10 @@ func (fb *flowBudget) err(f *Flow) error {
 func totalError(f *Flow, fb *flowBudget, made, steps int) error {
 	if made > MaxPieces {
 		r := fb.topMade
-		return fmt.Errorf("%s: flow %q takes the pieces of all flows past %d (it makes %d, the most at once at rule %q of network security group %q); nsgsim decides at most %d pieces per topology: %s",
-			r.pos(), f.ID, MaxPieces, fb.made, r.rule.Name, r.nsg.Name, MaxPieces, advice)
+		return fmt.Errorf("%s: flow %q takes the pieces of all flows past %d (it makes %d, the most at once at %s); nsgsim decides at most %d pieces per topology: %s",
+			r.pos(), f.ID, MaxPieces, fb.made, r, MaxPieces, advice)
 	}
 	r := fb.topSteps
-	return fmt.Errorf("%s: flow %q takes the steps of all flows past %d (it takes %d, the most at once at rule %q of network security group %q); nsgsim takes at most %d steps per topology: %s",
-		r.pos(), f.ID, MaxSteps, fb.steps, r.rule.Name, r.nsg.Name, MaxSteps, advice)
+	return fmt.Errorf("%s: flow %q takes the steps of all flows past %d (it takes %d, the most at once at %s); nsgsim takes at most %d steps per topology: %s",
+		r.pos(), f.ID, MaxSteps, fb.steps, r, MaxSteps, advice)
 }

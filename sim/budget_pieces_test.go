@@ -40,11 +40,11 @@ func TestPieceBudget(t *testing.T) {
 // past MaxFlowSteps (a staircase of 500 rules) to fail at the rule that
 // goes over.
 func TestStepBudget(t *testing.T) {
-	_, err := Simulate(crafted(t, "steps.yaml", hostile.Staircase(500)))
+	_, err := Simulate(crafted(t, "steps.yaml", hostile.Staircase(500, 1)))
 	if err == nil {
 		t.Fatal("Simulate of a 500-rule staircase succeeded")
 	}
-	for _, want := range []string{"steps.yaml:", `flow "f"`, fmt.Sprintf("past %d steps", MaxFlowSteps)} {
+	for _, want := range []string{"steps.yaml:", `flow "f0"`, fmt.Sprintf("past %d steps", MaxFlowSteps)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -53,16 +53,17 @@ func TestStepBudget(t *testing.T) {
 
 // TestTotalPieceBudget requires flows that each stay within MaxFlowPieces
 // but together pass MaxPieces to fail at the first flow, in order, that
-// takes the total over, whichever worker gets there first.
+// takes the total over, whichever worker gets there first: 200 flows of
+// 81,000 pieces, in four chunks that workers take at once.
 func TestTotalPieceBudget(t *testing.T) {
-	topo := crafted(t, "staggered.yaml", hostile.StaggeredRules(60, 40))
+	topo := crafted(t, "staggered.yaml", hostile.StaggeredRules(60, 200))
 	var first string
-	for _, procs := range []int{1, 2, 4} {
+	for _, procs := range []int{1, 4} {
 		old := runtime.GOMAXPROCS(procs)
 		_, err := Simulate(topo)
 		runtime.GOMAXPROCS(old)
 		if err == nil {
-			t.Fatalf("GOMAXPROCS %d: Simulate of 40 flows of 40,000 pieces succeeded", procs)
+			t.Fatalf("GOMAXPROCS %d: Simulate of 200 flows of 81,000 pieces succeeded", procs)
 		}
 		if first == "" {
 			first = err.Error()
@@ -74,6 +75,35 @@ func TestTotalPieceBudget(t *testing.T) {
 		} else if err.Error() != first {
 			t.Errorf("GOMAXPROCS %d: error\n%s\nwant the same as with one:\n%s", procs, err, first)
 		}
+	}
+}
+
+// TestReviseBudget requires a revision to count the results it keeps
+// towards the budgets of all flows, as a full simulation does: 20 flows of
+// 48,000 pieces are within MaxPieces, and an edit that adds eight rules
+// that cut two of them further takes the total past it, though the two
+// flows evaluated again stay far within it.
+func TestReviseBudget(t *testing.T) {
+	src := hostile.StaggeredRules(50, 20)
+	before, err := Simulate(crafted(t, "staggered.yaml", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 50; i < 58; i++ {
+		src += hostile.StaggeredRule(i, 50, "461-462") // flows f18 and f19
+	}
+	after := crafted(t, "staggered.yaml", src)
+	if _, err := Simulate(after); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("past %d (", MaxPieces)) {
+		t.Fatalf("Simulate after the edit: %v, want past %d pieces", err, MaxPieces)
+	}
+	// The edited NSG in the topology simulated before: the other flows'
+	// results are kept.
+	v, err := before.ReviseNSG(after.NetworkSecurityGroupByName("nsg"))
+	if err == nil {
+		t.Fatalf("Revise re-evaluated %d flows and succeeded; want it past %d pieces", v.Reevaluated, MaxPieces)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("past %d (", MaxPieces)) {
+		t.Errorf("Revise: %v, want past %d pieces", err, MaxPieces)
 	}
 }
 

@@ -43,6 +43,9 @@ type Result struct {
 	// Intended is set by Simulate when an expectation with intended: true
 	// holds for this blocked flow (see intended.go).
 	Intended bool
+	// cost is what deciding the flow took, for the budgets of a revision
+	// that keeps this result (budget_pieces.go).
+	cost flowCount
 }
 
 // Blocked reports whether a flow does not fully pass: Deny, or Partial,
@@ -92,7 +95,8 @@ type gate struct {
 // Evaluate decides a flow over all its addresses and source ports; a flow
 // on protocol "*" is decided once per protocol (protocols.go). It fails,
 // with the position of the rule that went over, when deciding the flow
-// would make more than MaxFlowPieces pieces (budget_pieces.go).
+// would make more than MaxFlowPieces pieces or take more than MaxFlowSteps
+// steps (budget_pieces.go).
 func (e *Engine) Evaluate(f *Flow) (*Result, error) {
 	var fb flowBudget
 	return e.evaluateCounted(f, &fb)
@@ -101,14 +105,19 @@ func (e *Engine) Evaluate(f *Flow) (*Result, error) {
 // evaluateCounted is Evaluate, counting in fb what it makes.
 func (e *Engine) evaluateCounted(f *Flow, fb *flowBudget) (*Result, error) {
 	res := e.evaluate(f, fb)
-	if fb.isOver() {
+	fb.flush()
+	switch {
+	case fb.abandoned:
+		return nil, errAbandoned
+	case fb.stopped():
 		return nil, fb.err(f)
 	}
+	res.cost = flowCount{fb.made, fb.steps}
 	return res, nil
 }
 
-// evaluate is Evaluate, charging the pieces to fb; past its limit the
-// result is incomplete and fb.over is set.
+// evaluate is Evaluate, charging the pieces and steps to fb; once fb has
+// stopped the evaluation, the result is incomplete.
 func (e *Engine) evaluate(f *Flow, fb *flowBudget) *Result {
 	if f.Protocol == topology.Any {
 		return e.evaluateEachProtocol(f, fb)
@@ -119,7 +128,7 @@ func (e *Engine) evaluate(f *Flow, fb *flowBudget) *Result {
 	for _, sp := range srcParts {
 		for _, dp := range dstParts {
 			segs := e.evaluatePair(f, sp, ports, dp, fb)
-			if fb.isOver() {
+			if fb.stopped() {
 				return res
 			}
 			if res.Segments == nil {
@@ -232,7 +241,8 @@ func nicLabel(vm *topology.VirtualMachine) string { return "nic " + vm.Name }
 // (joinPieces), so the segments are exactly those of deciding one packet
 // per cell of the grid that every rule's bounds cut, as nsgsim first did.
 //
-// The pieces are charged to fb; past its limit evaluatePair returns nil.
+// The pieces and steps are charged to fb; once fb has stopped the
+// evaluation, evaluatePair returns nil.
 func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBudget) []Segment {
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
@@ -250,7 +260,7 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBu
 		next := sc.next2[:0]
 		for _, pc := range open {
 			sc.parts = g.nsg.partition(g.dir, f.Protocol, f.Port, pc.b, sc, fb, sc.parts[:0])
-			if fb.isOver() {
+			if fb.stopped() {
 				sc.open, sc.done = open[:0], done[:0]
 				return nil
 			}
@@ -377,7 +387,10 @@ func joinPieces(pieces []box, fb *flowBudget) (joined []box, ok bool) {
 	}
 	// steps counts the work; past left, the join gives up.
 	steps, left := 0, MaxFlowSteps-fb.steps
-	defer func() { fb.steps += steps }()
+	defer func() {
+		fb.steps += steps
+		fb.share(0, steps)
+	}()
 	// The destination intervals: between consecutive bounds of the pieces'
 	// destination sets. Each piece covers whole intervals.
 	var dcuts []Point

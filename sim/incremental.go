@@ -201,7 +201,15 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	for j, i := range again {
 		flows[j] = results[i].Flow
 	}
-	reevaluated, err := e2.EvaluateAll(flows)
+	// The results kept count towards the budgets of all flows
+	// (budget_pieces.go), as they would in a full simulation.
+	var kept flowCount
+	for _, res := range v.Results {
+		if res != nil {
+			kept = kept.add(res.cost)
+		}
+	}
+	reevaluated, err := e2.evaluateAll(flows, nil, kept)
 	if err != nil {
 		return nil, err
 	}

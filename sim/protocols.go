@@ -12,7 +12,7 @@ func (e *Engine) evaluateEachProtocol(f *Flow, fb *flowBudget) *Result {
 		one := *f
 		one.Protocol = p
 		r := e.evaluate(&one, fb)
-		if fb.isOver() {
+		if fb.stopped() {
 			return res
 		}
 		if res.Segments == nil {

@@ -72,7 +72,7 @@ func (e *Engine) Simulate() (*Report, error) { return e.SimulateProgress(nil) }
 // before the findings are checked. A nil progress is not called.
 func (e *Engine) SimulateProgress(progress func(done, total int)) (*Report, error) {
 	flows := flowsOf(e.topo, e.net)
-	results, err := e.evaluateAll(flows, progress)
+	results, err := e.evaluateAll(flows, progress, flowCount{})
 	if err != nil {
 		return nil, err
 	}
@@ -88,23 +88,30 @@ func (e *Engine) SimulateProgress(progress func(done, total int)) (*Report, erro
 
 // EvaluateAll evaluates flows in parallel; results keep the flows' order.
 // It fails when one flow would go past MaxFlowPieces or MaxFlowSteps, or
-// all of them past MaxPieces: with the error of the first flow, in the
-// flows' order, that goes over.
-func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) { return e.evaluateAll(flows, nil) }
+// all of them past MaxPieces or MaxSteps: with the error of the first flow,
+// in the flows' order, that goes over.
+func (e *Engine) EvaluateAll(flows []*Flow) ([]*Result, error) {
+	return e.evaluateAll(flows, nil, flowCount{})
+}
 
 // evaluateAll hands out flows in chunks to one worker per core. Each flow's
-// pieces and steps are counted (budget_pieces.go); when a flow goes past
-// its budgets or the flows' totals pass MaxPieces or MaxSteps, the workers
-// stop, and the error is that of the first flow in order that goes over, so
-// that it does not depend on which worker got there first: the flows before
-// it that the workers left are evaluated then, one by one.
-func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*Result, error) {
+// pieces and steps are counted (budget_pieces.go), and added as they are
+// made to the total of all flows; when a flow goes past its budgets or the
+// total passes MaxPieces or MaxSteps, the workers stop, abandoning the
+// flows they are on. The error is that of the first flow in order that
+// goes over, so that it does not depend on which worker got there first:
+// the flows before it that the workers left or abandoned are evaluated
+// then, one by one. The totals start from base: what the results that a
+// revision keeps took.
+func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int), base flowCount) ([]*Result, error) {
 	const chunk = 64
 	results := make([]*Result, len(flows))
 	counts := make([]flowCount, len(flows))
 	errs := make([]error, len(flows))
 	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
-	var next, done, made, steps atomic.Int64
+	var next, done atomic.Int64
+	var total sharedTotal
+	total.add(base.made, base.steps)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
@@ -118,10 +125,13 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 				}
 				hi := min(lo+chunk, len(flows))
 				for i := lo; i < hi && !stop.Load(); i++ {
-					var fb flowBudget
+					fb := flowBudget{shared: &total}
 					results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
-					counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
-					if errs[i] != nil || made.Add(int64(fb.made)) > MaxPieces || steps.Add(int64(fb.steps)) > MaxSteps {
+					counts[i] = flowCount{fb.made, fb.steps}
+					if errs[i] == errAbandoned {
+						errs[i] = nil // evaluated again by firstOver if need be
+					}
+					if errs[i] != nil || fb.abandoned {
 						stop.Store(true)
 					}
 				}
@@ -135,7 +145,7 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 	}
 	wg.Wait()
 	if stop.Load() {
-		if err := e.firstOver(flows, results, counts, errs); err != nil {
+		if err := e.firstOver(flows, results, counts, errs, base); err != nil {
 			return nil, err
 		}
 	}
@@ -145,26 +155,22 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int)) ([]*
 	return results, nil
 }
 
-// flowCount is what one flow's evaluation made: pieces and steps, each
-// bounded by MaxFlowPieces or MaxFlowSteps and one rule's step.
-type flowCount struct{ made, steps int32 }
-
 // firstOver returns the error of the first flow, in order, that goes past
 // its budgets or takes the totals past theirs, evaluating the flows before
-// it that have no result yet.
-func (e *Engine) firstOver(flows []*Flow, results []*Result, counts []flowCount, errs []error) error {
-	made, steps := 0, 0
+// it that have no result yet. The totals start from base.
+func (e *Engine) firstOver(flows []*Flow, results []*Result, counts []flowCount, errs []error, base flowCount) error {
+	made, steps := base.made, base.steps
 	for i, f := range flows {
 		if results[i] == nil && errs[i] == nil {
 			var fb flowBudget
 			results[i], errs[i] = e.evaluateCounted(f, &fb)
-			counts[i] = flowCount{int32(fb.made), int32(fb.steps)}
+			counts[i] = flowCount{fb.made, fb.steps}
 		}
 		if errs[i] != nil {
 			return errs[i]
 		}
-		made += int(counts[i].made)
-		steps += int(counts[i].steps)
+		made += counts[i].made
+		steps += counts[i].steps
 		if made > MaxPieces || steps > MaxSteps {
 			// Evaluated again, to learn where it made the most.
 			var fb flowBudget

@@ -22,17 +22,17 @@ import (
 
 func init() {
 	// An output that is a block device, or a socket: refused, left as it was.
-	generators["block-device-output"] = func(t *testing.T, dir string) {
+	generators["block-device-output"] = func(t testing.TB, dir string) {
 		mknod(t, filepath.Join(dir, "disk.svg"), syscall.S_IFBLK, 7, 200) // a loop device number; never opened
 	}
 	// A Service Tags file that is a FIFO: it could be endless, so it is
 	// refused before it is opened.
-	generators["servicetags-fifo"] = func(t *testing.T, dir string) {
+	generators["servicetags-fifo"] = func(t testing.TB, dir string) {
 		if err := syscall.Mkfifo(filepath.Join(dir, "tags.json"), 0o644); err != nil {
 			t.Skipf("mkfifo: %v", err)
 		}
 	}
-	generators["socket-output"] = func(t *testing.T, dir string) {
+	generators["socket-output"] = func(t testing.TB, dir string) {
 		l, err := net.Listen("unix", filepath.Join(dir, "out.svg"))
 		if err != nil {
 			t.Skipf("unix socket: %v", err)
@@ -42,7 +42,7 @@ func init() {
 }
 
 // mknod makes a device node, or skips the test where that is not allowed.
-func mknod(t *testing.T, path string, mode uint32, major, minor int) {
+func mknod(t testing.TB, path string, mode uint32, major, minor int) {
 	t.Helper()
 	if err := syscall.Mknod(path, mode|0o666, major<<8|minor); err != nil {
 		t.Skipf("mknod %s: %v (needs root)", path, err)
