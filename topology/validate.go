@@ -169,33 +169,23 @@ func (v *validator) index() {
 	x := NewIndex(t)
 	v.vnets, v.nsgs, v.asgs, v.vms = x.VirtualNetworks, x.NetworkSecurityGroups, x.ApplicationSecurityGroups, x.VirtualMachines
 	v.bastions, v.clients, v.flows, v.subnetIndex = x.BastionHosts, x.Clients, x.Flows, x.Subnets
-	checkUnique(v, "virtual network", "virtualNetworks", t.VirtualNetworks,
-		func(x *VirtualNetwork) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups,
-		func(x *NetworkSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups,
-		func(x *ApplicationSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "virtual machine", "virtualMachines", t.VirtualMachines,
-		func(x *VirtualMachine) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "bastion host", "bastionHosts", t.BastionHosts,
-		func(x *BastionHost) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "client", "clients", t.Clients,
-		func(x *Client) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "flow", "flows", t.Flows,
-		func(x *Flow) (string, *Origin) { return x.Name, &x.Origin })
+	checkUnique(v, "virtual network", "virtualNetworks", t.VirtualNetworks)
+	checkUnique(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups)
+	checkUnique(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups)
+	checkUnique(v, "virtual machine", "virtualMachines", t.VirtualMachines)
+	checkUnique(v, "bastion host", "bastionHosts", t.BastionHosts)
+	checkUnique(v, "client", "clients", t.Clients)
+	checkUnique(v, "flow", "flows", t.Flows)
 	v.vnetNames, v.nsgNames, v.asgNames = names(v.vnets), names(v.nsgs), names(v.asgs)
 	v.vmNames, v.bastionNames, v.clientNames, v.flowNames = names(v.vms), names(v.bastions), names(v.clients), names(v.flows)
 }
 
 // checkUnique checks that the names of the objects of one kind are unique.
-// list is their key in the topology; name gives an object's name and origin.
-func checkUnique[T any](v *validator, kind, list string, xs []*T, name func(*T) (string, *Origin)) {
+// list is their key in the topology.
+func checkUnique[E any, P namedObject[E]](v *validator, kind, list string, xs []P) {
 	var objs []namedObj
-	for i, x := range xs {
-		if x != nil {
-			n, o := name(x)
-			objs = append(objs, namedObj{n, o, objCtx(kind, n, list, i)})
-		}
+	for i, x := range eachNamed(xs) {
+		objs = append(objs, namedObj{x.objectName(), x.origin(), objCtx(kind, x.objectName(), list, i)})
 	}
 	v.uniqueNames(kind, msgCtx{}, objs)
 }
