@@ -56,8 +56,8 @@ func ParseOwned(file string, data []byte, tags *ServiceTags) (*Topology, error) 
 // not nil, is the Service Tags file given by the caller.
 func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topology, error) {
 	if int64(len(data)) <= CurrentBudget().Limits().FileSize {
-		if t, ok := fastParse(file, data, owned, tags); ok {
-			return validated(t)
+		if t, reported, ends, ok := fastParse(file, data, owned, tags); ok {
+			return checked(t, reported, ends)
 		}
 		if onlyComments(data) {
 			// What yaml.v3 would say after reading it all, at once.
@@ -67,10 +67,12 @@ func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topolo
 	return parseYAMLv3(file, data, tags)
 }
 
-// validated returns t when Validate finds no problem in it, and the
-// problems, sorted, otherwise.
-func validated(t *Topology) (*Topology, error) {
-	errs := Validate(t)
+// checked returns t when decoding it reported no problem and Validate
+// finds none, and every problem, sorted, otherwise: those reported, and
+// those of Validate that they do not explain (see unreported; ends holds the
+// extents of the nodes that hold the reported problems).
+func checked(t *Topology, reported ErrorList, ends map[Pos]Pos) (*Topology, error) {
+	errs := append(reported, unreported(Validate(t), reported, ends)...)
 	errs.Sort()
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -83,7 +85,12 @@ func validated(t *Topology) (*Topology, error) {
 func parseYAMLv3(file string, data []byte, tags *ServiceTags) (*Topology, error) {
 	t, root, errs, ok := parse(file, data, tags)
 	if ok {
-		errs = append(errs, unreported(Validate(t), errs, root)...)
+		var ends map[Pos]Pos
+		if len(errs) > 0 {
+			ends = make(map[Pos]Pos)
+			spans(root, file, ends)
+		}
+		return checked(t, errs, ends)
 	}
 	errs.Sort()
 	if err := errs.Err(); err != nil {
@@ -139,13 +146,14 @@ func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml
 // already explain. Validate sees only the model: where a value did not
 // parse, it finds the field empty ("no source" after a bad address, "priority
 // 0" after a bad priority). So a problem Validate reports at a YAML node is
-// dropped when parsing reported one at that node or inside it.
-func unreported(found, reported ErrorList, root *yaml.Node) ErrorList {
+// dropped when parsing reported one at that node or inside it. ends gives,
+// for the position where a node starts, the last position inside the
+// largest node starting there (see spans); it needs to hold only the nodes
+// that hold a reported problem.
+func unreported(found, reported ErrorList, ends map[Pos]Pos) ErrorList {
 	if len(reported) == 0 {
 		return found
 	}
-	ends := make(map[Pos]Pos)
-	spans(root, reported[0].Pos.File, ends)
 	at := make([]Pos, len(reported))
 	for i, r := range reported {
 		at[i] = r.Pos

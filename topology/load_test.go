@@ -174,6 +174,10 @@ var rejectCases = []struct {
 		"topo.yaml:4:39: rule \"allow-https\": priority 50 out of range [100, 4096]"},
 	{"priority-high", nsgHead + `      - {name: r, priority: 4097, direction: Outbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n",
 		"topo.yaml:4:29: rule \"r\": priority 4097 out of range [100, 4096]"},
+	{"priority-past-int32", nsgHead + `      - {name: r, priority: 3000000000, direction: Outbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n",
+		"topo.yaml:4:29: rule \"r\": priority 3000000000 out of range [100, 4096]"},
+	{"scale-units-not-a-count", vnetBase + "bastionHosts:\n  - {name: b, virtualNetwork: hub, sku: Standard, scaleUnits: -2}\n",
+		"topo.yaml:8:63: bastion host \"b\": scaleUnits -2 is not a number of instances (Azure allows 2 to 50)"},
 	{"priority-duplicate", nsgHead +
 		`      - {name: a, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n" +
 		`      - {name: b, priority: 100, direction: Outbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443"}` + "\n" +

@@ -46,7 +46,23 @@ func findNamed[E any, P namedObject[E]](xs []P, name string) P {
 	return nil
 }
 
-// VirtualMachineByName finds a VM; nil when there is none.
+// VirtualNetworkByName finds a VNet; nil when there is none. The other
+// ByName lookups are alike.
+func (t *Topology) VirtualNetworkByName(name string) *VirtualNetwork {
+	return findNamed(t.VirtualNetworks, name)
+}
+
+// SubnetByName finds a subnet of v.
+func (v *VirtualNetwork) SubnetByName(name string) *Subnet {
+	return findNamed(v.Subnets, name)
+}
+
+// NetworkSecurityGroupByName finds an NSG.
+func (t *Topology) NetworkSecurityGroupByName(name string) *NetworkSecurityGroup {
+	return findNamed(t.NetworkSecurityGroups, name)
+}
+
+// VirtualMachineByName finds a VM.
 func (t *Topology) VirtualMachineByName(name string) *VirtualMachine {
 	return findNamed(t.VirtualMachines, name)
 }

@@ -381,34 +381,3 @@ type Expectation struct {
 	// alone. Validation refuses it with the verdict Allow.
 	Intended bool
 }
-
-// VirtualNetworkByName and friends find objects by name; they return nil
-// when there is none.
-func (t *Topology) VirtualNetworkByName(name string) *VirtualNetwork {
-	for _, v := range t.VirtualNetworks {
-		if v.Name == name {
-			return v
-		}
-	}
-	return nil
-}
-
-// SubnetByName finds a subnet of v.
-func (v *VirtualNetwork) SubnetByName(name string) *Subnet {
-	for _, s := range v.Subnets {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
-
-// NetworkSecurityGroupByName finds an NSG.
-func (t *Topology) NetworkSecurityGroupByName(name string) *NetworkSecurityGroup {
-	for _, n := range t.NetworkSecurityGroups {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
-}

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -25,6 +26,11 @@ type decoder struct {
 	data   []byte
 	lazy   map[*yaml.Node][]itemSpan
 	failed bool
+	// erred is set when a worker decoding a list's items met a problem;
+	// then fastParse decodes the file again in order, with ends set to
+	// record the extents of the nodes that hold problems (see unreported).
+	erred bool
+	ends  map[Pos]Pos
 	// Scratch space: the pairs of the mapping object reads, and the
 	// fieldNodes it returns, which decodeList drops after each item.
 	pairBuf  []pair
@@ -379,6 +385,17 @@ func (d *decoder) integer(v *yaml.Node, ctx msgCtx, key string) (int64, bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// saturatedInt is i as an int, the nearest one where int has 32 bits.
+func saturatedInt(i int64) int {
+	switch {
+	case i > math.MaxInt:
+		return math.MaxInt
+	case i < math.MinInt:
+		return math.MinInt
+	}
+	return int(i)
 }
 
 // boolean reads true or false.

@@ -13,7 +13,9 @@ import (
 // A large topology records millions of positions, a dozen or so per object,
 // so they are kept in a slice in the order they were recorded, line and
 // column only when they are in the object's own file with no JSON path, and
-// found by scanning; an object with many fields gets an index.
+// found by scanning; an object with many fields gets an index. As with the
+// map it once was, a copy of an Origin shares its positions: record them on
+// one copy only.
 type Origin struct {
 	Pos    Pos
 	fields []fieldPos

@@ -458,6 +458,12 @@ func (s *scanner) blockMapping(indent int) *yaml.Node {
 // key reads a block mapping key and its colon.
 func (s *scanner) key() *yaml.Node {
 	var k *yaml.Node
+	keyStart := s.i
+	defer func() {
+		if s.i-keyStart > maxKeyBytes {
+			s.fail()
+		}
+	}()
 	switch s.peek() {
 	case '"', '\'':
 		k = s.quoted()
@@ -479,12 +485,21 @@ func (s *scanner) key() *yaml.Node {
 	if s.failed || s.peek() != ':' {
 		return s.fail()
 	}
+	if j := s.i + 1; j < s.end && s.data[j] != ' ' && s.data[j] != '\n' && s.data[j] != '\r' {
+		return s.fail() // 'k':v, which yaml.v3 refuses outside a flow collection
+	}
 	if k.Tag == "!!merge" {
 		return s.fail() // merge keys: the yaml.v3 path expands them
 	}
 	s.i++
 	return k
 }
+
+// maxKeyBytes is the longest key the scanner reads. YAML limits an implicit
+// key to 1024 characters (https://yaml.org/spec/1.2.2/#rule-ns-s-implicit-yaml-key),
+// and yaml.v3 refuses a longer one as a syntax error, which the yaml.v3
+// path reports.
+const maxKeyBytes = 1000
 
 // flowValue reads a scalar or a flow collection; inFlow says whether it is
 // inside one.
@@ -682,6 +697,12 @@ func (s *scanner) flowMapping() *yaml.Node {
 // flowKey reads a key of a flow mapping and its colon.
 func (s *scanner) flowKey() *yaml.Node {
 	var k *yaml.Node
+	keyStart := s.i
+	defer func() {
+		if s.i-keyStart > maxKeyBytes {
+			s.fail()
+		}
+	}()
 	if c := s.peek(); c == '"' || c == '\'' {
 		k = s.quoted()
 		if s.failed || s.peek() != ':' {

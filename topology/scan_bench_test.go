@@ -16,16 +16,8 @@ func BenchmarkParse(b *testing.B) {
 		{Seed: 1, VNets: 4, Subnets: 80, VMs: 1000, RulesPerNSG: 200},
 		{Seed: 1, VNets: 40, Subnets: 800, VMs: 10000, RulesPerNSG: 200, NSGs: 400},
 	} {
-		t, err := gen.Generate(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := gen.Write(&buf, t, "bench"); err != nil {
-			b.Fatal(err)
-		}
-		data := buf.Bytes()
-		name := fmt.Sprintf("vms=%d,nsgs=%d", o.VMs, len(t.NetworkSecurityGroups))
+		data, nsgs := generated(b, o)
+		name := fmt.Sprintf("vms=%d,nsgs=%d", o.VMs, nsgs)
 		b.Run(name+"/scanner", func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
@@ -57,17 +49,7 @@ func BenchmarkParse(b *testing.B) {
 // the way Load does (ParseOwned: the topology keeps its strings in the
 // file's bytes). Scanning, decoding and Validate are all in the time.
 func BenchmarkLoadLarge(b *testing.B) {
-	o := gen.Options{Seed: 1, VNets: 200, Subnets: 4000, VMs: 50000, RulesPerNSG: 200, NSGs: 2000}
-	t, err := gen.Generate(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := gen.Write(&buf, t, "bench"); err != nil {
-		b.Fatal(err)
-	}
-	data, nsgs := buf.Bytes(), len(t.NetworkSecurityGroups)
-	t = nil
+	data, nsgs := generated(b, gen.Options{Seed: 1, VNets: 200, Subnets: 4000, VMs: 50000, RulesPerNSG: 200, NSGs: 2000})
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -79,4 +61,18 @@ func BenchmarkLoadLarge(b *testing.B) {
 			b.Fatalf("%d NSGs, want %d", len(got.NetworkSecurityGroups), nsgs)
 		}
 	}
+}
+
+// generated returns the YAML of the topology gen makes with o, and how
+// many NSGs it has.
+func generated(b *testing.B, o gen.Options) ([]byte, int) {
+	t, err := gen.Generate(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, t, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes(), len(t.NetworkSecurityGroups)
 }

@@ -1,6 +1,7 @@
 package topology_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -114,4 +115,38 @@ func FuzzScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameAsYAMLv3(t, "fuzz.yaml", data)
 	})
+}
+
+// TestProblemsPastTheNodeLimit checks that a file the scanner reads but too
+// large for the yaml.v3 path's node limit has its problems reported where
+// they are, rather than the node limit.
+func TestProblemsPastTheNodeLimit(t *testing.T) {
+	defer topology.SetBudget(topology.DefaultBudget)
+	if err := topology.SetBudget(topology.MinBudget); err != nil {
+		t.Fatal(err)
+	}
+	top, err := gen.Generate(gen.Options{Seed: 1, VNets: 20, Subnets: 200, VMs: 5000, RulesPerNSG: 50, NSGs: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := gen.Write(&b, top, "big"); err != nil {
+		t.Fatal(err)
+	}
+	typo := strings.LastIndex(b.String(), "priority: ")
+	data := b.String()[:typo] + "prioritty: " + b.String()[typo+len("priority: "):]
+	limit := topology.CurrentBudget().Limits().Nodes
+	if n, _ := topology.CountNodes([]byte(data), limit); n <= limit {
+		t.Fatalf("the file has %d nodes, not past the limit of %d", n, limit)
+	}
+	_, err = topology.Parse("big.yaml", []byte(data))
+	at := fmt.Sprintf("big.yaml:%d:%d: ", strings.Count(data[:typo], "\n")+1, typo-strings.LastIndex(data[:typo], "\n"))
+	const msg = `unknown key "prioritty"; did you mean "priority"?`
+	got := topology.ErrorText(err)
+	for _, line := range strings.Split(got, "\n") {
+		if strings.HasPrefix(line, at) && strings.HasSuffix(line, msg) {
+			return
+		}
+	}
+	t.Errorf("Parse = %s\nwant a list with %s...%s", got, at, msg)
 }

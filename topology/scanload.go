@@ -2,9 +2,9 @@ package topology
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -18,32 +18,92 @@ type itemSpan struct{ start, end, line int }
 
 // fastParse reads a topology with the topology scanner (scan.go) and
 // decodes it, the lists' items in parallel. ok is false when the file holds
-// YAML the scanner does not read, or when decoding found a problem: then
-// the yaml.v3 path reads the file again, and reports every problem.
+// YAML the scanner does not read: then the yaml.v3 path reads the file
+// again. When decoding reports problems, the file is decoded again, one item
+// after another in the file's order as the yaml.v3 path decodes it, so that
+// the problems, their "did you mean" suggestions and what they explain
+// (ends, for unreported) are those the yaml.v3 path would give, without a
+// node tree of the whole file.
 //
 // The topology's strings are kept in data, which nothing may change once
 // this is called: owned says that the caller holds no other reference to
 // it; otherwise fastParse reads a copy.
-func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, ok bool) {
+func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, reported ErrorList, ends map[Pos]Pos, ok bool) {
 	if !scannable(data) {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	if !owned {
 		data = bytes.Clone(data)
 	}
 	root, lazy, ok := scanRoot(data)
 	if !ok {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	if len(root.Content) == 0 {
-		return nil, false
+		return nil, nil, nil, false
 	}
-	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
-	if !d.topology(root) || d.failed || len(d.errs) > 0 {
-		return nil, false
+	newDecoder := func() *decoder {
+		return &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
 	}
+	d := newDecoder()
+	ok = d.topology(root)
+	switch {
+	case d.failed:
+		return nil, nil, nil, false
+	case ok && len(d.errs) == 0 && !d.erred:
+		d.canonicalFlowEndpoints()
+		return d.t, nil, nil, true
+	}
+	if !scansWhole(data, lazy) {
+		return nil, nil, nil, false
+	}
+	d = newDecoder()
+	d.ends = make(map[Pos]Pos)
+	if !d.topology(root) || d.failed {
+		return nil, nil, nil, false
+	}
+	d.rootEnds(root)
 	d.canonicalFlowEndpoints()
-	return d.t, true
+	return d.t, d.errs, d.ends, true
+}
+
+// scansWhole reports whether the scanner reads every item of every list it
+// split, as it must before fastParse reports problems: decoding may skip a
+// list (one under an unknown key), and a file the scanner does not read
+// whole may hold a syntax error, which the yaml.v3 path reports.
+func scansWhole(data []byte, lazy map[*yaml.Node][]itemSpan) bool {
+	for _, items := range lazy {
+		newArena := func() *arena { return &arena{} }
+		scanned := inBatches(len(items), 64, newArena, func(a *arena, i int) bool {
+			a.reset()
+			return scanItem(data, items[i], a) != nil
+		})
+		if !scanned {
+			return false
+		}
+	}
+	return true
+}
+
+// rootEnds records in d.ends the extents of the root mapping, which holds
+// every problem, and of its values: a list the scanner split ends before
+// the line after its last item (blank and comment lines hold no node).
+func (d *decoder) rootEnds(root *yaml.Node) {
+	d.ends[d.pos(root)] = Pos{File: d.file, Line: math.MaxInt, Col: math.MaxInt}
+	for i := 1; i < len(root.Content); i += 2 {
+		v := root.Content[i]
+		items, ok := d.lazy[v]
+		if !ok {
+			spans(v, d.file, d.ends)
+			continue
+		}
+		last := items[len(items)-1]
+		line := last.line + bytes.Count(d.data[last.start:last.end], []byte("\n"))
+		if last.end == last.start || d.data[last.end-1] != '\n' {
+			line++ // the file ends on the item's last line
+		}
+		d.ends[d.pos(v)] = Pos{File: d.file, Line: line}
+	}
 }
 
 // scannable reports whether data holds only what the scanner reads in
@@ -53,6 +113,14 @@ func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topo
 // or treats as a line break.
 func scannable(data []byte) bool {
 	for i := 0; i < len(data); {
+		// Eight bytes at a time while they are printable ASCII or "\n"
+		// (asciiText), as nearly all of a topology is.
+		for i+8 <= len(data) && asciiText(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -78,6 +146,23 @@ func scannable(data []byte) bool {
 		i += n
 	}
 	return true
+}
+
+// asciiText reports whether each byte of w is printable ASCII (0x20 to
+// 0x7E) or a line feed.
+func asciiText(w uint64) bool {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	// Each test sets the high bit of the bytes it finds. It works on
+	// w|high, whose every byte has its high bit set, so that no
+	// subtraction borrows from the next byte.
+	nonASCII := w & high
+	low := ((w|high)-0x20*ones)&high ^ high        // below 0x20
+	del := (((w|high)^0x7F*ones)-ones)&high ^ high // 0x7F
+	lf := (((w|high)^0x0A*ones)-ones)&high ^ high  // 0x0A, a line feed
+	return nonASCII == 0 && del == 0 && low&^lf == 0
 }
 
 // scanRoot reads the top-level mapping. Scalars and small values are read
@@ -229,45 +314,29 @@ func scanItem(data []byte, span itemSpan, a *arena) *yaml.Node {
 
 // decodeItems scans and decodes the items of a list, in parallel, each
 // worker with its own decoder; it stops at the first item the scanner does
-// not read or that has a problem, and marks d failed.
+// not read, and marks d failed, or that has a problem, and marks d erred.
 func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	const batch = 64
 	out := make([]*T, len(spans))
-	workers := max(1, min(runtime.GOMAXPROCS(0), (len(spans)+batch-1)/batch))
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wd := &decoder{file: d.file, dir: d.dir, t: d.t}
-			a := &arena{}
-			for !failed.Load() {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(spans) {
-					return
-				}
-				for i := lo; i < min(lo+batch, len(spans)); i++ {
-					a.reset()
-					n := scanItem(d.data, spans[i], a)
-					if n == nil {
-						failed.Store(true)
-						return
-					}
-					out[i] = decode(wd, n, i)
-					wd.fieldBuf = wd.fieldBuf[:0] // the item's fieldNodes
-					if len(wd.errs) > 0 {
-						failed.Store(true)
-						return
-					}
-				}
-			}
-		}()
+	type worker struct {
+		d *decoder
+		a *arena
 	}
-	wg.Wait()
-	if failed.Load() {
-		d.failed = true
+	newWorker := func() worker { return worker{&decoder{file: d.file, dir: d.dir, t: d.t}, &arena{}} }
+	var unscanned atomic.Bool
+	ok := inBatches(len(spans), 64, newWorker, func(w worker, i int) bool {
+		w.a.reset()
+		n := scanItem(d.data, spans[i], w.a)
+		if n == nil {
+			unscanned.Store(true)
+			return false
+		}
+		out[i] = decode(w.d, n, i)
+		w.d.fieldBuf = w.d.fieldBuf[:0] // the item's fieldNodes
+		return len(w.d.errs) == 0
+	})
+	if !ok {
+		d.failed = unscanned.Load()
+		d.erred = !d.failed
 		return nil
 	}
 	kept := out[:0]
@@ -277,6 +346,33 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		}
 	}
 	return kept
+}
+
+// decodeItemsInOrder scans and decodes the items of a list one after
+// another, as the yaml.v3 path does, recording in d.ends the extents of the
+// nodes of each item that has a problem. It marks d failed at the first
+// item the scanner does not read.
+func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
+	var out []*T
+	a := &arena{}
+	mark := len(d.fieldBuf)
+	for i, item := range items {
+		a.reset()
+		n := scanItem(d.data, item, a)
+		if n == nil {
+			d.failed = true
+			return nil
+		}
+		before := len(d.errs)
+		if x := decode(d, n, i); x != nil {
+			out = append(out, x)
+		}
+		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
+		if len(d.errs) > before {
+			spans(n, d.file, d.ends)
+		}
+	}
+	return out
 }
 
 // onlyComments reports whether data, which scannable accepts, holds

@@ -119,6 +119,9 @@ var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": t
 func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	items := d.list(m.node(key), msgCtx{}, key, what)
 	if spans, ok := d.lazy[m.node(key)]; ok {
+		if d.ends != nil {
+			return decodeItemsInOrder(d, spans, decode)
+		}
 		return decodeItems(d, spans, decode)
 	}
 	var out []*T
@@ -321,11 +324,7 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 	}
 	if v, ok := m.get("priority"); ok {
 		if p, ok := d.integer(v, ctx, "priority"); ok {
-			if p < 0 || p > 1<<31-1 {
-				d.errorf(v, ctx, "priority %d out of range [100, 4096]", p)
-			} else {
-				r.Priority = int(p)
-			}
+			r.Priority = saturatedInt(p) // Validate checks the range
 		}
 	}
 	if v, ok := m.get("direction"); ok {
@@ -604,13 +603,7 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	}
 	if v, ok := m.get("scaleUnits"); ok {
 		if u, ok := d.integer(v, ctx, "scaleUnits"); ok {
-			// Azure allows 2 to 50; outside that a finding says so. What
-			// is not a count at all is rejected here.
-			if u < 0 || u > 1<<31-1 {
-				d.errorf(v, ctx, "scaleUnits %d is not a number of instances (Azure allows 2 to 50)", u)
-			} else {
-				b.ScaleUnits = int(u)
-			}
+			b.ScaleUnits = saturatedInt(u) // Validate checks the range
 		}
 	}
 	for _, f := range b.Flags() {

@@ -3,13 +3,10 @@ package topology
 import (
 	"fmt"
 	"net/netip"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -143,18 +140,19 @@ type namedObj struct {
 }
 
 func (v *validator) uniqueNames(kind string, scope msgCtx, objs []namedObj) {
-	seen := make(map[string]namedObj, len(objs))
-	for _, x := range objs {
+	seen := make(map[string]int, len(objs)) // the first of each name in objs
+	for i, x := range objs {
 		if x.name == "" {
 			v.errorf(v.at(x.o, "name"), x.ctx, "missing required key \"name\"")
 			continue
 		}
 		key := strings.ToLower(x.name)
-		first, dup := seen[key]
+		j, dup := seen[key]
 		if !dup {
-			seen[key] = x
+			seen[key] = i
 			continue
 		}
+		first := objs[j]
 		p := v.at(first.o, "name")
 		if first.name == x.name {
 			v.errorf(v.at(x.o, "name"), scope, "duplicate %s name %q%s", kind, x.name, where(p))
@@ -171,33 +169,23 @@ func (v *validator) index() {
 	x := NewIndex(t)
 	v.vnets, v.nsgs, v.asgs, v.vms = x.VirtualNetworks, x.NetworkSecurityGroups, x.ApplicationSecurityGroups, x.VirtualMachines
 	v.bastions, v.clients, v.flows, v.subnetIndex = x.BastionHosts, x.Clients, x.Flows, x.Subnets
-	checkUnique(v, "virtual network", "virtualNetworks", t.VirtualNetworks,
-		func(x *VirtualNetwork) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups,
-		func(x *NetworkSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups,
-		func(x *ApplicationSecurityGroup) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "virtual machine", "virtualMachines", t.VirtualMachines,
-		func(x *VirtualMachine) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "bastion host", "bastionHosts", t.BastionHosts,
-		func(x *BastionHost) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "client", "clients", t.Clients,
-		func(x *Client) (string, *Origin) { return x.Name, &x.Origin })
-	checkUnique(v, "flow", "flows", t.Flows,
-		func(x *Flow) (string, *Origin) { return x.Name, &x.Origin })
+	checkUnique(v, "virtual network", "virtualNetworks", t.VirtualNetworks)
+	checkUnique(v, "network security group", "networkSecurityGroups", t.NetworkSecurityGroups)
+	checkUnique(v, "application security group", "applicationSecurityGroups", t.ApplicationSecurityGroups)
+	checkUnique(v, "virtual machine", "virtualMachines", t.VirtualMachines)
+	checkUnique(v, "bastion host", "bastionHosts", t.BastionHosts)
+	checkUnique(v, "client", "clients", t.Clients)
+	checkUnique(v, "flow", "flows", t.Flows)
 	v.vnetNames, v.nsgNames, v.asgNames = names(v.vnets), names(v.nsgs), names(v.asgs)
 	v.vmNames, v.bastionNames, v.clientNames, v.flowNames = names(v.vms), names(v.bastions), names(v.clients), names(v.flows)
 }
 
 // checkUnique checks that the names of the objects of one kind are unique.
-// list is their key in the topology; name gives an object's name and origin.
-func checkUnique[T any](v *validator, kind, list string, xs []*T, name func(*T) (string, *Origin)) {
+// list is their key in the topology.
+func checkUnique[E any, P namedObject[E]](v *validator, kind, list string, xs []P) {
 	var objs []namedObj
-	for i, x := range xs {
-		if x != nil {
-			n, o := name(x)
-			objs = append(objs, namedObj{n, o, objCtx(kind, n, list, i)})
-		}
+	for i, x := range eachNamed(xs) {
+		objs = append(objs, namedObj{x.objectName(), x.origin(), objCtx(kind, x.objectName(), list, i)})
 	}
 	v.uniqueNames(kind, msgCtx{}, objs)
 }
@@ -489,32 +477,19 @@ func (v *validator) checkNetworkSecurityGroups() {
 		unknowns []unknownRef
 	}
 	found := make([]problems, len(groups))
-	const batch = 16
-	workers := max(1, min(runtime.GOMAXPROCS(0), (len(groups)+batch-1)/batch))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := *v
-			w.errs, w.deferUnknown = nil, true
-			for {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(groups) {
-					return
-				}
-				for i := lo; i < min(lo+batch, len(groups)); i++ {
-					w.checkNetworkSecurityGroup(groups[i], i)
-					if len(w.errs) > 0 || len(w.unknowns) > 0 {
-						found[i] = problems{w.errs, w.unknowns}
-						w.errs, w.unknowns = nil, nil
-					}
-				}
-			}
-		}()
+	newWorker := func() *validator {
+		w := *v
+		w.errs, w.deferUnknown = nil, true
+		return &w
 	}
-	wg.Wait()
+	inBatches(len(groups), 16, newWorker, func(w *validator, i int) bool {
+		w.checkNetworkSecurityGroup(groups[i], i)
+		if len(w.errs) > 0 || len(w.unknowns) > 0 {
+			found[i] = problems{w.errs, w.unknowns}
+			w.errs, w.unknowns = nil, nil
+		}
+		return true
+	})
 	for _, f := range found {
 		v.errs = append(v.errs, f.errs...)
 		for _, u := range f.unknowns {
@@ -758,6 +733,11 @@ func (v *validator) checkBastionHosts() {
 			continue
 		}
 		ctx := objCtx("bastion host", b.Name, "bastionHosts", i)
+		// Azure allows 2 to 50 instances; outside that a finding says so.
+		// What is not a count at all is rejected here.
+		if u := b.ScaleUnits; u < 0 || u > 1<<31-1 {
+			v.errorf(v.at(&b.Origin, "scaleUnits"), ctx, "scaleUnits %d is not a number of instances (Azure allows 2 to 50)", u)
+		}
 		pos := v.at(&b.Origin, "virtualNetwork")
 		vn, ok := v.vnets[b.VirtualNetwork]
 		switch {

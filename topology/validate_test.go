@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,41 @@ bastionHosts:
 	}
 	if strings.Contains(string(out), "sku") {
 		t.Errorf("Marshal writes the default sku:\n%s", out)
+	}
+}
+
+// TestValidateNSGsInParallel checks that the NSGs, validated in parallel,
+// give every problem, with its suggestion, the same whatever the number of
+// workers.
+func TestValidateNSGsInParallel(t *testing.T) {
+	top := &Topology{File: "p.yaml", ApplicationSecurityGroups: []*ApplicationSecurityGroup{{Name: "asg-web"}}}
+	for i := range 300 {
+		g := &NetworkSecurityGroup{Name: fmt.Sprintf("nsg-%d", i)}
+		for j := range 3 {
+			r := &SecurityRule{Name: fmt.Sprintf("r%d", j), Priority: 100 + j%2, Direction: Inbound, Access: Allow, Protocol: Tcp,
+				Source: Addresses{ApplicationSecurityGroups: []string{"asg-webb"}}, Destination: Addresses{Any: true},
+				SourcePorts: []PortRange{AllPorts}, DestinationPorts: []PortRange{{22, 22}}}
+			r.Origin.Pos = Pos{File: "p.yaml", Line: 10*i + j + 1, Col: 5}
+			g.SecurityRules = append(g.SecurityRules, r)
+		}
+		top.NetworkSecurityGroups = append(top.NetworkSecurityGroups, g)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var want string
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		errs := Validate(top)
+		if len(errs) != 300*4 {
+			t.Fatalf("GOMAXPROCS %d: %d problems, want %d (3 unknown ASGs and a repeated priority per NSG)", procs, len(errs), 300*4)
+		}
+		got := ErrorText(errs)
+		if !strings.Contains(got, `p.yaml:2991:5: rule "r0": sourceApplicationSecurityGroups[0]: unknown application security group "asg-webb"; did you mean "asg-web"?`) {
+			t.Fatalf("GOMAXPROCS %d: no suggestion for the last NSG's rule:\n%s", procs, got)
+		}
+		if want == "" {
+			want = got
+		} else if got != want {
+			t.Fatalf("GOMAXPROCS %d: the problems differ from those with one worker", procs)
+		}
 	}
 }

@@ -1,0 +1,47 @@
+package topology
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestOriginFields checks that Origin gives back every position recorded,
+// compact or not, replaced or not, with few fields and with many.
+func TestOriginFields(t *testing.T) {
+	for _, n := range []int{3, maxScannedFields, 3 * maxScannedFields} {
+		o := Origin{Pos: Pos{File: "a.yaml", Line: 1, Col: 1}}
+		want := map[string]Pos{}
+		set := func(f string, p Pos) {
+			o.SetField(f, p)
+			want[f] = p
+		}
+		for i := range n {
+			f := fmt.Sprintf("f[%d]", i)
+			switch i % 4 {
+			case 0: // compact
+				set(f, Pos{File: "a.yaml", Line: i + 2, Col: 3})
+			case 1: // another file
+				set(f, Pos{File: "b.yaml", Line: i, Col: 4})
+			case 2: // a JSON path
+				set(f, Pos{File: "a.yaml", Path: fmt.Sprintf("x[%d]", i)})
+			case 3: // compact, then not, then compact again
+				set(f, Pos{File: "a.yaml", Line: i, Col: 1})
+				set(f, Pos{File: "c.json", Path: "y"})
+				set(f, Pos{File: "a.yaml", Line: i, Col: 9})
+			}
+		}
+		set("f[1]", Pos{File: "a.yaml", Line: 99, Col: 9}) // wide, then compact
+		set("f[0]", Pos{File: "d.yaml", Line: 7, Col: 7})  // compact, then wide
+		for f, p := range want {
+			if got, ok := o.Field(f); !ok || got != p {
+				t.Errorf("%d fields: Field(%q) = %v, %v; want %v", n, f, got, ok, p)
+			}
+		}
+		if got, ok := o.Field("absent"); ok || o.At("absent") != o.Pos {
+			t.Errorf("%d fields: Field(absent) = %v, %v; At(absent) = %v, want the object's position", n, got, ok, o.At("absent"))
+		}
+		if len(o.fields) != len(want) {
+			t.Errorf("%d fields: %d recorded, want %d", n, len(o.fields), len(want))
+		}
+	}
+}
