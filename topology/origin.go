@@ -12,8 +12,10 @@ import (
 //
 // A large topology records millions of positions, a dozen or so per object,
 // so they are kept in a slice in the order they were recorded, line and
-// column only when they are in the object's own file with no JSON path, and
-// found by scanning; an object with many fields gets an index. As with the
+// column only when they are in the object's own file with no JSON path, or
+// nothing but the field's name when it is the member of that name of the
+// object's own JSON value (its path is made when asked for), and found by
+// scanning; an object with many fields gets an index. As with the
 // map it once was, a copy of an Origin shares its positions: record them on
 // one copy only.
 type Origin struct {
@@ -23,12 +25,19 @@ type Origin struct {
 }
 
 // fieldPos is the position of one field. A position in the object's file
-// (Origin.Pos.File) with no JSON path is line and column; any other has
-// line -1, and col is its index in originMore.wide.
+// (Origin.Pos.File) with no JSON path is line and column; the member of the
+// object's own JSON value that has the field's name has line memberLine
+// (its path, Origin.Pos.Path + "." + name, is made only when asked for);
+// any other has line wideLine, and col is its index in originMore.wide.
 type fieldPos struct {
 	name      string
 	line, col int32
 }
+
+const (
+	wideLine   = -1
+	memberLine = -2
+)
 
 // originMore is what few objects need: the positions of fields in another
 // file or with a JSON path, and the index of an object with many fields.
@@ -58,8 +67,11 @@ func (o Origin) Field(field string) (Pos, bool) {
 		return Pos{}, false
 	}
 	f := o.fields[i]
-	if f.line < 0 {
+	switch f.line {
+	case wideLine:
 		return o.more.wide[f.col], true
+	case memberLine:
+		return Pos{File: o.Pos.File, Path: o.Pos.Path + "." + field}, true
 	}
 	return Pos{File: o.Pos.File, Line: int(f.line), Col: int(f.col)}, true
 }
@@ -84,6 +96,34 @@ func (o Origin) find(field string) int {
 // field's position is kept compactly when it is in the file of the object's
 // own (o.Pos, which is set first).
 func (o *Origin) SetField(field string, p Pos) {
+	f := o.slot(field)
+	if p.File == o.Pos.File && p.Path == "" && p.Line >= 0 && p.Line <= math.MaxInt32 && p.Col >= 0 && p.Col <= math.MaxInt32 {
+		f.line, f.col = int32(p.Line), int32(p.Col)
+		return
+	}
+	if o.more == nil {
+		o.more = &originMore{}
+	}
+	if f.line == wideLine {
+		o.more.wide[f.col] = p
+		return
+	}
+	f.line, f.col = wideLine, int32(len(o.more.wide))
+	o.more.wide = append(o.more.wide, p)
+}
+
+// SetMember records that field was read from the member of the same name
+// of the object's JSON value (o.Pos, with its path, is set first): its
+// position is that of the object with "." and the name added to the path.
+// An importer of a large export calls it for most fields, which then cost
+// no path of their own.
+func (o *Origin) SetMember(field string) {
+	f := o.slot(field)
+	f.line, f.col = memberLine, 0
+}
+
+// slot is the entry of field in o.fields, added when there is none.
+func (o *Origin) slot(field string) *fieldPos {
 	i := o.find(field)
 	if i < 0 {
 		i = len(o.fields)
@@ -94,20 +134,7 @@ func (o *Origin) SetField(field string, p Pos) {
 			o.indexFields()
 		}
 	}
-	f := &o.fields[i]
-	if p.File == o.Pos.File && p.Path == "" && p.Line >= 0 && p.Line <= math.MaxInt32 && p.Col >= 0 && p.Col <= math.MaxInt32 {
-		f.line, f.col = int32(p.Line), int32(p.Col)
-		return
-	}
-	if o.more == nil {
-		o.more = &originMore{}
-	}
-	if f.line < 0 {
-		o.more.wide[f.col] = p
-		return
-	}
-	f.line, f.col = -1, int32(len(o.more.wide))
-	o.more.wide = append(o.more.wide, p)
+	return &o.fields[i]
 }
 
 // indexFields indexes o.fields by name.
@@ -122,14 +149,7 @@ func (o *Origin) indexFields() {
 }
 
 // GrowFields makes room for n more field positions, for an importer that
-// knows how many it will record. When the object's own position has a
-// JSON path, its fields' positions are taken to have one too.
+// knows how many it will record.
 func (o *Origin) GrowFields(n int) {
 	o.fields = slices.Grow(o.fields, n)
-	if o.Pos.Path != "" {
-		if o.more == nil {
-			o.more = &originMore{}
-		}
-		o.more.wide = slices.Grow(o.more.wide, n)
-	}
 }

@@ -9,15 +9,19 @@ import (
 // compact or not, replaced or not, with few fields and with many.
 func TestOriginFields(t *testing.T) {
 	for _, n := range []int{3, maxScannedFields, 3 * maxScannedFields} {
-		o := Origin{Pos: Pos{File: "a.yaml", Line: 1, Col: 1}}
+		o := Origin{Pos: Pos{File: "a.yaml", Line: 1, Col: 1, Path: "obj"}}
 		want := map[string]Pos{}
 		set := func(f string, p Pos) {
 			o.SetField(f, p)
 			want[f] = p
 		}
+		member := func(f string) {
+			o.SetMember(f)
+			want[f] = Pos{File: "a.yaml", Path: "obj." + f}
+		}
 		for i := range n {
 			f := fmt.Sprintf("f[%d]", i)
-			switch i % 4 {
+			switch i % 6 {
 			case 0: // compact
 				set(f, Pos{File: "a.yaml", Line: i + 2, Col: 3})
 			case 1: // another file
@@ -28,10 +32,17 @@ func TestOriginFields(t *testing.T) {
 				set(f, Pos{File: "a.yaml", Line: i, Col: 1})
 				set(f, Pos{File: "c.json", Path: "y"})
 				set(f, Pos{File: "a.yaml", Line: i, Col: 9})
+			case 4: // the member of the object's JSON value of the same name
+				member(f)
+			case 5: // a member, then wide, then a member again
+				member(f)
+				set(f, Pos{File: "c.json", Path: "z"})
+				member(f)
 			}
 		}
 		set("f[1]", Pos{File: "a.yaml", Line: 99, Col: 9}) // wide, then compact
 		set("f[0]", Pos{File: "d.yaml", Line: 7, Col: 7})  // compact, then wide
+		set("f[4]", Pos{File: "a.yaml", Line: 5, Col: 5})  // a member, then compact
 		for f, p := range want {
 			if got, ok := o.Field(f); !ok || got != p {
 				t.Errorf("%d fields: Field(%q) = %v, %v; want %v", n, f, got, ok, p)

@@ -147,9 +147,14 @@ func (a *assembler) posOf(file string, n node) topology.Pos {
 	return topology.Pos{File: file, Path: a.paths.join(n.at, ".", n.seg)}
 }
 
-// setField records where field of o was read, when it was there.
+// setField records where field of o was read, when it was there: most
+// often the member of that name of o's own object, which costs no path.
 func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
-	if n.v != nil {
+	switch {
+	case n.v == nil:
+	case n.seg == field && n.at == o.Pos.Path && file == o.Pos.File && n.at != "":
+		o.SetMember(field)
+	default:
 		o.SetField(field, a.posOf(file, n))
 	}
 }
