@@ -138,6 +138,20 @@ func (p *progress) draw(now time.Time) {
 	p.drawn = true
 }
 
+// loadAndSimulate loads the topology of path (or the scenario of in) and
+// simulates it, under progress phases; an error is an *inputError.
+func loadAndSimulate(p *progress, in *inputFlags, path string) (*topology.Topology, *sim.Report, error) {
+	t, err := loadWithProgress(p, in, path)
+	if err != nil {
+		return nil, nil, &inputError{err}
+	}
+	r, err := simulateWithProgress(p, t)
+	if err != nil {
+		return nil, nil, &inputError{err}
+	}
+	return t, r, nil
+}
+
 // loadWithProgress loads a topology under a progress phase.
 func loadWithProgress(p *progress, in *inputFlags, path string) (*topology.Topology, error) {
 	name := path

@@ -51,13 +51,9 @@ standard output and needs --format.`,
 		}
 		prog := newProgress(e, *quiet)
 		defer prog.finish()
-		t, err := loadWithProgress(prog, in, path)
+		t, r, err := loadAndSimulate(prog, in, path)
 		if err != nil {
-			return &inputError{err}
-		}
-		r, err := simulateWithProgress(prog, t)
-		if err != nil {
-			return &inputError{err}
+			return err
 		}
 		opts := *ropts
 		opts.Step = func(step string) { prog.phase("drawing "+*out+": "+step, 0) }

@@ -68,13 +68,9 @@ also draws the diagram.`,
 		}
 		prog := newProgress(e, *quiet)
 		defer prog.finish()
-		t, err := loadWithProgress(prog, in, path)
+		t, r, err := loadAndSimulate(prog, in, path)
 		if err != nil {
-			return &inputError{err}
-		}
-		r, err := simulateWithProgress(prog, t)
-		if err != nil {
-			return &inputError{err}
+			return err
 		}
 		if *out != "" {
 			prog.phase("drawing "+*out, 0)
