@@ -1,10 +1,7 @@
 package sim
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
+	"github.com/nsgsim/nsgsim/internal/batch"
 	"github.com/nsgsim/nsgsim/topology"
 )
 
@@ -108,43 +105,27 @@ func (e *Engine) evaluateAll(flows []*Flow, progress func(done, total int), base
 	results := make([]*Result, len(flows))
 	counts := make([]flowCount, len(flows))
 	errs := make([]error, len(flows))
-	workers := min(runtime.GOMAXPROCS(0), (len(flows)+chunk-1)/chunk)
-	var next, done atomic.Int64
 	var total sharedTotal
 	total.add(base.made, base.steps)
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= len(flows) {
-					return
-				}
-				hi := min(lo+chunk, len(flows))
-				for i := lo; i < hi && !stop.Load(); i++ {
-					fb := flowBudget{shared: &total}
-					results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
-					counts[i] = flowCount{fb.made, fb.steps}
-					if errs[i] == errAbandoned {
-						errs[i] = nil // evaluated again by firstOver if need be
-					}
-					if errs[i] != nil || fb.abandoned {
-						stop.Store(true)
-					}
-				}
-				if progress != nil {
-					if d := int(done.Add(int64(hi - lo))); d < len(flows) {
-						progress(d, len(flows))
-					}
-				}
+	var report func(int)
+	if progress != nil {
+		report = func(done int) {
+			if done < len(flows) {
+				progress(done, len(flows))
 			}
-		}()
+		}
 	}
-	wg.Wait()
-	if stop.Load() {
+	noState := func() struct{} { return struct{}{} }
+	within := batch.Run(len(flows), chunk, noState, func(_ struct{}, i int) bool {
+		fb := flowBudget{shared: &total}
+		results[i], errs[i] = e.evaluateCounted(flows[i], &fb)
+		counts[i] = flowCount{fb.made, fb.steps}
+		if errs[i] == errAbandoned {
+			errs[i] = nil // evaluated again by firstOver if need be
+		}
+		return errs[i] == nil && !fb.abandoned
+	}, report)
+	if !within {
 		if err := e.firstOver(flows, results, counts, errs, base); err != nil {
 			return nil, err
 		}

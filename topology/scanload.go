@@ -3,6 +3,7 @@ package topology
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/nsgsim/nsgsim/internal/batch"
 	"math"
 	"path/filepath"
 	"sync/atomic"
@@ -74,10 +75,10 @@ func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topo
 func scansWhole(data []byte, lazy map[*yaml.Node][]itemSpan) bool {
 	for _, items := range lazy {
 		newArena := func() *arena { return &arena{} }
-		scanned := inBatches(len(items), 64, newArena, func(a *arena, i int) bool {
+		scanned := batch.Run(len(items), 64, newArena, func(a *arena, i int) bool {
 			a.reset()
 			return scanItem(data, items[i], a) != nil
-		})
+		}, nil)
 		if !scanned {
 			return false
 		}
@@ -323,7 +324,7 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 	}
 	newWorker := func() worker { return worker{&decoder{file: d.file, dir: d.dir, t: d.t}, &arena{}} }
 	var unscanned atomic.Bool
-	ok := inBatches(len(spans), 64, newWorker, func(w worker, i int) bool {
+	ok := batch.Run(len(spans), 64, newWorker, func(w worker, i int) bool {
 		w.a.reset()
 		n := scanItem(d.data, spans[i], w.a)
 		if n == nil {
@@ -333,7 +334,7 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		out[i] = decode(w.d, n, i)
 		w.d.fieldBuf = w.d.fieldBuf[:0] // the item's fieldNodes
 		return len(w.d.errs) == 0
-	})
+	}, nil)
 	if !ok {
 		d.failed = unscanned.Load()
 		d.erred = !d.failed

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"github.com/nsgsim/nsgsim/internal/batch"
 	"net/netip"
 	"slices"
 	"sort"
@@ -482,14 +483,14 @@ func (v *validator) checkNetworkSecurityGroups() {
 		w.errs, w.deferUnknown = nil, true
 		return &w
 	}
-	inBatches(len(groups), 16, newWorker, func(w *validator, i int) bool {
+	batch.Run(len(groups), 16, newWorker, func(w *validator, i int) bool {
 		w.checkNetworkSecurityGroup(groups[i], i)
 		if len(w.errs) > 0 || len(w.unknowns) > 0 {
 			found[i] = problems{w.errs, w.unknowns}
 			w.errs, w.unknowns = nil, nil
 		}
 		return true
-	})
+	}, nil)
 	for _, f := range found {
 		v.errs = append(v.errs, f.errs...)
 		for _, u := range f.unknowns {
