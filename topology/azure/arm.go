@@ -231,6 +231,7 @@ type armResource struct {
 	child    *template // a nested deployment's template
 	props    any
 	state    int
+	deployed any // props as reference() gives them (withChildIDs), once asked for
 }
 
 func (t *template) load(m map[string]any, supplied map[string]any) {

@@ -118,12 +118,15 @@ func (t *template) Reference(a []any) (any, error) {
 	if ee, ok := props.(*exprError); ok {
 		return nil, ee
 	}
+	if r.deployed == nil {
+		r.deployed = withChildIDs(r, props) // once: a copy loop may read it often
+	}
 	if full {
 		obj := r.object()
-		obj["properties"] = withChildIDs(r, props)
+		obj["properties"] = r.deployed
 		return armexpr.WrapDeployed(obj, what)
 	}
-	return armexpr.WrapDeployed(withChildIDs(r, props), what)
+	return armexpr.WrapDeployed(r.deployed, what)
 }
 
 // childLists are the lists of child resources Azure returns inline in a
