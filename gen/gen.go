@@ -92,9 +92,9 @@ func (o Options) check() error {
 		return fmt.Errorf("--vms %d: must not be negative", o.VMs)
 	case o.VMs > 0 && o.Subnets < 2:
 		return fmt.Errorf("--vms %d: VMs need a workload subnet besides AzureBastionSubnet; raise --subnets", o.VMs)
-	case int64(o.VMs)*bytesPerVM > topology.CurrentBudget().Limits().FileSize:
+	case int64(o.VMs)*bytesPerVM > topology.CurrentBudget().Limits().TopologySize:
 		return fmt.Errorf("--vms %d: about %d bytes of YAML, past the %d bytes nsgsim reads with its memory budget of %s",
-			o.VMs, o.VMs*bytesPerVM, topology.CurrentBudget().Limits().FileSize, topology.CurrentBudget())
+			o.VMs, o.VMs*bytesPerVM, topology.CurrentBudget().Limits().TopologySize, topology.CurrentBudget())
 	case o.NSGs < 0:
 		return fmt.Errorf("--nsgs %d: must not be negative", o.NSGs)
 	case o.NSGs > max(o.Subnets-1, 0):

@@ -180,7 +180,7 @@ func TestIssueSizeFitsTheLoader(t *testing.T) {
 	}
 	real := countNodes(doc.Content[0])
 	t.Logf("%d bytes (estimate %d, limit %d); %d YAML nodes (estimate %d, limit %d)",
-		len(data), size, int(topology.DefaultBudget.Limits().FileSize), real, nodes, topology.DefaultBudget.Limits().Nodes)
+		len(data), size, int(topology.DefaultBudget.Limits().TopologySize), real, nodes, topology.DefaultBudget.Limits().Nodes)
 	if len(data) > size || real > nodes {
 		t.Errorf("estimates %d bytes, %d nodes are below the real %d bytes, %d nodes", size, nodes, len(data), real)
 	}

@@ -63,7 +63,7 @@ func (p *plan) securityGroups(t *topology.Topology) error {
 
 	// The rules that fit in the file size the loader's memory budget
 	// allows, with room for everything else.
-	maxSize := topology.CurrentBudget().Limits().FileSize
+	maxSize := topology.CurrentBudget().Limits().TopologySize
 	_, fixedBytes := p.fixedCost(t)
 	budget := int(math.Floor((budgetShare*float64(maxSize) - float64(fixedBytes)) / bytesPerRule))
 	if want := int64(fixedBytes + o.NSGs*o.RulesPerNSG*bytesPerRule); o.NSGs > 0 && want > maxSize {

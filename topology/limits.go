@@ -30,10 +30,27 @@ const MinBudget Budget = 256 << 20
 
 // Limits are the input limits that a Budget allows.
 //
-//   - FileSize: an input file is read whole, then parsed; the topology
-//     built from it takes up to about five times its size (a rule of 200
-//     bytes of YAML is a SecurityRule with its positions), so a file may be
-//     a sixteenth of the budget: 128 MiB of 2 GiB.
+//   - TopologySize: a YAML topology is read whole, then parsed; the
+//     topology built from it takes up to about thirteen times its size (a
+//     rule of 200 bytes of YAML is a SecurityRule of some 1,200 bytes with
+//     its positions, and evaluation needs as much again), so a YAML file may
+//     be a sixteenth of the budget: 128 MiB of 2 GiB.
+//   - FileSize: any other input (az, Resource Graph, ARM, Terraform JSON)
+//     may be twice that, an eighth of the budget: 256 MiB of 2 GiB. JSON
+//     says less per byte than YAML (an az export repeats every resource's
+//     full ID), so the same estate is about 1.8 times the size: the
+//     2,000-NSG, 400,000-rule, 50,000-VM estate is 104 MB of YAML and 188
+//     MB of az JSON, and both load within the default budget. What a JSON
+//     file costs once decoded follows its values, not its bytes (an empty
+//     object is 3 bytes and a map of 48), so JSONValues bounds that.
+//   - JSONValues: the values a JSON input may hold (every object, array,
+//     string, number, true, false and null; keys are not values). Decoded,
+//     a value costs about 90 bytes in an az export and at most about 100
+//     anywhere (an empty object or array), so the decoded document takes at
+//     most about a third of the budget at one value per 256 bytes:
+//     8,388,608 values of 2 GiB, where the estate above has 6.3 million.
+//     The values are counted before anything is decoded, so a hostile file
+//     fails in the time of one pass over its bytes.
 //   - Nodes: the YAML nodes of a file that the topology scanner does not
 //     read (anchors and aliases, tags, block scalars) and that yaml.v3
 //     parses whole into a tree first. yaml.v3 allocates about 500 bytes per
@@ -43,13 +60,20 @@ const MinBudget Budget = 256 << 20
 //     document stops early). The scanner needs no node limit: it decodes a
 //     list item at a time and drops its nodes.
 type Limits struct {
-	FileSize int64
-	Nodes    int
+	TopologySize int64
+	FileSize     int64
+	JSONValues   int
+	Nodes        int
 }
 
 // Limits returns the input limits of budget b.
 func (b Budget) Limits() Limits {
-	return Limits{FileSize: int64(b) / 16, Nodes: int(int64(b) / 2048)}
+	return Limits{
+		TopologySize: int64(b) / 16,
+		FileSize:     int64(b) / 8,
+		JSONValues:   int(int64(b) / 256),
+		Nodes:        int(int64(b) / 2048),
+	}
 }
 
 // String formats b in MiB or GiB, as the messages print it.
@@ -116,10 +140,18 @@ func ParseBudget(s string) (Budget, error) {
 }
 
 // sizeMessage is the message for an input of size bytes ("123", "more than
-// 123") over the budget's file size.
-func sizeMessage(size string, b Budget) string {
-	return fmt.Sprintf("file is %s bytes; nsgsim reads inputs up to %s with its memory budget of %s (raise it with --memory-budget)",
-		size, byteSize(b.Limits().FileSize), b)
+// 123") over limit, the budget's size for what the input is ("YAML
+// topologies", "JSON inputs").
+func sizeMessage(size, what string, limit int64, b Budget) string {
+	return fmt.Sprintf("file is %s bytes; nsgsim reads %s up to %s with its memory budget of %s (raise it with --memory-budget)",
+		size, what, byteSize(limit), b)
+}
+
+// ValuesMessage is the message for a JSON input with more than max values,
+// max being the budget's JSONValues.
+func ValuesMessage(max int, b Budget) string {
+	return fmt.Sprintf("more than %d JSON values; nsgsim reads JSON inputs of up to %d values (objects, arrays, strings, numbers and literals) with its memory budget of %s (raise it with --memory-budget)",
+		max, max, b)
 }
 
 // checkLimits walks the whole tree, following aliases, and stops at the

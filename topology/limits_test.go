@@ -9,7 +9,7 @@ import (
 )
 
 func TestBudget(t *testing.T) {
-	if got, want := DefaultBudget.Limits(), (Limits{FileSize: 128 << 20, Nodes: 1 << 20}); got != want {
+	if got, want := DefaultBudget.Limits(), (Limits{TopologySize: 128 << 20, FileSize: 256 << 20, JSONValues: 8 << 20, Nodes: 1 << 20}); got != want {
 		t.Errorf("DefaultBudget.Limits() = %+v, want %+v", got, want)
 	}
 	for in, want := range map[string]Budget{"4GiB": 4 << 30, "512M": 512 << 20, "3221225472": 3 << 30, "1 TiB": 1 << 40, "2G": 2 << 30} {
@@ -34,7 +34,7 @@ func TestBudget(t *testing.T) {
 // that the default refuses, and that the message names the flag.
 func TestBudgetRaisesTheFileLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "topo.yaml")
-	data := []byte("name: big\n" + strings.Repeat("# padding to pass the file limit of the smallest budget\n", int(MinBudget.Limits().FileSize)/56+1))
+	data := []byte("name: big\n" + strings.Repeat("# padding to pass the file limit of the smallest budget\n", int(MinBudget.Limits().TopologySize)/56+1))
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}

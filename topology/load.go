@@ -55,7 +55,7 @@ func ParseOwned(file string, data []byte, tags *ServiceTags) (*Topology, error) 
 // topology may keep its strings in it rather than in copies. tags, when
 // not nil, is the Service Tags file given by the caller.
 func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topology, error) {
-	if int64(len(data)) <= CurrentBudget().Limits().FileSize {
+	if int64(len(data)) <= CurrentBudget().Limits().TopologySize {
 		if t, reported, ends, ok := fastParse(file, data, owned, tags); ok {
 			return checked(t, reported, ends)
 		}
@@ -105,8 +105,8 @@ func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml
 	start := Pos{File: file, Line: 1, Col: 1}
 	b := CurrentBudget()
 	lim := b.Limits()
-	if int64(len(data)) > lim.FileSize {
-		errs.Add(start, "%s", sizeMessage(fmt.Sprint(len(data)), b))
+	if int64(len(data)) > lim.TopologySize {
+		errs.Add(start, "%s", sizeMessage(fmt.Sprint(len(data)), yamlInputs, lim.TopologySize, b))
 		return nil, nil, errs, false
 	}
 	if p, msg := checkEncoding(data); msg != "" {

@@ -740,9 +740,9 @@ func TestDepthLimit(t *testing.T) {
 }
 
 func TestSizeLimit(t *testing.T) {
-	data := make([]byte, int(DefaultBudget.Limits().FileSize)+1)
+	data := make([]byte, int(DefaultBudget.Limits().TopologySize)+1)
 	_, err := Parse("big.yaml", data)
-	want := "big.yaml:1:1: file is 134217729 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
+	want := "big.yaml:1:1: file is 134217729 bytes; nsgsim reads YAML topologies up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Parse(128 MiB + 1) = %v, want %s", err, want)
 	}
@@ -758,12 +758,27 @@ func TestSizeLimit(t *testing.T) {
 	f.Close()
 	start := time.Now()
 	_, err = Load(path)
-	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads inputs up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
+	want = path + ":1:1: file is 1073741824 bytes; nsgsim reads YAML topologies up to 128 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
 	if err == nil || ErrorText(err) != want {
 		t.Errorf("Load(1 GiB) = %v, want %s", err, want)
 	}
 	if elapsed := time.Since(start); elapsed > time.Second {
 		t.Errorf("Load(1 GiB) took %v; it should not read the file", elapsed)
+	}
+
+	// A JSON input (its first character opens an array) may be twice
+	// the size, and is refused by its own limit before it is read.
+	jsonPath := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(jsonPath, []byte("  ["), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(jsonPath, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadFile(jsonPath)
+	want = jsonPath + ":1:1: file is 1073741824 bytes; nsgsim reads JSON inputs up to 256 MiB with its memory budget of 2 GiB (raise it with --memory-budget)"
+	if err == nil || ErrorText(err) != want {
+		t.Errorf("ReadFile(1 GiB of JSON) = %v, want %s", err, want)
 	}
 }
 

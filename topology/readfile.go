@@ -11,11 +11,12 @@ import (
 )
 
 // ReadFile reads an input file whole, refusing a directory and a file over
-// the memory budget's file size (CurrentBudget().Limits().FileSize) before
-// reading it. The importers' inputs are read with it too.
+// the memory budget's size for what it holds before reading it: a JSON
+// input (one whose first character, after a byte-order mark and white
+// space, opens an object or array) up to Limits.FileSize, a YAML topology
+// up to Limits.TopologySize. The importers' inputs are read with it too.
 func ReadFile(path string) ([]byte, error) {
 	b := CurrentBudget()
-	max := b.Limits().FileSize
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading topology: %w", err)
@@ -28,17 +29,43 @@ func ReadFile(path string) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("reading topology: %s is a directory; expected a topology file", path)
 	}
+	what, max := inputLimit(b, f, fi)
 	if fi.Mode().IsRegular() && fi.Size() > max {
-		return nil, sizeError(path, fmt.Sprint(fi.Size()), b)
+		return nil, sizeError(path, fmt.Sprint(fi.Size()), what, max, b)
 	}
 	data, n, err := readAtMost(f, fi, max+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading topology: %w", err)
 	}
 	if n > max {
-		return nil, sizeError(path, fmt.Sprintf("more than %d", max), b)
+		return nil, sizeError(path, fmt.Sprintf("more than %d", max), what, max, b)
 	}
 	return data, nil
+}
+
+const (
+	yamlInputs = "YAML topologies"
+	jsonInputs = "JSON inputs"
+)
+
+// inputLimit is what a file holds, as its size limit names it, and that
+// limit: a regular file whose first character (after a byte-order mark and
+// white space, within its first 4 KiB) opens a JSON object or array is a
+// JSON input, anything else a YAML topology. A stream (a pipe, a device)
+// cannot be looked at before it is read: it gets the larger limit, and a
+// YAML topology read from it is held to its own by the loader.
+func inputLimit(b Budget, f *os.File, fi os.FileInfo) (string, int64) {
+	lim := b.Limits()
+	if !fi.Mode().IsRegular() {
+		return jsonInputs, lim.FileSize
+	}
+	head := make([]byte, 4096)
+	n, _ := f.ReadAt(head, 0)
+	head = bytes.TrimLeft(bom.Trim(head[:n]), " \t\r\n")
+	if len(head) > 0 && (head[0] == '{' || head[0] == '[') {
+		return jsonInputs, lim.FileSize
+	}
+	return yamlInputs, lim.TopologySize
 }
 
 // readAtMost reads up to limit bytes of f and returns them and how many
@@ -72,9 +99,9 @@ func readAtMost(f *os.File, fi os.FileInfo, limit int64) ([]byte, int64, error) 
 	}
 }
 
-func sizeError(file, size string, b Budget) error {
+func sizeError(file, size, what string, limit int64, b Budget) error {
 	var l ErrorList
-	l.Add(Pos{File: file, Line: 1, Col: 1}, "%s", sizeMessage(size, b))
+	l.Add(Pos{File: file, Line: 1, Col: 1}, "%s", sizeMessage(size, what, limit, b))
 	return l.Err()
 }
 

@@ -200,10 +200,10 @@ var generators = map[string]func(t testing.TB, dir string){
 			t.Fatal(err)
 		}
 	},
-	// One byte over the file size of the default memory budget (128 MiB),
-	// of valid YAML: rejected from its size before it is read.
+	// One byte over the YAML topology size of the default memory budget
+	// (128 MiB), of valid YAML: rejected from its size before it is read.
 	"file-over-budget": func(t testing.TB, dir string) {
-		data := bytes.Repeat([]byte("#234567\n"), int(topology.DefaultBudget.Limits().FileSize)/8)
+		data := bytes.Repeat([]byte("#234567\n"), int(topology.DefaultBudget.Limits().TopologySize)/8)
 		data = append(data, '\n')
 		write(t, dir, "topo.yaml", data)
 	},
@@ -423,8 +423,8 @@ var generators = map[string]func(t testing.TB, dir string){
 	"json-deep": func(t testing.TB, dir string) {
 		write(t, dir, "in.json", []byte(`{"value": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"}"))
 	},
-	// A JSON file one byte over the file size of the default memory budget
-	// (128 MiB), for the importers: sparse, refused from its size.
+	// A JSON file one byte over the JSON input size of the default memory
+	// budget (256 MiB), for the importers: sparse, refused from its size.
 	"json-over-budget": func(t testing.TB, dir string) {
 		f, err := os.Create(filepath.Join(dir, "in.json"))
 		if err != nil {
@@ -437,6 +437,26 @@ var generators = map[string]func(t testing.TB, dir string){
 		if err := f.Truncate(topology.DefaultBudget.Limits().FileSize + 1); err != nil {
 			t.Fatal(err)
 		}
+	},
+	// A JSON file well under the size limit whose values would cost more
+	// than the memory budget once decoded: one value past the default
+	// budget's JSONValues, each an empty object (3 bytes of JSON, a map
+	// decoded), on lines of 1,000.
+	"json-values-over-budget": func(t testing.TB, dir string) {
+		n := topology.DefaultBudget.Limits().JSONValues // the array is one value
+		var b bytes.Buffer
+		b.WriteString("[")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+				if i%1000 == 0 {
+					b.WriteString("\n")
+				}
+			}
+			b.WriteString("{}")
+		}
+		b.WriteString("]\n")
+		write(t, dir, "in.json", b.Bytes())
 	},
 }
 

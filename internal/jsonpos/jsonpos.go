@@ -47,6 +47,9 @@ func DecodeFile(src Source, data []byte) (any, error) {
 		return v, nil
 	}
 	switch {
+	case strings.HasPrefix(err.Msg, topology.ValuesMessage(topology.CurrentBudget().Limits().JSONValues, topology.CurrentBudget())):
+		// Past the memory budget: the document may well be what was
+		// expected, only too large.
 	case err.Msg == utf16Msg && src.SaveAs != "":
 		err.Msg += fmt.Sprintf("; save it as UTF-8 (%s)", src.SaveAs)
 	case err.Msg == utf16Msg:
@@ -92,6 +95,9 @@ func decode(file string, data []byte, shared bool) (any, *topology.Error, topolo
 	if !utf8.Valid(data) {
 		off := invalidUTF8(data)
 		return nil, topology.Errorf(topology.PosAt(file, data, int64(off)), notUTF8Msg+"invalid byte 0x%02X", data[off]), nil
+	}
+	if err := valuesError(file, data); err != nil {
+		return nil, err, nil
 	}
 	if v, ok := fastDecode(data, shared); ok {
 		return v, nil, nil
