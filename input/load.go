@@ -75,6 +75,7 @@ func Load(path string, o Options) (*topology.Topology, error) {
 // Import reads the files of kind (Auto: the kind the first file's content
 // shows) into one topology. Only az reads several files.
 func Import(kind Kind, paths []string, o Options) (*topology.Topology, error) {
+	defer topology.Loading()()
 	if _, ok := importers[kind]; !ok && kind != Auto {
 		return nil, fmt.Errorf("unknown input kind %q; expected %s", kind, strings.Join(KindNames(), ", "))
 	}

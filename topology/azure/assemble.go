@@ -244,6 +244,7 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 		subnetByID:     map[string]subnetAt{},
 		asgByID:        map[string]string{},
 	}
+	a.presize(rs)
 	for _, r := range rs {
 		a.add(r)
 	}
@@ -267,6 +268,29 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 	a.warns.Sort()
 	t.Warnings = a.warns
 	return t, validate(t)
+}
+
+// presize sizes the lookups and the list of rules once for the resources
+// and the children they embed (a large export has 400,000 rules in 2,000
+// NSGs), rather than growing them step by step as add reads them.
+func (a *assembler) presize(rs []Resource) {
+	resources, rules := len(rs), 0
+	for _, r := range rs {
+		n := newNode(r.Object, r.Path)
+		typ, _ := n.key("type").v.(string)
+		switch kindOf(typ) {
+		case kNSG:
+			list, _ := n.field("securityRules").v.([]any)
+			rules += len(list)
+		case kVNet:
+			subnets, _ := n.field("subnets").v.([]any)
+			peerings, _ := n.field("virtualNetworkPeerings").v.([]any)
+			resources += len(subnets) + len(peerings)
+		}
+	}
+	a.keys = make(map[string]bool, resources+rules)
+	a.byID = make(map[string]*rec, resources)
+	a.recs[kRule] = make([]*rec, 0, rules)
 }
 
 // errorf records a problem with the value at n.
