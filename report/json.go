@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/nsgsim/nsgsim/internal/batch"
 	"github.com/nsgsim/nsgsim/sim"
 	"github.com/nsgsim/nsgsim/topology"
 )
@@ -204,15 +205,15 @@ func newHops(hops []sim.Hop) []Hop {
 }
 
 // WriteJSON writes the report as indented JSON: the encoding of
-// NewDocument(r), byte for byte, streamed one flow at a time so that a
-// report of 50,000 flows never holds the whole document in memory.
+// NewDocument(r), byte for byte, streamed a window of flows at a time so
+// that a report of 50,000 flows never holds the whole document in memory.
+// The flows of a window are encoded on every core (each flow's text is
+// its own), then written in order.
 func WriteJSON(w io.Writer, r *sim.Report) error {
 	d := NewDocument(&sim.Report{Topology: r.Topology, Engine: r.Engine, Findings: r.Findings,
 		Expectations: r.Expectations, Summary: r.Summary})
 	bw := bufio.NewWriterSize(w, 1<<16)
-	j := &jsonStream{w: bw}
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetEscapeHTML(false)
+	j := &jsonStream{w: bw, enc: newValueEncoder()}
 	j.raw("{\n  \"topology\": ")
 	j.value(d.Topology, "  ")
 	j.raw(",\n  \"flows\": ")
@@ -220,13 +221,25 @@ func WriteJSON(w io.Writer, r *sim.Report) error {
 		j.raw("[]")
 	} else {
 		j.raw("[\n")
-		for i, res := range r.Results {
-			j.raw("    ")
-			j.value(NewFlow(r.Engine, res), "    ")
-			if i < len(r.Results)-1 {
-				j.raw(",")
+		texts := make([][]byte, min(len(r.Results), flowWindow))
+		errs := make([]error, len(texts))
+		for lo := 0; lo < len(r.Results) && j.err == nil; lo += flowWindow {
+			window := r.Results[lo:min(lo+flowWindow, len(r.Results))]
+			batch.Run(len(window), 64, newValueEncoder, func(enc *valueEncoder, i int) bool {
+				texts[i], errs[i] = enc.encode(NewFlow(r.Engine, window[i]), "    ")
+				return errs[i] == nil
+			}, nil)
+			for i := range window {
+				if j.err == nil {
+					j.err = errs[i]
+				}
+				j.raw("    ")
+				j.write(texts[i])
+				if lo+i < len(r.Results)-1 {
+					j.raw(",")
+				}
+				j.raw("\n")
 			}
-			j.raw("\n")
 		}
 		j.raw("  ]")
 	}
@@ -243,12 +256,16 @@ func WriteJSON(w io.Writer, r *sim.Report) error {
 	return bw.Flush()
 }
 
+// flowWindow is how many flows WriteJSON encodes before writing them:
+// enough to share among the cores, few enough to hold (a few MB). A test
+// makes it small to cross windows.
+var flowWindow = 4096
+
 // jsonStream writes a JSON document piece by piece, each value indented as
 // it would be at its depth in the whole document.
 type jsonStream struct {
 	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
+	enc *valueEncoder
 	err error
 }
 
@@ -258,15 +275,43 @@ func (j *jsonStream) raw(s string) {
 	}
 }
 
+func (j *jsonStream) write(b []byte) {
+	if j.err == nil {
+		_, j.err = j.w.Write(b)
+	}
+}
+
 // value writes v indented with two spaces per level below prefix.
 func (j *jsonStream) value(v any, prefix string) {
 	if j.err != nil {
 		return
 	}
-	j.buf.Reset()
-	j.enc.SetIndent(prefix, "  ")
-	if j.err = j.enc.Encode(v); j.err != nil {
-		return
+	var text []byte
+	if text, j.err = j.enc.encode(v, prefix); j.err == nil {
+		j.write(text)
 	}
-	_, j.err = j.w.Write(JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))))
+}
+
+// valueEncoder encodes one value at a time as the document holds it.
+type valueEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newValueEncoder() *valueEncoder {
+	e := &valueEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// encode returns v's JSON indented with two spaces per level below
+// prefix, safe for any reader (JSONSafe), in a slice of its own.
+func (e *valueEncoder) encode(v any, prefix string) ([]byte, error) {
+	e.buf.Reset()
+	e.enc.SetIndent(prefix, "  ")
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(JSONSafe(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))), nil
 }

@@ -13,8 +13,17 @@ import (
 
 // TestWriteJSONStreams checks that the streamed JSON is byte for byte the
 // encoding of the whole document, on every scenario and on a generated
-// topology with Partial flows, findings and many segments.
+// topology with Partial flows, findings and many segments, written in one
+// window of flows or in many.
 func TestWriteJSONStreams(t *testing.T) {
+	defer func(w int) { flowWindow = w }(flowWindow)
+	for _, w := range []int{flowWindow, 7, 1} {
+		flowWindow = w
+		testWriteJSONStreams(t)
+	}
+}
+
+func testWriteJSONStreams(t *testing.T) {
 	var topos []*topology.Topology
 	for _, s := range scenarios.List() {
 		topo, err := scenarios.Load(s.Name)
@@ -49,8 +58,8 @@ func TestWriteJSONStreams(t *testing.T) {
 			for i < min(got.Len(), want.Len()) && got.Bytes()[i] == want.Bytes()[i] {
 				i++
 			}
-			t.Errorf("%s: WriteJSON differs from the whole document's encoding at byte %d:\n got: %q\nwant: %q",
-				topo.Name, i, got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want.Bytes()[max(0, i-80):min(want.Len(), i+80)])
+			t.Errorf("%s, %d flows a window: WriteJSON differs from the whole document's encoding at byte %d:\n got: %q\nwant: %q",
+				topo.Name, flowWindow, i, got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want.Bytes()[max(0, i-80):min(want.Len(), i+80)])
 		}
 	}
 }
