@@ -52,12 +52,13 @@ const (
 // limit: a regular file whose first character (after a byte-order mark and
 // white space, within its first 4 KiB) opens a JSON object or array is a
 // JSON input, anything else a YAML topology. A stream (a pipe, a device)
-// cannot be looked at before it is read: it gets the larger limit, and a
-// YAML topology read from it is held to its own by the loader.
+// cannot be looked at before it is read: it gets the larger limit, named
+// for any input, and a YAML topology read from it is held to its own by
+// the loader.
 func inputLimit(b Budget, f *os.File, fi os.FileInfo) (string, int64) {
 	lim := b.Limits()
 	if !fi.Mode().IsRegular() {
-		return jsonInputs, lim.FileSize
+		return "inputs", lim.FileSize
 	}
 	head := make([]byte, 4096)
 	n, _ := f.ReadAt(head, 0)
