@@ -15,9 +15,9 @@
 # (--nsgs 2000), about 100 MB of YAML. 2000x200-az is the same estate as az
 # CLI list output (gen --format az, about 190 MB of JSON: no clients, so
 # fewer flows), simulated directly; import-az times `nsgsim import az` of
-# that JSON to YAML (no stages). Both read it with --memory-budget
-# $BENCH_AZ_BUDGET (default 3GiB): at the default budget of 2 GiB nsgsim
-# reads files up to 128 MiB. BENCH_SHAPES picks some of the shapes
+# that JSON to YAML (no stages). Both read it at the default memory budget
+# (2 GiB, under which JSON inputs may be 256 MiB), or with --memory-budget
+# $BENCH_AZ_BUDGET when that is set. BENCH_SHAPES picks some of the shapes
 # (default: "1k 10k 50k 2000x200 2000x200-az import-az").
 #
 # GNU time is required for CPU time and peak memory; without it the script
@@ -27,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${BENCH_RUNS:-5}
 shapes=${BENCH_SHAPES:-"1k 10k 50k 2000x200 2000x200-az import-az"}
-azbudget=${BENCH_AZ_BUDGET:-3GiB}
+azbudget=${BENCH_AZ_BUDGET:-2GiB}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
