@@ -23,9 +23,12 @@ const maxDepth = 10000
 // encoding/json allows), and decode then takes the slow path, whose
 // messages and positions are the contract.
 func fastDecode(data []byte, shared bool) (any, bool) {
-	p := &fastParser{s: string(data)}
-	if shared && len(data) > 0 {
+	p := &fastParser{}
+	switch {
+	case shared && len(data) > 0:
 		p.s = unsafe.String(&data[0], len(data))
+	default:
+		p.s = string(data) // one copy, of which strings are views
 	}
 	p.space()
 	if p.i < len(p.s) && p.s[p.i] == '[' && len(p.s) >= minParallelJSON && runtime.GOMAXPROCS(0) > 1 {
