@@ -205,10 +205,10 @@ func newHops(hops []sim.Hop) []Hop {
 }
 
 // WriteJSON writes the report as indented JSON: the encoding of
-// NewDocument(r), byte for byte, streamed a window of flows at a time so
-// that a report of 50,000 flows never holds the whole document in memory.
-// The flows of a window are encoded on every core (each flow's text is
-// its own), then written in order.
+// NewDocument(r), byte for byte, streamed a window of elements at a time so
+// that a report of 50,000 flows (and as many findings) never holds the
+// whole document in memory. The elements of a window are encoded on every
+// core (each element's text is its own), then written in order.
 func WriteJSON(w io.Writer, r *sim.Report) error {
 	d := NewDocument(&sim.Report{Topology: r.Topology, Engine: r.Engine, Findings: r.Findings,
 		Expectations: r.Expectations, Summary: r.Summary})
@@ -217,36 +217,11 @@ func WriteJSON(w io.Writer, r *sim.Report) error {
 	j.raw("{\n  \"topology\": ")
 	j.value(d.Topology, "  ")
 	j.raw(",\n  \"flows\": ")
-	if len(r.Results) == 0 {
-		j.raw("[]")
-	} else {
-		j.raw("[\n")
-		texts := make([][]byte, min(len(r.Results), flowWindow))
-		errs := make([]error, len(texts))
-		for lo := 0; lo < len(r.Results) && j.err == nil; lo += flowWindow {
-			window := r.Results[lo:min(lo+flowWindow, len(r.Results))]
-			batch.Run(len(window), 64, newValueEncoder, func(enc *valueEncoder, i int) bool {
-				texts[i], errs[i] = enc.encode(NewFlow(r.Engine, window[i]), "    ")
-				return errs[i] == nil
-			}, nil)
-			for i := range window {
-				if j.err == nil {
-					j.err = errs[i]
-				}
-				j.raw("    ")
-				j.write(texts[i])
-				if lo+i < len(r.Results)-1 {
-					j.raw(",")
-				}
-				j.raw("\n")
-			}
-		}
-		j.raw("  ]")
-	}
+	j.array(len(r.Results), func(i int) any { return NewFlow(r.Engine, r.Results[i]) })
 	j.raw(",\n  \"findings\": ")
-	j.value(d.Findings, "  ")
+	j.array(len(d.Findings), func(i int) any { return d.Findings[i] })
 	j.raw(",\n  \"expectations\": ")
-	j.value(d.Expectations, "  ")
+	j.array(len(d.Expectations), func(i int) any { return d.Expectations[i] })
 	j.raw(",\n  \"summary\": ")
 	j.value(d.Summary, "  ")
 	j.raw("\n}\n")
@@ -256,9 +231,41 @@ func WriteJSON(w io.Writer, r *sim.Report) error {
 	return bw.Flush()
 }
 
-// flowWindow is how many flows WriteJSON encodes before writing them:
-// enough to share among the cores, few enough to hold (a few MB). A test
-// makes it small to cross windows.
+// array writes a member of the document that is an array of n elements,
+// element(i) each, as encoding/json indents it at the document's second
+// level.
+func (j *jsonStream) array(n int, element func(i int) any) {
+	if n == 0 {
+		j.raw("[]")
+		return
+	}
+	j.raw("[\n")
+	texts := make([][]byte, min(n, flowWindow))
+	errs := make([]error, len(texts))
+	for lo := 0; lo < n && j.err == nil; lo += flowWindow {
+		size := min(flowWindow, n-lo)
+		batch.Run(size, 64, newValueEncoder, func(enc *valueEncoder, i int) bool {
+			texts[i], errs[i] = enc.encode(element(lo+i), "    ")
+			return errs[i] == nil
+		}, nil)
+		for i := range size {
+			if j.err == nil {
+				j.err = errs[i]
+			}
+			j.raw("    ")
+			j.write(texts[i])
+			if lo+i < n-1 {
+				j.raw(",")
+			}
+			j.raw("\n")
+		}
+	}
+	j.raw("  ]")
+}
+
+// flowWindow is how many elements of an array WriteJSON encodes before
+// writing them: enough to share among the cores, few enough to hold (a few
+// MB). A test makes it small to cross windows.
 var flowWindow = 4096
 
 // jsonStream writes a JSON document piece by piece, each value indented as
