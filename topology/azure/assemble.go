@@ -148,15 +148,26 @@ func (a *assembler) posOf(file string, n node) topology.Pos {
 }
 
 // setField records where field of o was read, when it was there: most
-// often the member of that name of o's own object, which costs no path.
+// often the member of that name of o's own object, or a list member or
+// item whose path is o's with "." and the field's name ("sourcePortRanges",
+// "sourcePortRanges[0]"), which cost no path.
 func (a *assembler) setField(o *topology.Origin, file, field string, n node) {
 	switch {
 	case n.v == nil:
-	case n.seg == field && n.at == o.Pos.Path && file == o.Pos.File && n.at != "":
+	case file == o.Pos.File && o.Pos.Path != "" && isMemberPath(n, o.Pos.Path, field):
 		o.SetMember(field)
 	default:
 		o.SetField(field, a.posOf(file, n))
 	}
+}
+
+// isMemberPath reports whether n's path is path with "." and field added.
+func isMemberPath(n node, path, field string) bool {
+	if n.seg != "" {
+		return n.seg == field && n.at == path
+	}
+	return len(n.at) == len(path)+1+len(field) && n.at[len(path)] == '.' &&
+		strings.HasPrefix(n.at, path) && strings.HasSuffix(n.at, field)
 }
 
 type assembler struct {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nsgsim/nsgsim/topology"
@@ -91,6 +92,29 @@ func newRuleSide(side string) ruleSide {
 
 var sideNames = map[string]ruleSide{"source": newRuleSide("source"), "destination": newRuleSide("destination")}
 
+// itemFields are the names of the first items of a rule's lists
+// ("sourcePortRanges[0]"), made once rather than for each of hundreds of
+// thousands of rules.
+var itemFields = func() map[string][]string {
+	m := map[string][]string{}
+	for _, side := range sideNames {
+		for _, list := range []string{side.addressPrefixes, side.asgs, side.portRanges} {
+			for k := range 16 {
+				m[list] = append(m[list], list+"["+strconv.Itoa(k)+"]")
+			}
+		}
+	}
+	return m
+}()
+
+// itemField is the name of item k of a rule's list ("sourcePortRanges[0]").
+func itemField(list string, k int) string {
+	if names := itemFields[list]; k < len(names) {
+		return names[k]
+	}
+	return list + "[" + strconv.Itoa(k) + "]"
+}
+
 // addresses reads one side of a rule: side+"AddressPrefix",
 // side+"AddressPrefixes" or side+"ApplicationSecurityGroups". It records
 // in o where each value was read. IPv6 prefixes are kept in IPv6Prefixes:
@@ -157,7 +181,7 @@ func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, side 
 				v6 = append(v6, it)
 				out.IPv6Prefixes = append(out.IPv6Prefixes, p)
 			default:
-				a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)), it)
+				a.setField(o, f, itemField(names.addressPrefixes, len(out.Prefixes)), it)
 				out.Prefixes = append(out.Prefixes, p)
 			}
 		}
@@ -166,7 +190,7 @@ func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, side 
 		}
 		// The IPv6 prefixes follow the IPv4 ones (Addresses.AllPrefixes).
 		for j, it := range v6 {
-			a.setField(o, f, fmt.Sprintf("%sAddressPrefixes[%d]", side, len(out.Prefixes)+j), it)
+			a.setField(o, f, itemField(names.addressPrefixes, len(out.Prefixes)+j), it)
 		}
 	case asgs.isSet():
 		items := asgs.list()
@@ -176,7 +200,7 @@ func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, side 
 		a.setField(o, f, names.asgs, asgs)
 		for _, it := range items {
 			if name := a.asgName(f, it); name != "" && !slices.Contains(out.ApplicationSecurityGroups, name) {
-				a.setField(o, f, fmt.Sprintf("%sApplicationSecurityGroups[%d]", side, len(out.ApplicationSecurityGroups)), it)
+				a.setField(o, f, itemField(names.asgs, len(out.ApplicationSecurityGroups)), it)
 				out.ApplicationSecurityGroups = append(out.ApplicationSecurityGroups, name)
 			}
 		}
@@ -258,7 +282,7 @@ func (a *assembler) ports(r *rec, fs *memberNodes, o *topology.Origin, side stri
 				a.errorf(f, it, "rule %q: %v", r.name, err)
 				continue
 			}
-			a.setField(o, f, fmt.Sprintf("%sPortRanges[%d]", side, len(out)), it)
+			a.setField(o, f, itemField(names.portRanges, len(out)), it)
 			out = append(out, pr)
 		}
 		return out
