@@ -259,6 +259,7 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 	for _, r := range rs {
 		a.add(r)
 	}
+	a.keys = nil // add's alone: 400,000 rules' keys in a large export
 	if len(a.errs) > 0 {
 		return nil, a.errs
 	}
@@ -816,6 +817,7 @@ func (a *assembler) build() *topology.Topology {
 			nsgs[p].SecurityRules = append(nsgs[p].SecurityRules, rules[i])
 		}
 	}
+	a.recs[kRule] = nil // read: let the records go while the rest is built
 
 	// Application security groups.
 	for _, r := range a.recs[kASG] {
