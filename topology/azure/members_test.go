@@ -15,11 +15,14 @@ func TestMembersAgreeWithField(t *testing.T) {
 		{"name": "r", "Properties": map[string]any{"priority": int64(100), "Protocol": "Tcp"}, "description": "d", "access": "Deny"},
 		{"name": "r", "PROPERTIES": "not an object", "protocol": "Udp", "SourcePortRanges": []any{"1", "2"}},
 		{},
+		{"name": "r", "id": "x", "etag": "e", "priority": int64(100), "direction": "Inbound", "sourcePortRange": "*"},
+		{"name": "r", "etag": "e", "Priority": int64(100), "direction": "Inbound", "provisioningstate": "Succeeded"},
+		{"name": "r", "other": 1, "DIRECTION": "Outbound"},
 	}
 	for _, obj := range objects {
 		n := newNode(obj, "[0].securityRules[1]")
 		var got memberNodes
-		n.members(ruleMembers, &got)
+		n.members(ruleMembers, ruleOthers, &got)
 		for _, k := range append(ruleMembers, "name", "notAMember") {
 			if want := n.field(k); !reflect.DeepEqual(got.field(k), want) {
 				t.Errorf("%v: members(...).field(%q) = %#v, field gives %#v", obj, k, got.field(k), want)

@@ -184,8 +184,11 @@ const maxMembers = 16
 // into out, each as field reads it, with one pass over the object's
 // members for all the fields it does not hold under their exact names
 // rather than one pass each: a rule's reader asks for 15 fields, of which
-// it holds about 9.
-func (n node) members(ks []string, out *memberNodes) {
+// it holds about 9. others are names of members the reader knows it does
+// not ask for ("name"), none of them in ks: when every member of the object is one of ks or
+// others by its exact name, no field can be there in another case, and
+// the pass is skipped.
+func (n node) members(ks, others []string, out *memberNodes) {
 	out.n, out.names = n, ks[:min(len(ks), maxMembers)]
 	m, ok := n.v.(map[string]any)
 	if _, wrapped := m["properties"]; !ok || wrapped {
@@ -195,16 +198,29 @@ func (n node) members(ks []string, out *memberNodes) {
 		return
 	}
 	var missing [maxMembers]int
-	nMissing := 0
+	nMissing, hits := 0, 0
 	for i, k := range out.names {
-		if _, ok := m[k]; ok {
-			out.nodes[i] = n.key(k)
+		if v, ok := m[k]; ok {
+			// key's exact match, without looking k up again.
+			out.nodes[i] = node{at: n.pathOf(), seg: k}.with(v)
+			hits++
 		} else {
 			missing[nMissing] = i
 			nMissing++
 		}
 	}
 	if nMissing == 0 {
+		return
+	}
+	for _, k := range others {
+		if _, ok := m[k]; ok {
+			hits++
+		}
+	}
+	if hits == len(m) {
+		for _, i := range missing[:nMissing] {
+			out.nodes[i] = node{at: n.pathOf(), seg: ks[i]}
+		}
 		return
 	}
 	var found [maxMembers]folded

@@ -16,7 +16,7 @@ import (
 func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	n, f := r.n, r.file
 	var fs memberNodes
-	n.members(ruleMembers, &fs)
+	n.members(ruleMembers, ruleOthers, &fs)
 	before := len(a.errs)
 	rule := &topology.SecurityRule{Origin: a.origin(r), Name: r.name}
 	rule.Description = a.str(f, fs.field("description"))
@@ -56,6 +56,10 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}
 	return rule
 }
+
+// ruleOthers are members of a rule that az prints and rule does not read
+// (node.members).
+var ruleOthers = []string{"name", "id", "etag", "type", "provisioningState"}
 
 // ruleMembers are the fields rule reads, read at once (node.members).
 var ruleMembers = []string{
