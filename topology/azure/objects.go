@@ -47,10 +47,10 @@ func (a *assembler) rule(r *rec) *topology.SecurityRule {
 	}); ok {
 		rule.Protocol = topology.Protocol(p)
 	}
-	rule.Source = a.addresses(r, &fs, &rule.Origin, "source")
-	rule.Destination = a.addresses(r, &fs, &rule.Origin, "destination")
-	rule.SourcePorts = a.ports(r, &fs, &rule.Origin, "source")
-	rule.DestinationPorts = a.ports(r, &fs, &rule.Origin, "destination")
+	rule.Source = a.addresses(r, &fs, &rule.Origin, sourceSide)
+	rule.Destination = a.addresses(r, &fs, &rule.Origin, destinationSide)
+	rule.SourcePorts = a.ports(r, &fs, &rule.Origin, sourceSide)
+	rule.DestinationPorts = a.ports(r, &fs, &rule.Origin, destinationSide)
 	if len(a.errs) > before {
 		return nil
 	}
@@ -87,21 +87,26 @@ func (a *assembler) enum(r *rec, fs *memberNodes, field, want string, parse func
 // ruleSide names the members of one side of a rule, made once rather than
 // for each of hundreds of thousands of rules.
 type ruleSide struct {
+	side                                                        string // "source" or "destination"
 	addressPrefix, addressPrefixes, asgs, portRange, portRanges string
 }
 
-func newRuleSide(side string) ruleSide {
-	return ruleSide{side + "AddressPrefix", side + "AddressPrefixes", side + "ApplicationSecurityGroups", side + "PortRange", side + "PortRanges"}
+func newRuleSide(side string) *ruleSide {
+	return &ruleSide{side, side + "AddressPrefix", side + "AddressPrefixes", side + "ApplicationSecurityGroups", side + "PortRange", side + "PortRanges"}
 }
 
-var sideNames = map[string]ruleSide{"source": newRuleSide("source"), "destination": newRuleSide("destination")}
+// The two sides of a rule.
+var (
+	sourceSide      = newRuleSide("source")
+	destinationSide = newRuleSide("destination")
+)
 
 // itemFields are the names of the first items of a rule's lists
 // ("sourcePortRanges[0]"), made once rather than for each of hundreds of
 // thousands of rules.
 var itemFields = func() map[string][]string {
 	m := map[string][]string{}
-	for _, side := range sideNames {
+	for _, side := range []*ruleSide{sourceSide, destinationSide} {
 		for _, list := range []string{side.addressPrefixes, side.asgs, side.portRanges} {
 			for k := range 16 {
 				m[list] = append(m[list], list+"["+strconv.Itoa(k)+"]")
@@ -125,9 +130,8 @@ func itemField(list string, k int) string {
 // Azure Bastion and nsgsim are IPv4 only
 // (https://learn.microsoft.com/en-us/azure/bastion/bastion-faq#ipv6), so
 // they match no flow, but the rule keeps its priority as in Azure.
-func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, side string) (out topology.Addresses) {
-	f := r.file
-	names := sideNames[side]
+func (a *assembler) addresses(r *rec, fs *memberNodes, o *topology.Origin, names *ruleSide) (out topology.Addresses) {
+	f, side := r.file, names.side
 	single := fs.field(names.addressPrefix)
 	plural := fs.field(names.addressPrefixes)
 	asgs := fs.field(names.asgs)
@@ -254,9 +258,8 @@ func looksLikeTag(s string) bool {
 }
 
 // ports reads side+"PortRange" or side+"PortRanges", recording in o where.
-func (a *assembler) ports(r *rec, fs *memberNodes, o *topology.Origin, side string) []topology.PortRange {
-	f := r.file
-	names := sideNames[side]
+func (a *assembler) ports(r *rec, fs *memberNodes, o *topology.Origin, names *ruleSide) []topology.PortRange {
+	f, side := r.file, names.side
 	single := fs.field(names.portRange)
 	plural := fs.field(names.portRanges)
 	if a.bad(f, single) || a.bad(f, plural) {
@@ -279,7 +282,7 @@ func (a *assembler) ports(r *rec, fs *memberNodes, o *topology.Origin, side stri
 			a.errorf(f, plural, "rule %q: expected an array of port ranges, got %s", r.name, typeName(plural.v))
 		}
 		a.setField(o, f, names.portRanges, plural)
-		var out []topology.PortRange
+		out := make([]topology.PortRange, 0, len(items))
 		for _, it := range items {
 			pr, err := topology.ParsePortRange(a.str(f, it))
 			if err != nil {
