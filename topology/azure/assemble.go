@@ -500,13 +500,19 @@ func (a *assembler) add(r Resource) {
 	if key == "" {
 		key = idKey
 	}
-	a.addRec(k, id, idKey, key, r.File, n)
+	a.addRec(k, id, idKey, key, nameOf(n, id), r.File, n)
 }
 
 // nameOf is a resource's name as its "name" member spells it (IDs in
 // references do not always keep the case), else the last segment of its ID.
 func nameOf(n node, id resourceID) string {
-	if s, ok := n.key("name").v.(string); ok && s != "" {
+	s, _ := n.key("name").v.(string)
+	return nameFrom(s, id)
+}
+
+// nameFrom is nameOf for the "name" member s ("" when there is none).
+func nameFrom(s string, id resourceID) string {
+	if s != "" {
 		if last := s[strings.LastIndexByte(s, '/')+1:]; strings.EqualFold(last, id.Name()) {
 			return last
 		}
@@ -544,9 +550,9 @@ func (a *assembler) resourceIDOf(file string, n node, typ string) (resourceID, b
 	return id, true
 }
 
-// addRec records a resource; idKey is id.Key(), dedupe the key that tells
-// a resource listed twice.
-func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n node) *rec {
+// addRec records a resource named name (nameOf); idKey is id.Key(), dedupe
+// the key that tells a resource listed twice.
+func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, name, file string, n node) *rec {
 	if a.keys[dedupe] {
 		return nil // the same resource in two inputs (a list and a show): the first wins
 	}
@@ -554,7 +560,6 @@ func (a *assembler) addRec(k kind, id resourceID, idKey, dedupe, file string, n 
 	if idKey != dedupe {
 		a.keys[idKey] = true
 	}
-	name := nameOf(n, id)
 	r := &rec{kind: k, id: id, key: idKey, name: name, model: name, file: file, n: n, order: a.order}
 	if last := len(id.Types) - 1; last >= 1 && !strings.Contains(id.Types[last], "/") && !strings.Contains(id.Names[last], "/") {
 		// The key is the lower-case ID, whose last two segments are the
@@ -607,16 +612,16 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			continue
 		}
 		var id resourceID
-		var idKey string
+		var idKey, name string
 		if s := a.str(parent.file, c.key("id")); s != "" {
 			var ok bool
 			if id, ok = parseResourceID(s); !ok {
 				a.errorf(parent.file, c.key("id"), "%q is not an Azure resource ID", s)
 				continue
 			}
-			idKey = id.Key()
+			idKey, name = id.Key(), nameOf(c, id)
 		} else {
-			name := a.str(parent.file, c.key("name"))
+			name = a.str(parent.file, c.key("name"))
 			if name == "" {
 				if !a.bad(parent.file, c.key("name")) {
 					a.errorf(parent.file, c, "%s without a name; expected \"name\"", kindNames[k])
@@ -626,9 +631,10 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			id = parent.id.Child(childType, name)
 			// id.Key(), without formatting the parent's ID again.
 			idKey = parent.key + "/" + lowerType + "/" + strings.ToLower(name)
+			name = nameFrom(name, id) // nameOf, without looking "name" up again
 		}
 		// An embedded child counts once with the same child listed on its own.
-		a.addRec(k, id, idKey, idKey, parent.file, c)
+		a.addRec(k, id, idKey, idKey, name, parent.file, c)
 	}
 }
 
