@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsgsim/nsgsim/internal/batch"
 	"github.com/nsgsim/nsgsim/internal/jsonpos"
 	"github.com/nsgsim/nsgsim/topology"
 	"github.com/nsgsim/nsgsim/topology/azure/armexpr"
@@ -201,6 +202,9 @@ type assembler struct {
 	subnetPrefixes map[*rec]netip.Prefix
 	subnetByID     map[string]subnetAt // subnets resolved, by the ID string that named them
 	asgByID        map[string]string   // ASGs of the inputs resolved, by the ID string that named them
+	// rulesAhead is what readAhead read of the rules of the NSG that add
+	// records now, or nil.
+	rulesAhead *nsgRules
 }
 
 // refString is the ID string of a reference (an object {"id": ...} or an ID
@@ -256,8 +260,13 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 		asgByID:        map[string]string{},
 	}
 	a.presize(rs)
-	for _, r := range rs {
-		a.add(r)
+	ahead := a.readAhead(rs)
+	for i, r := range rs {
+		if p := ahead[i]; p != nil {
+			a.addRead(r, p)
+		} else {
+			a.add(r)
+		}
 	}
 	a.keys = nil // add's alone: 400,000 rules' keys in a large export
 	if len(a.errs) > 0 {
@@ -603,39 +612,169 @@ func (a *assembler) addChildren(parent *rec, prop, childType string, k kind) {
 			}
 		}()
 	}
-	for _, c := range a.array(parent.file, list, kindNames[k]+"s") {
-		if a.bad(parent.file, c) {
-			continue
+	if k == kRule && a.rulesAhead != nil {
+		// Read on every core before (readAhead): record them.
+		for _, e := range a.rulesAhead.errs {
+			a.addError(e)
 		}
-		if !c.isObject() {
-			a.errorf(parent.file, c, "expected an object, got %s", typeName(c.v))
-			continue
-		}
-		var id resourceID
-		var idKey, name string
-		if s := a.str(parent.file, c.key("id")); s != "" {
-			var ok bool
-			if id, ok = parseResourceID(s); !ok {
-				a.errorf(parent.file, c.key("id"), "%q is not an Azure resource ID", s)
-				continue
+		for _, c := range a.rulesAhead.children {
+			for _, e := range c.errs {
+				a.addError(e)
 			}
-			idKey, name = id.Key(), nameOf(c, id)
-		} else {
-			name = a.str(parent.file, c.key("name"))
-			if name == "" {
-				if !a.bad(parent.file, c.key("name")) {
-					a.errorf(parent.file, c, "%s without a name; expected \"name\"", kindNames[k])
-				}
-				continue
+			if c.ok {
+				a.addRec(k, c.id, c.key, c.key, c.name, parent.file, c.n)
 			}
-			id = parent.id.Child(childType, name)
-			// id.Key(), without formatting the parent's ID again.
-			idKey = parent.key + "/" + lowerType + "/" + strings.ToLower(name)
-			name = nameFrom(name, id) // nameOf, without looking "name" up again
 		}
-		// An embedded child counts once with the same child listed on its own.
-		a.addRec(k, id, idKey, idKey, name, parent.file, c)
+		return
 	}
+	for _, c := range a.array(parent.file, list, kindNames[k]+"s") {
+		// An embedded child counts once with the same child listed on its own.
+		if id, idKey, name, ok := a.childID(parent, c, childType, lowerType, k); ok {
+			a.addRec(k, id, idKey, idKey, name, parent.file, c)
+		}
+	}
+}
+
+// childID is the ID of a child resource its parent embeds, its key
+// (id.Key()) and its name (nameOf): its "id" member, or the parent's ID
+// with the child's type and "name". A child that is not an object or has
+// neither is reported.
+func (a *assembler) childID(parent *rec, c node, childType, lowerType string, k kind) (resourceID, string, string, bool) {
+	if a.bad(parent.file, c) {
+		return resourceID{}, "", "", false
+	}
+	if !c.isObject() {
+		a.errorf(parent.file, c, "expected an object, got %s", typeName(c.v))
+		return resourceID{}, "", "", false
+	}
+	if s := a.str(parent.file, c.key("id")); s != "" {
+		id, ok := parseResourceID(s)
+		if !ok {
+			a.errorf(parent.file, c.key("id"), "%q is not an Azure resource ID", s)
+			return resourceID{}, "", "", false
+		}
+		return id, id.Key(), nameOf(c, id), true
+	}
+	name := a.str(parent.file, c.key("name"))
+	if name == "" {
+		if !a.bad(parent.file, c.key("name")) {
+			a.errorf(parent.file, c, "%s without a name; expected \"name\"", kindNames[k])
+		}
+		return resourceID{}, "", "", false
+	}
+	id := parent.id.Child(childType, name)
+	// id.Key(), without formatting the parent's ID again; nameOf, without
+	// looking "name" up again.
+	return id, parent.key + "/" + lowerType + "/" + strings.ToLower(name), nameFrom(name, id), true
+}
+
+// readAhead reads, on every core, what add reads of each resource of rs
+// that it can read alone: its kind, ID, key and name, and for an NSG the
+// IDs, keys and names of the rules it embeds (a large export has 100,000
+// NICs and VMs and 400,000 rules), so that the one pass of add, which must
+// go in order, only records them. Reading changes nothing but problems,
+// which each resource and rule keeps for add to report where it would have
+// met them. The result is indexed as rs, nil for a resource left to add
+// (of a kind nsgsim does not read, or whose properties an ARM expression
+// could not give).
+func (a *assembler) readAhead(rs []Resource) []*readResource {
+	out := make([]*readResource, len(rs))
+	if !readingAhead {
+		return out
+	}
+	batch.Run(len(rs), 16, func() *assembler {
+		sub := *a
+		sub.errs, sub.seen, sub.paths = nil, map[string]bool{}, arena{}
+		return &sub
+	}, func(sub *assembler, i int) bool {
+		out[i] = sub.readOne(rs[i])
+		return true
+	}, nil)
+	return out
+}
+
+// readingAhead says whether readAhead reads; a test turns it off to hold
+// reading ahead to what add's one pass reads.
+var readingAhead = true
+
+// readResource is a resource as add reads it, read ahead (readAhead).
+type readResource struct {
+	k     kind
+	id    resourceID
+	idKey string
+	name  string
+	ok    bool              // the ID was read: the resource is recorded
+	errs  []*topology.Error // the problems reading its type and ID had
+	rules *nsgRules         // an NSG's embedded rules
+}
+
+// nsgRules are an NSG's embedded rules as addChildren reads them: what it
+// records of each, and the problems reading the list and each rule had.
+type nsgRules struct {
+	errs     []*topology.Error
+	children []ruleChild
+}
+
+type ruleChild struct {
+	id        resourceID
+	key, name string
+	n         node
+	ok        bool
+	errs      []*topology.Error
+}
+
+// readOne is readAhead for one resource, with an assembler of its own.
+func (sub *assembler) readOne(r Resource) *readResource {
+	sub.errs = sub.errs[:0]
+	clear(sub.seen) // each resource's problems are its own, as add meets them
+	n := newNode(r.Object, r.Path)
+	typ, isString := n.key("type").v.(string)
+	k := kindOf(typ)
+	if !isString || k == kUnknown {
+		return nil
+	}
+	if _, isErr := n.key("properties").v.(*exprError); isErr {
+		return nil
+	}
+	p := &readResource{k: k}
+	p.id, p.ok = sub.resourceIDOf(r.File, n, typ)
+	if p.ok {
+		p.idKey = p.id.Key()
+		p.name = nameOf(n, p.id)
+	}
+	p.errs = slices.Clone(sub.errs)
+	if !p.ok || k != kNSG || len(p.errs) > 0 {
+		return p
+	}
+	parent := &rec{kind: kNSG, id: p.id, key: p.idKey, file: r.File, n: n}
+	rules := &nsgRules{}
+	nodes := sub.array(r.File, n.field("securityRules"), kindNames[kRule]+"s")
+	rules.errs = slices.Clone(sub.errs)
+	rules.children = make([]ruleChild, len(nodes))
+	for j, c := range nodes {
+		before := len(sub.errs)
+		cid, key, name, ok := sub.childID(parent, c, "securityRules", "securityrules", kRule)
+		rules.children[j] = ruleChild{id: cid, key: key, name: name, n: c, ok: ok, errs: slices.Clone(sub.errs[before:])}
+	}
+	p.rules = rules
+	return p
+}
+
+// addRead is add for a resource read ahead.
+func (a *assembler) addRead(r Resource, p *readResource) {
+	for _, e := range p.errs {
+		a.addError(e)
+	}
+	if !p.ok {
+		return
+	}
+	key := r.Key
+	if key == "" {
+		key = p.idKey
+	}
+	a.rulesAhead = p.rules
+	a.addRec(p.k, p.id, p.idKey, key, p.name, r.File, newNode(r.Object, r.Path))
+	a.rulesAhead = nil
 }
 
 // disambiguate gives resources of one kind that share a name distinct model
