@@ -162,6 +162,9 @@ func plainSafe(s string) bool {
 	if s == "" || s[len(s)-1] == ' ' {
 		return false
 	}
+	if ok, ascii := plainSafeASCII(s); ascii {
+		return ok && plainTag(s) == "!!str"
+	}
 	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '/':
@@ -174,6 +177,38 @@ func plainSafe(s string) bool {
 		}
 	}
 	return plainTag(s) == "!!str"
+}
+
+// plainSafeASCII is plainSafe's character test for a string of ASCII alone
+// (ascii reports whether it was one), by table: names, prefixes and
+// descriptions are nearly all ASCII, and a large topology has millions.
+func plainSafeASCII(s string) (ok, ascii bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return false, false
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '/':
+		case i == 0:
+			ok = false
+			return ok, asciiOnly(s[i:])
+		case c == ' ' && s[i-1] != ' ':
+		case c == '.' || c == '(' || c == ')' || c == '+' || c == '-' || c == '=' || c == '@':
+		default:
+			return false, asciiOnly(s[i:])
+		}
+	}
+	return true, true
+}
+
+// asciiOnly reports whether s is ASCII.
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // yport is a port range, always a quoted string as in ARM ("443").
