@@ -72,11 +72,19 @@ the YAML.`,
 		if err != nil {
 			return commandError(c, err)
 		}
-		data = append([]byte(input.Header(k, files, in.opts, t)), data...)
+		// The header, then the YAML, without copying the YAML behind it.
+		header := input.Header(k, files, in.opts, t)
+		write := func(w io.Writer) error {
+			if _, err := io.WriteString(w, header); err != nil {
+				return err
+			}
+			_, err := w.Write(data)
+			return err
+		}
 		if *out == "" {
-			_, err = e.stdout.Write(data)
+			err = write(e.stdout)
 		} else {
-			err = e.writeOutput(*out, inputs, func(w io.Writer) error { _, err := w.Write(data); return err })
+			err = e.writeOutput(*out, inputs, write)
 		}
 		if err != nil {
 			return commandError(c, err)
