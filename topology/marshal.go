@@ -162,9 +162,15 @@ func plainSafe(s string) bool {
 	if s == "" || s[len(s)-1] == ' ' {
 		return false
 	}
-	if ok, ascii := plainSafeASCII(s); ascii {
-		return ok && plainTag(s) == "!!str"
+	ok, ascii := plainSafeASCII(s)
+	if !ascii {
+		ok = plainSafeRunes(s)
 	}
+	return ok && plainTag(s) == "!!str"
+}
+
+// plainSafeRunes is plainSafe's character test, rune by rune.
+func plainSafeRunes(s string) bool {
 	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '/':
@@ -176,12 +182,12 @@ func plainSafe(s string) bool {
 			return false
 		}
 	}
-	return plainTag(s) == "!!str"
+	return true
 }
 
-// plainSafeASCII is plainSafe's character test for a string of ASCII alone
-// (ascii reports whether it was one), by table: names, prefixes and
-// descriptions are nearly all ASCII, and a large topology has millions.
+// plainSafeASCII is plainSafeRunes for a string of ASCII alone (ascii
+// reports whether it was one), by table: names, prefixes and descriptions
+// are nearly all ASCII, and a large topology has millions.
 func plainSafeASCII(s string) (ok, ascii bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
