@@ -240,10 +240,10 @@ func (j *jsonStream) array(n int, element func(i int) any) {
 		return
 	}
 	j.raw("[\n")
-	texts := make([][]byte, min(n, flowWindow))
+	texts := make([][]byte, min(n, elementWindow))
 	errs := make([]error, len(texts))
-	for lo := 0; lo < n && j.err == nil; lo += flowWindow {
-		size := min(flowWindow, n-lo)
+	for lo := 0; lo < n && j.err == nil; lo += elementWindow {
+		size := min(elementWindow, n-lo)
 		batch.Run(size, 64, newValueEncoder, func(enc *valueEncoder, i int) bool {
 			texts[i], errs[i] = enc.encode(element(lo+i), "    ")
 			return errs[i] == nil
@@ -263,10 +263,10 @@ func (j *jsonStream) array(n int, element func(i int) any) {
 	j.raw("  ]")
 }
 
-// flowWindow is how many elements of an array WriteJSON encodes before
+// elementWindow is how many elements of an array WriteJSON encodes before
 // writing them: enough to share among the cores, few enough to hold (a few
 // MB). A test makes it small to cross windows.
-var flowWindow = 4096
+var elementWindow = 4096
 
 // jsonStream writes a JSON document piece by piece, each value indented as
 // it would be at its depth in the whole document.

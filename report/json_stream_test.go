@@ -16,9 +16,9 @@ import (
 // topology with Partial flows, findings and many segments, written in one
 // window of flows or in many.
 func TestWriteJSONStreams(t *testing.T) {
-	defer func(w int) { flowWindow = w }(flowWindow)
-	for _, w := range []int{flowWindow, 7, 1} {
-		flowWindow = w
+	defer func(w int) { elementWindow = w }(elementWindow)
+	for _, w := range []int{elementWindow, 7, 1} {
+		elementWindow = w
 		testWriteJSONStreams(t)
 	}
 }
@@ -59,7 +59,7 @@ func testWriteJSONStreams(t *testing.T) {
 				i++
 			}
 			t.Errorf("%s, %d flows a window: WriteJSON differs from the whole document's encoding at byte %d:\n got: %q\nwant: %q",
-				topo.Name, flowWindow, i, got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want.Bytes()[max(0, i-80):min(want.Len(), i+80)])
+				topo.Name, elementWindow, i, got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want.Bytes()[max(0, i-80):min(want.Len(), i+80)])
 		}
 	}
 }

@@ -129,11 +129,7 @@ func topLevelCommas(s string, from, n int) []int {
 	for i := from; i < len(s) && len(cuts) < n-1; i++ {
 		switch s[i] {
 		case '"':
-			for i++; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' {
-					i++
-				}
-			}
+			i = stringEnd(s, i+1) - 1 // at the closing quote
 		case '[', '{':
 			depth++
 		case ']', '}':

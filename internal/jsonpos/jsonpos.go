@@ -47,7 +47,7 @@ func DecodeFile(src Source, data []byte) (any, error) {
 		return v, nil
 	}
 	switch {
-	case strings.HasPrefix(err.Msg, topology.ValuesMessage(topology.CurrentBudget().Limits().JSONValues, topology.CurrentBudget())):
+	case err.Msg == topology.ValuesMessage(topology.CurrentBudget().Limits().JSONValues, topology.CurrentBudget()):
 		// Past the memory budget: the document may well be what was
 		// expected, only too large.
 	case err.Msg == utf16Msg && src.SaveAs != "":

@@ -259,14 +259,10 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 		subnetByID:     map[string]subnetAt{},
 		asgByID:        map[string]string{},
 	}
-	a.presize(rs)
-	ahead := a.readAhead(rs)
+	read := a.readAhead(rs)
+	a.presize(rs, read)
 	for i, r := range rs {
-		if p := ahead[i]; p != nil {
-			a.addRead(r, p)
-		} else {
-			a.add(r)
-		}
+		a.add(r, read[i])
 	}
 	a.keys = nil // add's alone: 400,000 rules' keys in a large export
 	if len(a.errs) > 0 {
@@ -293,17 +289,17 @@ func assemble(rs []Resource, o Options, external, owned bool) (*topology.Topolog
 
 // presize sizes the lookups and the list of rules once for the resources
 // and the children they embed (a large export has 400,000 rules in 2,000
-// NSGs), rather than growing them step by step as add reads them.
-func (a *assembler) presize(rs []Resource) {
+// NSGs), rather than growing them step by step as add records them; read
+// is what readAhead read of rs.
+func (a *assembler) presize(rs []Resource, read []*readResource) {
 	resources, rules := len(rs), 0
-	for _, r := range rs {
-		n := newNode(r.Object, r.Path)
-		typ, _ := n.key("type").v.(string)
-		switch kindOf(typ) {
-		case kNSG:
-			list, _ := n.field("securityRules").v.([]any)
-			rules += len(list)
-		case kVNet:
+	for i, p := range read {
+		switch {
+		case p == nil:
+		case p.rules != nil:
+			rules += len(p.rules.children)
+		case p.k == kVNet:
+			n := newNode(rs[i].Object, rs[i].Path)
 			subnets, _ := n.field("subnets").v.([]any)
 			peerings, _ := n.field("virtualNetworkPeerings").v.([]any)
 			resources += len(subnets) + len(peerings)
@@ -483,33 +479,37 @@ func (a *assembler) lookup(id resourceID, k kind) *rec {
 	return found
 }
 
-// add reads one input resource and the child resources it embeds.
-func (a *assembler) add(r Resource) {
+// add records one input resource and the child resources it embeds, as
+// readAhead read it (p), reporting the problems reading it had. A resource
+// readAhead left (p nil) is one nsgsim does not model, or one whose
+// properties an ARM expression could not give.
+func (a *assembler) add(r Resource, p *readResource) {
 	n := newNode(r.Object, r.Path)
-	typ := a.str(r.File, n.key("type"))
-	k := kindOf(typ)
-	if e, ok := n.key("properties").v.(*exprError); ok && k != kUnknown {
-		a.add1(topology.Pos{File: r.File}, e.Msg) // the template could not give the properties
-		return
-	}
-	if k == kUnknown {
-		if strings.EqualFold(typ, scaleSetType) {
+	if p == nil {
+		typ := a.str(r.File, n.key("type"))
+		k := kindOf(typ)
+		if e, ok := n.key("properties").v.(*exprError); ok && k != kUnknown {
+			a.add1(topology.Pos{File: r.File}, e.Msg) // the template could not give the properties
+		} else if strings.EqualFold(typ, scaleSetType) {
 			name, _ := n.key("name").v.(string)
 			a.scaleSets = append(a.scaleSets, name)
 			a.scaleSetAt.note(r.File, n)
 		}
 		return
 	}
-	id, ok := a.resourceIDOf(r.File, n, typ)
-	if !ok {
+	for _, e := range p.errs {
+		a.addError(e)
+	}
+	if !p.ok {
 		return
 	}
-	idKey := id.Key()
 	key := r.Key
 	if key == "" {
-		key = idKey
+		key = p.idKey
 	}
-	a.addRec(k, id, idKey, key, nameOf(n, id), r.File, n)
+	a.rulesAhead = p.rules
+	a.addRec(p.k, p.id, p.idKey, key, p.name, r.File, n)
+	a.rulesAhead = nil
 }
 
 // nameOf is a resource's name as its "name" member spells it (IDs in
@@ -679,9 +679,6 @@ func (a *assembler) childID(parent *rec, c node, childType, lowerType string, k 
 // could not give).
 func (a *assembler) readAhead(rs []Resource) []*readResource {
 	out := make([]*readResource, len(rs))
-	if !readingAhead {
-		return out
-	}
 	batch.Run(len(rs), 16, func() *assembler {
 		sub := *a
 		sub.errs, sub.seen, sub.paths = nil, map[string]bool{}, arena{}
@@ -692,10 +689,6 @@ func (a *assembler) readAhead(rs []Resource) []*readResource {
 	}, nil)
 	return out
 }
-
-// readingAhead says whether readAhead reads; a test turns it off to hold
-// reading ahead to what add's one pass reads.
-var readingAhead = true
 
 // readResource is a resource as add reads it, read ahead (readAhead).
 type readResource struct {
@@ -758,23 +751,6 @@ func (sub *assembler) readOne(r Resource) *readResource {
 	}
 	p.rules = rules
 	return p
-}
-
-// addRead is add for a resource read ahead.
-func (a *assembler) addRead(r Resource, p *readResource) {
-	for _, e := range p.errs {
-		a.addError(e)
-	}
-	if !p.ok {
-		return
-	}
-	key := r.Key
-	if key == "" {
-		key = p.idKey
-	}
-	a.rulesAhead = p.rules
-	a.addRec(p.k, p.id, p.idKey, key, p.name, r.File, newNode(r.Object, r.Path))
-	a.rulesAhead = nil
 }
 
 // disambiguate gives resources of one kind that share a name distinct model

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -91,10 +92,12 @@ var aheadCases = map[string]string{
 
 // TestReadAheadAgrees checks that reading resources and their rules ahead
 // on every core (readAhead) gives the topology and the problems, in their
-// order, that reading them in add's one pass gives: on the cases above, on
-// every az fixture together, and on generated estates written as az output.
+// order, that reading them one after the other on one core gives: on the
+// cases above, on every az fixture together, and on generated estates
+// written as az output (hundreds of resources, so that several workers
+// share them).
 func TestReadAheadAgrees(t *testing.T) {
-	defer func() { readingAhead = true }()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	inputs := map[string]map[string][]byte{}
 	for name, data := range aheadCases {
 		inputs[name] = map[string][]byte{"az.json": []byte(strings.ReplaceAll(data, "ID/", aheadIDs+"/"))}
@@ -121,15 +124,30 @@ func TestReadAheadAgrees(t *testing.T) {
 		inputs["estate "+string(rune('0'+seed))] = map[string][]byte{"estate.json": b.Bytes()}
 	}
 	for name, files := range inputs {
-		readingAhead = false
+		runtime.GOMAXPROCS(1)
 		inOrder, inOrderErr := ImportAz(files)
-		readingAhead = true
+		runtime.GOMAXPROCS(4)
 		ahead, aheadErr := ImportAz(files)
 		if got, want := topology.ErrorText(aheadErr), topology.ErrorText(inOrderErr); got != want {
-			t.Errorf("%s: read ahead: problems\n%s\nread in order:\n%s", name, got, want)
+			t.Errorf("%s: read on every core: problems\n%s\nread on one:\n%s", name, got, want)
 		}
 		if !reflect.DeepEqual(ahead, inOrder) {
-			t.Errorf("%s: read ahead: %+v\nread in order: %+v", name, ahead, inOrder)
+			t.Errorf("%s: read on every core: %+v\nread on one: %+v", name, ahead, inOrder)
 		}
+	}
+}
+
+// TestReadAheadReports pins the problems read ahead and reported by add,
+// in order: those of the resources' IDs and those of the rules NSGs embed.
+func TestReadAheadReports(t *testing.T) {
+	_, err := ImportAz(map[string][]byte{"az.json": []byte(strings.ReplaceAll(aheadCases["problems in the list"], "ID/", aheadIDs+"/"))})
+	want := `az.json: [0].securityRules[1]: security rule without a name; expected "name"
+az.json: [0].securityRules[2].id: "not-an-id" is not an Azure resource ID
+az.json: [0].securityRules[3]: expected an object, got a string
+az.json: [1].securityRules: expected an array of security rules, got a string
+az.json: [2].id: "not an ID" is not an Azure resource ID; expected "/subscriptions/SUB/resourceGroups/RG/providers/TYPE/NAME"
+az.json: [3]: Microsoft.Network/networkInterfaces has neither "id" nor "name"; expected at least a name`
+	if got := topology.ErrorText(err); got != want {
+		t.Errorf("ImportAz = \n%s\nwant\n%s", got, want)
 	}
 }
