@@ -13,7 +13,8 @@ import (
 // uses them to place a new Allow rule (a priority below the first of them).
 func (e *Engine) Blockers(nsg string, r *topology.SecurityRule) []*topology.SecurityRule {
 	seen := make(map[*topology.SecurityRule]bool)
-	for k, c := range e.compiled {
+	for k, s := range e.compiled {
+		c := e.nsgs[s]
 		if k.nsg != nsg {
 			continue
 		}

@@ -21,7 +21,7 @@ func TestEngineAgreesWithReferenceLargeNSGs(t *testing.T) {
 	flows, packets := agreeOnRandomTopologies(t, 20261124, minPackets,
 		func(rng *rand.Rand, topo *topology.Topology) { growRules(rng, topo, 50, 300) },
 		func(e *Engine) {
-			for _, n := range e.compiled {
+			for _, n := range e.nsgs {
 				for dir := range n.rules {
 					if n.index(topology.Direction(dir)) != nil {
 						indexed++
@@ -47,7 +47,8 @@ func TestRuleIndexAgreesWithScan(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: Compile: %v", s, err)
 		}
-		for key, n := range e.compiled {
+		for key, s := range e.compiled {
+			n := e.nsgs[s]
 			for dir := range n.rules {
 				rules := n.rules[dir]
 				x := newRuleIndex(rules)

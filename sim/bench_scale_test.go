@@ -79,7 +79,7 @@ func generated(b *testing.B, o gen.Options) *topology.Topology {
 // and the addresses of the VMs behind it.
 func benchNSG(b *testing.B, e *Engine, n int) (*compiledNSG, *topology.VirtualNetwork, []Point) {
 	for _, si := range e.subnets {
-		if si.nsg == nil || len(si.nsg.nsg.SecurityRules) != n {
+		if si.nsg == noNSG || len(e.nsgs[si.nsg].nsg.SecurityRules) != n {
 			continue
 		}
 		var targets []Point
@@ -89,7 +89,7 @@ func benchNSG(b *testing.B, e *Engine, n int) (*compiledNSG, *topology.VirtualNe
 			}
 		}
 		if len(targets) > 0 {
-			return si.nsg, si.vnet.vnet, targets
+			return e.nsgs[si.nsg], si.vnet.vnet, targets
 		}
 	}
 	b.Fatalf("no generated NSG with %d rules and VMs behind it", n)

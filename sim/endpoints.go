@@ -173,7 +173,7 @@ func (e *Engine) addressParts(rest Set, from *vnetInfo, noBastion bool) []part {
 			}
 			var groups [][]*vmInfo // by NIC NSG, in order of first VM
 			for _, vm := range si.vms {
-				if vm.nic == nil || !in.Contains(vm.point) {
+				if vm.nic == noNSG || !in.Contains(vm.point) {
 					continue
 				}
 				k := slices.IndexFunc(groups, func(g []*vmInfo) bool { return g[0].nic == vm.nic })

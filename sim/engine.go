@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nsgsim/nsgsim/network"
 	"github.com/nsgsim/nsgsim/topology"
@@ -22,9 +24,37 @@ type Engine struct {
 	vmList   []*vmInfo // in topology order
 	// asgs caches, per ASG and VNet, the addresses of the members an NSG
 	// in that VNet sees.
-	asgs     map[asgKey]Set
-	compiled map[nsgKey]*compiledNSG
-	tags     sync.Map // tagKey → Set: service tags as seen from each VNet
+	asgs map[asgKey]Set
+	// compiled gives the slot in nsgs of each NSG compiled for a VNet;
+	// subnets and NICs name their NSG by slot too, so that a revision
+	// (incremental.go) replaces a changed NSG in nsgs alone and shares
+	// every VNet, subnet and VM with the engine it revises.
+	compiled map[nsgKey]nsgSlot
+	nsgs     []*compiledNSG
+	// tags holds, per tagKey, a service tag's addresses as seen from a
+	// VNet; an engine's revisions share it with their VNets.
+	tags *sync.Map
+}
+
+// nsgSlot is the place of a compiled NSG in Engine.nsgs; noNSG is none.
+type nsgSlot int32
+
+const noNSG nsgSlot = -1
+
+// nsgAt returns the NSG compiled in slot s, or nil for noNSG.
+func (e *Engine) nsgAt(s nsgSlot) *compiledNSG {
+	if s == noNSG {
+		return nil
+	}
+	return e.nsgs[s]
+}
+
+// compiledAt returns the NSG compiled under key k, or nil.
+func (e *Engine) compiledAt(k nsgKey) *compiledNSG {
+	if s, ok := e.compiled[k]; ok {
+		return e.nsgs[s]
+	}
+	return nil
 }
 
 // asgKey names an ASG as seen from one VNet.
@@ -65,10 +95,10 @@ type subnetInfo struct {
 	vnet   *vnetInfo
 	subnet *topology.Subnet
 	prefix Set
-	nsg    *compiledNSG // nil: no NSG
-	label  string       // "subnet VNET/SUBNET", a hop's At
-	at     *attachment  // the subnet, not a VM's NIC
-	vms    []*vmInfo    // its VMs, in topology order
+	nsg    nsgSlot     // its NSG, or noNSG
+	label  string      // "subnet VNET/SUBNET", a hop's At
+	at     *attachment // the subnet, not a VM's NIC
+	vms    []*vmInfo   // its VMs, in topology order
 }
 
 type vmInfo struct {
@@ -76,9 +106,9 @@ type vmInfo struct {
 	point    Point
 	set      Set // the point alone
 	subnet   *subnetInfo
-	nic      *compiledNSG // nil: no NIC NSG
-	nicLabel string       // "nic VM", a hop's At
-	at       *attachment  // the VM behind its subnet and NIC
+	nic      nsgSlot     // its NIC's NSG, or noNSG
+	nicLabel string      // "nic VM", a hop's At
+	at       *attachment // the VM behind its subnet and NIC
 }
 
 // nsgKey identifies an NSG compiled for one VNet: VirtualNetwork and Internet
@@ -94,17 +124,32 @@ type compiledNSG struct {
 	rules [2][]compiledRule // indexed by topology.Direction
 	once  [2]sync.Once
 	idx   [2]*ruleIndex
+	// revised NSGs count their uses before they build an index (index).
+	revised bool
+	uses    [2]atomic.Int32
+	// shadows is what the shadowed-rule check found (shadowsOf).
+	shadows atomic.Pointer[shadowMemo]
 }
 
 // index returns the rule index of direction dir, building it on first use,
-// or nil when the direction has too few rules to need one.
+// or nil when the direction has too few rules to need one. An NSG compiled
+// again for a revision (Revise) builds it on its revisedIndexUses-th use
+// only: a revision evaluates few flows again, and the walk over its rules
+// gives each the same first match without the index's cost.
 func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
 	if len(n.rules[dir]) <= indexMinRules {
+		return nil
+	}
+	if n.revised && n.uses[dir].Load() < revisedIndexUses && n.uses[dir].Add(1) < revisedIndexUses {
 		return nil
 	}
 	n.once[dir].Do(func() { n.idx[dir] = newRuleIndex(n.rules[dir]) })
 	return n.idx[dir]
 }
+
+// revisedIndexUses is the number of uses after which an NSG compiled for a
+// revision builds its rule index.
+const revisedIndexUses = 64
 
 type compiledRule struct {
 	rule      *topology.SecurityRule
@@ -173,7 +218,8 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		vms:      make(map[string]*vmInfo),
 		subnetOf: make(map[[2]string]*subnetInfo),
 		asgs:     make(map[asgKey]Set),
-		compiled: make(map[nsgKey]*compiledNSG),
+		compiled: make(map[nsgKey]nsgSlot),
+		tags:     new(sync.Map),
 	}
 	// ASG members are known (e.net) before any rule is compiled.
 	for _, nv := range e.net.VNets {
@@ -187,7 +233,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 	for _, v := range t.VirtualNetworks {
 		vi := e.vnets[v.Name]
 		for _, s := range v.Subnets {
-			si := &subnetInfo{vnet: vi, subnet: s, prefix: PrefixSet(s.AddressPrefix)}
+			si := &subnetInfo{vnet: vi, subnet: s, prefix: PrefixSet(s.AddressPrefix), nsg: noNSG}
 			si.label = subnetLabel(si)
 			si.at = &attachment{subnet: si}
 			if s.NetworkSecurityGroup != "" {
@@ -208,7 +254,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		if si == nil {
 			return nil, fmt.Errorf("%s: vm %q: subnet %s/%s not found", vm.Pos, vm.Name, vm.VirtualNetwork, vm.Subnet)
 		}
-		vi := &vmInfo{vm: vm, point: AddrPoint(vm.PrivateIPAddress), subnet: si, nicLabel: nicLabel(vm)}
+		vi := &vmInfo{vm: vm, point: AddrPoint(vm.PrivateIPAddress), subnet: si, nicLabel: nicLabel(vm), nic: noNSG}
 		vi.set = PointSet(vi.point)
 		vi.at = &attachment{subnet: si, vm: vi}
 		if vm.NetworkSecurityGroup != "" {
@@ -269,26 +315,80 @@ func mentionedTags(t *topology.Topology) []string {
 	return out
 }
 
-func (e *Engine) compileNSG(name string, vi *vnetInfo) (*compiledNSG, error) {
+// compileNSG compiles NSG name for VNet vi, once, and returns its slot.
+func (e *Engine) compileNSG(name string, vi *vnetInfo) (nsgSlot, error) {
 	key := nsgKey{name, vi.vnet.Name}
-	if n, ok := e.compiled[key]; ok {
-		return n, nil
+	if s, ok := e.compiled[key]; ok {
+		return s, nil
 	}
+	n, err := e.compileGate(name, vi, nil)
+	if err != nil {
+		return noNSG, err
+	}
+	s := nsgSlot(len(e.nsgs))
+	e.nsgs = append(e.nsgs, n)
+	e.compiled[key] = s
+	return s, nil
+}
+
+// compileGate compiles NSG name of the engine's topology for VNet vi.
+// When earlier is the same NSG compiled for vi before an edit, the rules
+// it compiled are taken as they are: a rule is the same object when the
+// edit left it alone, and the engine's universe has not changed (Revise).
+func (e *Engine) compileGate(name string, vi *vnetInfo, earlier *compiledNSG) (*compiledNSG, error) {
 	nsg := e.topo.NetworkSecurityGroupByName(name)
 	if nsg == nil {
 		return nil, fmt.Errorf("network security group %q not found", name)
 	}
-	n := &compiledNSG{nsg: nsg}
-	custom := make([]*topology.SecurityRule, len(nsg.SecurityRules))
-	copy(custom, nsg.SecurityRules)
+	var before map[*topology.SecurityRule]*compiledRule
+	if earlier != nil {
+		before = make(map[*topology.SecurityRule]*compiledRule, len(earlier.rules[0])+len(earlier.rules[1]))
+		for dir := range earlier.rules {
+			for i := range earlier.rules[dir] {
+				before[earlier.rules[dir][i].rule] = &earlier.rules[dir][i]
+			}
+		}
+	}
+	n := &compiledNSG{nsg: nsg, revised: earlier != nil}
+	custom := slices.Clone(nsg.SecurityRules)
 	// Lower priority numbers first; priorities are unique per direction.
-	sort.SliceStable(custom, func(i, j int) bool { return custom[i].Priority < custom[j].Priority })
-	for _, r := range append(custom, topology.DefaultRules()...) {
+	slices.SortStableFunc(custom, func(a, b *topology.SecurityRule) int { return cmp.Compare(a.Priority, b.Priority) })
+	var count [2]int
+	for _, r := range custom {
+		count[r.Direction]++
+	}
+	for dir := range n.rules {
+		n.rules[dir] = make([]compiledRule, 0, count[dir]+numDefaultRules)
+	}
+	for _, r := range custom {
+		if c, ok := before[r]; ok {
+			n.rules[r.Direction] = append(n.rules[r.Direction], *c)
+			continue
+		}
 		n.rules[r.Direction] = append(n.rules[r.Direction], e.compileRule(r, vi))
 	}
-	e.compiled[key] = n
+	// The default rules compile alike in every NSG of a VNet: an NSG
+	// compiled again keeps those it had.
+	if earlier != nil {
+		for dir := range n.rules {
+			old := earlier.rules[dir]
+			k := len(old)
+			for k > 0 && old[k-1].rule.Default {
+				k--
+			}
+			n.rules[dir] = append(n.rules[dir], old[k:]...)
+		}
+		return n, nil
+	}
+	for _, r := range topology.DefaultRules() {
+		n.rules[r.Direction] = append(n.rules[r.Direction], e.compileRule(r, vi))
+	}
 	return n, nil
 }
+
+// numDefaultRules is the number of default rules of one direction
+// (topology.DefaultRules).
+const numDefaultRules = 3
 
 // compileRule resolves a rule's address and port sides in VNet vi.
 func (e *Engine) compileRule(r *topology.SecurityRule, vi *vnetInfo) compiledRule {

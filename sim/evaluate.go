@@ -198,24 +198,24 @@ func summarize(segs []Segment) (topology.Verdict, []Hop) {
 // traffic takes the full path. Source: "How network security groups filter
 // network traffic",
 // https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works
-func gates(src, dst *attachment) []gate { return gatesInto(nil, src, dst) }
+func (e *Engine) gates(src, dst *attachment) []gate { return e.gatesInto(nil, src, dst) }
 
 // gatesInto appends the gates from src to dst to g.
-func gatesInto(g []gate, src, dst *attachment) []gate {
+func (e *Engine) gatesInto(g []gate, src, dst *attachment) []gate {
 	if src != nil {
-		if src.vm != nil && src.vm.nic != nil {
-			g = append(g, gate{src.vm.nic, src.vm.nicLabel, topology.Outbound})
+		if src.vm != nil && src.vm.nic != noNSG {
+			g = append(g, gate{e.nsgs[src.vm.nic], src.vm.nicLabel, topology.Outbound})
 		}
-		if src.subnet.nsg != nil {
-			g = append(g, gate{src.subnet.nsg, src.subnet.label, topology.Outbound})
+		if src.subnet.nsg != noNSG {
+			g = append(g, gate{e.nsgs[src.subnet.nsg], src.subnet.label, topology.Outbound})
 		}
 	}
 	if dst != nil {
-		if dst.subnet.nsg != nil {
-			g = append(g, gate{dst.subnet.nsg, dst.subnet.label, topology.Inbound})
+		if dst.subnet.nsg != noNSG {
+			g = append(g, gate{e.nsgs[dst.subnet.nsg], dst.subnet.label, topology.Inbound})
 		}
-		if dst.vm != nil && dst.vm.nic != nil {
-			g = append(g, gate{dst.vm.nic, dst.vm.nicLabel, topology.Inbound})
+		if dst.vm != nil && dst.vm.nic != noNSG {
+			g = append(g, gate{e.nsgs[dst.vm.nic], dst.vm.nicLabel, topology.Inbound})
 		}
 	}
 	return g
@@ -250,7 +250,7 @@ func (e *Engine) evaluatePair(f *Flow, src part, ports Set, dst part, fb *flowBu
 	sc := scratchPool.Get().(*evalScratch)
 	defer scratchPool.Put(sc)
 	var buf [4]gate
-	path := gatesInto(buf[:0], src.at, dst.at)
+	path := e.gatesInto(buf[:0], src.at, dst.at)
 	whole := box{src.set, ports, dst.set}
 	open, done := append(sc.open[:0], piece{b: whole}), sc.done[:0]
 	if len(path) == 0 {

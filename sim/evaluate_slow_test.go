@@ -131,22 +131,22 @@ func (n *compiledNSG) decideSlow(dir topology.Direction, proto topology.Protocol
 }
 
 // gatesSlow is gates with the labels built as before.
-func gatesSlow(src, dst *attachment) []gate {
+func (e *Engine) gatesSlow(src, dst *attachment) []gate {
 	var g []gate
 	if src != nil {
-		if src.vm != nil && src.vm.nic != nil {
-			g = append(g, gate{src.vm.nic, "nic " + src.vm.vm.Name, topology.Outbound})
+		if src.vm != nil && src.vm.nic != noNSG {
+			g = append(g, gate{e.nsgs[src.vm.nic], "nic " + src.vm.vm.Name, topology.Outbound})
 		}
-		if src.subnet.nsg != nil {
-			g = append(g, gate{src.subnet.nsg, subnetLabel(src.subnet), topology.Outbound})
+		if src.subnet.nsg != noNSG {
+			g = append(g, gate{e.nsgs[src.subnet.nsg], subnetLabel(src.subnet), topology.Outbound})
 		}
 	}
 	if dst != nil {
-		if dst.subnet.nsg != nil {
-			g = append(g, gate{dst.subnet.nsg, subnetLabel(dst.subnet), topology.Inbound})
+		if dst.subnet.nsg != noNSG {
+			g = append(g, gate{e.nsgs[dst.subnet.nsg], subnetLabel(dst.subnet), topology.Inbound})
 		}
-		if dst.vm != nil && dst.vm.nic != nil {
-			g = append(g, gate{dst.vm.nic, "nic " + dst.vm.vm.Name, topology.Inbound})
+		if dst.vm != nil && dst.vm.nic != noNSG {
+			g = append(g, gate{e.nsgs[dst.vm.nic], "nic " + dst.vm.vm.Name, topology.Inbound})
 		}
 	}
 	return g
@@ -167,7 +167,7 @@ func (e *Engine) evaluatePairSlow(f *Flow, src part, ports Set, dst part) []Segm
 	if src.set.IsEmpty() || dst.set.IsEmpty() || ports.IsEmpty() {
 		return nil
 	}
-	path := gatesSlow(src.at, dst.at)
+	path := e.gatesSlow(src.at, dst.at)
 	var srcCuts, portCuts, dstCuts []Point
 	dport := Point(f.Port)
 	for _, g := range path {

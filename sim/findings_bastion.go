@@ -124,7 +124,7 @@ func (c RuleCheck) At() string { return c.VirtualNetwork + "/" + c.Subnet.Name }
 func (e *Engine) BastionRuleChecks() []RuleCheck {
 	var out []RuleCheck
 	for _, si := range e.subnets {
-		if si.subnet.Name != topology.BastionSubnetName || si.nsg == nil {
+		if si.subnet.Name != topology.BastionSubnetName || si.nsg == noNSG {
 			continue
 		}
 		privateOnly := e.privateOnly(si)
@@ -235,9 +235,9 @@ func (s side) accepts(r *compiledRule, named topology.Addresses) bool {
 func (s side) trafficOf(have Set) Set { return have.Intersect(s.traffic) }
 
 func (e *Engine) checkBastionRule(si *subnetInfo, br BastionRule, privateOnly bool) RuleCheck {
-	c := RuleCheck{NSG: si.nsg.nsg, VirtualNetwork: si.vnet.vnet.Name, Subnet: si.subnet, Rule: br}
+	c := RuleCheck{NSG: e.nsgAt(si.nsg).nsg, VirtualNetwork: si.vnet.vnet.Name, Subnet: si.subnet, Rule: br}
 	src, dst := e.sidesOf(si, br, privateOnly)
-	rules := si.nsg.rules[br.Direction]
+	rules := e.nsgAt(si.nsg).rules[br.Direction]
 	for _, port := range br.Ports {
 		cands := candidates(rules, src, dst, port)
 		if len(cands) == 0 {
@@ -317,14 +317,14 @@ func (e *Engine) checkExplicitRules(l *findingList) {
 		}
 	}
 	for _, si := range e.subnets {
-		if si.subnet.Name != topology.BastionSubnetName || si.nsg == nil {
+		if si.subnet.Name != topology.BastionSubnetName || si.nsg == noNSG {
 			continue
 		}
-		for _, r := range si.nsg.nsg.SecurityRules {
+		for _, r := range e.nsgAt(si.nsg).nsg.SecurityRules {
 			if r.Direction == topology.Outbound && r.Access == topology.Allow && regionalAzureCloud(r.Destination) {
 				l.add("NSG003", SeverityWarning, r.At("destinationAddressPrefix"), fmt.Sprintf(
 					"rule %q of network security group %q on %s/%s names %s; the Bastion documentation asks for AzureCloud, and regional AzureCloud tags were not supported for Bastion (use AzureCloud)",
-					r.Name, si.nsg.nsg.Name, si.vnet.vnet.Name, si.subnet.Name, r.Destination.Tag))
+					r.Name, e.nsgAt(si.nsg).nsg.Name, si.vnet.vnet.Name, si.subnet.Name, r.Destination.Tag))
 			}
 		}
 	}
@@ -477,7 +477,7 @@ func (e *Engine) checkCustomPorts(l *findingList, b *topology.BastionHost) {
 		return
 	}
 	si := e.bastionSubnet(b.Name)
-	if si == nil || si.nsg == nil {
+	if si == nil || si.nsg == noNSG {
 		return
 	}
 	br := bastionRules[4] // AllowSshRdpOutbound
@@ -494,7 +494,7 @@ func (e *Engine) checkCustomPorts(l *findingList, b *topology.BastionHost) {
 	slices.Sort(ports)
 	l.add("NSG004", SeverityWarning, b.At("customPorts"), fmt.Sprintf(
 		"bastion host %q uses custom port%s %s, but network security group %q on %s allows no explicit outbound Tcp to VirtualNetwork on %s; add the port%s to the outbound rule (AllowSshRdpOutbound)",
-		b.Name, pluralS(len(ports)), joinPorts(ports), si.nsg.nsg.Name, subnetName(si), pluralIt(len(ports)), pluralS(len(ports))))
+		b.Name, pluralS(len(ports)), joinPorts(ports), e.nsgAt(si.nsg).nsg.Name, subnetName(si), pluralIt(len(ports)), pluralS(len(ports))))
 }
 
 func pluralS(n int) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -54,12 +55,9 @@ func (e *Engine) checkShadowed(l *findingList) {
 				if len(c) == 0 {
 					continue
 				}
-				for _, r := range nsg.SecurityRules {
-					if documented[r] {
-						continue
-					}
-					if takers, ok := shadowedBy(c, r); ok {
-						found[k].add("NSG005", SeverityWarning, r.Pos, shadowMessage(nsg, r, takers))
+				for _, sh := range shadowsOf(c) {
+					if !documented[sh.rule] {
+						found[k].add("NSG005", SeverityWarning, sh.rule.Pos, sh.message)
 					}
 				}
 			}
@@ -69,6 +67,39 @@ func (e *Engine) checkShadowed(l *findingList) {
 	for _, f := range found {
 		*l = append(*l, f...)
 	}
+}
+
+// shadowed is a custom rule that never matches, with the finding's message.
+type shadowed struct {
+	rule    *topology.SecurityRule
+	message string
+}
+
+// shadowMemo is what shadowsOf found for one NSG in the contexts ctxs.
+type shadowMemo struct {
+	ctxs  []*compiledNSG
+	found []shadowed
+}
+
+// shadowsOf returns the custom rules of an NSG that never match, in the
+// NSG's order, given the NSG compiled in every VNet where it is attached
+// (ctxs, as contexts gives them). Compiled NSGs do not change, so the
+// answer is kept on the first of them and given again while the contexts
+// are the same objects: a revision of the engine (Revise) shares the NSGs
+// it did not change, and its findings check only those it did.
+func shadowsOf(ctxs []*compiledNSG) []shadowed {
+	if m := ctxs[0].shadows.Load(); m != nil && slices.Equal(m.ctxs, ctxs) {
+		return m.found
+	}
+	nsg := ctxs[0].nsg
+	m := &shadowMemo{ctxs: slices.Clone(ctxs)}
+	for _, r := range nsg.SecurityRules {
+		if takers, ok := shadowedBy(ctxs, r); ok {
+			m.found = append(m.found, shadowed{r, shadowMessage(nsg, r, takers)})
+		}
+	}
+	ctxs[0].shadows.Store(m)
+	return m.found
 }
 
 // contexts returns each NSG compiled in every VNet where it is attached,
@@ -81,7 +112,7 @@ func (e *Engine) contexts() map[string][]*compiledNSG {
 	sort.Slice(keys, func(i, j int) bool { return keys[i].vnet < keys[j].vnet })
 	out := make(map[string][]*compiledNSG)
 	for _, k := range keys {
-		out[k.nsg] = append(out[k.nsg], e.compiled[k])
+		out[k.nsg] = append(out[k.nsg], e.compiledAt(k))
 	}
 	return out
 }
@@ -233,7 +264,7 @@ func (e *Engine) checkManagementPorts(l *findingList) error {
 	var flows []*Flow
 	for _, vm := range e.vmList {
 		for i, port := range []uint16{22, 3389} {
-			if !opens(vm.subnet.nsg, i) && !opens(vm.nic, i) {
+			if !opens(e.nsgAt(vm.subnet.nsg), i) && !opens(e.nsgAt(vm.nic), i) {
 				continue
 			}
 			flows = append(flows, &Flow{

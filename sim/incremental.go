@@ -145,24 +145,14 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	diffs := make(map[string]ruleDiff)
 	remap := make(map[*topology.SecurityRule]*topology.SecurityRule)
 	newNSG := make(map[string]*topology.NetworkSecurityGroup)
-	for k, old := range e.compiled {
+	for k, s := range e.compiled {
 		if !names[k.nsg] {
 			continue
 		}
-		cur := e2.compiled[k]
-		if cur == nil {
-			// The NSG is no longer compiled here: its attachments changed,
-			// which sameBesidesNSGs rules out, or it is gone.
-			return e.reviseAll(results, t)
-		}
+		old, cur := e.nsgs[s], e2.nsgs[s]
 		newNSG[k.nsg] = cur.nsg
 		for dir := range old.rules {
-			diffs[k.nsg] = append(diffs[k.nsg], diffRules(old.rules[dir], cur.rules[dir], remap)...)
-		}
-	}
-	for k := range e2.compiled {
-		if names[k.nsg] && e.compiled[k] == nil {
-			return e.reviseAll(results, t)
+			diffs[k.nsg] = diffs[k.nsg].union(diffRules(old.rules[dir], cur.rules[dir], remap))
 		}
 	}
 
@@ -183,10 +173,9 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 		case slices.ContainsFunc(reached, func(n string) bool { return mayChange(res, diffs[n]) }):
 			again = append(again, i)
 			var causes []Cause
-			ports := PortSet(res.Flow.SourcePorts)
 			for n, d := range diffs {
 				for _, r := range d {
-					if mayMatch(res, r, ports) {
+					if mayMatch(res, r) {
 						causes = append(causes, Cause{n, r.rule.Name})
 					}
 				}
@@ -225,93 +214,43 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 }
 
 // reviseEngine returns an engine for t, a revision of the engine's
-// topology in the NSGs named only, with the same universe. It shares what
-// the edit leaves as it was: the compiled NSGs that did not change, and the
-// VNets where no changed NSG is attached, with their subnets and VMs. The
-// NSGs named are compiled anew in every VNet where they were compiled, and
-// the VNets where they are attached are copied, with their subnets and
-// VMs, to point at them. Compiling t whole would give the same engine, but
-// for its resolved network (Engine.Network), which is shared too: the same
-// VNets, subnets, VMs, ASGs and Bastion hosts, whose NSG fields name the
-// NSG objects of the engine's topology.
+// topology in the NSGs named only, with the same universe. The NSGs named
+// are compiled anew in every VNet where they were compiled (their slots in
+// nsgs), taking the compiled rules the edit left alone; everything else is
+// shared: the other compiled NSGs, the VNets, subnets and VMs (which name
+// their NSGs by slot), the service tags and the resolved network
+// (Engine.Network), whose NSG fields name the NSG objects of the engine's
+// topology. Compiling t whole would give the same engine.
 func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Engine, error) {
 	e2 := &Engine{
 		topo: t, net: e.net, u: e.u,
 		vnets: e.vnets, subnets: e.subnets, subnetOf: e.subnetOf,
 		vms: e.vms, vmList: e.vmList,
 		asgs:     maps.Clone(e.asgs),
-		compiled: make(map[nsgKey]*compiledNSG, len(e.compiled)),
+		compiled: e.compiled, nsgs: slices.Clone(e.nsgs),
+		tags: e.tags,
 	}
-	for k, n := range e.compiled {
-		if !names[k.nsg] {
-			e2.compiled[k] = n
-		}
-	}
-	for k := range e.compiled {
+	// In slot order, so that a missing NSG is reported the same way
+	// every time.
+	var slots []nsgSlot
+	var keys []nsgKey
+	for k, s := range e.compiled {
 		if names[k.nsg] {
-			if _, err := e2.compileNSG(k.nsg, e.vnets[k.vnet]); err != nil {
-				return nil, err
-			}
+			slots, keys = append(slots, s), append(keys, k)
 		}
 	}
-	// The VNets where a changed NSG is attached, to a subnet or a NIC.
-	touched := make(map[*vnetInfo]bool)
-	for _, si := range e.subnets {
-		if si.nsg != nil && names[si.nsg.nsg.Name] {
-			touched[si.vnet] = true
-		}
-		for _, vm := range si.vms {
-			if vm.nic != nil && names[vm.nic.nsg.Name] {
-				touched[si.vnet] = true
-			}
-		}
+	order := make([]int, len(slots))
+	for i := range order {
+		order[i] = i
 	}
-	if len(touched) == 0 {
-		return e2, nil
-	}
-	e2.vnets, e2.subnetOf, e2.vms = maps.Clone(e.vnets), maps.Clone(e.subnetOf), maps.Clone(e.vms)
-	e2.subnets, e2.vmList = slices.Clone(e.subnets), slices.Clone(e.vmList)
-	compiled := func(nsg string, vi *vnetInfo) *compiledNSG {
-		if nsg == "" {
-			return nil
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(slots[a], slots[b]) })
+	for _, i := range order {
+		k, s := keys[i], slots[i]
+		n, err := e2.compileGate(k.nsg, e.vnets[k.vnet], e.nsgs[s])
+		if err != nil {
+			return nil, err
 		}
-		return e2.compiled[nsgKey{nsg, vi.vnet.Name}]
-	}
-	newVM := make(map[*vmInfo]*vmInfo)
-	newVNet := make(map[*vnetInfo]*vnetInfo, len(touched))
-	for vi := range touched {
-		nv := *vi
-		nv.subnets = nil // the copies, below
-		newVNet[vi] = &nv
-		e2.vnets[vi.vnet.Name] = &nv
-	}
-	for i, si := range e2.subnets {
-		nv := newVNet[si.vnet]
-		if nv == nil {
-			continue
-		}
-		ns := *si
-		ns.vnet = nv
-		ns.nsg = compiled(si.subnet.NetworkSecurityGroup, nv)
-		ns.at = &attachment{subnet: &ns}
-		ns.vms = make([]*vmInfo, len(si.vms))
-		for j, vm := range si.vms {
-			nvm := *vm
-			nvm.subnet = &ns
-			nvm.nic = compiled(vm.vm.NetworkSecurityGroup, nv)
-			nvm.at = &attachment{subnet: &ns, vm: &nvm}
-			ns.vms[j] = &nvm
-			newVM[vm] = &nvm
-			e2.vms[vm.vm.Name] = &nvm
-		}
-		e2.subnets[i] = &ns
-		nv.subnets = append(nv.subnets, &ns)
-		e2.subnetOf[[2]string{nv.vnet.Name, si.subnet.Name}] = &ns
-	}
-	for i, vm := range e2.vmList {
-		if nvm := newVM[vm]; nvm != nil {
-			e2.vmList[i] = nvm
-		}
+		e2.nsgs[s] = n
 	}
 	return e2, nil
 }
@@ -426,6 +365,21 @@ func (e *Engine) sameUniverse(t *topology.Topology, names map[string]bool) bool 
 // and after the edit.
 type ruleDiff []*compiledRule
 
+// union returns d with the changed rules of add that d does not hold yet: a
+// rule of the same name that matches the same packets counts once. One NSG
+// is compiled in every VNet where it is attached, and a rule whose sides do
+// not depend on the VNet (prefixes, not VirtualNetwork or Internet) is the
+// same change in each of them: the flows it can match (mayMatch) and its
+// name as a Cause are the same.
+func (d ruleDiff) union(add ruleDiff) ruleDiff {
+	for _, r := range add {
+		if !slices.ContainsFunc(d, func(x *compiledRule) bool { return x.rule.Name == r.rule.Name && sameMatch(x, r) }) {
+			d = append(d, r)
+		}
+	}
+	return d
+}
+
 // diffRules returns the changed rules between the rule lists before and
 // after an edit (each in evaluation order), and records in remap the new
 // pointer of every unchanged rule. Rules are matched by name; when a name
@@ -516,50 +470,59 @@ func reachedNSGs(res *Result, edited map[*topology.NetworkSecurityGroup]bool, ou
 
 // mayChange reports whether a changed rule can match a packet of the flow.
 func mayChange(res *Result, d ruleDiff) bool {
-	if len(d) == 0 {
-		return false
-	}
-	ports := PortSet(res.Flow.SourcePorts)
-	return slices.ContainsFunc(d, func(r *compiledRule) bool { return mayMatch(res, r, ports) })
+	return slices.ContainsFunc(d, func(r *compiledRule) bool { return mayMatch(res, r) })
 }
 
 // mayMatch reports whether r can match a packet of the flow: its
 // protocol, sources, destinations and, for TCP and UDP, its ports meet the
 // flow's. Ports narrow only TCP and UDP flows; for the other protocols the
 // test keeps to the protocol, whatever the engine makes of their ports.
-// ports is the set of the flow's source ports.
-func mayMatch(res *Result, r *compiledRule, ports Set) bool {
+func mayMatch(res *Result, r *compiledRule) bool {
 	f := res.Flow
 	if protocolSet(r.rule.Protocol)&protocolSet(f.Protocol) == 0 {
 		return false
 	}
 	if (f.Protocol == topology.Tcp || f.Protocol == topology.Udp) &&
-		(!r.dstPorts.Contains(Point(f.Port)) || !meets(r.srcPorts, ports)) {
+		(!r.dstPorts.Contains(Point(f.Port)) || !meetsRanges(r.srcPorts, f.SourcePorts)) {
 		return false
 	}
 	return meets(r.src, res.Source) && meets(r.dst, res.Dest)
 }
 
+// meetsRanges reports whether s and the port ranges rs have a port in
+// common: meets(s, PortSet(rs)), without making the set.
+func meetsRanges(s Set, rs []topology.PortRange) bool {
+	for _, r := range rs {
+		if meets(s, Set{[]span{{Point(r.Lo), Point(r.Hi)}}}) {
+			return true
+		}
+	}
+	return false
+}
+
 // repointed returns res with its hops at the named NSGs pointing at the
-// edited NSG and its rules.
+// edited NSG and its rules. The copy's hops share one new array.
 func repointed(res *Result, names map[string]bool, nsgs map[string]*topology.NetworkSecurityGroup, remap map[*topology.SecurityRule]*topology.SecurityRule) *Result {
 	c := *res
 	c.Segments = slices.Clone(res.Segments)
+	n := 0
+	for i := range c.Segments {
+		n += len(c.Segments[i].Hops)
+	}
+	hops := make([]Hop, 0, n)
 	for i := range c.Segments {
 		sg := &c.Segments[i]
-		cloned := false
-		for j, h := range sg.Hops {
-			if !names[h.NSG.Name] {
-				continue
+		start := len(hops)
+		for _, h := range sg.Hops {
+			if names[h.NSG.Name] {
+				h.NSG = nsgs[h.NSG.Name]
+				if r, ok := remap[h.Rule]; ok {
+					h.Rule = r
+				}
 			}
-			if !cloned {
-				sg.Hops, cloned = slices.Clone(sg.Hops), true
-			}
-			sg.Hops[j].NSG = nsgs[h.NSG.Name]
-			if r, ok := remap[h.Rule]; ok {
-				sg.Hops[j].Rule = r
-			}
+			hops = append(hops, h)
 		}
+		sg.Hops = hops[start:len(hops):len(hops)]
 	}
 	c.Verdict, c.Hops = summarize(c.Segments)
 	return &c

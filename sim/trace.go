@@ -95,7 +95,7 @@ func (e *Engine) Trace(f *Flow) (*Trace, error) {
 			Destination: representative(sg.Destination, dst), DestinationPort: f.Port,
 		}
 		part := TracePart{Segment: sg, Packet: pkt, Access: topology.Allow}
-		for _, g := range gates(src, dst) {
+		for _, g := range e.gates(src, dst) {
 			ev := traceNSG(g, pkt)
 			part.NSGs = append(part.NSGs, ev)
 			if ev.MatchedRule().Access == topology.Deny {

@@ -203,7 +203,8 @@ func TestShadowedExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for k, c := range e.compiled {
+		for k, s := range e.compiled {
+			c := e.nsgs[s]
 			for dir := range 2 {
 				rules := c.rules[dir]
 				for j := range rules {
