@@ -148,8 +148,9 @@ func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
 }
 
 // revisedIndexUses is the number of uses after which an NSG compiled for a
-// revision builds its rule index.
-const revisedIndexUses = 64
+// revision builds its rule index (a variable for the tests, which take both
+// ways).
+var revisedIndexUses int32 = 64
 
 type compiledRule struct {
 	rule      *topology.SecurityRule

@@ -52,6 +52,26 @@ func TestReviseRandomTopologies(t *testing.T) {
 	}
 }
 
+// TestReviseIndexedNSGs does the same on random topologies whose NSGs have
+// past indexMinRules rules, so that revisions walk an NSG compiled again
+// without its index at first and with it once used often (compiledNSG.index),
+// and lint it with the shadowed-rule check kept per compiled NSG.
+func TestReviseIndexedNSGs(t *testing.T) {
+	defer func(n int32) { revisedIndexUses = n }(revisedIndexUses)
+	for _, uses := range []int32{revisedIndexUses, 1} {
+		revisedIndexUses = uses
+		for seed := range uint64(12) {
+			rng := rand.New(rand.NewPCG(seed, 9191))
+			topo := randomTopology(rng)
+			growRules(rng, topo, 50, 150)
+			reviseChain(t, rng, topo, 8)
+			if t.Failed() {
+				t.Fatalf("index after %d uses, seed %d:\n%s", uses, seed, dumpTopology(topo))
+			}
+		}
+	}
+}
+
 // reviseChain applies n random NSG edits one after the other, each revision
 // revising the one before, and checks each against a full simulation.
 func reviseChain(t *testing.T, rng *rand.Rand, topo *topology.Topology, n int) {
