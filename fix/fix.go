@@ -406,9 +406,10 @@ func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.
 	if bl := p.eng.Blockers(pr.nsg, shape); len(bl) > 0 {
 		bound = bl[0].Priority
 	}
+	name := uniqueName(nsg, shape.Name)
 	at := func(prio int, moves []Move) placement {
 		r := *shape
-		r.Name = uniqueName(nsg, shape.Name)
+		r.Name = name
 		r.Priority = prio
 		return placement{pr, &r, moves}
 	}
@@ -755,7 +756,7 @@ func flowProposals(t *topology.Topology, results []*sim.Result, intended map[str
 	}
 	builders := make(map[gateKey]*builder)
 	var order []gateKey
-	idx := topology.NewIndex(t) // by name, once: a blocked flow looks up its Bastion host, VM and client
+	var idx *topology.Index // by name, once, when a flow is blocked: it looks up its Bastion host, VM and client
 	for _, r := range results {
 		if !r.Blocked() || intended[r.Flow.ID] || r.Flow.Requirement != topology.Required {
 			continue
@@ -780,6 +781,9 @@ func flowProposals(t *topology.Topology, results []*sim.Result, intended map[str
 			k := keys[i]
 			b := builders[k]
 			if b == nil {
+				if idx == nil {
+					idx = topology.NewIndex(t)
+				}
 				b = &builder{t: t, idx: idx, nsg: k.nsg, dir: k.dir}
 				builders[k] = b
 				order = append(order, k)
