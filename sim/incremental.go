@@ -385,6 +385,22 @@ func (d ruleDiff) union(add ruleDiff) ruleDiff {
 // pointer of every unchanged rule. Rules are matched by name; when a name
 // repeats in a list, every rule of both lists counts as changed.
 func diffRules(before, after []compiledRule, remap map[*topology.SecurityRule]*topology.SecurityRule) ruleDiff {
+	// The rules the edit left where they were, at the start and at the
+	// end of both lists (the same objects: compileGate keeps them, and the
+	// default rules, as compiled), are unchanged; the diff is of the rest.
+	p := 0
+	for p < len(before) && p < len(after) && before[p].rule == after[p].rule {
+		p++
+	}
+	q := 0
+	for q < len(before)-p && q < len(after)-p && before[len(before)-1-q].rule == after[len(after)-1-q].rule {
+		q++
+	}
+	return diffMiddle(before[p:len(before)-q], after[p:len(after)-q], remap)
+}
+
+// diffMiddle is diffRules without the shortcut.
+func diffMiddle(before, after []compiledRule, remap map[*topology.SecurityRule]*topology.SecurityRule) ruleDiff {
 	var d ruleDiff
 	byName := make(map[string]int, len(before))
 	for i := range before {
