@@ -129,6 +129,11 @@ type compiledNSG struct {
 	uses    [2]atomic.Int32
 	// shadows is what the shadowed-rule check found (shadowsOf).
 	shadows atomic.Pointer[shadowMemo]
+	// linted is, for an NSG a revision compiled again, the NSG it was
+	// compiled from or, when that one was never checked, the one that
+	// one was compiled from, and so on: the latest with an answer of
+	// shadowsOf to start from (shadowsSince). One, not a chain, is kept.
+	linted *compiledNSG
 }
 
 // index returns the rule index of direction dir, building it on first use,
@@ -351,6 +356,12 @@ func (e *Engine) compileGate(name string, vi *vnetInfo, earlier *compiledNSG) (*
 		}
 	}
 	n := &compiledNSG{nsg: nsg, revised: earlier != nil}
+	if earlier != nil {
+		n.linted = earlier
+		if earlier.shadows.Load() == nil && earlier.linted != nil {
+			n.linted = earlier.linted
+		}
+	}
 	custom := slices.Clone(nsg.SecurityRules)
 	// Lower priority numbers first; priorities are unique per direction.
 	slices.SortStableFunc(custom, func(a, b *topology.SecurityRule) int { return cmp.Compare(a.Priority, b.Priority) })

@@ -69,9 +69,11 @@ func (e *Engine) checkShadowed(l *findingList) {
 	}
 }
 
-// shadowed is a custom rule that never matches, with the finding's message.
+// shadowed is a custom rule that never matches, the rules that take its
+// traffic, and the finding's message.
 type shadowed struct {
 	rule    *topology.SecurityRule
+	takers  []*topology.SecurityRule
 	message string
 }
 
@@ -86,20 +88,93 @@ type shadowMemo struct {
 // (ctxs, as contexts gives them). Compiled NSGs do not change, so the
 // answer is kept on the first of them and given again while the contexts
 // are the same objects: a revision of the engine (Revise) shares the NSGs
-// it did not change, and its findings check only those it did.
+// it did not change. An NSG a revision compiled again is checked against
+// the answer for the NSG it was compiled from (shadowsSince): only its
+// rules the edit can have changed are walked again.
 func shadowsOf(ctxs []*compiledNSG) []shadowed {
 	if m := ctxs[0].shadows.Load(); m != nil && slices.Equal(m.ctxs, ctxs) {
 		return m.found
 	}
 	nsg := ctxs[0].nsg
 	m := &shadowMemo{ctxs: slices.Clone(ctxs)}
+	since := shadowsSince(ctxs)
 	for _, r := range nsg.SecurityRules {
+		if sh, known := since(r); known {
+			if sh != nil {
+				m.found = append(m.found, *sh)
+			}
+			continue
+		}
 		if takers, ok := shadowedBy(ctxs, r); ok {
-			m.found = append(m.found, shadowed{r, shadowMessage(nsg, r, takers)})
+			m.found = append(m.found, shadowed{r, takers, shadowMessage(nsg, r, takers)})
 		}
 	}
 	ctxs[0].shadows.Store(m)
 	return m.found
+}
+
+// shadowsSince returns, for an NSG compiled again by a revision, what is
+// known of each rule from the answer of shadowsOf for the NSG it was
+// compiled from (compiledNSG.linted): whether it is shadowed (and how:
+// sh), or nothing (known false) when it must be walked again. A rule keeps
+// its answer when it is the same object as before, every rule that took
+// its traffic is still in the NSG as it was, and, in every VNet, no rule
+// the edit changed (diffRules: added, removed, or moved among the others)
+// can match a packet of it: the rules before it then take the same
+// packets of it as before ("Once traffic matches a rule, processing
+// stops", NSG overview). Without such an answer every rule is walked.
+func shadowsSince(ctxs []*compiledNSG) func(r *topology.SecurityRule) (sh *shadowed, known bool) {
+	unknown := func(*topology.SecurityRule) (*shadowed, bool) { return nil, false }
+	base := ctxs[0].linted
+	if base == nil {
+		return unknown
+	}
+	m := base.shadows.Load()
+	if m == nil || len(m.ctxs) != len(ctxs) {
+		return unknown
+	}
+	var changed [2][]matchBox
+	for i, c := range ctxs {
+		if c.linted != m.ctxs[i] {
+			return unknown
+		}
+		for dir := range c.rules {
+			for _, d := range diffRules(c.linted.rules[dir], c.rules[dir], map[*topology.SecurityRule]*topology.SecurityRule{}) {
+				changed[dir] = append(changed[dir], ruleBox(d))
+			}
+		}
+	}
+	before := make(map[*topology.SecurityRule]*shadowed)
+	for _, old := range base.nsg.SecurityRules {
+		before[old] = nil
+	}
+	for i := range m.found {
+		before[m.found[i].rule] = &m.found[i]
+	}
+	now := make(map[*topology.SecurityRule]bool, len(ctxs[0].nsg.SecurityRules))
+	for _, r := range ctxs[0].nsg.SecurityRules {
+		now[r] = true
+	}
+	return func(r *topology.SecurityRule) (*shadowed, bool) {
+		sh, ok := before[r]
+		if !ok {
+			return nil, false
+		}
+		if sh != nil && slices.ContainsFunc(sh.takers, func(t *topology.SecurityRule) bool { return !now[t] }) {
+			return nil, false
+		}
+		for _, c := range ctxs {
+			i := indexOf(c.rules[r.Direction], r)
+			if i < 0 {
+				return nil, false
+			}
+			b := ruleBox(&c.rules[r.Direction][i])
+			if slices.ContainsFunc(changed[r.Direction], b.overlaps) {
+				return nil, false
+			}
+		}
+		return sh, true
+	}
 }
 
 // contexts returns each NSG compiled in every VNet where it is attached,

@@ -165,6 +165,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	for _, n := range e.topo.NetworkSecurityGroups {
 		edited[n] = names[n.Name]
 	}
+	causes := causesOf(diffs)
 	for i, res := range results {
 		reached = reachedNSGs(res, edited, reached[:0])
 		switch {
@@ -172,16 +173,7 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 			v.Results[i] = res
 		case slices.ContainsFunc(reached, func(n string) bool { return mayChange(res, diffs[n]) }):
 			again = append(again, i)
-			var causes []Cause
-			for n, d := range diffs {
-				for _, r := range d {
-					if mayMatch(res, r) {
-						causes = append(causes, Cause{n, r.rule.Name})
-					}
-				}
-			}
-			slices.SortFunc(causes, func(a, b Cause) int { return cmp.Or(cmp.Compare(a.NSG, b.NSG), cmp.Compare(a.Rule, b.Rule)) })
-			v.Causes[i] = slices.Compact(causes)
+			v.Causes[i] = causes(res)
 		default:
 			v.Results[i] = repointed(res, names, newNSG, remap)
 		}
@@ -211,6 +203,42 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	}
 	v.Reevaluated = len(again)
 	return v, nil
+}
+
+// causesOf returns a function that lists the changed rules, of diffs by
+// NSG name, that can match a packet of a flow (mayMatch): Revision.Causes.
+// The rules are walked NSG by NSG in order of name, and an NSG whose changed
+// rules have no destination the flow's destinations meet is passed over.
+func causesOf(diffs map[string]ruleDiff) func(res *Result) []Cause {
+	type nsgChanges struct {
+		nsg   string
+		rules ruleDiff
+		dst   Set // the union of the rules' destinations
+	}
+	changes := make([]nsgChanges, 0, len(diffs))
+	for n, d := range diffs {
+		c := nsgChanges{nsg: n, rules: d}
+		for _, r := range d {
+			c.dst = c.dst.Union(r.dst)
+		}
+		changes = append(changes, c)
+	}
+	slices.SortFunc(changes, func(a, b nsgChanges) int { return cmp.Compare(a.nsg, b.nsg) })
+	return func(res *Result) []Cause {
+		var out []Cause
+		for _, c := range changes {
+			if !meets(c.dst, res.Dest) {
+				continue
+			}
+			for _, r := range c.rules {
+				if mayMatch(res, r) {
+					out = append(out, Cause{c.nsg, r.rule.Name})
+				}
+			}
+		}
+		slices.SortFunc(out, func(a, b Cause) int { return cmp.Or(cmp.Compare(a.NSG, b.NSG), cmp.Compare(a.Rule, b.Rule)) })
+		return slices.Compact(out)
+	}
 }
 
 // reviseEngine returns an engine for t, a revision of the engine's
