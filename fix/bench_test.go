@@ -1,9 +1,7 @@
 package fix
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -31,57 +29,6 @@ func estate(tb testing.TB) *topology.Topology {
 		tb.Fatal(err)
 	}
 	return t
-}
-
-// spreadNSGs returns a copy of t in which the subnets of gen's workload
-// NSGs (named nsg-s…) have n NSGs, dealt out in turn, each a copy under its
-// own name of one of those workload NSGs. The other NSGs stay as they are.
-func spreadNSGs(t *topology.Topology, n int) *topology.Topology {
-	var workload []*topology.NetworkSecurityGroup
-	for _, g := range t.NetworkSecurityGroups {
-		if strings.HasPrefix(g.Name, "nsg-s") {
-			workload = append(workload, g)
-		}
-	}
-	if len(workload) == 0 {
-		return t
-	}
-	var nsgs []*topology.NetworkSecurityGroup
-	for _, g := range t.NetworkSecurityGroups {
-		if !strings.HasPrefix(g.Name, "nsg-s") {
-			nsgs = append(nsgs, g)
-		}
-	}
-	for i := range n {
-		src := workload[i%len(workload)]
-		g := *src
-		g.Name = fmt.Sprintf("nsg-workload-%03d", i)
-		g.SecurityRules = make([]*topology.SecurityRule, len(src.SecurityRules))
-		for j, r := range src.SecurityRules {
-			c := *r
-			g.SecurityRules[j] = &c
-		}
-		nsgs = append(nsgs, &g)
-	}
-	c := *t
-	c.NetworkSecurityGroups = nsgs
-	c.Name = fmt.Sprintf("%s-%d-nsgs", t.Name, n)
-	c.VirtualNetworks = make([]*topology.VirtualNetwork, len(t.VirtualNetworks))
-	k := 0
-	for i, v := range t.VirtualNetworks {
-		nv := *v
-		nv.Subnets = make([]*topology.Subnet, len(v.Subnets))
-		for j, s := range v.Subnets {
-			ns := *s
-			if ns.Name != topology.BastionSubnetName && strings.HasPrefix(ns.NetworkSecurityGroup, "nsg-s") {
-				ns.NetworkSecurityGroup = fmt.Sprintf("nsg-workload-%03d", k%n)
-				k++
-			}
-			nv.Subnets[j] = &ns
-		}
-		c.VirtualNetworks[i] = &nv
-	}
-	return &c
 }
 
 // BenchmarkFixVersusSimulate runs simulate (sim.Simulate) and fix
