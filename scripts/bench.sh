@@ -18,7 +18,8 @@
 # that JSON to YAML (no stages). Both read it at the default memory budget
 # (2 GiB, under which JSON inputs may be 256 MiB), or with --memory-budget
 # $BENCH_AZ_BUDGET when that is set. BENCH_SHAPES picks some of the shapes
-# (default: "1k 10k 50k 2000x200 2000x200-az import-az").
+# (default: "1k 10k 50k 2000x200 2000x200-az import-az"). Then a second
+# table: fix versus simulate on the 10,000-VM estate with 400 NSGs (below).
 #
 # GNU time is required for CPU time and peak memory; without it the script
 # installs it (apt-get, as root) or stops.
@@ -124,3 +125,27 @@ for shape in $shapes; do
 	fi
 	echo "| $shape | $vms | $groups | $rules | $size | $flows | $wall s | $cputime s | $mem $stages"
 done
+
+# fix versus simulate (BENCH_FIX=0 skips it): the 10,000-VM estate with 400
+# NSGs of 100 rules each, where `nsgsim fix` adds rules to most NSGs. The
+# runs alternate, simulate then fix on the same file, and the ratio is taken
+# pair by pair, so that it holds when the machine's speed drifts; each
+# figure is the median of BENCH_RUNS.
+if [[ ${BENCH_FIX:-1} == 1 ]]; then
+	file=$work/fix-10k.yaml
+	"$nsgsim" gen --seed 1 --vnets 40 --subnets 800 --vms 10000 --nsgs 400 --rules-per-nsg 100 -o "$file"
+	added=$("$nsgsim" fix --emit az "$file" 2>/dev/null | sed -n 's/^# nsgsim fix for .*: \([0-9]*\) rules\{0,1\} to add.*/\1/p') || true
+	pairs=()
+	for ((i = 0; i < runs; i++)); do
+		read -r sw sc _ <<<"$(measure simulate --quiet --format json "$file")"
+		read -r fw fc _ <<<"$(measure fix --emit az "$file")"
+		pairs+=("$sw $sc $fw $fc $(awk -v a="$fw" -v b="$sw" 'BEGIN { printf "%.2f", a / b }') $(awk -v a="$fc" -v b="$sc" 'BEGIN { printf "%.2f", a / b }')")
+	done
+	col() { printf '%s\n' "${pairs[@]}" | awk -v c="$1" '{ print $c }' | sort -n | sed -n "$(((runs + 1) / 2))p"; }
+	echo
+	echo "fix versus simulate on the same file (simulate --format json; fix --emit az): median of $runs alternating pairs"
+	echo
+	echo "| estate | rules added | simulate wall | simulate CPU | fix wall | fix CPU | fix / simulate, wall | fix / simulate, CPU |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| 10,000 VMs, 400 NSGs × 100 rules | ${added:-?} | $(col 1) s | $(col 2) s | $(col 3) s | $(col 4) s | $(col 5) | $(col 6) |"
+fi
