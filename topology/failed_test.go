@@ -59,6 +59,17 @@ var failedCases = []struct {
 		"      - {name: r, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceApplicationSecurityGroups: [{id: bad}, nope], sourcePortRange: \"*\", destinationAddressPrefix: \"*\", destinationPortRange: \"22\"}\n",
 		"topo.yaml:5:123: rule \"r\": sourceApplicationSecurityGroups[0]: id: \"bad\" is not an application security group ID (.../applicationSecurityGroups/NAME)\n" +
 			"topo.yaml:5:129: rule \"r\": sourceApplicationSecurityGroups[1]: unknown application security group \"nope\""},
+
+	// An item that is not an object keeps its place too.
+	{"object-item", "virtualNetworks:\n  - 5\n  - {addressSpace: [10.0.0.1/16]}\n",
+		"topo.yaml:2:5: virtualNetworks[0]: expected a mapping, got \"5\"\n" +
+			"topo.yaml:3:5: virtualNetworks[1]: missing required key \"name\"\n" +
+			"topo.yaml:3:21: virtualNetworks[1]: addressSpace[0]: 10.0.0.1/16 has host bits set; did you mean 10.0.0.0/16?"},
+	{"rule-item", nsgHead + "      - 5\n" +
+		"      - {priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: 10.0.0.1/24, sourcePortRange: \"*\", destinationAddressPrefix: \"*\", destinationPortRange: \"22\"}\n",
+		"topo.yaml:4:9: network security group \"nsg\": securityRules[0]: expected a mapping, got \"5\"\n" +
+			"topo.yaml:5:9: network security group \"nsg\": securityRules[1]: missing required key \"name\"\n" +
+			"topo.yaml:5:96: network security group \"nsg\": securityRules[1]: sourceAddressPrefix: 10.0.0.1/24 has host bits set; did you mean 10.0.0.0/24?"},
 }
 
 // TestFailedValuesReportedOnce runs failedCases through both paths, the

@@ -293,6 +293,8 @@ func scanItem(data []byte, span itemSpan, a *arena) *yaml.Node {
 // decodeItems scans and decodes the items of a list, in parallel, each
 // worker with its own decoder; it stops at the first item the scanner does
 // not read, and marks d failed, or that has a problem, and marks d erred.
+// An item that is not an object has a problem: all the items it returns
+// are objects.
 func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	out := make([]*T, len(spans))
 	type worker struct {
@@ -317,20 +319,14 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		d.erred = !d.failed
 		return nil
 	}
-	kept := out[:0]
-	for _, x := range out {
-		if x != nil {
-			kept = append(kept, x)
-		}
-	}
-	return kept
+	return out
 }
 
 // decodeItemsInOrder scans and decodes the items of a list one after
 // another, as the yaml.v3 path does (see decodeList). It marks d failed at
 // the first item the scanner does not read.
 func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	var out []*T
+	out := make([]*T, len(items))
 	a := &arena{}
 	mark := len(d.fieldBuf)
 	for i, item := range items {
@@ -340,9 +336,7 @@ func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decode
 			d.failed = true
 			return nil
 		}
-		if x := decode(d, n, i); x != nil {
-			out = append(out, x)
-		}
+		out[i] = decode(d, n, i)
 		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
 	}
 	return out

@@ -113,9 +113,11 @@ func azResource(n *yaml.Node) string {
 var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": true, "provisioningState": true, "etag": true}
 
 // decodeList decodes the top-level list m[key] of what, one object at a
-// time with decode, keeping the objects that decode. A list the topology
-// scanner left unread (d.lazy) is scanned and decoded item by item, in
-// parallel unless d.inOrder.
+// time with decode. An item that is not an object is reported and stays in
+// the list as nil, which Validate skips, so that the objects after it keep
+// their index in Validate's messages ("virtualNetworks[2]"). A list the
+// topology scanner left unread (d.lazy) is scanned and decoded item by
+// item, in parallel unless d.inOrder.
 func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	items := d.list(m.node(key), msgCtx{}, key, what, &d.t.Origin)
 	if spans, ok := d.lazy[m.node(key)]; ok {
@@ -125,11 +127,12 @@ func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*
 		return decodeItems(d, spans, decode)
 	}
 	var out []*T
+	if len(items) > 0 {
+		out = make([]*T, len(items))
+	}
 	mark := len(d.fieldBuf)
 	for i, n := range items {
-		if x := decode(d, n, i); x != nil {
-			out = append(out, x)
-		}
+		out[i] = decode(d, n, i)
 		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
 	}
 	return out
@@ -236,9 +239,8 @@ func (d *decoder) virtualNetwork(n *yaml.Node, i int) *VirtualNetwork {
 	vctx := ctx.String() // once for all the subnets
 	mark := len(d.fieldBuf)
 	for j, sn := range subnets {
-		if s := d.subnet(sn, v.Name, vctx, j); s != nil {
-			v.Subnets = append(v.Subnets, s)
-		}
+		// nil when it is not an object, as decodeList keeps it.
+		v.Subnets = append(v.Subnets, d.subnet(sn, v.Name, vctx, j))
 		d.fieldBuf = d.fieldBuf[:mark] // the subnet's fieldNodes
 	}
 	return v
@@ -289,9 +291,8 @@ func (d *decoder) networkSecurityGroup(n *yaml.Node, i int) *NetworkSecurityGrou
 	gctx := ctx.String() // once for all the rules
 	mark := len(d.fieldBuf)
 	for j, rn := range rules {
-		if r := d.securityRule(rn, gctx, j); r != nil {
-			g.SecurityRules = append(g.SecurityRules, r)
-		}
+		// nil when it is not an object, as decodeList keeps it.
+		g.SecurityRules = append(g.SecurityRules, d.securityRule(rn, gctx, j))
 		d.fieldBuf = d.fieldBuf[:mark] // the rule's fieldNodes
 	}
 	return g
@@ -788,6 +789,9 @@ func (d *decoder) canonicalFlowEndpoints() {
 	}
 	x := NewIndex(t) // by name, once: thousands of flows on a large estate
 	for _, f := range t.Flows {
+		if f == nil {
+			continue // not an object: reported
+		}
 		for _, p := range []*string{&f.Source, &f.Destination} {
 			if *p == "" || x.endpointObject(*p) {
 				continue
