@@ -337,7 +337,7 @@ func (d *decoder) require(m fieldNodes, n *yaml.Node, ctx msgCtx, o *Origin, key
 
 // name reads the name of an object and returns it with the context to use
 // for the object's other problems: `kind "name"`, or ctx when it has none.
-// A name that is missing or empty is marked failed in o.
+// A name that is missing, not a string or empty is marked failed in o.
 func (d *decoder) name(m fieldNodes, n *yaml.Node, ctx msgCtx, kind string, o *Origin) (string, msgCtx) {
 	v, ok := m.get("name")
 	if !ok {
