@@ -25,7 +25,17 @@
 // yamllocate.go places its syntax errors at the offending token; nodes.go
 // reads typed values from nodes; schema.go decodes each object of SPEC
 // section 1; suggest.go makes the "did you mean" suggestions; load.go runs
-// them in order and merges the problems Validate finds.
+// them in order and adds the problems Validate finds.
+//
+// The decoder reports what the model cannot hold: a value of the wrong
+// type, an address that does not parse, a port past 65535 (ports are
+// uint16). Ranges the model can hold (a priority, a custom port 0) and
+// references between objects are Validate's, which the JSON importers run
+// too. Where the decoder reports a field's value and leaves the field
+// empty or zero, it marks the field failed (Origin.SetFailed), and Validate
+// does not report it again as missing, empty or out of range. The service
+// tag of an address is the one reference the decoder resolves: its message
+// points to the topology's serviceTags key.
 //
 // After loading, addresses are netip values, ports are ranges, and protocol,
 // access and direction are small typed enums; names refer to other objects and

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Load reads the topology file at path (SPEC section 1), checks it with
@@ -56,8 +53,8 @@ func ParseOwned(file string, data []byte, tags *ServiceTags) (*Topology, error) 
 // not nil, is the Service Tags file given by the caller.
 func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topology, error) {
 	if int64(len(data)) <= CurrentBudget().Limits().TopologySize {
-		if t, reported, ends, ok := fastParse(file, data, owned, tags); ok {
-			return checked(t, reported, ends)
+		if t, reported, ok := fastParse(file, data, owned, tags); ok {
+			return checked(t, reported)
 		}
 		if onlyComments(data) {
 			// What yaml.v3 would say after reading it all, at once.
@@ -68,11 +65,12 @@ func parseData(file string, data []byte, owned bool, tags *ServiceTags) (*Topolo
 }
 
 // checked returns t when decoding it reported no problem and Validate
-// finds none, and every problem, sorted, otherwise: those reported, and
-// those of Validate that they do not explain (see unreported; ends holds the
-// extents of the nodes that hold the reported problems).
-func checked(t *Topology, reported ErrorList, ends map[Pos]Pos) (*Topology, error) {
-	errs := append(reported, unreported(Validate(t), reported, ends)...)
+// finds none, and every problem, sorted, otherwise: those reported and
+// those of Validate. The decoder marks the fields it reported and left
+// empty (Origin.SetFailed), so that Validate does not report them again as
+// missing or out of range.
+func checked(t *Topology, reported ErrorList) (*Topology, error) {
+	errs := append(reported, Validate(t)...)
 	errs.Sort()
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -83,14 +81,9 @@ func checked(t *Topology, reported ErrorList, ends map[Pos]Pos) (*Topology, erro
 // parseYAMLv3 is Parse by yaml.v3's node tree, for every file the topology
 // scanner does not read: it places every problem.
 func parseYAMLv3(file string, data []byte, tags *ServiceTags) (*Topology, error) {
-	t, root, errs, ok := parse(file, data, tags)
+	t, errs, ok := parse(file, data, tags)
 	if ok {
-		var ends map[Pos]Pos
-		if len(errs) > 0 {
-			ends = make(map[Pos]Pos)
-			spans(root, file, ends)
-		}
-		return checked(t, errs, ends)
+		return checked(t, errs)
 	}
 	errs.Sort()
 	if err := errs.Err(); err != nil {
@@ -101,25 +94,25 @@ func parseYAMLv3(file string, data []byte, tags *ServiceTags) (*Topology, error)
 
 // parse decodes data into a topology. ok is false when the file could not
 // be read as a YAML mapping at all; then Validate has nothing to check.
-func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml.Node, errs ErrorList, ok bool) {
+func parse(file string, data []byte, tags *ServiceTags) (t *Topology, errs ErrorList, ok bool) {
 	start := Pos{File: file, Line: 1, Col: 1}
 	b := CurrentBudget()
 	lim := b.Limits()
 	if int64(len(data)) > lim.TopologySize {
 		errs.Add(start, "%s", sizeMessage(fmt.Sprint(len(data)), yamlInputs, lim.TopologySize, b))
-		return nil, nil, errs, false
+		return nil, errs, false
 	}
 	if p, msg := checkEncoding(data); msg != "" {
 		p.File = file
 		errs.Add(p, "%s", msg)
-		return nil, nil, errs, false
+		return nil, errs, false
 	}
 	// yaml.v3 builds every node before checkLimits can count them: refuse
 	// a file with too many first, at the node past the limit.
 	if n, past := countNodes(data, lim.Nodes); n > lim.Nodes {
 		past.File = file
 		errs.Add(past, "more than %d YAML nodes; nsgsim reads topologies of at most %d nodes", lim.Nodes, lim.Nodes)
-		return nil, nil, errs, false
+		return nil, errs, false
 	}
 	root, err := decodeYAML(file, data)
 	if err != nil {
@@ -129,65 +122,15 @@ func parse(file string, data []byte, tags *ServiceTags) (t *Topology, root *yaml
 		} else {
 			errs.Add(start, "%v", err)
 		}
-		return nil, nil, errs, false
+		return nil, errs, false
 	}
 	if e := checkLimits(file, root, lim.Nodes); e != nil {
-		return nil, nil, append(errs, e), false
+		return nil, append(errs, e), false
 	}
 	d := &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}}
 	if !d.topology(root) {
-		return nil, nil, d.errs, false
+		return nil, d.errs, false
 	}
 	d.canonicalFlowEndpoints()
-	return d.t, root, d.errs, true
-}
-
-// unreported returns the problems Validate found that parsing did not
-// already explain. Validate sees only the model: where a value did not
-// parse, it finds the field empty ("no source" after a bad address, "priority
-// 0" after a bad priority). So a problem Validate reports at a YAML node is
-// dropped when parsing reported one at that node or inside it. ends gives,
-// for the position where a node starts, the last position inside the
-// largest node starting there (see spans); it needs to hold only the nodes
-// that hold a reported problem.
-func unreported(found, reported ErrorList, ends map[Pos]Pos) ErrorList {
-	if len(reported) == 0 {
-		return found
-	}
-	at := make([]Pos, len(reported))
-	for i, r := range reported {
-		at[i] = r.Pos
-	}
-	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
-	var out ErrorList
-	for _, e := range found {
-		end, ok := ends[e.Pos]
-		if !ok {
-			end = e.Pos
-		}
-		// The first reported position at or after e's; explained if it
-		// is not past the end of e's node.
-		i := sort.Search(len(at), func(i int) bool { return !at[i].Before(e.Pos) })
-		if i < len(at) && !end.Before(at[i]) {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// spans records, for each position where a node starts, the last position
-// inside the largest node starting there. It does not follow aliases.
-func spans(n *yaml.Node, file string, ends map[Pos]Pos) Pos {
-	start := Pos{File: file, Line: n.Line, Col: n.Column}
-	end := start
-	for _, c := range n.Content {
-		if e := spans(c, file, ends); end.Before(e) {
-			end = e
-		}
-	}
-	if old, ok := ends[start]; !ok || old.Before(end) {
-		ends[start] = end
-	}
-	return end
+	return d.t, d.errs, true
 }

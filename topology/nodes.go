@@ -27,10 +27,10 @@ type decoder struct {
 	lazy   map[*yaml.Node][]itemSpan
 	failed bool
 	// erred is set when a worker decoding a list's items met a problem;
-	// then fastParse decodes the file again in order, with ends set to
-	// record the extents of the nodes that hold problems (see unreported).
-	erred bool
-	ends  map[Pos]Pos
+	// then fastParse decodes the file again with inOrder set, the items one
+	// after another.
+	erred   bool
+	inOrder bool
 	// Scratch space: the pairs of the mapping object reads, and the
 	// fieldNodes it returns, which decodeList drops after each item.
 	pairBuf  []pair
@@ -315,12 +315,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// require reports the keys of keys that m lacks, at mapping n.
-func (d *decoder) require(m fieldNodes, n *yaml.Node, ctx msgCtx, keys ...string) {
+// require reports the keys of keys that m lacks, at mapping n, and marks
+// them failed in o.
+func (d *decoder) require(m fieldNodes, n *yaml.Node, ctx msgCtx, o *Origin, keys ...string) {
 	var missing []string
 	for _, k := range keys {
 		if _, ok := m.get(k); !ok {
 			missing = append(missing, strconv.Quote(k))
+			o.SetFailed(k)
 		}
 	}
 	switch len(missing) {
@@ -335,10 +337,12 @@ func (d *decoder) require(m fieldNodes, n *yaml.Node, ctx msgCtx, keys ...string
 
 // name reads the name of an object and returns it with the context to use
 // for the object's other problems: `kind "name"`, or ctx when it has none.
-func (d *decoder) name(m fieldNodes, n *yaml.Node, ctx msgCtx, kind string) (string, msgCtx) {
+// A name that is missing, not a string or empty is marked failed in o.
+func (d *decoder) name(m fieldNodes, n *yaml.Node, ctx msgCtx, kind string, o *Origin) (string, msgCtx) {
 	v, ok := m.get("name")
 	if !ok {
 		d.errorf(deref(n), ctx, "missing required key \"name\"")
+		o.SetFailed("name")
 		return "", ctx
 	}
 	s, ok := d.str(v, ctx, "name")
@@ -346,6 +350,7 @@ func (d *decoder) name(m fieldNodes, n *yaml.Node, ctx msgCtx, kind string) (str
 		if ok {
 			d.errorf(v, ctx, "name is empty")
 		}
+		o.SetFailed("name")
 		return s, ctx
 	}
 	return s, ctx.named(kind, s)
@@ -399,26 +404,35 @@ func saturatedInt(i int64) int {
 }
 
 // boolean reads true or false.
-func (d *decoder) boolean(v *yaml.Node, ctx msgCtx, key string) bool {
+func (d *decoder) boolean(v *yaml.Node, ctx msgCtx, key string) (bool, bool) {
 	n := deref(v)
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 		d.errorf(v, ctx.with(key), "expected true or false, got %s", describe(v))
-		return false
+		return false, false
 	}
-	return strings.EqualFold(n.Value, "true")
+	return strings.EqualFold(n.Value, "true"), true
 }
 
-// list returns the items of a list; null is the empty list.
-func (d *decoder) list(v *yaml.Node, ctx msgCtx, key, what string) []*yaml.Node {
+// list returns the items of a list; null is the empty list. What is not a
+// list is reported, and key marked failed in o.
+func (d *decoder) list(v *yaml.Node, ctx msgCtx, key, what string, o *Origin) []*yaml.Node {
 	if v == nil || isNull(v) {
 		return nil
 	}
 	n := deref(v)
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(v, ctx.with(key), "expected a list of %s, got %s", what, describe(v))
+		o.SetFailed(key)
 		return nil
 	}
 	return n.Content
+}
+
+// itemFailed marks item i of the list at key failed in o, and the list
+// with it: what the object holds for the list is not all that was written.
+func itemFailed(o *Origin, key string, i int) {
+	o.SetFailed(indexedKey(key, i))
+	o.SetFailed(key)
 }
 
 // enum reads an enumeration with parse, case-insensitively.
@@ -434,6 +448,52 @@ func enum[T any](d *decoder, v *yaml.Node, ctx msgCtx, key string, parse func(st
 		return zero, false
 	}
 	return x, true
+}
+
+// strField reads v, the value of key, into *dst; when it is not a string it
+// reports so, marks key failed in o and returns false.
+func (d *decoder) strField(dst *string, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
+	s, ok := d.str(v, ctx, key)
+	if !ok {
+		o.SetFailed(key)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// boolField is strField for true or false.
+func (d *decoder) boolField(dst *bool, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
+	b, ok := d.boolean(v, ctx, key)
+	if !ok {
+		o.SetFailed(key)
+		return false
+	}
+	*dst = b
+	return true
+}
+
+// addrField is strField for an IPv4 address.
+func (d *decoder) addrField(dst *netip.Addr, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
+	a, ok := d.addr(v, ctx, key)
+	if !ok {
+		o.SetFailed(key)
+		return false
+	}
+	*dst = a
+	return true
+}
+
+// enumField is strField for an enumeration read with enum; *dst keeps its
+// default when v is not one of its values.
+func enumField[T any](d *decoder, dst *T, v *yaml.Node, ctx msgCtx, key string, parse func(string) (T, bool), expected string, o *Origin) bool {
+	x, ok := enum(d, v, ctx, key, parse, expected)
+	if !ok {
+		o.SetFailed(key)
+		return false
+	}
+	*dst = x
+	return true
 }
 
 const (
@@ -516,33 +576,42 @@ func (d *decoder) addr(v *yaml.Node, ctx msgCtx, key string) (netip.Addr, bool) 
 }
 
 // prefixList reads a list of IPv4 addresses and CIDRs, recording the
-// position of item i as "key[i]".
+// position of item i as "key[i]". An item that does not parse is reported
+// and kept as the zero Prefix, marked failed, so that item i of the list
+// is still the one at "key[i]" for what Validate reports of the others.
 func (d *decoder) prefixList(v *yaml.Node, ctx msgCtx, key string, o *Origin) []netip.Prefix {
 	var out []netip.Prefix
-	for i, item := range d.list(v, ctx, key, "IPv4 addresses or CIDRs") {
+	for i, item := range d.list(v, ctx, key, "IPv4 addresses or CIDRs", o) {
 		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
-		if p, ok := d.prefix(item, ctx, k); ok {
-			out = append(out, p)
+		p, ok := d.prefix(item, ctx, k)
+		if !ok {
+			itemFailed(o, key, i)
 		}
+		out = append(out, p)
 	}
 	return out
 }
 
-// nameList reads a list of names.
+// nameList reads a list of names. An item that is not a string is reported
+// and kept as "", marked failed, as prefixList keeps one.
 func (d *decoder) nameList(v *yaml.Node, ctx msgCtx, key, what string, o *Origin) []string {
 	var out []string
-	for i, item := range d.list(v, ctx, key, what) {
+	for i, item := range d.list(v, ctx, key, what, o) {
 		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
-		if s, ok := d.str(item, ctx, k); ok {
-			out = append(out, s)
+		s, ok := d.str(item, ctx, k)
+		if !ok {
+			itemFailed(o, key, i)
 		}
+		out = append(out, s)
 	}
 	return out
 }
 
-// portRange reads "443", 443, "8080-8090" or "*".
+// portRange reads "443", 443, "8080-8090" or "*". Ports are checked here,
+// not by Validate: the model holds them as uint16, which cannot hold a port
+// out of range.
 func (d *decoder) portRange(v *yaml.Node, ctx msgCtx, key string) (PortRange, bool) {
 	s, ok := d.str(v, ctx, key)
 	if !ok {
@@ -561,7 +630,8 @@ func (d *decoder) portRange(v *yaml.Node, ctx msgCtx, key string) (PortRange, bo
 }
 
 // portRanges reads the singular and plural port fields of a rule or flow.
-// It returns the ranges, whether any field was set, and whether all parsed.
+// It returns the ranges, and whether any field was set. A field that does
+// not parse is marked failed in o.
 func (d *decoder) portRanges(m fieldNodes, ctx msgCtx, singular string, o *Origin) ([]PortRange, bool) {
 	plural := pluralKey(singular)
 	var out []PortRange
@@ -569,21 +639,26 @@ func (d *decoder) portRanges(m fieldNodes, ctx msgCtx, singular string, o *Origi
 	if hasS && isEmptyString(sv) {
 		hasS = false
 	}
-	items := d.list(m.node(plural), ctx, plural, "port ranges")
+	items := d.list(m.node(plural), ctx, plural, "port ranges", o)
 	if hasS && len(items) > 0 {
 		d.errorf(m.node(plural), ctx, "both %s and %s are set; expected one of them", singular, plural)
+		o.SetFailed(plural)
 	}
 	if hasS {
 		if r, ok := d.portRange(sv, ctx, singular); ok {
 			out = append(out, r)
+		} else {
+			o.SetFailed(singular)
 		}
 	}
 	for i, item := range items {
 		k := indexedKey(plural, i)
 		o.SetField(k, d.pos(item))
-		if r, ok := d.portRange(item, ctx, k); ok {
-			out = append(out, r)
+		r, ok := d.portRange(item, ctx, k)
+		if !ok {
+			itemFailed(o, plural, i) // kept as the zero range, as prefixList keeps an item
 		}
+		out = append(out, r)
 	}
 	return out, hasS || len(items) > 0
 }

@@ -18,6 +18,11 @@ import (
 // scanning; an object with many fields gets an index. As with the
 // map it once was, a copy of an Origin shares its positions: record them on
 // one copy only.
+//
+// An Origin also records the fields whose value a loader could not read
+// (SetFailed): the loader has reported why, and what the object holds for
+// the field is empty, zero or partial, so Validate reports nothing that
+// follows only from that. Only objects with such a field pay for the record.
 type Origin struct {
 	Pos    Pos
 	fields []fieldPos
@@ -40,10 +45,12 @@ const (
 )
 
 // originMore is what few objects need: the positions of fields in another
-// file or with a JSON path, and the index of an object with many fields.
+// file or with a JSON path, the index of an object with many fields, and
+// the fields that failed to load.
 type originMore struct {
-	wide  []Pos
-	index map[string]int // position of a field in Origin.fields
+	wide   []Pos
+	index  map[string]int // position of a field in Origin.fields
+	failed []string       // see SetFailed; a handful at most
 }
 
 // maxScannedFields is the most fields an Origin finds by scanning; past it,
@@ -152,4 +159,27 @@ func (o *Origin) indexFields() {
 // knows how many it will record.
 func (o *Origin) GrowFields(n int) {
 	o.fields = slices.Grow(o.fields, n)
+}
+
+// SetFailed records that the value of field could not be read into the
+// object: the loader that calls it has reported the problem (a value that
+// does not parse, a required key that is missing) and left the field empty
+// or zero, or, for a list, left out what did not parse. Validate then
+// reports nothing about the field that only its being empty or zero would
+// explain ("no source" after an unparsable address, "priority 0 out of
+// range" after "priority: high"). field is a key as Field names it:
+// "priority", or "customPorts[2]" for one item of a list.
+func (o *Origin) SetFailed(field string) {
+	if o.Failed(field) {
+		return
+	}
+	if o.more == nil {
+		o.more = &originMore{}
+	}
+	o.more.failed = append(o.more.failed, field)
+}
+
+// Failed reports whether SetFailed recorded field.
+func (o Origin) Failed(field string) bool {
+	return o.more != nil && slices.Contains(o.more.failed, field)
 }

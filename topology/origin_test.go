@@ -56,3 +56,28 @@ func TestOriginFields(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginFailed checks SetFailed and Failed, with and without other
+// fields recorded.
+func TestOriginFailed(t *testing.T) {
+	o := Origin{Pos: Pos{File: "a.yaml", Line: 2, Col: 3}}
+	if o.Failed("priority") {
+		t.Error("zero Origin: Failed(priority) = true")
+	}
+	o.SetField("priority", Pos{File: "a.yaml", Line: 3, Col: 4})
+	if o.more != nil {
+		t.Error("a compact field allocated originMore")
+	}
+	o.SetFailed("priority")
+	o.SetFailed("priority")
+	o.SetFailed("ports[2]")
+	if !o.Failed("priority") || !o.Failed("ports[2]") || o.Failed("ports") {
+		t.Errorf("failed = %q; want priority and ports[2]", o.more.failed)
+	}
+	if len(o.more.failed) != 2 {
+		t.Errorf("failed = %q; a field marked twice is recorded once", o.more.failed)
+	}
+	if p, ok := o.Field("priority"); !ok || p.Line != 3 {
+		t.Errorf("Field(priority) = %v, %v after SetFailed", p, ok)
+	}
+}

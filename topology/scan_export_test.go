@@ -4,14 +4,14 @@ package topology
 // differential tests of package topology_test: ok is false when the
 // scanner did not read the file (the yaml.v3 path would).
 func ParseScanned(file string, data []byte) (t *Topology, ok bool, err error) {
-	t, reported, ends, ok := fastParse(file, data, false, nil)
+	t, reported, ok := fastParse(file, data, false, nil)
 	if !ok && onlyComments(data) {
 		return nil, true, ErrorList{noTopology(file)}
 	}
 	if !ok {
 		return nil, false, nil
 	}
-	t, err = checked(t, reported, ends)
+	t, err = checked(t, reported)
 	return t, true, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"github.com/nsgsim/nsgsim/internal/batch"
-	"math"
 	"path/filepath"
 	"sync/atomic"
 	"unicode/utf8"
@@ -22,26 +21,26 @@ type itemSpan struct{ start, end, line int }
 // YAML the scanner does not read: then the yaml.v3 path reads the file
 // again. When decoding reports problems, the file is decoded again, one item
 // after another in the file's order as the yaml.v3 path decodes it, so that
-// the problems, their "did you mean" suggestions and what they explain
-// (ends, for unreported) are those the yaml.v3 path would give, without a
+// the problems and their "did you mean" suggestions, which share one
+// budget (see suggester), are those the yaml.v3 path would give, without a
 // node tree of the whole file.
 //
 // The topology's strings are kept in data, which nothing may change once
 // this is called: owned says that the caller holds no other reference to
 // it; otherwise fastParse reads a copy.
-func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, reported ErrorList, ends map[Pos]Pos, ok bool) {
+func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topology, reported ErrorList, ok bool) {
 	if !scannable(data) {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	if !owned {
 		data = bytes.Clone(data)
 	}
 	root, lazy, ok := scanRoot(data)
 	if !ok {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	if len(root.Content) == 0 {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	newDecoder := func() *decoder {
 		return &decoder{file: file, dir: filepath.Dir(file), t: &Topology{File: file, ServiceTags: tags}, data: data, lazy: lazy}
@@ -50,22 +49,21 @@ func fastParse(file string, data []byte, owned bool, tags *ServiceTags) (t *Topo
 	ok = d.topology(root)
 	switch {
 	case d.failed:
-		return nil, nil, nil, false
+		return nil, nil, false
 	case ok && len(d.errs) == 0 && !d.erred:
 		d.canonicalFlowEndpoints()
-		return d.t, nil, nil, true
+		return d.t, nil, true
 	}
 	if !scansWhole(data, lazy) {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	d = newDecoder()
-	d.ends = make(map[Pos]Pos)
+	d.inOrder = true
 	if !d.topology(root) || d.failed {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
-	d.rootEnds(root)
 	d.canonicalFlowEndpoints()
-	return d.t, d.errs, d.ends, true
+	return d.t, d.errs, true
 }
 
 // scansWhole reports whether the scanner reads every item of every list it
@@ -84,27 +82,6 @@ func scansWhole(data []byte, lazy map[*yaml.Node][]itemSpan) bool {
 		}
 	}
 	return true
-}
-
-// rootEnds records in d.ends the extents of the root mapping, which holds
-// every problem, and of its values: a list the scanner split ends before
-// the line after its last item (blank and comment lines hold no node).
-func (d *decoder) rootEnds(root *yaml.Node) {
-	d.ends[d.pos(root)] = Pos{File: d.file, Line: math.MaxInt, Col: math.MaxInt}
-	for i := 1; i < len(root.Content); i += 2 {
-		v := root.Content[i]
-		items, ok := d.lazy[v]
-		if !ok {
-			spans(v, d.file, d.ends)
-			continue
-		}
-		last := items[len(items)-1]
-		line := last.line + bytes.Count(d.data[last.start:last.end], []byte("\n"))
-		if last.end == last.start || d.data[last.end-1] != '\n' {
-			line++ // the file ends on the item's last line
-		}
-		d.ends[d.pos(v)] = Pos{File: d.file, Line: line}
-	}
 }
 
 // scannable reports whether data holds only what the scanner reads in
@@ -316,6 +293,8 @@ func scanItem(data []byte, span itemSpan, a *arena) *yaml.Node {
 // decodeItems scans and decodes the items of a list, in parallel, each
 // worker with its own decoder; it stops at the first item the scanner does
 // not read, and marks d failed, or that has a problem, and marks d erred.
+// An item that is not an object has a problem: all the items it returns
+// are objects.
 func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
 	out := make([]*T, len(spans))
 	type worker struct {
@@ -340,21 +319,14 @@ func decodeItems[T any](d *decoder, spans []itemSpan, decode func(*decoder, *yam
 		d.erred = !d.failed
 		return nil
 	}
-	kept := out[:0]
-	for _, x := range out {
-		if x != nil {
-			kept = append(kept, x)
-		}
-	}
-	return kept
+	return out
 }
 
 // decodeItemsInOrder scans and decodes the items of a list one after
-// another, as the yaml.v3 path does, recording in d.ends the extents of the
-// nodes of each item that has a problem. It marks d failed at the first
-// item the scanner does not read.
+// another, as the yaml.v3 path does (see decodeList). It marks d failed at
+// the first item the scanner does not read.
 func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	var out []*T
+	out := make([]*T, len(items))
 	a := &arena{}
 	mark := len(d.fieldBuf)
 	for i, item := range items {
@@ -364,14 +336,8 @@ func decodeItemsInOrder[T any](d *decoder, items []itemSpan, decode func(*decode
 			d.failed = true
 			return nil
 		}
-		before := len(d.errs)
-		if x := decode(d, n, i); x != nil {
-			out = append(out, x)
-		}
+		out[i] = decode(d, n, i)
 		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
-		if len(d.errs) > before {
-			spans(n, d.file, d.ends)
-		}
 	}
 	return out
 }

@@ -56,14 +56,14 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	}
 	m, _ := d.object(root, msgCtx{}, topologyKeys, nil, &t.Origin)
 	if v, ok := m.get("name"); ok {
-		t.Name, _ = d.str(v, msgCtx{}, "name")
+		d.strField(&t.Name, v, msgCtx{}, "name", &t.Origin)
 	}
 	if v, ok := m.get("location"); ok {
-		t.Location, _ = d.str(v, msgCtx{}, "location")
+		d.strField(&t.Location, v, msgCtx{}, "location", &t.Origin)
 	}
 	// Service tags first: rules name tags that only the file may know.
-	if v, ok := m.get("serviceTags"); ok {
-		d.serviceTags(v)
+	if v, ok := m.get("serviceTags"); ok && !d.serviceTags(v) {
+		t.SetFailed("serviceTags")
 	}
 	t.VirtualNetworks = decodeList(d, m, "virtualNetworks", "virtual networks", (*decoder).virtualNetwork)
 	t.NetworkSecurityGroups = decodeList(d, m, "networkSecurityGroups", "network security groups", (*decoder).networkSecurityGroup)
@@ -113,23 +113,26 @@ func azResource(n *yaml.Node) string {
 var azOnlyKeys = map[string]bool{"resourceGuid": true, "defaultSecurityRules": true, "provisioningState": true, "etag": true}
 
 // decodeList decodes the top-level list m[key] of what, one object at a
-// time with decode, keeping the objects that decode. A list the topology
-// scanner left unread (d.lazy) is scanned and decoded item by item, in
-// parallel.
+// time with decode. An item that is not an object is reported and stays in
+// the list as nil, which Validate skips, so that the objects after it keep
+// their index in Validate's messages ("virtualNetworks[2]"). A list the
+// topology scanner left unread (d.lazy) is scanned and decoded item by
+// item, in parallel unless d.inOrder.
 func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*decoder, *yaml.Node, int) *T) []*T {
-	items := d.list(m.node(key), msgCtx{}, key, what)
+	items := d.list(m.node(key), msgCtx{}, key, what, &d.t.Origin)
 	if spans, ok := d.lazy[m.node(key)]; ok {
-		if d.ends != nil {
+		if d.inOrder {
 			return decodeItemsInOrder(d, spans, decode)
 		}
 		return decodeItems(d, spans, decode)
 	}
 	var out []*T
+	if len(items) > 0 {
+		out = make([]*T, len(items))
+	}
 	mark := len(d.fieldBuf)
 	for i, n := range items {
-		if x := decode(d, n, i); x != nil {
-			out = append(out, x)
-		}
+		out[i] = decode(d, n, i)
 		d.fieldBuf = d.fieldBuf[:mark] // the item's fieldNodes
 	}
 	return out
@@ -139,40 +142,44 @@ func decodeList[T any](d *decoder, m fieldNodes, key, what string, decode func(*
 // topology file's directory and inside it: a topology from someone else must
 // not make nsgsim read any file it can reach (a Service Tags file from
 // elsewhere is given with --service-tags). When the caller gave one
-// (ParseWithServiceTags), the file v names is not read.
-func (d *decoder) serviceTags(v *yaml.Node) {
+// (ParseWithServiceTags), the file v names is not read. It returns false
+// when it reported a problem.
+func (d *decoder) serviceTags(v *yaml.Node) bool {
 	path, ok := d.str(v, msgCtx{}, "serviceTags")
-	if !ok || path == "" {
-		return
+	if !ok {
+		return false
+	}
+	if path == "" {
+		return true
 	}
 	d.t.ServiceTagsFile = path
 	if d.t.ServiceTags != nil {
-		return // given by the caller
+		return true // given by the caller
 	}
 	if strings.Contains(path, "://") {
 		d.errorf(v, msgCtx{}, "serviceTags %q is a URL; nsgsim works offline: download the file (https://www.microsoft.com/download/details.aspx?id=56519) and name its path", path)
-		return
+		return false
 	}
 	full := filepath.Join(d.dir, path)
 	if !filepath.IsLocal(path) || !insideDir(d.dir, full) {
 		d.errorf(v, msgCtx{}, "serviceTags %q is outside the topology's directory; name a file in it, or give the file with --service-tags FILE", path)
-		return
+		return false
 	}
 	// Refuse what ReadServiceTags would read forever or at length.
 	fi, err := os.Stat(full)
 	switch {
 	case err != nil:
 		d.errorf(v, msgCtx{}, "serviceTags %q: %v", path, pathErrorCause(err))
-		return
+		return false
 	case fi.IsDir():
 		d.errorf(v, msgCtx{}, "serviceTags %q is a directory; expected an Azure Service Tags JSON file", path)
-		return
+		return false
 	case !fi.Mode().IsRegular():
 		d.errorf(v, msgCtx{}, "serviceTags %q is not a regular file; expected an Azure Service Tags JSON file", path)
-		return
+		return false
 	case fi.Size() > maxServiceTagsSize:
 		d.errorf(v, msgCtx{}, "serviceTags %q is %d bytes; nsgsim reads Service Tags files up to 64 MiB", path, fi.Size())
-		return
+		return false
 	}
 	st, err := ReadServiceTags(full)
 	var se *Error
@@ -185,7 +192,9 @@ func (d *decoder) serviceTags(v *yaml.Node) {
 		d.errorf(v, msgCtx{}, "serviceTags %q: %v", path, pathErrorCause(err))
 	default:
 		d.t.ServiceTags = st
+		return true
 	}
+	return false
 }
 
 // insideDir reports whether path, its symbolic links resolved, is inside
@@ -221,18 +230,17 @@ func (d *decoder) virtualNetwork(n *yaml.Node, i int) *VirtualNetwork {
 	if !ok {
 		return nil
 	}
-	v.Name, ctx = d.name(m, n, ctx, "virtual network")
-	d.require(m, n, ctx, "addressSpace")
+	v.Name, ctx = d.name(m, n, ctx, "virtual network", &v.Origin)
+	d.require(m, n, ctx, &v.Origin, "addressSpace")
 	v.AddressSpace = d.prefixList(m.node("addressSpace"), ctx, "addressSpace", &v.Origin)
 	v.Peerings = d.nameList(m.node("peerings"), ctx, "peerings", "virtual network names", &v.Origin)
 	v.OnPremisesPrefixes = d.prefixList(m.node("onPremisesPrefixes"), ctx, "onPremisesPrefixes", &v.Origin)
-	subnets := d.list(m.node("subnets"), ctx, "subnets", "subnets")
+	subnets := d.list(m.node("subnets"), ctx, "subnets", "subnets", &v.Origin)
 	vctx := ctx.String() // once for all the subnets
 	mark := len(d.fieldBuf)
 	for j, sn := range subnets {
-		if s := d.subnet(sn, v.Name, vctx, j); s != nil {
-			v.Subnets = append(v.Subnets, s)
-		}
+		// nil when it is not an object, as decodeList keeps it.
+		v.Subnets = append(v.Subnets, d.subnet(sn, v.Name, vctx, j))
 		d.fieldBuf = d.fieldBuf[:mark] // the subnet's fieldNodes
 	}
 	return v
@@ -245,22 +253,25 @@ func (d *decoder) subnet(n *yaml.Node, vnet, vctx string, i int) *Subnet {
 	if !ok {
 		return nil
 	}
-	s.Name, _ = d.name(m, n, ctx, "subnet")
+	s.Name, _ = d.name(m, n, ctx, "subnet", &s.Origin)
 	switch {
 	case s.Name != "" && vnet != "":
 		ctx = ctx.named("subnet", vnet+"/"+s.Name)
 	case s.Name != "":
 		ctx = textCtx(fmt.Sprintf("%s: subnet %q", vctx, s.Name))
 	}
-	d.require(m, n, ctx, "addressPrefix")
+	d.require(m, n, ctx, &s.Origin, "addressPrefix")
 	if v, ok := m.get("addressPrefix"); ok {
-		s.AddressPrefix, _ = d.prefix(v, ctx, "addressPrefix")
+		var ok bool
+		if s.AddressPrefix, ok = d.prefix(v, ctx, "addressPrefix"); !ok {
+			s.SetFailed("addressPrefix")
+		}
 	}
 	if v, ok := m.get("networkSecurityGroup"); ok {
-		s.NetworkSecurityGroup, _ = d.str(v, ctx, "networkSecurityGroup")
+		d.strField(&s.NetworkSecurityGroup, v, ctx, "networkSecurityGroup", &s.Origin)
 	}
 	if v, ok := m.get("routeTable"); ok {
-		s.RouteTable, _ = d.str(v, ctx, "routeTable")
+		d.strField(&s.RouteTable, v, ctx, "routeTable", &s.Origin)
 	}
 	return s
 }
@@ -272,17 +283,16 @@ func (d *decoder) networkSecurityGroup(n *yaml.Node, i int) *NetworkSecurityGrou
 	if !ok {
 		return nil
 	}
-	g.Name, ctx = d.name(m, n, ctx, "network security group")
-	rules := d.list(m.node("securityRules"), ctx, "securityRules", "security rules")
+	g.Name, ctx = d.name(m, n, ctx, "network security group", &g.Origin)
+	rules := d.list(m.node("securityRules"), ctx, "securityRules", "security rules", &g.Origin)
 	if len(rules) > 0 {
 		g.SecurityRules = make([]*SecurityRule, 0, len(rules))
 	}
 	gctx := ctx.String() // once for all the rules
 	mark := len(d.fieldBuf)
 	for j, rn := range rules {
-		if r := d.securityRule(rn, gctx, j); r != nil {
-			g.SecurityRules = append(g.SecurityRules, r)
-		}
+		// nil when it is not an object, as decodeList keeps it.
+		g.SecurityRules = append(g.SecurityRules, d.securityRule(rn, gctx, j))
 		d.fieldBuf = d.fieldBuf[:mark] // the rule's fieldNodes
 	}
 	return g
@@ -299,7 +309,7 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 		return nil
 	}
 	m.del(bookkeepingKeys...)
-	r.Name, ctx = d.name(m, n, ctx, "rule")
+	r.Name, ctx = d.name(m, n, ctx, "rule", &r.Origin)
 	if props, ok := m.get("properties"); ok {
 		m.del("properties")
 		inner, ok := d.object(props, ctx.with("properties"), ruleKeys[1:], bookkeepingKeys, &r.Origin)
@@ -318,23 +328,25 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 			r.SetField(f.key, d.pos(f.v))
 		}
 	}
-	d.require(m, n, ctx, "priority", "direction", "access", "protocol")
+	d.require(m, n, ctx, &r.Origin, "priority", "direction", "access", "protocol")
 	if v, ok := m.get("description"); ok {
-		r.Description, _ = d.str(v, ctx, "description")
+		d.strField(&r.Description, v, ctx, "description", &r.Origin)
 	}
 	if v, ok := m.get("priority"); ok {
 		if p, ok := d.integer(v, ctx, "priority"); ok {
 			r.Priority = saturatedInt(p) // Validate checks the range
+		} else {
+			r.SetFailed("priority")
 		}
 	}
 	if v, ok := m.get("direction"); ok {
-		r.Direction, _ = enum(d, v, ctx, "direction", ParseDirection, directionExpected)
+		enumField(d, &r.Direction, v, ctx, "direction", ParseDirection, directionExpected, &r.Origin)
 	}
 	if v, ok := m.get("access"); ok {
-		r.Access, _ = enum(d, v, ctx, "access", ParseAccess, accessExpected)
+		enumField(d, &r.Access, v, ctx, "access", ParseAccess, accessExpected, &r.Origin)
 	}
 	if v, ok := m.get("protocol"); ok {
-		r.Protocol, _ = enum(d, v, ctx, "protocol", ParseProtocol, protocolsExpected)
+		enumField(d, &r.Protocol, v, ctx, "protocol", ParseProtocol, protocolsExpected, &r.Origin)
 	}
 	r.Source = d.ruleSide(m, n, ctx, "source", &r.Origin)
 	r.Destination = d.ruleSide(m, n, ctx, "destination", &r.Origin)
@@ -342,10 +354,12 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 	r.SourcePorts, set = d.portRanges(m, ctx, "sourcePortRange", &r.Origin)
 	if !set {
 		d.errorf(deref(n), ctx, "no source port range (expected sourcePortRange or sourcePortRanges)")
+		r.SetFailed("sourcePortRange")
 	}
 	r.DestinationPorts, set = d.portRanges(m, ctx, "destinationPortRange", &r.Origin)
 	if !set {
 		d.errorf(deref(n), ctx, "no destination port range (expected destinationPortRange or destinationPortRanges)")
+		r.SetFailed("destinationPortRange")
 	}
 	return r
 }
@@ -355,7 +369,8 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 // sideAddressPrefixes (IPs and CIDRs only: the portal and Terraform allow
 // service tags only in the singular field,
 // https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#augmented-security-rules)
-// and sideApplicationSecurityGroups.
+// and sideApplicationSecurityGroups. A field with a problem is marked failed
+// in o, and so are all three when none is set.
 func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, o *Origin) Addresses {
 	var a Addresses
 	singular, plural, asgs := ruleSideKeys(side)
@@ -363,11 +378,15 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 	set := given[:0]
 	if v, ok := m.get(singular); ok && !isEmptyString(v) {
 		set = append(set, singular)
-		if s, ok := d.str(v, ctx, singular); ok {
-			a = d.address(v, s, ctx, singular)
+		s, ok := d.str(v, ctx, singular)
+		if ok {
+			a, ok = d.address(v, s, ctx, singular)
+		}
+		if !ok {
+			o.SetFailed(singular)
 		}
 	}
-	items := d.list(m.node(plural), ctx, plural, "IPv4 addresses or CIDRs")
+	items := d.list(m.node(plural), ctx, plural, "IPv4 addresses or CIDRs", o)
 	if len(items) > 0 {
 		set = append(set, plural)
 	}
@@ -379,6 +398,7 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 		k := indexedKey(plural, i)
 		s, ok := d.str(item, ctx, k)
 		if !ok {
+			o.SetFailed(plural)
 			continue
 		}
 		if p, ok := parseIPv6RulePrefix(s); ok {
@@ -389,18 +409,24 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 		// Item i of Prefixes is at plural[i], as the importers record it;
 		// the IPv6 items follow, as Marshal writes them.
 		o.SetField(indexedKey(plural, len(a.Prefixes)), d.pos(item))
+		// A failed item is left out, not kept as the zero prefix: positions
+		// here go by the index in Prefixes, not in the file.
 		if strings.TrimSpace(s) == "*" {
 			d.errorf(item, ctx, "%s: \"*\" in a list; use %s: \"*\"", k, singular)
+			o.SetFailed(plural)
 			continue
 		}
 		if _, msg := parsePrefix(s); msg != "" && looksLikeTag(s) {
 			if tag, ok := CanonicalTag(s, d.t.ServiceTags); ok {
 				d.errorf(item, ctx, "%s: service tag %q in a list; Azure allows a service tag only in %s", k, tag, singular)
+				o.SetFailed(plural)
 				continue
 			}
 		}
 		if p, ok := d.prefix(item, ctx, k); ok {
 			a.Prefixes = append(a.Prefixes, p)
+		} else {
+			o.SetFailed(plural)
 		}
 	}
 	for j, item := range v6 {
@@ -409,7 +435,7 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 	if len(a.Prefixes) == 0 {
 		a.Prefixes = nil
 	}
-	refs := d.list(m.node(asgs), ctx, asgs, "application security groups")
+	refs := d.list(m.node(asgs), ctx, asgs, "application security groups", o)
 	if len(refs) > 0 {
 		set = append(set, asgs)
 		a.ApplicationSecurityGroups = d.asgRefs(refs, ctx, asgs, o)
@@ -417,9 +443,13 @@ func (d *decoder) ruleSide(m fieldNodes, n *yaml.Node, ctx msgCtx, side string, 
 	switch len(set) {
 	case 0:
 		d.errorf(deref(n), ctx, "no %s (expected %s, %s or %s)", side, singular, plural, asgs)
+		o.SetFailed(singular)
+		o.SetFailed(plural)
+		o.SetFailed(asgs)
 	case 1:
 	default:
 		d.errorf(m.node(set[1]), ctx, "both %s and %s are set; expected one of them", set[0], set[1])
+		o.SetFailed(set[1])
 	}
 	return a
 }
@@ -439,34 +469,39 @@ func looksLikeTag(s string) bool {
 }
 
 // address reads the value of a singular address field: "*", a service tag
-// (canonical spelling, SPEC 2.4), an IPv4 address or a CIDR.
-func (d *decoder) address(v *yaml.Node, s string, ctx msgCtx, key string) Addresses {
+// (canonical spelling, SPEC 2.4), an IPv4 address or a CIDR. It reports
+// what is none of them, and returns false.
+func (d *decoder) address(v *yaml.Node, s string, ctx msgCtx, key string) (Addresses, bool) {
 	s = strings.TrimSpace(s)
 	if s == "*" {
-		return Addresses{Any: true}
+		return Addresses{Any: true}, true
 	}
 	if tag, ok := CanonicalTag(s, d.t.ServiceTags); ok {
-		return Addresses{Tag: tag}
+		return Addresses{Tag: tag}, true
 	}
 	p, msg := parsePrefix(s)
 	if msg == "" {
-		return Addresses{Prefixes: []netip.Prefix{p}}
+		return Addresses{Prefixes: []netip.Prefix{p}}, true
 	}
 	if p, ok := parseIPv6RulePrefix(s); ok {
-		return Addresses{IPv6Prefixes: []netip.Prefix{p}}
+		return Addresses{IPv6Prefixes: []netip.Prefix{p}}, true
 	}
-	if looksLikeTag(s) {
+	switch {
+	case looksLikeTag(s):
 		d.unknownTag(v, ctx, key, s)
-		return Addresses{}
-	}
-	if strings.Contains(s, ":") { // IPv6, or no address at all
+	case strings.Contains(s, ":"): // IPv6, or no address at all
 		d.errorf(v, ctx.with(key), "%s", msg)
-		return Addresses{}
+	default:
+		d.errorf(v, ctx.with(key), "%q is not \"*\", a service tag, an IPv4 address or a CIDR", s)
 	}
-	d.errorf(v, ctx.with(key), "%q is not \"*\", a service tag, an IPv4 address or a CIDR", s)
-	return Addresses{}
+	return Addresses{}, false
 }
 
+// unknownTag reports s, the value of key, which looks like a service tag
+// and is none that the topology knows. It is a reference check that stays
+// in the loader rather than in Validate: its hint names the topology's
+// serviceTags key, which an imported topology (whose unknown tags Validate
+// reports) does not have.
 func (d *decoder) unknownTag(v *yaml.Node, ctx msgCtx, key, s string) {
 	candidates := builtinTags
 	if d.t.ServiceTags != nil {
@@ -484,22 +519,23 @@ func (d *decoder) unknownTag(v *yaml.Node, ctx msgCtx, key, s string) {
 }
 
 // asgRefs reads application security group references: names, or ARM
-// objects {id: /subscriptions/.../applicationSecurityGroups/NAME}.
+// objects {id: /subscriptions/.../applicationSecurityGroups/NAME}. A
+// reference that does not read is kept as "", marked failed, as prefixList
+// keeps an item.
 func (d *decoder) asgRefs(items []*yaml.Node, ctx msgCtx, key string, o *Origin) []string {
-	var out []string
+	out := make([]string, len(items))
 	for i, item := range items {
 		k := indexedKey(key, i)
 		o.SetField(k, d.pos(item))
-		n := deref(item)
-		if n != nil && n.Kind == yaml.MappingNode {
+		var ok bool
+		if n := deref(item); n != nil && n.Kind == yaml.MappingNode {
 			m, _ := d.object(n, ctx.with(k), []string{"id", "name"}, asgRefIgnored, nil)
-			if name, ok := d.asgRefObject(m, n, ctx.with(k)); ok {
-				out = append(out, name)
-			}
-			continue
+			out[i], ok = d.asgRefObject(m, n, ctx.with(k))
+		} else {
+			out[i], ok = d.str(item, ctx, k)
 		}
-		if s, ok := d.str(item, ctx, k); ok {
-			out = append(out, s)
+		if !ok {
+			itemFailed(o, key, i)
 		}
 	}
 	return out
@@ -542,7 +578,7 @@ func (d *decoder) applicationSecurityGroup(n *yaml.Node, i int) *ApplicationSecu
 	if !ok {
 		return nil
 	}
-	a.Name, _ = d.name(m, n, ctx, "application security group")
+	a.Name, _ = d.name(m, n, ctx, "application security group", &a.Origin)
 	return a
 }
 
@@ -553,31 +589,34 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 	if !ok {
 		return nil
 	}
-	vm.Name, ctx = d.name(m, n, ctx, "virtual machine")
-	d.require(m, n, ctx, "subnet", "privateIpAddress")
+	vm.Name, ctx = d.name(m, n, ctx, "virtual machine", &vm.Origin)
+	d.require(m, n, ctx, &vm.Origin, "subnet", "privateIpAddress")
 	vm.OS = UnknownOS // os may be omitted when unknown (SPEC 1)
 	if v, ok := m.get("subnet"); ok {
-		if s, ok := d.str(v, ctx, "subnet"); ok {
-			vnet, subnet, found := strings.Cut(s, "/")
-			if !found || vnet == "" || subnet == "" || strings.Contains(subnet, "/") {
-				d.errorf(v, ctx.with("subnet"), "%q is not VNET/SUBNET (for example \"hub/workload\")", s)
-			} else {
-				vm.VirtualNetwork, vm.Subnet = vnet, subnet
-			}
+		s, ok := d.str(v, ctx, "subnet")
+		vnet, subnet, found := strings.Cut(s, "/")
+		switch {
+		case !ok:
+			vm.SetFailed("subnet")
+		case !found || vnet == "" || subnet == "" || strings.Contains(subnet, "/"):
+			d.errorf(v, ctx.with("subnet"), "%q is not VNET/SUBNET (for example \"hub/workload\")", s)
+			vm.SetFailed("subnet")
+		default:
+			vm.VirtualNetwork, vm.Subnet = vnet, subnet
 		}
 	}
 	if v, ok := m.get("privateIpAddress"); ok {
-		vm.PrivateIPAddress, _ = d.addr(v, ctx, "privateIpAddress")
+		d.addrField(&vm.PrivateIPAddress, v, ctx, "privateIpAddress", &vm.Origin)
 	}
 	if v, ok := m.get("os"); ok {
-		vm.OS, _ = enum(d, v, ctx, "os", ParseOS, osExpected)
+		enumField(d, &vm.OS, v, ctx, "os", ParseOS, osExpected, &vm.Origin)
 	}
 	if v, ok := m.get("networkSecurityGroup"); ok {
-		vm.NetworkSecurityGroup, _ = d.str(v, ctx, "networkSecurityGroup")
+		d.strField(&vm.NetworkSecurityGroup, v, ctx, "networkSecurityGroup", &vm.Origin)
 	}
 	vm.ApplicationSecurityGroups = d.nameList(m.node("applicationSecurityGroups"), ctx, "applicationSecurityGroups", "application security group names", &vm.Origin)
 	if v, ok := m.get("publicIpAddress"); ok {
-		vm.PublicIPAddress, _ = d.addr(v, ctx, "publicIpAddress")
+		d.addrField(&vm.PublicIPAddress, v, ctx, "publicIpAddress", &vm.Origin)
 	}
 	return vm
 }
@@ -591,36 +630,39 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	if !ok {
 		return nil
 	}
-	b.Name, ctx = d.name(m, n, ctx, "bastion host")
-	d.require(m, n, ctx, "virtualNetwork")
+	b.Name, ctx = d.name(m, n, ctx, "bastion host", &b.Origin)
+	d.require(m, n, ctx, &b.Origin, "virtualNetwork")
 	if v, ok := m.get("virtualNetwork"); ok {
-		b.VirtualNetwork, _ = d.str(v, ctx, "virtualNetwork")
+		d.strField(&b.VirtualNetwork, v, ctx, "virtualNetwork", &b.Origin)
 	}
 	if v, ok := m.get("sku"); ok {
-		if s, ok := enum(d, v, ctx, "sku", ParseSKU, skuExpected); ok {
-			b.SKU = s
-		}
+		enumField(d, &b.SKU, v, ctx, "sku", ParseSKU, skuExpected, &b.Origin)
 	}
 	if v, ok := m.get("scaleUnits"); ok {
 		if u, ok := d.integer(v, ctx, "scaleUnits"); ok {
 			b.ScaleUnits = saturatedInt(u) // Validate checks the range
+		} else {
+			b.SetFailed("scaleUnits")
 		}
 	}
 	for _, f := range b.Flags() {
 		if v, ok := m.get(f.Name); ok {
-			*f.Value = d.boolean(v, ctx, f.Name)
+			d.boolField(f.Value, v, ctx, f.Name, &b.Origin)
 		}
 	}
-	for j, item := range d.list(m.node("customPorts"), ctx, "customPorts", "ports") {
+	for j, item := range d.list(m.node("customPorts"), ctx, "customPorts", "ports", &b.Origin) {
 		k := indexedKey("customPorts", j)
 		b.SetField(k, d.pos(item))
+		// A port is checked here only as far as the model's uint16 cannot
+		// hold it; Validate refuses port 0, which it can.
 		p, ok := d.integer(item, ctx, k)
-		if !ok {
-			continue
-		}
-		if p < 1 || p > 65535 {
+		if ok && (p < 0 || p > 65535) {
 			d.errorf(item, ctx, "%s: port %d out of range [1, 65535]", k, p)
-			continue
+			ok = false
+		}
+		if !ok {
+			itemFailed(&b.Origin, "customPorts", j)
+			p = 0 // kept, as prefixList keeps an item
 		}
 		b.CustomPorts = append(b.CustomPorts, uint16(p))
 	}
@@ -634,26 +676,35 @@ func (d *decoder) client(n *yaml.Node, i int) *Client {
 	if !ok {
 		return nil
 	}
-	c.Name, ctx = d.name(m, n, ctx, "client")
+	c.Name, ctx = d.name(m, n, ctx, "client", &c.Origin)
 	v, hasS := m.get("addressPrefix")
-	items := d.list(m.node("addressPrefixes"), ctx, "addressPrefixes", "IPv4 addresses or CIDRs")
+	items := d.list(m.node("addressPrefixes"), ctx, "addressPrefixes", "IPv4 addresses or CIDRs", &c.Origin)
 	switch {
 	case !hasS && len(items) == 0:
 		d.errorf(deref(n), ctx, "no address (expected addressPrefix or addressPrefixes)")
+		c.SetFailed("addressPrefix")
+		c.SetFailed("addressPrefixes")
 	case hasS && len(items) > 0:
 		d.errorf(m.node("addressPrefixes"), ctx, "both addressPrefix and addressPrefixes are set; expected one of them")
+		c.SetFailed("addressPrefixes")
 	}
 	if hasS {
-		if s, ok := d.str(v, ctx, "addressPrefix"); ok {
-			if tag, ok := CanonicalTag(strings.TrimSpace(s), d.t.ServiceTags); ok {
+		s, ok := d.str(v, ctx, "addressPrefix")
+		if ok {
+			if tag, isTag := CanonicalTag(strings.TrimSpace(s), d.t.ServiceTags); isTag {
 				c.Tag = tag
 			} else if p, msg := parsePrefix(s); msg == "" {
 				c.AddressPrefixes = []netip.Prefix{p}
 			} else if looksLikeTag(s) {
 				d.unknownTag(v, ctx, "addressPrefix", s)
+				ok = false
 			} else {
 				d.errorf(v, ctx.with("addressPrefix"), "%q is not an IPv4 address, a CIDR or a service tag", s)
+				ok = false
 			}
+		}
+		if !ok {
+			c.SetFailed("addressPrefix")
 		}
 	}
 	c.AddressPrefixes = append(c.AddressPrefixes, d.prefixList(m.node("addressPrefixes"), ctx, "addressPrefixes", &c.Origin)...)
@@ -667,34 +718,37 @@ func (d *decoder) flow(n *yaml.Node, i int) *Flow {
 	if !ok {
 		return nil
 	}
-	f.Name, ctx = d.name(m, n, ctx, "flow")
-	d.require(m, n, ctx, "source", "destination", "protocol")
+	f.Name, ctx = d.name(m, n, ctx, "flow", &f.Origin)
+	d.require(m, n, ctx, &f.Origin, "source", "destination", "protocol")
 	if v, ok := m.get("source"); ok {
-		f.Source, _ = d.str(v, ctx, "source")
+		d.strField(&f.Source, v, ctx, "source", &f.Origin)
 	}
 	if v, ok := m.get("destination"); ok {
-		f.Destination, _ = d.str(v, ctx, "destination")
+		d.strField(&f.Destination, v, ctx, "destination", &f.Origin)
 	}
 	protoOK := false
 	if v, ok := m.get("protocol"); ok {
-		f.Protocol, protoOK = enum(d, v, ctx, "protocol", ParseProtocol, protocolsExpected)
+		protoOK = enumField(d, &f.Protocol, v, ctx, "protocol", ParseProtocol, protocolsExpected, &f.Origin)
 	}
 	if v, ok := m.get("destinationPort"); ok {
-		if p, ok := d.integer(v, ctx, "destinationPort"); ok {
-			if p < 0 || p > 65535 {
-				d.errorf(v, ctx, "destinationPort %d out of range [0, 65535]", p)
-			} else {
-				f.DestinationPort = uint16(p)
-			}
+		// The model holds a port as uint16: the range is checked here.
+		p, ok := d.integer(v, ctx, "destinationPort")
+		if ok && (p < 0 || p > 65535) {
+			d.errorf(v, ctx, "destinationPort %d out of range [0, 65535]", p)
+			ok = false
+		}
+		if ok {
+			f.DestinationPort = uint16(p)
+		} else {
+			f.SetFailed("destinationPort")
 		}
 	} else if protoOK && hasPorts(f.Protocol) {
 		d.errorf(deref(n), ctx, "missing required key \"destinationPort\" (needed for protocol %s)", f.Protocol)
+		f.SetFailed("destinationPort")
 	}
 	f.SourcePorts, _ = d.portRanges(m, ctx, "sourcePortRange", &f.Origin)
 	if v, ok := m.get("requirement"); ok {
-		if r, ok := enum(d, v, ctx, "requirement", ParseRequirement, requirementExpected); ok {
-			f.Requirement = r
-		}
+		enumField(d, &f.Requirement, v, ctx, "requirement", ParseRequirement, requirementExpected, &f.Origin)
 	}
 	return f
 }
@@ -710,18 +764,17 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	if !ok {
 		return nil
 	}
-	d.require(m, n, ctx, "flow", "verdict")
+	d.require(m, n, ctx, &e.Origin, "flow", "verdict")
 	if v, ok := m.get("flow"); ok {
-		if s, ok := d.str(v, ctx, "flow"); ok {
-			e.Flow = s
-			ctx = textCtx(fmt.Sprintf("expectation for %q", s))
+		if d.strField(&e.Flow, v, ctx, "flow", &e.Origin) {
+			ctx = textCtx(fmt.Sprintf("expectation for %q", e.Flow))
 		}
 	}
 	if v, ok := m.get("verdict"); ok {
-		e.Verdict, _ = enum(d, v, ctx, "verdict", ParseVerdict, verdictExpected)
+		enumField(d, &e.Verdict, v, ctx, "verdict", ParseVerdict, verdictExpected, &e.Origin)
 	}
 	if v, ok := m.get("intended"); ok {
-		e.Intended = d.boolean(v, ctx, "intended")
+		d.boolField(&e.Intended, v, ctx, "intended", &e.Origin)
 	}
 	return e
 }
@@ -736,6 +789,9 @@ func (d *decoder) canonicalFlowEndpoints() {
 	}
 	x := NewIndex(t) // by name, once: thousands of flows on a large estate
 	for _, f := range t.Flows {
+		if f == nil {
+			continue // not an object: reported
+		}
 		for _, p := range []*string{&f.Source, &f.Destination} {
 			if *p == "" || x.endpointObject(*p) {
 				continue

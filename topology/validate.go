@@ -22,6 +22,11 @@ import (
 // Validate does not lint: a topology that Azure would reject for a reason
 // Azure Bastion documents (a missing NSG rule, a /27 AzureBastionSubnet, a
 // feature flag the SKU lacks) is valid here and reported by the findings.
+//
+// A field a loader marked failed (Origin.Failed) was reported by the
+// loader and holds nothing, zero or part of what was written: Validate
+// reports nothing that only that explains, such as the field being empty,
+// a zero priority or an item left empty, and checks the rest.
 func Validate(t *Topology) ErrorList {
 	if t == nil {
 		return nil
@@ -144,7 +149,9 @@ func (v *validator) uniqueNames(kind string, scope msgCtx, objs []namedObj) {
 	seen := make(map[string]int, len(objs)) // the first of each name in objs
 	for i, x := range objs {
 		if x.name == "" {
-			v.errorf(v.at(x.o, "name"), x.ctx, "missing required key \"name\"")
+			if !x.o.Failed("name") {
+				v.errorf(v.at(x.o, "name"), x.ctx, "missing required key \"name\"")
+			}
 			continue
 		}
 		key := strings.ToLower(x.name)
@@ -233,7 +240,7 @@ func (v *validator) unknown(p Pos, ctx msgCtx, kind, name string, candidates []s
 // prefix checks a prefix read into the model: IPv4, no host bits.
 func (v *validator) prefix(p netip.Prefix, pos Pos, ctx msgCtx, field string) bool {
 	if !p.IsValid() {
-		return false // the loader reported it
+		return false // an item the loader reported and kept as the zero Prefix
 	}
 	if !p.Addr().Is4() {
 		v.errorf(pos, ctx, "%s: %s is IPv6; %s", field, p, ipv4Only)
@@ -263,7 +270,7 @@ func (v *validator) checkVirtualNetworks() {
 			continue
 		}
 		ctx := objCtx("virtual network", vn.Name, "virtualNetworks", i)
-		if len(vn.AddressSpace) == 0 {
+		if len(vn.AddressSpace) == 0 && !vn.Failed("addressSpace") {
 			v.errorf(v.at(&vn.Origin, "addressSpace"), ctx, "addressSpace is empty; expected one or more IPv4 prefixes")
 		}
 		var space []netip.Prefix
@@ -282,6 +289,9 @@ func (v *validator) checkVirtualNetworks() {
 		listed := make(map[string]bool)
 		for j, name := range vn.Peerings {
 			f := indexedKey("peerings", j)
+			if vn.Failed(f) {
+				continue
+			}
 			pos := v.at(&vn.Origin, f)
 			other, ok := v.vnets[name]
 			switch {
@@ -423,7 +433,9 @@ func (v *validator) subnets(vn *VirtualNetwork, vc msgCtx, space []netip.Prefix,
 		}
 		pos := v.at(&s.Origin, "addressPrefix")
 		if !s.AddressPrefix.IsValid() {
-			v.errorf(pos, ctx, "missing required key \"addressPrefix\"")
+			if !s.Failed("addressPrefix") {
+				v.errorf(pos, ctx, "missing required key \"addressPrefix\"")
+			}
 		} else if v.prefix(s.AddressPrefix, pos, ctx, "addressPrefix") {
 			p := s.AddressPrefix
 			if len(space) > 0 && !inSpace.contains(p) {
@@ -527,10 +539,16 @@ func (v *validator) checkNetworkSecurityGroup(g *NetworkSecurityGroup, i int) {
 		v.rule(r, ctx)
 		// Priorities: between MinPriority and MaxPriority, unique per
 		// direction within the NSG.
+		if r.Failed("priority") {
+			continue
+		}
 		pos := v.at(&r.Origin, "priority")
 		if r.Priority < MinPriority || r.Priority > MaxPriority {
 			v.errorf(pos, ctx, "priority %d out of range [%d, %d]", r.Priority, MinPriority, MaxPriority)
 			continue
+		}
+		if r.Failed("direction") {
+			continue // no direction to be unique in
 		}
 		k := slot{r.Priority, r.Direction}
 		if first, ok := taken[k]; ok {
@@ -557,13 +575,21 @@ func (v *validator) ruleSide(r *SecurityRule, ctx msgCtx, side string, a Address
 			n++
 		}
 	}
+	// A field that failed to load may have left the side empty, or be set
+	// with another that the loader reported already.
 	switch {
 	case n == 0:
-		v.errorf(v.at(&r.Origin), ctx, "no %s (expected %s, %s or %s)", side, singular, plural, asgs)
+		if !r.Failed(singular) && !r.Failed(plural) && !r.Failed(asgs) {
+			v.errorf(v.at(&r.Origin), ctx, "no %s (expected %s, %s or %s)", side, singular, plural, asgs)
+		}
 	case n > 1 && len(a.ApplicationSecurityGroups) > 0:
-		v.errorf(v.at(&r.Origin, asgs, plural, singular), ctx, "%s sets application security groups and addresses; expected one of them", side)
+		if !r.Failed(asgs) {
+			v.errorf(v.at(&r.Origin, asgs, plural, singular), ctx, "%s sets application security groups and addresses; expected one of them", side)
+		}
 	case n > 1:
-		v.errorf(v.at(&r.Origin, plural, singular), ctx, "%s sets %s and prefixes; expected one of %s and %s", side, firstOf(a), singular, plural)
+		if !r.Failed(plural) {
+			v.errorf(v.at(&r.Origin, plural, singular), ctx, "%s sets %s and prefixes; expected one of %s and %s", side, firstOf(a), singular, plural)
+		}
 	}
 	if a.Tag != "" {
 		if _, ok := CanonicalTag(a.Tag, v.t.ServiceTags); !ok {
@@ -594,8 +620,8 @@ func (v *validator) ruleSide(r *SecurityRule, ctx msgCtx, side string, a Address
 		}
 	}
 	for i, name := range a.ApplicationSecurityGroups {
-		if _, ok := v.asgs[name]; !ok {
-			f := indexedKey(asgs, i)
+		f := indexedKey(asgs, i)
+		if _, ok := v.asgs[name]; !ok && !r.Failed(f) {
 			v.unknown(v.at(&r.Origin, f), ctx.with(f), "application security group", name, v.asgNames)
 		}
 	}
@@ -611,7 +637,7 @@ func firstOf(a Addresses) string {
 // ports checks port ranges: present when required, and not reversed.
 func (v *validator) ports(o *Origin, ctx msgCtx, singular string, rs []PortRange, required bool) {
 	plural := pluralKey(singular)
-	if len(rs) == 0 && required {
+	if len(rs) == 0 && required && !o.Failed(singular) && !o.Failed(plural) {
 		what := strings.TrimSuffix(singular, "PortRange")
 		v.errorf(v.at(o), ctx, "no %s port range (expected %s or %s)", what, singular, plural)
 	}
@@ -666,6 +692,7 @@ func (v *validator) checkVirtualMachines() {
 		var subnet *Subnet
 		spos := v.at(&vm.Origin, "subnet")
 		switch vn, ok := v.vnets[vm.VirtualNetwork]; {
+		case vm.Failed("subnet"):
 		case vm.VirtualNetwork == "" || vm.Subnet == "":
 			v.errorf(spos, ctx, "missing required key \"subnet\"")
 		case !ok:
@@ -686,6 +713,7 @@ func (v *validator) checkVirtualMachines() {
 		apos := v.at(&vm.Origin, "privateIpAddress")
 		a := vm.PrivateIPAddress
 		switch {
+		case vm.Failed("privateIpAddress"):
 		case !a.IsValid():
 			v.errorf(apos, ctx, "missing required key \"privateIpAddress\"")
 		case !a.Is4():
@@ -717,8 +745,8 @@ func (v *validator) checkVirtualMachines() {
 			}
 		}
 		for j, name := range vm.ApplicationSecurityGroups {
-			if _, ok := v.asgs[name]; !ok {
-				f := indexedKey("applicationSecurityGroups", j)
+			f := indexedKey("applicationSecurityGroups", j)
+			if _, ok := v.asgs[name]; !ok && !vm.Failed(f) {
 				v.unknown(v.at(&vm.Origin, f), ctx.with(f), "application security group", name, v.asgNames)
 			}
 		}
@@ -742,16 +770,22 @@ func (v *validator) checkBastionHosts() {
 		pos := v.at(&b.Origin, "virtualNetwork")
 		vn, ok := v.vnets[b.VirtualNetwork]
 		switch {
+		case b.Failed("virtualNetwork"):
 		case b.VirtualNetwork == "":
 			v.errorf(pos, ctx, "missing required key \"virtualNetwork\"")
 		case !ok:
 			v.unknown(pos, ctx, "virtual network", b.VirtualNetwork, v.vnetNames)
+		case b.Failed("sku"):
+			// Which SKU, and so whether it needs a subnet, is not known.
 		case b.SKU != Developer:
 			v.bastionSubnet(b, vn, pos, ctx)
 		}
 		first := make(map[uint16]int)
 		for j, p := range b.CustomPorts {
 			f := indexedKey("customPorts", j)
+			if b.Failed(f) {
+				continue
+			}
 			if p == 0 {
 				v.errorf(v.at(&b.Origin, f), ctx, "%s: port 0 out of range [1, 65535]", f)
 				continue
@@ -799,6 +833,8 @@ func (v *validator) checkClients() {
 		}
 		ctx := objCtx("client", c.Name, "clients", i)
 		switch {
+		case c.Failed("addressPrefix") || c.Failed("addressPrefixes"):
+			// What is set is not what was written.
 		case c.Tag == "" && len(c.AddressPrefixes) == 0:
 			v.errorf(v.at(&c.Origin), ctx, "no address (expected addressPrefix or addressPrefixes)")
 		case c.Tag != "" && len(c.AddressPrefixes) > 0:
@@ -830,7 +866,7 @@ func (v *validator) checkFlows() {
 		v.endpoint(f, ctx, "source", f.Source)
 		v.endpoint(f, ctx, "destination", f.Destination)
 		v.ports(&f.Origin, ctx, "sourcePortRange", f.SourcePorts, false)
-		if !f.Protocol.CarriesPorts() {
+		if !f.Protocol.CarriesPorts() && !f.Failed("destinationPort") {
 			// ICMP, ESP and AH carry no ports (SPEC 1.1, 2.3).
 			if p, ok := f.Field("destinationPort"); ok {
 				v.errorf(p, ctx, "destinationPort: protocol %s carries no ports; remove destinationPort", f.Protocol)
@@ -844,7 +880,9 @@ func (v *validator) checkFlows() {
 func (v *validator) endpoint(f *Flow, ctx msgCtx, key, s string) {
 	pos := v.at(&f.Origin, key)
 	if s == "" {
-		v.errorf(pos, ctx, "missing required key %q", key)
+		if !f.Failed(key) {
+			v.errorf(pos, ctx, "missing required key %q", key)
+		}
 		return
 	}
 	if _, ok := v.vms[s]; ok {
@@ -885,12 +923,14 @@ func (v *validator) checkExpectations() {
 			continue
 		}
 		pos := v.at(&e.Origin, "flow")
-		if e.Intended && e.Verdict == VerdictAllow {
+		if e.Intended && e.Verdict == VerdictAllow && !e.Failed("verdict") {
 			v.errorf(v.at(&e.Origin, "intended"), itemCtx("", "expectations", i),
 				"intended: true marks a blocked flow as meant, but the verdict is Allow; expected verdict Deny or Partial")
 		}
 		if e.Flow == "" {
-			v.errorf(pos, itemCtx("", "expectations", i), "missing required key \"flow\"")
+			if !e.Failed("flow") {
+				v.errorf(pos, itemCtx("", "expectations", i), "missing required key \"flow\"")
+			}
 			continue
 		}
 		if _, ok := v.flows[e.Flow]; ok {
