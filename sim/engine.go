@@ -136,16 +136,24 @@ type compiledNSG struct {
 	linted *compiledNSG
 }
 
-// index returns the rule index of direction dir, building it on first use,
-// or nil when the direction has too few rules to need one. An NSG compiled
-// again for a revision (Revise) builds it on its revisedIndexUses-th use
-// only: a revision evaluates few flows again, and the walk over its rules
-// gives each the same first match without the index's cost.
+// index returns the rule index of direction dir for evaluating packets,
+// building it on first use, or nil when the direction has too few rules to
+// need one. An NSG compiled again for a revision (Revise) builds it on its
+// revisedIndexUses-th use only: a revision evaluates few flows again, and
+// the walk over its rules gives each the same first match without the
+// index's cost.
 func (n *compiledNSG) index(dir topology.Direction) *ruleIndex {
-	if len(n.rules[dir]) <= indexMinRules {
+	if n.revised && len(n.rules[dir]) > indexMinRules &&
+		n.uses[dir].Load() < revisedIndexUses && n.uses[dir].Add(1) < revisedIndexUses {
 		return nil
 	}
-	if n.revised && n.uses[dir].Load() < revisedIndexUses && n.uses[dir].Add(1) < revisedIndexUses {
+	return n.fullIndex(dir)
+}
+
+// fullIndex is index without the wait of a revised NSG, for the
+// shadowed-rule check, which walks many of an NSG's rules at once.
+func (n *compiledNSG) fullIndex(dir topology.Direction) *ruleIndex {
+	if len(n.rules[dir]) <= indexMinRules {
 		return nil
 	}
 	n.once[dir].Do(func() { n.idx[dir] = newRuleIndex(n.rules[dir]) })

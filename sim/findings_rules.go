@@ -217,7 +217,7 @@ func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.Secu
 		nonEmpty = true
 		var takers []int
 		var left, ok bool
-		if x := c.index(r.Direction); x != nil {
+		if x := c.fullIndex(r.Direction); x != nil {
 			if decidesCorner(x, b, i) {
 				return nil, false
 			}
