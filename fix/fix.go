@@ -232,7 +232,7 @@ func (p *planner) place(pr proposal) (bool, error) {
 	}
 	var first *tried
 	for _, shape := range pr.shapes {
-		pls, err := p.placements(p.cur, pr, shape)
+		pls, err := p.placements(p.cur, pr, shape, -1)
 		if err != nil {
 			return false, err
 		}
@@ -396,8 +396,8 @@ func (pl placement) apply(t *topology.Topology) *topology.Topology {
 // first: a priority in each gap between the rules before
 // the first Deny that would take its traffic (slots), or, when there is
 // none, that Deny's priority with the rules from there moved up by one
-// (makeRoom).
-func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.SecurityRule) ([]placement, error) {
+// (makeRoom). limit, when not negative, is the most it returns.
+func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.SecurityRule, limit int) ([]placement, error) {
 	nsg := t.NetworkSecurityGroupByName(pr.nsg)
 	if nsg == nil {
 		return nil, fmt.Errorf("fix: network security group %q not found", pr.nsg)
@@ -415,6 +415,9 @@ func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.
 	}
 	var out []placement
 	for _, prio := range slots(nsg, shape.Direction, bound) {
+		if len(out) == limit {
+			break
+		}
 		out = append(out, at(prio, nil))
 	}
 	if len(out) == 0 {
@@ -429,7 +432,7 @@ func (p *planner) placements(t *topology.Topology, pr proposal, shape *topology.
 // there is one.
 func (p *planner) firstPlacement(t *topology.Topology, pr proposal) (placement, bool, error) {
 	for _, shape := range pr.shapes {
-		pls, err := p.placements(t, pr, shape)
+		pls, err := p.placements(t, pr, shape, 1)
 		if err != nil {
 			return placement{}, false, err
 		}

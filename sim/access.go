@@ -13,12 +13,9 @@ import (
 // uses them to place a new Allow rule (a priority below the first of them).
 func (e *Engine) Blockers(nsg string, r *topology.SecurityRule) []*topology.SecurityRule {
 	seen := make(map[*topology.SecurityRule]bool)
-	for k, s := range e.compiled {
+	for _, s := range e.slotsOf[nsg] {
 		c := e.nsgs[s]
-		if k.nsg != nsg {
-			continue
-		}
-		vi := e.vnets[k.vnet]
+		vi := e.vnets[e.keys[s].vnet]
 		cr := e.compileRule(r, vi)
 		rules := c.rules[r.Direction]
 		custom := 0

@@ -273,11 +273,8 @@ func (e *Engine) RulesMeet(nsg string, a, b *topology.SecurityRule) bool {
 	if a.Direction != b.Direction {
 		return false
 	}
-	for k := range e.compiled {
-		if k.nsg != nsg {
-			continue
-		}
-		vi := e.vnets[k.vnet]
+	for _, s := range e.slotsOf[nsg] {
+		vi := e.vnets[e.keys[s].vnet]
 		boxOf := func(r *topology.SecurityRule) matchBox {
 			return matchBox{protocolSet(r.Protocol), e.addresses(r.Source, vi), PortSet(r.SourcePorts), e.addresses(r.Destination, vi), PortSet(r.DestinationPorts)}
 		}

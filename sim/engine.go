@@ -31,6 +31,10 @@ type Engine struct {
 	// every VNet, subnet and VM with the engine it revises.
 	compiled map[nsgKey]nsgSlot
 	nsgs     []*compiledNSG
+	// keys names the NSG in each slot of nsgs, and slotsOf the slots of
+	// each NSG, in order, one per VNet where it is attached.
+	keys    []nsgKey
+	slotsOf map[string][]nsgSlot
 	// tags holds, per tagKey, a service tag's addresses as seen from a
 	// VNet; an engine's revisions share it with their VNets.
 	tags *sync.Map
@@ -233,6 +237,7 @@ func Compile(t *topology.Topology) (*Engine, error) {
 		subnetOf: make(map[[2]string]*subnetInfo),
 		asgs:     make(map[asgKey]Set),
 		compiled: make(map[nsgKey]nsgSlot),
+		slotsOf:  make(map[string][]nsgSlot),
 		tags:     new(sync.Map),
 	}
 	// ASG members are known (e.net) before any rule is compiled.
@@ -340,8 +345,9 @@ func (e *Engine) compileNSG(name string, vi *vnetInfo) (nsgSlot, error) {
 		return noNSG, err
 	}
 	s := nsgSlot(len(e.nsgs))
-	e.nsgs = append(e.nsgs, n)
+	e.nsgs, e.keys = append(e.nsgs, n), append(e.keys, key)
 	e.compiled[key] = s
+	e.slotsOf[name] = append(e.slotsOf[name], s)
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"runtime"
@@ -180,14 +181,15 @@ func shadowsSince(ctxs []*compiledNSG) func(r *topology.SecurityRule) (sh *shado
 // contexts returns each NSG compiled in every VNet where it is attached,
 // sorted by VNet name, by NSG name.
 func (e *Engine) contexts() map[string][]*compiledNSG {
-	keys := make([]nsgKey, 0, len(e.compiled))
-	for k := range e.compiled {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].vnet < keys[j].vnet })
-	out := make(map[string][]*compiledNSG)
-	for _, k := range keys {
-		out[k.nsg] = append(out[k.nsg], e.compiledAt(k))
+	out := make(map[string][]*compiledNSG, len(e.slotsOf))
+	for name, slots := range e.slotsOf {
+		slots = slices.Clone(slots)
+		slices.SortFunc(slots, func(a, b nsgSlot) int { return cmp.Compare(e.keys[a].vnet, e.keys[b].vnet) })
+		c := make([]*compiledNSG, len(slots))
+		for i, s := range slots {
+			c[i] = e.nsgs[s]
+		}
+		out[name] = c
 	}
 	return out
 }

@@ -145,14 +145,13 @@ func (e *Engine) Revise(results []*Result, t *topology.Topology, changed ...stri
 	diffs := make(map[string]ruleDiff)
 	remap := make(map[*topology.SecurityRule]*topology.SecurityRule)
 	newNSG := make(map[string]*topology.NetworkSecurityGroup)
-	for k, s := range e.compiled {
-		if !names[k.nsg] {
-			continue
-		}
-		old, cur := e.nsgs[s], e2.nsgs[s]
-		newNSG[k.nsg] = cur.nsg
-		for dir := range old.rules {
-			diffs[k.nsg] = diffs[k.nsg].union(diffRules(old.rules[dir], cur.rules[dir], remap))
+	for name := range names {
+		for _, s := range e.slotsOf[name] {
+			old, cur := e.nsgs[s], e2.nsgs[s]
+			newNSG[name] = cur.nsg
+			for dir := range old.rules {
+				diffs[name] = diffs[name].union(diffRules(old.rules[dir], cur.rules[dir], remap))
+			}
 		}
 	}
 
@@ -255,25 +254,18 @@ func (e *Engine) reviseEngine(t *topology.Topology, names map[string]bool) (*Eng
 		vnets: e.vnets, subnets: e.subnets, subnetOf: e.subnetOf,
 		vms: e.vms, vmList: e.vmList,
 		asgs:     maps.Clone(e.asgs),
-		compiled: e.compiled, nsgs: slices.Clone(e.nsgs),
+		compiled: e.compiled, nsgs: slices.Clone(e.nsgs), keys: e.keys, slotsOf: e.slotsOf,
 		tags: e.tags,
 	}
 	// In slot order, so that a missing NSG is reported the same way
 	// every time.
 	var slots []nsgSlot
-	var keys []nsgKey
-	for k, s := range e.compiled {
-		if names[k.nsg] {
-			slots, keys = append(slots, s), append(keys, k)
-		}
+	for name := range names {
+		slots = append(slots, e.slotsOf[name]...)
 	}
-	order := make([]int, len(slots))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(slots[a], slots[b]) })
-	for _, i := range order {
-		k, s := keys[i], slots[i]
+	slices.Sort(slots)
+	for _, s := range slots {
+		k := e.keys[s]
 		n, err := e2.compileGate(k.nsg, e.vnets[k.vnet], e.nsgs[s])
 		if err != nil {
 			return nil, err
