@@ -99,20 +99,38 @@ func shadowsOf(ctxs []*compiledNSG) []shadowed {
 	nsg := ctxs[0].nsg
 	m := &shadowMemo{ctxs: slices.Clone(ctxs)}
 	since := shadowsSince(ctxs)
-	for _, r := range nsg.SecurityRules {
-		if sh, known := since(r); known {
-			if sh != nil {
-				m.found = append(m.found, *sh)
-			}
-			continue
+	known := make([]*shadowed, len(nsg.SecurityRules))
+	var walk []int // the rules to walk, by their place in nsg.SecurityRules
+	for k, r := range nsg.SecurityRules {
+		sh, ok := since(r)
+		switch {
+		case !ok:
+			walk = append(walk, k)
+		case sh != nil:
+			known[k] = sh
 		}
-		if takers, ok := shadowedBy(ctxs, r); ok {
-			m.found = append(m.found, shadowed{r, takers, shadowMessage(nsg, r, takers)})
+	}
+	// A rule index costs about as much to build as a few dozen walks
+	// without it: an NSG compiled again for a revision, with few rules to
+	// walk, is walked without.
+	indexed := !ctxs[0].revised || len(walk) > maxWalksWithoutIndex
+	for k, r := range nsg.SecurityRules {
+		if len(walk) > 0 && walk[0] == k {
+			walk = walk[1:]
+			if takers, ok := shadowedBy(ctxs, r, indexed); ok {
+				m.found = append(m.found, shadowed{r, takers, shadowMessage(nsg, r, takers)})
+			}
+		} else if known[k] != nil {
+			m.found = append(m.found, *known[k])
 		}
 	}
 	ctxs[0].shadows.Store(m)
 	return m.found
 }
+
+// maxWalksWithoutIndex is the most rules of a revised NSG that shadowsOf
+// walks without the NSG's rule index.
+const maxWalksWithoutIndex = 16
 
 // shadowsSince returns, for an NSG compiled again by a revision, what is
 // known of each rule from the answer of shadowsOf for the NSG it was
@@ -203,7 +221,7 @@ func (e *Engine) contexts() map[string][]*compiledNSG {
 // shadowed (the walk would have found it left over); and only the rules
 // before r that meet its box can take or split any of it, so the walk
 // passes those alone (firstMatchesAmong).
-func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.SecurityRule, bool) {
+func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule, indexed bool) ([]*topology.SecurityRule, bool) {
 	var seen map[*topology.SecurityRule]bool
 	nonEmpty := false
 	for _, c := range ctxs {
@@ -219,13 +237,20 @@ func shadowedBy(ctxs []*compiledNSG, r *topology.SecurityRule) ([]*topology.Secu
 		nonEmpty = true
 		var takers []int
 		var left, ok bool
-		if x := c.fullIndex(r.Direction); x != nil {
+		var x *ruleIndex
+		if indexed {
+			x = c.fullIndex(r.Direction)
+		}
+		if x != nil {
 			if decidesCorner(x, b, i) {
 				return nil, false
 			}
 			takers, left, ok = firstMatchesAmong(rules, x.candidates(b, i, nil), b, i)
 		} else {
-			takers, left, ok = firstMatches(rules, b, i)
+			if decidesCornerWalk(rules, b, i) {
+				return nil, false
+			}
+			takers, left, ok = firstMatchesAmong(rules, meetingBefore(rules, b, i), b, i)
 		}
 		if !ok || left {
 			return nil, false
@@ -255,6 +280,33 @@ func decidesCorner(x *ruleIndex, b matchBox, i int) bool {
 	proto := topology.Protocol(bits.TrailingZeros8(uint8(b.proto)))
 	return x.first(proto, b.src.First(), b.sport.First(), b.dst.First(), b.dport.First()) == i ||
 		x.first(proto, b.src.last(), b.sport.last(), b.dst.last(), b.dport.last()) == i
+}
+
+// decidesCornerWalk is decidesCorner without an index: it walks the rules.
+func decidesCornerWalk(rules []compiledRule, b matchBox, i int) bool {
+	proto := topology.Protocol(bits.TrailingZeros8(uint8(b.proto)))
+	first := func(src, sport, dst, dport Point) int {
+		for k := range rules[:i+1] {
+			if rules[k].matches(proto, src, sport, dst, dport) {
+				return k
+			}
+		}
+		return -1
+	}
+	return first(b.src.First(), b.sport.First(), b.dst.First(), b.dport.First()) == i ||
+		first(b.src.last(), b.sport.last(), b.dst.last(), b.dport.last()) == i
+}
+
+// meetingBefore returns, in order, the indexes below stop of the rules
+// whose box meets b: the rules that can take or split any of it.
+func meetingBefore(rules []compiledRule, b matchBox, stop int) []int {
+	var out []int
+	for k := range rules[:stop] {
+		if ruleBox(&rules[k]).overlaps(b) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // indexOf returns the position of r in rules, which are sorted by priority.
