@@ -450,50 +450,24 @@ func enum[T any](d *decoder, v *yaml.Node, ctx msgCtx, key string, parse func(st
 	return x, true
 }
 
-// strField reads v, the value of key, into *dst; when it is not a string it
-// reports so, marks key failed in o and returns false.
-func (d *decoder) strField(dst *string, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
-	s, ok := d.str(v, ctx, key)
-	if !ok {
-		o.SetFailed(key)
-		return false
-	}
-	*dst = s
-	return true
-}
-
-// boolField is strField for true or false.
-func (d *decoder) boolField(dst *bool, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
-	b, ok := d.boolean(v, ctx, key)
-	if !ok {
-		o.SetFailed(key)
-		return false
-	}
-	*dst = b
-	return true
-}
-
-// addrField is strField for an IPv4 address.
-func (d *decoder) addrField(dst *netip.Addr, v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
-	a, ok := d.addr(v, ctx, key)
-	if !ok {
-		o.SetFailed(key)
-		return false
-	}
-	*dst = a
-	return true
-}
-
-// enumField is strField for an enumeration read with enum; *dst keeps its
-// default when v is not one of its values.
-func enumField[T any](d *decoder, dst *T, v *yaml.Node, ctx msgCtx, key string, parse func(string) (T, bool), expected string, o *Origin) bool {
-	x, ok := enum(d, v, ctx, key, parse, expected)
+// field reads v, the value of key, with read into *dst; when read reports
+// a problem, key is marked failed in o (Origin.SetFailed), *dst keeps its
+// value and field returns false.
+func field[T any](dst *T, read func(*yaml.Node, msgCtx, string) (T, bool), v *yaml.Node, ctx msgCtx, key string, o *Origin) bool {
+	x, ok := read(v, ctx, key)
 	if !ok {
 		o.SetFailed(key)
 		return false
 	}
 	*dst = x
 	return true
+}
+
+// enumField is field for an enumeration read with enum; *dst keeps its
+// default when v is not one of its values.
+func enumField[T any](d *decoder, dst *T, v *yaml.Node, ctx msgCtx, key string, parse func(string) (T, bool), expected string, o *Origin) bool {
+	read := func(v *yaml.Node, ctx msgCtx, key string) (T, bool) { return enum(d, v, ctx, key, parse, expected) }
+	return field(dst, read, v, ctx, key, o)
 }
 
 const (

@@ -56,10 +56,10 @@ func (d *decoder) topology(root *yaml.Node) bool {
 	}
 	m, _ := d.object(root, msgCtx{}, topologyKeys, nil, &t.Origin)
 	if v, ok := m.get("name"); ok {
-		d.strField(&t.Name, v, msgCtx{}, "name", &t.Origin)
+		field(&t.Name, d.str, v, msgCtx{}, "name", &t.Origin)
 	}
 	if v, ok := m.get("location"); ok {
-		d.strField(&t.Location, v, msgCtx{}, "location", &t.Origin)
+		field(&t.Location, d.str, v, msgCtx{}, "location", &t.Origin)
 	}
 	// Service tags first: rules name tags that only the file may know.
 	if v, ok := m.get("serviceTags"); ok && !d.serviceTags(v) {
@@ -268,10 +268,10 @@ func (d *decoder) subnet(n *yaml.Node, vnet, vctx string, i int) *Subnet {
 		}
 	}
 	if v, ok := m.get("networkSecurityGroup"); ok {
-		d.strField(&s.NetworkSecurityGroup, v, ctx, "networkSecurityGroup", &s.Origin)
+		field(&s.NetworkSecurityGroup, d.str, v, ctx, "networkSecurityGroup", &s.Origin)
 	}
 	if v, ok := m.get("routeTable"); ok {
-		d.strField(&s.RouteTable, v, ctx, "routeTable", &s.Origin)
+		field(&s.RouteTable, d.str, v, ctx, "routeTable", &s.Origin)
 	}
 	return s
 }
@@ -330,7 +330,7 @@ func (d *decoder) securityRule(n *yaml.Node, gctx string, i int) *SecurityRule {
 	}
 	d.require(m, n, ctx, &r.Origin, "priority", "direction", "access", "protocol")
 	if v, ok := m.get("description"); ok {
-		d.strField(&r.Description, v, ctx, "description", &r.Origin)
+		field(&r.Description, d.str, v, ctx, "description", &r.Origin)
 	}
 	if v, ok := m.get("priority"); ok {
 		if p, ok := d.integer(v, ctx, "priority"); ok {
@@ -606,17 +606,17 @@ func (d *decoder) virtualMachine(n *yaml.Node, i int) *VirtualMachine {
 		}
 	}
 	if v, ok := m.get("privateIpAddress"); ok {
-		d.addrField(&vm.PrivateIPAddress, v, ctx, "privateIpAddress", &vm.Origin)
+		field(&vm.PrivateIPAddress, d.addr, v, ctx, "privateIpAddress", &vm.Origin)
 	}
 	if v, ok := m.get("os"); ok {
 		enumField(d, &vm.OS, v, ctx, "os", ParseOS, osExpected, &vm.Origin)
 	}
 	if v, ok := m.get("networkSecurityGroup"); ok {
-		d.strField(&vm.NetworkSecurityGroup, v, ctx, "networkSecurityGroup", &vm.Origin)
+		field(&vm.NetworkSecurityGroup, d.str, v, ctx, "networkSecurityGroup", &vm.Origin)
 	}
 	vm.ApplicationSecurityGroups = d.nameList(m.node("applicationSecurityGroups"), ctx, "applicationSecurityGroups", "application security group names", &vm.Origin)
 	if v, ok := m.get("publicIpAddress"); ok {
-		d.addrField(&vm.PublicIPAddress, v, ctx, "publicIpAddress", &vm.Origin)
+		field(&vm.PublicIPAddress, d.addr, v, ctx, "publicIpAddress", &vm.Origin)
 	}
 	return vm
 }
@@ -633,7 +633,7 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	b.Name, ctx = d.name(m, n, ctx, "bastion host", &b.Origin)
 	d.require(m, n, ctx, &b.Origin, "virtualNetwork")
 	if v, ok := m.get("virtualNetwork"); ok {
-		d.strField(&b.VirtualNetwork, v, ctx, "virtualNetwork", &b.Origin)
+		field(&b.VirtualNetwork, d.str, v, ctx, "virtualNetwork", &b.Origin)
 	}
 	if v, ok := m.get("sku"); ok {
 		enumField(d, &b.SKU, v, ctx, "sku", ParseSKU, skuExpected, &b.Origin)
@@ -647,7 +647,7 @@ func (d *decoder) bastionHost(n *yaml.Node, i int) *BastionHost {
 	}
 	for _, f := range b.Flags() {
 		if v, ok := m.get(f.Name); ok {
-			d.boolField(f.Value, v, ctx, f.Name, &b.Origin)
+			field(f.Value, d.boolean, v, ctx, f.Name, &b.Origin)
 		}
 	}
 	for j, item := range d.list(m.node("customPorts"), ctx, "customPorts", "ports", &b.Origin) {
@@ -721,10 +721,10 @@ func (d *decoder) flow(n *yaml.Node, i int) *Flow {
 	f.Name, ctx = d.name(m, n, ctx, "flow", &f.Origin)
 	d.require(m, n, ctx, &f.Origin, "source", "destination", "protocol")
 	if v, ok := m.get("source"); ok {
-		d.strField(&f.Source, v, ctx, "source", &f.Origin)
+		field(&f.Source, d.str, v, ctx, "source", &f.Origin)
 	}
 	if v, ok := m.get("destination"); ok {
-		d.strField(&f.Destination, v, ctx, "destination", &f.Origin)
+		field(&f.Destination, d.str, v, ctx, "destination", &f.Origin)
 	}
 	protoOK := false
 	if v, ok := m.get("protocol"); ok {
@@ -766,7 +766,7 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 	}
 	d.require(m, n, ctx, &e.Origin, "flow", "verdict")
 	if v, ok := m.get("flow"); ok {
-		if d.strField(&e.Flow, v, ctx, "flow", &e.Origin) {
+		if field(&e.Flow, d.str, v, ctx, "flow", &e.Origin) {
 			ctx = textCtx(fmt.Sprintf("expectation for %q", e.Flow))
 		}
 	}
@@ -774,7 +774,7 @@ func (d *decoder) expectation(n *yaml.Node, i int) *Expectation {
 		enumField(d, &e.Verdict, v, ctx, "verdict", ParseVerdict, verdictExpected, &e.Origin)
 	}
 	if v, ok := m.get("intended"); ok {
-		d.boolField(&e.Intended, v, ctx, "intended", &e.Origin)
+		field(&e.Intended, d.boolean, v, ctx, "intended", &e.Origin)
 	}
 	return e
 }
