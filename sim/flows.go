@@ -79,7 +79,7 @@ func flowsOf(t *topology.Topology, n *network.Network) []*Flow {
 		flows = append(flows, bastionFlows(t, n, b)...)
 	}
 	for _, f := range t.Flows {
-		flows = append(flows, userFlow(t, f))
+		flows = append(flows, userFlow(t, n.Index, f))
 	}
 	return flows
 }
@@ -199,14 +199,14 @@ func vmEndpoint(vm *topology.VirtualMachine) Endpoint {
 }
 
 // userFlow turns a declared flow into a Flow, resolving its endpoint names.
-func userFlow(t *topology.Topology, f *topology.Flow) *Flow {
+func userFlow(t *topology.Topology, x *topology.Index, f *topology.Flow) *Flow {
 	ports := f.SourcePorts
 	if len(ports) == 0 {
 		ports = []topology.PortRange{topology.EphemeralPorts}
 	}
 	return &Flow{
 		ID: f.Name, Kind: KindCustom,
-		Source: ResolveEndpoint(t, f.Source), Destination: ResolveEndpoint(t, f.Destination),
+		Source: resolveEndpoint(t, x, f.Source), Destination: resolveEndpoint(t, x, f.Destination),
 		Protocol: f.Protocol, SourcePorts: ports, Port: f.DestinationPort,
 		Requirement: f.Requirement, Pos: f.Pos,
 	}
@@ -217,28 +217,29 @@ func userFlow(t *topology.Topology, f *topology.Flow) *Flow {
 // is none of these resolves to an address endpoint with an invalid prefix;
 // topology.Validate rejects such flows before they get here.
 func ResolveEndpoint(t *topology.Topology, name string) Endpoint {
-	for _, vm := range t.VirtualMachines {
-		if vm.Name == name {
-			return vmEndpoint(vm)
-		}
+	return resolveEndpoint(t, topology.NewIndex(t), name)
+}
+
+// resolveEndpoint is ResolveEndpoint with t indexed by name (x), so that
+// thousands of declared flows on a topology of thousands of VMs cost a
+// lookup each (BenchmarkDeclaredFlows).
+func resolveEndpoint(t *topology.Topology, x *topology.Index, name string) Endpoint {
+	if vm := x.VirtualMachines[name]; vm != nil {
+		return vmEndpoint(vm)
 	}
-	for _, b := range t.BastionHosts {
-		if b.Name == name {
-			if b.SKU == topology.Developer {
-				// A Developer Bastion reaches VMs from 168.63.129.16, whatever
-				// subnets its VNet holds (SPEC 2.3).
-				return developerEndpoint(name)
-			}
-			return Endpoint{Kind: EndpointBastion, Name: name}
+	if b := x.BastionHosts[name]; b != nil {
+		if b.SKU == topology.Developer {
+			// A Developer Bastion reaches VMs from 168.63.129.16, whatever
+			// subnets its VNet holds (SPEC 2.3).
+			return developerEndpoint(name)
 		}
+		return Endpoint{Kind: EndpointBastion, Name: name}
 	}
-	for _, c := range t.Clients {
-		if c.Name == name {
-			if c.Tag != "" {
-				return Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
-			}
-			return Endpoint{Kind: EndpointClient, Name: name}
+	if c := x.Clients[name]; c != nil {
+		if c.Tag != "" {
+			return Endpoint{Kind: EndpointServiceTag, Name: c.Tag}
 		}
+		return Endpoint{Kind: EndpointClient, Name: name}
 	}
 	if tag, ok := topology.CanonicalTag(name, t.ServiceTags); ok {
 		return Endpoint{Kind: EndpointServiceTag, Name: tag}
