@@ -53,14 +53,6 @@ func (e *Engine) nsgAt(s nsgSlot) *compiledNSG {
 	return e.nsgs[s]
 }
 
-// compiledAt returns the NSG compiled under key k, or nil.
-func (e *Engine) compiledAt(k nsgKey) *compiledNSG {
-	if s, ok := e.compiled[k]; ok {
-		return e.nsgs[s]
-	}
-	return nil
-}
-
 // asgKey names an ASG as seen from one VNet.
 type asgKey struct{ asg, vnet string }
 
@@ -136,8 +128,10 @@ type compiledNSG struct {
 	// linted is, for an NSG a revision compiled again, the NSG it was
 	// compiled from or, when that one was never checked, the one that
 	// one was compiled from, and so on: the latest with an answer of
-	// shadowsOf to start from (shadowsSince). One, not a chain, is kept.
-	linted *compiledNSG
+	// shadowsOf to start from (shadowsSince). shadowsOf lets it go once
+	// the NSG has an answer of its own, so that a long run of revisions
+	// (serve) keeps one earlier NSG at most, not a chain of them.
+	linted atomic.Pointer[compiledNSG]
 }
 
 // index returns the rule index of direction dir for evaluating packets,
@@ -371,10 +365,13 @@ func (e *Engine) compileGate(name string, vi *vnetInfo, earlier *compiledNSG) (*
 	}
 	n := &compiledNSG{nsg: nsg, revised: earlier != nil}
 	if earlier != nil {
-		n.linted = earlier
-		if earlier.shadows.Load() == nil && earlier.linted != nil {
-			n.linted = earlier.linted
+		base := earlier
+		if earlier.shadows.Load() == nil {
+			if l := earlier.linted.Load(); l != nil {
+				base = l
+			}
 		}
+		n.linted.Store(base)
 	}
 	custom := slices.Clone(nsg.SecurityRules)
 	// Lower priority numbers first; priorities are unique per direction.

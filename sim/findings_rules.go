@@ -125,6 +125,9 @@ func shadowsOf(ctxs []*compiledNSG) []shadowed {
 		}
 	}
 	ctxs[0].shadows.Store(m)
+	for _, c := range ctxs {
+		c.linted.Store(nil)
+	}
 	return m.found
 }
 
@@ -144,7 +147,7 @@ const maxWalksWithoutIndex = 16
 // stops", NSG overview). Without such an answer every rule is walked.
 func shadowsSince(ctxs []*compiledNSG) func(r *topology.SecurityRule) (sh *shadowed, known bool) {
 	unknown := func(*topology.SecurityRule) (*shadowed, bool) { return nil, false }
-	base := ctxs[0].linted
+	base := ctxs[0].linted.Load()
 	if base == nil {
 		return unknown
 	}
@@ -154,11 +157,12 @@ func shadowsSince(ctxs []*compiledNSG) func(r *topology.SecurityRule) (sh *shado
 	}
 	var changed [2][]matchBox
 	for i, c := range ctxs {
-		if c.linted != m.ctxs[i] {
+		linted := c.linted.Load()
+		if linted != m.ctxs[i] {
 			return unknown
 		}
 		for dir := range c.rules {
-			for _, d := range diffRules(c.linted.rules[dir], c.rules[dir], map[*topology.SecurityRule]*topology.SecurityRule{}) {
+			for _, d := range diffRules(linted.rules[dir], c.rules[dir], map[*topology.SecurityRule]*topology.SecurityRule{}) {
 				changed[dir] = append(changed[dir], ruleBox(d))
 			}
 		}
