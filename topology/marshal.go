@@ -46,7 +46,7 @@ func Marshal(t *Topology) ([]byte, error) {
 // marshalTree is Marshal through a yaml.v3 node tree of the whole
 // document: what the fast writer's output is by construction.
 func marshalTree(t *Topology) ([]byte, error) {
-	tree := &yamlTree{root: newMap(), sections: map[string]*yaml.Node{}}
+	tree := &yamlTree{root: newMap(nil), sections: map[string]*yaml.Node{}}
 	if err := marshalTopology(t, tree); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
@@ -69,6 +69,9 @@ type yamlTree struct {
 }
 
 func (y *yamlTree) str(key, value string) { y.root.str(key, value) }
+
+// nodes is nil: the tree keeps every node.
+func (y *yamlTree) nodes() *nodeArena { return nil }
 
 func (y *yamlTree) item(section string, m ymap) error {
 	seq, ok := y.sections[section]
@@ -95,26 +98,69 @@ func spaceSections(b []byte) []byte {
 	return out.Bytes()
 }
 
-// ymap is a YAML mapping under construction.
-type ymap struct{ n *yaml.Node }
 
-func newMap() ymap { return ymap{&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}} }
+// nodeArena hands out the yaml.Nodes of the items marshalTopology makes.
+// An output that writes an item as soon as it has it (yamlWriter) resets
+// the arena after each: the YAML of 400,000 rules then reuses one slab of
+// nodes, and the Content lists they had, rather than allocating some twenty
+// nodes a rule for the collector. A nil arena allocates each node, for the
+// tree behind yaml.v3, which keeps them all.
+type nodeArena struct {
+	slab []yaml.Node
+}
+
+// put returns a node holding n (n has no Content: the node keeps the
+// capacity of the one it reuses).
+func (a *nodeArena) put(n yaml.Node) *yaml.Node {
+	if a == nil {
+		return &n
+	}
+	if len(a.slab) == cap(a.slab) {
+		// A new slab; the nodes taken from the full one stay with it.
+		a.slab = make([]yaml.Node, 0, max(256, 2*cap(a.slab)))
+	}
+	a.slab = a.slab[:len(a.slab)+1]
+	slot := &a.slab[len(a.slab)-1]
+	n.Content = slot.Content[:0]
+	*slot = n
+	return slot
+}
+
+// reset gives every node back: nothing handed out before may be used after.
+func (a *nodeArena) reset() {
+	if a != nil {
+		a.slab = a.slab[:0]
+	}
+}
+
+// ymap is a YAML mapping under construction, its nodes from arena a.
+type ymap struct {
+	n *yaml.Node
+	a *nodeArena
+}
+
+func newMap(a *nodeArena) ymap {
+	return ymap{a.put(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}), a}
+}
 
 func (m ymap) add(key string, v *yaml.Node) {
-	m.n.Content = append(m.n.Content, ystr(key), v)
+	m.n.Content = append(m.n.Content, m.a.put(ystr(key)), v)
 }
+
+// scalar adds a scalar node.
+func (m ymap) scalar(key string, v yaml.Node) { m.add(key, m.a.put(v)) }
 
 // str adds a string unless it is empty.
 func (m ymap) str(key, s string) {
 	if s != "" {
-		m.add(key, ystr(s))
+		m.scalar(key, ystr(s))
 	}
 }
 
 // flag adds a boolean that is true.
 func (m ymap) flag(key string, b bool) {
 	if b {
-		m.add(key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		m.scalar(key, yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
 }
 
@@ -123,11 +169,16 @@ func (m ymap) list(key string, items []string) {
 	if len(items) == 0 {
 		return
 	}
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+	seq := m.flowSeq()
 	for _, s := range items {
-		seq.Content = append(seq.Content, ystr(s))
+		seq.Content = append(seq.Content, m.a.put(ystr(s)))
 	}
 	m.add(key, seq)
+}
+
+// flowSeq is an empty sequence in flow style.
+func (m ymap) flowSeq() *yaml.Node {
+	return m.a.put(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle})
 }
 
 // block adds a list of mappings in block style unless it is empty.
@@ -135,7 +186,7 @@ func (m ymap) block(key string, items []ymap) {
 	if len(items) == 0 {
 		return
 	}
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	seq := m.a.put(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"})
 	for _, it := range items {
 		seq.Content = append(seq.Content, it.n)
 	}
@@ -144,8 +195,8 @@ func (m ymap) block(key string, items []ymap) {
 
 // ystr is a string scalar. One that YAML would read as something else
 // ("*", "443") is double-quoted, as in SPEC 1.
-func ystr(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+func ystr(s string) yaml.Node {
+	n := yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	if !plainSafe(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
@@ -218,12 +269,12 @@ func asciiOnly(s string) bool {
 }
 
 // yport is a port range, always a quoted string as in ARM ("443").
-func yport(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+func yport(s string) yaml.Node {
+	return yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
 }
 
-func yint(i int) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+func yint(i int) yaml.Node {
+	return yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
 }
 
 // oneOrMany adds a singular key for one value and a plural one for more.
@@ -231,7 +282,7 @@ func (m ymap) oneOrMany(singular, plural string, vals []string) {
 	switch len(vals) {
 	case 0:
 	case 1:
-		m.add(singular, ystr(vals[0]))
+		m.scalar(singular, ystr(vals[0]))
 	default:
 		m.list(plural, vals)
 	}
@@ -242,11 +293,11 @@ func (m ymap) ports(singular, plural string, rs []PortRange) {
 	switch len(rs) {
 	case 0:
 	case 1:
-		m.add(singular, yport(rs[0].String()))
+		m.scalar(singular, yport(rs[0].String()))
 	default:
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		seq := m.flowSeq()
 		for _, r := range rs {
-			seq.Content = append(seq.Content, yport(r.String()))
+			seq.Content = append(seq.Content, m.a.put(yport(r.String())))
 		}
 		m.add(plural, seq)
 	}
@@ -258,6 +309,8 @@ func (m ymap) ports(singular, plural string, rs []PortRange) {
 type topologyOut interface {
 	str(key, value string)
 	item(section string, m ymap) error
+	// nodes is the arena the items' nodes come from (nodeArena).
+	nodes() *nodeArena
 }
 
 func marshalTopology(t *Topology, out topologyOut) error {
@@ -274,14 +327,14 @@ func marshalTopology(t *Topology, out topologyOut) error {
 		if g == nil {
 			continue
 		}
-		m := newMap()
+		m := newMap(out.nodes())
 		m.str("name", g.Name)
 		var rules []ymap
 		for _, r := range g.SecurityRules {
 			if r == nil || r.Default {
 				continue
 			}
-			rm, err := marshalRule(r)
+			rm, err := marshalRule(out.nodes(), r)
 			if err != nil {
 				return err
 			}
@@ -307,7 +360,7 @@ func marshalTopology(t *Topology, out topologyOut) error {
 		if c == nil {
 			continue
 		}
-		m := newMap()
+		m := newMap(out.nodes())
 		m.str("name", c.Name)
 		if c.Tag != "" {
 			if len(c.AddressPrefixes) > 0 {
@@ -328,10 +381,10 @@ func marshalTopology(t *Topology, out topologyOut) error {
 }
 
 // marshalEach hands out the objects of xs, marshalled, skipping nil ones.
-func marshalEach[T any](out topologyOut, section string, xs []*T, marshal func(*T) ymap) error {
+func marshalEach[T any](out topologyOut, section string, xs []*T, marshal func(*nodeArena, *T) ymap) error {
 	for _, x := range xs {
 		if x != nil {
-			if err := out.item(section, marshal(x)); err != nil {
+			if err := out.item(section, marshal(out.nodes(), x)); err != nil {
 				return err
 			}
 		}
@@ -339,22 +392,22 @@ func marshalEach[T any](out topologyOut, section string, xs []*T, marshal func(*
 	return nil
 }
 
-func marshalApplicationSecurityGroup(a *ApplicationSecurityGroup) ymap {
-	m := newMap()
+func marshalApplicationSecurityGroup(na *nodeArena, a *ApplicationSecurityGroup) ymap {
+	m := newMap(na)
 	m.str("name", a.Name)
 	return m
 }
 
-func marshalExpectation(e *Expectation) ymap {
-	m := newMap()
+func marshalExpectation(na *nodeArena, e *Expectation) ymap {
+	m := newMap(na)
 	m.str("flow", e.Flow)
-	m.add("verdict", ystr(e.Verdict.String()))
+	m.scalar("verdict", ystr(e.Verdict.String()))
 	m.flag("intended", e.Intended)
 	return m
 }
 
-func marshalVirtualNetwork(v *VirtualNetwork) ymap {
-	m := newMap()
+func marshalVirtualNetwork(na *nodeArena, v *VirtualNetwork) ymap {
+	m := newMap(na)
 	m.str("name", v.Name)
 	m.list("addressSpace", prefixStrings(v.AddressSpace))
 	m.list("peerings", v.Peerings)
@@ -364,7 +417,7 @@ func marshalVirtualNetwork(v *VirtualNetwork) ymap {
 		if s == nil {
 			continue
 		}
-		sm := newMap()
+		sm := newMap(na)
 		sm.str("name", s.Name)
 		if s.AddressPrefix.IsValid() {
 			sm.str("addressPrefix", PrefixString(s.AddressPrefix))
@@ -377,13 +430,13 @@ func marshalVirtualNetwork(v *VirtualNetwork) ymap {
 	return m
 }
 
-func marshalRule(r *SecurityRule) (ymap, error) {
-	m := newMap()
+func marshalRule(na *nodeArena, r *SecurityRule) (ymap, error) {
+	m := newMap(na)
 	m.str("name", r.Name)
-	m.add("priority", yint(r.Priority))
-	m.add("direction", ystr(r.Direction.String()))
-	m.add("access", ystr(r.Access.String()))
-	m.add("protocol", ystr(r.Protocol.String()))
+	m.scalar("priority", yint(r.Priority))
+	m.scalar("direction", ystr(r.Direction.String()))
+	m.scalar("access", ystr(r.Access.String()))
+	m.scalar("protocol", ystr(r.Protocol.String()))
 	if err := marshalSide(m, r, "source", r.Source); err != nil {
 		return m, err
 	}
@@ -414,9 +467,9 @@ func marshalSide(m ymap, r *SecurityRule, side string, a Addresses) error {
 	}
 	switch {
 	case a.Any:
-		m.add(side+"AddressPrefix", ystr("*"))
+		m.scalar(side+"AddressPrefix", ystr("*"))
 	case a.Tag != "":
-		m.add(side+"AddressPrefix", ystr(a.Tag))
+		m.scalar(side+"AddressPrefix", ystr(a.Tag))
 	case a.HasPrefixes():
 		m.oneOrMany(side+"AddressPrefix", side+"AddressPrefixes", prefixStrings(a.AllPrefixes()))
 	default:
@@ -425,8 +478,8 @@ func marshalSide(m ymap, r *SecurityRule, side string, a Addresses) error {
 	return nil
 }
 
-func marshalVirtualMachine(vm *VirtualMachine) ymap {
-	m := newMap()
+func marshalVirtualMachine(na *nodeArena, vm *VirtualMachine) ymap {
+	m := newMap(na)
 	m.str("name", vm.Name)
 	if vm.VirtualNetwork != "" || vm.Subnet != "" {
 		m.str("subnet", vm.VirtualNetwork+"/"+vm.Subnet)
@@ -435,7 +488,7 @@ func marshalVirtualMachine(vm *VirtualMachine) ymap {
 		m.str("privateIpAddress", vm.PrivateIPAddress.String())
 	}
 	if vm.OS != UnknownOS {
-		m.add("os", ystr(vm.OS.String()))
+		m.scalar("os", ystr(vm.OS.String()))
 	}
 	m.str("networkSecurityGroup", vm.NetworkSecurityGroup)
 	m.list("applicationSecurityGroups", vm.ApplicationSecurityGroups)
@@ -445,41 +498,41 @@ func marshalVirtualMachine(vm *VirtualMachine) ymap {
 	return m
 }
 
-func marshalBastionHost(b *BastionHost) ymap {
-	m := newMap()
+func marshalBastionHost(na *nodeArena, b *BastionHost) ymap {
+	m := newMap(na)
 	m.str("name", b.Name)
 	m.str("virtualNetwork", b.VirtualNetwork)
 	if b.SKU != DefaultSKU {
-		m.add("sku", ystr(b.SKU.String()))
+		m.scalar("sku", ystr(b.SKU.String()))
 	}
 	if b.ScaleUnits != DefaultScaleUnits {
-		m.add("scaleUnits", yint(b.ScaleUnits))
+		m.scalar("scaleUnits", yint(b.ScaleUnits))
 	}
 	for _, f := range b.Flags() {
 		m.flag(f.Name, *f.Value)
 	}
 	if len(b.CustomPorts) > 0 {
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		seq := m.flowSeq()
 		for _, p := range b.CustomPorts {
-			seq.Content = append(seq.Content, yint(int(p)))
+			seq.Content = append(seq.Content, m.a.put(yint(int(p))))
 		}
 		m.add("customPorts", seq)
 	}
 	return m
 }
 
-func marshalFlow(f *Flow) ymap {
-	m := newMap()
+func marshalFlow(na *nodeArena, f *Flow) ymap {
+	m := newMap(na)
 	m.str("name", f.Name)
 	m.str("source", f.Source)
 	m.str("destination", f.Destination)
-	m.add("protocol", ystr(f.Protocol.String()))
+	m.scalar("protocol", ystr(f.Protocol.String()))
 	if hasPorts(f.Protocol) || f.DestinationPort != 0 {
-		m.add("destinationPort", yint(int(f.DestinationPort)))
+		m.scalar("destinationPort", yint(int(f.DestinationPort)))
 	}
 	m.ports("sourcePortRange", "sourcePortRanges", f.SourcePorts)
 	if f.Requirement != Optional {
-		m.add("requirement", ystr(f.Requirement.String()))
+		m.scalar("requirement", ystr(f.Requirement.String()))
 	}
 	return m
 }

@@ -21,8 +21,11 @@ var errNotPlain = errors.New("a shape for yaml.v3 to write")
 // lines are not folded.
 type yamlWriter struct {
 	buf     bytes.Buffer
-	section string // the top-level list being written
+	section string    // the top-level list being written
+	arena   nodeArena // reset once each item is written
 }
+
+func (w *yamlWriter) nodes() *nodeArena { return &w.arena }
 
 func (w *yamlWriter) str(key, value string) {
 	if value == "" {
@@ -30,7 +33,8 @@ func (w *yamlWriter) str(key, value string) {
 	}
 	w.buf.WriteString(key)
 	w.buf.WriteString(": ")
-	w.scalar(ystr(value))
+	n := ystr(value)
+	w.scalar(&n)
 	w.buf.WriteByte('\n')
 }
 
@@ -43,7 +47,9 @@ func (w *yamlWriter) item(section string, m ymap) error {
 		w.buf.WriteString(":\n")
 		w.section = section
 	}
-	return w.seqItem(m.n, 2)
+	err := w.seqItem(m.n, 2)
+	w.arena.reset()
+	return err
 }
 
 // bytes is the document; an empty one is left to yaml.v3 ("{}").
