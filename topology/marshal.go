@@ -98,7 +98,6 @@ func spaceSections(b []byte) []byte {
 	return out.Bytes()
 }
 
-
 // nodeArena hands out the yaml.Nodes of the items marshalTopology makes.
 // An output that writes an item as soon as it has it (yamlWriter) resets
 // the arena after each: the YAML of 400,000 rules then reuses one slab of
