@@ -145,34 +145,27 @@ func TestFailedFieldsMarked(t *testing.T) {
 // forEachOrigin calls f with the Origin of every object of t.
 func forEachOrigin(t *Topology, f func(*Origin)) {
 	f(&t.Origin)
-	for _, v := range t.VirtualNetworks {
-		f(&v.Origin)
-		for _, s := range v.Subnets {
-			f(&s.Origin)
-		}
+	for _, v := range eachNamed(t.VirtualNetworks) {
+		f(v.origin())
+		originsOf(v.Subnets, f)
 	}
-	for _, g := range t.NetworkSecurityGroups {
-		f(&g.Origin)
-		for _, r := range g.SecurityRules {
-			f(&r.Origin)
-		}
+	for _, g := range eachNamed(t.NetworkSecurityGroups) {
+		f(g.origin())
+		originsOf(g.SecurityRules, f)
 	}
-	for _, x := range t.ApplicationSecurityGroups {
-		f(&x.Origin)
-	}
-	for _, x := range t.VirtualMachines {
-		f(&x.Origin)
-	}
-	for _, x := range t.BastionHosts {
-		f(&x.Origin)
-	}
-	for _, x := range t.Clients {
-		f(&x.Origin)
-	}
-	for _, x := range t.Flows {
-		f(&x.Origin)
-	}
+	originsOf(t.ApplicationSecurityGroups, f)
+	originsOf(t.VirtualMachines, f)
+	originsOf(t.BastionHosts, f)
+	originsOf(t.Clients, f)
+	originsOf(t.Flows, f)
 	for _, x := range t.Expectations {
 		f(&x.Origin)
+	}
+}
+
+// originsOf calls f with the Origin of every object of xs.
+func originsOf[E any, P namedObject[E]](xs []P, f func(*Origin)) {
+	for _, x := range eachNamed(xs) {
+		f(x.origin())
 	}
 }
